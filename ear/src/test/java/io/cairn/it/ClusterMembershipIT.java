@@ -1,0 +1,86 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three Liberty servers started by {@code bin/cairn cluster up} from the same EAR see each other;
+ * a server killed with SIGKILL drops out of the others' member lists, and comes back when
+ * restarted. Ports are offset by 1000 so a Cairn running on this machine is not disturbed.
+ */
+class ClusterMembershipIT {
+    private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
+    private static final Path VAR = REPO.resolve("ear/target/cluster-it");
+    private static final int OFFSET = 1000;
+
+    @BeforeAll
+    static void clusterUp() throws Exception {
+        Files.createDirectories(VAR);
+        cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
+    }
+
+    @AfterAll
+    static void clusterDown() throws Exception {
+        cairn(Duration.ofMinutes(2), "cluster", "down");
+    }
+
+    @Test
+    void serversSeeEachOtherAndNoticeAKilledServer() throws Exception {
+        assertThat(memberNames(1)).containsExactlyInAnyOrder("s1", "s2", "s3");
+        assertThat(memberNames(2)).containsExactlyInAnyOrder("s1", "s2", "s3");
+
+        cairn(Duration.ofSeconds(30), "cluster", "kill", "s3");
+        Wait.until("s1 and s2 to drop s3", Duration.ofSeconds(30),
+                () -> memberNames(1).equals(List.of("s1", "s2")) && memberNames(2).equals(List.of("s1", "s2")));
+
+        cairn(Duration.ofMinutes(3), "cluster", "restart", "s3");
+        Wait.until("s1 to list s3 again", Duration.ofSeconds(30),
+                () -> memberNames(1).equals(List.of("s1", "s2", "s3")));
+        assertThat(memberNames(3)).containsExactly("s1", "s2", "s3");
+    }
+
+    /** The names of the members server {@code sI} lists, sorted; empty if it does not answer. */
+    private static List<String> memberNames(int server) {
+        String password;
+        try {
+            password = Files.readString(VAR.resolve("admin-password")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Http.Answer answer = Http.get("http://127.0.0.1:" + (9079 + server + OFFSET) + "/api/cluster/members",
+                "admin", password);
+        if (answer.status() != 200) {
+            return List.of();
+        }
+        return answer.json().asJsonArray().stream()
+                .map(m -> m.asJsonObject().getString("name")).sorted().toList();
+    }
+
+    private static void cairn(Duration timeout, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(REPO.resolve("bin/cairn").toString()));
+        command.addAll(List.of(args));
+        Path output = VAR.resolve("cairn-" + String.join("-", args).replace("--", "") + ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("CAIRN_VAR", VAR.toString());
+        env.put("CAIRN_PORT_OFFSET", String.valueOf(OFFSET));
+        env.put("CAIRN_WLP", REPO.resolve("ear/target/liberty/wlp").toString());
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/cairn " + String.join(" ", args) + " did not finish in " + timeout);
+        }
+        assertThat(process.exitValue()).as("bin/cairn %s: %s", String.join(" ", args), Files.readString(output))
+                .isZero();
+    }
+}

@@ -1,0 +1,169 @@
+package io.cairn.node;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleService;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * This server's embedded Hazelcast member: it joins the other servers listed in
+ * {@code cairn.hazelcast.members} over TCP/IP (multicast off) and tells who is in the cluster,
+ * with their roles, CN group, endpoints and state.
+ *
+ * <p>Static facts (name, roles, endpoints) are Hazelcast member attributes. Facts that change
+ * while a server runs (state, ready roles, CN group) are in a replicated map keyed by member id,
+ * written only by the member they describe. Hazelcast is never the source of truth for data or
+ * commits; a member it lists may already be dead for up to the heartbeat timeout (5 s).
+ *
+ * <p>Thread-safe. {@link #join} blocks until this member has joined or formed a cluster.
+ */
+public final class Membership implements AutoCloseable {
+    private static final String STATUS_MAP = "cairn.member-status";
+    private static final String ATTR_NAME = "cairn.name";
+    private static final String ATTR_ROLES = "cairn.roles";
+    private static final String ATTR_MYSQL = "cairn.mysql";
+    private static final String ATTR_CN_MYSQL = "cairn.cn-mysql";
+    private static final String ATTR_HTTP = "cairn.http";
+    private static final String ATTR_LOG = "cairn.log";
+
+    private final HazelcastInstance hazelcast;
+    private final ReplicatedMap<String, MemberStatus> statuses;
+    private final String initialGroup;
+
+    private Membership(HazelcastInstance hazelcast, String initialGroup) {
+        this.hazelcast = hazelcast;
+        this.statuses = hazelcast.getReplicatedMap(STATUS_MAP);
+        this.initialGroup = initialGroup;
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // a joining member publishes its own status
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                statuses.remove(event.getMember().getUuid().toString());
+            }
+        });
+    }
+
+    /** Starts the Hazelcast member and joins the cluster named in the configuration. */
+    public static Membership join(NodeConfig config) {
+        HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
+        Membership membership = new Membership(instance, config.cnGroup());
+        membership.publish(new MemberStatus("starting", config.cnGroup(), List.of()));
+        return membership;
+    }
+
+    static Config hazelcastConfig(NodeConfig node) {
+        Config config = new Config();
+        config.setClusterName(node.clusterName());
+        config.setInstanceName("cairn-" + node.name() + "-" + node.ports().hazelcast());
+        config.setClassLoader(Membership.class.getClassLoader());
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        // Liberty owns the JVM's shutdown; the node closes Hazelcast itself.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // Fast failure detection: a killed or paused server leaves the member list within ~5 s.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.local.localAddress", node.host());
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(node.ports().hazelcast()).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(node.host());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(node.hazelcastMembers());
+
+        var attributes = config.getMemberAttributeConfig();
+        attributes.setAttribute(ATTR_NAME, node.name());
+        attributes.setAttribute(ATTR_ROLES,
+                node.roles().stream().sorted().map(Role::configName).collect(Collectors.joining(",")));
+        NodeConfig.Ports ports = node.ports();
+        setIf(attributes, node.runs(Role.PROXY), ATTR_MYSQL, node.host() + ":" + ports.proxyMysql());
+        setIf(attributes, node.runs(Role.CN), ATTR_CN_MYSQL, node.host() + ":" + ports.cnMysql());
+        setIf(attributes, node.runs(Role.LOG), ATTR_LOG, node.host() + ":" + ports.log());
+        attributes.setAttribute(ATTR_HTTP, node.host() + ":" + ports.http());
+        return config;
+    }
+
+    private static void setIf(com.hazelcast.config.MemberAttributeConfig attributes, boolean condition, String key,
+            String value) {
+        if (condition) {
+            attributes.setAttribute(key, value);
+        }
+    }
+
+    /** The members of the cluster as this member sees it, oldest first. */
+    public List<MemberInfo> members() {
+        Set<Member> members = hazelcast.getCluster().getMembers();
+        List<MemberInfo> result = new ArrayList<>(members.size());
+        for (Member member : members) {
+            result.add(describe(member));
+        }
+        return result;
+    }
+
+    private MemberInfo describe(Member member) {
+        String uuid = member.getUuid().toString();
+        MemberStatus status = statuses.get(uuid);
+        String group = status != null ? status.cnGroup() : initialGroup;
+        return new MemberInfo(
+                member.getAttribute(ATTR_NAME),
+                uuid,
+                member.getAddress().getHost() + ":" + member.getAddress().getPort(),
+                split(member.getAttribute(ATTR_ROLES)),
+                group,
+                status != null ? status.state() : "starting",
+                status != null ? status.readyRoles() : List.of(),
+                new MemberInfo.Endpoints(member.getAttribute(ATTR_MYSQL), member.getAttribute(ATTR_CN_MYSQL),
+                        member.getAttribute(ATTR_HTTP), member.getAttribute(ATTR_LOG)),
+                member.localMember());
+    }
+
+    private static List<String> split(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : Arrays.asList(csv.split(","));
+    }
+
+    /** Publishes this member's changing status, if it differs from what is published. */
+    void publish(MemberStatus status) {
+        String self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        if (!Objects.equals(statuses.get(self), status)) {
+            statuses.put(self, status);
+        }
+    }
+
+    /** Whether the Hazelcast member is up (it stops by itself if it cannot stay in a cluster). */
+    public boolean running() {
+        LifecycleService lifecycle = hazelcast.getLifecycleService();
+        return lifecycle.isRunning();
+    }
+
+    /** Number of members in the cluster as this member sees it. */
+    public int size() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    @Override
+    public void close() {
+        hazelcast.shutdown();
+    }
+}

@@ -1,0 +1,147 @@
+package io.cairn.node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The validated settings of one Cairn server. Built once at start-up from MicroProfile Config (or,
+ * in tests, from a map) by {@link #load(Function)}; every problem is a {@link ConfigException} that
+ * names the property.
+ *
+ * @param name            this server's name in the cluster ({@code cairn.node.name})
+ * @param roles           the roles this server runs ({@code cairn.roles})
+ * @param host            the loopback or interface address every endpoint binds to ({@code cairn.host})
+ * @param dataDir         where this server keeps its files ({@code cairn.data.dir})
+ * @param clusterName     the Hazelcast cluster name; servers join only their own cluster ({@code cairn.cluster.name})
+ * @param cnGroup         the CN group label of this server's compute node ({@code cairn.cn.group})
+ * @param ports           the ports this server listens on
+ * @param hazelcastMembers host:port of the Hazelcast members to join ({@code cairn.hazelcast.members})
+ */
+public record NodeConfig(
+        String name,
+        Set<Role> roles,
+        String host,
+        Path dataDir,
+        String clusterName,
+        String cnGroup,
+        Ports ports,
+        List<String> hazelcastMembers) {
+
+    public static final String NAME = "cairn.node.name";
+    public static final String ROLES = "cairn.roles";
+    public static final String HOST = "cairn.host";
+    public static final String DATA_DIR = "cairn.data.dir";
+    public static final String CLUSTER_NAME = "cairn.cluster.name";
+    public static final String CN_GROUP = "cairn.cn.group";
+    public static final String PROXY_PORT = "cairn.proxy.port";
+    public static final String CN_PORT = "cairn.cn.port";
+    public static final String HTTP_PORT = "cairn.http.port";
+    public static final String LOG_PORT = "cairn.log.port";
+    public static final String HAZELCAST_PORT = "cairn.hazelcast.port";
+    public static final String HAZELCAST_MEMBERS = "cairn.hazelcast.members";
+
+    /** The ports of one server; the all-in-one defaults are those of cluster server {@code s1}. */
+    public record Ports(int proxyMysql, int cnMysql, int http, int log, int hazelcast) {
+    }
+
+    public NodeConfig {
+        roles = Set.copyOf(roles);
+        hazelcastMembers = List.copyOf(hazelcastMembers);
+    }
+
+    public boolean runs(Role role) {
+        return roles.contains(role);
+    }
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param lookup the configuration source: property name to value, empty when unset
+     * @throws ConfigException for the first bad property found
+     */
+    public static NodeConfig load(Function<String, Optional<String>> lookup) {
+        Source source = new Source(lookup);
+        String name = source.string(NAME, "cairn");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+            throw new ConfigException(NAME, "'" + name + "' must be 1-63 letters, digits, '.', '_' or '-'");
+        }
+        Set<Role> roles = Role.parseList(ROLES, source.string(ROLES, "proxy,cn,tn,log"));
+        String host = source.string(HOST, "127.0.0.1");
+        Path dataDir = dataDir(source.string(DATA_DIR, "data"));
+        Ports ports = new Ports(
+                source.port(PROXY_PORT, 6001),
+                source.port(CN_PORT, 6101),
+                source.port(HTTP_PORT, 9080),
+                source.port(LOG_PORT, 6201),
+                source.port(HAZELCAST_PORT, 5701));
+        List<String> members = new ArrayList<>();
+        for (String member : source.string(HAZELCAST_MEMBERS, host + ":" + ports.hazelcast()).split(",")) {
+            String trimmed = member.trim();
+            if (!trimmed.isEmpty()) {
+                members.add(hostPort(HAZELCAST_MEMBERS, trimmed));
+            }
+        }
+        if (members.isEmpty()) {
+            throw new ConfigException(HAZELCAST_MEMBERS, "must list at least one host:port");
+        }
+        String group = source.string(CN_GROUP, "default");
+        if (!group.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ConfigException(CN_GROUP, "'" + group + "' must be 1-64 letters, digits, '_' or '-'");
+        }
+        return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members);
+    }
+
+    private static Path dataDir(String value) {
+        Path dir = Path.of(value).toAbsolutePath().normalize();
+        if (Files.isDirectory(dir)) {
+            if (!Files.isWritable(dir)) {
+                throw new ConfigException(DATA_DIR, "folder " + dir + " is not writable");
+            }
+            return dir;
+        }
+        if (Files.exists(dir)) {
+            throw new ConfigException(DATA_DIR, dir + " is not a folder");
+        }
+        Path parent = dir.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new ConfigException(DATA_DIR, "folder " + dir + " does not exist, nor does its parent");
+        }
+        return dir;
+    }
+
+    private static String hostPort(String property, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException(property, "'" + value + "' is not host:port");
+        }
+        parsePort(property, value.substring(colon + 1));
+        return value;
+    }
+
+    private static int parsePort(String property, String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the property name
+        }
+        throw new ConfigException(property, "'" + value + "' is not a port number (1-65535)");
+    }
+
+    private record Source(Function<String, Optional<String>> lookup) {
+        String string(String property, String fallback) {
+            return lookup.apply(property).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+        }
+
+        int port(String property, int fallback) {
+            return lookup.apply(property).map(v -> parsePort(property, v)).orElse(fallback);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.cairn.proxy.web;
+
+import io.cairn.compute.ComputeNodeBean;
+import io.cairn.log.LogRole;
+import io.cairn.log.impl.LogConfig;
+import io.cairn.node.ConfigException;
+import io.cairn.node.HealthReport;
+import io.cairn.node.Node;
+import io.cairn.node.NodeConfig;
+import io.cairn.node.Probe;
+import io.cairn.node.Role;
+import io.cairn.node.RoleService;
+import io.cairn.proxy.ProxyRole;
+import io.cairn.txn.TransactionNodeBean;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Starts this server's {@link Node} when the application starts and stops it with the application.
+ * A bad configuration is logged as one {@code CAIRN0001E} line naming the property (no stack
+ * trace), the node is not started, and every health check answers DOWN with the error, so
+ * {@code bin/cairn} and Kubernetes both see why.
+ */
+@ApplicationScoped
+public class NodeBootstrap {
+    private static final Logger LOG = Logger.getLogger(NodeBootstrap.class.getName());
+
+    @Inject
+    Config config;
+
+    @Inject
+    TransactionNodeBean transactionNode;
+
+    @Inject
+    ComputeNodeBean computeNode;
+
+    private volatile Node node;
+    private volatile String configError;
+
+    void onStart(@Observes Startup startup) {
+        Function<String, Optional<String>> lookup = key -> config.getOptionalValue(key, String.class);
+        Node candidate = null;
+        try {
+            NodeConfig nodeConfig = NodeConfig.load(lookup);
+            candidate = new Node(nodeConfig);
+            candidate.start(roleServices(nodeConfig, candidate, lookup));
+            node = candidate;
+            LOG.info(() -> "CAIRN0000I: Cairn server " + nodeConfig.name() + " is starting roles " + nodeConfig.roles());
+        } catch (ConfigException e) {
+            configError = e.getMessage();
+            LOG.severe("CAIRN0001E: Bad configuration, Cairn is not started: " + e.getMessage());
+            if (candidate != null) {
+                candidate.close();
+            }
+        }
+    }
+
+    private List<RoleService> roleServices(NodeConfig nodeConfig, Node cluster,
+            Function<String, Optional<String>> lookup) {
+        List<RoleService> services = new ArrayList<>();
+        for (Role role : nodeConfig.roles()) {
+            services.add(switch (role) {
+                case LOG -> LogRole.fromProperties(withLogDefaults(nodeConfig, lookup));
+                case TN -> transactionNode.role(cluster);
+                case CN -> computeNode.role(cluster);
+                case PROXY -> new ProxyRole(cluster);
+            });
+        }
+        return services;
+    }
+
+    /**
+     * A single log peer named after this server, on its log port, keeping its files under the data
+     * folder: what an all-in-one server needs without any log setting.
+     */
+    private static Function<String, Optional<String>> withLogDefaults(NodeConfig nodeConfig,
+            Function<String, Optional<String>> lookup) {
+        Map<String, String> defaults = Map.of(
+                LogConfig.PEERS, nodeConfig.name() + "=" + nodeConfig.host() + ":" + nodeConfig.ports().log(),
+                LogConfig.SELF, nodeConfig.name(),
+                LogConfig.DIR, nodeConfig.dataDir().resolve("log").toString());
+        return key -> lookup.apply(key).filter(v -> !v.isBlank()).or(() -> Optional.ofNullable(defaults.get(key)));
+    }
+
+    @PreDestroy
+    void stop() {
+        Node current = node;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** The running node, or empty when the configuration kept it from starting. */
+    public Optional<Node> node() {
+        return Optional.ofNullable(node);
+    }
+
+    HealthReport health(Role role, Probe probe) {
+        Node current = node;
+        if (current == null) {
+            return HealthReport.down(Map.of("error", String.valueOf(configError)));
+        }
+        return current.health(role, probe);
+    }
+
+    HealthReport membershipHealth(Probe probe) {
+        Node current = node;
+        if (current == null) {
+            return HealthReport.down(Map.of("error", String.valueOf(configError)));
+        }
+        return current.membershipHealth(probe);
+    }
+}
