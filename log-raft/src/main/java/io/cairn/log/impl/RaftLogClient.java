@@ -1,0 +1,456 @@
+package io.cairn.log.impl;
+
+import io.cairn.log.GroupInfo;
+import io.cairn.log.Lease;
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogException;
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.log.LogUnavailableException;
+import io.cairn.log.StaleEpochException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@link LogService} over Ratis.
+ *
+ * <p>Writes go through a {@link GroupCommitter} to one ordered Ratis client (NotLeader and leader
+ * changes are retried inside Ratis). Every write is bounded by {@link LogConfig#appendTimeout()};
+ * on timeout the write fails with {@link LogUnavailableException} and the Ratis client is replaced,
+ * which abandons its retries, so a timed-out write is not retried in the background forever.
+ *
+ * <p>Reads and long polls are served by the co-located peer when one is given (no RPC), otherwise
+ * by the leader through a stale-read query. {@link #commitIndex()} and {@link #currentLease()} are
+ * linearizable read-only queries (Ratis ReadIndex).
+ *
+ * <p>Thread-safe. Owns two Ratis clients and one completion thread; {@link #close()} releases them.
+ */
+public final class RaftLogClient implements LogService {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftLogClient.class);
+    /** An entry stops growing at this many record bytes (far below Ratis' message limits). */
+    static final long MAX_BATCH_BYTES = 1 << 20;
+    /** A remote read answers at most this many bytes (plus one entry). */
+    static final int MAX_REMOTE_READ_BYTES = 4 << 20;
+
+    private final LogConfig config;
+    private final RaftGroup group;
+    private final RaftProperties properties;
+    private final RaftLogPeer local;
+    private final long timeoutMs;
+    private final AtomicReference<RaftClient> writer = new AtomicReference<>();
+    private final RaftClient reader;
+    private final ExecutorService completionThread;
+    private final GroupCommitter committer;
+    private volatile boolean closed;
+
+    /**
+     * @param config the group and timeouts
+     * @param local the peer running in this JVM, or {@code null}; reads are served from it when given
+     */
+    public RaftLogClient(LogConfig config, RaftLogPeer local) {
+        this.config = Objects.requireNonNull(config);
+        this.local = local;
+        this.group = RatisSetup.group(config);
+        this.properties = RatisSetup.common(config);
+        this.timeoutMs = config.appendTimeout().toMillis();
+        this.writer.set(newClient(RetryPolicies.retryForeverWithSleep(RatisSetup.ms(50))));
+        int attempts = (int) Math.max(1, timeoutMs / 100);
+        this.reader = newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RatisSetup.ms(100)));
+        this.completionThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cairn-log-commit");
+            t.setDaemon(true);
+            return t;
+        });
+        Executor completions = task -> {
+            try {
+                completionThread.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run(); // closing: finish the callers' futures on this thread
+            }
+        };
+        this.committer = new GroupCommitter(this::sendData, completions, MAX_BATCH_BYTES);
+    }
+
+    private RaftClient newClient(RetryPolicy retry) {
+        return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
+                .setProperties(properties).setRetryPolicy(retry).build();
+    }
+
+    // ---- writes ----
+
+    @Override
+    public long append(long epoch, List<byte[]> records) {
+        return await(appendAsync(epoch, records));
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(long epoch, List<byte[]> records) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("an append needs at least one record");
+        }
+        if (epoch < NO_EPOCH) {
+            throw new IllegalArgumentException("epoch must be >= 0 or NO_EPOCH, was " + epoch);
+        }
+        return committer.submit(epoch, records);
+    }
+
+    @Override
+    public long appendLease(long epoch, String holder, byte[] payload) {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("lease epochs start at 1, was " + epoch);
+        }
+        Objects.requireNonNull(holder, "holder");
+        return await(write(LogCodec.encodeLease(epoch, holder, payload), epoch));
+    }
+
+    @Override
+    public long truncateBefore(long lsn) {
+        if (lsn < 0) {
+            throw new IllegalArgumentException("lsn must be >= 0, was " + lsn);
+        }
+        long commit = commitIndex();
+        if (lsn > commit + 1) {
+            throw new IllegalArgumentException("cannot truncate before " + lsn + ": commit index is " + commit);
+        }
+        return await(write(LogCodec.encodeTruncate(lsn), NO_EPOCH));
+    }
+
+    private CompletableFuture<Long> sendData(long epoch, List<byte[]> records) {
+        return write(LogCodec.encodeData(epoch, records), epoch);
+    }
+
+    /** Sends one command, bounded by the append timeout; completes with the reply's value. */
+    private CompletableFuture<Long> write(byte[] command, long epoch) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new LogUnavailableException("log client is closed"));
+        }
+        RaftClient client = writer.get();
+        return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)))
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    if (error != null) {
+                        Throwable cause = unwrap(error);
+                        if (cause instanceof TimeoutException) {
+                            replaceWriter(client);
+                            throw new LogUnavailableException("no majority of the log group committed the entry within "
+                                    + timeoutMs + " ms; outcome unknown", cause);
+                        }
+                        throw toLogException(cause);
+                    }
+                    LogCodec.Reply r = decodeWriteReply(reply);
+                    if (r.status() == LogCodec.STALE) {
+                        throw new StaleEpochException(epoch, r.value());
+                    }
+                    return r.value();
+                });
+    }
+
+    /** Abandons a Ratis client whose request timed out: closing it stops its retries. */
+    private void replaceWriter(RaftClient timedOut) {
+        if (closed) {
+            return;
+        }
+        RaftClient fresh = newClient(RetryPolicies.retryForeverWithSleep(RatisSetup.ms(50)));
+        if (writer.compareAndSet(timedOut, fresh)) {
+            closeQuietly(timedOut);
+        } else {
+            closeQuietly(fresh);
+        }
+    }
+
+    private static LogCodec.Reply decodeWriteReply(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw toLogException(reply.getException());
+        }
+        return LogCodec.decodeReply(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    // ---- reads ----
+
+    @Override
+    public LogBatch read(long fromLsn, int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        if (local != null) {
+            return local.stateMachine().read(fromLsn, maxBytes);
+        }
+        ByteBuffer b = staleQuery(LogCodec.encodeReadQuery(fromLsn, Math.min(maxBytes, MAX_REMOTE_READ_BYTES)), timeoutMs);
+        byte status = b.get();
+        if (status == LogCodec.TRUNCATED) {
+            throw new LogTruncatedException(b.getLong(), b.getLong());
+        }
+        return LogCodec.decodeBatch(b);
+    }
+
+    @Override
+    public long awaitCommitted(long afterLsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (local != null) {
+            return await(local.stateMachine().awaitApplied(afterLsn, Math.max(0, timeout.toMillis())));
+        }
+        // Remote: poll in slices shorter than the RPC timeout.
+        long applied;
+        do {
+            long slice = Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()), timeoutMs / 2);
+            ByteBuffer b = staleQuery(LogCodec.encodeAwaitQuery(afterLsn, Math.max(0, slice)), timeoutMs);
+            applied = LogCodec.decodeReply(b).value();
+        } while (applied <= afterLsn && System.nanoTime() < deadline);
+        return applied;
+    }
+
+    @Override
+    public long commitIndex() {
+        return status().appliedIndex();
+    }
+
+    @Override
+    public Lease currentLease() {
+        return status().lease();
+    }
+
+    private LogCodec.Status status() {
+        CompletableFuture<RaftClientReply> f = reader.async()
+                .sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(LogCodec.encodeStatusQuery())))
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        RaftClientReply reply = await(f.handle((r, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                if (cause instanceof TimeoutException) {
+                    throw new LogUnavailableException("no linearizable answer from the log group within " + timeoutMs + " ms", cause);
+                }
+                throw toLogException(cause);
+            }
+            return r;
+        }));
+        if (!reply.isSuccess()) {
+            throw toLogException(reply.getException());
+        }
+        return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    /** A query to the leader that does not wait for a majority (a stale read of committed state). */
+    private ByteBuffer staleQuery(byte[] query, long timeout) {
+        RaftPeerId target = reader.getLeaderId() != null ? reader.getLeaderId()
+                : RaftPeerId.valueOf(config.peers().get(0).id());
+        try {
+            RaftClientReply reply = reader.io().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, target);
+            if (!reply.isSuccess()) {
+                throw toLogException(reply.getException());
+            }
+            return reply.getMessage().getContent().asReadOnlyByteBuffer();
+        } catch (IOException e) {
+            throw toLogException(e);
+        }
+    }
+
+    // ---- administration ----
+
+    @Override
+    public GroupInfo groupInfo() {
+        List<RaftPeerId> candidates = new ArrayList<>();
+        Optional.ofNullable(reader.getLeaderId()).ifPresent(candidates::add);
+        group.getPeers().forEach(p -> candidates.add(p.getId()));
+        GroupInfo fallback = null;
+        IOException lastError = null;
+        for (RaftPeerId id : candidates) {
+            try {
+                GroupInfoReply info = reader.getGroupManagementApi(id).info(group.getGroupId());
+                GroupInfo gi = toGroupInfo(info);
+                if (id.toString().equals(gi.leaderId())) {
+                    return gi;
+                }
+                if (fallback == null) {
+                    fallback = gi;
+                }
+            } catch (IOException e) {
+                lastError = e;
+            }
+        }
+        if (fallback != null) {
+            return fallback;
+        }
+        throw new LogUnavailableException("no log peer answered a group info request", lastError);
+    }
+
+    private static GroupInfo toGroupInfo(GroupInfoReply info) {
+        var role = info.getRoleInfoProto();
+        String self = RaftPeerId.valueOf(role.getSelf().getId()).toString();
+        String leader = null;
+        long term = 0;
+        if (role.getRole() == RaftPeerRole.LEADER) {
+            leader = self;
+            term = role.getLeaderInfo().getTerm();
+        } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+            leader = RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId()).toString();
+        }
+        long commit = -1;
+        for (CommitInfoProto ci : info.getCommitInfos()) {
+            if (RaftPeerId.valueOf(ci.getServer().getId()).toString().equals(self)) {
+                commit = ci.getCommitIndex();
+            }
+        }
+        List<GroupInfo.PeerInfo> peers = new ArrayList<>();
+        for (RaftPeer p : info.getGroup().getPeers()) {
+            long pc = -1;
+            for (CommitInfoProto ci : info.getCommitInfos()) {
+                if (RaftPeerId.valueOf(ci.getServer().getId()).equals(p.getId())) {
+                    pc = ci.getCommitIndex();
+                }
+            }
+            peers.add(new GroupInfo.PeerInfo(p.getId().toString(), p.getAddress(), pc,
+                    pc < 0 || commit < 0 ? -1 : Math.max(0, commit - pc)));
+        }
+        return new GroupInfo(leader, term, commit, peers);
+    }
+
+    @Override
+    public void transferLeadership(String peerId) {
+        try {
+            RaftClientReply reply = reader.admin().transferLeadership(RaftPeerId.valueOf(peerId), timeoutMs);
+            if (!reply.isSuccess()) {
+                throw toLogException(reply.getException());
+            }
+        } catch (IOException e) {
+            throw toLogException(e);
+        }
+    }
+
+    @Override
+    public void addPeer(String peerId, String address) {
+        List<RaftPeer> peers = new ArrayList<>(currentPeers());
+        if (peers.stream().anyMatch(p -> p.getId().toString().equals(peerId))) {
+            return;
+        }
+        peers.add(RatisSetup.peer(peerId, address));
+        setConfiguration(peers);
+    }
+
+    @Override
+    public void removePeer(String peerId) {
+        List<RaftPeer> peers = new ArrayList<>(currentPeers());
+        if (!peers.removeIf(p -> p.getId().toString().equals(peerId))) {
+            return;
+        }
+        if (peers.isEmpty()) {
+            throw new IllegalArgumentException("cannot remove the last peer " + peerId);
+        }
+        setConfiguration(peers);
+    }
+
+    private List<RaftPeer> currentPeers() {
+        GroupInfo gi = groupInfo();
+        List<RaftPeer> peers = new ArrayList<>();
+        for (GroupInfo.PeerInfo p : gi.peers()) {
+            peers.add(RatisSetup.peer(p.id(), p.address()));
+        }
+        return peers;
+    }
+
+    private void setConfiguration(List<RaftPeer> peers) {
+        try {
+            RaftClientReply reply = reader.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw toLogException(reply.getException());
+            }
+        } catch (IOException e) {
+            throw toLogException(e);
+        }
+    }
+
+    // ---- plumbing ----
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        committer.close();
+        closeQuietly(writer.get());
+        closeQuietly(reader);
+        completionThread.shutdown();
+    }
+
+    private <T> T await(CompletableFuture<T> f) {
+        try {
+            // The future is bounded by the append timeout already; the extra margin only guards bugs.
+            return f.get(2 * timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw toLogException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new LogUnavailableException("log call did not complete within " + (2 * timeoutMs + 1000) + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogUnavailableException("interrupted while waiting for the log", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Maps Ratis and JDK failures to the contract's exceptions. */
+    static LogException toLogException(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof LogException le) {
+            return le;
+        }
+        if (cause instanceof StateMachineException) {
+            return new LogException("the log state machine refused the request: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            throw iae;
+        }
+        if (cause instanceof IOException || cause instanceof RaftException || cause instanceof TimeoutException) {
+            return new LogUnavailableException("log group unavailable: " + cause, cause);
+        }
+        return new LogException("unexpected log failure: " + cause, cause);
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.warn("closing a Ratis client failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.cairn.log.impl;
+
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+
+/**
+ * One Ratis server peer of the log group: gRPC endpoint, segmented Raft log and snapshots under
+ * {@link LogConfig#dataDir()}, one {@link LogStateMachine}.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). A closed peer is not
+ * restarted; create a new one on the same data directory to recover from disk. Status methods are
+ * thread-safe and never block.
+ */
+public final class RaftLogPeer implements AutoCloseable {
+    private final LogConfig config;
+    private final RaftGroup group;
+    private final LogStateMachine stateMachine = new LogStateMachine();
+    private volatile RaftServer server;
+
+    public RaftLogPeer(LogConfig config) {
+        if (config.selfId() == null) {
+            throw new IllegalArgumentException("a log peer needs " + LogConfig.SELF);
+        }
+        this.config = config;
+        this.group = RatisSetup.group(config);
+    }
+
+    /** Starts the server; returns once it listens (leader election continues in the background). */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("peer " + config.selfId() + " already started");
+        }
+        Files.createDirectories(config.dataDir());
+        RaftServer s = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(config.selfId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(RatisSetup.server(config))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server = s;
+        s.start();
+    }
+
+    public String id() {
+        return config.selfId();
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public RaftGroupId groupId() {
+        return group.getGroupId();
+    }
+
+    LogStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /** Whether the Ratis server is running (not starting, closing or failed). */
+    public boolean isRunning() {
+        RaftServer s = server;
+        return s != null && s.getLifeCycleState() == LifeCycle.State.RUNNING;
+    }
+
+    /** The division of the log group on this server, if it exists and runs. */
+    Optional<RaftServer.Division> division() {
+        RaftServer s = server;
+        if (s == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(s.getDivision(group.getGroupId()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** This peer's view: role, leader, term, applied index; empty when not in the group. */
+    public Optional<PeerStatus> status() {
+        return division().map(d -> {
+            DivisionInfo info = d.getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            long leaderCommit = d.getCommitInfos().stream()
+                    .filter(ci -> leader != null && RaftPeerId.valueOf(ci.getServer().getId()).equals(leader))
+                    .mapToLong(ci -> ci.getCommitIndex()).findFirst().orElse(d.getRaftLog().getLastCommittedIndex());
+            return new PeerStatus(info.getCurrentRole(), leader == null ? null : leader.toString(),
+                    info.getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(),
+                    Math.max(leaderCommit, d.getRaftLog().getLastCommittedIndex()),
+                    stateMachine.appliedIndex(), info.isAlive());
+        });
+    }
+
+    /**
+     * A peer's own view of the group.
+     *
+     * @param leaderCommitIndex the highest commit index this peer knows of (the leader's, as far as known)
+     */
+    public record PeerStatus(RaftPeerRole role, String leaderId, long term, long commitIndex,
+                             long leaderCommitIndex, long appliedIndex, boolean alive) {
+        /** How many log entries this peer still has to apply to catch up with the leader. */
+        public long lag() {
+            return Math.max(0, leaderCommitIndex - appliedIndex);
+        }
+    }
+
+    /** The index of the first entry still in this peer's Raft log (it grows when the log is purged). */
+    public long logStartIndex() {
+        return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+    }
+
+    /** Stops the server and releases its port and files. Idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        RaftServer s = server;
+        if (s != null) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.cairn.log.impl;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Turns a {@link LogConfig} into Ratis group and properties; the one place Ratis is tuned. */
+final class RatisSetup {
+
+    private RatisSetup() {
+    }
+
+    static RaftGroupId groupId(String groupName) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("cairn-log:" + groupName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static RaftPeer peer(String id, String address) {
+        return RaftPeer.newBuilder().setId(id).setAddress(address).build();
+    }
+
+    static RaftGroup group(LogConfig config) {
+        List<RaftPeer> peers = config.peers().stream().map(p -> peer(p.id(), p.address())).toList();
+        return RaftGroup.valueOf(groupId(config.groupName()), peers);
+    }
+
+    /** Properties shared by the server and the clients. */
+    static RaftProperties common(LogConfig config) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        TimeDuration request = ms(config.appendTimeout().toMillis());
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, request);
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, request);
+        return p;
+    }
+
+    static RaftProperties server(LogConfig config) {
+        RaftProperties p = common(config);
+        LogConfig.PeerSpec self = config.self();
+        GrpcConfigKeys.Server.setPort(p, self.port());
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().toFile()));
+
+        long election = config.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(election));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(2 * election));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, ms(election));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, ms(2 * election));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+
+        // Durability: every entry is fsync'ed before it counts toward the majority (the writer
+        // syncs whenever its queue drains, so concurrent entries share one fsync).
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
+        // No commit-index metadata entries: they would double the log writes; a restarted peer
+        // learns the commit index from the leader instead.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.segmentSizeBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(config.segmentSizeBytes(), 4L << 20)));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((8L << 20) + (64 << 10)));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(8L << 20));
+
+        // Linearizable reads (commitIndex barrier) use ReadIndex.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(p, ms(config.appendTimeout().toMillis()));
+
+        // Snapshots only on truncation; purge whole segments right after each snapshot, but never
+        // beyond what every follower has committed (so a lagging follower is fed from the log).
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+        return p;
+    }
+
+    static TimeDuration ms(long millis) {
+        return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+    }
+}

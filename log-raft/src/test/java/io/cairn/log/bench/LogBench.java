@@ -1,0 +1,147 @@
+package io.cairn.log.bench;
+
+import io.cairn.log.LogService;
+import io.cairn.log.impl.LogCluster;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Log append benchmark (not a test): a 3-peer in-process group on the local disk; appends/s and
+ * latency percentiles of 200-byte records with 1, 16 and 64 concurrent appenders, and the raw
+ * 4 KiB write+fsync rate of the same disk. Properties: {@code bench.seconds} (10 per phase),
+ * {@code bench.dir} (data directory root, default {@code target/bench}).
+ *
+ * <pre>mvn -q -pl log-raft test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.cairn.log.bench.LogBench</pre>
+ */
+public final class LogBench {
+    private static final int RECORD_BYTES = 200;
+
+    private LogBench() {
+    }
+
+    /** Result of one phase. */
+    private record Phase(int appenders, long appends, double seconds, double p50Ms, double p99Ms) {
+        double throughput() {
+            return appends / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        Path dir = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
+        Files.createDirectories(dir);
+
+        double fsyncMs = fsyncLatencyMs(dir, Duration.ofSeconds(Math.max(2, seconds / 3)));
+        List<Phase> phases = new ArrayList<>();
+        try (LogCluster cluster = LogCluster.builder().peers(3).baseDir(dir)
+                .electionTimeout(Duration.ofSeconds(1)).appendTimeout(Duration.ofSeconds(5)).build()) {
+            LogService log = cluster.newClient();
+            for (int appenders : new int[] {1, 16, 64}) {
+                run(log, appenders, Duration.ofSeconds(2)); // warm-up
+                Phase p = run(log, appenders, Duration.ofSeconds(seconds));
+                phases.add(p);
+                System.out.printf(Locale.ROOT, "appenders=%d appends=%d appends/s=%.0f p50=%.3fms p99=%.3fms%n",
+                        p.appenders(), p.appends(), p.throughput(), p.p50Ms(), p.p99Ms());
+            }
+        }
+        System.out.printf(Locale.ROOT, "fsync 4KiB write+fdatasync on %s: %.0f/s, mean %.3fms%n", dir, 1000 / fsyncMs, fsyncMs);
+        double speedup = phases.get(2).throughput() / phases.get(0).throughput();
+        double p50VsFsync = phases.get(0).p50Ms() / fsyncMs;
+        System.out.printf(Locale.ROOT, "log-append group-commit-speedup=%.1f p50-vs-fsync=%.2f%n", speedup, p50VsFsync);
+        System.exit(0); // Ratis/gRPC leave non-daemon threads behind for a while
+    }
+
+    private static Phase run(LogService log, int appenders, Duration duration) throws InterruptedException {
+        long[][] latencies = new long[appenders][];
+        int[] counts = new int[appenders];
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        long[] window = new long[2];
+        for (int t = 0; t < appenders; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                long[] lat = new long[1 << 16];
+                int n = 0;
+                byte[] record = new byte[RECORD_BYTES];
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long end = window[1];
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    log.append(List.of(record));
+                    if (n == lat.length) {
+                        lat = Arrays.copyOf(lat, n * 2);
+                    }
+                    lat[n++] = System.nanoTime() - t0;
+                }
+                latencies[id] = lat;
+                counts[id] = n;
+            }, "bench-appender-" + t);
+            threads.add(th);
+            th.start();
+        }
+        window[0] = System.nanoTime();
+        window[1] = window[0] + duration.toNanos();
+        start.countDown();
+        for (Thread th : threads) {
+            th.join(duration.toMillis() + 30_000);
+        }
+        double elapsed = (System.nanoTime() - window[0]) / 1e9;
+        int total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        long[] all = new long[total];
+        int k = 0;
+        for (int t = 0; t < appenders; t++) {
+            System.arraycopy(latencies[t], 0, all, k, counts[t]);
+            k += counts[t];
+        }
+        Arrays.sort(all);
+        return new Phase(appenders, total, elapsed, percentileMs(all, 0.50), percentileMs(all, 0.99));
+    }
+
+    private static double percentileMs(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
+    }
+
+    /** Mean latency of a sequential 4 KiB write followed by fdatasync, on a file in {@code dir}. */
+    private static double fsyncLatencyMs(Path dir, Duration duration) throws IOException {
+        Path file = dir.resolve("fsync-probe.dat");
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        long n = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + duration.toNanos();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (System.nanoTime() < end) {
+                block.clear();
+                ch.write(block);
+                ch.force(false);
+                n++;
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        return (System.nanoTime() - t0) / 1e6 / n;
+    }
+}

@@ -1,0 +1,175 @@
+package io.cairn.log.impl;
+
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogService;
+import io.cairn.log.LogUnavailableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Peers die and come back; the log stays correct and bounded in time. */
+class LogFailoverIT {
+    private LogCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static byte[] rec(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** All data records on peer {@code i}, in log order. */
+    private List<String> records(int i) {
+        List<String> out = new ArrayList<>();
+        for (LogEntry e : cluster.readAll(i, 0)) {
+            if (e.kind() == LogEntry.Kind.DATA) {
+                e.records().forEach(r -> out.add(new String(r, StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void leaderKilledDuringConcurrentAppendsLosesNothingAndDuplicatesNothing() throws Exception {
+        cluster = LogCluster.builder().peers(3).appendTimeout(Duration.ofSeconds(5)).build();
+        LogService log = cluster.newClient();
+        int writers = 8;
+        Map<String, Long> acked = new ConcurrentHashMap<>();
+        Set<String> attempted = ConcurrentHashMap.newKeySet();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(pool.submit(() -> {
+                for (int seq = 0; !stop.get(); seq++) {
+                    String r = "w" + writer + "-" + seq;
+                    attempted.add(r);
+                    try {
+                        acked.put(r, log.append(List.of(rec(r))));
+                    } catch (LogUnavailableException e) {
+                        failures.incrementAndGet(); // outcome unknown: may or may not be in the log
+                    }
+                }
+            }));
+        }
+        cluster.waitUntil("200 appends acknowledged", () -> acked.size() >= 200);
+        int leader = cluster.waitForLeader();
+        cluster.kill(leader);
+        int before = acked.size();
+        int newLeader = cluster.waitForLeader();
+        assertThat(newLeader).isNotEqualTo(leader);
+        cluster.waitUntil("200 more appends acknowledged after failover", () -> acked.size() >= before + 200);
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+
+        cluster.restart(leader, true);
+        long maxLsn = acked.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        cluster.waitUntilApplied(maxLsn);
+        List<String> reference = records(0);
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> onPeer = records(i);
+            assertThat(onPeer).as("log of %s", LogCluster.id(i)).isEqualTo(reference);
+        }
+        assertThat(new HashSet<>(reference)).as("no record twice").hasSize(reference.size());
+        assertThat(reference).containsAll(acked.keySet());
+        assertThat(attempted).containsAll(reference);
+        // each writer's acknowledged records appear in the order it appended them
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (String r : reference) {
+            String writer = r.substring(0, r.indexOf('-'));
+            int seq = Integer.parseInt(r.substring(r.indexOf('-') + 1));
+            assertThat(seq).isGreaterThan(lastSeq.getOrDefault(writer, -1));
+            lastSeq.put(writer, seq);
+        }
+        // the LSN returned for a record is the entry that holds it
+        Map<String, Long> lsnOf = new HashMap<>();
+        for (LogEntry e : cluster.readAll(newLeader, 0)) {
+            e.records().forEach(r -> lsnOf.put(new String(r, StandardCharsets.UTF_8), e.lsn()));
+        }
+        acked.forEach((r, lsn) -> assertThat(lsnOf.get(r)).as(r).isEqualTo(lsn));
+    }
+
+    @Test
+    void followerRestartedWithItsDataCatchesUp() throws Exception {
+        cluster = LogCluster.builder().peers(3).build();
+        LogService log = cluster.newClient();
+        log.append(List.of(rec("before")));
+        int follower = (cluster.waitForLeader() + 1) % 3;
+        cluster.kill(follower);
+        long last = 0;
+        for (int i = 0; i < 50; i++) {
+            last = log.append(List.of(rec("while-down-" + i)));
+        }
+        cluster.restart(follower, true);
+        cluster.waitUntilApplied(last);
+        assertThat(records(follower)).hasSize(51).isEqualTo(records((follower + 1) % 3));
+    }
+
+    @Test
+    void followerRebuiltFromEmptyDiskCatchesUp() throws Exception {
+        cluster = LogCluster.builder().peers(3).build();
+        LogService log = cluster.newClient();
+        for (int i = 0; i < 20; i++) {
+            log.append(List.of(rec("r" + i)));
+        }
+        int follower = (cluster.waitForLeader() + 1) % 3;
+        cluster.replaceWithEmpty(follower, log);
+        long last = log.append(List.of(rec("after")));
+        cluster.waitUntilApplied(last);
+        assertThat(records(follower)).hasSize(21).isEqualTo(records((follower + 1) % 3));
+        assertThat(log.groupInfo().peers()).extracting(io.cairn.log.GroupInfo.PeerInfo::id).contains(LogCluster.id(follower));
+    }
+
+    @Test
+    void majorityLostFailsWithinTheTimeoutAndRecovers() throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        cluster = LogCluster.builder().peers(3).appendTimeout(timeout).build();
+        LogService log = cluster.newClient();
+        log.append(List.of(rec("ok")));
+        int leader = cluster.waitForLeader();
+        int f1 = (leader + 1) % 3;
+        int f2 = (leader + 2) % 3;
+        cluster.kill(f1);
+        cluster.kill(f2);
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> log.append(List.of(rec("lost?")))).isInstanceOf(LogUnavailableException.class);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertThat(tookMs).isBetween(timeout.toMillis() - 100, timeout.toMillis() + 1500);
+        assertThatThrownBy(log::commitIndex).isInstanceOf(LogUnavailableException.class);
+
+        cluster.restart(f1, true);
+        cluster.restart(f2, true);
+        cluster.waitForLeader();
+        long lsn = log.append(List.of(rec("resumed")));
+        cluster.waitUntilApplied(lsn);
+        assertThat(records(leader)).startsWith("ok").endsWith("resumed");
+    }
+}

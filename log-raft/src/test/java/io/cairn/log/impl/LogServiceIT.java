@@ -1,0 +1,163 @@
+package io.cairn.log.impl;
+
+import io.cairn.log.Lease;
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.log.StaleEpochException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The LogService contract on a healthy 3-peer group. */
+class LogServiceIT {
+    private LogCluster cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = LogCluster.builder().peers(3).segmentSizeBytes(64 * 1024).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static byte[] rec(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> strings(List<LogEntry> entries) {
+        List<String> out = new ArrayList<>();
+        for (LogEntry e : entries) {
+            if (e.kind() == LogEntry.Kind.DATA) {
+                e.records().forEach(r -> out.add(new String(r, StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void appendedRecordsAreReadableOnEveryPeerInOrder() {
+        LogService log = cluster.newClient();
+        long a = log.append(List.of(rec("a1"), rec("a2")));
+        long b = log.append(List.of(rec("b1")));
+        assertThat(b).isGreaterThan(a);
+        assertThat(log.commitIndex()).isGreaterThanOrEqualTo(b);
+
+        cluster.waitUntilApplied(b);
+        for (int i = 0; i < cluster.size(); i++) {
+            assertThat(strings(cluster.readAll(i, 0))).containsExactly("a1", "a2", "b1");
+            LogBatch batch = cluster.newClientOn(i).read(a, 1 << 20);
+            assertThat(batch.entries().get(0).lsn()).isEqualTo(a);
+        }
+        LogBatch remote = log.read(b, 1);
+        assertThat(remote.entries()).hasSize(1);
+        assertThat(remote.entries().get(0).lsn()).isEqualTo(b);
+    }
+
+    @Test
+    void awaitCommittedWakesOnAppendAndTimesOutOtherwise() throws Exception {
+        LogService writer = cluster.newClient();
+        LogService tail = cluster.newClientOn(1);
+        long last = writer.append(List.of(rec("x")));
+        cluster.waitUntilApplied(last);
+
+        long t0 = System.nanoTime();
+        assertThat(tail.awaitCommitted(last + 1_000_000, Duration.ofMillis(200))).isLessThan(last + 1_000_000);
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
+
+        long applied = cluster.peer(1).stateMachine().appliedIndex();
+        CompletableFuture<Long> woke = CompletableFuture.supplyAsync(() -> tail.awaitCommitted(applied, Duration.ofSeconds(10)));
+        long next = writer.append(List.of(rec("y")));
+        assertThat(woke.get(10, TimeUnit.SECONDS)).isGreaterThan(applied).isLessThanOrEqualTo(next);
+
+        LogService remoteTail = cluster.newClient();
+        assertThat(remoteTail.awaitCommitted(0, Duration.ofSeconds(1))).isGreaterThan(0);
+    }
+
+    @Test
+    void staleEpochAppendsAndLeasesAreRejectedAndInvisible() {
+        LogService log = cluster.newClient();
+        long l1 = log.appendLease(1, "tn-a", rec("lease-a"));
+        log.append(1, List.of(rec("a-epoch1")));
+        log.append(List.of(rec("unconditional")));
+        log.appendLease(2, "tn-b", rec("lease-b"));
+
+        assertThatThrownBy(() -> log.append(1, List.of(rec("a-late"))))
+                .isInstanceOfSatisfying(StaleEpochException.class, e -> {
+                    assertThat(e.epoch()).isEqualTo(1);
+                    assertThat(e.highestEpoch()).isEqualTo(2);
+                });
+        assertThatThrownBy(() -> log.appendLease(1, "tn-a", rec("x"))).isInstanceOf(StaleEpochException.class);
+        assertThatThrownBy(() -> log.appendLease(2, "tn-a", rec("x"))).isInstanceOf(StaleEpochException.class);
+        long renewed = log.appendLease(2, "tn-b", rec("renew"));
+        long last = log.append(2, List.of(rec("b-epoch2")));
+
+        assertThat(log.currentLease()).isEqualTo(new Lease(2, "tn-b", renewed));
+        cluster.waitUntilApplied(last);
+        for (int i = 0; i < cluster.size(); i++) {
+            List<LogEntry> all = cluster.readAll(i, 0);
+            assertThat(strings(all)).containsExactly("a-epoch1", "unconditional", "b-epoch2");
+            assertThat(all.stream().filter(e -> e.kind() == LogEntry.Kind.LEASE).map(LogEntry::holder))
+                    .containsExactly("tn-a", "tn-b", "tn-b");
+            assertThat(all.get(0).lsn()).isEqualTo(l1);
+        }
+    }
+
+    @Test
+    void truncateKeepsReadsFromTheTruncationPointAndPurgesBeforeIt() throws Exception {
+        LogService log = cluster.newClient();
+        log.appendLease(3, "tn", rec("lease"));
+        byte[] payload = new byte[1024];
+        List<Long> lsns = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            lsns.add(log.append(3, List.of(("r" + i + ":").getBytes(StandardCharsets.UTF_8), payload)));
+        }
+        long point = lsns.get(200);
+        assertThat(log.truncateBefore(point)).isEqualTo(point);
+        long last = log.append(3, List.of(rec("after")));
+
+        int leader = cluster.waitForLeader();
+        cluster.waitUntil("leader purged its log before the truncation point",
+                () -> cluster.peer(leader).logStartIndex() > 0);
+        cluster.waitUntilApplied(last);
+        for (int i = 0; i < cluster.size(); i++) {
+            int peer = i;
+            assertThatThrownBy(() -> cluster.readAll(peer, point - 1)).isInstanceOf(LogTruncatedException.class);
+            List<LogEntry> tail = cluster.readAll(i, point);
+            assertThat(tail).hasSize(101); // r200..r299 and "after"
+            assertThat(tail.get(0).lsn()).isEqualTo(point);
+            assertThat(new String(tail.get(0).records().get(0), StandardCharsets.UTF_8)).isEqualTo("r200:");
+        }
+        assertThatThrownBy(() -> log.read(0, 1024)).isInstanceOf(LogTruncatedException.class);
+        assertThat(cluster.peer(leader).logStartIndex()).isLessThanOrEqualTo(point);
+
+        // A wiped follower is rebuilt from the leader's snapshot plus the log after it, with fencing intact.
+        int follower = (leader + 1) % cluster.size();
+        cluster.replaceWithEmpty(follower, log);
+        cluster.waitUntilApplied(last);
+        assertThat(cluster.readAll(follower, point)).hasSize(101);
+        assertThat(cluster.peer(follower).stateMachine().status().lease().epoch()).isEqualTo(3);
+        assertThatThrownBy(() -> log.append(2, List.of(rec("stale")))).isInstanceOf(StaleEpochException.class);
+
+        // A restart from disk recovers from the snapshot and the log after it.
+        cluster.restart(leader, true);
+        long after = log.append(3, List.of(rec("after-restart")));
+        cluster.waitUntilApplied(after);
+        assertThat(cluster.readAll(leader, point)).hasSize(102);
+    }
+}

@@ -1,0 +1,71 @@
+package io.cairn.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+    @TempDir
+    Path temp;
+
+    private NodeConfig load(Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(values);
+        all.putIfAbsent(NodeConfig.DATA_DIR, temp.resolve("data").toString());
+        return NodeConfig.load(key -> Optional.ofNullable(all.get(key)));
+    }
+
+    @Test
+    void defaultsAreTheAllInOneServerOnLoopback() {
+        NodeConfig config = load(Map.of());
+        assertThat(config.roles()).containsExactlyInAnyOrder(Role.PROXY, Role.CN, Role.TN, Role.LOG);
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.ports()).isEqualTo(new NodeConfig.Ports(6001, 6101, 9080, 6201, 5701));
+        assertThat(config.hazelcastMembers()).containsExactly("127.0.0.1:5701");
+        assertThat(config.cnGroup()).isEqualTo("default");
+        assertThat(config.dataDir()).isEqualTo(temp.resolve("data"));
+    }
+
+    @Test
+    void rolesAreASubsetInAnyCaseAndOrder() {
+        assertThat(load(Map.of(NodeConfig.ROLES, " CN, proxy ")).roles()).isEqualTo(Set.of(Role.CN, Role.PROXY));
+    }
+
+    @Test
+    void unknownRoleNamesTheProperty() {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.ROLES, "proxy,database")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cairn.roles: unknown role 'database' (allowed: proxy,cn,tn,log)")
+                .extracting(e -> ((ConfigException) e).property()).isEqualTo(NodeConfig.ROLES);
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.ROLES, " , ")))
+                .hasMessageStartingWith("cairn.roles: must name at least one");
+    }
+
+    @Test
+    void badPortsNameTheirProperty() {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.HTTP_PORT, "80a"))).hasMessageStartingWith("cairn.http.port:");
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.LOG_PORT, "70000"))).hasMessageStartingWith("cairn.log.port:");
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.HAZELCAST_MEMBERS, "127.0.0.1")))
+                .hasMessageStartingWith("cairn.hazelcast.members: '127.0.0.1' is not host:port");
+    }
+
+    @Test
+    void dataFolderMustExistOrHaveAParent() {
+        Path missing = temp.resolve("no/such/folder");
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.DATA_DIR, missing.toString())))
+                .hasMessage("cairn.data.dir: folder " + missing + " does not exist, nor does its parent");
+        assertThat(load(Map.of(NodeConfig.DATA_DIR, temp.toString())).dataDir()).isEqualTo(temp);
+    }
+
+    @Test
+    void namesAndGroupsAreValidated() {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.NAME, "bad name"))).hasMessageStartingWith("cairn.node.name:");
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.CN_GROUP, "a/b"))).hasMessageStartingWith("cairn.cn.group:");
+    }
+}

@@ -1,0 +1,166 @@
+package io.cairn.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node with a real embedded Hazelcast member and scripted role services. */
+class NodeIT {
+    @TempDir
+    Path temp;
+
+    /** A role service whose start outcome and readiness the test decides. */
+    static final class ScriptedRole implements RoleService {
+        private final Role role;
+        private final RuntimeException startFailure;
+        volatile boolean ready;
+        volatile boolean stopped;
+
+        ScriptedRole(Role role, RuntimeException startFailure) {
+            this.role = role;
+            this.startFailure = startFailure;
+        }
+
+        @Override
+        public Role role() {
+            return role;
+        }
+
+        @Override
+        public void start() {
+            if (startFailure != null) {
+                throw startFailure;
+            }
+        }
+
+        @Override
+        public void stop() {
+            stopped = true;
+        }
+
+        @Override
+        public HealthReport readiness() {
+            return HealthReport.of(ready, Map.of("scripted", true));
+        }
+
+        @Override
+        public HealthReport liveness() {
+            return HealthReport.up(Map.of());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private NodeConfig config(String name, String roles, int hazelcastPort, String members) throws IOException {
+        Map<String, String> values = Map.of(
+                NodeConfig.NAME, name,
+                NodeConfig.ROLES, roles,
+                NodeConfig.DATA_DIR, temp.resolve(name).toString(),
+                NodeConfig.CLUSTER_NAME, "node-it-" + temp.getFileName(),
+                NodeConfig.HAZELCAST_PORT, String.valueOf(hazelcastPort),
+                NodeConfig.HAZELCAST_MEMBERS, members,
+                NodeConfig.PROXY_PORT, String.valueOf(freePort()),
+                NodeConfig.CN_PORT, String.valueOf(freePort()),
+                NodeConfig.LOG_PORT, String.valueOf(freePort()));
+        return NodeConfig.load(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void roleLifecycleDrivesTheProbesAndThePublishedState() throws Exception {
+        int port = freePort();
+        ScriptedRole log = new ScriptedRole(Role.LOG, null);
+        ScriptedRole tn = new ScriptedRole(Role.TN, new IllegalStateException("no lease store"));
+        try (Node node = new Node(config("n1", "log,tn", port, "127.0.0.1:" + port))) {
+            node.start(List.of(log, tn));
+            await("log role started", () -> node.health(Role.LOG, Probe.STARTED).up());
+            await("tn role failed", () -> !node.health(Role.TN, Probe.LIVE).up());
+
+            assertThat(node.health(Role.TN, Probe.STARTED).up()).isFalse();
+            assertThat(node.health(Role.TN, Probe.READY).up()).isFalse();
+            assertThat(node.health(Role.TN, Probe.LIVE).data()).containsEntry("error", "no lease store")
+                    .containsEntry("phase", "failed");
+            assertThat(node.health(Role.LOG, Probe.LIVE).up()).isTrue();
+            assertThat(node.health(Role.LOG, Probe.READY).up()).isFalse();
+            log.ready = true;
+            assertThat(node.health(Role.LOG, Probe.READY).up()).isTrue();
+            assertThat(node.health(Role.LOG, Probe.READY).data()).containsEntry("scripted", true);
+            assertThat(node.membershipHealth(Probe.READY).up()).isTrue();
+            assertThatThrownBy(() -> node.health(Role.CN, Probe.READY)).isInstanceOf(IllegalArgumentException.class);
+
+            await("published state", () -> node.members().stream().anyMatch(m -> m.local()
+                    && m.state().equals("not-ready") && m.readyRoles().equals(List.of("log"))));
+            MemberInfo self = node.members().get(0);
+            assertThat(self.name()).isEqualTo("n1");
+            assertThat(self.roles()).containsExactly("tn", "log");
+            assertThat(self.endpoints().http()).isEqualTo("127.0.0.1:9080");
+            assertThat(self.endpoints().mysql()).isNull();
+        }
+        assertThat(log.stopped).isTrue();
+    }
+
+    @Test
+    void membersSeeEachOtherAndNoticeOneLeaving() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+        try (Node a = new Node(config("a", "cn", portA, members))) {
+            a.start(List.of(new ScriptedRole(Role.CN, null)));
+            Node b = new Node(config("b", "proxy", portB, members));
+            try {
+                b.start(List.of(new ScriptedRole(Role.PROXY, null)));
+                await("a and b to see each other", () -> a.members().size() == 2 && b.members().size() == 2);
+                assertThat(b.members()).extracting(MemberInfo::name).containsExactlyInAnyOrder("a", "b");
+            } finally {
+                b.close();
+            }
+            await("a to see b leave", () -> a.members().size() == 1);
+            assertThat(a.members()).extracting(MemberInfo::name).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aTakenPortFailsStartBeforeAnythingRuns() throws Exception {
+        int port = freePort();
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                Node node = new Node(config("n2", "cn", port, "127.0.0.1:" + port))) {
+            assertThatThrownBy(() -> node.start(List.of(new ScriptedRole(Role.CN, null))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("cairn.hazelcast.port: cannot listen on 127.0.0.1:" + port);
+            assertThat(node.members()).isEmpty();
+        }
+    }
+
+    @Test
+    void servicesMustMatchTheRoles() throws Exception {
+        int port = freePort();
+        try (Node node = new Node(config("n3", "cn,tn", port, "127.0.0.1:" + port))) {
+            assertThatThrownBy(() -> node.start(List.of(new ScriptedRole(Role.CN, null))))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
