@@ -57,7 +57,10 @@ public interface LogService extends AutoCloseable {
      */
     long append(long epoch, List<byte[]> records);
 
-    /** Asynchronous {@link #append(long, List)}: the future is completed within the append timeout. */
+    /**
+     * Asynchronous {@link #append(long, List)}: the future is completed within the append timeout,
+     * possibly on an RPC thread of the implementation; chain heavy work with {@code *Async} stages.
+     */
     CompletableFuture<Long> appendAsync(long epoch, List<byte[]> records);
 
     /**
