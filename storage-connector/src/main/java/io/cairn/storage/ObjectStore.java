@@ -1,0 +1,108 @@
+package io.cairn.storage;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Immutable-object storage: the place where Cairn keeps checkpoint objects and manifests.
+ *
+ * <h2>Keys</h2>
+ * A key is a non-empty string of at most {@value #MAX_KEY_LENGTH} characters without control characters or
+ * unpaired surrogates, and not {@code "."} or {@code ".."}; {@code '/'} is allowed and has no special meaning
+ * other than for {@link #list(String)} prefixes. Keys are stored percent-encoded (every UTF-8 byte other than
+ * ASCII letters, digits and {@code . _ ~ -} takes three characters) and the encoded form must not exceed 220
+ * characters, so that it fits a file name. A bad key gives {@link IllegalArgumentException}.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li><b>Write-once.</b> A key holds at most one object; {@link #put} on a key that holds a committed object
+ *       fails with {@link ObjectExistsException}. To replace an object, delete it and put again. Two writers
+ *       putting the same key at the same moment is a caller error (Cairn names objects uniquely); the store
+ *       then guarantees only that no reader sees a mixture of both.</li>
+ *   <li><b>Atomic visibility.</b> A reader sees the whole object or nothing: before {@code put} returns
+ *       normally no reader gets any of its bytes except through a complete, checksum-verified object; after it
+ *       returns, every reader sees it. If {@code put} throws, the store removes what it wrote; in the narrow
+ *       case where that cleanup also fails on endpoints that disappeared mid-write, the object may later
+ *       become readable, and then always whole and correct.</li>
+ *   <li><b>Integrity.</b> Every byte returned has been checked against checksums written with the object;
+ *       damaged copies are detected and, where redundancy allows, bypassed transparently.</li>
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * {@link ObjectNotFoundException} (no committed object), {@link ObjectExistsException} (write-once
+ * violation), {@link StorageUnavailableException} (too few endpoints answered; retryable),
+ * {@link CorruptObjectException} (the object cannot be returned intact). Nothing else escapes except
+ * {@link IllegalArgumentException} / {@link NullPointerException} for invalid arguments.
+ *
+ * <h2>Threading</h2>
+ * Implementations are thread-safe; any number of threads may call any method concurrently. Calls block the
+ * calling thread until done or failed; every call is bounded by the configured endpoint timeouts.
+ */
+public interface ObjectStore {
+
+    /** Longest allowed key, in characters. */
+    int MAX_KEY_LENGTH = 200;
+
+    /**
+     * Stores {@code data} under {@code key}.
+     *
+     * @throws ObjectExistsException if the key holds a committed object
+     * @throws StorageUnavailableException if the write quorum was not reached (nothing readable was left)
+     */
+    void put(String key, byte[] data);
+
+    /**
+     * Stores exactly {@code length} bytes read from {@code data} under {@code key}. The stream is read to
+     * {@code length} bytes but not closed.
+     *
+     * @throws IllegalArgumentException if the stream ends before {@code length} bytes, or length is negative or
+     *                                  above the store's maximum object size
+     * @throws ObjectExistsException if the key holds a committed object
+     * @throws StorageUnavailableException if the write quorum was not reached
+     * @throws StorageException if reading {@code data} failed (cause: the {@link java.io.IOException})
+     */
+    void put(String key, InputStream data, long length);
+
+    /**
+     * Returns the whole object.
+     *
+     * @throws ObjectNotFoundException if there is no committed object under {@code key}
+     * @throws StorageUnavailableException if too few endpoints answered to read it
+     * @throws CorruptObjectException if too few intact shards remain
+     */
+    byte[] get(String key);
+
+    /**
+     * Returns {@code length} bytes of the object starting at {@code offset}. Only the parts of the object that
+     * cover the range are read.
+     *
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code length < 0} or the range ends past the
+     *                                  object's end
+     * @throws ObjectNotFoundException, StorageUnavailableException, CorruptObjectException as for {@link #get(String)}
+     */
+    byte[] get(String key, long offset, int length);
+
+    /**
+     * Returns the object's metadata without reading its data.
+     *
+     * @throws ObjectNotFoundException if there is no committed object under {@code key}
+     * @throws StorageUnavailableException if too few endpoints answered
+     */
+    ObjectMetadata head(String key);
+
+    /**
+     * Returns the keys of committed objects starting with {@code prefix} ({@code ""} for all), sorted. Keys of
+     * writes in progress are not listed.
+     *
+     * @throws StorageUnavailableException if too few endpoints answered
+     */
+    List<String> list(String prefix);
+
+    /**
+     * Deletes the object under {@code key}; idempotent: deleting a missing key returns normally. Once it
+     * returns, no reader finds the object.
+     *
+     * @throws StorageUnavailableException if too few endpoints answered to make the object unreadable
+     */
+    void delete(String key);
+}

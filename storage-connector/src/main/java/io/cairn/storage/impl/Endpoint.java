@@ -1,0 +1,41 @@
+package io.cairn.storage.impl;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One independent place that holds shards: an S3/MinIO bucket or a local directory.
+ *
+ * <p>Names are produced by {@link ShardNames}: {@code "<namespace>/<flat name>"} with exactly one
+ * {@code '/'}; the flat part never contains {@code '/'}. Implementations map them to their storage.
+ *
+ * <p>Contract: {@link #put} is atomic (a concurrent or later {@link #get} sees the whole new content or the
+ * previous state, never a prefix) and durable when it returns; it may overwrite. A name that does not exist
+ * gives {@link ShardNotFoundException}; every other failure is an {@link IOException} the caller may retry.
+ * Implementations are thread-safe and bound each call with their own timeouts.
+ */
+public interface Endpoint extends AutoCloseable {
+
+    /** Human-readable identity for messages and reports, e.g. {@code s3:http://127.0.0.1:9001}. */
+    String name();
+
+    void put(String name, byte[] data) throws IOException;
+
+    byte[] get(String name) throws IOException;
+
+    /** Reads {@code length} bytes at {@code offset}; fails if the stored object is shorter. */
+    byte[] get(String name, long offset, int length) throws IOException;
+
+    /** Names starting with {@code prefix} (which contains the namespace), in any order. */
+    List<String> list(String prefix) throws IOException;
+
+    /** Deletes the name; deleting a missing name succeeds. */
+    void delete(String name) throws IOException;
+
+    /** A cheap request proving the endpoint answers. */
+    void ping() throws IOException;
+
+    /** Releases clients and threads. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,1066 @@
+package io.cairn.storage.impl;
+
+import io.cairn.storage.CorruptObjectException;
+import io.cairn.storage.HealReport;
+import io.cairn.storage.ObjectExistsException;
+import io.cairn.storage.ObjectMetadata;
+import io.cairn.storage.ObjectNotFoundException;
+import io.cairn.storage.ObjectStore;
+import io.cairn.storage.StorageException;
+import io.cairn.storage.StorageHealth;
+import io.cairn.storage.StorageUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link ObjectStore}: k+m Reed-Solomon erasure coding over k+m independent {@link Endpoint}s, the way
+ * MinIO spreads an object over the drives of an erasure set.
+ *
+ * <h2>Layout</h2> See {@link ShardMeta}: stripes of {@code stripeSize} bytes, one chunk per shard per stripe,
+ * CRC32C per chunk. Shard i of a key lives on endpoint {@code (i + rotation(key)) mod n} so parity (and read
+ * load) is spread over all endpoints. Each endpoint holds {@code data/<key>.<writeId>} (its shard) and
+ * {@code meta/<key>} (the metadata record).
+ *
+ * <h2>Writes</h2> The object is coded in memory, then (1) every shard's data is written in parallel, (2) if
+ * at least the write quorum ({@link StoreConfig#writeQuorum()}: k+1 with parity) succeeded, the metadata
+ * records are written to those endpoints; the put succeeds when the write quorum of records is written. The
+ * records are the commit point: data under a fresh write id is invisible until k records name it. A put that
+ * misses the quorum deletes what it wrote and throws {@link StorageUnavailableException}.
+ *
+ * <h2>Reads</h2> The metadata records of all endpoints are read in parallel; the write id held by at least k
+ * of them wins. Data shards are read first (one ranged GET per shard covering the stripes needed); a missing
+ * or corrupt chunk makes the reader fetch the other shards of the affected stripes and decode. Every chunk is
+ * CRC-checked; whole-object reads also check the object CRC.
+ *
+ * <h2>Threading</h2> Thread-safe. Endpoint calls run on a bounded pool (k+m times the per-endpoint
+ * bulkhead), each guarded by a {@link CallPolicy}; the calling thread waits. Puts, deletes and heals of one
+ * key are serialised within this process.
+ */
+public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ErasureCodedStore.class.getName());
+    private static final int KEY_LOCKS = 64;
+
+    private final StoreConfig config;
+    private final List<Endpoint> endpoints;
+    private final CallPolicy.Guard[] guards;
+    private final CallPolicy policy;
+    private final ReedSolomon codec;
+    private final int n;
+    private final int k;
+    private final int m;
+    private final ThreadPoolExecutor pool;
+    private final Clock clock;
+    private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+
+    public ErasureCodedStore(StoreConfig config, List<? extends Endpoint> endpoints, CallPolicy policy, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.endpoints = List.copyOf(endpoints);
+        this.policy = policy;
+        this.clock = clock;
+        this.k = config.dataShards();
+        this.m = config.parityShards();
+        this.n = k + m;
+        if (this.endpoints.size() != n) {
+            throw new IllegalArgumentException("need " + n + " endpoints, got " + this.endpoints.size());
+        }
+        this.codec = new ReedSolomon(k, m);
+        this.guards = new CallPolicy.Guard[n];
+        for (int i = 0; i < n; i++) {
+            guards[i] = policy.newGuard(this.endpoints.get(i).name());
+        }
+        for (int i = 0; i < KEY_LOCKS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
+        int threads = n * policy.maxConcurrent();
+        AtomicInteger seq = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "cairn-storage-" + seq.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Callers take a bulkhead slot before submitting, so at most `threads` tasks exist: the queue stays short.
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** Opens the endpoints named in the config with production policies. */
+    public static ErasureCodedStore open(StoreConfig config) {
+        List<Endpoint> eps = new ArrayList<>();
+        try {
+            for (String spec : config.endpoints()) {
+                eps.add(openEndpoint(spec, config));
+            }
+        } catch (IOException | RuntimeException e) {
+            eps.forEach(Endpoint::close);
+            throw new StorageException("cannot open storage endpoints: " + e.getMessage(), e);
+        }
+        CallPolicy policy = CallPolicy.of(config.maxAttempts(), config.maxConcurrentPerEndpoint(),
+                config.requestTimeout().plus(config.connectTimeout()));
+        return new ErasureCodedStore(config, eps, policy, Clock.systemUTC());
+    }
+
+    static Endpoint openEndpoint(String spec, StoreConfig c) throws IOException {
+        if (spec.startsWith("s3:")) {
+            return new S3Endpoint(spec.substring(3), c.accessKey(), c.secretKey(), c.bucket(), c.connectTimeout(),
+                    c.requestTimeout(), c.maxConcurrentPerEndpoint());
+        }
+        if (spec.startsWith("dir:")) {
+            return new DirEndpoint(Path.of(spec.substring(4)));
+        }
+        throw new IllegalArgumentException("unknown endpoint kind: " + spec);
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    // ------------------------------------------------------------------ fan-out
+
+    /** One endpoint's answer: a value, or the failure (a {@link ShardNotFoundException} is an answer). */
+    record Outcome<T>(T value, IOException error) {
+        boolean ok() {
+            return error == null;
+        }
+
+        boolean notFound() {
+            return error instanceof ShardNotFoundException;
+        }
+    }
+
+    /** Runs {@code call(i)} on each endpoint index in {@code targets} in parallel and waits for all. */
+    private <T> Map<Integer, Outcome<T>> fanOut(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call) {
+        Map<Integer, Future<T>> futures = new LinkedHashMap<>();
+        Map<Integer, Outcome<T>> out = new HashMap<>();
+        for (int i : targets) {
+            CallPolicy.Guard guard = guards[i];
+            try {
+                guard.acquire();
+            } catch (IOException e) {
+                out.put(i, new Outcome<>(null, e));
+                continue;
+            }
+            CallPolicy.EndpointCall<T> c = call.apply(i);
+            FutureTask<T> task = new FutureTask<>(() -> guard.call(c)) {
+                @Override
+                protected void done() {
+                    guard.release();
+                }
+            };
+            try {
+                pool.execute(task);
+            } catch (RuntimeException e) {
+                task.cancel(false);
+                out.put(i, new Outcome<>(null, new IOException("storage executor rejected the call", e)));
+                continue;
+            }
+            futures.put(i, task);
+        }
+        long deadline = System.nanoTime() + policy.deadline().toNanos();
+        boolean interrupted = false;
+        for (Map.Entry<Integer, Future<T>> e : futures.entrySet()) {
+            Future<T> f = e.getValue();
+            try {
+                long wait = interrupted ? 0 : Math.max(0, deadline - System.nanoTime());
+                out.put(e.getKey(), new Outcome<>(f.get(wait, TimeUnit.NANOSECONDS), null));
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause();
+                out.put(e.getKey(), new Outcome<>(null, cause instanceof IOException io ? io
+                        : new IOException(endpoints.get(e.getKey()).name() + ": " + cause, cause)));
+            } catch (TimeoutException ex) {
+                f.cancel(true);
+                out.put(e.getKey(), new Outcome<>(null, new IOException(endpoints.get(e.getKey()).name()
+                        + ": no answer within " + policy.deadline(), ex)));
+            } catch (InterruptedException ex) {
+                interrupted = true;
+                f.cancel(true);
+                out.put(e.getKey(), new Outcome<>(null, new InterruptedIOException("interrupted")));
+            } catch (java.util.concurrent.CancellationException ex) {
+                out.put(e.getKey(), new Outcome<>(null, new IOException("cancelled", ex)));
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for storage endpoints");
+        }
+        return out;
+    }
+
+    private int[] all() {
+        int[] a = new int[n];
+        Arrays.setAll(a, i -> i);
+        return a;
+    }
+
+    private static IOException lastError(Map<Integer, ? extends Outcome<?>> outcomes) {
+        IOException last = null;
+        for (Outcome<?> o : outcomes.values()) {
+            if (!o.ok() && !o.notFound()) {
+                last = o.error();
+            }
+        }
+        return last;
+    }
+
+    private ReentrantLock lockFor(String key) {
+        ReentrantLock l = keyLocks[Math.floorMod(key.hashCode(), KEY_LOCKS)];
+        l.lock();
+        return l;
+    }
+
+    private int rotation(String key) {
+        return Math.floorMod(key.hashCode(), n);
+    }
+
+    // ------------------------------------------------------------------ metadata quorum
+
+    /** What the endpoints' metadata records say about a key. */
+    final class MetaView {
+        final String key;
+        /** per endpoint: the decoded record, or null */
+        final ShardMeta[] records = new ShardMeta[n];
+        final boolean[] notFound = new boolean[n];
+        final boolean[] corrupt = new boolean[n];
+        final boolean[] failed = new boolean[n];
+        IOException lastError;
+        /** the winning write, or null */
+        ShardMeta winner;
+        /** per shard index: endpoint holding the winner's record for it, or -1 */
+        final int[] endpointOfShard = new int[n];
+        int winnerCount;
+
+        MetaView(String key) {
+            this.key = key;
+            Arrays.fill(endpointOfShard, -1);
+        }
+
+        int count(boolean[] flags) {
+            int c = 0;
+            for (boolean b : flags) {
+                c += b ? 1 : 0;
+            }
+            return c;
+        }
+
+        boolean holdsWinner(int endpoint) {
+            return winner != null && records[endpoint] != null && records[endpoint].sameWrite(winner);
+        }
+
+        /** Throws the right exception when there is no committed object. */
+        ShardMeta require(String op) {
+            if (winner != null) {
+                return winner;
+            }
+            if (count(notFound) > m) {
+                throw new ObjectNotFoundException(key);
+            }
+            int unknown = count(failed);
+            if (winnerCount + unknown >= k) {
+                throw new StorageUnavailableException(op + " " + key, n - unknown, k, lastError);
+            }
+            throw new CorruptObjectException(key, "only " + winnerCount + " consistent metadata records of " + n
+                    + " (" + count(corrupt) + " unreadable), " + k + " needed");
+        }
+    }
+
+    MetaView readMetas(String key) {
+        MetaView v = new MetaView(key);
+        String name = ShardNames.meta(key);
+        Map<Integer, Outcome<byte[]>> res = fanOut(all(), i -> () -> endpoints.get(i).get(name));
+        for (int i = 0; i < n; i++) {
+            Outcome<byte[]> o = res.get(i);
+            if (o.ok()) {
+                try {
+                    ShardMeta r = ShardMeta.decode(o.value());
+                    if (r.k() != k || r.m() != m) {
+                        // Written with another layout: we cannot use it with this codec.
+                        v.corrupt[i] = true;
+                    } else {
+                        v.records[i] = r;
+                    }
+                } catch (IllegalArgumentException e) {
+                    String ep = endpoints.get(i).name();
+                    LOG.warning(() -> ep + ": bad metadata record for " + key + ": " + e.getMessage());
+                    v.corrupt[i] = true;
+                }
+            } else if (o.notFound()) {
+                v.notFound[i] = true;
+            } else {
+                v.failed[i] = true;
+                v.lastError = o.error();
+            }
+        }
+        // Group by write; the biggest group wins, ties go to the newest write.
+        List<ShardMeta> groups = new ArrayList<>();
+        Map<ShardMeta, Integer> counts = new HashMap<>();
+        for (ShardMeta r : v.records) {
+            if (r == null) {
+                continue;
+            }
+            ShardMeta rep = groups.stream().filter(g -> g.sameWrite(r)).findFirst().orElse(null);
+            if (rep == null) {
+                groups.add(r);
+                counts.put(r, 1);
+            } else {
+                counts.merge(rep, 1, Integer::sum);
+            }
+        }
+        ShardMeta best = groups.stream()
+                .max(Comparator.<ShardMeta>comparingInt(counts::get)
+                        .thenComparingLong(ShardMeta::createdMillis)
+                        .thenComparing(ShardMeta::writeId))
+                .orElse(null);
+        v.winnerCount = best == null ? 0 : counts.get(best);
+        if (best != null && v.winnerCount >= k) {
+            v.winner = best;
+            for (int i = 0; i < n; i++) {
+                if (v.holdsWinner(i)) {
+                    int s = v.records[i].shardIndex();
+                    if (v.endpointOfShard[s] < 0) {
+                        v.endpointOfShard[s] = i;
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ put
+
+    @Override
+    public void put(String key, byte[] data) {
+        Objects.requireNonNull(data, "data");
+        ShardNames.validateKey(key);
+        checkSize(data.length);
+        putBytes(key, data);
+    }
+
+    @Override
+    public void put(String key, InputStream data, long length) {
+        Objects.requireNonNull(data, "data");
+        ShardNames.validateKey(key);
+        checkSize(length);
+        byte[] bytes;
+        try {
+            bytes = data.readNBytes((int) length);
+        } catch (IOException e) {
+            throw new StorageException("put " + key + ": reading the input failed: " + e.getMessage(), e);
+        }
+        if (bytes.length != length) {
+            throw new IllegalArgumentException("put " + key + ": stream ended after " + bytes.length + " of "
+                    + length + " bytes");
+        }
+        putBytes(key, bytes);
+    }
+
+    private void checkSize(long length) {
+        if (length < 0 || length > config.maxObjectSize()) {
+            throw new IllegalArgumentException("object size " + length + " outside 0.." + config.maxObjectSize()
+                    + " (maxObjectSize)");
+        }
+    }
+
+    /** The coded form of one object. */
+    record Encoded(ShardMeta meta, byte[][] shards) {
+    }
+
+    Encoded encode(byte[] data, UUID writeId, long created) {
+        int chunk = config.chunkSize();
+        int stripes = ShardMeta.stripes(data.length, k, chunk);
+        long stripeData = (long) k * chunk;
+        int lastLen = stripes == 0 ? 0 : (int) (data.length - (stripes - 1) * stripeData);
+        int shardLen = stripes == 0 ? 0 : (stripes - 1) * chunk + (lastLen + k - 1) / k;
+        byte[][] shards = new byte[n][shardLen];
+        int[] crcs = new int[stripes * n];
+        for (int s = 0; s < stripes; s++) {
+            int len = s == stripes - 1 ? lastLen : (int) stripeData;
+            int cl = (len + k - 1) / k;
+            int shardOff = s * chunk;
+            long objOff = s * stripeData;
+            for (int j = 0; j < k; j++) {
+                int from = j * cl;
+                int copy = Math.min(cl, len - from);
+                if (copy > 0) {
+                    System.arraycopy(data, (int) (objOff + from), shards[j], shardOff, copy);
+                }
+            }
+            codec.encodeParity(shards, shardOff, cl);
+            for (int i = 0; i < n; i++) {
+                crcs[s * n + i] = ShardMeta.crc32c(shards[i], shardOff, cl);
+            }
+        }
+        int objectCrc = ShardMeta.crc32c(data, 0, data.length);
+        return new Encoded(new ShardMeta(writeId, created, data.length, objectCrc, k, m, chunk, 0, crcs), shards);
+    }
+
+    private void putBytes(String key, byte[] data) {
+        ReentrantLock lock = lockFor(key);
+        try {
+            MetaView existing = readMetas(key);
+            if (existing.winner != null) {
+                throw new ObjectExistsException(key);
+            }
+            try {
+                existing.require("put");
+            } catch (ObjectNotFoundException expected) {
+                // the normal case: nothing committed under the key
+            }
+            long now = clock.millis();
+            // The write id starts with the creation time, so that healAll can tell an old orphan from a put in progress.
+            UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            Encoded enc = encode(data, writeId, now);
+            String dataName = ShardNames.data(key, writeId);
+            String metaName = ShardNames.meta(key);
+            int rot = rotation(key);
+            int quorum = config.writeQuorum();
+
+            Map<Integer, Outcome<Object>> dataRes = fanOut(all(), e -> () -> {
+                endpoints.get(e).put(dataName, enc.shards()[Math.floorMod(e - rot, n)]);
+                return null;
+            });
+            int[] wroteData = succeeded(dataRes);
+            if (wroteData.length < quorum) {
+                cleanup(key, wroteData, null, dataName);
+                throw new StorageUnavailableException("put " + key, wroteData.length, quorum, lastError(dataRes));
+            }
+            Map<Integer, Outcome<Object>> metaRes = fanOut(wroteData, e -> () -> {
+                endpoints.get(e).put(metaName, enc.meta().forShard(Math.floorMod(e - rot, n)).encode());
+                return null;
+            });
+            int[] wroteMeta = succeeded(metaRes);
+            if (wroteMeta.length < quorum) {
+                cleanup(key, wroteData, wroteMeta, dataName);
+                throw new StorageUnavailableException("put " + key, wroteMeta.length, quorum, lastError(metaRes));
+            }
+            if (wroteMeta.length < n) {
+                LOG.info(() -> "put " + key + ": committed on " + wroteMeta.length + " of " + n
+                        + " endpoints; heal will rebuild the rest");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int[] succeeded(Map<Integer, ? extends Outcome<?>> res) {
+        return res.entrySet().stream().filter(e -> e.getValue().ok()).mapToInt(Map.Entry::getKey).sorted().toArray();
+    }
+
+    /** Undoes a failed put: records first (so nothing becomes readable), then data. Failures are logged. */
+    private void cleanup(String key, int[] wroteData, int[] wroteMeta, String dataName) {
+        String metaName = ShardNames.meta(key);
+        if (wroteMeta != null && wroteMeta.length > 0) {
+            Map<Integer, Outcome<Object>> r = fanOut(wroteMeta, e -> () -> {
+                endpoints.get(e).delete(metaName);
+                return null;
+            });
+            logFailures("undo put " + key + " (metadata)", r);
+        }
+        if (wroteData.length > 0) {
+            Map<Integer, Outcome<Object>> r = fanOut(wroteData, e -> () -> {
+                endpoints.get(e).delete(dataName);
+                return null;
+            });
+            logFailures("undo put " + key + " (data)", r);
+        }
+    }
+
+    private void logFailures(String what, Map<Integer, ? extends Outcome<?>> res) {
+        res.forEach((e, o) -> {
+            if (!o.ok() && !o.notFound()) {
+                LOG.log(Level.WARNING, what + " failed on " + endpoints.get(e).name()
+                        + "; leftovers are removed by healAll", o.error());
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ get
+
+    @Override
+    public byte[] get(String key) {
+        ShardNames.validateKey(key);
+        MetaView v = readMetas(key);
+        ShardMeta meta = v.require("get");
+        return read(key, v, 0, meta.size());
+    }
+
+    @Override
+    public byte[] get(String key, long offset, int length) {
+        ShardNames.validateKey(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
+        }
+        MetaView v = readMetas(key);
+        ShardMeta meta = v.require("get");
+        if (offset + length > meta.size()) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " beyond object size " + meta.size()
+                    + ": " + key);
+        }
+        return read(key, v, offset, length);
+    }
+
+    /** Reads [offset, offset+length) of the winner of {@code v}. */
+    private byte[] read(String key, MetaView v, long offset, long length) {
+        ShardMeta meta = v.winner;
+        byte[] out = new byte[Math.toIntExact(length)];
+        if (length == 0) {
+            return out;
+        }
+        long sd = meta.stripeDataSize();
+        int s0 = (int) (offset / sd);
+        int s1 = (int) ((offset + length - 1) / sd);
+        StripeWindow w = new StripeWindow(key, v, s0, s1);
+        // Which data chunks does the range touch?
+        boolean[][] needed = new boolean[s1 - s0 + 1][k];
+        for (int s = s0; s <= s1; s++) {
+            int cl = meta.chunkLength(s);
+            long base = s * sd;
+            for (int j = 0; j < k; j++) {
+                long cFrom = base + (long) j * cl;
+                long cTo = Math.min(base + (long) (j + 1) * cl, base + meta.stripeLength(s));
+                needed[s - s0][j] = cFrom < cTo && cFrom < offset + length && cTo > offset;
+            }
+        }
+        // Round 1: the needed data chunks.
+        Map<Integer, int[]> round1 = new HashMap<>();
+        for (int j = 0; j < k; j++) {
+            int a = -1;
+            int b = -1;
+            for (int s = s0; s <= s1; s++) {
+                if (needed[s - s0][j]) {
+                    a = a < 0 ? s : a;
+                    b = s;
+                }
+            }
+            if (a >= 0) {
+                round1.put(j, new int[] {a, b});
+            }
+        }
+        w.fetch(round1);
+        // Round 2: every other shard over the stripes that lack a needed chunk.
+        int badFrom = -1;
+        int badTo = -1;
+        for (int s = s0; s <= s1; s++) {
+            for (int j = 0; j < k; j++) {
+                if (needed[s - s0][j] && !w.valid[s - s0][j]) {
+                    badFrom = badFrom < 0 ? s : badFrom;
+                    badTo = s;
+                }
+            }
+        }
+        if (badFrom >= 0) {
+            Map<Integer, int[]> round2 = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                int a = -1;
+                int b = -1;
+                for (int s = badFrom; s <= badTo; s++) {
+                    if (!w.fetched[s - s0][i]) {
+                        a = a < 0 ? s : a;
+                        b = s;
+                    }
+                }
+                if (a >= 0) {
+                    round2.put(i, new int[] {a, b});
+                }
+            }
+            w.fetch(round2);
+            for (int s = badFrom; s <= badTo; s++) {
+                boolean missing = false;
+                for (int j = 0; j < k; j++) {
+                    missing |= needed[s - s0][j] && !w.valid[s - s0][j];
+                }
+                if (missing) {
+                    w.decode(s);
+                }
+            }
+        }
+        // Assemble.
+        for (int s = s0; s <= s1; s++) {
+            int cl = meta.chunkLength(s);
+            long base = s * sd;
+            int winOff = (int) (meta.shardOffset(s) - meta.shardOffset(s0));
+            for (int j = 0; j < k; j++) {
+                if (!needed[s - s0][j]) {
+                    continue;
+                }
+                long cFrom = base + (long) j * cl;
+                long cTo = Math.min(cFrom + cl, base + meta.stripeLength(s));
+                long from = Math.max(cFrom, offset);
+                long to = Math.min(cTo, offset + length);
+                System.arraycopy(w.buf[j], winOff + (int) (from - cFrom), out, (int) (from - offset), (int) (to - from));
+            }
+        }
+        if (offset == 0 && length == meta.size() && ShardMeta.crc32c(out, 0, out.length) != meta.objectCrc()) {
+            throw new CorruptObjectException(key, "object checksum mismatch after reassembly");
+        }
+        return out;
+    }
+
+    /** Shard bytes of stripes [s0, s1] of every shard, with per-chunk validity. */
+    private final class StripeWindow {
+        final String key;
+        final MetaView v;
+        final ShardMeta meta;
+        final int s0;
+        final int s1;
+        final long winStart;
+        final int winLen;
+        final byte[][] buf = new byte[n][];
+        final boolean[][] fetched;
+        final boolean[][] valid;
+        /** per shard: fetch failed because the endpoint did not answer (vs. answered with bad/missing data) */
+        final boolean[] unreachable = new boolean[n];
+        IOException lastError;
+
+        StripeWindow(String key, MetaView v, int s0, int s1) {
+            this.key = key;
+            this.v = v;
+            this.meta = v.winner;
+            this.s0 = s0;
+            this.s1 = s1;
+            this.winStart = meta.shardOffset(s0);
+            this.winLen = (int) (meta.shardOffset(s1) + meta.chunkLength(s1) - winStart);
+            this.fetched = new boolean[s1 - s0 + 1][n];
+            this.valid = new boolean[s1 - s0 + 1][n];
+        }
+
+        /** Fetches, per shard, the stripe range [a, b] given, and checks the chunks. */
+        void fetch(Map<Integer, int[]> ranges) {
+            String dataName = ShardNames.data(key, meta.writeId());
+            Map<Integer, int[]> byEndpoint = new HashMap<>();
+            ranges.forEach((shard, r) -> {
+                for (int s = r[0]; s <= r[1]; s++) {
+                    fetched[s - s0][shard] = true;
+                }
+                int e = v.endpointOfShard[shard];
+                if (e >= 0) {
+                    byEndpoint.put(e, new int[] {shard, r[0], r[1]});
+                }
+            });
+            int[] targets = byEndpoint.keySet().stream().mapToInt(Integer::intValue).toArray();
+            Map<Integer, Outcome<byte[]>> res = fanOut(targets, e -> () -> {
+                int[] r = byEndpoint.get(e);
+                long from = meta.shardOffset(r[1]);
+                long to = meta.shardOffset(r[2]) + meta.chunkLength(r[2]);
+                return endpoints.get(e).get(dataName, from, (int) (to - from));
+            });
+            res.forEach((e, o) -> {
+                int[] r = byEndpoint.get(e);
+                int shard = r[0];
+                if (!o.ok()) {
+                    if (!o.notFound()) {
+                        unreachable[shard] = true;
+                        lastError = o.error();
+                    }
+                    LOG.fine(() -> "read " + key + " shard " + shard + " from " + endpoints.get(e).name() + ": " + o.error());
+                    return;
+                }
+                if (buf[shard] == null) {
+                    buf[shard] = new byte[winLen];
+                }
+                int at = (int) (meta.shardOffset(r[1]) - winStart);
+                System.arraycopy(o.value(), 0, buf[shard], at, o.value().length);
+                for (int s = r[1]; s <= r[2]; s++) {
+                    int off = (int) (meta.shardOffset(s) - winStart);
+                    boolean ok = ShardMeta.crc32c(buf[shard], off, meta.chunkLength(s)) == meta.chunkCrc(s, shard);
+                    valid[s - s0][shard] = ok;
+                    if (!ok) {
+                        int stripe = s;
+                        LOG.warning(() -> "bitrot: " + key + " shard " + shard + " stripe " + stripe + " on "
+                                + endpoints.get(e).name() + " failed its checksum; reading around it (heal to repair)");
+                    }
+                }
+            });
+        }
+
+        /** Rebuilds stripe s from any k valid chunks. */
+        void decode(int s) {
+            boolean[] present = valid[s - s0].clone();
+            int have = 0;
+            for (boolean p : present) {
+                have += p ? 1 : 0;
+            }
+            if (have < k) {
+                if (have + unreachableCount(present) >= k) {
+                    throw new StorageUnavailableException("get " + key, have, k, lastError);
+                }
+                throw new CorruptObjectException(key, "stripe " + s + ": only " + have + " intact shards, " + k
+                        + " needed");
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == null) {
+                    buf[i] = new byte[winLen];
+                }
+            }
+            codec.reconstruct(buf, present, (int) (meta.shardOffset(s) - winStart), meta.chunkLength(s));
+            for (int i = 0; i < n; i++) {
+                valid[s - s0][i] = true;
+            }
+        }
+
+        private int unreachableCount(boolean[] present) {
+            int c = 0;
+            for (int i = 0; i < n; i++) {
+                c += !present[i] && unreachable[i] ? 1 : 0;
+            }
+            // endpoints whose metadata could not be read may hold shards too
+            c += v.count(v.failed);
+            return c;
+        }
+    }
+
+    // ------------------------------------------------------------------ head / list / delete
+
+    @Override
+    public ObjectMetadata head(String key) {
+        ShardNames.validateKey(key);
+        ShardMeta meta = readMetas(key).require("head");
+        return new ObjectMetadata(key, meta.size(), String.format("crc32c:%08x", meta.objectCrc()),
+                Instant.ofEpochMilli(meta.createdMillis()));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        ShardNames.validatePrefix(prefix);
+        Map<String, Integer> counts = listMetaCounts(prefix, k);
+        List<String> out = new ArrayList<>();
+        counts.forEach((name, c) -> {
+            if (c >= k) {
+                out.add(ShardNames.keyOfMeta(name));
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
+    /** Meta names under the prefix and on how many endpoints each appears; needs {@code need} answers. */
+    private Map<String, Integer> listMetaCounts(String prefix, int need) {
+        String p = ShardNames.metaPrefix(prefix);
+        Map<Integer, Outcome<List<String>>> res = fanOut(all(), e -> () -> endpoints.get(e).list(p));
+        int answered = succeeded(res).length;
+        if (answered < need) {
+            throw new StorageUnavailableException("list " + prefix, answered, need, lastError(res));
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        res.values().stream().filter(Outcome::ok).forEach(o -> o.value().forEach(name -> counts.merge(name, 1, Integer::sum)));
+        return counts;
+    }
+
+    @Override
+    public void delete(String key) {
+        ShardNames.validateKey(key);
+        ReentrantLock lock = lockFor(key);
+        try {
+            MetaView v = readMetas(key);
+            String metaName = ShardNames.meta(key);
+            Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
+                endpoints.get(e).delete(metaName);
+                return null;
+            });
+            int deleted = succeeded(res).length;
+            // Once more than m records are gone, at most k-1 remain: no reader can find k.
+            if (deleted < m + 1) {
+                throw new StorageUnavailableException("delete " + key, deleted, m + 1, lastError(res));
+            }
+            deleteData(key, v, res.keySet().stream().filter(e -> res.get(e).ok()).mapToInt(Integer::intValue).toArray());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes data objects named by the records read in {@code v} on the given endpoints; failures logged. */
+    private void deleteData(String key, MetaView v, int[] on) {
+        int[] targets = Arrays.stream(on).filter(e -> v.records[e] != null).toArray();
+        Map<Integer, Outcome<Object>> r = fanOut(targets, e -> () -> {
+            endpoints.get(e).delete(ShardNames.data(key, v.records[e].writeId()));
+            return null;
+        });
+        logFailures("delete data of " + key, r);
+    }
+
+    // ------------------------------------------------------------------ heal / health
+
+    /** See {@link io.cairn.storage.ObjectStoreConnection#heal(String)}. */
+    public HealReport heal(String key) {
+        ShardNames.validateKey(key);
+        List<HealReport.Repair> repairs = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        ReentrantLock lock = lockFor(key);
+        try {
+            healLocked(key, readMetas(key), repairs, failures);
+        } finally {
+            lock.unlock();
+        }
+        return new HealReport(1, repairs, failures);
+    }
+
+    private void healLocked(String key, MetaView v, List<HealReport.Repair> repairs, List<String> failures) {
+        ShardMeta meta = v.require("heal");
+        int stripes = meta.stripes();
+        StripeWindow w = stripes == 0 ? null : new StripeWindow(key, v, 0, stripes - 1);
+        HealReport.Reason[] reason = new HealReport.Reason[n];
+        if (w != null) {
+            Map<Integer, int[]> everything = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                everything.put(i, new int[] {0, stripes - 1});
+            }
+            w.fetch(everything);
+            for (int i = 0; i < n; i++) {
+                for (int s = 0; s < stripes; s++) {
+                    if (!w.valid[s][i] && reason[i] == null && v.endpointOfShard[i] >= 0 && !w.unreachable[i]) {
+                        reason[i] = w.buf[i] == null ? HealReport.Reason.MISSING : HealReport.Reason.CORRUPT;
+                    }
+                }
+            }
+            for (int s = 0; s < stripes; s++) {
+                boolean all = true;
+                for (int i = 0; i < n; i++) {
+                    all &= w.valid[s][i];
+                }
+                if (!all) {
+                    w.decode(s);
+                }
+            }
+        }
+        // Shards without a record of the winning write go to endpoints without one.
+        List<Integer> homeless = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (v.endpointOfShard[i] < 0) {
+                homeless.add(i);
+            }
+        }
+        int rot = rotation(key);
+        Map<Integer, Integer> placement = new HashMap<>(); // endpoint -> shard
+        Map<Integer, HealReport.Reason> why = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            int e = v.endpointOfShard[i];
+            if (e >= 0 && reason[i] != null) {
+                placement.put(e, i);
+                why.put(e, reason[i]);
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int e = 0; e < n; e++) {
+            if (!v.holdsWinner(e)) {
+                free.add(e);
+            }
+        }
+        // Prefer the endpoint the rotation assigns to the shard.
+        free.sort(Comparator.comparingInt(e -> homeless.contains(Math.floorMod(e - rot, n)) ? 0 : 1));
+        for (int shard : homeless) {
+            Integer target = free.stream().filter(e -> Math.floorMod(e - rot, n) == shard).findFirst()
+                    .orElse(free.stream().filter(e -> !placement.containsKey(e)).findFirst().orElse(null));
+            if (target == null) {
+                failures.add(key + ": no endpoint to hold shard " + shard);
+                continue;
+            }
+            free.remove(target);
+            placement.put(target, shard);
+            why.put(target, v.corrupt[target] ? HealReport.Reason.CORRUPT
+                    : v.records[target] != null ? HealReport.Reason.STALE : HealReport.Reason.MISSING);
+        }
+        String dataName = ShardNames.data(key, meta.writeId());
+        String metaName = ShardNames.meta(key);
+        int[] targets = placement.keySet().stream().mapToInt(Integer::intValue).filter(e -> {
+            if (v.failed[e]) {
+                failures.add(key + ": " + endpoints.get(e).name() + " unreachable, shard " + placement.get(e)
+                        + " not rebuilt");
+                return false;
+            }
+            return true;
+        }).toArray();
+        Map<Integer, Outcome<Object>> res = fanOut(targets, e -> () -> {
+            int shard = placement.get(e);
+            ShardMeta old = v.records[e];
+            byte[] bytes = w == null ? new byte[0] : w.buf[shard];
+            endpoints.get(e).put(dataName, bytes);
+            if (!v.holdsWinner(e)) {
+                endpoints.get(e).put(metaName, meta.forShard(shard).encode());
+                if (old != null && !old.writeId().equals(meta.writeId())) {
+                    endpoints.get(e).delete(ShardNames.data(key, old.writeId()));
+                }
+            }
+            return null;
+        });
+        res.forEach((e, o) -> {
+            if (o.ok()) {
+                repairs.add(new HealReport.Repair(key, endpoints.get(e).name(), placement.get(e), why.get(e)));
+            } else {
+                failures.add(key + ": rebuilding shard " + placement.get(e) + " on " + endpoints.get(e).name()
+                        + " failed: " + o.error());
+            }
+        });
+    }
+
+    /** See {@link io.cairn.storage.ObjectStoreConnection#healAll()}. */
+    public HealReport healAll() {
+        Map<String, Integer> counts = listMetaCounts("", k);
+        List<HealReport.Repair> repairs = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Map<String, UUID> committed = new HashMap<>();
+        for (String name : new TreeSet<>(counts.keySet())) {
+            String key = ShardNames.keyOfMeta(name);
+            ReentrantLock lock = lockFor(key);
+            try {
+                MetaView v = readMetas(key);
+                if (v.winner == null && v.count(v.notFound) > m) {
+                    purgeLeftovers(key, v, repairs, failures);
+                } else {
+                    healLocked(key, v, repairs, failures);
+                    committed.put(key, v.winner.writeId());
+                }
+            } catch (StorageException e) {
+                failures.add(key + ": " + e.getMessage());
+                committed.put(key, null); // unknown state: keep its data
+            } finally {
+                lock.unlock();
+            }
+        }
+        purgeOrphanData(committed, repairs, failures);
+        return new HealReport(counts.size(), repairs, failures);
+    }
+
+    /**
+     * Deletes data objects that no committed write references (left by puts whose undo failed), once their
+     * write id says they are older than {@code orphanGrace}.
+     */
+    private void purgeOrphanData(Map<String, UUID> committed, List<HealReport.Repair> repairs, List<String> failures) {
+        long cutoff = clock.millis() - config.orphanGrace().toMillis();
+        Map<Integer, Outcome<List<String>>> res = fanOut(all(), e -> () -> endpoints.get(e).list(ShardNames.DATA));
+        Map<Integer, List<String>> orphans = new HashMap<>();
+        res.forEach((e, o) -> {
+            if (!o.ok()) {
+                failures.add(endpoints.get(e).name() + ": listing data failed: " + o.error());
+                return;
+            }
+            for (String name : o.value()) {
+                ShardNames.DataName dn = ShardNames.parseData(name);
+                if (dn == null || dn.writeId().getMostSignificantBits() > cutoff) {
+                    continue;
+                }
+                if (committed.containsKey(dn.key())
+                        && (committed.get(dn.key()) == null || committed.get(dn.key()).equals(dn.writeId()))) {
+                    continue;
+                }
+                orphans.computeIfAbsent(e, x -> new ArrayList<>()).add(name);
+            }
+        });
+        int[] targets = orphans.keySet().stream().mapToInt(Integer::intValue).toArray();
+        Map<Integer, Outcome<Object>> del = fanOut(targets, e -> () -> {
+            for (String name : orphans.get(e)) {
+                endpoints.get(e).delete(name);
+            }
+            return null;
+        });
+        del.forEach((e, o) -> {
+            if (o.ok()) {
+                for (String name : orphans.get(e)) {
+                    repairs.add(new HealReport.Repair(ShardNames.parseData(name).key(), endpoints.get(e).name(), -1,
+                            HealReport.Reason.STALE));
+                }
+            } else {
+                failures.add(endpoints.get(e).name() + ": removing orphan data failed: " + o.error());
+            }
+        });
+    }
+
+    /**
+     * Removes the records (and their data) of a write that never committed or was partly deleted, once they
+     * are older than {@code orphanGrace} (younger ones may belong to a put still in progress elsewhere).
+     */
+    private void purgeLeftovers(String key, MetaView v, List<HealReport.Repair> repairs, List<String> failures) {
+        long cutoff = clock.millis() - config.orphanGrace().toMillis();
+        int[] stale = java.util.stream.IntStream.range(0, n)
+                .filter(e -> v.records[e] != null && v.records[e].createdMillis() <= cutoff).toArray();
+        String metaName = ShardNames.meta(key);
+        Map<Integer, Outcome<Object>> res = fanOut(stale, e -> () -> {
+            endpoints.get(e).delete(metaName);
+            endpoints.get(e).delete(ShardNames.data(key, v.records[e].writeId()));
+            return null;
+        });
+        res.forEach((e, o) -> {
+            if (o.ok()) {
+                repairs.add(new HealReport.Repair(key, endpoints.get(e).name(), v.records[e].shardIndex(),
+                        HealReport.Reason.STALE));
+            } else {
+                failures.add(key + ": removing leftover on " + endpoints.get(e).name() + " failed: " + o.error());
+            }
+        });
+    }
+
+    /** Pings every endpoint (one attempt each, bypassing the breaker, which a success closes). */
+    public StorageHealth health() {
+        Map<Integer, Future<Object>> futures = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Endpoint ep = endpoints.get(i);
+            futures.put(i, pool.submit(() -> {
+                ep.ping();
+                return null;
+            }));
+        }
+        long deadline = System.nanoTime() + config.connectTimeout().plus(config.requestTimeout()).toNanos();
+        List<StorageHealth.EndpointStatus> statuses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = endpoints.get(i).name();
+            Future<Object> f = futures.get(i);
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                guards[i].reset();
+                statuses.add(new StorageHealth.EndpointStatus(name, true, null));
+            } catch (ExecutionException e) {
+                statuses.add(new StorageHealth.EndpointStatus(name, false, String.valueOf(e.getCause())));
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                statuses.add(new StorageHealth.EndpointStatus(name, false, "no answer in time"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while probing storage endpoints");
+            }
+        }
+        return new StorageHealth(statuses, k);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            endpoints.forEach(Endpoint::close);
+        }
+    }
+}

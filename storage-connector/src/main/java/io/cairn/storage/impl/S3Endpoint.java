@@ -1,0 +1,210 @@
+package io.cairn.storage.impl;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+
+/**
+ * An S3/MinIO bucket as an endpoint, through the MinIO Java SDK.
+ *
+ * <p>The HTTP client is our own OkHttp client with explicit connect/read/write timeouts and no transparent
+ * connection retry, so a dead endpoint fails within the connect timeout instead of the SDK's minutes; retries
+ * are the {@link CallPolicy}'s job. {@link #close()} shuts its dispatcher threads and connection pool down.
+ * The bucket is created on first use if absent (and again if it disappears). Thread-safe.
+ */
+public final class S3Endpoint implements Endpoint {
+    private static final Logger LOG = Logger.getLogger(S3Endpoint.class.getName());
+
+    private final String url;
+    private final String bucket;
+    private final MinioClient client;
+    private volatile boolean bucketReady;
+
+    /**
+     * @param url e.g. {@code http://127.0.0.1:9001}
+     * @param maxConcurrent how many requests may be in flight to this endpoint (sizes the HTTP dispatcher)
+     */
+    public S3Endpoint(String url, String accessKey, String secretKey, String bucket, Duration connectTimeout,
+                      Duration requestTimeout, int maxConcurrent) {
+        this.url = url;
+        this.bucket = bucket;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, maxConcurrent * 2));
+        dispatcher.setMaxRequestsPerHost(Math.max(5, maxConcurrent * 2));
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .callTimeout(requestTimeout.plus(connectTimeout).toMillis(), TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(maxConcurrent * 2, 1, TimeUnit.MINUTES))
+                .build();
+        this.client = MinioClient.builder()
+                .endpoint(url)
+                .region("us-east-1")
+                .credentials(accessKey, secretKey)
+                .httpClient(http, true)
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return "s3:" + url;
+    }
+
+    /** Converts SDK failures into the endpoint contract's IOExceptions. */
+    private IOException translate(String op, String name, Exception e) {
+        if (e instanceof ErrorResponseException ere) {
+            String code = ere.errorResponse() == null ? null : ere.errorResponse().code();
+            if ("NoSuchKey".equals(code)) {
+                return new ShardNotFoundException(name(), name);
+            }
+            if ("NoSuchBucket".equals(code)) {
+                bucketReady = false;
+            }
+        }
+        if (e instanceof InterruptedIOException iie) {
+            return iie;
+        }
+        return new IOException(name() + ": " + op + " " + name + " failed: " + e, e);
+    }
+
+    @FunctionalInterface
+    private interface SdkCall<T> {
+        T run() throws IOException, MinioException, GeneralSecurityException;
+    }
+
+    private <T> T run(String op, String name, SdkCall<T> call) throws IOException {
+        try {
+            if (!bucketReady) {
+                ensureBucket();
+            }
+            return call.run();
+        } catch (MinioException | GeneralSecurityException | IOException e) {
+            throw translate(op, name, e);
+        } catch (RuntimeException e) {
+            // The SDK wraps interrupts and some transport failures in unchecked exceptions.
+            if (Thread.currentThread().isInterrupted()) {
+                InterruptedIOException iie = new InterruptedIOException(name() + ": interrupted during " + op);
+                iie.initCause(e);
+                throw iie;
+            }
+            throw new IOException(name() + ": " + op + " " + name + " failed: " + e, e);
+        }
+    }
+
+    private synchronized void ensureBucket() throws IOException, MinioException, GeneralSecurityException {
+        if (bucketReady) {
+            return;
+        }
+        if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            try {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                LOG.info(() -> name() + ": created bucket " + bucket);
+            } catch (ErrorResponseException e) {
+                String code = e.errorResponse() == null ? "" : e.errorResponse().code();
+                if (!code.equals("BucketAlreadyOwnedByYou") && !code.equals("BucketAlreadyExists")) {
+                    throw e;
+                }
+            }
+        }
+        bucketReady = true;
+    }
+
+    @Override
+    public void put(String name, byte[] data) throws IOException {
+        run("put", name, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(name)
+                .stream(new ByteArrayInputStream(data), data.length, -1)
+                .contentType("application/octet-stream").build()));
+    }
+
+    @Override
+    public byte[] get(String name) throws IOException {
+        return run("get", name, () -> {
+            try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name).build())) {
+                return r.readAllBytes();
+            }
+        });
+    }
+
+    @Override
+    public byte[] get(String name, long offset, int length) throws IOException {
+        if (length == 0) {
+            return new byte[0];
+        }
+        byte[] out = run("get", name, () -> {
+            try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name)
+                    .offset(offset).length((long) length).build())) {
+                return r.readAllBytes();
+            }
+        });
+        if (out.length != length) {
+            throw new IOException(name() + ": short read of " + name + ": " + out.length + " of " + length);
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        return run("list", prefix, () -> {
+            List<String> out = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                out.add(r.get().objectName());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        run("delete", name, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(name).build());
+            return null;
+        });
+    }
+
+    @Override
+    public void ping() throws IOException {
+        run("ping", bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, name() + ": closing the S3 client failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,65 @@
+package io.cairn.txn.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.txn.Key;
+import io.cairn.txn.Write;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommitRecordTest {
+    private final CommitRecord record = new CommitRecord("txn-ü-1", 1234567890123L, List.of(
+            Write.put(Key.of(7, new byte[] {1, 2, 3}), new byte[] {9, 8}),
+            Write.delete(Key.of(7, new byte[] {4})),
+            Write.lock(Key.of(8, new byte[0])),
+            Write.put(Key.of(9, new byte[] {5}), new byte[0])));
+
+    @Test
+    void roundTrips() {
+        CommitRecord back = CommitRecord.decode(record.encode());
+        assertThat(back.txnId()).isEqualTo("txn-ü-1");
+        assertThat(back.commitTs()).isEqualTo(1234567890123L);
+        assertThat(back.writes()).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            Write a = record.writes().get(i);
+            Write b = back.writes().get(i);
+            assertThat(b.key()).isEqualTo(a.key());
+            assertThat(b.kind()).isEqualTo(a.kind());
+            assertThat(b.value()).isEqualTo(a.value());
+        }
+        assertThat(CommitRecord.isCommitRecord(record.encode())).isTrue();
+    }
+
+    @Test
+    void everyTruncationIsRejectedCleanly() {
+        byte[] bytes = record.encode();
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> CommitRecord.decode(cut)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void hugeLengthsAreRejectedWithoutAllocating() {
+        byte[] bytes = record.encode();
+        bytes[bytes.length - 4] = 0x7f; // the last put (empty value) now claims ~2 GB
+        assertThatThrownBy(() -> CommitRecord.decode(bytes)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void leaseRoundTrips() {
+        TnLease lease = new TnLease(3000, "127.0.0.1:9080");
+        assertThat(TnLease.decode(lease.encode())).isEqualTo(lease);
+        assertThatThrownBy(() -> TnLease.decode(new byte[] {'L', 1, 0})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keysOrderByTableThenUnsignedBytes() {
+        assertThat(Key.of(1, new byte[] {(byte) 0xff})).isLessThan(Key.of(2, new byte[] {0}));
+        assertThat(Key.of(1, new byte[] {0x7f})).isLessThan(Key.of(1, new byte[] {(byte) 0x80}));
+        assertThat(Key.of(1, new byte[] {1})).isLessThan(Key.of(1, new byte[] {1, 0}));
+        assertThat(Key.of(1, new byte[] {1})).isEqualTo(Key.of(1, new byte[] {1})).hasSameHashCodeAs(Key.of(1, new byte[] {1}));
+    }
+}
