@@ -1,0 +1,401 @@
+package io.cairn.txn.node;
+
+import io.cairn.log.Lease;
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogException;
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.log.StaleEpochException;
+import io.cairn.txn.CommitRequest;
+import io.cairn.txn.CommitResult;
+import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.TransactionService;
+import io.cairn.txn.record.CommitRecord;
+import io.cairn.txn.record.TnLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A transaction node: active (it holds the lease and commits) or standby (it follows the log and
+ * takes over when the lease lapses). Every TN is started the same way; the log decides which one is
+ * active.
+ *
+ * <h2>Commit</h2>
+ * Under one lock, {@link #commit} answers a known transaction id from memory, checks the write set
+ * against the {@link ConflictWindow}, assigns the next timestamp (above every earlier one, close to
+ * the clock) and queues the record; the appender thread writes everything queued as one conditional
+ * log append at the TN's lease epoch, one append at a time, so log order is timestamp order. The
+ * caller is answered when the append is durable.
+ *
+ * <h2>Lease and takeover</h2>
+ * The active TN renews its lease in the log every third of its duration. A standby that has seen no
+ * lease entry for a whole duration appends a lease of the next epoch; the log accepts one such lease
+ * and fences every append of an older epoch. Before it takes commits, the new TN reads the log up to
+ * its own lease, so its conflict window and transaction ids include every commit of its predecessor.
+ * Safety rests on the fencing alone; the timing only decides how soon a takeover happens.
+ *
+ * <h2>Failure</h2>
+ * When an append fails (fenced, or no log majority) the outcome of the queued commits is unknown:
+ * they fail with {@link TransactionNodeUnavailableException}, the TN steps down to standby and
+ * rebuilds its state from the log. A repeat of the same request learns the real outcome from
+ * whichever TN is active then.
+ *
+ * <p>Thread-safe. Threads: one driver (log tail, lease) and one appender.
+ */
+public final class TransactionNode implements TransactionService, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TransactionNode.class.getName());
+    private static final int READ_BYTES = 4 << 20;
+
+    /**
+     * @param id            this TN's name, the lease holder
+     * @param endpoint      where CNs reach this TN, carried in its lease
+     * @param leaseDuration how long a lease lasts without renewal
+     * @param window        how long commits stay in the conflict window
+     * @param commitTimeout how long a commit may wait for the log
+     */
+    public record Settings(String id, String endpoint, Duration leaseDuration, Duration window, Duration commitTimeout) {
+    }
+
+    /** Where this TN stands. */
+    public enum State {
+        STANDBY, ACTIVE, CLOSED
+    }
+
+    private record Pending(CommitRecord record, CompletableFuture<CommitResult> result) {
+    }
+
+    private final LogService log;
+    private final Clock clock;
+    private final Settings settings;
+    private final ScheduledExecutorService driver;
+    private final Thread appender;
+
+    // Guarded by "this". The window is null until the first commit or takeover shows where it starts.
+    private ConflictWindow window;
+    private boolean readFromLogStart = true;
+    private boolean rebuildPending;
+    private final Map<String, CommitResult> committed = new LinkedHashMap<>();
+    private final Map<String, CompletableFuture<CommitResult>> inFlight = new LinkedHashMap<>();
+    private List<Pending> queue = new ArrayList<>();
+    private long lastTs;
+    private long epoch;
+    private State state = State.STANDBY;
+
+    // Driver thread only.
+    private long nextLsn = 1;
+    private Lease seenLease = Lease.NONE;
+    private long seenLeaseAtNanos = System.nanoTime();
+    private long renewedAtNanos;
+
+    public TransactionNode(LogService log, Clock clock, Settings settings) {
+        this.log = log;
+        this.clock = clock;
+        this.settings = settings;
+        this.driver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-tn-driver-" + settings.id()));
+        this.appender = daemon(this::appendLoop, "cairn-tn-appender-" + settings.id());
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Starts following the log; the TN becomes active by itself when no other TN holds the lease. */
+    public void start() {
+        appender.start();
+        long tick = Math.max(10, settings.leaseDuration().toMillis() / 6);
+        driver.scheduleWithFixedDelay(this::drive, 0, tick, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** The lease epoch this TN commits with while active. */
+    public synchronized long epoch() {
+        return epoch;
+    }
+
+    /** The highest commit timestamp this TN knows of (its own or read from the log). */
+    public synchronized long lastCommitTs() {
+        return lastTs;
+    }
+
+    @Override
+    public CommitResult commit(CommitRequest request) {
+        CompletableFuture<CommitResult> result;
+        synchronized (this) {
+            if (state != State.ACTIVE) {
+                throw new TransactionNodeUnavailableException("transaction node " + settings.id() + " is not active", null);
+            }
+            CommitResult known = committed.get(request.txnId());
+            if (known != null) {
+                return known;
+            }
+            result = inFlight.get(request.txnId());
+            if (result == null) {
+                window.check(request.snapshotTs(), request.writes());
+                long ts = Math.max(lastTs + 1, clock.millis() * 1000);
+                lastTs = ts;
+                CommitRecord record = new CommitRecord(request.txnId(), ts, request.writes());
+                window.record(ts, request.writes());
+                result = new CompletableFuture<>();
+                inFlight.put(request.txnId(), result);
+                queue.add(new Pending(record, result));
+                notifyAll();
+            }
+        }
+        return await(result);
+    }
+
+    private CommitResult await(CompletableFuture<CommitResult> result) {
+        try {
+            return result.get(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new TransactionNodeUnavailableException("commit failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TransactionNodeUnavailableException("commit not durable within " + settings.commitTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransactionNodeUnavailableException("interrupted while committing", e);
+        }
+    }
+
+    // ---- appender ----------------------------------------------------------------------------
+
+    private void appendLoop() {
+        while (true) {
+            List<Pending> batch;
+            long batchEpoch;
+            synchronized (this) {
+                while (queue.isEmpty() && state != State.CLOSED) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (state == State.CLOSED) {
+                    return;
+                }
+                batch = queue;
+                queue = new ArrayList<>();
+                batchEpoch = epoch;
+            }
+            List<byte[]> records = new ArrayList<>(batch.size());
+            for (Pending pending : batch) {
+                records.add(pending.record().encode());
+            }
+            try {
+                long lsn = log.append(batchEpoch, records);
+                synchronized (this) {
+                    for (Pending pending : batch) {
+                        CommitResult result = new CommitResult(pending.record().commitTs(), lsn);
+                        committed.put(pending.record().txnId(), result);
+                        inFlight.remove(pending.record().txnId());
+                        pending.result().complete(result);
+                    }
+                }
+            } catch (RuntimeException e) { // LogException or an encoding failure: the outcome is unknown either way
+                LOG.log(Level.WARNING, "CAIRN0101W: transaction node " + settings.id()
+                        + " could not append " + batch.size() + " commits; stepping down: " + e.getMessage());
+                stepDown(batch, e);
+            }
+        }
+    }
+
+    /** Fails the given and all queued commits (outcome unknown) and rebuilds from the log as a standby. */
+    private synchronized void stepDown(List<Pending> failed, Exception cause) {
+        List<Pending> all = new ArrayList<>(failed);
+        all.addAll(queue);
+        queue = new ArrayList<>();
+        for (Pending pending : all) {
+            inFlight.remove(pending.record().txnId());
+            pending.result().completeExceptionally(new TransactionNodeUnavailableException(
+                    "outcome unknown: the transaction node lost the log or its lease (" + cause.getMessage()
+                            + "); repeat the request to learn it", cause));
+        }
+        if (state == State.ACTIVE) {
+            state = State.STANDBY;
+        }
+        rebuildPending = true;
+    }
+
+    // ---- driver: follow the log, keep or take the lease --------------------------------------
+
+    private void drive() {
+        try {
+            synchronized (this) {
+                if (state == State.CLOSED) {
+                    return;
+                }
+                if (rebuildPending) {
+                    rebuildPending = false;
+                    window = null;
+                    readFromLogStart = true;
+                    committed.clear();
+                    nextLsn = 1;
+                }
+            }
+            follow(Long.MAX_VALUE);
+            forgetOld();
+            if (state() == State.ACTIVE) {
+                renew();
+            } else {
+                maybeTakeOver();
+            }
+        } catch (LogException e) {
+            LOG.log(Level.FINE, "transaction node " + settings.id() + ": log not available now", e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CAIRN0102W: transaction node " + settings.id() + " driver error", e);
+        }
+    }
+
+    /** Applies visible log entries up to {@code untilLsn} (or all available) to the window, ids and lease view. */
+    private void follow(long untilLsn) {
+        while (nextLsn <= untilLsn) {
+            LogBatch batch;
+            try {
+                batch = log.read(nextLsn, READ_BYTES);
+            } catch (LogTruncatedException e) {
+                synchronized (this) {
+                    readFromLogStart = false;
+                }
+                nextLsn = e.firstAvailableLsn();
+                continue;
+            }
+            for (LogEntry entry : batch.entries()) {
+                apply(entry);
+            }
+            if (batch.nextLsn() <= nextLsn) {
+                return;
+            }
+            nextLsn = batch.nextLsn();
+        }
+    }
+
+    private void apply(LogEntry entry) {
+        if (entry.kind() == LogEntry.Kind.LEASE) {
+            seenLease = new Lease(entry.epoch(), entry.holder(), entry.lsn());
+            seenLeaseAtNanos = System.nanoTime();
+            return;
+        }
+        synchronized (this) {
+            for (byte[] bytes : entry.records()) {
+                if (!CommitRecord.isCommitRecord(bytes)) {
+                    continue;
+                }
+                CommitRecord record = CommitRecord.decode(bytes);
+                if (window == null) {
+                    // Read from the log's start, nothing older exists; after a truncation, older
+                    // commits are unknown, so snapshots before the first one read are too old.
+                    window = new ConflictWindow(readFromLogStart ? 0 : record.commitTs());
+                }
+                window.record(record.commitTs(), record.writes());
+                committed.putIfAbsent(record.txnId(), new CommitResult(record.commitTs(), entry.lsn()));
+                lastTs = Math.max(lastTs, record.commitTs());
+            }
+        }
+    }
+
+    private synchronized void forgetOld() {
+        long horizon = (clock.millis() - settings.window().toMillis()) * 1000;
+        if (window != null) {
+            window.forgetBefore(horizon);
+        }
+        var ids = committed.entrySet().iterator();
+        while (ids.hasNext() && ids.next().getValue().commitTs() < horizon) {
+            ids.remove();
+        }
+    }
+
+    private void renew() {
+        long now = System.nanoTime();
+        long third = settings.leaseDuration().toNanos() / 3;
+        if (now - renewedAtNanos < third) {
+            return;
+        }
+        long myEpoch = epoch();
+        try {
+            log.appendLease(myEpoch, settings.id(), leasePayload());
+            renewedAtNanos = System.nanoTime();
+        } catch (StaleEpochException e) {
+            LOG.warning("CAIRN0103W: transaction node " + settings.id() + " lost its lease: " + e.getMessage());
+            stepDown(List.of(), e);
+        } catch (LogException e) {
+            if (System.nanoTime() - renewedAtNanos > settings.leaseDuration().toNanos()) {
+                LOG.warning("CAIRN0104W: transaction node " + settings.id() + " could not renew its lease in time: "
+                        + e.getMessage());
+                stepDown(List.of(), e);
+            }
+        }
+    }
+
+    private void maybeTakeOver() {
+        boolean lapsed = seenLease.epoch() == 0
+                || System.nanoTime() - seenLeaseAtNanos > settings.leaseDuration().toNanos();
+        if (!lapsed) {
+            return;
+        }
+        long next = Math.max(seenLease.epoch(), log.currentLease().epoch()) + 1;
+        long leaseLsn;
+        try {
+            leaseLsn = log.appendLease(next, settings.id(), leasePayload());
+        } catch (StaleEpochException e) {
+            return; // another TN won; its lease shows up in the log
+        }
+        renewedAtNanos = System.nanoTime();
+        follow(leaseLsn);
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (window == null) {
+                window = new ConflictWindow(readFromLogStart ? 0 : lastTs);
+            }
+            epoch = next;
+            state = State.ACTIVE;
+        }
+        LOG.info("CAIRN0105I: transaction node " + settings.id() + " is active with lease epoch " + next
+                + " at LSN " + leaseLsn);
+    }
+
+    private byte[] leasePayload() {
+        return new TnLease(settings.leaseDuration().toMillis(), settings.endpoint()).encode();
+    }
+
+    /** Stops both threads; queued commits fail as unavailable. Does not release the lease (it lapses). */
+    @Override
+    public void close() {
+        synchronized (this) {
+            state = State.CLOSED;
+            notifyAll();
+        }
+        driver.shutdownNow();
+        appender.interrupt();
+        try {
+            driver.awaitTermination(10, TimeUnit.SECONDS);
+            appender.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stepDown(List.of(), new IllegalStateException("transaction node closed"));
+    }
+}

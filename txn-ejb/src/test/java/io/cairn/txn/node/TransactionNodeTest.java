@@ -1,0 +1,199 @@
+package io.cairn.txn.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.log.LogEntry;
+import io.cairn.txn.CommitRequest;
+import io.cairn.txn.CommitResult;
+import io.cairn.txn.Key;
+import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.Write;
+import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.record.CommitRecord;
+import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.InMemoryLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TransactionNodeTest {
+    private final InMemoryLog log = new InMemoryLog();
+    private final List<TransactionNode> nodes = new ArrayList<>();
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        volatile long millis = 1_700_000_000_000L;
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final TestClock clock = new TestClock();
+
+    private TransactionNode node(String id) {
+        TransactionNode node = new TransactionNode(log, clock, new TransactionNode.Settings(id, id + ":9080",
+                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        nodes.add(node);
+        node.start();
+        return node;
+    }
+
+    @AfterEach
+    void close() {
+        nodes.forEach(TransactionNode::close);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Key key(int n) {
+        return Key.of(1, new byte[] {(byte) n});
+    }
+
+    private static CommitRequest put(String txn, long snapshot, int... keys) {
+        List<Write> writes = new ArrayList<>();
+        for (int k : keys) {
+            writes.add(Write.put(key(k), new byte[] {(byte) k}));
+        }
+        return new CommitRequest(txn, snapshot, writes);
+    }
+
+    private List<CommitRecord> commitRecords() {
+        List<CommitRecord> out = new ArrayList<>();
+        for (LogEntry entry : log.read(1, Integer.MAX_VALUE).entries()) {
+            if (entry.kind() == LogEntry.Kind.DATA) {
+                entry.records().forEach(r -> out.add(CommitRecord.decode(r)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void firstCommitterWinsAndTimestampsIncrease() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        assertThat(tn.epoch()).isEqualTo(1);
+
+        CommitResult first = tn.commit(put("t1", 0, 1, 2));
+        CommitResult second = tn.commit(put("t2", 0, 3));
+        assertThat(second.commitTs()).isGreaterThan(first.commitTs());
+        assertThat(second.lsn()).isGreaterThan(first.lsn());
+
+        // t3 read before t1 committed and writes key 2: t1 wins.
+        assertThatThrownBy(() -> tn.commit(put("t3", first.commitTs() - 1, 2)))
+                .isInstanceOf(WriteConflictException.class)
+                .satisfies(e -> assertThat(((WriteConflictException) e).retryable()).isTrue());
+        // A lock on key 3 from a snapshot before t2 conflicts too; one after it does not.
+        assertThatThrownBy(() -> tn.commit(new CommitRequest("t4", first.commitTs(), List.of(Write.lock(key(3))))))
+                .isInstanceOf(WriteConflictException.class);
+        tn.commit(new CommitRequest("t5", second.commitTs(), List.of(Write.lock(key(3)), Write.put(key(2), new byte[0]))));
+
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1", "t2", "t5");
+    }
+
+    @Test
+    void aRepeatedRequestGetsTheFirstOutcomeAndWritesNothing() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        CommitResult once = tn.commit(put("same", 0, 1));
+        CommitResult twice = tn.commit(put("same", 0, 1));
+        assertThat(twice).isEqualTo(once);
+        assertThat(commitRecords()).hasSize(1);
+    }
+
+    @Test
+    void aStandbyTakesOverWithTheWholeHistory() throws Exception {
+        TransactionNode a = node("tn-a");
+        await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
+        TransactionNode b = node("tn-b");
+        CommitResult t1 = a.commit(put("t1", 0, 1));
+
+        Thread.sleep(900); // longer than the lease: b must still not take over while a renews
+        assertThat(b.state()).isEqualTo(TransactionNode.State.STANDBY);
+
+        a.close();
+        await("b active", () -> b.state() == TransactionNode.State.ACTIVE);
+        assertThat(b.epoch()).isEqualTo(2);
+        assertThat(b.commit(put("t1", 0, 1))).as("retry of a's commit, by id").isEqualTo(t1);
+        assertThatThrownBy(() -> b.commit(put("t2", 0, 1))).isInstanceOf(WriteConflictException.class);
+        CommitResult t3 = b.commit(put("t3", t1.commitTs(), 1));
+        assertThat(t3.commitTs()).isGreaterThan(t1.commitTs());
+    }
+
+    @Test
+    void aFencedNodeStepsDownAndItsCommitFailsAsUnknown() throws Exception {
+        TransactionNode a = node("tn-a");
+        await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
+        a.commit(put("t1", 0, 1));
+        // Another TN takes the lease behind a's back.
+        log.appendLease(2, "intruder", new TnLease(60_000, "x:1").encode());
+        assertThatThrownBy(() -> a.commit(put("t2", 0, 2))).isInstanceOf(TransactionNodeUnavailableException.class);
+        await("a standby", () -> a.state() == TransactionNode.State.STANDBY);
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1");
+        assertThatThrownBy(() -> a.commit(put("t3", 0, 3))).isInstanceOf(TransactionNodeUnavailableException.class);
+    }
+
+    @Test
+    void withoutTheLogCommitsFailAndResumeAfterwards() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        tn.commit(put("t1", 0, 1));
+        log.setUnavailable(true);
+        assertThatThrownBy(() -> tn.commit(put("t2", 0, 2))).isInstanceOf(TransactionNodeUnavailableException.class);
+        log.setUnavailable(false);
+        await("active again", () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
+        CommitResult t2 = tn.commit(put("t2", 0, 2));
+        assertThat(t2.lsn()).isPositive();
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1", "t2");
+    }
+
+    @Test
+    void snapshotsOlderThanTheWindowAreRefused() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        CommitResult t1 = tn.commit(put("t1", 0, 1));
+        clock.millis += 61_000;
+        CommitResult t2 = tn.commit(put("t2", t1.commitTs(), 2));
+        await("window moved", () -> {
+            try {
+                tn.commit(put("probe-" + System.nanoTime(), t1.commitTs() - 1));
+                return false;
+            } catch (SnapshotTooOldException e) {
+                return true;
+            }
+        });
+        assertThat(tn.commit(put("t3", t2.commitTs(), 3)).commitTs()).isGreaterThan(t2.commitTs());
+    }
+}

@@ -1,0 +1,171 @@
+package io.cairn.txn.testing;
+
+import io.cairn.log.GroupInfo;
+import io.cairn.log.Lease;
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogException;
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.log.LogUnavailableException;
+import io.cairn.log.StaleEpochException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link LogService} in memory, with the same fencing rules as the Raft log, for unit tests of
+ * the TN and the CN (CONVENTIONS #6). One "peer"; every append is committed at once. Tests can
+ * make it unavailable to see how callers behave without a majority.
+ */
+public final class InMemoryLog implements LogService {
+    private final List<LogEntry> entries = new ArrayList<>();
+    private long nextLsn = 1;
+    private long truncatedBefore = 1;
+    private Lease lease = Lease.NONE;
+    private boolean unavailable;
+
+    /** While set, every call fails with {@link LogUnavailableException}, as without a majority. */
+    public synchronized void setUnavailable(boolean unavailable) {
+        this.unavailable = unavailable;
+        notifyAll();
+    }
+
+    private void checkAvailable() {
+        if (unavailable) {
+            throw new LogUnavailableException("in-memory log made unavailable by the test");
+        }
+    }
+
+    @Override
+    public synchronized long append(long epoch, List<byte[]> records) {
+        checkAvailable();
+        if (epoch != NO_EPOCH && epoch < lease.epoch()) {
+            nextLsn++; // a refused entry still takes a log index, as in Raft
+            throw new StaleEpochException(epoch, lease.epoch());
+        }
+        long lsn = nextLsn++;
+        entries.add(new LogEntry(lsn, LogEntry.Kind.DATA, epoch, null, List.copyOf(records)));
+        notifyAll();
+        return lsn;
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(long epoch, List<byte[]> records) {
+        try {
+            return CompletableFuture.completedFuture(append(epoch, records));
+        } catch (LogException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public synchronized long appendLease(long epoch, String holder, byte[] payload) {
+        checkAvailable();
+        boolean renewal = epoch == lease.epoch() && Objects.equals(holder, lease.holder());
+        if (epoch < lease.epoch() || (epoch == lease.epoch() && !renewal)) {
+            nextLsn++;
+            throw new StaleEpochException(epoch, lease.epoch());
+        }
+        long lsn = nextLsn++;
+        lease = new Lease(epoch, holder, lsn);
+        entries.add(new LogEntry(lsn, LogEntry.Kind.LEASE, epoch, holder, List.of(payload)));
+        notifyAll();
+        return lsn;
+    }
+
+    @Override
+    public synchronized LogBatch read(long fromLsn, int maxBytes) {
+        checkAvailable();
+        if (fromLsn < truncatedBefore) {
+            throw new LogTruncatedException(fromLsn, truncatedBefore);
+        }
+        List<LogEntry> out = new ArrayList<>();
+        long bytes = 0;
+        long next = fromLsn;
+        for (LogEntry entry : entries) {
+            if (entry.lsn() < fromLsn) {
+                continue;
+            }
+            if (!out.isEmpty() && bytes + entry.byteSize() > maxBytes) {
+                break;
+            }
+            out.add(entry);
+            bytes += entry.byteSize();
+            next = entry.lsn() + 1;
+        }
+        if (out.isEmpty()) {
+            next = Math.max(fromLsn, nextLsn);
+        }
+        return new LogBatch(out, next);
+    }
+
+    @Override
+    public synchronized long awaitCommitted(long afterLsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (nextLsn - 1 <= afterLsn) {
+            checkAvailable();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return nextLsn - 1;
+    }
+
+    @Override
+    public synchronized long commitIndex() {
+        checkAvailable();
+        return nextLsn - 1;
+    }
+
+    @Override
+    public synchronized Lease currentLease() {
+        checkAvailable();
+        return lease;
+    }
+
+    @Override
+    public synchronized long truncateBefore(long lsn) {
+        checkAvailable();
+        if (lsn > truncatedBefore) {
+            truncatedBefore = lsn;
+            entries.removeIf(e -> e.lsn() < lsn);
+        }
+        return truncatedBefore;
+    }
+
+    @Override
+    public synchronized GroupInfo groupInfo() {
+        long commit = nextLsn - 1;
+        return new GroupInfo("memory", 1, commit, List.of(new GroupInfo.PeerInfo("memory", "in-process", commit, 0)));
+    }
+
+    @Override
+    public void transferLeadership(String peerId) {
+        throw new LogException("the in-memory log has a single peer");
+    }
+
+    @Override
+    public void addPeer(String peerId, String address) {
+        throw new LogException("the in-memory log has a single peer");
+    }
+
+    @Override
+    public void removePeer(String peerId) {
+        throw new LogException("the in-memory log has a single peer");
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}
