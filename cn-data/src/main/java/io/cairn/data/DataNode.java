@@ -1,0 +1,123 @@
+package io.cairn.data;
+
+import io.cairn.log.LogException;
+import io.cairn.log.LogService;
+import io.cairn.txn.CommitRequest;
+import io.cairn.txn.CommitResult;
+import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.TransactionService;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The data layer of one compute node: it follows the shared log into its {@link MvccStore} and runs
+ * transactions over it, committing through the transaction node.
+ *
+ * <p>Freshness: a snapshot is taken behind a linearizable read barrier on the log
+ * ({@link LogService#commitIndex()}): every commit acknowledged to any client before the snapshot
+ * was taken is in it, whichever CN made it. A commit on this CN returns only once this CN has
+ * applied it, so the next statement sees it too.
+ *
+ * <p>Thread-safe; a {@link Transaction} belongs to one thread at a time.
+ */
+public final class DataNode implements AutoCloseable {
+    /**
+     * @param name          for thread names and messages
+     * @param applyTimeout  how long a snapshot or commit may wait for this CN to apply the log
+     * @param commitTimeout how long a commit may keep retrying an unavailable transaction node
+     */
+    public record Settings(String name, Duration applyTimeout, Duration commitTimeout) {
+    }
+
+    private final LogService log;
+    private final Supplier<TransactionService> transactionNode;
+    private final Settings settings;
+    private final MvccStore store = new MvccStore();
+    private final LogTailer tailer;
+
+    /**
+     * @param transactionNode gives the active TN's service at each call (it may change on failover)
+     */
+    public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings) {
+        this.log = log;
+        this.transactionNode = transactionNode;
+        this.settings = settings;
+        this.tailer = new LogTailer(log, store, 1, settings.name());
+    }
+
+    public void start() {
+        tailer.start();
+    }
+
+    /** Starts a transaction at a fresh snapshot. */
+    public Transaction begin(Isolation isolation) {
+        return new Transaction(this, isolation, snapshot());
+    }
+
+    /**
+     * A snapshot timestamp that includes every commit acknowledged before this call.
+     *
+     * @throws DataUnavailableException no log majority, or this CN is too far behind
+     */
+    long snapshot() {
+        long barrier;
+        try {
+            barrier = log.commitIndex();
+        } catch (LogException e) {
+            throw new DataUnavailableException("the log cannot confirm its commit index: " + e.getMessage(), e);
+        }
+        tailer.awaitApplied(barrier, settings.applyTimeout());
+        return tailer.appliedTs();
+    }
+
+    MvccStore store() {
+        return store;
+    }
+
+    /**
+     * Commits through the active TN, repeating the same request while no TN is available (the
+     * request is idempotent by transaction id), then waits until this CN has applied it.
+     */
+    CommitResult commit(CommitRequest request) {
+        long deadline = System.nanoTime() + settings.commitTimeout().toNanos();
+        long backoffMillis = 20;
+        while (true) {
+            try {
+                CommitResult result = transactionNode.get().commit(request);
+                tailer.awaitApplied(result.lsn(), settings.applyTimeout());
+                return result;
+            } catch (TransactionNodeUnavailableException e) {
+                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(backoffMillis); // back off while a TN takes over
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 500);
+            }
+        }
+    }
+
+    /** The highest commit timestamp this CN has applied. */
+    public long appliedTs() {
+        return tailer.appliedTs();
+    }
+
+    /** Every log entry below this LSN has been applied here. */
+    public long appliedLsn() {
+        return tailer.nextLsn() - 1;
+    }
+
+    /** Why this CN stopped applying the log, or null while it follows it. */
+    public String failure() {
+        return tailer.failure();
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

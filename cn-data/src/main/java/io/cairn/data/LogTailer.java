@@ -1,0 +1,170 @@
+package io.cairn.data;
+
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogException;
+import io.cairn.log.LogService;
+import io.cairn.txn.record.CommitRecord;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Follows the shared log and applies every commit record, in log order, to the {@link MvccStore}.
+ * After each entry it publishes the applied LSN and the highest applied commit timestamp; since
+ * the TN's log order is timestamp order, every commit at or below that timestamp is in the store.
+ *
+ * <p>One thread of its own. Log errors are retried with the next poll; a truncated log (this CN
+ * fell behind a checkpoint) stops the tailer in the FAILED state until checkpoint recovery exists.
+ */
+final class LogTailer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LogTailer.class.getName());
+    private static final int READ_BYTES = 4 << 20;
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final LogService log;
+    private final MvccStore store;
+    private final Thread thread;
+    private final Object progress = new Object();
+    private volatile long nextLsn;
+    private volatile long appliedTs;
+    private volatile String failure;
+    private volatile boolean closed;
+
+    LogTailer(LogService log, MvccStore store, long fromLsn, String name) {
+        this.log = log;
+        this.store = store;
+        this.nextLsn = fromLsn;
+        this.thread = new Thread(this::run, "cairn-cn-tailer-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Every entry with an LSN below this has been applied. */
+    long nextLsn() {
+        return nextLsn;
+    }
+
+    /** The highest commit timestamp applied; every commit at or below it is visible in the store. */
+    long appliedTs() {
+        return appliedTs;
+    }
+
+    /** Why the tailer stopped, or null while it runs. */
+    String failure() {
+        return failure;
+    }
+
+    /**
+     * Waits until the entry {@code lsn} has been applied.
+     *
+     * @throws DataUnavailableException not applied within {@code timeout}, or the tailer failed
+     */
+    void awaitApplied(long lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (nextLsn <= lsn) {
+                if (failure != null) {
+                    throw new DataUnavailableException("this compute node stopped following the log: " + failure, null);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new DataUnavailableException("this compute node has applied the log up to " + (nextLsn - 1)
+                            + ", not yet " + lsn + ", after " + timeout.toMillis() + " ms", null);
+                }
+                try {
+                    progress.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DataUnavailableException("interrupted while waiting for the log", e);
+                }
+            }
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                LogBatch batch = log.read(nextLsn, READ_BYTES);
+                for (LogEntry entry : batch.entries()) {
+                    apply(entry);
+                }
+                if (batch.nextLsn() > nextLsn) {
+                    publish(batch.nextLsn());
+                } else {
+                    log.awaitCommitted(nextLsn - 1, POLL);
+                }
+            } catch (io.cairn.log.LogTruncatedException e) {
+                failure = "the log was truncated before LSN " + e.firstAvailableLsn()
+                        + " and this node cannot load a checkpoint yet";
+                LOG.severe("CAIRN0201E: " + failure);
+                wakeWaiters();
+                return;
+            } catch (LogException e) {
+                LOG.log(Level.FINE, "log not readable now; retrying", e);
+                pause();
+            } catch (RuntimeException e) {
+                failure = "cannot apply the log at LSN " + nextLsn + ": " + e;
+                LOG.log(Level.SEVERE, "CAIRN0202E: " + failure, e);
+                wakeWaiters();
+                return;
+            }
+        }
+    }
+
+    private void apply(LogEntry entry) {
+        if (entry.kind() != LogEntry.Kind.DATA) {
+            return;
+        }
+        long maxTs = appliedTs;
+        for (byte[] bytes : entry.records()) {
+            if (CommitRecord.isCommitRecord(bytes)) {
+                CommitRecord record = CommitRecord.decode(bytes);
+                store.apply(record.commitTs(), record.writes());
+                maxTs = Math.max(maxTs, record.commitTs());
+            }
+        }
+        appliedTs = maxTs;
+        publish(entry.lsn() + 1);
+    }
+
+    private void publish(long next) {
+        synchronized (progress) {
+            if (next > nextLsn) {
+                nextLsn = next;
+            }
+            progress.notifyAll();
+        }
+    }
+
+    private void wakeWaiters() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    private void pause() {
+        synchronized (progress) {
+            try {
+                progress.wait(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closed = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.cairn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.txn.Key;
+import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.node.TransactionNode;
+import io.cairn.txn.testing.InMemoryLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Transactions of one CN over the in-memory log and a real transaction node. */
+class TransactionTest {
+    private final InMemoryLog log = new InMemoryLog();
+    private TransactionNode tn;
+    private DataNode cn;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
+                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        tn.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tn.state() != TransactionNode.State.ACTIVE && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        cn = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        cn.start();
+    }
+
+    @AfterEach
+    void stop() {
+        cn.close();
+        tn.close();
+    }
+
+    private static Key key(String pk) {
+        return Key.of(10, pk.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] v(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> rows(Iterator<Map.Entry<byte[], byte[]>> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(e -> out.add(new String(e.getKey(), StandardCharsets.UTF_8) + "="
+                + new String(e.getValue(), StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    @Test
+    void ownWritesAreVisibleAndCommitPublishesThem() {
+        Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+        t.put(key("a"), v("1"));
+        t.put(key("c"), v("3"));
+        assertThat(t.get(key("a"))).isEqualTo(v("1"));
+        assertThat(t.commit()).isNotNull();
+
+        Transaction u = cn.begin(Isolation.REPEATABLE_READ);
+        u.put(key("b"), v("2"));
+        u.delete(key("c"));
+        u.put(key("a"), v("10"));
+        assertThat(rows(u.scan(10, null, null))).containsExactly("a=10", "b=2");
+        assertThat(rows(u.scan(10, v("b"), null))).containsExactly("b=2");
+        assertThat(rows(u.scan(11, null, null))).isEmpty();
+        u.rollback();
+
+        Transaction w = cn.begin(Isolation.REPEATABLE_READ);
+        assertThat(rows(w.scan(10, null, null))).containsExactly("a=1", "c=3");
+        assertThat(w.commit()).as("read-only commit does not reach the TN").isNull();
+        assertThatThrownBy(() -> w.get(key("a"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void firstCommitterWinsAcrossTransactions() {
+        Transaction seed = cn.begin(Isolation.REPEATABLE_READ);
+        seed.put(key("x"), v("0"));
+        seed.commit();
+
+        Transaction a = cn.begin(Isolation.REPEATABLE_READ);
+        Transaction b = cn.begin(Isolation.REPEATABLE_READ);
+        a.put(key("x"), v("a"));
+        b.put(key("x"), v("b"));
+        a.commit();
+        assertThatThrownBy(b::commit).isInstanceOf(WriteConflictException.class);
+
+        Transaction c = cn.begin(Isolation.REPEATABLE_READ);
+        Transaction d = cn.begin(Isolation.REPEATABLE_READ);
+        c.lockForUpdate(key("x"));
+        d.put(key("x"), v("d"));
+        c.commit();
+        assertThatThrownBy(d::commit).isInstanceOf(WriteConflictException.class);
+        assertThat(cn.begin(Isolation.REPEATABLE_READ).get(key("x"))).isEqualTo(v("a"));
+    }
+
+    @Test
+    void readCommittedMovesItsSnapshotPerStatementRepeatableReadDoesNot() {
+        Transaction rr = cn.begin(Isolation.REPEATABLE_READ);
+        Transaction rc = cn.begin(Isolation.READ_COMMITTED);
+        Transaction writer = cn.begin(Isolation.REPEATABLE_READ);
+        writer.put(key("k"), v("new"));
+        writer.commit();
+
+        rr.beginStatement();
+        rc.beginStatement();
+        assertThat(rr.get(key("k"))).isNull();
+        assertThat(rc.get(key("k"))).isEqualTo(v("new"));
+    }
+}
