@@ -196,4 +196,19 @@ class TransactionNodeTest {
         });
         assertThat(tn.commit(put("t3", t2.commitTs(), 3)).commitTs()).isGreaterThan(t2.commitTs());
     }
+
+    @Test
+    void aCommitWhoseAnswerWasLostIsFoundCommittedOnRetry() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        log.loseNextAppendAnswer();
+        assertThatThrownBy(() -> tn.commit(put("lost", 0, 1))).isInstanceOf(TransactionNodeUnavailableException.class);
+        await("active again", () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
+        CommitResult retried = tn.commit(put("lost", 0, 1));
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("lost");
+        assertThat(retried.lsn()).isEqualTo(log.read(1, Integer.MAX_VALUE).entries().stream()
+                .filter(e -> e.kind() == LogEntry.Kind.DATA).findFirst().orElseThrow().lsn());
+        // and it still conflicts with a writer from an older snapshot
+        assertThatThrownBy(() -> tn.commit(put("late", 0, 1))).isInstanceOf(WriteConflictException.class);
+    }
 }

@@ -26,11 +26,20 @@ public final class InMemoryLog implements LogService {
     private long truncatedBefore = 1;
     private Lease lease = Lease.NONE;
     private boolean unavailable;
+    private boolean loseNextAnswer;
 
     /** While set, every call fails with {@link LogUnavailableException}, as without a majority. */
     public synchronized void setUnavailable(boolean unavailable) {
         this.unavailable = unavailable;
         notifyAll();
+    }
+
+    /**
+     * The next data append is committed but its caller gets {@link LogUnavailableException}, as
+     * when the answer is lost on the way back: the caller cannot know that it committed.
+     */
+    public synchronized void loseNextAppendAnswer() {
+        loseNextAnswer = true;
     }
 
     private void checkAvailable() {
@@ -49,6 +58,10 @@ public final class InMemoryLog implements LogService {
         long lsn = nextLsn++;
         entries.add(new LogEntry(lsn, LogEntry.Kind.DATA, epoch, null, List.copyOf(records)));
         notifyAll();
+        if (loseNextAnswer) {
+            loseNextAnswer = false;
+            throw new LogUnavailableException("the answer to append " + lsn + " was lost (test)");
+        }
         return lsn;
     }
 
