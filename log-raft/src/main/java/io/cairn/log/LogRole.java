@@ -19,7 +19,8 @@ import java.util.function.Function;
  *
  * <p>{@link #start()} starts the peer and waits (bounded by the election timeout × 20, at least
  * 30 s) until the peer knows a leader; it fails with an exception otherwise. Readiness is UP when
- * the peer is in its group, a leader is known and the peer's apply lag is at most
+ * the peer is in its group, a leader is known and was heard from within 4 election timeouts, and
+ * the peer's lag (commit index learnt from the leader − applied index) is at most
  * {@link LogConfig#lagThreshold()}. Liveness is UP while the Ratis server runs.
  */
 public final class LogRole implements RoleService {
@@ -112,6 +113,11 @@ public final class LogRole implements RoleService {
             return HealthReport.down(data);
         }
         data.put("leader", s.leaderId());
+        long contactLimit = 4 * config.electionTimeout().toMillis();
+        if (s.leaderContactMs() > contactLimit) {
+            data.put("reason", "no contact with the leader for " + s.leaderContactMs() + " ms");
+            return HealthReport.down(data);
+        }
         if (s.lag() > config.lagThreshold()) {
             data.put("reason", "lag " + s.lag() + " above threshold " + config.lagThreshold());
             return HealthReport.down(data);

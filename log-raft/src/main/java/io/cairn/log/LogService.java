@@ -77,7 +77,8 @@ public interface LogService extends AutoCloseable {
 
     /**
      * Reads visible committed entries with LSN ≥ {@code fromLsn} from the peer this client reads
-     * from (its own peer when co-located, otherwise the leader). Returns at least one entry when one
+     * from (its own peer when co-located, otherwise the leader, or another peer when the leader is
+     * unreachable; any peer serves only entries it has applied, all of them committed). Returns at least one entry when one
      * is available, and stops before the records would exceed {@code maxBytes}. Does not wait: an
      * empty batch means nothing visible has been applied there yet; see {@link #awaitCommitted}.
      *

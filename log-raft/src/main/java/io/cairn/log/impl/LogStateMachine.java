@@ -181,8 +181,7 @@ public final class LogStateMachine extends BaseStateMachine {
         if (truncated) {
             requestLocalSnapshot();
         }
-        return CompletableFuture.completedFuture(Message.valueOf(
-                org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(reply)));
+        return CompletableFuture.completedFuture(message(reply));
     }
 
     /** Configuration and leader no-op entries advance the applied index too. */
@@ -451,7 +450,10 @@ public final class LogStateMachine extends BaseStateMachine {
         if (log == null) {
             try {
                 log = getServer().get(10, TimeUnit.SECONDS).getDivision(getGroupId()).getRaftLog();
-            } catch (Exception e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.cairn.log.LogException("interrupted while opening the Raft log of " + getId(), e);
+            } catch (IOException | java.util.concurrent.ExecutionException | TimeoutException e) {
                 throw new io.cairn.log.LogException("the Raft log of " + getId() + " is not available", e);
             }
             raftLog = log;

@@ -25,6 +25,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * by the leader through a stale-read query. {@link #commitIndex()} and {@link #currentLease()} are
  * linearizable read-only queries (Ratis ReadIndex).
  *
- * <p>Thread-safe. Owns two Ratis clients and one completion thread; {@link #close()} releases them.
+ * <p>Thread-safe. Owns three Ratis clients (writes, reads, probes) and one completion thread; {@link #close()} releases them.
  */
 public final class RaftLogClient implements LogService {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLogClient.class);
@@ -74,6 +75,8 @@ public final class RaftLogClient implements LogService {
     private final long timeoutMs;
     private final AtomicReference<RaftClient> writer = new AtomicReference<>();
     private final RaftClient reader;
+    /** Asks one named peer once (group info): a down peer must not cost a whole retry budget. */
+    private final RaftClient probe;
     private final ExecutorService completionThread;
     private final GroupCommitter committer;
     private volatile boolean closed;
@@ -91,6 +94,7 @@ public final class RaftLogClient implements LogService {
         this.writer.set(newClient(RetryPolicies.retryForeverWithSleep(RatisSetup.ms(50))));
         int attempts = (int) Math.max(1, timeoutMs / 100);
         this.reader = newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RatisSetup.ms(100)));
+        this.probe = newClient(RetryPolicies.noRetry());
         this.completionThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cairn-log-commit");
             t.setDaemon(true);
@@ -144,7 +148,7 @@ public final class RaftLogClient implements LogService {
             throw new IllegalArgumentException("lsn must be >= 0, was " + lsn);
         }
         long commit = commitIndex();
-        if (lsn > commit + 1) {
+        if (lsn > commit) {
             throw new IllegalArgumentException("cannot truncate before " + lsn + ": commit index is " + commit);
         }
         return await(write(LogCodec.encodeTruncate(lsn), NO_EPOCH));
@@ -264,19 +268,31 @@ public final class RaftLogClient implements LogService {
         return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
     }
 
-    /** A query to the leader that does not wait for a majority (a stale read of committed state). */
+    /**
+     * A query answered from one peer's applied state without a majority round (a stale read of
+     * committed entries): the last known leader first, then each other peer, once each.
+     */
     private ByteBuffer staleQuery(byte[] query, long timeout) {
-        RaftPeerId target = reader.getLeaderId() != null ? reader.getLeaderId()
-                : RaftPeerId.valueOf(config.peers().get(0).id());
-        try {
-            RaftClientReply reply = reader.io().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, target);
-            if (!reply.isSuccess()) {
-                throw toLogException(reply.getException());
+        List<RaftPeerId> candidates = new ArrayList<>();
+        Optional.ofNullable(reader.getLeaderId()).ifPresent(candidates::add);
+        group.getPeers().stream().map(RaftPeer::getId).filter(id -> !candidates.contains(id)).forEach(candidates::add);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        Exception lastError = null;
+        for (RaftPeerId target : candidates) {
+            if (System.nanoTime() > deadline) {
+                break;
             }
-            return reply.getMessage().getContent().asReadOnlyByteBuffer();
-        } catch (IOException e) {
-            throw toLogException(e);
+            try {
+                RaftClientReply reply = probe.io().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, target);
+                if (reply.isSuccess()) {
+                    return reply.getMessage().getContent().asReadOnlyByteBuffer();
+                }
+                lastError = reply.getException();
+            } catch (IOException | StatusRuntimeException e) {
+                lastError = e; // peer down or unreachable: ask the next one
+            }
         }
+        throw new LogUnavailableException("no log peer answered a read within " + timeout + " ms", lastError);
     }
 
     // ---- administration ----
@@ -287,10 +303,10 @@ public final class RaftLogClient implements LogService {
         Optional.ofNullable(reader.getLeaderId()).ifPresent(candidates::add);
         group.getPeers().forEach(p -> candidates.add(p.getId()));
         GroupInfo fallback = null;
-        IOException lastError = null;
+        Exception lastError = null;
         for (RaftPeerId id : candidates) {
             try {
-                GroupInfoReply info = reader.getGroupManagementApi(id).info(group.getGroupId());
+                GroupInfoReply info = probe.getGroupManagementApi(id).info(group.getGroupId());
                 GroupInfo gi = toGroupInfo(info);
                 if (id.toString().equals(gi.leaderId())) {
                     return gi;
@@ -298,8 +314,8 @@ public final class RaftLogClient implements LogService {
                 if (fallback == null) {
                     fallback = gi;
                 }
-            } catch (IOException e) {
-                lastError = e;
+            } catch (IOException | StatusRuntimeException e) {
+                lastError = e; // this peer is down or unreachable: ask the next one
             }
         }
         if (fallback != null) {
@@ -404,6 +420,7 @@ public final class RaftLogClient implements LogService {
         committer.close();
         closeQuietly(writer.get());
         closeQuietly(reader);
+        closeQuietly(probe);
         completionThread.shutdown();
     }
 

@@ -87,31 +87,31 @@ public final class RaftLogPeer implements AutoCloseable {
         }
     }
 
-    /** This peer's view: role, leader, term, applied index; empty when not in the group. */
+    /** This peer's view: role, leader, term, commit and applied index; empty when not in the group. */
     public Optional<PeerStatus> status() {
         return division().map(d -> {
             DivisionInfo info = d.getInfo();
             RaftPeerId leader = info.getLeaderId();
-            long leaderCommit = d.getCommitInfos().stream()
-                    .filter(ci -> leader != null && RaftPeerId.valueOf(ci.getServer().getId()).equals(leader))
-                    .mapToLong(ci -> ci.getCommitIndex()).findFirst().orElse(d.getRaftLog().getLastCommittedIndex());
+            var role = info.getRoleInfoProto();
+            long contactMs = role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()
+                    ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : 0;
             return new PeerStatus(info.getCurrentRole(), leader == null ? null : leader.toString(),
-                    info.getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(),
-                    Math.max(leaderCommit, d.getRaftLog().getLastCommittedIndex()),
-                    stateMachine.appliedIndex(), info.isAlive());
+                    info.getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(), stateMachine.appliedIndex(),
+                    contactMs, info.isAlive());
         });
     }
 
     /**
      * A peer's own view of the group.
      *
-     * @param leaderCommitIndex the highest commit index this peer knows of (the leader's, as far as known)
+     * @param commitIndex this peer's commit index: the leader's, as carried by its last append or heartbeat
+     * @param leaderContactMs time since the last RPC from the leader (0 on the leader itself)
      */
     public record PeerStatus(RaftPeerRole role, String leaderId, long term, long commitIndex,
-                             long leaderCommitIndex, long appliedIndex, boolean alive) {
-        /** How many log entries this peer still has to apply to catch up with the leader. */
+                             long appliedIndex, long leaderContactMs, boolean alive) {
+        /** How many committed log entries this peer still has to apply. */
         public long lag() {
-            return Math.max(0, leaderCommitIndex - appliedIndex);
+            return Math.max(0, commitIndex - appliedIndex);
         }
     }
 

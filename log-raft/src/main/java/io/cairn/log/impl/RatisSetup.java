@@ -70,6 +70,8 @@ final class RatisSetup {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.segmentSizeBytes()));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(config.segmentSizeBytes(), 4L << 20)));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((8L << 20) + (64 << 10)));
+        // Send new entries to followers at once (the default waits up to 1 ms after the previous send).
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(8L << 20));
 
         // Linearizable reads (commitIndex barrier) use ReadIndex.

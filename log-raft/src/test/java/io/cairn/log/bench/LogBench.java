@@ -21,12 +21,13 @@ import java.util.concurrent.TimeUnit;
  * Log append benchmark (not a test): a 3-peer in-process group on the local disk; appends/s and
  * latency percentiles of 200-byte records with 1, 16 and 64 concurrent appenders, and the raw
  * 4 KiB write+fsync rate of the same disk. Properties: {@code bench.seconds} (10 per phase),
- * {@code bench.dir} (data directory root, default {@code target/bench}).
+ * {@code bench.dir} (data directory root; the exec plugin sets {@code log-raft/target/bench}).
  *
  * <pre>mvn -q -pl log-raft test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.cairn.log.bench.LogBench</pre>
  */
 public final class LogBench {
     private static final int RECORD_BYTES = 200;
+    private static final int[] PHASES = {1, 16, 64};
 
     private LogBench() {
     }
@@ -39,6 +40,7 @@ public final class LogBench {
     }
 
     public static void main(String[] args) throws Exception {
+        quietLogging();
         int seconds = Integer.getInteger("bench.seconds", 10);
         Path dir = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Files.createDirectories(dir);
@@ -48,7 +50,7 @@ public final class LogBench {
         try (LogCluster cluster = LogCluster.builder().peers(3).baseDir(dir)
                 .electionTimeout(Duration.ofSeconds(1)).appendTimeout(Duration.ofSeconds(5)).build()) {
             LogService log = cluster.newClient();
-            for (int appenders : new int[] {1, 16, 64}) {
+            for (int appenders : PHASES) {
                 run(log, appenders, Duration.ofSeconds(2)); // warm-up
                 Phase p = run(log, appenders, Duration.ofSeconds(seconds));
                 phases.add(p);
@@ -61,6 +63,15 @@ public final class LogBench {
         double p50VsFsync = phases.get(0).p50Ms() / fsyncMs;
         System.out.printf(Locale.ROOT, "log-append group-commit-speedup=%.1f p50-vs-fsync=%.2f%n", speedup, p50VsFsync);
         System.exit(0); // Ratis/gRPC leave non-daemon threads behind for a while
+    }
+
+    /** exec:java shares Maven's JVM, whose logging is set up already: apply the test logging config. */
+    private static void quietLogging() throws IOException {
+        try (var in = LogBench.class.getResourceAsStream("/logging.properties")) {
+            if (in != null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        }
     }
 
     private static Phase run(LogService log, int appenders, Duration duration) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.cairn.log.impl;
 
+import io.cairn.log.GroupInfo;
 import io.cairn.log.Lease;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
@@ -67,6 +68,23 @@ class LogServiceIT {
         LogBatch remote = log.read(b, 1);
         assertThat(remote.entries()).hasSize(1);
         assertThat(remote.entries().get(0).lsn()).isEqualTo(b);
+    }
+
+    @Test
+    void leadershipCanBeTransferredAndGroupInfoShowsThePeers() {
+        LogService log = cluster.newClient();
+        long lsn = log.append(List.of(rec("x")));
+        cluster.waitUntilApplied(lsn);
+        int leader = cluster.waitForLeader();
+        int target = (leader + 1) % cluster.size();
+        log.transferLeadership(LogCluster.id(target));
+        cluster.waitUntil("leadership moved to " + LogCluster.id(target), () -> cluster.waitForLeader() == target);
+
+        cluster.waitUntil("group info names the new leader", () -> LogCluster.id(target).equals(log.groupInfo().leaderId()));
+        GroupInfo info = log.groupInfo();
+        assertThat(info.peers()).extracting(GroupInfo.PeerInfo::id).containsExactlyInAnyOrder("p1", "p2", "p3");
+        assertThat(info.peers()).allSatisfy(p -> assertThat(p.lag()).isBetween(-1L, 100L));
+        assertThat(log.append(List.of(rec("y")))).isGreaterThan(lsn);
     }
 
     @Test

@@ -1,0 +1,57 @@
+package io.cairn.log;
+
+import io.cairn.log.impl.LogConfig;
+import io.cairn.node.ConfigException;
+import io.cairn.node.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The log role on a single-peer group (the all-in-one layout). */
+class LogRoleIT {
+
+    @Test
+    void singlePeerRoleBecomesReadyServesTheLogAndStops(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> props = Map.of(LogConfig.PEERS, "p1=127.0.0.1:" + port, LogConfig.SELF, "p1",
+                LogConfig.DIR, dir.toString(), LogConfig.ELECTION_TIMEOUT_MS, "300");
+        LogRole role = LogRole.fromProperties(k -> Optional.ofNullable(props.get(k)));
+        assertThat(role.role()).isEqualTo(Role.LOG);
+        assertThat(role.liveness().up()).isFalse();
+        try {
+            role.start();
+            assertThat(role.liveness().up()).isTrue();
+            long lsn = role.logService().append(List.of("hello".getBytes(StandardCharsets.UTF_8)));
+            assertThat(role.logService().read(lsn, 1024).entries()).hasSize(1);
+            assertThat(role.readiness().up()).as(role.readiness().data().toString()).isTrue();
+            assertThat(role.readiness().data()).containsEntry("leader", "p1");
+            GroupInfo info = role.logService().groupInfo();
+            assertThat(info.leaderId()).isEqualTo("p1");
+            assertThat(info.peers()).extracting(GroupInfo.PeerInfo::id).containsExactly("p1");
+        } finally {
+            role.stop();
+        }
+        assertThat(role.liveness().up()).isFalse();
+        assertThat(role.readiness().up()).isFalse();
+        role.stop(); // idempotent
+    }
+
+    @Test
+    void aServerWithTheLogRoleMustNameItsPeer() {
+        assertThatThrownBy(() -> LogRole.fromProperties(k -> Optional.empty()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.property()).isEqualTo(LogConfig.SELF));
+    }
+}
