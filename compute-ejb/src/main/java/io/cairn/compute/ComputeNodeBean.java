@@ -1,18 +1,20 @@
 package io.cairn.compute;
 
-import io.cairn.node.ClusterView;
-import io.cairn.node.RoleService;
+import io.cairn.log.LogService;
+import io.cairn.txn.TransactionService;
 import jakarta.ejb.Singleton;
+import java.util.function.Supplier;
 
-/** The EJB face of the compute node: the one place other modules get the CN role from. */
+/** The EJB face of the compute node: the one place other modules get this server's CN from. */
 @Singleton
 public class ComputeNodeBean {
     private ComputeNodeRole role;
 
-    /** The CN role service of this server, created on first use. */
-    public synchronized RoleService role(ClusterView cluster) {
+    /** The CN role of this server, created on first use. */
+    public synchronized ComputeNodeRole role(Supplier<LogService> log, Supplier<TransactionService> transactionNode,
+            String name) {
         if (role == null) {
-            role = new ComputeNodeRole(cluster);
+            role = new ComputeNodeRole(log, transactionNode, name);
         }
         return role;
     }

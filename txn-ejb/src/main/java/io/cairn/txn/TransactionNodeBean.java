@@ -1,19 +1,24 @@
 package io.cairn.txn;
 
-import io.cairn.node.ClusterView;
-import io.cairn.node.RoleService;
+import io.cairn.log.LogService;
 import jakarta.ejb.Singleton;
+import java.util.function.Supplier;
 
-/** The EJB face of the transaction node: the one place other modules get the TN role from. */
+/** The EJB face of the transaction node: the one place other modules get this server's TN from. */
 @Singleton
 public class TransactionNodeBean {
     private TransactionNodeRole role;
 
-    /** The TN role service of this server, created on first use. */
-    public synchronized RoleService role(ClusterView cluster) {
+    /** The TN role of this server, created on first use. */
+    public synchronized TransactionNodeRole role(Supplier<LogService> log, String name, String endpoint) {
         if (role == null) {
-            role = new TransactionNodeRole(cluster);
+            role = new TransactionNodeRole(log, name, endpoint);
         }
         return role;
+    }
+
+    /** This server's TN, or null when it runs none or it has not started. */
+    public synchronized TransactionService service() {
+        return role == null ? null : role.service();
     }
 }

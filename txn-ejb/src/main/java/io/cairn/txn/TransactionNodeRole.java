@@ -1,18 +1,40 @@
 package io.cairn.txn;
 
-import io.cairn.node.ClusterView;
-import io.cairn.node.DependentRoleService;
+import io.cairn.log.LogService;
+import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
+import io.cairn.node.RoleService;
+import io.cairn.txn.node.TransactionNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The transaction node role on this server. It cannot commit anything without the shared log, so
- * it is ready only while a log peer is ready in the cluster. Commit timestamps, conflict detection,
- * the lease and checkpoints come with the transactions issue.
+ * The transaction node role on this server: a {@link TransactionNode} over the shared log. Every
+ * TN starts as a standby; the log's lease decides which one is active. Ready when active with its
+ * lease, or standby following the log.
  */
-public final class TransactionNodeRole extends DependentRoleService {
+public final class TransactionNodeRole implements RoleService {
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration WINDOW = Duration.ofSeconds(60);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
-    public TransactionNodeRole(ClusterView cluster) {
-        super(cluster, Role.LOG);
+    private final Supplier<LogService> log;
+    private final String name;
+    private final String endpoint;
+    private volatile TransactionNode node;
+
+    /**
+     * @param log      the shared log, available once the log role has started
+     * @param name     this server's name, the TN's lease holder id
+     * @param endpoint where CNs reach this TN
+     */
+    public TransactionNodeRole(Supplier<LogService> log, String name, String endpoint) {
+        this.log = log;
+        this.name = name;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -22,11 +44,41 @@ public final class TransactionNodeRole extends DependentRoleService {
 
     @Override
     public void start() {
-        // nothing to open yet: the TN's state lives in the log
+        TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
+                new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
+        tn.start();
+        node = tn;
+    }
+
+    /** The TN of this server, active or standby; null before {@link #start()}. */
+    public TransactionService service() {
+        return node;
     }
 
     @Override
     public void stop() {
-        // nothing to release yet
+        TransactionNode tn = node;
+        if (tn != null) {
+            tn.close();
+        }
+    }
+
+    @Override
+    public HealthReport readiness() {
+        TransactionNode tn = node;
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (tn == null) {
+            return HealthReport.down(Map.of("state", "not started"));
+        }
+        TransactionNode.State state = tn.state();
+        data.put("state", state.name().toLowerCase());
+        data.put("epoch", tn.epoch());
+        data.put("lastCommitTs", tn.lastCommitTs());
+        return HealthReport.of(state != TransactionNode.State.CLOSED, data);
+    }
+
+    @Override
+    public HealthReport liveness() {
+        return readiness();
     }
 }
