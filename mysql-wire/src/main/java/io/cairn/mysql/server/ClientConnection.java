@@ -1,0 +1,289 @@
+package io.cairn.mysql.server;
+
+import io.cairn.mysql.AuthPlugin;
+import io.cairn.mysql.Credential;
+import io.cairn.mysql.MysqlError;
+import io.cairn.mysql.MysqlException;
+import io.cairn.mysql.SessionHandler;
+import io.cairn.mysql.SessionInfo;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection: the Netty handler that receives decoded packets on the event loop and the state
+ * machine (greeting → handshake response → optional auth switch → command phase) that processes them on
+ * the connection's {@link SerialExecutor}, so that authentication look-ups and session handler calls never
+ * block an event loop.
+ *
+ * <p>Failure behaviour: a protocol violation (malformed packet, wrong sequence id, oversized packet) gets
+ * an ERR packet when one can be sent, then the channel is closed; failed authentication gets ERR 1045 and
+ * close. Exceptions are logged at FINE (they are the client's fault); the server keeps running. When the
+ * channel closes for any reason, {@link SessionHandler#close()} runs once, after the last command.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+    private static final int PAUSE_READING_AT = 32;
+    private static final int RESUME_READING_AT = 8;
+
+    private enum Phase { GREETING_SENT, AUTH_SWITCH_SENT, COMMAND, CLOSED }
+
+    private final MysqlServer server;
+    private final MysqlServerConfig config;
+    private final long id;
+    private final SerialExecutor tasks;
+    private final AtomicInteger queued = new AtomicInteger();
+
+    private Channel channel;
+    private PacketWriter out;
+
+    // state below is touched only by the serial tasks
+    private Phase phase = Phase.GREETING_SENT;
+    private int expectedSeq = 1;
+    private byte[] nonce;
+    private Handshake.Response response;
+    private Credential credential;
+    private CommandDispatcher dispatcher;
+
+    /** Read by {@link #kill} from any thread. */
+    private volatile SessionHandler handler;
+
+    ClientConnection(MysqlServer server, MysqlServerConfig config, long id, Executor handlerExecutor) {
+        this.server = server;
+        this.config = config;
+        this.id = id;
+        this.tasks = new SerialExecutor(handlerExecutor);
+    }
+
+    long id() {
+        return id;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** KILL [QUERY]: cancel the running command, and unless {@code queryOnly} close the connection. */
+    void kill(boolean queryOnly) {
+        SessionHandler h = handler;
+        if (h != null) {
+            h.cancel();
+        }
+        if (!queryOnly && channel != null) {
+            channel.close();
+        }
+    }
+
+    // ---- event loop side ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        out = new PacketWriter(channel);
+        if (!server.register(this)) {
+            tasks.execute(() -> fail(0, MysqlException.of(MysqlError.CON_COUNT)));
+        } else {
+            tasks.execute(this::sendGreeting);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (queued.incrementAndGet() >= PAUSE_READING_AT) {
+            channel.config().setAutoRead(false);
+        }
+        tasks.execute(() -> {
+            try {
+                onMessage(msg);
+            } finally {
+                if (queued.decrementAndGet() <= RESUME_READING_AT && !channel.config().isAutoRead()
+                        && phase != Phase.CLOSED) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == TlsUpgrader.TLS_STARTED) {
+            tasks.execute(() -> expectedSeq = 2);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        out.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.unregister(this);
+        out.writabilityChanged(); // wake a writer waiting for a channel that will never drain
+        tasks.execute(this::closeSession);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "connection " + id + " failed; closing", cause);
+        ctx.close();
+    }
+
+    // ---- serial task side ----
+
+    private void sendGreeting() {
+        nonce = AuthPlugins.nonce();
+        int caps = serverCapabilities();
+        out.sequence(0);
+        out.send(Handshake.greeting(config.serverVersion(), id, nonce, caps, ServerStatus.AUTOCOMMIT,
+                config.defaultAuthPlugin().wireName()));
+        out.flush();
+    }
+
+    private int serverCapabilities() {
+        return Capabilities.SERVER_DEFAULT | (config.tls() ? Capabilities.SSL : 0);
+    }
+
+    private void onMessage(Object msg) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        try {
+            if (msg instanceof DecoderEvent event) {
+                onDecoderEvent(event);
+            } else if (msg instanceof Packet packet) {
+                onPacket(packet);
+            }
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.FINE, "connection {0}: malformed packet: {1}", new Object[] {id, e.getMessage()});
+            fail(out.sequence(), MysqlException.of(MysqlError.MALFORMED_PACKET));
+        } catch (MysqlException e) {
+            fail(out.sequence(), e);
+        }
+    }
+
+    private void onDecoderEvent(DecoderEvent event) {
+        if (event instanceof DecoderEvent.TooLarge tooLarge) {
+            LOG.log(Level.FINE, "connection {0}: packet bigger than max_allowed_packet", id);
+            out.sequence(tooLarge.seq() + 1);
+            out.send(Responses.error(MysqlException.of(MysqlError.NET_PACKET_TOO_LARGE)));
+            out.flush();
+        } else if (event instanceof DecoderEvent.DiscardDone) {
+            closeChannel();
+        } else if (event instanceof DecoderEvent.OutOfOrder ooo) {
+            fail(ooo.seq() + 1, MysqlException.of(MysqlError.NET_PACKETS_OUT_OF_ORDER));
+        }
+    }
+
+    private void onPacket(Packet packet) throws MalformedPacketException, MysqlException {
+        int expected = phase == Phase.COMMAND ? 0 : expectedSeq;
+        if (packet.firstSeq() != expected) {
+            LOG.log(Level.FINE, "connection {0}: sequence id {1}, expected {2}",
+                    new Object[] {id, packet.firstSeq(), expected});
+            fail(packet.lastSeq() + 1, MysqlException.of(MysqlError.NET_PACKETS_OUT_OF_ORDER));
+            return;
+        }
+        out.sequence(packet.lastSeq() + 1);
+        switch (phase) {
+            case GREETING_SENT -> onHandshakeResponse(packet.payload());
+            case AUTH_SWITCH_SENT -> authenticate(packet.payload());
+            case COMMAND -> {
+                if (dispatcher.dispatch(packet.payload()) == CommandDispatcher.Next.CLOSE) {
+                    closeChannel();
+                }
+            }
+            default -> throw new IllegalStateException("packet in phase " + phase);
+        }
+    }
+
+    private void onHandshakeResponse(byte[] payload) throws MalformedPacketException, MysqlException {
+        if (Handshake.isSslRequest(payload)) {
+            // TLS is negotiated by the TlsUpgrader before packets reach us; getting here means the client
+            // asked for TLS the server did not offer, or asked twice.
+            throw new MalformedPacketException("SSLRequest without TLS configured");
+        }
+        response = Handshake.parseResponse(payload);
+        Optional<Credential> found = server.authenticator().lookup(response.user(), channel.remoteAddress());
+        if (found.isEmpty()) {
+            throw accessDenied();
+        }
+        credential = found.get();
+        AuthPlugin clientPlugin = response.plugin() == null
+                ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(response.plugin());
+        if (clientPlugin != credential.plugin()) {
+            phase = Phase.AUTH_SWITCH_SENT;
+            out.send(new PacketBuilder(64).u8(0xfe).nulString(credential.plugin().wireName()).bytes(nonce).u8(0));
+            out.flush();
+            expectedSeq = out.sequence();
+            return;
+        }
+        authenticate(response.authResponse());
+    }
+
+    private void authenticate(byte[] authResponse) throws MysqlException {
+        if (!AuthPlugins.verify(credential, nonce, authResponse)) {
+            throw accessDenied();
+        }
+        if (credential.plugin() == AuthPlugin.CACHING_SHA2_PASSWORD && !credential.emptyPassword()) {
+            out.send(new PacketBuilder(2).u8(0x01).u8(AuthPlugins.FAST_AUTH_SUCCESS));
+        }
+        int agreed = response.capabilities() & serverCapabilities();
+        SessionInfo info = new SessionInfo(id, response.user(), response.database(), response.attributes(),
+                agreed, channel.remoteAddress());
+        SessionHandler h = server.sessionFactory().open(info);
+        handler = h;
+        dispatcher = new CommandDispatcher(h, out, agreed, config, server);
+        phase = Phase.COMMAND;
+        out.send(Responses.ok(0, 0, ServerStatus.of(h), 0, "", false));
+        out.flush();
+        nonce = null;
+        credential = null;
+    }
+
+    private MysqlException accessDenied() {
+        SocketAddress remote = channel.remoteAddress();
+        String host = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "%";
+        boolean usingPassword = response != null && response.authResponse().length > 0;
+        return MysqlException.of(MysqlError.ACCESS_DENIED, response == null ? "" : response.user(), host,
+                usingPassword ? "YES" : "NO");
+    }
+
+    /** Sends {@code error} with sequence id {@code seq}, then closes the connection. */
+    private void fail(int seq, MysqlException error) {
+        out.sequence(seq);
+        out.send(Responses.error(error));
+        out.flush();
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        phase = Phase.CLOSED;
+        channel.close();
+    }
+
+    private void closeSession() {
+        phase = Phase.CLOSED;
+        out.discard();
+        SessionHandler h = handler;
+        handler = null;
+        if (h != null) {
+            try {
+                h.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "session handler of connection " + id + " failed to close", e);
+            }
+        }
+    }
+}

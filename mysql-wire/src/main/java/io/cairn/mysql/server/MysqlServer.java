@@ -1,0 +1,217 @@
+package io.cairn.mysql.server;
+
+import io.cairn.mysql.Authenticator;
+import io.cairn.mysql.SessionHandlerFactory;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A MySQL protocol v10 server: accepts client connections on host:port, authenticates them with an
+ * {@link Authenticator} and serves their commands through {@link io.cairn.mysql.SessionHandler}s made by a
+ * {@link SessionHandlerFactory}.
+ *
+ * <h2>Threading</h2>
+ * Netty NIO event loops ({@link MysqlServerConfig#ioThreads()}) only frame and unframe packets. All
+ * protocol state and every authenticator and session handler call run on one bounded handler pool
+ * ({@link MysqlServerConfig#handlerThreads()} threads) owned by this server, serialized per connection,
+ * so a slow statement occupies one handler thread and never an event loop.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #start()} binds (throws if the port is taken); {@link #close()} stops accepting, closes every
+ * connection (each session handler is closed once) and stops the threads. Not restartable.
+ *
+ * <h2>KILL</h2>
+ * {@link #kill(long, boolean)} lets the engine implement {@code KILL [QUERY] id} across connections.
+ */
+public final class MysqlServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MysqlServer.class.getName());
+
+    private final MysqlServerConfig config;
+    private final Authenticator authenticator;
+    private final SessionHandlerFactory sessionFactory;
+    private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private final AtomicLong acceptedTotal = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+    private final TlsUpgrader tls;
+
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private ThreadPoolExecutor handlerPool;
+    private Channel serverChannel;
+
+    public MysqlServer(MysqlServerConfig config, Authenticator authenticator, SessionHandlerFactory sessionFactory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        this.tls = config.tls() ? TlsUpgrader.fromKeyStore(config.tlsKeyStore(), config.tlsKeyStorePassword()) : null;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException when already started
+     * @throws InterruptedException  when interrupted while binding
+     */
+    public synchronized MysqlServer start() throws InterruptedException {
+        if (serverChannel != null || bossGroup != null) {
+            throw new IllegalStateException("already started");
+        }
+        bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-mysql-accept", true));
+        ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("cairn-mysql-io", true));
+        // Each connection has at most one task queued in the pool at a time, so maxConnections bounds the queue.
+        handlerPool = new ThreadPoolExecutor(config.handlerThreads(), config.handlerThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(config.maxConnections() + 64),
+                new DefaultThreadFactory("cairn-mysql-handler", true));
+        handlerPool.allowCoreThreadTimeOut(true);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        acceptedTotal.incrementAndGet();
+                        long id = nextConnectionId.getAndUpdate(v -> v >= 0xFFFFFFFFL ? 1 : v + 1);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls-upgrade", tls.newHandler());
+                        }
+                        ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket()));
+                        ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id,
+                                handlerPool));
+                    }
+                });
+        try {
+            serverChannel = b.bind(config.host(), config.port()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        LOG.log(Level.INFO, "MySQL protocol server listening on {0}", serverChannel.localAddress());
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        Channel ch = serverChannel;
+        if (ch == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /**
+     * KILL: with {@code queryOnly}, interrupts the command connection {@code connectionId} is running (its
+     * handler's {@code cancel()}); otherwise also closes that connection.
+     *
+     * @return false when no such connection exists
+     */
+    public boolean kill(long connectionId, boolean queryOnly) {
+        ClientConnection c = connections.get(connectionId);
+        if (c == null) {
+            return false;
+        }
+        c.kill(queryOnly);
+        return true;
+    }
+
+    /** Number of open connections. */
+    public int connectionCount() {
+        return connectionCount.get();
+    }
+
+    /** Stops accepting, closes all connections and stops the threads; waits up to a few seconds. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+            serverChannel = null;
+        }
+        List<Channel> open = new ArrayList<>();
+        for (ClientConnection c : connections.values()) {
+            if (c.channel() != null) {
+                open.add(c.channel());
+            }
+            c.kill(false);
+        }
+        for (Channel ch : open) {
+            ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (handlerPool != null) {
+            handlerPool.shutdown();
+            try {
+                if (!handlerPool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warning("MySQL handler threads still busy after 5 s; interrupting them");
+                    handlerPool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                handlerPool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- for ClientConnection / CommandDispatcher ----
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    SessionHandlerFactory sessionFactory() {
+        return sessionFactory;
+    }
+
+    /** Registers a new connection; false when maxConnections is reached (the caller refuses it). */
+    boolean register(ClientConnection c) {
+        if (connectionCount.incrementAndGet() > config.maxConnections()) {
+            connectionCount.decrementAndGet();
+            return false;
+        }
+        connections.put(c.id(), c);
+        return true;
+    }
+
+    void unregister(ClientConnection c) {
+        if (connections.remove(c.id(), c)) {
+            connectionCount.decrementAndGet();
+        }
+    }
+
+    /** The COM_STATISTICS answer. */
+    String statistics() {
+        long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        return "Uptime: " + uptime + "  Threads: " + connectionCount() + "  Questions: 0  Slow queries: 0"
+                + "  Opens: " + acceptedTotal.get() + "  Open tables: 0  Queries per second avg: 0.000";
+    }
+}

@@ -1,0 +1,135 @@
+package io.cairn.mysql.server;
+
+import io.cairn.mysql.AuthPlugin;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of one {@link MysqlServer}, validated once when built (an invalid value fails with a message
+ * naming the property).
+ *
+ * @param host                    address to bind, e.g. "127.0.0.1"
+ * @param port                    TCP port; 0 picks a free port (see {@link MysqlServer#port()})
+ * @param ioThreads               Netty event loop threads (decode/encode only), 1..64
+ * @param handlerThreads          threads running {@link io.cairn.mysql.SessionHandler} calls, 1..1024
+ * @param maxConnections          connections served at once; more get ERR 1040, 1..100000
+ * @param maxAllowedPacket        largest client packet in bytes (1 KiB .. 1 GiB); bigger gets ERR 1153 and
+ *                                the connection is closed
+ * @param maxPreparedStatements   prepared statements per connection; more get ERR 1461
+ * @param serverVersion           version announced in the handshake; should start with "8.0." so that
+ *                                clients use MySQL 8 behaviour
+ * @param defaultAuthPlugin       plugin announced in the handshake
+ * @param tlsKeyStore             PKCS12 key store for TLS, or null for no TLS
+ * @param tlsKeyStorePassword     its password (null when tlsKeyStore is null)
+ */
+public record MysqlServerConfig(String host, int port, int ioThreads, int handlerThreads, int maxConnections,
+                                long maxAllowedPacket, int maxPreparedStatements, String serverVersion,
+                                AuthPlugin defaultAuthPlugin, Path tlsKeyStore, char[] tlsKeyStorePassword) {
+
+    public static final long DEFAULT_MAX_ALLOWED_PACKET = 64L * 1024 * 1024;
+
+    public MysqlServerConfig {
+        Objects.requireNonNull(host, "host");
+        check(port >= 0 && port <= 65535, "port", port);
+        check(ioThreads >= 1 && ioThreads <= 64, "ioThreads", ioThreads);
+        check(handlerThreads >= 1 && handlerThreads <= 1024, "handlerThreads", handlerThreads);
+        check(maxConnections >= 1 && maxConnections <= 100_000, "maxConnections", maxConnections);
+        check(maxAllowedPacket >= 1024 && maxAllowedPacket <= 1024L * 1024 * 1024, "maxAllowedPacket",
+                maxAllowedPacket);
+        check(maxPreparedStatements >= 1 && maxPreparedStatements <= 1_000_000, "maxPreparedStatements",
+                maxPreparedStatements);
+        check(serverVersion != null && !serverVersion.isEmpty() && serverVersion.indexOf('\0') < 0,
+                "serverVersion", serverVersion);
+        Objects.requireNonNull(defaultAuthPlugin, "defaultAuthPlugin");
+        check((tlsKeyStore == null) == (tlsKeyStorePassword == null), "tlsKeyStorePassword",
+                "set together with tlsKeyStore");
+    }
+
+    private static void check(boolean ok, String property, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid MySQL server setting " + property + ": " + value);
+        }
+    }
+
+    /** Loopback defaults: 127.0.0.1:6101, 1 I/O thread, 8 handler threads, 64 MiB packets. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether TLS is configured. */
+    public boolean tls() {
+        return tlsKeyStore != null;
+    }
+
+    /** Builder with the defaults of {@link #builder()}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 6101;
+        private int ioThreads = 1;
+        private int handlerThreads = 8;
+        private int maxConnections = 1000;
+        private long maxAllowedPacket = DEFAULT_MAX_ALLOWED_PACKET;
+        private int maxPreparedStatements = 16_382;
+        private String serverVersion = "8.0.36-cairn";
+        private AuthPlugin defaultAuthPlugin = AuthPlugin.CACHING_SHA2_PASSWORD;
+        private Path tlsKeyStore;
+        private char[] tlsKeyStorePassword;
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder handlerThreads(int v) {
+            handlerThreads = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder maxAllowedPacket(long v) {
+            maxAllowedPacket = v;
+            return this;
+        }
+
+        public Builder maxPreparedStatements(int v) {
+            maxPreparedStatements = v;
+            return this;
+        }
+
+        public Builder serverVersion(String v) {
+            serverVersion = v;
+            return this;
+        }
+
+        public Builder defaultAuthPlugin(AuthPlugin v) {
+            defaultAuthPlugin = v;
+            return this;
+        }
+
+        public Builder tls(Path keyStore, char[] password) {
+            tlsKeyStore = keyStore;
+            tlsKeyStorePassword = password == null ? null : password.clone();
+            return this;
+        }
+
+        public MysqlServerConfig build() {
+            return new MysqlServerConfig(host, port, ioThreads, handlerThreads, maxConnections, maxAllowedPacket,
+                    maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsKeyStore, tlsKeyStorePassword);
+        }
+    }
+}

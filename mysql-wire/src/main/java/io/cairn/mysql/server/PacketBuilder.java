@@ -1,0 +1,125 @@
+package io.cairn.mysql.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Builds one packet payload (without the 4-byte header) with the protocol's integer and string forms. */
+final class PacketBuilder {
+    private byte[] buf;
+    private int len;
+
+    PacketBuilder() {
+        this(64);
+    }
+
+    PacketBuilder(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            long want = Math.max((long) buf.length * 2, (long) len + more);
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("packet too large");
+            }
+            buf = Arrays.copyOf(buf, (int) want);
+        }
+    }
+
+    PacketBuilder u8(int v) {
+        ensure(1);
+        buf[len++] = (byte) v;
+        return this;
+    }
+
+    PacketBuilder u16(int v) {
+        ensure(2);
+        buf[len++] = (byte) v;
+        buf[len++] = (byte) (v >>> 8);
+        return this;
+    }
+
+    PacketBuilder u24(int v) {
+        ensure(3);
+        buf[len++] = (byte) v;
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) (v >>> 16);
+        return this;
+    }
+
+    PacketBuilder i32(int v) {
+        ensure(4);
+        for (int i = 0; i < 4; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
+    PacketBuilder i64(long v) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
+    /** A length-encoded integer; {@code v} is treated as unsigned. */
+    PacketBuilder lenenc(long v) {
+        if (v >= 0 && v < 251) {
+            return u8((int) v);
+        }
+        if (v >= 0 && v < (1 << 16)) {
+            return u8(0xfc).u16((int) v);
+        }
+        if (v >= 0 && v < (1 << 24)) {
+            return u8(0xfd).u24((int) v);
+        }
+        return u8(0xfe).i64(v);
+    }
+
+    PacketBuilder bytes(byte[] b) {
+        return bytes(b, 0, b.length);
+    }
+
+    PacketBuilder bytes(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    PacketBuilder zeros(int n) {
+        ensure(n);
+        len += n; // the array is zero-filled where not yet written
+        Arrays.fill(buf, len - n, len, (byte) 0);
+        return this;
+    }
+
+    PacketBuilder lenencBytes(byte[] b) {
+        return lenenc(b.length).bytes(b);
+    }
+
+    PacketBuilder lenencString(String s) {
+        return lenencBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    PacketBuilder nulString(String s) {
+        return bytes(s.getBytes(StandardCharsets.UTF_8)).u8(0);
+    }
+
+    PacketBuilder string(String s) {
+        return bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    int length() {
+        return len;
+    }
+
+    byte[] array() {
+        return buf;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+}

@@ -1,0 +1,131 @@
+package io.cairn.mysql.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits the byte stream into MySQL packets (3-byte little-endian length + 1-byte sequence id) and
+ * reassembles payloads split at 0xFFFFFF bytes into one {@link Packet}.
+ *
+ * <p>Limits: a packet whose (reassembled) payload would exceed {@code maxAllowedPacket} is never
+ * buffered: the decoder emits {@link DecoderEvent.TooLarge} as soon as the header shows it, drops the
+ * packet's bytes as they arrive, emits {@link DecoderEvent.DiscardDone} at its end and then ignores all
+ * further input (the connection is about to be closed). A physical packet is buffered only up to its
+ * declared length, which is checked against the limit first, so memory per connection is bounded by
+ * {@code maxAllowedPacket} plus one physical packet.
+ *
+ * <p>Runs on the channel's event loop; not shareable.
+ */
+final class PacketDecoder extends ByteToMessageDecoder {
+    static final int MAX_PHYSICAL = 0xFFFFFF;
+
+    private final long maxAllowedPacket;
+    private final List<byte[]> parts = new ArrayList<>();
+    private long partsTotal;
+    private int firstSeq = -1;
+    private int lastSeq;
+
+    private boolean discarding;
+    private long discardRemaining;
+    private boolean discardContinues;
+    private boolean finished;
+
+    PacketDecoder(long maxAllowedPacket) {
+        if (maxAllowedPacket < 1024) {
+            throw new IllegalArgumentException("maxAllowedPacket must be at least 1024: " + maxAllowedPacket);
+        }
+        this.maxAllowedPacket = maxAllowedPacket;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (true) {
+            if (finished) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            if (discarding && discardRemaining > 0) {
+                int n = (int) Math.min(discardRemaining, in.readableBytes());
+                in.skipBytes(n);
+                discardRemaining -= n;
+                if (discardRemaining > 0) {
+                    return;
+                }
+                if (!discardContinues) {
+                    finished = true;
+                    out.add(new DecoderEvent.DiscardDone());
+                    continue;
+                }
+            }
+            if (in.readableBytes() < 4) {
+                return;
+            }
+            int start = in.readerIndex();
+            int length = in.getUnsignedMediumLE(start);
+            int seq = in.getUnsignedByte(start + 3);
+            if (discarding) {
+                in.skipBytes(4);
+                discardRemaining = length;
+                discardContinues = length == MAX_PHYSICAL;
+                if (length == 0 && !discardContinues) {
+                    finished = true;
+                    out.add(new DecoderEvent.DiscardDone());
+                }
+                continue;
+            }
+            if (firstSeq >= 0 && seq != ((lastSeq + 1) & 0xFF)) {
+                finished = true;
+                out.add(new DecoderEvent.OutOfOrder(seq));
+                continue;
+            }
+            if (partsTotal + length > maxAllowedPacket) {
+                parts.clear();
+                partsTotal = 0;
+                firstSeq = -1;
+                discarding = true;
+                in.skipBytes(4);
+                discardRemaining = length;
+                discardContinues = length == MAX_PHYSICAL;
+                out.add(new DecoderEvent.TooLarge(seq));
+                if (length == 0 && !discardContinues) {
+                    finished = true;
+                    out.add(new DecoderEvent.DiscardDone());
+                }
+                continue;
+            }
+            if (in.readableBytes() < 4 + length) {
+                return; // wait for the rest; length is within the limit checked above
+            }
+            in.skipBytes(4);
+            byte[] chunk = new byte[length];
+            in.readBytes(chunk);
+            if (firstSeq < 0) {
+                firstSeq = seq;
+            }
+            lastSeq = seq;
+            if (length == MAX_PHYSICAL) {
+                parts.add(chunk);
+                partsTotal += length;
+                continue;
+            }
+            byte[] payload = chunk;
+            if (!parts.isEmpty()) {
+                parts.add(chunk);
+                payload = new byte[(int) (partsTotal + length)];
+                int pos = 0;
+                for (byte[] p : parts) {
+                    System.arraycopy(p, 0, payload, pos, p.length);
+                    pos += p.length;
+                }
+                parts.clear();
+                partsTotal = 0;
+            }
+            out.add(new Packet(firstSeq, lastSeq, payload));
+            firstSeq = -1;
+        }
+    }
+}

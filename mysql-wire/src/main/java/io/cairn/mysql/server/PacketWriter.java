@@ -1,0 +1,110 @@
+package io.cairn.mysql.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * Frames payloads as MySQL packets (splitting at 0xFFFFFF bytes), numbers them with the running sequence
+ * id and writes them to the channel in batches of about {@value #BATCH} bytes.
+ *
+ * <p>Used only from the connection's handler-executor task (one thread at a time, never the event loop):
+ * when the channel is not writable (the client reads slowly) {@link #send} blocks that thread until it is,
+ * so a large result set never piles up in memory. {@link #writabilityChanged()} is called by the event loop.
+ */
+final class PacketWriter {
+    static final int BATCH = 64 * 1024;
+
+    private final Channel channel;
+    private final Object writable = new Object();
+    private ByteBuf pending;
+    private int seq;
+
+    PacketWriter(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** The sequence id the next packet gets. */
+    void sequence(int nextSeq) {
+        this.seq = nextSeq & 0xFF;
+    }
+
+    int sequence() {
+        return seq;
+    }
+
+    void send(PacketBuilder payload) {
+        send(payload.array(), payload.length());
+    }
+
+    void send(byte[] payload, int length) {
+        int off = 0;
+        while (true) {
+            int n = Math.min(length - off, PacketDecoder.MAX_PHYSICAL);
+            if (pending == null) {
+                pending = channel.alloc().buffer(Math.min(BATCH, n + 4) + 4);
+            }
+            pending.writeMediumLE(n);
+            pending.writeByte(seq);
+            pending.writeBytes(payload, off, n);
+            seq = (seq + 1) & 0xFF;
+            off += n;
+            if (pending.readableBytes() >= BATCH) {
+                writePending(false);
+            }
+            if (n < PacketDecoder.MAX_PHYSICAL) {
+                return;
+            }
+        }
+    }
+
+    /** Writes and flushes everything sent so far. */
+    void flush() {
+        writePending(true);
+    }
+
+    private void writePending(boolean flush) {
+        awaitWritable();
+        if (pending != null) {
+            ByteBuf b = pending;
+            pending = null;
+            if (flush) {
+                channel.writeAndFlush(b, channel.voidPromise());
+            } else {
+                channel.write(b, channel.voidPromise());
+            }
+        } else if (flush) {
+            channel.flush();
+        }
+    }
+
+    /** Drops anything not yet written (the connection is going away). */
+    void discard() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    private void awaitWritable() {
+        if (channel.isWritable() || channel.eventLoop().inEventLoop()) {
+            return;
+        }
+        channel.flush();
+        synchronized (writable) {
+            while (!channel.isWritable() && channel.isActive()) {
+                try {
+                    writable.wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    void writabilityChanged() {
+        synchronized (writable) {
+            writable.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.cairn.mysql.server;
+
+import java.io.ByteArrayOutputStream;
+
+/** What the wire layer remembers per prepared statement: its parameter count, bound types and long data. */
+final class PreparedStatementState {
+    final int id;
+    final int parameterCount;
+    /** Per parameter: type code | 0x8000 when unsigned; null until the first execute binds types. */
+    int[] boundTypes;
+    /** Per parameter: data sent with COM_STMT_SEND_LONG_DATA since the last execute/reset, or null. */
+    final ByteArrayOutputStream[] longData;
+    long longDataTotal;
+
+    PreparedStatementState(int id, int parameterCount) {
+        this.id = id;
+        this.parameterCount = parameterCount;
+        this.longData = new ByteArrayOutputStream[parameterCount];
+    }
+
+    void clearLongData() {
+        java.util.Arrays.fill(longData, null);
+        longDataTotal = 0;
+    }
+}

@@ -1,0 +1,32 @@
+package io.cairn.mysql.server;
+
+import io.cairn.mysql.SessionHandler;
+
+/** Server status flags of OK and EOF packets. */
+final class ServerStatus {
+    static final int IN_TRANS = 1;
+    static final int AUTOCOMMIT = 2;
+    static final int MORE_RESULTS_EXISTS = 8;
+    static final int IN_TRANS_READONLY = 8192;
+
+    private ServerStatus() {
+    }
+
+    /** The flags describing {@code handler}'s session state now (autocommit alone before a session exists). */
+    static int of(SessionHandler handler) {
+        if (handler == null) {
+            return AUTOCOMMIT;
+        }
+        int status = 0;
+        if (handler.autocommit()) {
+            status |= AUTOCOMMIT;
+        }
+        if (handler.inTransaction()) {
+            status |= IN_TRANS;
+            if (handler.readOnlyTransaction()) {
+                status |= IN_TRANS_READONLY;
+            }
+        }
+        return status;
+    }
+}
