@@ -101,6 +101,11 @@ public final class DataNode implements AutoCloseable {
         }
     }
 
+    /** The TN that holds the lease as far as this CN has read the log; null before any lease. */
+    public ActiveTransactionNode activeTransactionNode() {
+        return tailer.activeTransactionNode();
+    }
+
     /** The highest commit timestamp this CN has applied. */
     public long appliedTs() {
         return tailer.appliedTs();

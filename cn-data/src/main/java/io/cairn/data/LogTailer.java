@@ -5,6 +5,7 @@ import io.cairn.log.LogEntry;
 import io.cairn.log.LogException;
 import io.cairn.log.LogService;
 import io.cairn.txn.record.CommitRecord;
+import io.cairn.txn.record.TnLease;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +30,7 @@ final class LogTailer implements AutoCloseable {
     private volatile long nextLsn;
     private volatile long appliedTs;
     private volatile String failure;
+    private volatile ActiveTransactionNode activeTn;
     private volatile boolean closed;
 
     LogTailer(LogService log, MvccStore store, long fromLsn, String name) {
@@ -51,6 +53,11 @@ final class LogTailer implements AutoCloseable {
     /** The highest commit timestamp applied; every commit at or below it is visible in the store. */
     long appliedTs() {
         return appliedTs;
+    }
+
+    /** The lease holder last read from the log, or null before any lease. */
+    ActiveTransactionNode activeTransactionNode() {
+        return activeTn;
     }
 
     /** Why the tailer stopped, or null while it runs. */
@@ -116,7 +123,14 @@ final class LogTailer implements AutoCloseable {
     }
 
     private void apply(LogEntry entry) {
-        if (entry.kind() != LogEntry.Kind.DATA) {
+        if (entry.kind() == LogEntry.Kind.LEASE) {
+            try {
+                activeTn = new ActiveTransactionNode(entry.holder(), entry.epoch(),
+                        TnLease.decode(entry.records().get(0)).endpoint());
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.FINE, "lease at LSN " + entry.lsn() + " is not a TN lease", e);
+            }
+            publish(entry.lsn() + 1);
             return;
         }
         long maxTs = appliedTs;

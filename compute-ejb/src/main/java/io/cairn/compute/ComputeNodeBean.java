@@ -11,10 +11,10 @@ public class ComputeNodeBean {
     private ComputeNodeRole role;
 
     /** The CN role of this server, created on first use. */
-    public synchronized ComputeNodeRole role(Supplier<LogService> log, Supplier<TransactionService> transactionNode,
-            String name) {
+    public synchronized ComputeNodeRole role(Supplier<LogService> log, Supplier<TransactionService> localActiveTn,
+            String name, String clusterSecret) {
         if (role == null) {
-            role = new ComputeNodeRole(log, transactionNode, name);
+            role = new ComputeNodeRole(log, localActiveTn, name, clusterSecret);
         }
         return role;
     }

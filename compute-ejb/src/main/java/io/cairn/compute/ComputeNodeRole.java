@@ -1,5 +1,6 @@
 package io.cairn.compute;
 
+import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.DataNode;
 import io.cairn.log.LogService;
 import io.cairn.node.HealthReport;
@@ -10,6 +11,7 @@ import io.cairn.txn.TransactionService;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -20,19 +22,26 @@ import java.util.function.Supplier;
 public final class ComputeNodeRole implements RoleService {
     static final long MAX_LAG = 1000;
 
+    private static final Duration COMMIT_CALL_TIMEOUT = Duration.ofSeconds(10);
+
     private final Supplier<LogService> log;
-    private final Supplier<TransactionService> transactionNode;
+    private final Supplier<TransactionService> localActiveTn;
     private final String name;
+    private final String clusterSecret;
+    private final Map<String, RemoteTransactionNode> remoteTns = new ConcurrentHashMap<>();
     private volatile DataNode data;
 
     /**
-     * @param log             the shared log, available once the log role has started
-     * @param transactionNode the TN to commit through; null while none is known
+     * @param log           the shared log, available once the log role has started
+     * @param localActiveTn this server's TN when it is the active one, else null
+     * @param clusterSecret authenticates commit calls to a TN on another server; null when unset
      */
-    public ComputeNodeRole(Supplier<LogService> log, Supplier<TransactionService> transactionNode, String name) {
+    public ComputeNodeRole(Supplier<LogService> log, Supplier<TransactionService> localActiveTn, String name,
+            String clusterSecret) {
         this.log = log;
-        this.transactionNode = transactionNode;
+        this.localActiveTn = localActiveTn;
         this.name = name;
+        this.clusterSecret = clusterSecret;
     }
 
     @Override
@@ -48,12 +57,25 @@ public final class ComputeNodeRole implements RoleService {
         data = node;
     }
 
+    /**
+     * This server's TN when it is active; otherwise the lease holder named in the log, over HTTP.
+     * A stale choice is harmless: a TN that is not active refuses, and the commit is repeated.
+     */
     private TransactionService activeTransactionNode() {
-        TransactionService tn = transactionNode.get();
-        if (tn == null) {
-            throw new TransactionNodeUnavailableException("no transaction node is reachable from " + name, null);
+        TransactionService local = localActiveTn.get();
+        if (local != null) {
+            return local;
         }
-        return tn;
+        ActiveTransactionNode lease = data.activeTransactionNode();
+        if (lease == null) {
+            throw new TransactionNodeUnavailableException("no transaction node has taken the lease yet", null);
+        }
+        if (clusterSecret == null) {
+            throw new TransactionNodeUnavailableException("the active transaction node " + lease.holder()
+                    + " is on another server and cairn.cluster.secret is not set", null);
+        }
+        return remoteTns.computeIfAbsent(lease.endpoint(),
+                endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, COMMIT_CALL_TIMEOUT));
     }
 
     /** The data layer of this CN; null before {@link #start()}. */
@@ -67,6 +89,7 @@ public final class ComputeNodeRole implements RoleService {
         if (node != null) {
             node.close();
         }
+        remoteTns.values().forEach(RemoteTransactionNode::close);
     }
 
     @Override

@@ -9,6 +9,11 @@ public final class SnapshotTooOldException extends TransactionException {
         super("snapshot " + snapshotTs + " is older than the conflict window, which starts at " + windowStartTs, null);
     }
 
+    /** The same error reported by a remote TN. */
+    public SnapshotTooOldException(String message) {
+        super(message, null);
+    }
+
     @Override
     public boolean retryable() {
         return true;

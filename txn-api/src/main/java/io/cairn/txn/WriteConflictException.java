@@ -13,6 +13,13 @@ public final class WriteConflictException extends TransactionException {
         this.key = key;
     }
 
+    /** The same error reported by a remote TN: the message says which key; the key itself is not known here. */
+    public WriteConflictException(String message) {
+        super(message, null);
+        this.key = null;
+    }
+
+    /** The key that conflicted, or null when the error came from a remote TN. */
     public Key key() {
         return key;
     }

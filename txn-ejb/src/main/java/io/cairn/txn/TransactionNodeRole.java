@@ -55,6 +55,12 @@ public final class TransactionNodeRole implements RoleService {
         return node;
     }
 
+    /** The TN of this server if it is the active one now, else null. */
+    public TransactionService activeService() {
+        TransactionNode tn = node;
+        return tn != null && tn.state() == TransactionNode.State.ACTIVE ? tn : null;
+    }
+
     @Override
     public void stop() {
         TransactionNode tn = node;

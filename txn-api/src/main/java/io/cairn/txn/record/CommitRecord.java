@@ -1,11 +1,8 @@
 package io.cairn.txn.record;
 
-import io.cairn.txn.Key;
 import io.cairn.txn.Write;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,27 +16,16 @@ import java.util.List;
 public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
     private static final byte TAG = 'C';
     private static final byte VERSION = 1;
-    private static final Write.Kind[] KINDS = Write.Kind.values();
 
     public CommitRecord {
         writes = List.copyOf(writes);
     }
 
     public byte[] encode() {
-        byte[] id = txnId.getBytes(StandardCharsets.UTF_8);
-        int size = 2 + 2 + id.length + 8 + 4;
-        for (Write write : writes) {
-            size += 1 + 8 + 2 + write.key().length() + (write.value() != null ? 4 + write.value().length : 0);
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(TAG).put(VERSION).putShort((short) id.length).put(id).putLong(commitTs).putInt(writes.size());
-        for (Write write : writes) {
-            byte[] key = write.key().bytes();
-            out.put((byte) write.kind().ordinal()).putLong(write.key().tableId()).putShort((short) key.length).put(key);
-            if (write.value() != null) {
-                out.putInt(write.value().length).put(write.value());
-            }
-        }
+        byte[] id = Writes.utf8(txnId);
+        ByteBuffer out = ByteBuffer.allocate(2 + 2 + id.length + 8 + Writes.size(writes));
+        out.put(TAG).put(VERSION).putShort((short) id.length).put(id).putLong(commitTs);
+        Writes.put(out, writes);
         return out.array();
     }
 
@@ -59,24 +45,9 @@ public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
             if (in.get() != TAG || in.get() != VERSION) {
                 throw new IllegalArgumentException("not a version 1 commit record");
             }
-            String txnId = new String(bytes(in, Short.toUnsignedInt(in.getShort())), StandardCharsets.UTF_8);
+            String txnId = Writes.string(in);
             long commitTs = in.getLong();
-            int count = in.getInt();
-            if (count < 0 || count > in.remaining() / 11) {
-                throw new IllegalArgumentException("bad write count " + count);
-            }
-            List<Write> writes = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                int kindCode = in.get();
-                if (kindCode < 0 || kindCode >= KINDS.length) {
-                    throw new IllegalArgumentException("bad write kind " + kindCode);
-                }
-                Write.Kind kind = KINDS[kindCode];
-                long tableId = in.getLong();
-                Key key = Key.of(tableId, bytes(in, Short.toUnsignedInt(in.getShort())));
-                byte[] value = kind == Write.Kind.PUT ? bytes(in, in.getInt()) : null;
-                writes.add(new Write(key, kind, value));
-            }
+            List<Write> writes = Writes.get(in);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes");
             }
@@ -84,14 +55,5 @@ public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated commit record", e);
         }
-    }
-
-    private static byte[] bytes(ByteBuffer in, int length) {
-        if (length < 0 || length > in.remaining()) {
-            throw new IllegalArgumentException("length " + length + " exceeds the " + in.remaining() + " bytes left");
-        }
-        byte[] bytes = new byte[length];
-        in.get(bytes);
-        return bytes;
     }
 }

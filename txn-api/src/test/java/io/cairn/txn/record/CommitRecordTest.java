@@ -62,4 +62,20 @@ class CommitRecordTest {
         assertThat(Key.of(1, new byte[] {1})).isLessThan(Key.of(1, new byte[] {1, 0}));
         assertThat(Key.of(1, new byte[] {1})).isEqualTo(Key.of(1, new byte[] {1})).hasSameHashCodeAs(Key.of(1, new byte[] {1}));
     }
+
+    @Test
+    void commitRequestsAndResultsRoundTrip() {
+        io.cairn.txn.CommitRequest request = new io.cairn.txn.CommitRequest("t-1", 42, record.writes());
+        io.cairn.txn.CommitRequest back = CommitRpc.decodeRequest(CommitRpc.encodeRequest(request));
+        assertThat(back.txnId()).isEqualTo("t-1");
+        assertThat(back.snapshotTs()).isEqualTo(42);
+        assertThat(back.writes()).extracting(Write::key).isEqualTo(record.writes().stream().map(Write::key).toList());
+        assertThat(CommitRpc.decodeResult(CommitRpc.encodeResult(new io.cairn.txn.CommitResult(7, 9))))
+                .isEqualTo(new io.cairn.txn.CommitResult(7, 9));
+        byte[] bytes = CommitRpc.encodeRequest(request);
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> CommitRpc.decodeRequest(cut)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

@@ -1,0 +1,68 @@
+package io.cairn.proxy.web;
+
+import io.cairn.txn.CommitRequest;
+import io.cairn.txn.CommitResult;
+import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeBean;
+import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.TransactionService;
+import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.record.CommitRpc;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * This server's TN, for CNs on other servers: the HTTP face of {@link TransactionService#commit}.
+ * 200 with the commit; 409 with {@code Cairn-Error: write-conflict|snapshot-too-old}; 503 when this
+ * TN is not active or the outcome is unknown; 400 for a malformed body. Authenticated by
+ * {@link ClusterAuthFilter}.
+ */
+@Path("internal/tn")
+@RequestScoped
+public class TransactionNodeResource {
+    private static final String ERROR_HEADER = "Cairn-Error";
+
+    @Inject
+    TransactionNodeBean transactionNode;
+
+    @POST
+    @Path("commit")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response commit(byte[] body) {
+        CommitRequest request;
+        try {
+            request = CommitRpc.decodeRequest(body);
+        } catch (IllegalArgumentException e) {
+            return text(Response.Status.BAD_REQUEST, e.getMessage(), null);
+        }
+        TransactionService tn = transactionNode.service();
+        if (tn == null) {
+            return text(Response.Status.SERVICE_UNAVAILABLE, "this server runs no transaction node", null);
+        }
+        try {
+            CommitResult result = tn.commit(request);
+            return Response.ok(CommitRpc.encodeResult(result), MediaType.APPLICATION_OCTET_STREAM).build();
+        } catch (WriteConflictException e) {
+            return text(Response.Status.CONFLICT, e.getMessage(), "write-conflict");
+        } catch (SnapshotTooOldException e) {
+            return text(Response.Status.CONFLICT, e.getMessage(), "snapshot-too-old");
+        } catch (TransactionNodeUnavailableException e) {
+            return text(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
+        }
+    }
+
+    private static Response text(Response.Status status, String message, String kind) {
+        Response.ResponseBuilder builder = Response.status(status).type(MediaType.TEXT_PLAIN).entity(message);
+        if (kind != null) {
+            builder.header(ERROR_HEADER, kind);
+        }
+        return builder.build();
+    }
+}
