@@ -6,7 +6,12 @@ import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
+import io.cairn.txn.checkpoint.CheckpointRow;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.checkpoint.TableSegment;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,17 +37,44 @@ public final class DataNode implements AutoCloseable {
     private final LogService log;
     private final Supplier<TransactionService> transactionNode;
     private final Settings settings;
-    private final MvccStore store = new MvccStore();
+    private final CheckpointStore checkpoints;
     private final LogTailer tailer;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
      */
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings) {
+        this(log, transactionNode, settings, null);
+    }
+
+    /**
+     * @param checkpoints where the TN writes checkpoints; this CN starts from the latest one and
+     *                    follows the log from there. Null when checkpoints are off (then the log
+     *                    must never be truncated).
+     */
+    public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
+            CheckpointStore checkpoints) {
         this.log = log;
         this.transactionNode = transactionNode;
         this.settings = settings;
-        this.tailer = new LogTailer(log, store, 1, settings.name());
+        this.checkpoints = checkpoints;
+        this.tailer = new LogTailer(log, this::startFromCheckpoint, settings.name());
+    }
+
+    /** A store loaded with the latest checkpoint, and the LSN to follow the log from. */
+    private LogTailer.Start startFromCheckpoint() {
+        MvccStore store = new MvccStore();
+        Optional<Manifest> latest = checkpoints == null ? Optional.empty() : checkpoints.latestManifest();
+        if (latest.isEmpty()) {
+            return new LogTailer.Start(store, 1, 0);
+        }
+        Manifest manifest = latest.get();
+        for (Manifest.Segment segment : manifest.segments()) {
+            for (CheckpointRow row : TableSegment.read(checkpoints.get(segment.objectKey()))) {
+                store.load(segment.tableId(), row.key(), row.ts(), row.value());
+            }
+        }
+        return new LogTailer.Start(store, manifest.lsn() + 1, manifest.maxTs());
     }
 
     public void start() {
@@ -71,7 +103,7 @@ public final class DataNode implements AutoCloseable {
     }
 
     MvccStore store() {
-        return store;
+        return tailer.store();
     }
 
     /**

@@ -23,8 +23,13 @@ final class LogTailer implements AutoCloseable {
     private static final int READ_BYTES = 4 << 20;
     private static final Duration POLL = Duration.ofMillis(200);
 
+    /** Where a tailer starts: a store already holding everything before {@code fromLsn}. */
+    record Start(MvccStore store, long fromLsn, long appliedTs) {
+    }
+
     private final LogService log;
-    private final MvccStore store;
+    private final java.util.function.Supplier<Start> recovery;
+    private volatile MvccStore store;
     private final Thread thread;
     private final Object progress = new Object();
     private volatile long nextLsn;
@@ -33,16 +38,28 @@ final class LogTailer implements AutoCloseable {
     private volatile ActiveTransactionNode activeTn;
     private volatile boolean closed;
 
-    LogTailer(LogService log, MvccStore store, long fromLsn, String name) {
+    /**
+     * @param recovery gives a fresh start from the latest checkpoint; called first, and again when
+     *                 the log has been truncated past this tailer
+     */
+    LogTailer(LogService log, java.util.function.Supplier<Start> recovery, String name) {
         this.log = log;
-        this.store = store;
-        this.nextLsn = fromLsn;
+        this.recovery = recovery;
+        Start start = recovery.get();
+        this.store = start.store();
+        this.nextLsn = start.fromLsn();
+        this.appliedTs = start.appliedTs();
         this.thread = new Thread(this::run, "cairn-cn-tailer-" + name);
         this.thread.setDaemon(true);
     }
 
     void start() {
         thread.start();
+    }
+
+    /** The store the tailer applies to; replaced when it restarts from a checkpoint. */
+    MvccStore store() {
+        return store;
     }
 
     /** Every entry with an LSN below this has been applied. */
@@ -105,11 +122,22 @@ final class LogTailer implements AutoCloseable {
                     log.awaitCommitted(nextLsn - 1, POLL);
                 }
             } catch (io.cairn.log.LogTruncatedException e) {
-                failure = "the log was truncated before LSN " + e.firstAvailableLsn()
-                        + " and this node cannot load a checkpoint yet";
-                LOG.severe("CAIRN0201E: " + failure);
-                wakeWaiters();
-                return;
+                Start start = recovery.get();
+                if (start.fromLsn() < e.firstAvailableLsn()) {
+                    failure = "the log was truncated before LSN " + e.firstAvailableLsn()
+                            + " but the latest checkpoint covers only up to " + (start.fromLsn() - 1);
+                    LOG.severe("CAIRN0201E: " + failure);
+                    wakeWaiters();
+                    return;
+                }
+                LOG.info("CAIRN0203I: the log was truncated past this node; restarting from the checkpoint at LSN "
+                        + (start.fromLsn() - 1));
+                store = start.store();
+                appliedTs = Math.max(appliedTs, start.appliedTs());
+                synchronized (progress) {
+                    nextLsn = Math.max(nextLsn, start.fromLsn());
+                    progress.notifyAll();
+                }
             } catch (LogException e) {
                 LOG.log(Level.FINE, "log not readable now; retrying", e);
                 pause();

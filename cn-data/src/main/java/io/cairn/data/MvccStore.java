@@ -45,6 +45,11 @@ public final class MvccStore {
         }
     }
 
+    /** Adds the state of one key from a checkpoint segment; {@code value == null} is a deletion. */
+    void load(long tableId, byte[] pk, long ts, byte[] value) {
+        table(tableId).compute(pk, (k, newest) -> new Version(ts, value, newest));
+    }
+
     /** The value of {@code key} at snapshot {@code ts}, or {@code null} when absent or deleted. */
     public byte[] get(Key key, long ts) {
         ConcurrentSkipListMap<byte[], Version> table = tables.get(key.tableId());

@@ -28,6 +28,8 @@ public final class Transaction {
     private enum State { OPEN, COMMITTED, ROLLED_BACK, FAILED }
 
     private final DataNode node;
+    /** The store this transaction's snapshot was taken on; a CN that restarts from a checkpoint gets a new one. */
+    private final MvccStore store;
     private final Isolation isolation;
     private final String id = UUID.randomUUID().toString();
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
@@ -36,6 +38,7 @@ public final class Transaction {
 
     Transaction(DataNode node, Isolation isolation, long snapshotTs) {
         this.node = node;
+        this.store = node.store();
         this.isolation = isolation;
         this.snapshotTs = snapshotTs;
     }
@@ -72,13 +75,13 @@ public final class Transaction {
         if (own != null && own.kind() != Write.Kind.LOCK) {
             return own.value();
         }
-        return node.store().get(key, snapshotTs);
+        return store.get(key, snapshotTs);
     }
 
     /** The rows of a table with {@code from <= pk < to} (nulls for open ends) as this transaction sees them, in key order. */
     public Iterator<Map.Entry<byte[], byte[]>> scan(long tableId, byte[] from, byte[] to) {
         checkOpen();
-        Iterator<Map.Entry<byte[], byte[]>> committed = node.store().scan(tableId, from, to, snapshotTs);
+        Iterator<Map.Entry<byte[], byte[]>> committed = store.scan(tableId, from, to, snapshotTs);
         NavigableMap<Key, Write> own = workspace.subMap(
                 from == null ? Key.of(tableId, new byte[0]) : Key.of(tableId, from), true,
                 to == null ? Key.of(tableId + 1, new byte[0]) : Key.of(tableId, to), false);

@@ -95,6 +95,10 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private State state = State.STANDBY;
 
     // Driver thread only.
+    private Checkpointer checkpointer;
+    private Duration checkpointInterval;
+    private int checkpointKeys;
+    private long checkpointedAtNanos = System.nanoTime();
     private long nextLsn = 1;
     private Lease seenLease = Lease.NONE;
     private long seenLeaseAtNanos = System.nanoTime();
@@ -112,6 +116,17 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    /**
+     * Makes this TN, while active, write a checkpoint to {@code store} every {@code interval} or
+     * once {@code maxKeys} keys changed, whichever comes first, and truncate the log behind it.
+     * Call before {@link #start()}.
+     */
+    public void enableCheckpoints(io.cairn.txn.checkpoint.CheckpointStore store, Duration interval, int maxKeys) {
+        this.checkpointer = new Checkpointer(store, log);
+        this.checkpointInterval = interval;
+        this.checkpointKeys = maxKeys;
     }
 
     /** Starts following the log; the TN becomes active by itself when no other TN holds the lease. */
@@ -258,6 +273,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             forgetOld();
             if (state() == State.ACTIVE) {
                 renew();
+                maybeCheckpoint();
             } else {
                 maybeTakeOver();
             }
@@ -309,6 +325,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                     window = new ConflictWindow(readFromLogStart ? 0 : record.commitTs());
                 }
                 window.record(record.commitTs(), record.writes());
+                if (checkpointer != null) {
+                    checkpointer.onCommit(entry.lsn(), record);
+                }
                 committed.putIfAbsent(record.txnId(), new CommitResult(record.commitTs(), entry.lsn()));
                 lastTs = Math.max(lastTs, record.commitTs());
             }
@@ -323,6 +342,18 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         var ids = committed.entrySet().iterator();
         while (ids.hasNext() && ids.next().getValue().commitTs() < horizon) {
             ids.remove();
+        }
+    }
+
+    private void maybeCheckpoint() {
+        if (checkpointer == null || checkpointer.pendingKeys() == 0) {
+            return;
+        }
+        boolean due = checkpointer.pendingKeys() >= checkpointKeys
+                || System.nanoTime() - checkpointedAtNanos >= checkpointInterval.toNanos();
+        if (due) {
+            checkpointer.checkpoint();
+            checkpointedAtNanos = System.nanoTime();
         }
     }
 
@@ -363,6 +394,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         }
         renewedAtNanos = System.nanoTime();
         follow(leaseLsn);
+        if (checkpointer != null) {
+            checkpointer.recover();
+        }
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;

@@ -1,0 +1,151 @@
+package io.cairn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.log.LogTruncatedException;
+import io.cairn.log.impl.LogCluster;
+import io.cairn.txn.Key;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.node.TransactionNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkpoint, log truncation, then a restart of everything (log peers, TN, CN): the data read
+ * afterwards is exactly the data read before, and writing goes on.
+ */
+class CheckpointIT {
+    private static final long TABLE = 3;
+
+    /** Object storage for the test: write-once keys in memory. */
+    static final class MemoryCheckpoints implements CheckpointStore {
+        final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+
+        @Override
+        public void put(String key, byte[] bytes) {
+            if (objects.putIfAbsent(key, bytes.clone()) != null) {
+                throw new IllegalStateException("object exists: " + key);
+            }
+        }
+
+        @Override
+        public byte[] get(String key) {
+            byte[] bytes = objects.get(key);
+            if (bytes == null) {
+                throw new IllegalStateException("no object " + key);
+            }
+            return bytes.clone();
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            return objects.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        }
+    }
+
+    private static Key key(int i) {
+        return Key.of(TABLE, ByteBuffer.allocate(4).putInt(i).array());
+    }
+
+    private static TransactionNode tn(LogCluster logs, CheckpointStore store) {
+        TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(), new TransactionNode.Settings(
+                "tn", "tn", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        tn.enableCheckpoints(store, Duration.ofMillis(300), 50);
+        tn.start();
+        return tn;
+    }
+
+    private static DataNode cn(LogCluster logs, TransactionNode tn, CheckpointStore store) {
+        DataNode cn = new DataNode(logs.newClient(), () -> tn,
+                new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(10)), store);
+        cn.start();
+        return cn;
+    }
+
+    private static List<String> contents(DataNode cn) {
+        List<String> rows = new ArrayList<>();
+        Iterator<Map.Entry<byte[], byte[]>> it = cn.begin(Isolation.REPEATABLE_READ).scan(TABLE, null, null);
+        it.forEachRemaining(e -> rows.add(ByteBuffer.wrap(e.getKey()).getInt() + "="
+                + new String(e.getValue(), StandardCharsets.UTF_8)));
+        return rows;
+    }
+
+    @Test
+    void restartFromCheckpointAndLogTailGivesTheSameData() throws Exception {
+        MemoryCheckpoints store = new MemoryCheckpoints();
+        try (LogCluster logs = LogCluster.builder().peers(3).build()) {
+            logs.waitForLeader();
+            List<String> before;
+            TransactionNode tn = tn(logs, store);
+            try (DataNode cn = cn(logs, tn, store)) {
+                for (int round = 0; round < 6; round++) {
+                    Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+                    for (int i = 0; i < 40; i++) {
+                        int k = round * 25 + i;
+                        if (k % 11 == 0 && round > 0) {
+                            t.delete(key(k));
+                        } else {
+                            t.put(key(k), ("r" + round + "k" + k).getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    t.commit();
+                }
+                logs.waitUntil("a checkpoint", () -> store.list(Manifest.PREFIX).size() >= 1);
+                logs.waitUntil("the log truncated behind it", () -> truncated(logs));
+                // A commit after the checkpoint lives only in the log tail.
+                Transaction last = cn.begin(Isolation.REPEATABLE_READ);
+                last.put(key(9999), "tail".getBytes(StandardCharsets.UTF_8));
+                last.delete(key(1));
+                last.commit();
+                before = contents(cn);
+            } finally {
+                tn.close();
+            }
+            assertThat(before).contains("9999=tail").doesNotContain("1=r0k1");
+
+            for (int peer = 0; peer < logs.size(); peer++) {
+                logs.kill(peer);
+            }
+            for (int peer = 0; peer < logs.size(); peer++) {
+                logs.restart(peer, true);
+            }
+            logs.waitForLeader();
+            TransactionNode again = tn(logs, store);
+            try (DataNode fresh = cn(logs, again, store)) {
+                assertThat(contents(fresh)).isEqualTo(before);
+                Transaction more = fresh.begin(Isolation.REPEATABLE_READ);
+                more.put(key(10_000), "after".getBytes(StandardCharsets.UTF_8));
+                more.commit();
+                assertThat(contents(fresh)).hasSize(before.size() + 1);
+            } finally {
+                again.close();
+            }
+        }
+    }
+
+    private static boolean truncated(LogCluster logs) {
+        try {
+            logs.newClient().read(1, 1024);
+            return false;
+        } catch (LogTruncatedException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aManifestThatCannotBeReadIsAnError() {
+        MemoryCheckpoints store = new MemoryCheckpoints();
+        store.put(Manifest.objectKey(1), new byte[] {1, 2, 3});
+        assertThatThrownBy(store::latestManifest).isInstanceOf(IllegalArgumentException.class);
+    }
+}
