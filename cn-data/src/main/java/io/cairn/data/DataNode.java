@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe; a {@link Transaction} belongs to one thread at a time.
  */
 public final class DataNode implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DataNode.class.getName());
     /**
      * @param name          for thread names and messages
      * @param applyTimeout  how long a snapshot or commit may wait for this CN to apply the log
@@ -108,7 +109,7 @@ public final class DataNode implements AutoCloseable {
 
     /**
      * Commits through the active TN, repeating the same request while no TN is available (the
-     * request is idempotent by transaction id), then waits until this CN has applied it.
+     * request is idempotent by transaction id), then waits (bounded) until this CN has applied it.
      */
     CommitResult commit(CommitRequest request) {
         long deadline = System.nanoTime() + settings.commitTimeout().toNanos();
@@ -116,7 +117,14 @@ public final class DataNode implements AutoCloseable {
         while (true) {
             try {
                 CommitResult result = transactionNode.get().commit(request);
-                tailer.awaitApplied(result.lsn(), settings.applyTimeout());
+                try {
+                    tailer.awaitApplied(result.lsn(), settings.applyTimeout());
+                } catch (DataUnavailableException e) {
+                    // The commit is durable; only this CN's view lags. The next snapshot's read
+                    // barrier waits for it, so read-your-writes still holds.
+                    LOG.fine(() -> "commit " + request.txnId() + " at LSN " + result.lsn() + " not applied here yet: "
+                            + e.getMessage());
+                }
                 return result;
             } catch (TransactionNodeUnavailableException e) {
                 if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {

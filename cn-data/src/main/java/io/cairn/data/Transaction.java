@@ -165,8 +165,7 @@ public final class Transaction {
      * Commits the workspace. A transaction without writes commits without asking the TN.
      *
      * @return the commit, or null for a read-only transaction
-     * @throws TransactionException    a conflict or too old a snapshot (retryable), or no TN in time
-     * @throws DataUnavailableException the commit happened but this CN could not apply it in time
+     * @throws TransactionException a conflict or too old a snapshot (retryable), or no TN in time
      */
     public CommitResult commit() {
         checkOpen();
