@@ -2,6 +2,7 @@ package io.cairn.compute;
 
 import io.cairn.log.LogService;
 import io.cairn.txn.TransactionService;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import jakarta.ejb.Singleton;
 import java.util.function.Supplier;
 
@@ -12,9 +13,9 @@ public class ComputeNodeBean {
 
     /** The CN role of this server, created on first use. */
     public synchronized ComputeNodeRole role(Supplier<LogService> log, Supplier<TransactionService> localActiveTn,
-            String name, String clusterSecret) {
+            CheckpointStore checkpoints, ComputeNodeRole.Settings settings) {
         if (role == null) {
-            role = new ComputeNodeRole(log, localActiveTn, name, clusterSecret);
+            role = new ComputeNodeRole(log, localActiveTn, checkpoints, settings);
         }
         return role;
     }

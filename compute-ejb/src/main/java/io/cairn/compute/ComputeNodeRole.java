@@ -2,6 +2,10 @@ package io.cairn.compute;
 
 import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.DataNode;
+import io.cairn.mysql.server.MysqlServer;
+import io.cairn.mysql.server.MysqlServerConfig;
+import io.cairn.sql.session.SqlEngine;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
 import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
@@ -15,33 +19,48 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The compute node role on this server: its {@link DataNode} follows the shared log. Ready while
- * it follows the log with an apply lag under {@link #MAX_LAG} entries. The MySQL listener and the
- * SQL engine come with the protocol issue.
+ * The compute node role on this server: its {@link DataNode} follows the shared log, and its MySQL
+ * port serves SQL sessions ({@link SqlEngine} over {@link MysqlServer}). Ready while it listens and
+ * follows the log with an apply lag under {@link #MAX_LAG} entries.
  */
 public final class ComputeNodeRole implements RoleService {
     static final long MAX_LAG = 1000;
 
     private static final Duration COMMIT_CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * @param name          this server's name
+     * @param host          the address the MySQL port binds to
+     * @param mysqlPort     the CN's MySQL port
+     * @param rootPassword  the password of {@code root} when no user catalog exists yet ("" for none)
+     * @param clusterSecret authenticates commit calls to a TN on another server; null when unset
+     */
+    public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret) {
+    }
+
     private final Supplier<LogService> log;
     private final Supplier<TransactionService> localActiveTn;
+    private final CheckpointStore checkpoints;
+    private final Settings settings;
     private final String name;
     private final String clusterSecret;
+    private volatile MysqlServer mysql;
     private final Map<String, RemoteTransactionNode> remoteTns = new ConcurrentHashMap<>();
     private volatile DataNode data;
 
     /**
      * @param log           the shared log, available once the log role has started
      * @param localActiveTn this server's TN when it is the active one, else null
-     * @param clusterSecret authenticates commit calls to a TN on another server; null when unset
+     * @param checkpoints   where checkpoints are, or null when they are off
      */
-    public ComputeNodeRole(Supplier<LogService> log, Supplier<TransactionService> localActiveTn, String name,
-            String clusterSecret) {
+    public ComputeNodeRole(Supplier<LogService> log, Supplier<TransactionService> localActiveTn,
+            CheckpointStore checkpoints, Settings settings) {
         this.log = log;
         this.localActiveTn = localActiveTn;
-        this.name = name;
-        this.clusterSecret = clusterSecret;
+        this.checkpoints = checkpoints;
+        this.settings = settings;
+        this.name = settings.name();
+        this.clusterSecret = settings.clusterSecret();
     }
 
     @Override
@@ -50,11 +69,16 @@ public final class ComputeNodeRole implements RoleService {
     }
 
     @Override
-    public void start() {
+    public void start() throws InterruptedException {
         DataNode node = new DataNode(log.get(), this::activeTransactionNode,
-                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)));
+                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)), checkpoints);
         node.start();
         data = node;
+        SqlEngine engine = new SqlEngine(node, settings.rootPassword());
+        MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
+                .port(settings.mysqlPort()).build(), engine.authenticator(), engine).start();
+        engine.setConnectionKiller(id -> server.kill(id, false));
+        mysql = server;
     }
 
     /**
@@ -85,6 +109,10 @@ public final class ComputeNodeRole implements RoleService {
 
     @Override
     public void stop() {
+        MysqlServer server = mysql;
+        if (server != null) {
+            server.close();
+        }
         DataNode node = data;
         if (node != null) {
             node.close();
@@ -102,6 +130,11 @@ public final class ComputeNodeRole implements RoleService {
         String failure = node.failure();
         if (failure != null) {
             report.put("error", failure);
+            return HealthReport.down(report);
+        }
+        MysqlServer server = mysql;
+        if (server == null) {
+            report.put("error", "the MySQL port is not open");
             return HealthReport.down(report);
         }
         long applied = node.appliedLsn();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three Liberty servers started by {@code bin/cairn cluster up} from the same EAR see each other;
  * a server killed with SIGKILL drops out of the others' member lists, and comes back when
- * restarted. Ports are offset by 1000 so a Cairn running on this machine is not disturbed.
+ * restarted. Their object storage is six S3Proxy endpoints, also started by {@code bin/cairn}. Ports
+ * are offset by 1000 so a Cairn running on this machine is not disturbed.
  */
 class ClusterMembershipIT {
     private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
@@ -47,6 +48,63 @@ class ClusterMembershipIT {
         Wait.until("s1 to list s3 again", Duration.ofSeconds(30),
                 () -> memberNames(1).equals(List.of("s1", "s2", "s3")));
         assertThat(memberNames(3)).containsExactly("s1", "s2", "s3");
+    }
+
+    /**
+     * The cluster's storage is 4+2 over six S3Proxy processes: a bean on s1 round-trips an object through the
+     * connection factory; with one endpoint stopped that still works (puts need 5); with three stopped the
+     * storage readiness check of every server goes DOWN, and UP again once they are back.
+     */
+    @Test
+    void storageIsErasureCodedOverSixS3EndpointsAndReadinessFollowsThem() throws Exception {
+        assertThat(selfTest(1).status()).isEqualTo(200);
+        try {
+            cairn(Duration.ofSeconds(30), "cluster", "storage", "stop", "2");
+            Http.Answer answer = selfTest(1);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(storageStatus(2)).isEqualTo("UP");
+
+            cairn(Duration.ofSeconds(30), "cluster", "storage", "stop", "4");
+            cairn(Duration.ofSeconds(30), "cluster", "storage", "stop", "6");
+            Wait.until("storage readiness DOWN on s1 and s2", Duration.ofSeconds(30),
+                    () -> "DOWN".equals(storageStatus(1)) && "DOWN".equals(storageStatus(2)));
+            assertThat(Http.get(base(1) + "/api/storage/health", "admin", password()).json().asJsonObject()
+                    .getInt("answering")).isEqualTo(3);
+        } finally {
+            for (String n : List.of("2", "4", "6")) {
+                cairn(Duration.ofMinutes(1), "cluster", "storage", "start", n);
+            }
+        }
+        Wait.until("storage readiness UP on s1 and s2", Duration.ofSeconds(30),
+                () -> "UP".equals(storageStatus(1)) && "UP".equals(storageStatus(2)));
+        assertThat(selfTest(2).status()).isEqualTo(200);
+    }
+
+    private static String base(int server) {
+        return "http://127.0.0.1:" + (9079 + server + OFFSET);
+    }
+
+    private static Http.Answer selfTest(int server) {
+        return Http.post(base(server) + "/api/storage/selftest", "admin", password());
+    }
+
+    /** The status of server {@code sI}'s storage readiness check, or null if it does not answer. */
+    private static String storageStatus(int server) {
+        Http.Answer answer = Http.get(base(server) + "/health/ready");
+        if (answer.status() != 200 && answer.status() != 503) {
+            return null;
+        }
+        return answer.json().asJsonObject().getJsonArray("checks").stream().map(c -> c.asJsonObject())
+                .filter(c -> c.getString("name").equals("storage")).map(c -> c.getString("status"))
+                .findFirst().orElse(null);
+    }
+
+    private static String password() {
+        try {
+            return Files.readString(VAR.resolve("admin-password")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The names of the members server {@code sI} lists, sorted; empty if it does not answer. */

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** A small HTTP client for the tests: GET with optional Basic credentials, JSON bodies parsed. */
+/** A small HTTP client for the tests: GET and POST with optional Basic credentials, JSON bodies parsed. */
 final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -28,7 +28,16 @@ final class Http {
     }
 
     static Answer get(String url, String user, String password) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET(), user, password);
+    }
+
+    /** POST without a body; these calls do work (a storage self-test, a heal), so they may take longer. */
+    static Answer post(String url, String user, String password) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()), user, password);
+    }
+
+    private static Answer send(HttpRequest.Builder request, String user, String password) {
         if (user != null) {
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             request.header("Authorization", "Basic " + token);
@@ -46,5 +55,14 @@ final class Http {
 
     static Answer get(String url) {
         return get(url, null, null);
+    }
+
+    /**
+     * Whether {@code base/health/ready} answers UP with at least one check. Right after a deployment Liberty
+     * can answer UP with no checks at all, before the application's checks are registered.
+     */
+    static boolean readyWithChecks(String base) {
+        Answer answer = get(base + "/health/ready");
+        return answer.status() == 200 && !answer.json().asJsonObject().getJsonArray("checks").isEmpty();
     }
 }

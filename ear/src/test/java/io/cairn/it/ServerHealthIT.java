@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -16,8 +22,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The EAR, unchanged, on a managed Liberty server (all roles, one server): health lists a check
- * per role, everything becomes ready, and the admin API lists the member and demands credentials.
+ * The EAR, unchanged, on a managed Liberty server (all roles, one server): health lists a check per role
+ * (and storage for readiness), everything becomes ready, and the admin API lists the member and demands
+ * credentials. Storage: the RAR embedded in the EAR and its connection factory configured in
+ * {@code cairn.xml} (embedded default: one local directory, 1+0), looked up by the WAR; the readiness check
+ * probes through it, and a bean on the server round-trips an object through it
+ * ({@code POST /api/storage/selftest}: put, get, ranged get, head, list, write-once violation, delete).
+ *
+ * <p>One class, one deployment: when a second test class redeploys the same EAR into the running server,
+ * Liberty's {@code /health} keeps answering UP with no checks for the new deployment, so every test that
+ * needs the deployed EAR lives here.
  */
 @ExtendWith(ArquillianExtension.class)
 class ServerHealthIT {
@@ -31,21 +45,25 @@ class ServerHealthIT {
 
     @BeforeEach
     void serverIsReady() {
-        Wait.until("/health/ready to answer UP", Duration.ofSeconds(120),
-                () -> Http.get(BASE + "/health/ready").status() == 200);
+        Wait.until("/health/ready to answer UP with the application's checks", Duration.ofSeconds(120),
+                () -> Http.readyWithChecks(BASE));
     }
 
     @Test
-    void everyProbeListsOneCheckPerRoleAndTheMembership() {
-        for (String probe : List.of("started", "live", "ready")) {
+    void everyProbeListsOneCheckPerRoleAndTheMembershipAndReadinessAlsoStorage() {
+        Map<String, List<String>> expected = Map.of(
+                "started", List.of("cn", "log", "membership", "proxy", "tn"),
+                "live", List.of("cn", "log", "membership", "proxy", "tn"),
+                "ready", List.of("cn", "log", "membership", "proxy", "storage", "tn"));
+        expected.forEach((probe, checks) -> {
             Http.Answer answer = Http.get(BASE + "/health/" + probe);
             assertThat(answer.status()).as(probe).isEqualTo(200);
             JsonObject health = answer.json().asJsonObject();
             assertThat(health.getString("status")).isEqualTo("UP");
             List<String> names = health.getJsonArray("checks").stream()
                     .map(check -> check.asJsonObject().getString("name")).sorted().toList();
-            assertThat(names).as(probe).containsExactly("cn", "log", "membership", "proxy", "tn");
-        }
+            assertThat(names).as(probe).containsExactlyElementsOf(checks);
+        });
     }
 
     @Test
@@ -77,5 +95,97 @@ class ServerHealthIT {
         assertThat(Http.get(BASE + "/api/cluster/members").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "admin", "wrong").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "root", PASSWORD).status()).isEqualTo(401);
+    }
+
+    // ---- storage: the RAR embedded in the EAR, its connection factory from cairn.xml (embedded default:
+    //      one local directory, 1+0), the readiness check and the admin API that use it.
+
+    @Test
+    void aBeanOnTheServerRoundTripsAnObjectThroughTheConnectionFactory() throws IOException {
+        Http.Answer answer = Http.post(BASE + "/api/storage/selftest", "admin", PASSWORD);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonObject result = answer.json().asJsonObject();
+        assertThat(result.getBoolean("ok")).isTrue();
+        assertThat(result.getString("key")).startsWith("selftest/");
+        List<JsonObject> steps = result.getJsonArray("steps").getValuesAs(JsonObject.class);
+        assertThat(steps).extracting(s -> s.getString("step")).containsExactly("put", "get", "ranged get", "head",
+                "list", "write-once", "delete", "head after delete");
+        assertThat(steps).allSatisfy(s -> assertThat(s.getBoolean("ok")).as(s.toString()).isTrue());
+        assertThat(steps.get(0).getString("detail")).isEqualTo("2109497 bytes");
+        assertThat(steps.get(5).getString("detail")).isEqualTo("second put refused");
+
+        // The object went through the configured store (the server's data folder) and is gone again.
+        Path root = storageDirectory();
+        String uuid = result.getString("key").substring("selftest/".length());
+        assertThat(root.resolve("meta")).isDirectory();
+        assertThat(filesNaming(root.resolve("meta"), uuid)).isEmpty();
+        assertThat(filesNaming(root.resolve("data"), uuid)).isEmpty();
+    }
+
+    private static List<Path> filesNaming(Path dir, String part) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().contains(part)).toList();
+        }
+    }
+
+    @Test
+    void readinessHasAStorageCheckThatFollowsTheEndpoint() throws Exception {
+        JsonObject check = storageCheck().orElseThrow();
+        assertThat(check.getString("status")).isEqualTo("UP");
+        assertThat(check.getJsonObject("data").getInt("answering")).isEqualTo(1);
+        assertThat(check.getJsonObject("data").getInt("required")).isEqualTo(1);
+
+        // Take the store's directory away: the check (a real probe through the factory) goes DOWN.
+        Path meta = storageDirectory().resolve("meta");
+        Path aside = meta.resolveSibling("meta.aside");
+        Files.move(meta, aside);
+        try {
+            Wait.until("the storage check to go DOWN", Duration.ofSeconds(30),
+                    () -> storageCheck().map(c -> c.getString("status").equals("DOWN")).orElse(false));
+            assertThat(Http.get(BASE + "/health/ready").status()).isEqualTo(503);
+            JsonObject health = Http.get(BASE + "/api/storage/health", "admin", PASSWORD).json().asJsonObject();
+            assertThat(health.getBoolean("up")).isFalse();
+            assertThat(health.getJsonArray("endpoints").getJsonObject(0).getString("error")).contains("missing");
+        } finally {
+            Files.move(aside, meta);
+        }
+        Wait.until("the storage check to come back UP", Duration.ofSeconds(30),
+                () -> storageCheck().map(c -> c.getString("status").equals("UP")).orElse(false));
+    }
+
+    @Test
+    void healAndHealthAnswerAndDemandCredentials() {
+        JsonObject health = Http.get(BASE + "/api/storage/health", "admin", PASSWORD).json().asJsonObject();
+        assertThat(health.getBoolean("up")).isTrue();
+        assertThat(health.getInt("required")).isEqualTo(1);
+        assertThat(health.getJsonArray("endpoints")).hasSize(1);
+
+        Http.Answer heal = Http.post(BASE + "/api/storage/heal", "admin", PASSWORD);
+        assertThat(heal.status()).as(heal.body()).isEqualTo(200);
+        assertThat(heal.json().asJsonObject().getBoolean("clean")).isTrue();
+        assertThat(Http.post(BASE + "/api/storage/heal?key=no-such-object", "admin", PASSWORD).status())
+                .isEqualTo(404);
+
+        assertThat(Http.get(BASE + "/api/storage/health").status()).isEqualTo(401);
+        assertThat(Http.post(BASE + "/api/storage/selftest", "admin", "wrong").status()).isEqualTo(401);
+        assertThat(Http.post(BASE + "/api/storage/heal", null, null).status()).isEqualTo(401);
+    }
+
+    /** The directory of the single {@code dir:} endpoint, as the server reports it. */
+    private static Path storageDirectory() {
+        String endpoint = Http.get(BASE + "/api/storage/health", "admin", PASSWORD).json().asJsonObject()
+                .getJsonArray("endpoints").getJsonObject(0).getString("endpoint");
+        assertThat(endpoint).startsWith("dir:").endsWith("/data/storage");
+        return Path.of(endpoint.substring("dir:".length()));
+    }
+
+    /** The {@code storage} check of the readiness probe, if listed. */
+    private static Optional<JsonObject> storageCheck() {
+        Http.Answer answer = Http.get(BASE + "/health/ready");
+        if (answer.status() != 200 && answer.status() != 503) {
+            return Optional.empty();
+        }
+        return answer.json().asJsonObject().getJsonArray("checks").stream().map(c -> c.asJsonObject())
+                .filter(c -> c.getString("name").equals("storage")).findFirst();
     }
 }

@@ -1,18 +1,32 @@
 package io.cairn.proxy;
 
 import io.cairn.node.ClusterView;
-import io.cairn.node.DependentRoleService;
+import io.cairn.node.HealthReport;
+import io.cairn.node.MemberInfo;
 import io.cairn.node.Role;
+import io.cairn.node.RoleService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * The proxy role on this server. It routes client sessions to compute nodes, so it is ready only
- * while a CN is ready in the cluster. The client-facing MySQL endpoint, CN groups and session
- * migration come with the proxy issue.
+ * The proxy role on this server: the client-facing MySQL port, relaying each connection to a ready
+ * compute node of the cluster ({@link ConnectionRelay}). Ready while it listens and some CN is
+ * ready. CN groups, session migration and failover come with the proxy issue.
  */
-public final class ProxyRole extends DependentRoleService {
+public final class ProxyRole implements RoleService {
+    private static final int MAX_CONNECTIONS = 4096;
 
-    public ProxyRole(ClusterView cluster) {
-        super(cluster, Role.CN);
+    private final ClusterView cluster;
+    private final String host;
+    private final int port;
+    private volatile ConnectionRelay relay;
+
+    public ProxyRole(ClusterView cluster, String host, int port) {
+        this.cluster = cluster;
+        this.host = host;
+        this.port = port;
     }
 
     @Override
@@ -21,12 +35,41 @@ public final class ProxyRole extends DependentRoleService {
     }
 
     @Override
-    public void start() {
-        // nothing to open yet: the MySQL endpoint comes with the proxy issue
+    public void start() throws InterruptedException {
+        relay = new ConnectionRelay(host, port, this::readyComputeNodes, MAX_CONNECTIONS).start();
+    }
+
+    private List<String> readyComputeNodes() {
+        return cluster.readyMembers(Role.CN).stream().map(MemberInfo::endpoints).map(MemberInfo.Endpoints::cnMysql)
+                .filter(Objects::nonNull).toList();
     }
 
     @Override
     public void stop() {
-        // nothing to release yet
+        ConnectionRelay r = relay;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    @Override
+    public HealthReport readiness() {
+        ConnectionRelay r = relay;
+        Map<String, Object> data = new LinkedHashMap<>();
+        int ready = readyComputeNodes().size();
+        data.put("ready-cn-members", ready);
+        boolean listening = r != null && r.listening();
+        data.put("listening", listening);
+        if (r != null) {
+            data.put("connections", r.connections());
+        }
+        return HealthReport.of(listening && ready > 0, data);
+    }
+
+    @Override
+    public HealthReport liveness() {
+        ConnectionRelay r = relay;
+        boolean listening = r != null && r.listening();
+        return HealthReport.of(listening, Map.of("listening", listening));
     }
 }

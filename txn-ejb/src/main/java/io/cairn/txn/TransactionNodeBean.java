@@ -1,6 +1,7 @@
 package io.cairn.txn;
 
 import io.cairn.log.LogService;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import jakarta.ejb.Singleton;
 import java.util.function.Supplier;
 
@@ -10,9 +11,10 @@ public class TransactionNodeBean {
     private TransactionNodeRole role;
 
     /** The TN role of this server, created on first use. */
-    public synchronized TransactionNodeRole role(Supplier<LogService> log, String name, String endpoint) {
+    public synchronized TransactionNodeRole role(Supplier<LogService> log, CheckpointStore checkpoints, String name,
+            String endpoint) {
         if (role == null) {
-            role = new TransactionNodeRole(log, name, endpoint);
+            role = new TransactionNodeRole(log, checkpoints, name, endpoint);
         }
         return role;
     }

@@ -4,6 +4,7 @@ import io.cairn.log.LogService;
 import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.TransactionNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,18 +22,24 @@ public final class TransactionNodeRole implements RoleService {
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+    private static final int CHECKPOINT_KEYS = 100_000;
+
     private final Supplier<LogService> log;
+    private final CheckpointStore checkpoints;
     private final String name;
     private final String endpoint;
     private volatile TransactionNode node;
 
     /**
-     * @param log      the shared log, available once the log role has started
-     * @param name     this server's name, the TN's lease holder id
-     * @param endpoint where CNs reach this TN
+     * @param log         the shared log, available once the log role has started
+     * @param checkpoints where the active TN writes checkpoints; null turns them off
+     * @param name        this server's name, the TN's lease holder id
+     * @param endpoint    where CNs reach this TN
      */
-    public TransactionNodeRole(Supplier<LogService> log, String name, String endpoint) {
+    public TransactionNodeRole(Supplier<LogService> log, CheckpointStore checkpoints, String name, String endpoint) {
         this.log = log;
+        this.checkpoints = checkpoints;
         this.name = name;
         this.endpoint = endpoint;
     }
@@ -46,6 +53,9 @@ public final class TransactionNodeRole implements RoleService {
     public void start() {
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
+        if (checkpoints != null) {
+            tn.enableCheckpoints(checkpoints, CHECKPOINT_INTERVAL, CHECKPOINT_KEYS);
+        }
         tn.start();
         node = tn;
     }

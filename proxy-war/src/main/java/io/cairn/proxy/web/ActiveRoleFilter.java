@@ -7,14 +7,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.Annotated;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Removes the health checks of roles this server does not run, so {@code /health} lists exactly
- * the active roles. With an unreadable role list every check stays, and each reports the
- * configuration error.
+ * the active roles (and the checks those roles depend on, such as storage for CN and TN). With an
+ * unreadable role list every check stays, and each reports the configuration error.
  */
 public class ActiveRoleFilter implements Extension {
     private Set<Role> active;
@@ -22,7 +23,7 @@ public class ActiveRoleFilter implements Extension {
     void vetoInactive(@Observes ProcessBeanAttributes<?> event) {
         Annotated annotated = event.getAnnotated();
         ForRole forRole = annotated.getAnnotation(ForRole.class);
-        if (forRole != null && !activeRoles().contains(forRole.value())) {
+        if (forRole != null && Arrays.stream(forRole.value()).noneMatch(activeRoles()::contains)) {
             event.veto();
         }
     }

@@ -39,6 +39,9 @@ public class AdminAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (request.getUriInfo().getPath().startsWith(ClusterAuthFilter.PATH_PREFIX)) {
+            return; // server-to-server calls: ClusterAuthFilter
+        }
         if (expected == null) {
             request.abortWith(refusal(Response.Status.SERVICE_UNAVAILABLE,
                     "admin API disabled: set " + PASSWORD));

@@ -1,7 +1,10 @@
 package io.cairn.proxy.web;
 
 import io.cairn.compute.ComputeNodeBean;
+import io.cairn.compute.ComputeNodeRole;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogRole;
+import io.cairn.log.LogService;
 import io.cairn.log.impl.LogConfig;
 import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -35,8 +39,14 @@ import org.eclipse.microprofile.config.Config;
 public class NodeBootstrap {
     private static final Logger LOG = Logger.getLogger(NodeBootstrap.class.getName());
 
+    /** The password of {@code root} until the user catalog says otherwise; empty by default (embedded use). */
+    static final String ROOT_PASSWORD = "cairn.root.password";
+
     @Inject
     Config config;
+
+    @Inject
+    StorageAccess storage;
 
     @Inject
     TransactionNodeBean transactionNode;
@@ -67,13 +77,26 @@ public class NodeBootstrap {
 
     private List<RoleService> roleServices(NodeConfig nodeConfig, Node cluster,
             Function<String, Optional<String>> lookup) {
+        LogRole logRole = nodeConfig.runs(Role.LOG) ? LogRole.fromProperties(withLogDefaults(nodeConfig, lookup)) : null;
+        // TN and CN use this server's log peer; servers without one need a remote log client (not yet).
+        Supplier<LogService> log = () -> {
+            if (logRole == null) {
+                throw new IllegalStateException("the tn and cn roles need the log role on the same server for now");
+            }
+            return logRole.logService();
+        };
+        String endpoint = nodeConfig.host() + ":" + nodeConfig.ports().http();
+        CheckpointStore checkpoints = storage.checkpointStore();
+        ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
+                nodeConfig.ports().cnMysql(), lookup.apply(ROOT_PASSWORD).orElse(""),
+                lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null));
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
             services.add(switch (role) {
-                case LOG -> LogRole.fromProperties(withLogDefaults(nodeConfig, lookup));
-                case TN -> transactionNode.role(cluster);
-                case CN -> computeNode.role(cluster);
-                case PROXY -> new ProxyRole(cluster);
+                case LOG -> logRole;
+                case TN -> transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint);
+                case CN -> computeNode.role(log, transactionNode::activeService, checkpoints, cnSettings);
+                case PROXY -> new ProxyRole(cluster, nodeConfig.host(), nodeConfig.ports().proxyMysql());
             });
         }
         return services;

@@ -9,11 +9,20 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Whether each part of this server should get traffic now (readiness probe). One check per active role, plus the cluster membership. */
+/**
+ * Whether each part of this server should get traffic now (readiness probe). One check per active role, plus
+ * the cluster membership and, on servers with a CN or TN, object storage.
+ *
+ * <p>Storage is checked for readiness only: a server whose storage endpoints are down should stop getting
+ * traffic, but restarting it (liveness) or holding its start (startup) would not bring them back.
+ */
 @ApplicationScoped
 public class ReadinessChecks {
     @Inject
     NodeBootstrap bootstrap;
+
+    @Inject
+    StorageAccess storage;
 
     @Produces
     @Readiness
@@ -47,6 +56,14 @@ public class ReadinessChecks {
     @ForRole(Role.PROXY)
     HealthCheck proxy() {
         return role(Role.PROXY);
+    }
+
+    /** DOWN when fewer than k storage endpoints answer (the connector's {@code health()}). */
+    @Produces
+    @Readiness
+    @ForRole({Role.CN, Role.TN})
+    HealthCheck storage() {
+        return () -> HealthResponses.of("storage", storage.readiness());
     }
 
     private HealthCheck role(Role role) {

@@ -129,7 +129,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     static Endpoint openEndpoint(String spec, StoreConfig c) throws IOException {
         if (spec.startsWith("s3:")) {
             return new S3Endpoint(spec.substring(3), c.accessKey(), c.secretKey(), c.bucket(), c.connectTimeout(),
-                    c.requestTimeout(), c.maxConcurrentPerEndpoint());
+                    c.requestTimeout(), c.maxConcurrentPerEndpoint(), c.probeTimeout());
         }
         if (spec.startsWith("dir:")) {
             return new DirEndpoint(Path.of(spec.substring(4)));
@@ -258,6 +258,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         /** per shard index: endpoint holding the winner's record for it, or -1 */
         final int[] endpointOfShard = new int[n];
         int winnerCount;
+        /** true when only some endpoints were asked (a get's fast path); {@link #complete} asks the rest */
+        boolean partial;
 
         MetaView(String key) {
             this.key = key;
@@ -294,11 +296,22 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     }
 
     MetaView readMetas(String key) {
-        MetaView v = new MetaView(key);
         String name = ShardNames.meta(key);
-        Map<Integer, Outcome<byte[]>> res = fanOut(all(), i -> () -> endpoints.get(i).get(name));
+        return metaView(key, fanOut(all(), i -> () -> endpoints.get(i).get(name)));
+    }
+
+    /**
+     * Builds the view from the endpoints' answers to a read of the key's metadata record. Endpoints absent
+     * from {@code res} were not asked: they count as neither answered nor failed ({@link MetaView#partial}).
+     */
+    private MetaView metaView(String key, Map<Integer, Outcome<byte[]>> res) {
+        MetaView v = new MetaView(key);
+        v.partial = res.size() < n;
         for (int i = 0; i < n; i++) {
             Outcome<byte[]> o = res.get(i);
+            if (o == null) {
+                continue;
+            }
             if (o.ok()) {
                 try {
                     ShardMeta r = ShardMeta.decode(o.value());
@@ -508,9 +521,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     @Override
     public byte[] get(String key) {
         ShardNames.validateKey(key);
-        MetaView v = readMetas(key);
-        ShardMeta meta = v.require("get");
-        return read(key, v, 0, meta.size());
+        return pipelinedRead(key, 0, -1);
     }
 
     @Override
@@ -519,17 +530,161 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
         }
-        MetaView v = readMetas(key);
-        ShardMeta meta = v.require("get");
-        if (offset + length > meta.size()) {
-            throw new IllegalArgumentException("range " + offset + "+" + length + " beyond object size " + meta.size()
-                    + ": " + key);
-        }
-        return read(key, v, offset, length);
+        return pipelinedRead(key, offset, length);
     }
 
-    /** Reads [offset, offset+length) of the winner of {@code v}. */
-    private byte[] read(String key, MetaView v, long offset, long length) {
+    /** One endpoint's metadata record and, for a data shard's endpoint, the shard bytes read right after it. */
+    record Prefetch(byte[] record, int shard, int fromStripe, int toStripe, byte[] data) {
+    }
+
+    /**
+     * A get in one round trip per endpoint. The k endpoints that hold data shards (by the key's rotation) each
+     * read their metadata record and go straight on to read the part of their shard the range needs, using
+     * the layout and write id of their own record, without waiting for the others. If those k records name
+     * one write, it is the winner (the other m endpoints cannot form a second group of k), so the parity
+     * endpoints are not asked at all; otherwise, or when a shard must be decoded, their records are read too
+     * ({@link #complete}) and the quorum is decided over all n as in {@link #readMetas}. Prefetched bytes are
+     * used only when their endpoint holds a record of the winning write and they pass their checksums;
+     * anything else is fetched again or decoded by {@link #read}. The result is that of
+     * metadata-then-data; the healthy path saves one fan-out barrier and m requests.
+     *
+     * @param length the range's length, or -1 for the whole object
+     */
+    private byte[] pipelinedRead(String key, long offset, long length) {
+        String metaName = ShardNames.meta(key);
+        int rot = rotation(key);
+        int[] dataEndpoints = new int[k];
+        for (int j = 0; j < k; j++) {
+            dataEndpoints[j] = (j + rot) % n;
+        }
+        // The k data shards' endpoints first: when their k records agree, that write is the winner whatever the
+        // other m say (no other write can reach k), so the parity endpoints are asked only when needed.
+        Map<Integer, Outcome<Prefetch>> res = fanOut(dataEndpoints, e -> () -> {
+            Endpoint ep = endpoints.get(e);
+            byte[] record = ep.get(metaName);
+            int shard = Math.floorMod(e - rot, n);
+            if (shard >= k) {
+                return new Prefetch(record, shard, -1, -1, null);
+            }
+            try {
+                ShardMeta r = ShardMeta.decode(record);
+                long len = length < 0 ? r.size() : length;
+                int[] range = r.k() == k && r.m() == m && r.shardIndex() == shard && offset + len <= r.size()
+                        ? shardRange(r, shard, offset, len) : null;
+                if (range == null) {
+                    return new Prefetch(record, shard, -1, -1, null);
+                }
+                long from = r.shardOffset(range[0]);
+                long to = r.shardOffset(range[1]) + r.chunkLength(range[1]);
+                byte[] data = ep.get(ShardNames.data(key, r.writeId()), from, (int) (to - from));
+                return new Prefetch(record, shard, range[0], range[1], data);
+            } catch (InterruptedIOException e2) {
+                throw e2;
+            } catch (IllegalArgumentException | IOException e2) {
+                // The record is judged with the others below; the shard is read again (with retries) or decoded.
+                LOG.fine(() -> "get " + key + ": prefetch from " + ep.name() + " failed: " + e2);
+                return new Prefetch(record, shard, -1, -1, null);
+            }
+        });
+        Map<Integer, Outcome<byte[]>> records = new HashMap<>();
+        res.forEach((e, o) -> records.put(e, o.ok() ? new Outcome<>(o.value().record(), null)
+                : new Outcome<>(null, o.error())));
+        MetaView v = metaView(key, records);
+        if (v.winner == null && v.count(v.notFound) <= m) {
+            // (more than m "no such object" already rule out k records: not found, without asking the rest)
+            complete(v); // updates v in place
+        }
+        ShardMeta meta = v.require("get");
+        long len = length < 0 ? meta.size() : length;
+        if (offset + len > meta.size()) {
+            throw new IllegalArgumentException("range " + offset + "+" + len + " beyond object size " + meta.size()
+                    + ": " + key);
+        }
+        Map<Integer, Prefetch> usable = new HashMap<>();
+        res.forEach((e, o) -> {
+            if (o.ok() && o.value().data() != null && v.holdsWinner(e) && v.endpointOfShard[o.value().shard()] == e) {
+                usable.put(e, o.value());
+            }
+        });
+        return read(key, v, offset, len, usable);
+    }
+
+    /**
+     * Reads the records of the endpoints a partial view did not ask and returns the full view of all n
+     * records (the same object, updated, so that readers holding it see the full view).
+     */
+    private MetaView complete(MetaView v) {
+        if (!v.partial) {
+            return v;
+        }
+        String name = ShardNames.meta(v.key);
+        int[] rest = java.util.stream.IntStream.range(0, n)
+                .filter(e -> v.records[e] == null && !v.notFound[e] && !v.corrupt[e] && !v.failed[e]).toArray();
+        Map<Integer, Outcome<byte[]>> more = fanOut(rest, e -> () -> endpoints.get(e).get(name));
+        // Rebuild from everything known: the first answers (as records/flags) plus the new ones.
+        for (int e = 0; e < n; e++) {
+            if (more.containsKey(e)) {
+                continue;
+            }
+            if (v.records[e] != null) {
+                more.put(e, new Outcome<>(v.records[e].encode(), null));
+            } else if (v.notFound[e]) {
+                more.put(e, new Outcome<>(null, new ShardNotFoundException(endpoints.get(e).name(), name)));
+            } else if (v.corrupt[e]) {
+                more.put(e, new Outcome<>(new byte[0], null)); // undecodable again
+            } else {
+                more.put(e, new Outcome<>(null, v.lastError != null ? v.lastError : new IOException("no answer")));
+            }
+        }
+        MetaView full = metaView(v.key, more);
+        System.arraycopy(full.records, 0, v.records, 0, n);
+        System.arraycopy(full.notFound, 0, v.notFound, 0, n);
+        System.arraycopy(full.corrupt, 0, v.corrupt, 0, n);
+        System.arraycopy(full.failed, 0, v.failed, 0, n);
+        System.arraycopy(full.endpointOfShard, 0, v.endpointOfShard, 0, n);
+        v.lastError = full.lastError != null ? full.lastError : v.lastError;
+        v.winner = full.winner;
+        v.winnerCount = full.winnerCount;
+        v.partial = false;
+        return v;
+    }
+
+    /**
+     * The stripes [a, b] of data shard {@code j} that the range [offset, offset+length) touches, or null if
+     * none. The one rule both the prefetch and {@link #read} use.
+     */
+    private static int[] shardRange(ShardMeta meta, int j, long offset, long length) {
+        if (length == 0) {
+            return null;
+        }
+        long sd = meta.stripeDataSize();
+        int s0 = (int) (offset / sd);
+        int s1 = (int) ((offset + length - 1) / sd);
+        int a = -1;
+        int b = -1;
+        for (int s = s0; s <= s1; s++) {
+            if (chunkNeeded(meta, s, j, offset, length)) {
+                a = a < 0 ? s : a;
+                b = s;
+            }
+        }
+        return a < 0 ? null : new int[] {a, b};
+    }
+
+    /** Whether chunk {@code j} of stripe {@code s} holds bytes of the range. */
+    private static boolean chunkNeeded(ShardMeta meta, int s, int j, long offset, long length) {
+        int cl = meta.chunkLength(s);
+        long base = s * meta.stripeDataSize();
+        long cFrom = base + (long) j * cl;
+        long cTo = Math.min(base + (long) (j + 1) * cl, base + meta.stripeLength(s));
+        return cFrom < cTo && cFrom < offset + length && cTo > offset;
+    }
+
+    /**
+     * Reads [offset, offset+length) of the winner of {@code v}; {@code prefetched} (by endpoint) holds data
+     * already read from endpoints holding the winner's records, installed (and checksum-checked) first.
+     */
+    private byte[] read(String key, MetaView v, long offset, long length, Map<Integer, Prefetch> prefetched) {
         ShardMeta meta = v.winner;
         byte[] out = new byte[Math.toIntExact(length)];
         if (length == 0) {
@@ -542,27 +697,23 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         // Which data chunks does the range touch?
         boolean[][] needed = new boolean[s1 - s0 + 1][k];
         for (int s = s0; s <= s1; s++) {
-            int cl = meta.chunkLength(s);
-            long base = s * sd;
             for (int j = 0; j < k; j++) {
-                long cFrom = base + (long) j * cl;
-                long cTo = Math.min(base + (long) (j + 1) * cl, base + meta.stripeLength(s));
-                needed[s - s0][j] = cFrom < cTo && cFrom < offset + length && cTo > offset;
+                needed[s - s0][j] = chunkNeeded(meta, s, j, offset, length);
             }
         }
-        // Round 1: the needed data chunks.
+        // Round 1: the needed data chunks, unless prefetched with the records.
         Map<Integer, int[]> round1 = new HashMap<>();
         for (int j = 0; j < k; j++) {
-            int a = -1;
-            int b = -1;
-            for (int s = s0; s <= s1; s++) {
-                if (needed[s - s0][j]) {
-                    a = a < 0 ? s : a;
-                    b = s;
-                }
+            int[] range = shardRange(meta, j, offset, length);
+            if (range == null) {
+                continue;
             }
-            if (a >= 0) {
-                round1.put(j, new int[] {a, b});
+            int e = v.endpointOfShard[j];
+            Prefetch pre = e < 0 ? null : prefetched.get(e);
+            if (pre != null && pre.shard() == j && pre.fromStripe() == range[0] && pre.toStripe() == range[1]) {
+                w.install(j, e, range[0], range[1], pre.data());
+            } else {
+                round1.put(j, range);
             }
         }
         w.fetch(round1);
@@ -578,6 +729,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             }
         }
         if (badFrom >= 0) {
+            complete(v); // round 2 needs to know where the parity shards are
             Map<Integer, int[]> round2 = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 int a = -1;
@@ -684,22 +836,34 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                     LOG.fine(() -> "read " + key + " shard " + shard + " from " + endpoints.get(e).name() + ": " + o.error());
                     return;
                 }
+                install(shard, e, r[1], r[2], o.value());
+            });
+        }
+
+        /** Puts the bytes of stripes [a, b] of {@code shard}, read from endpoint {@code e}, in place and checks them. */
+        void install(int shard, int e, int a, int b, byte[] bytes) {
+            for (int s = a; s <= b; s++) {
+                fetched[s - s0][shard] = true;
+            }
+            int at = (int) (meta.shardOffset(a) - winStart);
+            if (buf[shard] == null && at == 0 && bytes.length == winLen) {
+                buf[shard] = bytes; // the whole window: adopt the array (the caller no longer uses it), no copy
+            } else {
                 if (buf[shard] == null) {
                     buf[shard] = new byte[winLen];
                 }
-                int at = (int) (meta.shardOffset(r[1]) - winStart);
-                System.arraycopy(o.value(), 0, buf[shard], at, o.value().length);
-                for (int s = r[1]; s <= r[2]; s++) {
-                    int off = (int) (meta.shardOffset(s) - winStart);
-                    boolean ok = ShardMeta.crc32c(buf[shard], off, meta.chunkLength(s)) == meta.chunkCrc(s, shard);
-                    valid[s - s0][shard] = ok;
-                    if (!ok) {
-                        int stripe = s;
-                        LOG.warning(() -> "bitrot: " + key + " shard " + shard + " stripe " + stripe + " on "
-                                + endpoints.get(e).name() + " failed its checksum; reading around it (heal to repair)");
-                    }
+                System.arraycopy(bytes, 0, buf[shard], at, bytes.length);
+            }
+            for (int s = a; s <= b; s++) {
+                int off = (int) (meta.shardOffset(s) - winStart);
+                boolean ok = ShardMeta.crc32c(buf[shard], off, meta.chunkLength(s)) == meta.chunkCrc(s, shard);
+                valid[s - s0][shard] = ok;
+                if (!ok) {
+                    int stripe = s;
+                    LOG.warning(() -> "bitrot: " + key + " shard " + shard + " stripe " + stripe + " on "
+                            + endpoints.get(e).name() + " failed its checksum; reading around it (heal to repair)");
                 }
-            });
+            }
         }
 
         /** Rebuilds stripe s from any k valid chunks. */
@@ -1027,7 +1191,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                 return null;
             }));
         }
-        long deadline = System.nanoTime() + config.connectTimeout().plus(config.requestTimeout()).toNanos();
+        // The probes bound themselves (StoreConfig.probeTimeout); the margin covers scheduling only.
+        long deadline = System.nanoTime() + config.probeTimeout().plusMillis(500).toNanos();
         List<StorageHealth.EndpointStatus> statuses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String name = endpoints.get(i).name();

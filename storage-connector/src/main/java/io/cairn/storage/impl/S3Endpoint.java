@@ -38,17 +38,26 @@ import okhttp3.Protocol;
 public final class S3Endpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(S3Endpoint.class.getName());
 
+    /**
+     * Largest object a whole-object {@link #get(String)} accepts from the network: those reads are for
+     * metadata records (a few KiB even for the largest objects); shard data is always read by range.
+     */
+    static final int MAX_WHOLE_GET = 16 << 20;
+
     private final String url;
     private final String bucket;
     private final MinioClient client;
+    /** Same connections and threads as {@link #client}, but the whole call bounded by the probe timeout. */
+    private final MinioClient probeClient;
     private volatile boolean bucketReady;
 
     /**
      * @param url e.g. {@code http://127.0.0.1:9001}
      * @param maxConcurrent how many requests may be in flight to this endpoint (sizes the HTTP dispatcher)
+     * @param probeTimeout bound on a whole {@link #ping()} call
      */
     public S3Endpoint(String url, String accessKey, String secretKey, String bucket, Duration connectTimeout,
-                      Duration requestTimeout, int maxConcurrent) {
+                      Duration requestTimeout, int maxConcurrent, Duration probeTimeout) {
         this.url = url;
         this.bucket = bucket;
         Dispatcher dispatcher = new Dispatcher();
@@ -69,6 +78,17 @@ public final class S3Endpoint implements Endpoint {
                 .region("us-east-1")
                 .credentials(accessKey, secretKey)
                 .httpClient(http, true)
+                .build();
+        OkHttpClient probeHttp = http.newBuilder()
+                .readTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .callTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        // not closed separately: it shares the dispatcher and connection pool that closing `client` shuts down
+        this.probeClient = MinioClient.builder()
+                .endpoint(url)
+                .region("us-east-1")
+                .credentials(accessKey, secretKey)
+                .httpClient(probeHttp, false)
                 .build();
     }
 
@@ -145,11 +165,16 @@ public final class S3Endpoint implements Endpoint {
 
     @Override
     public byte[] get(String name) throws IOException {
-        return run("get", name, () -> {
+        byte[] out = run("get", name, () -> {
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name).build())) {
-                return r.readAllBytes();
+                return r.readNBytes(MAX_WHOLE_GET + 1);
             }
         });
+        if (out.length > MAX_WHOLE_GET) {
+            throw new IOException(name() + ": " + name + " is larger than " + MAX_WHOLE_GET
+                    + " bytes; whole-object reads are for metadata records only");
+        }
+        return out;
     }
 
     @Override
@@ -157,16 +182,18 @@ public final class S3Endpoint implements Endpoint {
         if (length == 0) {
             return new byte[0];
         }
-        byte[] out = run("get", name, () -> {
+        return run("get", name, () -> {
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name)
                     .offset(offset).length((long) length).build())) {
-                return r.readAllBytes();
+                // Straight into an array of the expected size: no growing buffers, and never more than asked.
+                byte[] out = new byte[length];
+                int got = r.readNBytes(out, 0, length);
+                if (got != length) {
+                    throw new IOException(name() + ": short read of " + name + ": " + got + " of " + length);
+                }
+                return out;
             }
         });
-        if (out.length != length) {
-            throw new IOException(name() + ": short read of " + name + ": " + out.length + " of " + length);
-        }
-        return out;
     }
 
     @Override
@@ -191,7 +218,13 @@ public final class S3Endpoint implements Endpoint {
 
     @Override
     public void ping() throws IOException {
-        run("ping", bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        try {
+            probeClient.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (MinioException | GeneralSecurityException | IOException e) {
+            throw translate("ping", bucket, e);
+        } catch (RuntimeException e) {
+            throw new IOException(name() + ": ping failed: " + e, e);
+        }
     }
 
     @Override

@@ -28,6 +28,17 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
         return parityShards > 0 ? dataShards + 1 : dataShards;
     }
 
+    /**
+     * Bound on one health probe of one endpoint: twice the connect timeout (connect, then a small request),
+     * and never more than connect + request timeout. Health checks must answer quickly even when an endpoint
+     * accepts connections but does not answer (a paused process).
+     */
+    public Duration probeTimeout() {
+        Duration twice = connectTimeout.multipliedBy(2);
+        Duration full = connectTimeout.plus(requestTimeout);
+        return twice.compareTo(full) < 0 ? twice : full;
+    }
+
     /** Per-shard chunk of one stripe. */
     public int chunkSize() {
         return (stripeSize + dataShards - 1) / dataShards;

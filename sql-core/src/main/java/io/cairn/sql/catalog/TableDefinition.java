@@ -1,0 +1,97 @@
+package io.cairn.sql.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A table (or a view, when {@link #viewSql()} is not null), as stored in the catalog.
+ *
+ * <p>Rows live under key space {@link #id()}: key = memcomparable(primary-key columns), value = the
+ * {@link io.cairn.sql.codec.RowCodec} row. A table without a primary key gets a hidden row id from
+ * its auto-increment allocator (like InnoDB's DB_ROW_ID): key = memcomparable(row id).
+ *
+ * @param id         key space of the rows; a new id on TRUNCATE or on column changes
+ * @param database   owning database
+ * @param name       table name as declared
+ * @param columns    columns in order
+ * @param primaryKey primary-key column names, empty for a hidden row id
+ * @param indexes    secondary indexes, UNIQUE keys included
+ * @param viewSql    the SELECT of a view, or null for a base table
+ */
+public record TableDefinition(long id, String database, String name, List<ColumnDefinition> columns,
+                              List<String> primaryKey, List<IndexDefinition> indexes, String viewSql) {
+    public TableDefinition {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+        indexes = List.copyOf(indexes);
+    }
+
+    public boolean isView() {
+        return viewSql != null;
+    }
+
+    /** The position of a column (ignoring case), or -1. */
+    public int columnIndex(String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public int[] primaryKeyPositions() {
+        return positions(primaryKey);
+    }
+
+    public int[] positions(List<String> names) {
+        int[] p = new int[names.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = columnIndex(names.get(i));
+        }
+        return p;
+    }
+
+    /** The AUTO_INCREMENT column's position, or -1. */
+    public int autoIncrementColumn() {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).autoIncrement()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public IndexDefinition index(String indexName) {
+        for (IndexDefinition ix : indexes) {
+            if (ix.name().equalsIgnoreCase(indexName)) {
+                return ix;
+            }
+        }
+        return null;
+    }
+
+    public TableDefinition withId(long newId) {
+        return new TableDefinition(newId, database, name, columns, primaryKey, indexes, viewSql);
+    }
+
+    public TableDefinition withColumns(List<ColumnDefinition> newColumns) {
+        return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql);
+    }
+
+    public TableDefinition withIndexes(List<IndexDefinition> newIndexes) {
+        return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql);
+    }
+
+    public TableDefinition withIndex(IndexDefinition ix) {
+        List<IndexDefinition> l = new ArrayList<>(indexes);
+        l.add(ix);
+        return withIndexes(l);
+    }
+
+    /** The catalog row key part: lower-cased database and table name. */
+    public static String keyOf(String database, String table) {
+        return database.toLowerCase(Locale.ROOT) + "\u0000" + table.toLowerCase(Locale.ROOT);
+    }
+}

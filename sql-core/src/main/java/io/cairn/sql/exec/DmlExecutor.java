@@ -1,0 +1,435 @@
+package io.cairn.sql.exec;
+
+import io.cairn.mysql.QueryResult;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.catalog.ColumnDefinition;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.codec.Values;
+import io.cairn.sql.frontend.CalciteText;
+import io.cairn.sql.frontend.InsertRewriter;
+import io.cairn.sql.plan.CompiledQuery;
+import io.cairn.sql.plan.SqlParsing;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.avatica.util.ByteString;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.util.BitString;
+import org.apache.calcite.util.NlsString;
+
+/**
+ * INSERT (VALUES, SELECT, IGNORE, REPLACE, ON DUPLICATE KEY UPDATE), UPDATE and DELETE, executed by
+ * Cairn rather than by Calcite's TableModify (STACK-NOTES): the rows to change are selected with a
+ * compiled query (for UPDATE/DELETE over the table's {@link CairnTable#ROW_KEY} column), then written
+ * through a {@link TableWriter} into the statement's {@link WriteBuffer}, which reaches the
+ * transaction only when the whole statement succeeded. Values are converted with MySQL's strict
+ * rules ({@link io.cairn.sql.catalog.SqlType#coerce}). Stateless; one call per statement.
+ */
+public final class DmlExecutor {
+    private static final Object DEFAULT = new Object();
+
+    private DmlExecutor() {
+    }
+
+    /** Runs an INSERT/REPLACE; returns affected rows and the first generated auto-increment value. */
+    public static QueryResult.Ok insert(InsertRewriter.Insert ins, StatementEnv env) {
+        SqlInsert node = (SqlInsert) SqlParsing.parse(ins.calciteText());
+        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
+        TableDefinition table = resolve(target, env);
+        if (table.isView()) {
+            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "INSERT into a view");
+        }
+        TableCodec codec = new TableCodec(table);
+        int[] targets = targetColumns(node.getTargetColumnList(), table);
+        List<Object[]> source = sourceRows(node, ins.calciteText(), env);
+        WriteBuffer buffer = new WriteBuffer(env.transaction());
+        TableWriter writer = new TableWriter(codec, buffer);
+        long affected = 0;
+        long firstGenerated = 0;
+        int warnings = 0;
+        long rowNo = 0;
+        for (Object[] values : source) {
+            rowNo++;
+            if (values.length != targets.length) {
+                throw new SqlException(SqlError.WRONG_VALUE_COUNT_ON_ROW, rowNo);
+            }
+            long[] generated = {0};
+            Object[] row = buildRow(table, targets, values, rowNo, env, generated);
+            if (generated[0] != 0 && firstGenerated == 0) {
+                firstGenerated = generated[0];
+            }
+            byte[] pk = codec.hiddenRowId()
+                    ? TableCodec.rowIdKey(env.autoIncrement().next(-table.id()))
+                    : codec.primaryKey(row);
+            switch (ins.mode()) {
+                case INSERT -> {
+                    writer.insert(row, pk);
+                    affected++;
+                }
+                case IGNORE -> {
+                    if (writer.conflictingRow(row, pk) != null) {
+                        warnings++;
+                    } else {
+                        writer.insert(row, pk);
+                        affected++;
+                    }
+                }
+                case REPLACE -> {
+                    byte[] c;
+                    while ((c = writer.conflictingRow(row, pk)) != null) {
+                        writer.delete(c, writer.read(c));
+                        affected++;
+                    }
+                    writer.insert(row, pk);
+                    affected++;
+                }
+                case UPSERT -> {
+                    byte[] c = writer.conflictingRow(row, pk);
+                    if (c == null) {
+                        writer.insert(row, pk);
+                        affected++;
+                    } else {
+                        Object[] old = writer.read(c);
+                        Object[] updated = upsert(table, old, row, ins, env, rowNo);
+                        if (!Arrays.deepEquals(old, updated)) {
+                            writer.update(c, old, updated);
+                            affected += 2;
+                        } else if (env.foundRows()) {
+                            affected += 1;
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(ins.mode().name());
+            }
+        }
+        buffer.flush();
+        // The info text ("Records: n  Duplicates: …") is left empty: the wire layer's encoding of it is
+        // misread by Connector/J 9.1 (reported to the mysql-wire owner).
+        return new QueryResult.Ok(affected, firstGenerated, warnings, "");
+    }
+
+    /** Runs an UPDATE (single table). */
+    public static QueryResult.Ok update(String calciteText, StatementEnv env) {
+        SqlUpdate node = (SqlUpdate) SqlParsing.parse(calciteText);
+        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
+        TableDefinition table = resolve(target, env);
+        List<ColumnDefinition> cols = table.columns();
+        int[] setCols = targetColumns(node.getTargetColumnList(), table);
+        String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
+        CompiledQuery q = env.compile("update", calciteText, () -> {
+            SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
+            SqlNodeList select = baseSelectList(alias, table);
+            for (SqlNode e : u.getSourceExpressionList()) {
+                select.add(e);
+            }
+            return selectFrom(u.getTargetTable(), u.getAlias(), select, u.getCondition());
+        }, true);
+        List<Object[]> rows = QueryRunner.rawRows(q, env.execContext(Map.of(), false, true));
+        List<RelDataTypeField> fields = q.rowType().getFieldList();
+        TableCodec codec = new TableCodec(table);
+        WriteBuffer buffer = new WriteBuffer(env.transaction());
+        TableWriter writer = new TableWriter(codec, buffer);
+        int n = cols.size();
+        long changed = 0;
+        long rowNo = 0;
+        for (Object[] r : rows) {
+            rowNo++;
+            byte[] pk = ((ByteString) r[0]).getBytes();
+            Object[] old = Arrays.copyOfRange(r, 1, n + 1);
+            Object[] updated = old.clone();
+            for (int i = 0; i < setCols.length; i++) {
+                int field = n + 1 + i;
+                Object v = QueryRunner.external(fields.get(field).getType(), r[field]);
+                updated[setCols[i]] = checkNull(cols.get(setCols[i]), cols.get(setCols[i]).type().coerce(
+                        v, cols.get(setCols[i]).name(), rowNo));
+            }
+            if (!Arrays.deepEquals(old, updated)) {
+                writer.update(pk, old, updated);
+                changed++;
+            }
+        }
+        buffer.flush();
+        return new QueryResult.Ok(env.foundRows() ? rows.size() : changed, 0, 0, "");
+    }
+
+    /** Runs a DELETE (single table). */
+    public static QueryResult.Ok delete(String calciteText, StatementEnv env) {
+        SqlDelete node = (SqlDelete) SqlParsing.parse(calciteText);
+        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
+        TableDefinition table = resolve(target, env);
+        String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
+        CompiledQuery q = env.compile("delete", calciteText, () -> {
+            SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
+            return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
+        }, true);
+        List<Object[]> rows = QueryRunner.rawRows(q, env.execContext(Map.of(), false, true));
+        TableCodec codec = new TableCodec(table);
+        WriteBuffer buffer = new WriteBuffer(env.transaction());
+        TableWriter writer = new TableWriter(codec, buffer);
+        int n = table.columns().size();
+        for (Object[] r : rows) {
+            writer.delete(((ByteString) r[0]).getBytes(), Arrays.copyOfRange(r, 1, n + 1));
+        }
+        buffer.flush();
+        return new QueryResult.Ok(rows.size(), 0, 0, "");
+    }
+
+    private static SqlNodeList baseSelectList(String alias, TableDefinition table) {
+        SqlNodeList select = new SqlNodeList(SqlParserPos.ZERO);
+        select.add(new SqlIdentifier(List.of(alias, CairnTable.ROW_KEY), SqlParserPos.ZERO));
+        for (ColumnDefinition c : table.columns()) {
+            select.add(new SqlIdentifier(List.of(alias, c.name()), SqlParserPos.ZERO));
+        }
+        return select;
+    }
+
+    private static SqlSelect selectFrom(SqlNode table, SqlIdentifier alias, SqlNodeList select, SqlNode where) {
+        SqlNode from = alias == null ? table
+                : new SqlBasicCall(SqlStdOperatorTable.AS, List.of(table, alias), SqlParserPos.ZERO);
+        return new SqlSelect(SqlParserPos.ZERO, null, select, from, where, null, null, null, null, null, null, null);
+    }
+
+    private static String last(SqlIdentifier id) {
+        return id.names.get(id.names.size() - 1);
+    }
+
+    private static TableDefinition resolve(SqlIdentifier target, StatementEnv env) {
+        String db = target.names.size() > 1 ? target.names.get(target.names.size() - 2) : null;
+        return env.table(db, last(target));
+    }
+
+    private static int[] targetColumns(SqlNodeList list, TableDefinition table) {
+        if (list == null || list.isEmpty()) {
+            int[] all = new int[table.columns().size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            String name = last((SqlIdentifier) list.get(i));
+            out[i] = table.columnIndex(name);
+            if (out[i] < 0) {
+                throw new SqlException(SqlError.BAD_FIELD, name, "field list");
+            }
+        }
+        return out;
+    }
+
+    /** The rows to insert, as external values (or {@link #DEFAULT}). */
+    private static List<Object[]> sourceRows(SqlInsert node, String text, StatementEnv env) {
+        SqlNode source = node.getSource();
+        if (source.getKind() == SqlKind.VALUES) {
+            List<Object[]> rows = new ArrayList<>();
+            boolean literal = true;
+            for (SqlNode row : ((SqlCall) source).getOperandList()) {
+                List<SqlNode> items = ((SqlCall) row).getOperandList();
+                Object[] values = new Object[items.size()];
+                for (int i = 0; i < values.length && literal; i++) {
+                    Object v = literal(items.get(i));
+                    if (v == NOT_LITERAL) {
+                        literal = false;
+                    }
+                    values[i] = v;
+                }
+                if (!literal) {
+                    break;
+                }
+                rows.add(values);
+            }
+            if (literal) {
+                return rows;
+            }
+        }
+        CompiledQuery q = env.compile("insert-source", text,
+                () -> ((SqlInsert) SqlParsing.parse(text)).getSource(), false);
+        return QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+    }
+
+    private static final Object NOT_LITERAL = new Object();
+
+    /** The value of a constant VALUES item, or {@link #NOT_LITERAL}. */
+    private static Object literal(SqlNode n) {
+        if (n instanceof SqlNumericLiteral num) {
+            BigDecimal d = num.getValueAs(BigDecimal.class);
+            if (!num.isExact()) {
+                return d.doubleValue();
+            }
+            if (d.scale() <= 0) {
+                try {
+                    return d.longValueExact();
+                } catch (ArithmeticException e) {
+                    return d;
+                }
+            }
+            return d;
+        }
+        if (n instanceof SqlLiteral lit) {
+            Object v = lit.getValue();
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof NlsString s) {
+                return s.getValue();
+            }
+            if (v instanceof BitString b) {
+                return b.getAsByteArray();
+            }
+            if (v instanceof Boolean) {
+                return v;
+            }
+            return NOT_LITERAL;
+        }
+        if (n instanceof SqlCall call && call.getOperator() == SqlStdOperatorTable.DEFAULT) {
+            return DEFAULT;
+        }
+        if (n instanceof SqlCall call && call.operandCount() == 1 && (call.getKind() == SqlKind.MINUS_PREFIX
+                || call.getKind() == SqlKind.PLUS_PREFIX)) {
+            Object v = literal(call.operand(0));
+            if (call.getKind() == SqlKind.PLUS_PREFIX || v == null || v == NOT_LITERAL) {
+                return v;
+            }
+            if (v instanceof Long l) {
+                return l == Long.MIN_VALUE ? BigDecimal.valueOf(l).negate() : -l;
+            }
+            if (v instanceof BigDecimal d) {
+                BigDecimal neg = d.negate();
+                return neg.scale() <= 0 && neg.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) == 0 ? Long.MIN_VALUE : neg;
+            }
+            if (v instanceof Double d) {
+                return -d;
+            }
+        }
+        return NOT_LITERAL;
+    }
+
+    /** A full stored row from the given columns' values, defaults and auto-increment. */
+    private static Object[] buildRow(TableDefinition table, int[] targets, Object[] values, long rowNo,
+            StatementEnv env, long[] generated) {
+        List<ColumnDefinition> cols = table.columns();
+        Object[] row = new Object[cols.size()];
+        boolean[] given = new boolean[cols.size()];
+        for (int i = 0; i < targets.length; i++) {
+            if (values[i] != DEFAULT) {
+                ColumnDefinition c = cols.get(targets[i]);
+                row[targets[i]] = c.type().coerce(values[i], c.name(), rowNo);
+                given[targets[i]] = true;
+            }
+        }
+        for (int i = 0; i < cols.size(); i++) {
+            ColumnDefinition c = cols.get(i);
+            if (c.autoIncrement()) {
+                Object v = row[i];
+                if (v == null || (v instanceof Number num && num.longValue() == 0 && !(v instanceof BigDecimal d && d.signum() != 0))) {
+                    long next = env.autoIncrement().next(table.id());
+                    row[i] = c.type().coerce(next, c.name(), rowNo);
+                    generated[0] = next;
+                } else {
+                    env.autoIncrement().observe(table.id(), ((Number) v).longValue());
+                }
+                continue;
+            }
+            if (!given[i]) {
+                row[i] = defaultValue(c, rowNo, env);
+            }
+            checkNull(c, row[i]);
+        }
+        return row;
+    }
+
+    private static Object checkNull(ColumnDefinition c, Object v) {
+        if (v == null && !c.nullable()) {
+            throw new SqlException(SqlError.BAD_NULL, c.name());
+        }
+        return v;
+    }
+
+    private static Object defaultValue(ColumnDefinition c, long rowNo, StatementEnv env) {
+        return switch (c.defaultKind()) {
+            case LITERAL -> c.type().coerce(c.defaultText(), c.name(), rowNo);
+            case CURRENT_TIMESTAMP -> c.type().coerce(env.now(), c.name(), rowNo);
+            case NULL -> null;
+            case NONE -> {
+                if (!c.nullable()) {
+                    throw new SqlException(SqlError.NO_DEFAULT_FOR_FIELD, c.name());
+                }
+                yield null;
+            }
+        };
+    }
+
+    /** The row after ON DUPLICATE KEY UPDATE: the assignments evaluated over the old and proposed rows. */
+    private static Object[] upsert(TableDefinition table, Object[] old, Object[] proposed, InsertRewriter.Insert ins,
+            StatementEnv env, long rowNo) {
+        List<ColumnDefinition> cols = table.columns();
+        SqlUpdate assignments = (SqlUpdate) SqlParsing.parse("UPDATE `" + table.name().replace("`", "``")
+                + "` SET " + ins.onDuplicateKeyUpdate());
+        StringBuilder sql = new StringBuilder("SELECT ");
+        SqlNodeList exprs = assignments.getSourceExpressionList();
+        for (int i = 0; i < exprs.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(exprs.get(i).toSqlString(
+                    org.apache.calcite.sql.dialect.MysqlSqlDialect.DEFAULT).getSql());
+        }
+        sql.append(" FROM (VALUES (");
+        appendRow(sql, cols, old);
+        sql.append(")) AS `").append(table.name().replace("`", "``")).append("` (");
+        appendNames(sql, cols, "");
+        sql.append("), (VALUES (");
+        appendRow(sql, cols, proposed);
+        sql.append(")) AS `__cairn_new` (");
+        appendNames(sql, cols, InsertRewriter.NEW_PREFIX);
+        sql.append(')');
+        String text = sql.toString();
+        CompiledQuery q = env.compile("upsert", text, () -> SqlParsing.parse(text), false);
+        List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+        Object[] updated = old.clone();
+        int[] targets = targetColumns(assignments.getTargetColumnList(), table);
+        for (int i = 0; i < targets.length; i++) {
+            ColumnDefinition c = cols.get(targets[i]);
+            updated[targets[i]] = checkNull(c, c.type().coerce(rows.get(0)[i], c.name(), rowNo));
+        }
+        return updated;
+    }
+
+    private static void appendRow(StringBuilder sql, List<ColumnDefinition> cols, Object[] row) {
+        for (int i = 0; i < cols.size(); i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            Object v = Values.toExternal(cols.get(i).type().kind(), row[i]);
+            if (v == null) {
+                sql.append("CAST(NULL AS ").append(cols.get(i).type().toCalcite(
+                        io.cairn.sql.plan.QueryCompiler.TYPE_FACTORY, true).getFullTypeString()
+                        .replace(" NOT NULL", "")).append(')');
+            } else if (v instanceof byte[] b) {
+                sql.append("X'").append(java.util.HexFormat.of().formatHex(b)).append('\'');
+            } else {
+                CalciteText.appendLiteral(sql, v);
+            }
+        }
+    }
+
+    private static void appendNames(StringBuilder sql, List<ColumnDefinition> cols, String prefix) {
+        for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "`" : ", `").append((prefix + cols.get(i).name()).replace("`", "``")).append('`');
+        }
+    }
+}

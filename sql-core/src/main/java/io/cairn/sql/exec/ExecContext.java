@@ -1,0 +1,118 @@
+package io.cairn.sql.exec;
+
+import io.cairn.data.Transaction;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.schema.SchemaPlus;
+
+/**
+ * The {@link DataContext} of one statement execution: how Calcite-generated code and Cairn's tables
+ * reach the session's transaction (never through statics), the statement's parameters ("?0", …),
+ * its start time and its cancel flag. Belongs to one execution on one thread.
+ */
+public final class ExecContext implements DataContext {
+    /** Key of the {@link Transaction} the statement reads and locks through. */
+    public static final String TRANSACTION = "cairn.transaction";
+    /** Key of a Boolean: lock every row read (SELECT … FOR UPDATE). */
+    public static final String FOR_UPDATE = "cairn.forUpdate";
+
+    private final SchemaPlus rootSchema;
+    private final JavaTypeFactory typeFactory;
+    private final Transaction transaction;
+    private final boolean forUpdate;
+    private final Map<String, Object> parameters;
+    private final AtomicBoolean cancel;
+    private final long startMillis;
+    private final Map<String, Object> internals;
+
+    /**
+     * @param parameters dynamic parameter values by name "?0", "?1", … in Calcite's internal representation
+     * @param cancel     set to stop the execution (KILL QUERY, time limit)
+     * @param startMillis statement start, local wall-clock millis (CURRENT_TIMESTAMP)
+     */
+    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
+            Map<String, Object> parameters, AtomicBoolean cancel, long startMillis) {
+        this.rootSchema = rootSchema;
+        this.typeFactory = typeFactory;
+        this.transaction = transaction;
+        this.forUpdate = forUpdate;
+        this.parameters = parameters;
+        this.cancel = cancel;
+        this.startMillis = startMillis;
+        this.internals = Map.of();
+    }
+
+    private ExecContext(ExecContext base, Map<String, Object> internals) {
+        this.rootSchema = base.rootSchema;
+        this.typeFactory = base.typeFactory;
+        this.transaction = base.transaction;
+        this.forUpdate = base.forUpdate;
+        this.parameters = base.parameters;
+        this.cancel = base.cancel;
+        this.startMillis = base.startMillis;
+        this.internals = internals;
+    }
+
+    /** This context serving also the objects a compiled plan stashed for its generated code. */
+    public ExecContext withInternals(Map<String, Object> planInternals) {
+        return planInternals.isEmpty() ? this : new ExecContext(this, planInternals);
+    }
+
+    @Override
+    public SchemaPlus getRootSchema() {
+        return rootSchema;
+    }
+
+    @Override
+    public JavaTypeFactory getTypeFactory() {
+        return typeFactory;
+    }
+
+    @Override
+    public QueryProvider getQueryProvider() {
+        return null;
+    }
+
+    @Override
+    public Object get(String name) {
+        switch (name) {
+            case TRANSACTION:
+                return transaction;
+            case FOR_UPDATE:
+                return forUpdate;
+            default:
+                break;
+        }
+        if (name.equals(Variable.CANCEL_FLAG.camelName)) {
+            return cancel;
+        }
+        if (name.equals(Variable.CURRENT_TIMESTAMP.camelName) || name.equals(Variable.LOCAL_TIMESTAMP.camelName)
+                || name.equals(Variable.UTC_TIMESTAMP.camelName)) {
+            return startMillis;
+        }
+        if (name.equals(Variable.TIME_ZONE.camelName)) {
+            return TimeZone.getTimeZone("UTC");
+        }
+        if (name.equals(Variable.USER.camelName)) {
+            return null;
+        }
+        Object v = internals.get(name);
+        return v != null ? v : parameters.get(name);
+    }
+
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    /** Throws 1317 when the statement was cancelled. */
+    public static void checkCancelled(DataContext root) {
+        Object flag = root.get(Variable.CANCEL_FLAG.camelName);
+        if (flag instanceof AtomicBoolean b && b.get()) {
+            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.QUERY_INTERRUPTED);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.cairn.sql.exec;
+
+import io.cairn.mysql.Charsets;
+import io.cairn.mysql.ColumnDef;
+import io.cairn.mysql.ColumnFlags;
+import io.cairn.mysql.ColumnType;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.plan.CompiledQuery;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.util.ByteString;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+
+/**
+ * Runs a {@link CompiledQuery} and converts its rows and row type to what the MySQL wire layer sends.
+ * Stateless and thread-safe.
+ */
+public final class QueryRunner {
+    private QueryRunner() {
+    }
+
+    /** The rows in Calcite's internal representation, one array per row. */
+    public static List<Object[]> rawRows(CompiledQuery query, ExecContext ctx) {
+        int width = query.rowType().getFieldCount();
+        List<Object[]> rows = new ArrayList<>();
+        try (Enumerator<Object> e = query.bindable().bind(ctx.withInternals(query.internals())).enumerator()) {
+            while (e.moveNext()) {
+                Object current = e.current();
+                rows.add(width == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current);
+            }
+        } catch (ArithmeticException e) {
+            throw new SqlException(SqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", e.getMessage());
+        }
+        return rows;
+    }
+
+    /** The rows with values converted to the wire layer's Java types. */
+    public static List<Object[]> externalRows(CompiledQuery query, ExecContext ctx) {
+        List<Object[]> rows = rawRows(query, ctx);
+        List<RelDataTypeField> fields = query.rowType().getFieldList();
+        for (Object[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = external(fields.get(i).getType(), row[i]);
+            }
+        }
+        return rows;
+    }
+
+    /** One internal value as an external one (java.time, byte[], 1/0 for booleans). */
+    public static Object external(RelDataType type, Object v) {
+        if (v == null) {
+            return null;
+        }
+        switch (type.getSqlTypeName()) {
+            case BOOLEAN:
+                return v instanceof Boolean b ? (b ? 1L : 0L) : v;
+            case DATE:
+                return v instanceof Number n ? LocalDate.ofEpochDay(n.longValue()) : v;
+            case TIMESTAMP:
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                return v instanceof Number n ? LocalDateTime.ofInstant(Instant.ofEpochMilli(n.longValue()), ZoneOffset.UTC) : v;
+            case TIME:
+                return v instanceof Number n ? LocalTime.ofNanoOfDay(n.longValue() * 1_000_000L) : v;
+            case BINARY:
+            case VARBINARY:
+                return v instanceof ByteString bs ? bs.getBytes() : v;
+            case DECIMAL:
+                if (v instanceof BigDecimal d && type.getScale() >= 0 && type.getScale() <= 30 && d.scale() != type.getScale()) {
+                    return d.setScale(type.getScale(), RoundingMode.HALF_UP);
+                }
+                return v;
+            case REAL:
+            case FLOAT:
+                return v instanceof Number n ? (Object) n.doubleValue() : v;
+            default:
+                return v;
+        }
+    }
+
+    /** Column definitions of a result row type. */
+    public static List<ColumnDef> columns(RelDataType rowType) {
+        List<ColumnDef> out = new ArrayList<>();
+        for (RelDataTypeField f : rowType.getFieldList()) {
+            out.add(column(f.getName(), f.getType()));
+        }
+        return out;
+    }
+
+    static ColumnDef column(String name, RelDataType t) {
+        ColumnType wire = switch (t.getSqlTypeName()) {
+            case TINYINT -> ColumnType.TINY;
+            case SMALLINT -> ColumnType.SHORT;
+            case INTEGER -> ColumnType.LONG;
+            case BIGINT, BOOLEAN -> ColumnType.LONGLONG;
+            case DECIMAL -> ColumnType.NEWDECIMAL;
+            case DOUBLE, FLOAT, REAL -> ColumnType.DOUBLE;
+            case DATE -> ColumnType.DATE;
+            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ColumnType.DATETIME;
+            case TIME -> ColumnType.TIME;
+            case BINARY, VARBINARY -> ColumnType.BLOB;
+            case NULL -> ColumnType.NULL;
+            default -> ColumnType.VAR_STRING;
+        };
+        ColumnDef c = ColumnDef.of(name, wire);
+        if (wire == ColumnType.NEWDECIMAL) {
+            c = c.withDecimals(Math.max(0, Math.min(30, t.getScale())));
+        }
+        if (wire == ColumnType.BLOB) {
+            c = c.withCharset(Charsets.BINARY);
+        }
+        if (!t.isNullable()) {
+            c = c.withFlags(ColumnFlags.NOT_NULL);
+        }
+        return c;
+    }
+}

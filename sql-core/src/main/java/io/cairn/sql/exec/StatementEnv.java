@@ -1,0 +1,67 @@
+package io.cairn.sql.exec;
+
+import io.cairn.data.Transaction;
+import io.cairn.sql.catalog.AutoIncrementAllocator;
+import io.cairn.sql.catalog.Catalog;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.plan.CompiledQuery;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * What executing one statement needs from its session and engine: the transaction, the catalog of
+ * its snapshot, compilation through the plan cache and execution contexts. One per statement.
+ */
+public interface StatementEnv {
+    Transaction transaction();
+
+    Catalog catalog();
+
+    /** The session's database, or null. */
+    String database();
+
+    /** The session's database; 1046 when none is selected. */
+    default String requireDatabase() {
+        String db = database();
+        if (db == null) {
+            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.NO_DB);
+        }
+        return db;
+    }
+
+    /** The table or view {@code db.name} (db null = current); 1146 when missing. */
+    default TableDefinition table(String db, String name) {
+        String d = db == null ? requireDatabase() : db;
+        TableDefinition t = catalog().table(d, name);
+        if (t == null) {
+            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.NO_SUCH_TABLE, d, name);
+        }
+        return t;
+    }
+
+    /**
+     * The compiled plan of a query, from the plan cache or compiled now.
+     *
+     * @param kind      what the plan is for ("query", "update", …): part of the cache key
+     * @param cacheText the statement text the plan is cached under
+     * @param parse     produces the SqlNode to compile on a miss
+     * @param dml       compile against the schema whose tables expose {@link CairnTable#ROW_KEY}
+     */
+    CompiledQuery compile(String kind, String cacheText, Supplier<SqlNode> parse, boolean dml);
+
+    /**
+     * An execution context for this statement.
+     *
+     * @param dml whether the plan was compiled with {@code dml} (see {@link #compile})
+     */
+    ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml);
+
+    AutoIncrementAllocator autoIncrement();
+
+    /** The statement's start time (NOW()). */
+    java.time.LocalDateTime now();
+
+    /** Whether affected-row counts report matched rather than changed rows (CLIENT_FOUND_ROWS). */
+    boolean foundRows();
+}

@@ -1,0 +1,120 @@
+package io.cairn.sql.exec;
+
+import io.cairn.sql.catalog.ColumnDefinition;
+import io.cairn.sql.catalog.IndexDefinition;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.codec.KeyCodec;
+import io.cairn.sql.codec.RowCodec;
+import io.cairn.sql.codec.ValueKind;
+import io.cairn.txn.Key;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The keys and values of one table's rows and index entries (see {@link TableDefinition} and
+ * {@link IndexDefinition} for the layout). Immutable and thread-safe.
+ */
+public final class TableCodec {
+    private final TableDefinition table;
+    private final List<ValueKind> kinds;
+    private final int[] pk;
+
+    public TableCodec(TableDefinition table) {
+        this.table = table;
+        List<ValueKind> k = new ArrayList<>();
+        for (ColumnDefinition c : table.columns()) {
+            k.add(c.type().kind());
+        }
+        this.kinds = List.copyOf(k);
+        this.pk = table.primaryKeyPositions();
+    }
+
+    public TableDefinition table() {
+        return table;
+    }
+
+    public List<ValueKind> kinds() {
+        return kinds;
+    }
+
+    /** Whether rows are keyed by a hidden row id (no primary key). */
+    public boolean hiddenRowId() {
+        return pk.length == 0;
+    }
+
+    /** The primary-key bytes of a row (tables with a primary key). */
+    public byte[] primaryKey(Object[] row) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int p : pk) {
+            KeyCodec.encode(out, row[p], false);
+        }
+        return out.toByteArray();
+    }
+
+    /** The key bytes of a hidden row id. */
+    public static byte[] rowIdKey(long rowId) {
+        return KeyCodec.encodeAll(rowId);
+    }
+
+    public Key rowKey(byte[] pkBytes) {
+        return Key.of(table.id(), pkBytes);
+    }
+
+    public byte[] encodeRow(Object[] row) {
+        return RowCodec.encode(kinds, row);
+    }
+
+    public Object[] decodeRow(byte[] value) {
+        return RowCodec.decode(kinds, value);
+    }
+
+    /** The entry key of {@code row} in {@code index}. */
+    public Key indexKey(IndexDefinition index, Object[] row, byte[] pkBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean hasNull = false;
+        int[] cols = table.positions(index.columns());
+        for (int i = 0; i < cols.length; i++) {
+            Object v = row[cols[i]];
+            hasNull |= v == null;
+            KeyCodec.encode(out, v, index.descending().get(i));
+        }
+        if (!index.unique() || hasNull) {
+            out.writeBytes(pkBytes);
+        }
+        return Key.of(index.id(), out.toByteArray());
+    }
+
+    /** Whether the index entry is subject to a uniqueness check (unique index, no NULL column). */
+    public boolean checksUniqueness(IndexDefinition index, Object[] row) {
+        if (!index.unique()) {
+            return false;
+        }
+        for (int p : table.positions(index.columns())) {
+            if (row[p] == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value shown in a duplicate-key message: the key columns' values joined by '-'. */
+    public String keyText(int[] positions, Object[] row) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < positions.length; i++) {
+            if (i > 0) {
+                sb.append('-');
+            }
+            Object v = io.cairn.sql.codec.Values.toExternal(kinds.get(positions[i]), row[positions[i]]);
+            sb.append(v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                    : v instanceof Double d ? io.cairn.sql.codec.Values.formatDouble(d)
+                    : v instanceof java.time.LocalDateTime t ? io.cairn.sql.codec.Temporals.format(t)
+                    : String.valueOf(v));
+        }
+        return sb.toString();
+    }
+
+    public int[] primaryKeyPositions() {
+        return pk.clone();
+    }
+}

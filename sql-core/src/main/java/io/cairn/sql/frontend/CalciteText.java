@@ -1,0 +1,296 @@
+package io.cairn.sql.frontend;
+
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Renders MySQL tokens as text that Calcite's parser (DDL parser factory, {@code Lex.MYSQL},
+ * {@code MYSQL_5} conformance) reads with MySQL's meaning. The rewrites:
+ * <ul>
+ *   <li>strings become single-quoted with doubled quotes ("…", backslash escapes, charset introducers
+ *       {@code _utf8mb4'…'} and {@code N'…'} handled); x'…'/0x… become {@code X'…'}; b'…' a number;</li>
+ *   <li>{@code @@var} and {@code @var} become literals of their current values; session functions
+ *       (DATABASE(), NOW(), LAST_INSERT_ID(), …) become literals of their value for this statement;</li>
+ *   <li>{@code CAST(… AS SIGNED|UNSIGNED [INTEGER])} → BIGINT, {@code AS DATETIME} → TIMESTAMP,
+ *       {@code AS CHAR} → VARCHAR; infix {@code MOD} → {@code %}; {@code <=>} → IS NOT DISTINCT FROM;
+ *       {@code ||}/{@code &&} → OR/AND;</li>
+ *   <li>{@code FROM DUAL} and select modifiers (SQL_NO_CACHE, SQL_CALC_FOUND_ROWS, HIGH_PRIORITY,
+ *       STRAIGHT_JOIN) are dropped.</li>
+ * </ul>
+ * Stateless and thread-safe.
+ */
+public final class CalciteText {
+    private static final Set<String> DROPPED_MODIFIERS = Set.of("SQL_NO_CACHE", "SQL_CACHE", "SQL_CALC_FOUND_ROWS",
+            "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT");
+
+    private CalciteText() {
+    }
+
+    /** Renders tokens {@code [from, to)}. */
+    public static String render(List<Token> tokens, int from, int to, SessionContext session) {
+        if (hasDiv(tokens, from, to)) {
+            List<Token> rewritten = rewriteDiv(tokens.subList(from, to));
+            tokens = rewritten;
+            from = 0;
+            to = rewritten.size();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            Token t = tokens.get(i);
+            Token next = i + 1 < to ? tokens.get(i + 1) : null;
+            Token prev = i > from ? tokens.get(i - 1) : null;
+            switch (t.type()) {
+                case STRING -> appendString(sb, t.text());
+                case QUOTED_ID -> sb.append('`').append(t.text().replace("`", "``")).append('`');
+                case HEX -> {
+                    String digits = t.text().length() % 2 == 1 ? "0" + t.text() : t.text();
+                    sb.append("X'").append(digits).append('\'');
+                }
+                case BIT -> sb.append(t.text().isEmpty() ? BigInteger.ZERO : new BigInteger(t.text(), 2));
+                case SYSTEM_VAR -> appendLiteral(sb, session.systemVariable(t.text()));
+                case USER_VAR -> appendLiteral(sb, session.userVariable(t.text()));
+                case NUMBER, PARAM -> sb.append(t.text());
+                case SYMBOL -> {
+                    switch (t.text()) {
+                        case "<=>" -> sb.append("IS NOT DISTINCT FROM");
+                        case "||" -> sb.append("OR");
+                        case "&&" -> sb.append("AND");
+                        default -> sb.append(t.text());
+                    }
+                }
+                case WORD -> {
+                    String kw = t.keyword();
+                    if (next != null && next.type() == Token.Type.STRING && t.end() == next.start()
+                            && (kw.startsWith("_") || kw.equals("N"))) {
+                        continue; // charset introducer
+                    }
+                    if (kw.equals("FROM") && next != null && next.is("DUAL")) {
+                        i++;
+                        continue;
+                    }
+                    if (DROPPED_MODIFIERS.contains(kw)) {
+                        continue;
+                    }
+                    if (prev != null && prev.is("AS") && isCastTarget(tokens, i, from)) {
+                        i = renderCastType(sb, tokens, i, to);
+                        sb.append(' ');
+                        continue;
+                    }
+                    if (kw.equals("MOD") && (next == null || !next.isSymbol("("))) {
+                        sb.append('%');
+                        break;
+                    }
+                    if (next != null && next.isSymbol("(") && i + 2 < to && tokens.get(i + 2).isSymbol(")")) {
+                        Object v = session.sessionFunction(kw);
+                        if (v != SessionContext.NOT_A_SESSION_FUNCTION) {
+                            appendLiteral(sb, v);
+                            sb.append(' ');
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    if ((kw.equals("CURRENT_TIMESTAMP") || kw.equals("CURRENT_DATE") || kw.equals("CURRENT_TIME")
+                            || kw.equals("LOCALTIMESTAMP") || kw.equals("LOCALTIME") || kw.equals("UTC_TIMESTAMP"))
+                            && (next == null || !next.isSymbol("("))) {
+                        Object v = session.sessionFunction(kw);
+                        if (v != SessionContext.NOT_A_SESSION_FUNCTION) {
+                            appendLiteral(sb, v);
+                            sb.append(' ');
+                            continue;
+                        }
+                    }
+                    sb.append(t.text());
+                }
+                default -> sb.append(t.text());
+            }
+            sb.append(' ');
+        }
+        return sb.toString().trim();
+    }
+
+    private static boolean hasDiv(List<Token> tokens, int from, int to) {
+        for (int i = from + 1; i < to - 1; i++) {
+            if (tokens.get(i).is("DIV")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code a DIV b} → {@code MYSQL_INT_DIVIDE(a, b)} where a and b are the primaries around DIV
+     * (a literal, a possibly qualified name, a function call or a parenthesized expression, with a
+     * unary sign on the right). DIV therefore binds tighter than {@code *} and {@code /} here, which
+     * differs from MySQL only for chains like {@code a * b DIV c}.
+     */
+    static List<Token> rewriteDiv(List<Token> in) {
+        List<Token> out = new java.util.ArrayList<>(in);
+        for (int i = 1; i < out.size() - 1; i++) {
+            if (!out.get(i).is("DIV")) {
+                continue;
+            }
+            int ls = primaryStart(out, i - 1);
+            int re = primaryEnd(out, i + 1);
+            if (ls < 0 || re < 0) {
+                continue;
+            }
+            List<Token> call = new java.util.ArrayList<>();
+            call.add(new Token(Token.Type.WORD, "MYSQL_INT_DIVIDE", 0, 0));
+            call.add(new Token(Token.Type.SYMBOL, "(", 0, 0));
+            call.addAll(out.subList(ls, i));
+            call.add(new Token(Token.Type.SYMBOL, ",", 0, 0));
+            call.addAll(out.subList(i + 1, re + 1));
+            call.add(new Token(Token.Type.SYMBOL, ")", 0, 0));
+            List<Token> next = new java.util.ArrayList<>(out.subList(0, ls));
+            next.addAll(call);
+            next.addAll(out.subList(re + 1, out.size()));
+            out = next;
+            i = ls;
+        }
+        return out;
+    }
+
+    private static int primaryStart(List<Token> t, int end) {
+        Token last = t.get(end);
+        if (last.isSymbol(")")) {
+            int depth = 0;
+            for (int k = end; k >= 0; k--) {
+                if (t.get(k).isSymbol(")")) {
+                    depth++;
+                } else if (t.get(k).isSymbol("(") && --depth == 0) {
+                    return k > 0 && t.get(k - 1).type() == Token.Type.WORD && !isKeywordOperator(t.get(k - 1)) ? k - 1 : k;
+                }
+            }
+            return -1;
+        }
+        int k = end;
+        while (k >= 2 && t.get(k - 1).isSymbol(".") && t.get(k - 2).identifier() != null) {
+            k -= 2;
+        }
+        return k;
+    }
+
+    private static int primaryEnd(List<Token> t, int start) {
+        int k = start;
+        if (k < t.size() && (t.get(k).isSymbol("-") || t.get(k).isSymbol("+"))) {
+            k++;
+        }
+        if (k >= t.size()) {
+            return -1;
+        }
+        if (t.get(k).type() == Token.Type.WORD && k + 1 < t.size() && t.get(k + 1).isSymbol("(")) {
+            k++;
+        }
+        if (t.get(k).isSymbol("(")) {
+            int depth = 0;
+            for (; k < t.size(); k++) {
+                if (t.get(k).isSymbol("(")) {
+                    depth++;
+                } else if (t.get(k).isSymbol(")") && --depth == 0) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+        while (k + 2 < t.size() && t.get(k + 1).isSymbol(".") && t.get(k + 2).identifier() != null) {
+            k += 2;
+        }
+        return k;
+    }
+
+    private static boolean isKeywordOperator(Token t) {
+        return Set.of("AND", "OR", "NOT", "IN", "EXISTS", "SELECT", "WHERE", "ON", "BY", "HAVING", "WHEN", "THEN",
+                "ELSE", "AS", "DIV", "MOD", "IS", "LIKE", "BETWEEN", "CASE", "FROM", "SET", "VALUES").contains(t.keyword());
+    }
+
+    /** Whether the word at {@code i} (after AS) is the target type of a CAST / CONVERT. */
+    private static boolean isCastTarget(List<Token> tokens, int i, int from) {
+        int depth = 0;
+        for (int k = i - 2; k >= from; k--) {
+            Token t = tokens.get(k);
+            if (t.isSymbol(")")) {
+                depth++;
+            } else if (t.isSymbol("(")) {
+                if (depth == 0) {
+                    return k > from && (tokens.get(k - 1).is("CAST") || tokens.get(k - 1).is("CONVERT"));
+                }
+                depth--;
+            }
+        }
+        return false;
+    }
+
+    private static int renderCastType(StringBuilder sb, List<Token> tokens, int i, int to) {
+        String kw = tokens.get(i).keyword();
+        boolean nextIsInt = i + 1 < to && (tokens.get(i + 1).is("INTEGER") || tokens.get(i + 1).is("INT"));
+        switch (kw) {
+            case "SIGNED", "UNSIGNED" -> {
+                sb.append("BIGINT");
+                return nextIsInt ? i + 1 : i;
+            }
+            case "DATETIME" -> {
+                sb.append("TIMESTAMP");
+                return skipLength(tokens, i, to);
+            }
+            case "CHAR", "NCHAR" -> {
+                sb.append("VARCHAR");
+                return skipLength(tokens, i, to);
+            }
+            case "BINARY" -> {
+                sb.append("VARBINARY");
+                return skipLength(tokens, i, to);
+            }
+            case "INTEGER", "INT" -> {
+                sb.append("BIGINT");
+                return i;
+            }
+            case "DOUBLE", "REAL", "FLOAT" -> {
+                sb.append("DOUBLE");
+                return i;
+            }
+            default -> {
+                sb.append(tokens.get(i).text());
+                return i;
+            }
+        }
+    }
+
+    private static int skipLength(List<Token> tokens, int i, int to) {
+        if (i + 3 < to && tokens.get(i + 1).isSymbol("(") && tokens.get(i + 3).isSymbol(")")) {
+            return i + 3;
+        }
+        return i;
+    }
+
+    static void appendString(StringBuilder sb, String s) {
+        sb.append('\'').append(s.replace("'", "''")).append('\'');
+    }
+
+    /** Appends a Java value as a SQL literal. */
+    public static void appendLiteral(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("NULL");
+        } else if (v instanceof Boolean b) {
+            sb.append(b ? "1" : "0");
+        } else if (v instanceof Number n) {
+            String s = n instanceof java.math.BigDecimal d ? d.toPlainString() : n.toString();
+            if (s.startsWith("-")) {
+                sb.append("(").append(s).append(")");
+            } else {
+                sb.append(s);
+            }
+        } else if (v instanceof LocalDateTime t) {
+            sb.append("TIMESTAMP '").append(io.cairn.sql.codec.Temporals.format(t)).append('\'');
+        } else if (v instanceof LocalDate d) {
+            sb.append("DATE '").append(d).append('\'');
+        } else if (v instanceof LocalTime t) {
+            sb.append("TIME '").append(t.withNano(0)).append('\'');
+        } else {
+            appendString(sb, v.toString());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.cairn.sql.plan;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Runtime of the MySQL operators that Calcite-generated code calls (see {@link MysqlOperators}).
+ * Public static methods only; Janino compiles calls to them, so this class must sit beside Calcite
+ * (STACK-NOTES). Arguments arrive boxed; null in, null out.
+ */
+public final class MysqlFunctions {
+    private MysqlFunctions() {
+    }
+
+    /** Exact division with MySQL's result scale; NULL when dividing by zero. */
+    public static BigDecimal divideDecimal(Object a, Object b, int scale) {
+        if (a == null || b == null) {
+            return null;
+        }
+        BigDecimal divisor = decimal(b);
+        if (divisor.signum() == 0) {
+            return null;
+        }
+        return decimal(a).divide(divisor, scale, RoundingMode.HALF_UP);
+    }
+
+    /** Approximate division; NULL when dividing by zero. */
+    public static Double divideDouble(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        double divisor = ((Number) b).doubleValue();
+        if (divisor == 0) {
+            return null;
+        }
+        return ((Number) a).doubleValue() / divisor;
+    }
+
+    /** Remainder of exact integers (sign of the dividend); NULL when dividing by zero. */
+    public static Long modLong(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        long divisor = ((Number) b).longValue();
+        if (divisor == 0) {
+            return null;
+        }
+        return ((Number) a).longValue() % divisor;
+    }
+
+    /** Remainder of exact decimals; NULL when dividing by zero. */
+    public static BigDecimal modDecimal(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        BigDecimal divisor = decimal(b);
+        if (divisor.signum() == 0) {
+            return null;
+        }
+        return decimal(a).remainder(divisor);
+    }
+
+    /** Remainder of approximate numbers; NULL when dividing by zero. */
+    public static Double modDouble(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        double divisor = ((Number) b).doubleValue();
+        if (divisor == 0) {
+            return null;
+        }
+        return ((Number) a).doubleValue() % divisor;
+    }
+
+    /** Integer division (DIV): truncates toward zero; NULL when dividing by zero. */
+    public static Long intDivide(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        BigDecimal divisor = decimal(b);
+        if (divisor.signum() == 0) {
+            return null;
+        }
+        return decimal(a).divide(divisor, 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    private static BigDecimal decimal(Object o) {
+        if (o instanceof BigDecimal d) {
+            return d;
+        }
+        if (o instanceof Double || o instanceof Float) {
+            return new BigDecimal(o.toString());
+        }
+        return BigDecimal.valueOf(((Number) o).longValue());
+    }
+}

@@ -1,0 +1,187 @@
+package io.cairn.sql.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.adapter.enumerable.CallImplementor;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.FunctionParameter;
+import org.apache.calcite.schema.ImplementableFunction;
+import org.apache.calcite.schema.ScalarFunction;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+
+/**
+ * The operator table of Cairn's SQL: Calcite's standard operators, the MySQL and BigQuery function
+ * libraries (IF, IFNULL, CONCAT_WS, …), and MySQL's own division and modulo, which Calcite gets
+ * wrong for MySQL: {@code 7/2} is {@code 3.5000} (a DECIMAL with four more decimals), not 3, and
+ * dividing by zero gives NULL instead of an exception.
+ *
+ * <p>{@link #rewrite(SqlNode)} swaps Calcite's {@code /} and {@code %} for these operators in a
+ * parsed statement before validation. Thread-safe (immutable).
+ */
+public final class MysqlOperators {
+    /** MySQL {@code /}. */
+    public static final SqlUserDefinedFunction DIVIDE = arithmetic("MYSQL_DIVIDE", MysqlOperators::divideType,
+            MysqlOperators::implementDivide);
+    /** MySQL {@code %} / MOD(). */
+    public static final SqlUserDefinedFunction MOD = arithmetic("MYSQL_MOD", MysqlOperators::modType,
+            MysqlOperators::implementMod);
+    /** MySQL {@code DIV}. */
+    public static final SqlUserDefinedFunction INT_DIVIDE = arithmetic("MYSQL_INT_DIVIDE",
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "intDivide", boxed(translator, call)));
+
+    public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
+            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE),
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
+                    SqlLibrary.BIG_QUERY));
+
+    private MysqlOperators() {
+    }
+
+    /** Replaces standard {@code /}, {@code %} and MOD() by MySQL's in a parsed statement (in place where possible). */
+    public static SqlNode rewrite(SqlNode node) {
+        return node.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlNode visited = super.visit(call);
+                if (!(visited instanceof SqlCall c)) {
+                    return visited;
+                }
+                if (c.getOperator() == SqlStdOperatorTable.DIVIDE) {
+                    return new SqlBasicCall(DIVIDE, c.getOperandList(), c.getParserPosition());
+                }
+                if (c.getOperator() == SqlStdOperatorTable.PERCENT_REMAINDER
+                        || (c.getOperator().getKind() == SqlKind.MOD && c.operandCount() == 2)) {
+                    return new SqlBasicCall(MOD, c.getOperandList(), c.getParserPosition());
+                }
+                return c;
+            }
+        });
+    }
+
+    private static RelDataType divideType(org.apache.calcite.sql.SqlOperatorBinding b) {
+        RelDataTypeFactory f = b.getTypeFactory();
+        RelDataType x = b.getOperandType(0);
+        RelDataType y = b.getOperandType(1);
+        if (SqlTypeUtil.isExactNumeric(x) && SqlTypeUtil.isExactNumeric(y)) {
+            int scale = Math.min(30, scaleOf(x) + MysqlTypeSystem.DIV_PRECISION_INCREMENT);
+            int precision = Math.min(65, Math.max(1, precisionOf(x) - scaleOf(x) + scaleOf(y) + scale));
+            return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, Math.max(precision, scale), scale), true);
+        }
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true);
+    }
+
+    private static RelDataType modType(org.apache.calcite.sql.SqlOperatorBinding b) {
+        RelDataTypeFactory f = b.getTypeFactory();
+        RelDataType x = b.getOperandType(0);
+        RelDataType y = b.getOperandType(1);
+        if (isExactInteger(x) && isExactInteger(y)) {
+            return f.createTypeWithNullability(f.createSqlType(SqlTypeName.BIGINT), true);
+        }
+        if (SqlTypeUtil.isExactNumeric(x) && SqlTypeUtil.isExactNumeric(y)) {
+            int scale = Math.max(scaleOf(x), scaleOf(y));
+            return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 65, scale), true);
+        }
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true);
+    }
+
+    private static Expression implementDivide(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call, org.apache.calcite.adapter.enumerable.RexImpTable.NullAs nullAs) {
+        List<Expression> args = new ArrayList<>(List.of(boxed(translator, call)));
+        if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL) {
+            args.add(Expressions.constant(call.getType().getScale()));
+            return Expressions.call(MysqlFunctions.class, "divideDecimal", args);
+        }
+        return Expressions.call(MysqlFunctions.class, "divideDouble", args);
+    }
+
+    private static Expression implementMod(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call, org.apache.calcite.adapter.enumerable.RexImpTable.NullAs nullAs) {
+        String method = switch (call.getType().getSqlTypeName()) {
+            case BIGINT -> "modLong";
+            case DECIMAL -> "modDecimal";
+            default -> "modDouble";
+        };
+        return Expressions.call(MysqlFunctions.class, method, boxed(translator, call));
+    }
+
+    private static Expression[] boxed(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call) {
+        List<Expression> ops = translator.translateList(call.getOperands());
+        Expression[] out = new Expression[ops.size()];
+        for (int i = 0; i < out.length; i++) {
+            Expression e = ops.get(i);
+            out[i] = Expressions.convert_(e.getType() instanceof Class<?> c && c.isPrimitive() ? Expressions.box(e) : e,
+                    Object.class);
+        }
+        return out;
+    }
+
+    private static boolean isExactInteger(RelDataType t) {
+        return SqlTypeUtil.isExactNumeric(t) && scaleOf(t) == 0 && t.getSqlTypeName() != SqlTypeName.DECIMAL;
+    }
+
+    private static int scaleOf(RelDataType t) {
+        return t.getSqlTypeName() == SqlTypeName.DECIMAL ? t.getScale() : 0;
+    }
+
+    private static int precisionOf(RelDataType t) {
+        return switch (t.getSqlTypeName()) {
+            case TINYINT -> 3;
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            case BIGINT -> 19;
+            default -> t.getPrecision();
+        };
+    }
+
+    private static SqlUserDefinedFunction arithmetic(String name, SqlReturnTypeInference returnType,
+            CallImplementor implementor) {
+        ImplementableScalar fn = new ImplementableScalar(implementor);
+        return new SqlUserDefinedFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+                returnType, null,
+                OperandTypes.operandMetadata(List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC),
+                        tf -> List.of(tf.createSqlType(SqlTypeName.DECIMAL), tf.createSqlType(SqlTypeName.DECIMAL)),
+                        i -> "arg" + i, i -> false),
+                fn);
+    }
+
+    /** A scalar function whose code is generated by a {@link CallImplementor}. */
+    private record ImplementableScalar(CallImplementor implementor) implements ScalarFunction, ImplementableFunction {
+        @Override
+        public RelDataType getReturnType(RelDataTypeFactory typeFactory) {
+            return typeFactory.createSqlType(SqlTypeName.DECIMAL);
+        }
+
+        @Override
+        public List<FunctionParameter> getParameters() {
+            return List.of();
+        }
+
+        @Override
+        public CallImplementor getImplementor() {
+            return implementor;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.cairn.sql.plan;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * Calcite's type rules bent towards MySQL's: DECIMAL up to 65 digits (scale 30), SUM of integers is
+ * a BIGINT (MySQL: DECIMAL; same values below 2^63) and of decimals a wide DECIMAL, AVG of an exact number is a DECIMAL with
+ * four more decimals (div_precision_increment), and ragged unions/VALUES become VARCHAR, not padded
+ * CHAR.
+ */
+public final class MysqlTypeSystem extends RelDataTypeSystemImpl {
+    public static final MysqlTypeSystem INSTANCE = new MysqlTypeSystem();
+    /** MySQL's div_precision_increment default. */
+    public static final int DIV_PRECISION_INCREMENT = 4;
+
+    private MysqlTypeSystem() {
+    }
+
+    @Override
+    public int getMaxNumericPrecision() {
+        return 65;
+    }
+
+    @Override
+    public int getMaxNumericScale() {
+        return 30;
+    }
+
+    @Override
+    public int getMaxPrecision(SqlTypeName typeName) {
+        return typeName == SqlTypeName.DECIMAL ? 65 : super.getMaxPrecision(typeName);
+    }
+
+    @Override
+    public int getMaxScale(SqlTypeName typeName) {
+        return typeName == SqlTypeName.DECIMAL ? 30 : super.getMaxScale(typeName);
+    }
+
+    @Override
+    public RelDataType deriveSumType(RelDataTypeFactory factory, RelDataType argumentType) {
+        if (argumentType.getSqlTypeName() == SqlTypeName.DECIMAL) {
+            return factory.createTypeWithNullability(
+                    factory.createSqlType(SqlTypeName.DECIMAL, 65, argumentType.getScale()), argumentType.isNullable());
+        }
+        if (SqlTypeUtil.isExactNumeric(argumentType)) {
+            // MySQL answers DECIMAL; Calcite's generated SUM cannot add integers into a BigDecimal
+            // accumulator, so BIGINT it is: the same values below 2^63, no 32-bit wrap-around
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.BIGINT), argumentType.isNullable());
+        }
+        if (SqlTypeUtil.isApproximateNumeric(argumentType)) {
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
+        }
+        return super.deriveSumType(factory, argumentType);
+    }
+
+    @Override
+    public RelDataType deriveAvgAggType(RelDataTypeFactory factory, RelDataType argumentType) {
+        if (SqlTypeUtil.isExactNumeric(argumentType)) {
+            int scale = argumentType.getSqlTypeName() == SqlTypeName.DECIMAL ? argumentType.getScale() : 0;
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DECIMAL, 65,
+                    Math.min(30, scale + DIV_PRECISION_INCREMENT)), argumentType.isNullable());
+        }
+        if (SqlTypeUtil.isApproximateNumeric(argumentType)) {
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
+        }
+        return super.deriveAvgAggType(factory, argumentType);
+    }
+
+    @Override
+    public boolean shouldConvertRaggedUnionTypesToVarying() {
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+package io.cairn.sql.plan;
+
+import io.cairn.sql.catalog.Catalog;
+import io.cairn.sql.catalog.TableDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.interpreter.Bindables;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.Bindable;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+
+/**
+ * Compiles a parsed query: views inlined, MySQL operators swapped in, then Calcite validation
+ * (MySQL conformance, case-insensitive names), conversion to relational algebra, optimization with
+ * {@link Programs#standard()} plus the table-scan filter pushdown rules (which hand the filters to
+ * {@link io.cairn.sql.exec.CairnTable}, where key predicates become point and range lookups), and
+ * code generation to a {@link Bindable}.
+ *
+ * <p>Thread-safe: every call uses its own validator and planner.
+ */
+public final class QueryCompiler {
+    /** The type factory shared by compilation and execution. */
+    public static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl(MysqlTypeSystem.INSTANCE);
+
+    private static final CalciteConnectionConfig CONFIG;
+
+    static {
+        Properties p = new Properties();
+        p.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+        p.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.MYSQL_5.name());
+        CONFIG = new CalciteConnectionConfigImpl(p);
+    }
+
+    /**
+     * @param query      a parsed query (consumed: it is rewritten in place)
+     * @param catalog    the catalog the statement sees
+     * @param root       the Calcite schema of that catalog
+     * @param defaultDb  the session's database, or null
+     * @param viewParser parses a view's stored SELECT
+     */
+    public CompiledQuery compile(SqlNode query, Catalog catalog, SchemaPlus root, String defaultDb,
+            Function<TableDefinition, SqlNode> viewParser) {
+        SqlNode node = query.accept(new ViewInliner(catalog, defaultDb, viewParser, 0));
+        node = MysqlOperators.rewrite(node);
+        CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root),
+                defaultDb == null ? List.of() : List.of(defaultDb), TYPE_FACTORY, CONFIG);
+        SqlValidator validator = SqlValidatorUtil.newValidator(MysqlOperators.TABLE, reader, TYPE_FACTORY,
+                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.MYSQL_5)
+                        .withIdentifierExpansion(true));
+        SqlNode validated = validator.validate(node);
+        RelDataType rowType = validator.getValidatedNodeType(validated);
+        RelDataType parameterRowType = validator.getParameterRowType(validated);
+
+        VolcanoPlanner planner = new VolcanoPlanner();
+        planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+        planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+        RelOptUtil.registerDefaultRules(planner, false, false);
+        planner.addRule(Bindables.BINDABLE_TABLE_SCAN_RULE);
+        planner.addRule(CoreRules.FILTER_SCAN);
+        planner.addRule(CoreRules.PROJECT_TABLE_SCAN);
+        planner.addRule(EnumerableRules.TO_INTERPRETER);
+        RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
+        RelOptTable.ViewExpander noViews = (type, sql, schemaPath, viewPath) -> {
+            throw new UnsupportedOperationException("views are inlined before validation");
+        };
+        SqlToRelConverter converter = new SqlToRelConverter(noViews, validator, reader, cluster,
+                StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
+        RelRoot relRoot = converter.convertQuery(validated, false, true);
+        RelNode logical = relRoot.project();
+        RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE)
+                .replace(relRoot.collation).simplify();
+        Program program = Programs.standard();
+        RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> internals = new java.util.HashMap<>();
+        Bindable<Object> bindable = EnumerableInterpretable.toBindable(internals, null, (EnumerableRel) physical,
+                EnumerableRel.Prefer.ARRAY);
+        List<RelDataType> params = new ArrayList<>();
+        parameterRowType.getFieldList().forEach(f -> params.add(f.getType()));
+        return new CompiledQuery(bindable, rowType, params, catalog.version(), Map.copyOf(internals));
+    }
+}

@@ -1,0 +1,123 @@
+package io.cairn.sql.session;
+
+import io.cairn.data.DataUnavailableException;
+import io.cairn.mysql.MysqlException;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionException;
+import io.cairn.txn.WriteConflictException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.validate.SqlValidatorException;
+
+/**
+ * The one place where internal exceptions become MySQL errors (CONVENTIONS #9):
+ * <ul>
+ *   <li>{@link SqlException} → its {@link SqlError};</li>
+ *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException} → 1213 / 40001 (retryable);</li>
+ *   <li>other {@link TransactionException}s and {@link DataUnavailableException} → 1205 (retryable);</li>
+ *   <li>Calcite validation errors → 1146 unknown table, 1054 unknown column, 1052 ambiguous column,
+ *       1305 unknown function, else 1064 with Calcite's message;</li>
+ *   <li>planner and code-generation failures (unsupported SQL) → 1235 "not supported yet", logged at FINE.</li>
+ * </ul>
+ * Anything else is a bug and is rethrown for the wire layer to log and report as 1105.
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class.getName());
+    private static final Pattern OBJECT_NOT_FOUND = Pattern.compile("(?:Object|Table) '([^']*)' not found(?: within '([^']*)')?");
+    private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']*)' not found in (?:any table|table '([^']*)')");
+    private static final Pattern AMBIGUOUS = Pattern.compile("Column '([^']*)' is ambiguous");
+    private static final Pattern NO_FUNCTION = Pattern.compile("No match found for function signature ([A-Za-z0-9_]+)");
+
+    private ErrorMapper() {
+    }
+
+    /**
+     * @param database the session's database (for messages naming tables)
+     */
+    public static MysqlException toMysql(RuntimeException e, String database) {
+        SqlError error;
+        String message;
+        Throwable cause = e;
+        if (e instanceof SqlException s) {
+            return of(s.error(), s.getMessage(), e);
+        }
+        if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException) {
+            return of(SqlError.LOCK_DEADLOCK, SqlError.LOCK_DEADLOCK.template(), e);
+        }
+        if (e instanceof TransactionException || e instanceof DataUnavailableException) {
+            return of(SqlError.LOCK_WAIT_TIMEOUT, SqlError.LOCK_WAIT_TIMEOUT.template(), e);
+        }
+        SqlException nested = find(e, SqlException.class);
+        if (nested != null) {
+            return of(nested.error(), nested.getMessage(), e);
+        }
+        CalciteContextException ctx = find(e, CalciteContextException.class);
+        if (ctx != null) {
+            SqlValidatorException v = find(ctx, SqlValidatorException.class);
+            String text = v != null ? v.getMessage() : ctx.getMessage();
+            Matcher m;
+            if ((m = OBJECT_NOT_FOUND.matcher(text)).find()) {
+                String name = m.group(1);
+                String db = m.group(2) != null ? m.group(2) : database;
+                error = SqlError.NO_SUCH_TABLE;
+                message = String.format(error.template(), db == null ? "" : db, name);
+            } else if ((m = COLUMN_NOT_FOUND.matcher(text)).find()) {
+                error = SqlError.BAD_FIELD;
+                message = String.format(error.template(), m.group(1), "field list");
+            } else if ((m = AMBIGUOUS.matcher(text)).find()) {
+                error = SqlError.NON_UNIQ_ERROR;
+                message = String.format(error.template(), m.group(1), "field list");
+            } else if ((m = NO_FUNCTION.matcher(text)).find()) {
+                error = SqlError.SP_DOES_NOT_EXIST;
+                message = String.format(error.template(), (database == null ? "" : database + ".") + m.group(1));
+            } else {
+                error = SqlError.PARSE;
+                message = "You have an error in your SQL syntax; " + text;
+            }
+            return of(error, message, cause);
+        }
+        if (e instanceof ArithmeticException) {
+            return of(SqlError.NUMERIC_OUT_OF_RANGE, String.format(SqlError.NUMERIC_OUT_OF_RANGE.template(),
+                    "BIGINT", e.getMessage()), e);
+        }
+        if (e instanceof UnsupportedOperationException || e.getClass().getName().startsWith("org.apache.calcite")
+                || (e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().startsWith("org.apache.calcite"))) {
+            LOG.log(Level.FINE, "statement not supported by the planner", e);
+            Throwable root = e;
+            while (true) {
+                if (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                } else if (root.getSuppressed().length > 0) {
+                    root = root.getSuppressed()[0];
+                } else {
+                    break;
+                }
+            }
+            String what = root == e ? String.valueOf(e.getMessage()) : root + " in " + e.getMessage();
+            return of(SqlError.NOT_SUPPORTED_YET, String.format(SqlError.NOT_SUPPORTED_YET.template(),
+                    what.length() > 400 ? what.substring(0, 400) : what), e);
+        }
+        throw e;
+    }
+
+    private static MysqlException of(SqlError error, String message, Throwable cause) {
+        return new MysqlException(error.code(), error.sqlState(), message, error.retryable(), cause);
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,773 @@
+package io.cairn.sql.session;
+
+import io.cairn.data.Isolation;
+import io.cairn.data.Transaction;
+import io.cairn.mysql.ColumnDef;
+import io.cairn.mysql.MysqlException;
+import io.cairn.mysql.Parameter;
+import io.cairn.mysql.QueryResult;
+import io.cairn.mysql.SessionHandler;
+import io.cairn.mysql.SessionInfo;
+import io.cairn.mysql.StatementMetadata;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.catalog.AutoIncrementAllocator;
+import io.cairn.sql.catalog.Catalog;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.exec.DdlExecutor;
+import io.cairn.sql.exec.DmlExecutor;
+import io.cairn.sql.exec.ExecContext;
+import io.cairn.sql.exec.QueryRunner;
+import io.cairn.sql.exec.StatementEnv;
+import io.cairn.sql.frontend.CalciteText;
+import io.cairn.sql.frontend.DdlParser;
+import io.cairn.sql.frontend.DdlStatement;
+import io.cairn.sql.frontend.InsertRewriter;
+import io.cairn.sql.frontend.Lexer;
+import io.cairn.sql.frontend.SessionContext;
+import io.cairn.sql.frontend.Token;
+import io.cairn.sql.frontend.TokenCursor;
+import io.cairn.sql.plan.CatalogSchemas;
+import io.cairn.sql.plan.CompiledQuery;
+import io.cairn.sql.plan.PlanCache;
+import io.cairn.sql.plan.QueryCompiler;
+import io.cairn.sql.plan.SqlParsing;
+import io.cairn.txn.WriteConflictException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * One MySQL session: the {@link SessionHandler} of a connection. It classifies each statement with
+ * the front-end and runs it: queries through the plan cache and Calcite, DML through
+ * {@link DmlExecutor}, DDL through {@link DdlExecutor} in a transaction of its own, session and admin
+ * statements ({@link SessionStatements}, {@link ShowStatements}, {@link AccountStatements}) here.
+ *
+ * <h2>Transactions</h2>
+ * With autocommit on and no BEGIN, every statement runs in its own transaction, committed at its
+ * end. BEGIN/START TRANSACTION (or autocommit off) keeps one {@link Transaction} until COMMIT or
+ * ROLLBACK; DDL commits it first, like MySQL. A failed statement leaves the transaction as it was;
+ * a write conflict (first committer wins) rolls the whole transaction back and is reported as 1213 /
+ * SQLSTATE 40001.
+ *
+ * <p>Threading: as {@link SessionHandler} says — one command at a time, {@link #cancel()} from any thread.
+ */
+public final class Session implements SessionHandler, SessionContext {
+    /** CLIENT_FOUND_ROWS capability bit. */
+    private static final int CLIENT_FOUND_ROWS = 2;
+
+    private final SqlEngine engine;
+    private final SessionInfo info;
+    private final SessionVariables variables = new SessionVariables();
+    private final Map<String, Object> userVariables = new HashMap<>();
+    private final Map<Integer, String> prepared = new HashMap<>();
+    private final List<Object[]> warnings = new ArrayList<>();
+    private final AtomicBoolean cancel = new AtomicBoolean();
+
+    private String database;
+    private boolean autocommit = true;
+    private Isolation isolation = Isolation.REPEATABLE_READ;
+    private Isolation nextIsolation;
+    private boolean readOnly;
+    private Transaction txn;
+    private boolean explicit;
+    private long lastInsertId;
+    private long rowCount = -1;
+    private long foundRows;
+    private boolean multiStatements;
+    private LocalDateTime statementStart = LocalDateTime.now(ZoneOffset.UTC);
+
+    Session(SqlEngine engine, SessionInfo info) throws MysqlException {
+        this.engine = engine;
+        this.info = info;
+        this.multiStatements = (info.clientCapabilities() & (1 << 16)) != 0;
+        if (info.database() != null && !info.database().isEmpty()) {
+            initDb(info.database());
+        }
+    }
+
+    long connectionId() {
+        return info.connectionId();
+    }
+
+    String user() {
+        return info.user();
+    }
+
+    SqlEngine engine() {
+        return engine;
+    }
+
+    SessionVariables variables() {
+        return variables;
+    }
+
+    Map<String, Object> userVariables() {
+        return userVariables;
+    }
+
+    List<Object[]> warnings() {
+        return warnings;
+    }
+
+    void note(String message) {
+        warnings.add(new Object[] {"Note", 1050L, message});
+    }
+
+    // ------------------------------------------------------------------ SessionHandler
+
+    @Override
+    public QueryResult query(String sql) throws MysqlException {
+        cancel.set(false);
+        try {
+            List<String> statements = multiStatements ? splitStatements(sql) : List.of(sql);
+            if (statements.size() == 1) {
+                return run(statements.get(0));
+            }
+            List<QueryResult> results = new ArrayList<>();
+            for (String s : statements) {
+                results.add(run(s));
+            }
+            return new QueryResult.Multi(results);
+        } catch (RuntimeException e) {
+            throw ErrorMapper.toMysql(e, database);
+        }
+    }
+
+    @Override
+    public StatementMetadata prepare(int statementId, String sql) throws MysqlException {
+        try {
+            List<Token> tokens = Lexer.tokenize(sql);
+            int params = 0;
+            for (Token t : tokens) {
+                if (t.type() == Token.Type.PARAM) {
+                    params++;
+                }
+            }
+            prepared.put(statementId, sql);
+            return StatementMetadata.of(params, List.of());
+        } catch (RuntimeException e) {
+            throw ErrorMapper.toMysql(e, database);
+        }
+    }
+
+    @Override
+    public QueryResult execute(int statementId, List<Parameter> parameters) throws MysqlException {
+        String sql = prepared.get(statementId);
+        if (sql == null) {
+            throw new MysqlException(SqlError.UNKNOWN_STMT_HANDLER.code(), SqlError.UNKNOWN_STMT_HANDLER.sqlState(),
+                    String.format(SqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
+        }
+        String text;
+        try {
+            text = PreparedText.bind(sql, parameters);
+        } catch (RuntimeException e) {
+            throw ErrorMapper.toMysql(e, database);
+        }
+        return query(text);
+    }
+
+    @Override
+    public void closeStatement(int statementId) {
+        prepared.remove(statementId);
+    }
+
+    @Override
+    public void initDb(String db) throws MysqlException {
+        try {
+            use(db);
+        } catch (RuntimeException e) {
+            throw ErrorMapper.toMysql(e, database);
+        }
+    }
+
+    @Override
+    public List<ColumnDef> fieldList(String table, String wildcard) throws MysqlException {
+        try {
+            Catalog c = catalogNow();
+            TableDefinition t = database == null ? null : c.table(database, table);
+            if (t == null) {
+                throw new SqlException(SqlError.NO_SUCH_TABLE, String.valueOf(database), table);
+            }
+            List<ColumnDef> out = new ArrayList<>();
+            for (var col : t.columns()) {
+                out.add(ColumnDef.of(col.name(), col.type().wireType()).inTable(database, t.name()));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw ErrorMapper.toMysql(e, database);
+        }
+    }
+
+    @Override
+    public void resetSession() {
+        rollbackQuietly();
+        prepared.clear();
+        userVariables.clear();
+        warnings.clear();
+    }
+
+    @Override
+    public void setMultiStatements(boolean enabled) {
+        multiStatements = enabled;
+    }
+
+    @Override
+    public void cancel() {
+        cancel.set(true);
+    }
+
+    @Override
+    public boolean autocommit() {
+        return autocommit;
+    }
+
+    @Override
+    public boolean inTransaction() {
+        return txn != null;
+    }
+
+    @Override
+    public boolean readOnlyTransaction() {
+        return txn != null && readOnly;
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        rollbackQuietly();
+        engine.closed(this);
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private QueryResult run(String sql) {
+        statementStart = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+        List<Token> tokens = Lexer.tokenize(sql);
+        TokenCursor c = new TokenCursor(sql, tokens);
+        if (c.atEnd()) {
+            throw new SqlException(SqlError.EMPTY_QUERY);
+        }
+        Token first = c.peek();
+        String kw = first.keyword();
+        if (!kw.equals("SHOW")) {
+            warnings.clear();
+        }
+        if (first.isSymbol("(")) {
+            kw = "SELECT";
+        }
+        QueryResult result;
+        switch (kw) {
+            case "SELECT", "WITH", "VALUES", "TABLE" -> result = runQuery(c);
+            case "INSERT", "REPLACE" -> {
+                checkWritable();
+                InsertRewriter.Insert ins = InsertRewriter.rewrite(tokens, c.end(), this);
+                result = dml(() -> DmlExecutor.insert(ins, env()), "INSERT");
+            }
+            case "UPDATE" -> {
+                checkWritable();
+                String text = CalciteText.render(tokens, 0, c.end(), this);
+                result = dml(() -> DmlExecutor.update(text, env()), "UPDATE");
+            }
+            case "DELETE" -> {
+                checkWritable();
+                String text = CalciteText.render(tokens, 0, c.end(), this);
+                result = dml(() -> DmlExecutor.delete(text, env()), "DELETE");
+            }
+            case "SET" -> result = new SessionStatements(this).set(c);
+            case "SHOW" -> result = new ShowStatements(this).show(c);
+            case "DESC", "DESCRIBE", "EXPLAIN" -> result = new ShowStatements(this).describe(c);
+            case "USE" -> {
+                c.next();
+                use(c.identifier());
+                result = QueryResult.ok();
+            }
+            case "BEGIN", "START" -> result = begin(c);
+            case "COMMIT" -> {
+                commit();
+                result = QueryResult.ok();
+            }
+            case "ROLLBACK" -> {
+                c.next();
+                c.accept("WORK");
+                if (c.accept("TO")) {
+                    throw new SqlException(SqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+                }
+                rollbackQuietly();
+                result = QueryResult.ok();
+            }
+            case "SAVEPOINT", "RELEASE" -> throw new SqlException(SqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+            case "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "RENAME" -> result = ddlOrAccount(c);
+            case "KILL" -> result = new SessionStatements(this).kill(c);
+            case "DO" -> {
+                c.next();
+                evaluate(tokens, c.position(), c.end());
+                result = QueryResult.ok();
+            }
+            case "FLUSH", "ANALYZE", "OPTIMIZE", "LOCK", "UNLOCK", "CHECKSUM", "CHECK", "REPAIR", "RESET" ->
+                    result = QueryResult.ok();
+            default -> throw c.error();
+        }
+        rowCount = result instanceof QueryResult.Ok ok ? ok.affectedRows() : -1;
+        if (result instanceof QueryResult.Ok ok && ok.lastInsertId() != 0) {
+            lastInsertId = ok.lastInsertId();
+        }
+        return result;
+    }
+
+    private QueryResult ddlOrAccount(TokenCursor c) {
+        Token second = c.peek(1);
+        String k2 = second == null ? "" : second.keyword();
+        String k0 = c.peek().keyword();
+        if (k0.equals("GRANT") || k0.equals("REVOKE") || k2.equals("USER") || k2.equals("ROLE")) {
+            commitImplicitly();
+            return new AccountStatements(this).run(c);
+        }
+        if (k0.equals("RENAME")) {
+            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "RENAME TABLE");
+        }
+        DdlStatement ddl;
+        if (k0.equals("DROP") && (k2.equals("INDEX") || k2.equals("KEY"))) {
+            ddl = DdlParser.parseDropIndex(c);
+        } else {
+            ddl = DdlParser.parse(c);
+        }
+        checkDdlPrivilege(ddl);
+        commitImplicitly();
+        runDdl(ddl);
+        return QueryResult.ok();
+    }
+
+    private void checkDdlPrivilege(DdlStatement ddl) {
+        String priv = ddl instanceof DdlStatement.CreateDatabase || ddl instanceof DdlStatement.CreateTable
+                || ddl instanceof DdlStatement.CreateView ? "CREATE"
+                : ddl instanceof DdlStatement.CreateIndex ? "INDEX"
+                : ddl instanceof DdlStatement.AlterTable ? "ALTER" : "DROP";
+        String db = ddl instanceof DdlStatement.CreateDatabase cd ? cd.name()
+                : ddl instanceof DdlStatement.DropDatabase dd ? dd.name() : database;
+        checkPrivilege(priv, db, null);
+    }
+
+    /** Throws 1044/1142 when the session's user lacks {@code privilege} on {@code db}. */
+    void checkPrivilege(String privilege, String db, String table) {
+        if (info.user().equals("root")) {
+            return;
+        }
+        Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
+        try {
+            if (!engine.users().allowed(t, info.user(), db == null ? "*" : db, privilege)) {
+                if (table != null) {
+                    throw new SqlException(SqlError.TABLE_ACCESS_DENIED, privilege, info.user(), host(), table);
+                }
+                throw new SqlException(SqlError.DB_ACCESS_DENIED, info.user(), host(), String.valueOf(db));
+            }
+        } finally {
+            t.rollback();
+        }
+    }
+
+    String host() {
+        return "%";
+    }
+
+    private void runDdl(DdlStatement ddl) {
+        WriteConflictException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
+            try {
+                Catalog catalog = engine.store().load(t);
+                List<String> notes = new ArrayList<>();
+                new DdlExecutor(t, catalog, engine.store(), database, notes::add,
+                        view -> validateView(view, catalog)).execute(ddl);
+                t.commit();
+                notes.forEach(this::note);
+                if (ddl instanceof DdlStatement.DropDatabase d && database != null && d.name().equalsIgnoreCase(database)) {
+                    database = null;
+                }
+                return;
+            } catch (WriteConflictException e) {
+                last = e; // a concurrent DDL committed first: run again against the new catalog
+            } finally {
+                t.rollback();
+            }
+        }
+        throw last;
+    }
+
+    private void validateView(TableDefinition view, Catalog catalog) {
+        SchemaPlus schema = CatalogSchemas.build(catalog, false);
+        engine.compiler().compile(parseView(view), catalog, schema, view.database(), this::parseView);
+    }
+
+    SqlNode parseView(TableDefinition view) {
+        List<Token> tokens = Lexer.tokenize(view.viewSql());
+        return SqlParsing.parse(CalciteText.render(tokens, 0, tokens.size(), this));
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    private QueryResult runQuery(TokenCursor c) {
+        List<Token> tokens = c.tokens();
+        int end = c.end();
+        boolean forUpdate = false;
+        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("UPDATE")) {
+            forUpdate = true;
+            end -= 2;
+        } else if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("SHARE")) {
+            end -= 2;
+        } else if (end >= 4 && tokens.get(end - 4).is("LOCK") && tokens.get(end - 3).is("IN")
+                && tokens.get(end - 2).is("SHARE") && tokens.get(end - 1).is("MODE")) {
+            end -= 4;
+        } else if (end >= 3 && tokens.get(end - 3).is("FOR") && tokens.get(end - 2).is("UPDATE")
+                && (tokens.get(end - 1).is("NOWAIT"))) {
+            forUpdate = true;
+            end -= 3;
+        }
+        checkPrivilege("SELECT", database, null);
+        String text = CalciteText.render(tokens, 0, end, this);
+        boolean lock = forUpdate;
+        return inStatement(t -> {
+            Env env = new Env(t);
+            CompiledQuery q = env.compile("query", text, () -> SqlParsing.parse(text), false);
+            List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), lock, false));
+            foundRows = rows.size();
+            return new QueryResult.Rows(QueryRunner.columns(q.rowType()), rows, warnings.size());
+        });
+    }
+
+    /** Evaluates a scalar expression given as tokens (SET values, DO). */
+    Object evaluate(List<Token> tokens, int from, int to) {
+        String text = "SELECT " + CalciteText.render(tokens, from, to, this);
+        return inStatement(t -> {
+            Env env = new Env(t);
+            CompiledQuery q = env.compile("query", text, () -> SqlParsing.parse(text), false);
+            List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+            return rows.isEmpty() ? null : rows.get(0)[0];
+        });
+    }
+
+    private QueryResult dml(Supplier<QueryResult.Ok> body, String privilege) {
+        checkPrivilege(privilege, database, null);
+        return inStatement(t -> body.get());
+    }
+
+    private Env env() {
+        return currentEnv;
+    }
+
+    private Env currentEnv;
+
+    /** Runs {@code body} in the session's transaction, or in a transaction of its own under autocommit. */
+    private <T> T inStatement(java.util.function.Function<Transaction, T> body) {
+        boolean own = txn == null && autocommit;
+        if (txn == null) {
+            txn = engine.node().begin(takeIsolation());
+            explicit = false;
+        } else {
+            txn.beginStatement();
+        }
+        Transaction t = txn;
+        Env previous = currentEnv;
+        currentEnv = new Env(t);
+        try {
+            T result = body.apply(t);
+            if (own) {
+                txn = null;
+                t.commit();
+            }
+            return result;
+        } catch (RuntimeException e) {
+            if (own || e instanceof WriteConflictException || e instanceof io.cairn.txn.TransactionException) {
+                t.rollback();
+                if (txn == t) {
+                    txn = null;
+                }
+            }
+            throw e;
+        } finally {
+            currentEnv = previous;
+        }
+    }
+
+    private Isolation takeIsolation() {
+        Isolation i = nextIsolation != null ? nextIsolation : isolation;
+        nextIsolation = null;
+        return i;
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    private QueryResult begin(TokenCursor c) {
+        Token first = c.next();
+        if (first.is("START")) {
+            c.expect("TRANSACTION");
+        } else {
+            c.accept("WORK");
+        }
+        boolean ro = false;
+        while (!c.atEnd()) {
+            if (c.acceptAll("READ", "ONLY")) {
+                ro = true;
+            } else if (c.acceptAll("READ", "WRITE")) {
+                ro = false;
+            } else if (c.acceptAll("WITH", "CONSISTENT", "SNAPSHOT")) {
+                continue;
+            } else if (!c.acceptSymbol(",")) {
+                throw c.error();
+            }
+        }
+        commitImplicitly();
+        txn = engine.node().begin(takeIsolation());
+        explicit = true;
+        readOnly = ro;
+        return QueryResult.ok();
+    }
+
+    void commit() {
+        Transaction t = txn;
+        txn = null;
+        explicit = false;
+        readOnly = false;
+        if (t != null) {
+            try {
+                t.commit();
+            } finally {
+                t.rollback();
+            }
+        }
+    }
+
+    /** DDL, BEGIN and account statements end an open transaction with a commit (MySQL's implicit commit). */
+    void commitImplicitly() {
+        if (txn != null) {
+            commit();
+        }
+    }
+
+    void rollbackQuietly() {
+        if (txn != null) {
+            txn.rollback();
+        }
+        txn = null;
+        explicit = false;
+        readOnly = false;
+    }
+
+    private void checkWritable() {
+        if (txn != null && readOnly) {
+            throw new SqlException(SqlError.CANT_EXECUTE_IN_READ_ONLY_TRANSACTION);
+        }
+    }
+
+    void setAutocommit(boolean on) {
+        if (on && !autocommit && txn != null && !explicit) {
+            commit();
+        }
+        autocommit = on;
+    }
+
+    void setIsolation(Isolation level, boolean nextOnly) {
+        if (nextOnly) {
+            nextIsolation = level;
+        } else {
+            isolation = level;
+        }
+    }
+
+    Isolation isolation() {
+        return isolation;
+    }
+
+    void setReadOnlyDefault(boolean ro) {
+        variables.set("transaction_read_only", ro ? 1L : 0L);
+        variables.set("tx_read_only", ro ? 1L : 0L);
+    }
+
+    void use(String db) {
+        Catalog c = catalogNow();
+        String actual = c.database(db);
+        if (actual == null && !db.equalsIgnoreCase("information_schema")) {
+            throw new SqlException(SqlError.BAD_DB, db);
+        }
+        if (!info.user().equals("root")) {
+            Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
+            try {
+                if (!engine.users().anyPrivilege(t, info.user(), db)) {
+                    throw new SqlException(SqlError.DB_ACCESS_DENIED, info.user(), host(), db);
+                }
+            } finally {
+                t.rollback();
+            }
+        }
+        database = actual != null ? actual : "information_schema";
+    }
+
+    /** The catalog as the session's transaction (or a fresh snapshot) sees it. */
+    Catalog catalogNow() {
+        if (txn != null) {
+            return engine.catalogs().at(txn);
+        }
+        Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
+        try {
+            return engine.catalogs().at(t);
+        } finally {
+            t.rollback();
+        }
+    }
+
+    /** Runs {@code body} with a read view (the session's transaction or a fresh one). */
+    <T> T withReadTransaction(java.util.function.Function<Transaction, T> body) {
+        return inStatement(body);
+    }
+
+    // ------------------------------------------------------------------ SessionContext
+
+    @Override
+    public Object systemVariable(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        String base = n.contains(".") ? n.substring(n.indexOf('.') + 1) : n;
+        switch (base) {
+            case "autocommit":
+                return autocommit ? 1L : 0L;
+            case "transaction_isolation", "tx_isolation":
+                return isolation == Isolation.READ_COMMITTED ? "READ-COMMITTED" : "REPEATABLE-READ";
+            case "last_insert_id", "identity":
+                return lastInsertId;
+            case "warning_count":
+                return (long) warnings.size();
+            case "pseudo_thread_id":
+                return info.connectionId();
+            default:
+                return variables.get(n);
+        }
+    }
+
+    @Override
+    public Object userVariable(String name) {
+        return userVariables.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Object sessionFunction(String upperName) {
+        switch (upperName) {
+            case "DATABASE", "SCHEMA":
+                return database;
+            case "VERSION":
+                return SessionVariables.VERSION;
+            case "LAST_INSERT_ID":
+                return lastInsertId;
+            case "ROW_COUNT":
+                return rowCount;
+            case "FOUND_ROWS":
+                return foundRows;
+            case "CONNECTION_ID":
+                return info.connectionId();
+            case "USER", "CURRENT_USER", "SESSION_USER", "SYSTEM_USER":
+                return info.user() + "@" + (upperName.equals("CURRENT_USER") ? "%" : "localhost");
+            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP":
+                return statementStart;
+            case "CURDATE", "CURRENT_DATE", "UTC_DATE":
+                return statementStart.toLocalDate();
+            case "CURTIME", "CURRENT_TIME", "UTC_TIME":
+                return statementStart.toLocalTime();
+            default:
+                return NOT_A_SESSION_FUNCTION;
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static List<String> splitStatements(String sql) {
+        List<Token> tokens = Lexer.tokenize(sql);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (Token t : tokens) {
+            if (t.isSymbol(";")) {
+                String s = sql.substring(start, t.start());
+                if (!s.isBlank()) {
+                    out.add(s);
+                }
+                start = t.end();
+            }
+        }
+        String rest = sql.substring(start);
+        if (!rest.isBlank() || out.isEmpty()) {
+            out.add(rest);
+        }
+        return out;
+    }
+
+    /** The {@link StatementEnv} of a statement running in transaction {@code t}. */
+    private final class Env implements StatementEnv {
+        private final Transaction t;
+        private Catalog catalog;
+
+        Env(Transaction t) {
+            this.t = t;
+        }
+
+        @Override
+        public Transaction transaction() {
+            return t;
+        }
+
+        @Override
+        public Catalog catalog() {
+            if (catalog == null) {
+                catalog = engine.catalogs().at(t);
+            }
+            return catalog;
+        }
+
+        @Override
+        public String database() {
+            return database;
+        }
+
+        @Override
+        public CompiledQuery compile(String kind, String cacheText, Supplier<SqlNode> parse, boolean dml) {
+            Catalog c = catalog();
+            PlanCache.Key key = new PlanCache.Key(c.version(), database == null ? "" : database.toLowerCase(Locale.ROOT),
+                    kind, cacheText);
+            return engine.plans().get(key, () -> engine.compiler().compile(parse.get(), c,
+                    dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), database,
+                    Session.this::parseView));
+        }
+
+        @Override
+        public ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml) {
+            Catalog c = catalog();
+            return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t, forUpdate, parameters,
+                    cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli());
+        }
+
+        @Override
+        public AutoIncrementAllocator autoIncrement() {
+            return engine.autoIncrement();
+        }
+
+        @Override
+        public LocalDateTime now() {
+            return statementStart;
+        }
+
+        @Override
+        public boolean foundRows() {
+            return (info.clientCapabilities() & CLIENT_FOUND_ROWS) != 0;
+        }
+    }
+
+}

@@ -1,0 +1,176 @@
+package io.cairn.sql.session;
+
+import io.cairn.data.Isolation;
+import io.cairn.mysql.QueryResult;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.frontend.Token;
+import io.cairn.sql.frontend.TokenCursor;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * SET (system and user variables, NAMES, CHARACTER SET, TRANSACTION) and KILL. One use per statement.
+ */
+final class SessionStatements {
+    private final Session session;
+
+    SessionStatements(Session session) {
+        this.session = session;
+    }
+
+    QueryResult set(TokenCursor c) {
+        c.expect("SET");
+        String scope = scope(c);
+        if (c.accept("TRANSACTION")) {
+            transaction(c, scope == null);
+            return QueryResult.ok();
+        }
+        if (c.accept("NAMES") || (c.accept("CHARACTER") && c.accept("SET")) || c.accept("CHARSET")) {
+            // utf8mb4 is the only character set spoken: accept and ignore
+            while (!c.atEnd()) {
+                c.next();
+            }
+            return QueryResult.ok();
+        }
+        List<Token> tokens = c.tokens();
+        do {
+            String s = scope(c);
+            if (s != null) {
+                scope = s;
+            }
+            Token target = c.next();
+            String name;
+            boolean user = false;
+            if (target.type() == Token.Type.USER_VAR) {
+                name = target.text();
+                user = true;
+            } else if (target.type() == Token.Type.SYSTEM_VAR) {
+                name = target.text();
+            } else if (target.identifier() != null) {
+                name = target.text();
+                if (c.acceptSymbol(".")) {
+                    name = c.identifier();
+                }
+            } else {
+                throw c.error();
+            }
+            if (!c.acceptSymbol("=") && !c.acceptSymbol(":=")) {
+                throw c.error();
+            }
+            int from = c.position();
+            int depth = 0;
+            while (!c.atEnd() && !(depth == 0 && c.peek().isSymbol(","))) {
+                Token t = c.next();
+                depth += t.isSymbol("(") ? 1 : t.isSymbol(")") ? -1 : 0;
+            }
+            int to = c.position();
+            if (user) {
+                session.userVariables().put(name.toLowerCase(Locale.ROOT), session.evaluate(tokens, from, to));
+            } else {
+                setSystem(name.toLowerCase(Locale.ROOT), tokens, from, to);
+            }
+        } while (c.acceptSymbol(","));
+        c.expectEnd();
+        return QueryResult.ok();
+    }
+
+    private static String scope(TokenCursor c) {
+        for (String s : new String[] {"GLOBAL", "SESSION", "LOCAL", "PERSIST", "PERSIST_ONLY"}) {
+            if (c.accept(s)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void setSystem(String name, List<Token> tokens, int from, int to) {
+        String n = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
+        Object value;
+        if (to - from == 1 && tokens.get(from).type() == Token.Type.WORD) {
+            String w = tokens.get(from).text();
+            value = w.equalsIgnoreCase("ON") || w.equalsIgnoreCase("TRUE") ? 1L
+                    : w.equalsIgnoreCase("OFF") || w.equalsIgnoreCase("FALSE") ? 0L
+                    : w.equalsIgnoreCase("DEFAULT") ? SessionVariables.DEFAULTS.get(n) : w;
+        } else {
+            value = session.evaluate(tokens, from, to);
+        }
+        switch (n) {
+            case "autocommit" -> session.setAutocommit(truth(n, value));
+            case "transaction_isolation", "tx_isolation" -> session.setIsolation(isolation(String.valueOf(value)), false);
+            case "transaction_read_only", "tx_read_only" -> session.setReadOnlyDefault(truth(n, value));
+            default -> {
+                if (!SessionVariables.known(n)) {
+                    throw new SqlException(SqlError.UNKNOWN_SYSTEM_VARIABLE, n);
+                }
+                session.variables().set(n, value instanceof Integer i ? (Object) (long) i : value);
+            }
+        }
+    }
+
+    private static boolean truth(String name, Object value) {
+        String s = String.valueOf(value);
+        if (s.equals("1") || s.equalsIgnoreCase("ON") || s.equalsIgnoreCase("TRUE")) {
+            return true;
+        }
+        if (s.equals("0") || s.equalsIgnoreCase("OFF") || s.equalsIgnoreCase("FALSE")) {
+            return false;
+        }
+        throw new SqlException(SqlError.WRONG_VALUE_FOR_VAR, name, s);
+    }
+
+    private static Isolation isolation(String level) {
+        String l = level.toUpperCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
+        return switch (l) {
+            case "READ-COMMITTED", "READ-UNCOMMITTED" -> Isolation.READ_COMMITTED;
+            case "REPEATABLE-READ", "SERIALIZABLE" -> Isolation.REPEATABLE_READ;
+            default -> throw new SqlException(SqlError.WRONG_VALUE_FOR_VAR, "transaction_isolation", level);
+        };
+    }
+
+    /** SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL …, READ ONLY | READ WRITE. */
+    private void transaction(TokenCursor c, boolean nextOnly) {
+        do {
+            if (c.acceptAll("ISOLATION", "LEVEL")) {
+                StringBuilder level = new StringBuilder(c.next().text());
+                if (!c.atEnd() && !c.peek().isSymbol(",")) {
+                    level.append('-').append(c.next().text());
+                }
+                session.setIsolation(isolation(level.toString()), nextOnly);
+            } else if (c.acceptAll("READ", "ONLY")) {
+                session.setReadOnlyDefault(true);
+            } else if (c.acceptAll("READ", "WRITE")) {
+                session.setReadOnlyDefault(false);
+            } else {
+                throw c.error();
+            }
+        } while (c.acceptSymbol(","));
+        c.expectEnd();
+    }
+
+    QueryResult kill(TokenCursor c) {
+        c.expect("KILL");
+        boolean queryOnly = c.accept("QUERY");
+        c.accept("CONNECTION");
+        Token id = c.next();
+        c.expectEnd();
+        long target;
+        try {
+            target = Long.parseLong(id.text());
+        } catch (NumberFormatException e) {
+            throw c.error();
+        }
+        Session s = session.engine().sessions().get(target);
+        if (s == null) {
+            throw new SqlException(SqlError.UNKNOWN_THREAD, target);
+        }
+        if (!session.user().equals("root") && !session.user().equals(s.user())) {
+            throw new SqlException(SqlError.UNKNOWN_THREAD, target);
+        }
+        if (!queryOnly && session.engine().killConnection(target)) {
+            return QueryResult.ok();
+        }
+        s.cancel();
+        return QueryResult.ok();
+    }
+}

@@ -1,0 +1,384 @@
+package io.cairn.sql.session;
+
+import io.cairn.mysql.ColumnDef;
+import io.cairn.mysql.ColumnType;
+import io.cairn.mysql.QueryResult;
+import io.cairn.sql.SqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.catalog.Catalog;
+import io.cairn.sql.catalog.ColumnDefinition;
+import io.cairn.sql.catalog.IndexDefinition;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.frontend.Token;
+import io.cairn.sql.frontend.TokenCursor;
+import io.cairn.sql.plan.InformationSchema;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The SHOW statements (and DESCRIBE) answered from the catalog and the session, with the result
+ * columns MySQL 8.0 uses, which connectors rely on (Connector/J reads SHOW FULL TABLES, SHOW KEYS,
+ * SHOW FULL COLUMNS for DatabaseMetaData). One use per statement.
+ */
+final class ShowStatements {
+    private final Session session;
+
+    ShowStatements(Session session) {
+        this.session = session;
+    }
+
+    QueryResult describe(TokenCursor c) {
+        c.next();
+        Token t = c.peek();
+        if (t != null && (t.is("SELECT") || t.is("FORMAT") || t.is("ANALYZE") || t.is("UPDATE")
+                || t.is("DELETE") || t.is("INSERT"))) {
+            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "EXPLAIN");
+        }
+        String[] name = c.qualifiedName();
+        return columns(name[0], name[1], false, null);
+    }
+
+    QueryResult show(TokenCursor c) {
+        c.expect("SHOW");
+        boolean full = c.accept("FULL");
+        c.accept("GLOBAL");
+        c.accept("SESSION");
+        Token t = c.next();
+        switch (t.keyword()) {
+            case "DATABASES", "SCHEMAS" -> {
+                return filtered(List.of(col("Database")), databases(), c, 0);
+            }
+            case "TABLES" -> {
+                String db = fromDb(c);
+                return tables(db, full, c);
+            }
+            case "COLUMNS", "FIELDS" -> {
+                c.next(); // FROM | IN
+                String[] name = c.qualifiedName();
+                String db = fromDb(c);
+                return columns(db != null ? db : name[0], name[1], full, like(c));
+            }
+            case "INDEX", "INDEXES", "KEYS" -> {
+                c.next();
+                String[] name = c.qualifiedName();
+                String db = fromDb(c);
+                return indexes(db != null ? db : name[0], name[1]);
+            }
+            case "CREATE" -> {
+                if (c.accept("DATABASE") || c.accept("SCHEMA")) {
+                    c.acceptAll("IF", "NOT", "EXISTS");
+                    String db = c.identifier();
+                    String actual = catalog().database(db);
+                    if (actual == null) {
+                        throw new SqlException(SqlError.BAD_DB, db);
+                    }
+                    return rows(List.of(col("Database"), col("Create Database")), List.<Object[]>of(new Object[] {actual,
+                            "CREATE DATABASE `" + actual + "` /*!40100 DEFAULT CHARACTER SET utf8mb4 */"}));
+                }
+                boolean view = c.accept("VIEW");
+                if (!view) {
+                    c.expect("TABLE");
+                }
+                String[] name = c.qualifiedName();
+                return createTable(name[0], name[1]);
+            }
+            case "VARIABLES" -> {
+                List<Object[]> rows = new ArrayList<>();
+                for (Map.Entry<String, Object> e : session.variables().all().entrySet()) {
+                    Object v = session.systemVariable(e.getKey());
+                    rows.add(new Object[] {e.getKey(), v == null ? "" : String.valueOf(v)});
+                }
+                return filtered(List.of(col("Variable_name"), col("Value")), rows, c, 0);
+            }
+            case "STATUS" -> {
+                List<Object[]> rows = new ArrayList<>();
+                rows.add(new Object[] {"Threads_connected", String.valueOf(session.engine().sessions().size())});
+                rows.add(new Object[] {"Uptime", "1"});
+                rows.add(new Object[] {"Com_select", "0"});
+                return filtered(List.of(col("Variable_name"), col("Value")), rows, c, 0);
+            }
+            case "WARNINGS", "ERRORS" -> {
+                List<Object[]> rows = new ArrayList<>(session.warnings());
+                return rows(List.of(col("Level"), ColumnDef.of("Code", ColumnType.LONG), col("Message")), rows);
+            }
+            case "PROCESSLIST" -> {
+                List<Object[]> rows = new ArrayList<>();
+                for (Session s : session.engine().sessions().values()) {
+                    rows.add(new Object[] {s.connectionId(), s.user(), "localhost", s.database(),
+                            s == session ? "Query" : "Sleep", 0L, "", s == session ? "SHOW PROCESSLIST" : null});
+                }
+                return rows(List.of(ColumnDef.of("Id", ColumnType.LONGLONG), col("User"), col("Host"), col("db"),
+                        col("Command"), ColumnDef.of("Time", ColumnType.LONG), col("State"), col("Info")), rows);
+            }
+            case "ENGINES" -> {
+                return rows(List.of(col("Engine"), col("Support"), col("Comment"), col("Transactions"), col("XA"),
+                        col("Savepoints")), List.<Object[]>of(new Object[] {"InnoDB", "DEFAULT",
+                        "Cairn distributed MVCC storage", "YES", "NO", "NO"}));
+            }
+            case "COLLATION" -> {
+                return filtered(List.of(col("Collation"), col("Charset"), ColumnDef.of("Id", ColumnType.LONGLONG),
+                        col("Default"), col("Compiled"), ColumnDef.of("Sortlen", ColumnType.LONG), col("Pad_attribute")),
+                        List.of(new Object[] {"utf8mb4_0900_ai_ci", "utf8mb4", 255L, "Yes", "Yes", 0L, "NO PAD"},
+                                new Object[] {"utf8mb4_general_ci", "utf8mb4", 45L, "", "Yes", 1L, "PAD SPACE"},
+                                new Object[] {"utf8mb4_bin", "utf8mb4", 46L, "", "Yes", 1L, "PAD SPACE"},
+                                new Object[] {"utf8mb3_general_ci", "utf8mb3", 33L, "Yes", "Yes", 1L, "PAD SPACE"},
+                                new Object[] {"binary", "binary", 63L, "Yes", "Yes", 1L, "NO PAD"}), c, 0);
+            }
+            case "CHARACTER", "CHARSET" -> {
+                if (t.is("CHARACTER")) {
+                    c.expect("SET");
+                }
+                return filtered(List.of(col("Charset"), col("Description"), col("Default collation"),
+                        ColumnDef.of("Maxlen", ColumnType.LONG)),
+                        List.of(new Object[] {"utf8mb4", "UTF-8 Unicode", "utf8mb4_0900_ai_ci", 4L},
+                                new Object[] {"utf8mb3", "UTF-8 Unicode", "utf8mb3_general_ci", 3L},
+                                new Object[] {"binary", "Binary pseudo charset", "binary", 1L}), c, 0);
+            }
+            case "TABLE" -> {
+                c.expect("STATUS");
+                String db = fromDb(c);
+                String d = db != null ? db : session.database();
+                if (d == null) {
+                    throw new SqlException(SqlError.NO_DB);
+                }
+                List<Object[]> rows = new ArrayList<>();
+                for (TableDefinition td : catalog().tables(d)) {
+                    rows.add(new Object[] {td.name(), td.isView() ? null : "InnoDB", 10L, "Dynamic", 0L,
+                            td.isView() ? null : "utf8mb4_0900_ai_ci", td.isView() ? "VIEW" : ""});
+                }
+                return filtered(List.of(col("Name"), col("Engine"), ColumnDef.of("Version", ColumnType.LONGLONG),
+                        col("Row_format"), ColumnDef.of("Rows", ColumnType.LONGLONG), col("Collation"), col("Comment")),
+                        rows, c, 0);
+            }
+            case "GRANTS" -> {
+                return rows(List.of(col("Grants for " + session.user() + "@%")),
+                        List.<Object[]>of(new Object[] {"GRANT USAGE ON *.* TO `" + session.user() + "`@`%`"}));
+            }
+            case "PLUGINS", "TRIGGERS", "EVENTS", "PROCEDURE", "FUNCTION", "MASTER", "BINARY", "SLAVE", "REPLICA",
+                    "OPEN", "PRIVILEGES", "PROFILES" -> {
+                while (!c.atEnd()) {
+                    c.next();
+                }
+                return rows(List.of(col("Name")), List.of());
+            }
+            default -> throw c.error();
+        }
+    }
+
+    private Catalog catalog() {
+        return session.catalogNow();
+    }
+
+    private List<Object[]> databases() {
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {InformationSchema.NAME});
+        for (String db : catalog().databases()) {
+            rows.add(new Object[] {db});
+        }
+        rows.sort((a, b) -> ((String) a[0]).compareToIgnoreCase((String) b[0]));
+        return rows;
+    }
+
+    private String fromDb(TokenCursor c) {
+        if (c.accept("FROM") || c.accept("IN")) {
+            return c.identifier();
+        }
+        return null;
+    }
+
+    private QueryResult tables(String db, boolean full, TokenCursor c) {
+        String d = db != null ? db : session.database();
+        if (d == null) {
+            throw new SqlException(SqlError.NO_DB);
+        }
+        Catalog cat = catalog();
+        String actual = cat.database(d);
+        if (actual == null) {
+            throw new SqlException(SqlError.BAD_DB, d);
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (TableDefinition t : cat.tables(actual)) {
+            rows.add(full ? new Object[] {t.name(), t.isView() ? "VIEW" : "BASE TABLE"} : new Object[] {t.name()});
+        }
+        List<ColumnDef> cols = new ArrayList<>();
+        cols.add(col("Tables_in_" + actual));
+        if (full) {
+            cols.add(col("Table_type"));
+        }
+        return filtered(cols, rows, c, 0);
+    }
+
+    private TableDefinition table(String db, String name) {
+        String d = db != null ? db : session.database();
+        if (d == null) {
+            throw new SqlException(SqlError.NO_DB);
+        }
+        TableDefinition t = catalog().table(d, name);
+        if (t == null) {
+            throw new SqlException(SqlError.NO_SUCH_TABLE, d, name);
+        }
+        return t;
+    }
+
+    private QueryResult columns(String db, String name, boolean full, Pattern like) {
+        TableDefinition t = table(db, name);
+        List<Object[]> rows = new ArrayList<>();
+        for (ColumnDefinition c : t.columns()) {
+            if (like != null && !like.matcher(c.name()).matches()) {
+                continue;
+            }
+            String key = key(t, c.name());
+            String def = c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL ? c.defaultText()
+                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP ? "CURRENT_TIMESTAMP" : null;
+            String extra = c.autoIncrement() ? "auto_increment" : "";
+            if (full) {
+                rows.add(new Object[] {c.name(), c.type().ddl(), c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
+                        c.nullable() ? "YES" : "NO", key, def, extra, "select,insert,update,references", ""});
+            } else {
+                rows.add(new Object[] {c.name(), c.type().ddl(), c.nullable() ? "YES" : "NO", key, def, extra});
+            }
+        }
+        List<ColumnDef> cols = full
+                ? List.of(col("Field"), col("Type"), col("Collation"), col("Null"), col("Key"), col("Default"), col("Extra"),
+                        col("Privileges"), col("Comment"))
+                : List.of(col("Field"), col("Type"), col("Null"), col("Key"), col("Default"), col("Extra"));
+        return rows(cols, rows);
+    }
+
+    private static String key(TableDefinition t, String column) {
+        if (t.primaryKey().stream().anyMatch(p -> p.equalsIgnoreCase(column))) {
+            return "PRI";
+        }
+        for (IndexDefinition ix : t.indexes()) {
+            if (ix.columns().get(0).equalsIgnoreCase(column)) {
+                return ix.unique() && ix.columns().size() == 1 ? "UNI" : "MUL";
+            }
+        }
+        return "";
+    }
+
+    private QueryResult indexes(String db, String name) {
+        TableDefinition t = table(db, name);
+        List<Object[]> rows = new ArrayList<>();
+        long seq = 1;
+        for (String p : t.primaryKey()) {
+            rows.add(new Object[] {t.name(), 0L, "PRIMARY", seq++, p, "A", 0L, null, null, "", "BTREE", "", "", "YES", null});
+        }
+        for (IndexDefinition ix : t.indexes()) {
+            seq = 1;
+            for (int i = 0; i < ix.columns().size(); i++) {
+                String col = ix.columns().get(i);
+                boolean nullable = t.columns().get(t.columnIndex(col)).nullable();
+                rows.add(new Object[] {t.name(), ix.unique() ? 0L : 1L, ix.name(), seq++, col,
+                        ix.descending().get(i) ? "D" : "A", 0L, null, null, nullable ? "YES" : "", "BTREE", "", "", "YES", null});
+            }
+        }
+        return rows(List.of(col("Table"), ColumnDef.of("Non_unique", ColumnType.LONG), col("Key_name"),
+                ColumnDef.of("Seq_in_index", ColumnType.LONG), col("Column_name"), col("Collation"),
+                ColumnDef.of("Cardinality", ColumnType.LONGLONG), ColumnDef.of("Sub_part", ColumnType.LONGLONG),
+                col("Packed"), col("Null"), col("Index_type"), col("Comment"), col("Index_comment"), col("Visible"),
+                col("Expression")), rows);
+    }
+
+    private QueryResult createTable(String db, String name) {
+        TableDefinition t = table(db, name);
+        if (t.isView()) {
+            return rows(List.of(col("View"), col("Create View"), col("character_set_client"), col("collation_connection")),
+                    List.<Object[]>of(new Object[] {t.name(), "CREATE VIEW `" + t.name() + "` AS " + t.viewSql(),
+                            "utf8mb4", "utf8mb4_0900_ai_ci"}));
+        }
+        StringBuilder sb = new StringBuilder("CREATE TABLE `").append(t.name()).append("` (\n");
+        List<String> parts = new ArrayList<>();
+        for (ColumnDefinition c : t.columns()) {
+            StringBuilder p = new StringBuilder("  `").append(c.name()).append("` ").append(c.type().ddl());
+            if (!c.nullable()) {
+                p.append(" NOT NULL");
+            }
+            if (c.autoIncrement()) {
+                p.append(" AUTO_INCREMENT");
+            } else if (c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL) {
+                p.append(" DEFAULT '").append(c.defaultText().replace("'", "''")).append('\'');
+            } else if (c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP) {
+                p.append(" DEFAULT CURRENT_TIMESTAMP");
+            } else if (c.nullable()) {
+                p.append(" DEFAULT NULL");
+            }
+            parts.add(p.toString());
+        }
+        if (!t.primaryKey().isEmpty()) {
+            parts.add("  PRIMARY KEY (" + quoteAll(t.primaryKey(), null) + ")");
+        }
+        for (IndexDefinition ix : t.indexes()) {
+            parts.add("  " + (ix.unique() ? "UNIQUE KEY `" : "KEY `") + ix.name() + "` ("
+                    + quoteAll(ix.columns(), ix.descending()) + ")");
+        }
+        sb.append(String.join(",\n", parts)).append("\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci");
+        return rows(List.of(col("Table"), col("Create Table")), List.<Object[]>of(new Object[] {t.name(), sb.toString()}));
+    }
+
+    private static String quoteAll(List<String> names, List<Boolean> desc) {
+        List<String> q = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            q.add("`" + names.get(i) + "`" + (desc != null && desc.get(i) ? " DESC" : ""));
+        }
+        return String.join(",", q);
+    }
+
+    /** Applies a trailing {@code LIKE 'pattern'} or {@code WHERE …} (string literals as names) to column {@code col}. */
+    private QueryResult filtered(List<ColumnDef> cols, List<Object[]> rows, TokenCursor c, int col) {
+        Pattern like = like(c);
+        Set<String> names = null;
+        if (like == null && c.accept("WHERE")) {
+            names = new HashSet<>();
+            while (!c.atEnd()) {
+                Token t = c.next();
+                if (t.type() == Token.Type.STRING) {
+                    names.add(t.text().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        c.expectEnd();
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            String v = String.valueOf(r[col]);
+            if ((like == null || like.matcher(v).matches()) && (names == null || names.contains(v.toLowerCase(Locale.ROOT)))) {
+                out.add(r);
+            }
+        }
+        return rows(cols, out);
+    }
+
+    private static Pattern like(TokenCursor c) {
+        if (!c.accept("LIKE")) {
+            return null;
+        }
+        String p = c.next().text();
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < p.length(); i++) {
+            char ch = p.charAt(i);
+            if (ch == '\\' && i + 1 < p.length()) {
+                re.append(Pattern.quote(String.valueOf(p.charAt(++i))));
+            } else if (ch == '%') {
+                re.append(".*");
+            } else if (ch == '_') {
+                re.append('.');
+            } else {
+                re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    }
+
+    private static ColumnDef col(String name) {
+        return ColumnDef.of(name, ColumnType.VAR_STRING);
+    }
+
+    private QueryResult rows(List<ColumnDef> cols, List<Object[]> rows) {
+        return new QueryResult.Rows(cols, rows, 0);
+    }
+}

@@ -1,0 +1,106 @@
+package io.cairn.sql.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Slice 1–2: connecting with Connector/J, session statements, DDL, INSERT and SELECT by key. */
+class BasicsIT {
+    static SqlCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = SqlCluster.builder().cns(1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void sessionBasics() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT 1");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            rs = s.executeQuery("SELECT DATABASE(), VERSION(), @@version_comment, @@autocommit");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isNull();
+            assertThat(rs.getString(2)).startsWith("8.0");
+            assertThat(rs.getString(3)).contains("Cairn");
+            assertThat(rs.getInt(4)).isEqualTo(1);
+            s.execute("SET NAMES utf8mb4");
+            s.execute("SET @x = 41");
+            rs = s.executeQuery("SELECT @x + 1");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(42);
+            rs = s.executeQuery("SHOW VARIABLES LIKE 'transaction_isolation'");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isEqualTo("REPEATABLE-READ");
+            s.execute("/*!40101 SET @y = 7 */");
+            rs = s.executeQuery("SELECT @y -- trailing comment");
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(7);
+            rs = s.executeQuery("SHOW DATABASES");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("information_schema");
+        }
+    }
+
+    @Test
+    void ddlInsertSelect() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE basics");
+            assertThatThrownBy(() -> s.execute("CREATE TABLE t (id INT PRIMARY KEY)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1046));
+            s.execute("USE basics");
+            s.execute("CREATE TABLE sbtest1 (id INTEGER NOT NULL AUTO_INCREMENT, k INTEGER DEFAULT '0' NOT NULL, "
+                    + "c CHAR(120) DEFAULT '' NOT NULL, pad CHAR(60) DEFAULT '' NOT NULL, PRIMARY KEY (id)) "
+                    + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+            s.execute("CREATE INDEX k_1 ON sbtest1(k)");
+            assertThat(s.executeUpdate("INSERT INTO sbtest1 (k, c, pad) VALUES (10, 'a', 'x'), (20, 'b', 'y'), (30, 'it''s', 'z')"))
+                    .isEqualTo(3);
+            ResultSet rs = s.executeQuery("SELECT c FROM sbtest1 WHERE id = 2");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("b");
+            assertThat(rs.next()).isFalse();
+            rs = s.executeQuery("SELECT id, c FROM sbtest1 WHERE k = 30");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("it's");
+            rs = s.executeQuery("SELECT COUNT(*), SUM(k), AVG(k) FROM sbtest1");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(3);
+            assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("60");
+            assertThat(rs.getBigDecimal(3)).isEqualByComparingTo("20");
+            rs = s.executeQuery("SELECT 7/2, 7 DIV 2 + 0, 1/0");
+            rs.next();
+            assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("3.5");
+            assertThat(rs.getObject(3)).isNull();
+            rs = s.executeQuery("SELECT LAST_INSERT_ID()");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+            assertThatThrownBy(() -> s.execute("INSERT INTO sbtest1 (id, k) VALUES (2, 5)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1062);
+                        assertThat(e.getMessage()).isEqualTo("Duplicate entry '2' for key 'sbtest1.PRIMARY'");
+                    });
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM nope"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1146));
+            assertThatThrownBy(() -> s.executeQuery("SELECT nope FROM sbtest1"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1054));
+            assertThatThrownBy(() -> s.execute("SELEC 1"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1064));
+            rs = s.executeQuery("SELECT 1");
+            assertThat(rs.next()).as("connection stays usable").isTrue();
+        }
+    }
+}

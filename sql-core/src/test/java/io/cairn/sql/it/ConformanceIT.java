@@ -1,0 +1,79 @@
+package io.cairn.sql.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sqllogictest conformance corpus of ../shared/conformance, run by its own SltRunner as a
+ * subprocess against an in-process server, with per-file pass rates printed. The system property
+ * {@code cairn.conformance.files} narrows the run (a path below the corpus' test/ directory).
+ */
+class ConformanceIT {
+    /** The pass rate reached when this test was last tuned, minus a small margin. */
+    static final double MIN_PASS_RATE = Double.parseDouble(System.getProperty("cairn.conformance.minRate", "0.0"));
+
+    private static final Pattern FILE_LINE = Pattern.compile("^(.*\\.test): passed (\\d+) failed (\\d+) skipped (\\d+)");
+
+    @Test
+    void corpusPassRate() throws Exception {
+        Path shared = Paths.get(System.getProperty("cairn.shared", "../../shared")).toAbsolutePath().normalize();
+        Path conformance = shared.resolve("conformance");
+        Path runner = conformance.resolve("SltRunner.java");
+        assertThat(runner).as("the conformance corpus is expected at %s (the repository's ../shared)", conformance)
+                .exists();
+        String connector = null;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("mysql-connector-j")) {
+                connector = entry;
+            }
+        }
+        assertThat(connector).as("mysql-connector-j on the test class path").isNotNull();
+        Path tests = conformance.resolve("test").resolve(System.getProperty("cairn.conformance.files", ""));
+        try (SqlCluster cluster = SqlCluster.builder().cns(1).build()) {
+            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = List.of(java, "-cp", connector, runner.toString(), "--details=3", "--timeout=60",
+                    "jdbc:mysql://127.0.0.1:" + cluster.port(0) + "/", "root", "", tests.toString());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            long passed = 0;
+            long failed = 0;
+            List<String> report = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    System.out.println("[slt] " + line);
+                    Matcher m = FILE_LINE.matcher(line);
+                    if (m.find()) {
+                        long fp = Long.parseLong(m.group(2));
+                        long ff = Long.parseLong(m.group(3));
+                        passed += fp;
+                        failed += ff;
+                        report.add(String.format("%-60s %6.2f%% of %d", conformance.resolve("test").relativize(Paths.get(m.group(1))),
+                                100.0 * fp / Math.max(1, fp + ff), fp + ff));
+                    }
+                }
+            }
+            assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
+            double rate = (double) passed / Math.max(1, passed + failed);
+            System.out.println("[slt] per-file pass rates:");
+            report.forEach(l -> System.out.println("[slt]   " + l));
+            System.out.printf("[slt] TOTAL %d passed, %d failed: %.2f%%%n", passed, failed, 100 * rate);
+            Files.writeString(Paths.get("target", "conformance-report.txt"), String.join("\n", report)
+                    + String.format("%nTOTAL %d passed, %d failed: %.2f%%%n", passed, failed, 100 * rate));
+            assertThat(passed + failed).as("records run").isPositive();
+            assertThat(rate).as("conformance pass rate").isGreaterThanOrEqualTo(MIN_PASS_RATE);
+        }
+    }
+}

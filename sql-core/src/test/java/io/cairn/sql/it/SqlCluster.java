@@ -1,0 +1,117 @@
+package io.cairn.sql.it;
+
+import io.cairn.data.DataNode;
+import io.cairn.mysql.server.MysqlServer;
+import io.cairn.mysql.server.MysqlServerConfig;
+import io.cairn.sql.session.SqlEngine;
+import io.cairn.txn.node.TransactionNode;
+import io.cairn.txn.testing.InMemoryLog;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * In-process SQL cluster for tests: an in-memory log, one transaction node, N compute nodes, each a
+ * {@link DataNode} + {@link SqlEngine} + {@link MysqlServer} on a free loopback port. Build with
+ * {@code SqlCluster.builder().cns(2).build()}; close to stop everything.
+ */
+public final class SqlCluster implements AutoCloseable {
+    private final InMemoryLog log = new InMemoryLog();
+    private final TransactionNode tn;
+    private final List<DataNode> dataNodes = new ArrayList<>();
+    private final List<SqlEngine> engines = new ArrayList<>();
+    private final List<MysqlServer> servers = new ArrayList<>();
+
+    /** Builder. */
+    public static final class Builder {
+        private int cns = 1;
+        private String rootPassword = "";
+
+        public Builder cns(int n) {
+            cns = n;
+            return this;
+        }
+
+        public Builder rootPassword(String p) {
+            rootPassword = p;
+            return this;
+        }
+
+        public SqlCluster build() throws InterruptedException {
+            return new SqlCluster(cns, rootPassword);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private SqlCluster(int cns, String rootPassword) throws InterruptedException {
+        tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
+                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        tn.start();
+        waitForActiveTn();
+        for (int i = 0; i < cns; i++) {
+            DataNode dn = new DataNode(log, () -> tn,
+                    new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+            dn.start();
+            dataNodes.add(dn);
+            SqlEngine engine = new SqlEngine(dn, rootPassword);
+            engines.add(engine);
+            MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
+                    .handlerThreads(4).build(), engine.authenticator(), engine).start();
+            engine.setConnectionKiller(id -> server.kill(id, false));
+            servers.add(server);
+        }
+    }
+
+    /** Waits (bounded) for the TN to take its lease: a condition, not a fixed sleep. */
+    private void waitForActiveTn() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tn.state() != TransactionNode.State.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("transaction node did not become active");
+            }
+            Thread.onSpinWait();
+            Thread.sleep(5); // polling a condition with a deadline
+        }
+    }
+
+    public int port(int cn) {
+        return servers.get(cn).port();
+    }
+
+    public SqlEngine engine(int cn) {
+        return engines.get(cn);
+    }
+
+    /** A Connector/J URL of CN {@code cn} with {@code database} (may be ""). */
+    public String mysqlUrl(int cn, String database) {
+        return "jdbc:mysql://127.0.0.1:" + port(cn) + "/" + database
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=60000";
+    }
+
+    public String mariadbUrl(int cn, String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port(cn) + "/" + database + "?connectTimeout=5000&socketTimeout=60000";
+    }
+
+    /** A Connector/J connection as root. */
+    public Connection connect(int cn, String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "root");
+        p.setProperty("password", "");
+        return DriverManager.getConnection(mysqlUrl(cn, database), p);
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(MysqlServer::close);
+        dataNodes.forEach(DataNode::close);
+        tn.close();
+    }
+}
