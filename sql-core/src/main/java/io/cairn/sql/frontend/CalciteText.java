@@ -27,11 +27,27 @@ public final class CalciteText {
     private static final Set<String> DROPPED_MODIFIERS = Set.of("SQL_NO_CACHE", "SQL_CACHE", "SQL_CALC_FOUND_ROWS",
             "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT");
 
+    /** MySQL function names Calcite knows under another name. */
+    private static final java.util.Map<String, String> RENAMED_FUNCTIONS = java.util.Map.of(
+            "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH");
+
     private CalciteText() {
     }
 
     /** Renders tokens {@code [from, to)}. */
     public static String render(List<Token> tokens, int from, int to, SessionContext session) {
+        if (hasWord(tokens, from, to, "CONVERT")) {
+            List<Token> rewritten = rewriteConvert(tokens.subList(from, to));
+            tokens = rewritten;
+            from = 0;
+            to = rewritten.size();
+        }
+        if (hasWord(tokens, from, to, "LOCATE")) {
+            List<Token> rewritten = rewriteLocate(tokens.subList(from, to));
+            tokens = rewritten;
+            from = 0;
+            to = rewritten.size();
+        }
         if (hasDiv(tokens, from, to)) {
             List<Token> rewritten = rewriteDiv(tokens.subList(from, to));
             tokens = rewritten;
@@ -80,6 +96,13 @@ public final class CalciteText {
                         sb.append(' ');
                         continue;
                     }
+                    if (kw.equals("NULL") && prev != null && (prev.is("SELECT") || prev.isSymbol(","))
+                            && next != null && (next.is("AS") || (next.identifier() != null && !next.is("FROM")
+                            && !next.is("IS") && !next.is("AND") && !next.is("OR")))) {
+                        // an aliased NULL select item gets a type, so that it can be sorted and unioned
+                        sb.append("CAST(NULL AS VARCHAR) ");
+                        continue;
+                    }
                     if (kw.equals("MOD") && (next == null || !next.isSymbol("("))) {
                         sb.append('%');
                         break;
@@ -103,13 +126,80 @@ public final class CalciteText {
                             continue;
                         }
                     }
-                    sb.append(t.text());
+                    String renamed = next != null && next.isSymbol("(") ? RENAMED_FUNCTIONS.get(kw) : null;
+                    sb.append(renamed != null ? renamed : t.text());
                 }
                 default -> sb.append(t.text());
             }
             sb.append(' ');
         }
         return sb.toString().trim();
+    }
+
+    private static boolean hasWord(List<Token> tokens, int from, int to, String word) {
+        for (int i = from; i < to; i++) {
+            if (tokens.get(i).is(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code CONVERT(x, type)} → {@code CAST(x AS type)}; {@code CONVERT(x USING cs)} → {@code (x)}. */
+    static List<Token> rewriteConvert(List<Token> in) {
+        List<Token> out = new java.util.ArrayList<>(in);
+        for (int i = 0; i + 1 < out.size(); i++) {
+            if (!out.get(i).is("CONVERT") || !out.get(i + 1).isSymbol("(")) {
+                continue;
+            }
+            int depth = 0;
+            for (int k = i + 1; k < out.size(); k++) {
+                Token t = out.get(k);
+                if (t.isSymbol("(")) {
+                    depth++;
+                } else if (t.isSymbol(")")) {
+                    if (--depth == 0) {
+                        break;
+                    }
+                } else if (depth == 1 && t.isSymbol(",")) {
+                    out.set(i, new Token(Token.Type.WORD, "CAST", 0, 0));
+                    out.set(k, new Token(Token.Type.WORD, "AS", 0, 0));
+                    break;
+                } else if (depth == 1 && t.is("USING")) {
+                    out.set(i, new Token(Token.Type.SYMBOL, "", 0, 0));
+                    out.remove(k + 1);
+                    out.remove(k);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code LOCATE(s, str[, pos])} → {@code POSITION(s IN str [FROM pos])}. */
+    static List<Token> rewriteLocate(List<Token> in) {
+        List<Token> out = new java.util.ArrayList<>(in);
+        for (int i = 0; i + 1 < out.size(); i++) {
+            if (!out.get(i).is("LOCATE") || !out.get(i + 1).isSymbol("(")) {
+                continue;
+            }
+            int depth = 0;
+            int commas = 0;
+            for (int k = i + 1; k < out.size(); k++) {
+                Token t = out.get(k);
+                if (t.isSymbol("(")) {
+                    depth++;
+                } else if (t.isSymbol(")")) {
+                    if (--depth == 0) {
+                        break;
+                    }
+                } else if (depth == 1 && t.isSymbol(",")) {
+                    out.set(k, new Token(Token.Type.WORD, commas++ == 0 ? "IN" : "FROM", 0, 0));
+                }
+            }
+            out.set(i, new Token(Token.Type.WORD, "POSITION", 0, 0));
+        }
+        return out;
     }
 
     private static boolean hasDiv(List<Token> tokens, int from, int to) {
@@ -216,7 +306,7 @@ public final class CalciteText {
                 depth++;
             } else if (t.isSymbol("(")) {
                 if (depth == 0) {
-                    return k > from && (tokens.get(k - 1).is("CAST") || tokens.get(k - 1).is("CONVERT"));
+                    return k > from && tokens.get(k - 1).is("CAST");
                 }
                 depth--;
             }

@@ -62,7 +62,8 @@ public final class InformationSchema extends AbstractSchema {
                             c.type().precision() > 0 ? (Long) (long) c.type().scale() : c.type().base().isInteger() ? 0L : null,
                             c.type().base().isString() ? "utf8mb4" : null,
                             c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
-                            c.type().ddl(), key, c.autoIncrement() ? "auto_increment" : "", "select,insert,update,references", ""});
+                            c.type().ddl(), key, c.autoIncrement() ? "auto_increment" : "", "select,insert,update,references", "",
+                            c.type().kind() == io.cairn.sql.codec.ValueKind.TIMESTAMP ? (Long) 0L : null, "", null});
                 }
                 if (!t.primaryKey().isEmpty()) {
                     constraints.add(new Object[] {"def", db, "PRIMARY", db, t.name(), "PRIMARY KEY"});
@@ -99,7 +100,8 @@ public final class InformationSchema extends AbstractSchema {
         add("COLUMNS", cols, "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "#ORDINAL_POSITION",
                 "COLUMN_DEFAULT", "IS_NULLABLE", "DATA_TYPE", "#CHARACTER_MAXIMUM_LENGTH", "#CHARACTER_OCTET_LENGTH",
                 "#NUMERIC_PRECISION", "#NUMERIC_SCALE", "CHARACTER_SET_NAME", "COLLATION_NAME", "COLUMN_TYPE",
-                "COLUMN_KEY", "EXTRA", "PRIVILEGES", "COLUMN_COMMENT");
+                "COLUMN_KEY", "EXTRA", "PRIVILEGES", "COLUMN_COMMENT", "#DATETIME_PRECISION", "GENERATION_EXPRESSION",
+                "#SRS_ID");
         add("STATISTICS", stats, "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "#NON_UNIQUE", "INDEX_SCHEMA",
                 "INDEX_NAME", "#SEQ_IN_INDEX", "COLUMN_NAME", "COLLATION", "#CARDINALITY", "#SUB_PART", "NULLABLE",
                 "INDEX_TYPE");

@@ -101,8 +101,9 @@ public final class QueryCompiler {
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
         RelNode logical = relRoot.project();
-        RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE)
-                .replace(relRoot.collation).simplify();
+        // the ordering is kept by the Sort inside the plan; asking for root.collation on the projected
+        // rel would name fields the projection dropped (ORDER BY a column not selected)
+        RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         Program program = Programs.standard();
         RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
         @SuppressWarnings("unchecked")

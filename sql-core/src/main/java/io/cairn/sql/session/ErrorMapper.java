@@ -98,7 +98,7 @@ public final class ErrorMapper {
                     break;
                 }
             }
-            String what = root == e ? String.valueOf(e.getMessage()) : root + " in " + e.getMessage();
+            String what = root.getClass().getSimpleName() + ": " + root.getMessage();
             return of(SqlError.NOT_SUPPORTED_YET, String.format(SqlError.NOT_SUPPORTED_YET.template(),
                     what.length() > 400 ? what.substring(0, 400) : what), e);
         }

@@ -39,6 +39,14 @@ final class SessionStatements {
             if (s != null) {
                 scope = s;
             }
+            if (c.peek() != null && (c.peek().is("NAMES") || c.peek().is("CHARSET")
+                    || (c.peek().is("CHARACTER") && c.peek(1) != null && c.peek(1).is("SET")))) {
+                // utf8mb4 is the only character set spoken: accept and ignore
+                while (!c.atEnd() && !c.peek().isSymbol(",")) {
+                    c.next();
+                }
+                continue;
+            }
             Token target = c.next();
             String name;
             boolean user = false;
