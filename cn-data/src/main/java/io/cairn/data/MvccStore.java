@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -89,10 +88,10 @@ public final class MvccStore {
             range = table.subMap(from, true, to, false);
         }
         Iterator<Map.Entry<byte[], Version>> versions = range.entrySet().iterator();
-        return new Iterator<>() {
-            private Map.Entry<byte[], byte[]> next = advance();
+        return new LookaheadIterator<>() {
 
-            private Map.Entry<byte[], byte[]> advance() {
+            @Override
+            protected Map.Entry<byte[], byte[]> advance() {
                 while (versions.hasNext()) {
                     Map.Entry<byte[], Version> entry = versions.next();
                     Version v = visible(entry.getValue(), ts);
@@ -101,21 +100,6 @@ public final class MvccStore {
                     }
                 }
                 return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                Map.Entry<byte[], byte[]> current = next;
-                next = advance();
-                return current;
             }
         };
     }

@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -93,10 +92,9 @@ public final class Transaction {
 
     private static Iterator<Map.Entry<byte[], byte[]>> merge(Iterator<Map.Entry<byte[], byte[]>> committed,
             Iterator<Write> own) {
-        return new Iterator<>() {
+        return new LookaheadIterator<>() {
             private Map.Entry<byte[], byte[]> c = committed.hasNext() ? committed.next() : null;
             private Write o = nextOwn();
-            private Map.Entry<byte[], byte[]> next = advance();
 
             private Write nextOwn() {
                 while (own.hasNext()) {
@@ -108,7 +106,8 @@ public final class Transaction {
                 return null;
             }
 
-            private Map.Entry<byte[], byte[]> advance() {
+            @Override
+            protected Map.Entry<byte[], byte[]> advance() {
                 while (c != null || o != null) {
                     int order = c == null ? 1 : o == null ? -1 : Arrays.compareUnsigned(c.getKey(), o.key().bytes());
                     if (order < 0) {
@@ -126,21 +125,6 @@ public final class Transaction {
                     }
                 }
                 return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                Map.Entry<byte[], byte[]> out = next;
-                next = advance();
-                return out;
             }
         };
     }

@@ -2,11 +2,9 @@ package io.cairn.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cairn.txn.Key;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.InMemoryLog;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,34 +27,39 @@ import org.junit.jupiter.api.Test;
  */
 class BankTest {
     private static final long TABLE = 1;
-    private static final int ACCOUNTS = 100;
-    private static final long INITIAL = 1_000;
 
-    private static Key account(int i) {
-        return Key.of(TABLE, ByteBuffer.allocate(4).putInt(i).array());
-    }
-
-    private static byte[] amount(long v) {
-        return ByteBuffer.allocate(8).putLong(v).array();
-    }
-
-    private static long amount(byte[] v) {
-        return ByteBuffer.wrap(v).getLong();
-    }
-
-    @Test
-    void totalIsConstantAndAcknowledgedTransfersAllCount() throws Exception {
-        InMemoryLog log = new InMemoryLog();
-        try (TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn",
+    /** One in-memory log, one TN and two CNs over it. */
+    private static final class TwoNodes implements AutoCloseable {
+        final InMemoryLog log = new InMemoryLog();
+        final TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn",
                 "local", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-                DataNode cn1 = new DataNode(log, () -> tn, new DataNode.Settings("cn1", Duration.ofSeconds(5), Duration.ofSeconds(5)));
-                DataNode cn2 = new DataNode(log, () -> tn, new DataNode.Settings("cn2", Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+        final DataNode cn1 = new DataNode(log, () -> tn, new DataNode.Settings("cn1", Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        final DataNode cn2 = new DataNode(log, () -> tn, new DataNode.Settings("cn2", Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+        TwoNodes() {
             tn.start();
             cn1.start();
             cn2.start();
+        }
+
+        @Override
+        public void close() {
+            cn2.close();
+            cn1.close();
+            tn.close();
+        }
+    }
+    private static final int ACCOUNTS = Bank.ACCOUNTS;
+    private static final long INITIAL = Bank.INITIAL;
+
+    @Test
+    void totalIsConstantAndAcknowledgedTransfersAllCount() throws Exception {
+        try (TwoNodes rig = new TwoNodes()) {
+            DataNode cn1 = rig.cn1;
+            DataNode cn2 = rig.cn2;
             Transaction seed = cn1.begin(Isolation.REPEATABLE_READ);
             for (int i = 0; i < ACCOUNTS; i++) {
-                seed.put(account(i), amount(INITIAL));
+                seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
             }
             seed.commit();
 
@@ -84,8 +87,8 @@ class BankTest {
                         int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
                         long sum = 1 + random.nextInt(50);
                         Transaction t = cn.begin(Isolation.REPEATABLE_READ);
-                        t.put(account(from), amount(amount(t.get(account(from))) - sum));
-                        t.put(account(to), amount(amount(t.get(account(to))) + sum));
+                        t.put(Bank.account(TABLE, from), Bank.amount(Bank.amount(t.get(Bank.account(TABLE, from))) - sum));
+                        t.put(Bank.account(TABLE, to), Bank.amount(Bank.amount(t.get(Bank.account(TABLE, to))) + sum));
                         try {
                             t.commit();
                             expected.addAndGet(from, -sum);
@@ -110,7 +113,7 @@ class BankTest {
                 assertThat(total(cn.begin(Isolation.REPEATABLE_READ))).isEqualTo(ACCOUNTS * INITIAL);
                 Transaction check = cn.begin(Isolation.REPEATABLE_READ);
                 for (int i = 0; i < ACCOUNTS; i++) {
-                    assertThat(amount(check.get(account(i)))).as("account %d", i).isEqualTo(expected.get(i));
+                    assertThat(Bank.amount(check.get(Bank.account(TABLE, i)))).as("account %d", i).isEqualTo(expected.get(i));
                 }
             }
             System.out.printf("bank: %d acknowledged, %d conflicts%n", acknowledged.get(), conflicts.get());
@@ -119,22 +122,17 @@ class BankTest {
 
     @Test
     void twoIncrementsFromTwoNodesNeverLoseOne() throws Exception {
-        InMemoryLog log = new InMemoryLog();
-        try (TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn",
-                "local", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-                DataNode cn1 = new DataNode(log, () -> tn, new DataNode.Settings("cn1", Duration.ofSeconds(5), Duration.ofSeconds(5)));
-                DataNode cn2 = new DataNode(log, () -> tn, new DataNode.Settings("cn2", Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
-            tn.start();
-            cn1.start();
-            cn2.start();
+        try (TwoNodes rig = new TwoNodes()) {
+            DataNode cn1 = rig.cn1;
+            DataNode cn2 = rig.cn2;
             Transaction seed = cn1.begin(Isolation.REPEATABLE_READ);
-            seed.put(account(0), amount(0));
+            seed.put(Bank.account(TABLE, 0), Bank.amount(0));
             seed.commit();
             for (int round = 0; round < 20; round++) {
                 Transaction a = cn1.begin(Isolation.REPEATABLE_READ);
                 Transaction b = cn2.begin(Isolation.REPEATABLE_READ);
-                a.put(account(0), amount(amount(a.get(account(0))) + 1));
-                b.put(account(0), amount(amount(b.get(account(0))) + 1));
+                a.put(Bank.account(TABLE, 0), Bank.amount(Bank.amount(a.get(Bank.account(TABLE, 0))) + 1));
+                b.put(Bank.account(TABLE, 0), Bank.amount(Bank.amount(b.get(Bank.account(TABLE, 0))) + 1));
                 int committed = 0;
                 for (Transaction t : List.of(a, b)) {
                     try {
@@ -145,8 +143,8 @@ class BankTest {
                     }
                 }
                 assertThat(committed).as("round %d: exactly one of two concurrent increments commits", round).isEqualTo(1);
-                assertThat(amount(cn2.begin(Isolation.REPEATABLE_READ).get(account(0)))).isEqualTo(round + 1L);
-                assertThat(amount(cn1.begin(Isolation.REPEATABLE_READ).get(account(0)))).isEqualTo(round + 1L);
+                assertThat(Bank.amount(cn2.begin(Isolation.REPEATABLE_READ).get(Bank.account(TABLE, 0)))).isEqualTo(round + 1L);
+                assertThat(Bank.amount(cn1.begin(Isolation.REPEATABLE_READ).get(Bank.account(TABLE, 0)))).isEqualTo(round + 1L);
             }
         }
     }
@@ -156,7 +154,7 @@ class BankTest {
         Iterator<Map.Entry<byte[], byte[]>> rows = t.scan(TABLE, null, null);
         int count = 0;
         while (rows.hasNext()) {
-            sum += amount(rows.next().getValue());
+            sum += Bank.amount(rows.next().getValue());
             count++;
         }
         t.rollback();

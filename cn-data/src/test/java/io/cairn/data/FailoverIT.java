@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.log.LogEntry;
 import io.cairn.log.impl.LogCluster;
-import io.cairn.txn.Key;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
@@ -12,7 +11,6 @@ import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,20 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverIT {
     private static final long TABLE = 7;
-    private static final int ACCOUNTS = 100;
-    private static final long INITIAL = 1_000;
-
-    private static Key account(int i) {
-        return Key.of(TABLE, ByteBuffer.allocate(4).putInt(i).array());
-    }
-
-    private static byte[] amount(long v) {
-        return ByteBuffer.allocate(8).putLong(v).array();
-    }
-
-    private static long amount(byte[] v) {
-        return ByteBuffer.wrap(v).getLong();
-    }
+    private static final int ACCOUNTS = Bank.ACCOUNTS;
+    private static final long INITIAL = Bank.INITIAL;
 
     @Test
     void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures() throws Exception {
@@ -77,7 +63,7 @@ class FailoverIT {
             try {
                 Transaction seed = cns.get(0).begin(Isolation.REPEATABLE_READ);
                 for (int i = 0; i < ACCOUNTS; i++) {
-                    seed.put(account(i), amount(INITIAL));
+                    seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
                 }
                 seed.commit();
 
@@ -131,7 +117,7 @@ class FailoverIT {
                     Transaction check = cn.begin(Isolation.REPEATABLE_READ);
                     long total = 0;
                     for (int i = 0; i < ACCOUNTS; i++) {
-                        long balance = amount(check.get(account(i)));
+                        long balance = Bank.amount(check.get(Bank.account(TABLE, i)));
                         assertThat(balance).as("account %d", i).isEqualTo(expected.get(i));
                         total += balance;
                     }
@@ -167,7 +153,7 @@ class FailoverIT {
         }
         long total = 0;
         for (int i = 0; i < ACCOUNTS; i++) {
-            total += amount(t.get(account(i)));
+            total += Bank.amount(t.get(Bank.account(TABLE, i)));
         }
         if (total != ACCOUNTS * INITIAL) {
             badTotals.incrementAndGet();
@@ -175,8 +161,8 @@ class FailoverIT {
         int from = random.nextInt(ACCOUNTS);
         int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
         long sum = 1 + random.nextInt(20);
-        t.put(account(from), amount(amount(t.get(account(from))) - sum));
-        t.put(account(to), amount(amount(t.get(account(to))) + sum));
+        t.put(Bank.account(TABLE, from), Bank.amount(Bank.amount(t.get(Bank.account(TABLE, from))) - sum));
+        t.put(Bank.account(TABLE, to), Bank.amount(Bank.amount(t.get(Bank.account(TABLE, to))) + sum));
         try {
             t.commit();
             expected.addAndGet(from, -sum);

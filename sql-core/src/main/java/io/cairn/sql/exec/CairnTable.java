@@ -1,5 +1,6 @@
 package io.cairn.sql.exec;
 
+import io.cairn.data.LookaheadIterator;
 import io.cairn.data.Transaction;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.IndexDefinition;
@@ -14,7 +15,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.linq4j.AbstractEnumerable;
@@ -160,11 +160,11 @@ public final class CairnTable extends AbstractTable implements ProjectableFilter
     private static Iterator<Map.Entry<byte[], byte[]>> concat(Transaction txn, long keySpace,
             List<ColumnRanges.Range> ranges, boolean descending, Long rowTable) {
         Iterator<ColumnRanges.Range> rs = ranges.iterator();
-        return new Iterator<>() {
+        return new LookaheadIterator<>() {
             private Iterator<Map.Entry<byte[], byte[]>> current = Collections.emptyIterator();
-            private Map.Entry<byte[], byte[]> next = advance();
 
-            private Map.Entry<byte[], byte[]> advance() {
+            @Override
+            protected Map.Entry<byte[], byte[]> advance() {
                 while (true) {
                     while (current.hasNext()) {
                         Map.Entry<byte[], byte[]> e = current.next();
@@ -182,21 +182,6 @@ public final class CairnTable extends AbstractTable implements ProjectableFilter
                     byte[][] bounds = bounds(rs.next(), descending);
                     current = txn.scan(keySpace, bounds[0], bounds[1]);
                 }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                Map.Entry<byte[], byte[]> out = next;
-                next = advance();
-                return out;
             }
         };
     }
