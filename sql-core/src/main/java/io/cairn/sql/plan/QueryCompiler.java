@@ -94,7 +94,7 @@ public final class QueryCompiler {
         planner.addRule(EnumerableRules.TO_INTERPRETER);
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
         RelOptTable.ViewExpander noViews = (type, sql, schemaPath, viewPath) -> {
-            throw new UnsupportedOperationException("views are inlined before validation");
+            throw new IllegalStateException("views are inlined before validation; Calcite asked to expand " + viewPath);
         };
         SqlToRelConverter converter = new SqlToRelConverter(noViews, validator, reader, cluster,
                 StandardConvertletTable.INSTANCE,
