@@ -21,20 +21,22 @@ import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A base table as Calcite sees it: rows read through the statement's {@link Transaction} (taken from
- * the {@link DataContext}, see {@link ExecContext}). Calcite hands over its filters; the scan uses
- * them to choose the access path — point gets or range scans on the primary key, else point/range
- * scans of the first secondary index whose leading column is constrained, else a full scan — and
- * leaves every filter in place, so Calcite re-checks each row and the access path only needs to
- * return a superset of the matching rows.
+ * the {@link DataContext}, see {@link ExecContext}). Plans scan it with a {@link CairnTableScan},
+ * which hands over the filters right above the scan; they choose the access path — point gets or
+ * range scans on the primary key, else point/range scans of the first secondary index whose leading
+ * column is constrained, else a full scan. The filters stay in the plan, so each row is re-checked
+ * and the access path only needs to return a superset of the matching rows.
  *
  * <p>With {@code withRowKey}, rows carry one more trailing column {@link #ROW_KEY} (the row's key
  * bytes), which UPDATE and DELETE use to write back. Under SELECT … FOR UPDATE every row returned
@@ -42,7 +44,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>Immutable; scans are independent and belong to the executing thread.
  */
-public final class CairnTable extends AbstractTable implements ProjectableFilterableTable {
+public final class CairnTable extends AbstractTable implements TranslatableTable {
     /** The hidden key column of DML scans. */
     public static final String ROW_KEY = "_cairn_row_key";
 
@@ -71,7 +73,12 @@ public final class CairnTable extends AbstractTable implements ProjectableFilter
     }
 
     @Override
-    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return CairnTableScan.create(context.getCluster(), relOptTable, this);
+    }
+
+    /** The rows whose access path {@code filters} allow (a superset of those passing them), one array per row. */
+    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
         Transaction txn = (Transaction) root.get(ExecContext.TRANSACTION);
         if (txn == null) {
             throw new IllegalStateException("no transaction in the DataContext");
@@ -102,19 +109,17 @@ public final class CairnTable extends AbstractTable implements ProjectableFilter
                             wide[width] = new ByteString(e.getKey());
                             row = wide;
                         }
-                        if (projects == null) {
-                            return row;
-                        }
-                        Object[] p = new Object[projects.length];
-                        for (int i = 0; i < projects.length; i++) {
-                            p[i] = row[projects[i]];
-                        }
-                        return p;
+                        return row;
                     }
                 };
                 return Linq4j.iterableEnumerator(() -> out);
             }
         };
+    }
+
+    /** {@link #scan} of a one-column row type, each row as its value. */
+    public Enumerable<Object> scanScalar(DataContext root, List<RexNode> filters) {
+        return scan(root, filters).select(row -> row[0]);
     }
 
     /** The (key, row) entries of the chosen access path. */

@@ -162,6 +162,10 @@ public final class ColumnRanges {
         if (n instanceof RexDynamicParam p) {
             return convert(ctx.get("?" + p.getIndex()), kind);
         }
+        if (n.getKind() == SqlKind.CAST && ((RexCall) n).getOperands().get(0) instanceof RexDynamicParam p
+                && p.getType().getSqlTypeName() == n.getType().getSqlTypeName()) {
+            return convert(ctx.get("?" + p.getIndex()), kind); // a typed parameter (StatementShaper)
+        }
         return UNKNOWN;
     }
 

@@ -8,7 +8,7 @@ import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.codec.Values;
 import io.cairn.sql.frontend.CalciteText;
 import io.cairn.sql.frontend.InsertRewriter;
-import io.cairn.sql.plan.CompiledQuery;
+import io.cairn.sql.frontend.ShapedText;
 import io.cairn.sql.plan.SqlParsing;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -126,14 +126,14 @@ public final class DmlExecutor {
     }
 
     /** Runs an UPDATE (single table). */
-    public static QueryResult.Ok update(String calciteText, StatementEnv env) {
-        SqlUpdate node = (SqlUpdate) SqlParsing.parse(calciteText);
+    public static QueryResult.Ok update(ShapedText text, StatementEnv env) {
+        SqlUpdate node = (SqlUpdate) SqlParsing.parse(text.text());
         SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
         TableDefinition table = resolve(target, env);
         List<ColumnDefinition> cols = table.columns();
         int[] setCols = targetColumns(node.getTargetColumnList(), table);
         String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
-        CompiledQuery q = env.compile("update", calciteText, () -> {
+        StatementEnv.Bound b = env.compile("update", text, calciteText -> {
             SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
             SqlNodeList select = baseSelectList(alias, table);
             for (SqlNode e : u.getSourceExpressionList()) {
@@ -141,8 +141,8 @@ public final class DmlExecutor {
             }
             return selectFrom(u.getTargetTable(), u.getAlias(), select, u.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(q, env.execContext(Map.of(), false, true));
-        List<RelDataTypeField> fields = q.rowType().getFieldList();
+        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), false, true));
+        List<RelDataTypeField> fields = b.query().rowType().getFieldList();
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
@@ -170,16 +170,16 @@ public final class DmlExecutor {
     }
 
     /** Runs a DELETE (single table). */
-    public static QueryResult.Ok delete(String calciteText, StatementEnv env) {
-        SqlDelete node = (SqlDelete) SqlParsing.parse(calciteText);
+    public static QueryResult.Ok delete(ShapedText text, StatementEnv env) {
+        SqlDelete node = (SqlDelete) SqlParsing.parse(text.text());
         SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
         TableDefinition table = resolve(target, env);
         String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
-        CompiledQuery q = env.compile("delete", calciteText, () -> {
+        StatementEnv.Bound b = env.compile("delete", text, calciteText -> {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(q, env.execContext(Map.of(), false, true));
+        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), false, true));
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
@@ -259,9 +259,9 @@ public final class DmlExecutor {
                 return rows;
             }
         }
-        CompiledQuery q = env.compile("insert-source", text,
-                () -> ((SqlInsert) SqlParsing.parse(text)).getSource(), false);
-        return QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+        StatementEnv.Bound b = env.compile("insert-source", ShapedText.literal(text),
+                t -> ((SqlInsert) SqlParsing.parse(t)).getSource(), false);
+        return QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
     }
 
     private static final Object NOT_LITERAL = new Object();
@@ -398,8 +398,8 @@ public final class DmlExecutor {
         appendNames(sql, cols, InsertRewriter.NEW_PREFIX);
         sql.append(')');
         String text = sql.toString();
-        CompiledQuery q = env.compile("upsert", text, () -> SqlParsing.parse(text), false);
-        List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+        StatementEnv.Bound b = env.compile("upsert", ShapedText.literal(text), SqlParsing::parse, false);
+        List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
         Object[] updated = old.clone();
         int[] targets = targetColumns(assignments.getTargetColumnList(), table);
         for (int i = 0; i < targets.length; i++) {

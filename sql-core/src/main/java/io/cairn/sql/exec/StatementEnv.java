@@ -4,9 +4,10 @@ import io.cairn.data.Transaction;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.frontend.ShapedText;
 import io.cairn.sql.plan.CompiledQuery;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.calcite.sql.SqlNode;
 
 /**
@@ -40,15 +41,20 @@ public interface StatementEnv {
         return t;
     }
 
+    /** A compiled plan and the values of its parameters for one execution ("?0", … in Calcite's representation). */
+    record Bound(CompiledQuery query, Map<String, Object> parameters) {
+    }
+
     /**
-     * The compiled plan of a query, from the plan cache or compiled now.
+     * The compiled plan of a query, from the plan cache or compiled now: for the statement's shape
+     * when Calcite compiles it with parameters and the values fit their types, else for its literal text.
      *
-     * @param kind      what the plan is for ("query", "update", …): part of the cache key
-     * @param cacheText the statement text the plan is cached under
-     * @param parse     produces the SqlNode to compile on a miss
-     * @param dml       compile against the schema whose tables expose {@link CairnTable#ROW_KEY}
+     * @param kind  what the plan is for ("query", "update", …): part of the cache key
+     * @param text  the statement
+     * @param parse produces the SqlNode to compile from a text (the shape or the literal text) on a miss
+     * @param dml   compile against the schema whose tables expose {@link CairnTable#ROW_KEY}
      */
-    CompiledQuery compile(String kind, String cacheText, Supplier<SqlNode> parse, boolean dml);
+    Bound compile(String kind, ShapedText text, Function<String, SqlNode> parse, boolean dml);
 
     /**
      * An execution context for this statement.

@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +30,7 @@ public final class CalciteText {
             "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT");
 
     /** MySQL function names Calcite knows under another name. */
-    private static final java.util.Map<String, String> RENAMED_FUNCTIONS = java.util.Map.of(
+    private static final Map<String, String> RENAMED_FUNCTIONS = Map.of(
             "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH");
 
     private CalciteText() {
@@ -36,6 +38,16 @@ public final class CalciteText {
 
     /** Renders tokens {@code [from, to)}. */
     public static String render(List<Token> tokens, int from, int to, SessionContext session) {
+        return render(tokens, from, to, session, Map.of(), new ArrayList<>());
+    }
+
+    /**
+     * Renders tokens {@code [from, to)} where the PARAM tokens that are keys of {@code bound} are
+     * parameters with a value: each is written as its text and its value appended to {@code values},
+     * so that {@code values} follows the order of the parameters in the result.
+     */
+    static String render(List<Token> tokens, int from, int to, SessionContext session, Map<Token, Object> bound,
+            List<Object> values) {
         if (hasWord(tokens, from, to, "CONVERT")) {
             List<Token> rewritten = rewriteConvert(tokens.subList(from, to));
             tokens = rewritten;
@@ -69,7 +81,13 @@ public final class CalciteText {
                 case BIT -> sb.append(t.text().isEmpty() ? BigInteger.ZERO : new BigInteger(t.text(), 2));
                 case SYSTEM_VAR -> appendLiteral(sb, session.systemVariable(t.text()));
                 case USER_VAR -> appendLiteral(sb, session.userVariable(t.text()));
-                case NUMBER, PARAM -> sb.append(t.text());
+                case NUMBER -> sb.append(t.text());
+                case PARAM -> {
+                    sb.append(t.text());
+                    if (bound.containsKey(t)) {
+                        values.add(bound.get(t));
+                    }
+                }
                 case SYMBOL -> {
                     switch (t.text()) {
                         case "<=>" -> sb.append("IS NOT DISTINCT FROM");
@@ -147,7 +165,7 @@ public final class CalciteText {
 
     /** {@code CONVERT(x, type)} → {@code CAST(x AS type)}; {@code CONVERT(x USING cs)} → {@code (x)}. */
     static List<Token> rewriteConvert(List<Token> in) {
-        List<Token> out = new java.util.ArrayList<>(in);
+        List<Token> out = new ArrayList<>(in);
         for (int i = 0; i + 1 < out.size(); i++) {
             if (!out.get(i).is("CONVERT") || !out.get(i + 1).isSymbol("(")) {
                 continue;
@@ -178,7 +196,7 @@ public final class CalciteText {
 
     /** {@code LOCATE(s, str[, pos])} → {@code POSITION(s IN str [FROM pos])}. */
     static List<Token> rewriteLocate(List<Token> in) {
-        List<Token> out = new java.util.ArrayList<>(in);
+        List<Token> out = new ArrayList<>(in);
         for (int i = 0; i + 1 < out.size(); i++) {
             if (!out.get(i).is("LOCATE") || !out.get(i + 1).isSymbol("(")) {
                 continue;
@@ -218,7 +236,7 @@ public final class CalciteText {
      * differs from MySQL only for chains like {@code a * b DIV c}.
      */
     static List<Token> rewriteDiv(List<Token> in) {
-        List<Token> out = new java.util.ArrayList<>(in);
+        List<Token> out = new ArrayList<>(in);
         for (int i = 1; i < out.size() - 1; i++) {
             if (!out.get(i).is("DIV")) {
                 continue;
@@ -228,14 +246,14 @@ public final class CalciteText {
             if (ls < 0 || re < 0) {
                 continue;
             }
-            List<Token> call = new java.util.ArrayList<>();
+            List<Token> call = new ArrayList<>();
             call.add(new Token(Token.Type.WORD, "MYSQL_INT_DIVIDE", 0, 0));
             call.add(new Token(Token.Type.SYMBOL, "(", 0, 0));
             call.addAll(out.subList(ls, i));
             call.add(new Token(Token.Type.SYMBOL, ",", 0, 0));
             call.addAll(out.subList(i + 1, re + 1));
             call.add(new Token(Token.Type.SYMBOL, ")", 0, 0));
-            List<Token> next = new java.util.ArrayList<>(out.subList(0, ls));
+            List<Token> next = new ArrayList<>(out.subList(0, ls));
             next.addAll(call);
             next.addAll(out.subList(re + 1, out.size()));
             out = next;

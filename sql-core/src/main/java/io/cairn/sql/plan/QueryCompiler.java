@@ -10,12 +10,10 @@ import java.util.function.Function;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
-import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
-import org.apache.calcite.interpreter.Bindables;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
@@ -28,7 +26,6 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelCollationTraitDef;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
@@ -45,9 +42,9 @@ import org.apache.calcite.tools.Programs;
 /**
  * Compiles a parsed query: views inlined, MySQL operators swapped in, then Calcite validation
  * (MySQL conformance, case-insensitive names), conversion to relational algebra, optimization with
- * {@link Programs#standard()} plus the table-scan filter pushdown rules (which hand the filters to
- * {@link io.cairn.sql.exec.CairnTable}, where key predicates become point and range lookups), and
- * code generation to a {@link Bindable}.
+ * {@link Programs#standard()}, the filters above each table scan handed to it as its access path
+ * ({@link AccessPaths}: key predicates become point and range lookups at run time), and code
+ * generation to a {@link Bindable} — once per plan, so that running it costs no compilation.
  *
  * <p>Thread-safe: every call uses its own validator and planner.
  */
@@ -88,10 +85,6 @@ public final class QueryCompiler {
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
-        planner.addRule(Bindables.BINDABLE_TABLE_SCAN_RULE);
-        planner.addRule(CoreRules.FILTER_SCAN);
-        planner.addRule(CoreRules.PROJECT_TABLE_SCAN);
-        planner.addRule(EnumerableRules.TO_INTERPRETER);
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
         RelOptTable.ViewExpander noViews = (type, sql, schemaPath, viewPath) -> {
             throw new IllegalStateException("views are inlined before validation; Calcite asked to expand " + viewPath);
@@ -105,7 +98,7 @@ public final class QueryCompiler {
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         Program program = Programs.standard();
-        RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
+        RelNode physical = AccessPaths.attach(program.run(planner, logical, desired, List.of(), List.of()));
         @SuppressWarnings("unchecked")
         Map<String, Object> internals = new java.util.HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(internals, null, (EnumerableRel) physical,

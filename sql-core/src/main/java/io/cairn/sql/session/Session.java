@@ -22,13 +22,17 @@ import io.cairn.sql.exec.StatementEnv;
 import io.cairn.sql.frontend.CalciteText;
 import io.cairn.sql.frontend.DdlParser;
 import io.cairn.sql.frontend.DdlStatement;
+import io.cairn.sql.frontend.HavingRewriter;
 import io.cairn.sql.frontend.InsertRewriter;
 import io.cairn.sql.frontend.Lexer;
 import io.cairn.sql.frontend.SessionContext;
+import io.cairn.sql.frontend.ShapedText;
+import io.cairn.sql.frontend.StatementShaper;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
 import io.cairn.sql.plan.CatalogSchemas;
 import io.cairn.sql.plan.CompiledQuery;
+import io.cairn.sql.plan.ParameterBinder;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
 import io.cairn.sql.plan.SqlParsing;
@@ -42,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
@@ -154,9 +159,33 @@ public final class Session implements SessionHandler, SessionContext {
                 }
             }
             prepared.put(statementId, sql);
-            return StatementMetadata.of(params, List.of());
+            return StatementMetadata.of(params, resultColumns(tokens));
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
+        }
+    }
+
+    /**
+     * The result columns of a prepared query, from its plan with NULL for every parameter (clients
+     * such as libmysqlclient fetch a result only when the prepare answer announced columns); empty
+     * for other statements and for queries that only compile with their values.
+     */
+    private List<ColumnDef> resultColumns(List<Token> tokens) {
+        TokenCursor c = new TokenCursor("", tokens);
+        if (c.atEnd() || !(c.peek().is("SELECT") || c.peek().is("WITH") || c.peek().isSymbol("("))) {
+            return List.of();
+        }
+        List<Token> nulls = new ArrayList<>(tokens.size());
+        for (Token t : tokens) {
+            nulls.add(t.type() == Token.Type.PARAM ? new Token(Token.Type.WORD, "NULL", t.start(), t.end()) : t);
+        }
+        List<Token> query = HavingRewriter.rewrite(nulls, queryEnd(nulls, c.end()).end());
+        ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
+        try {
+            return inStatement(t -> QueryRunner.columns(new Env(t).compile("query", text, SqlParsing::parse, false)
+                    .query().rowType()));
+        } catch (RuntimeException e) {
+            return List.of();
         }
     }
 
@@ -279,12 +308,12 @@ public final class Session implements SessionHandler, SessionContext {
             }
             case "UPDATE" -> {
                 checkWritable();
-                String text = CalciteText.render(tokens, 0, c.end(), this);
+                ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
                 result = dml(() -> DmlExecutor.update(text, env()), "UPDATE");
             }
             case "DELETE" -> {
                 checkWritable();
-                String text = CalciteText.render(tokens, 0, c.end(), this);
+                ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
                 result = dml(() -> DmlExecutor.delete(text, env()), "DELETE");
             }
             case "SET" -> result = new SessionStatements(this).set(c);
@@ -423,33 +452,43 @@ public final class Session implements SessionHandler, SessionContext {
 
     // ------------------------------------------------------------------ queries
 
+    /** Where a query's text ends before a locking clause, and whether that clause locks rows. */
+    private record QueryEnd(int end, boolean forUpdate) {
+    }
+
+    private static QueryEnd queryEnd(List<Token> tokens, int end) {
+        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("UPDATE")) {
+            return new QueryEnd(end - 2, true);
+        }
+        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("SHARE")) {
+            return new QueryEnd(end - 2, false);
+        }
+        if (end >= 4 && tokens.get(end - 4).is("LOCK") && tokens.get(end - 3).is("IN")
+                && tokens.get(end - 2).is("SHARE") && tokens.get(end - 1).is("MODE")) {
+            return new QueryEnd(end - 4, false);
+        }
+        if (end >= 3 && tokens.get(end - 3).is("FOR") && tokens.get(end - 2).is("UPDATE")
+                && (tokens.get(end - 1).is("NOWAIT"))) {
+            return new QueryEnd(end - 3, true);
+        }
+        return new QueryEnd(end, false);
+    }
+
     private QueryResult runQuery(TokenCursor c) {
         List<Token> tokens = c.tokens();
-        int end = c.end();
-        boolean forUpdate = false;
-        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("UPDATE")) {
-            forUpdate = true;
-            end -= 2;
-        } else if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("SHARE")) {
-            end -= 2;
-        } else if (end >= 4 && tokens.get(end - 4).is("LOCK") && tokens.get(end - 3).is("IN")
-                && tokens.get(end - 2).is("SHARE") && tokens.get(end - 1).is("MODE")) {
-            end -= 4;
-        } else if (end >= 3 && tokens.get(end - 3).is("FOR") && tokens.get(end - 2).is("UPDATE")
-                && (tokens.get(end - 1).is("NOWAIT"))) {
-            forUpdate = true;
-            end -= 3;
-        }
+        QueryEnd qe = queryEnd(tokens, c.end());
+        int end = qe.end();
+        boolean forUpdate = qe.forUpdate();
         checkPrivilege("SELECT", database, null);
-        List<Token> query = io.cairn.sql.frontend.HavingRewriter.rewrite(tokens, end);
-        String text = CalciteText.render(query, 0, query.size(), this);
+        List<Token> query = HavingRewriter.rewrite(tokens, end);
+        ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         boolean lock = forUpdate;
         return inStatement(t -> {
             Env env = new Env(t);
-            CompiledQuery q = env.compile("query", text, () -> SqlParsing.parse(text), false);
-            List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), lock, false));
+            StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
+            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false));
             foundRows = rows.size();
-            return new QueryResult.Rows(QueryRunner.columns(q.rowType()), rows, warnings.size());
+            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType()), rows, warnings.size());
         });
     }
 
@@ -458,8 +497,8 @@ public final class Session implements SessionHandler, SessionContext {
         String text = "SELECT " + CalciteText.render(tokens, from, to, this);
         return inStatement(t -> {
             Env env = new Env(t);
-            CompiledQuery q = env.compile("query", text, () -> SqlParsing.parse(text), false);
-            List<Object[]> rows = QueryRunner.externalRows(q, env.execContext(Map.of(), false, false));
+            StatementEnv.Bound b = env.compile("query", ShapedText.literal(text), SqlParsing::parse, false);
+            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
             return rows.isEmpty() ? null : rows.get(0)[0];
         });
     }
@@ -743,10 +782,32 @@ public final class Session implements SessionHandler, SessionContext {
         }
 
         @Override
-        public CompiledQuery compile(String kind, String cacheText, Supplier<SqlNode> parse, boolean dml) {
+        public Bound compile(String kind, ShapedText text, Function<String, SqlNode> parse, boolean dml) {
             Catalog c = catalog();
-            PlanCache.Key key = new PlanCache.Key(c.version(), database == null ? "" : database.toLowerCase(Locale.ROOT),
-                    kind, cacheText);
+            if (!text.values().isEmpty()) {
+                PlanCache.Key key = key(c, kind, text.text());
+                if (!engine.plans().literalOnly(key)) {
+                    CompiledQuery q = null;
+                    try {
+                        q = compile(key, c, () -> parse.apply(text.text()), dml);
+                    } catch (RuntimeException e) {
+                        engine.plans().markLiteralOnly(key); // the literal text reports a genuine error
+                    }
+                    Map<String, Object> parameters = q == null ? null : ParameterBinder.bind(q.parameterTypes(), text.values());
+                    if (parameters != null) {
+                        return new Bound(q, parameters);
+                    }
+                }
+            }
+            String literal = text.literalText();
+            return new Bound(compile(key(c, kind, literal), c, () -> parse.apply(literal), dml), Map.of());
+        }
+
+        private PlanCache.Key key(Catalog c, String kind, String text) {
+            return new PlanCache.Key(c.version(), database == null ? "" : database.toLowerCase(Locale.ROOT), kind, text);
+        }
+
+        private CompiledQuery compile(PlanCache.Key key, Catalog c, Supplier<SqlNode> parse, boolean dml) {
             return engine.plans().get(key, () -> engine.compiler().compile(parse.get(), c,
                     dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), database,
                     Session.this::parseView));
