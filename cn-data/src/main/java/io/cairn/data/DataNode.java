@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * transactions over it, committing through the transaction node.
  *
  * <p>Freshness: a snapshot is taken behind a linearizable read barrier on the log
- * ({@link LogService#commitIndex()}): every commit acknowledged to any client before the snapshot
- * was taken is in it, whichever CN made it. A commit on this CN returns only once this CN has
+ * ({@link LogService#commitIndex()}, rounds shared by concurrent transactions through a
+ * {@link ReadBarrier}): every commit acknowledged to any client before the snapshot was taken is
+ * in it, whichever CN made it. A commit on this CN returns only once this CN has
  * applied it, so the next statement sees it too.
  *
  * <p>Thread-safe; a {@link Transaction} belongs to one thread at a time.
@@ -40,6 +41,7 @@ public final class DataNode implements AutoCloseable {
     private final Settings settings;
     private final CheckpointStore checkpoints;
     private final LogTailer tailer;
+    private final ReadBarrier readBarrier;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -56,6 +58,7 @@ public final class DataNode implements AutoCloseable {
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints) {
         this.log = log;
+        this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
         this.settings = settings;
         this.checkpoints = checkpoints;
@@ -95,7 +98,7 @@ public final class DataNode implements AutoCloseable {
     long snapshot() {
         long barrier;
         try {
-            barrier = log.commitIndex();
+            barrier = readBarrier.await();
         } catch (LogException e) {
             throw new DataUnavailableException("the log cannot confirm its commit index: " + e.getMessage(), e);
         }
