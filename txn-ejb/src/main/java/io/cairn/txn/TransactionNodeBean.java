@@ -23,9 +23,4 @@ public class TransactionNodeBean {
     public synchronized TransactionService service() {
         return role == null ? null : role.service();
     }
-
-    /** This server's TN if it is the active one now, else null. */
-    public synchronized TransactionService activeService() {
-        return role == null ? null : role.activeService();
-    }
 }

@@ -15,6 +15,8 @@ import io.cairn.node.Role;
 import io.cairn.node.RoleService;
 import io.cairn.proxy.ProxyRole;
 import io.cairn.txn.TransactionNodeBean;
+import io.cairn.txn.TransactionNodeRole;
+import io.cairn.txn.TransactionService;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -90,12 +92,16 @@ public class NodeBootstrap {
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
                 nodeConfig.ports().cnMysql(), lookup.apply(ROOT_PASSWORD).orElse(""),
                 lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null));
+        TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
+                ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
+        // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock
+        Supplier<TransactionService> localActiveTn = tnRole == null ? () -> null : tnRole::activeService;
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
             services.add(switch (role) {
                 case LOG -> logRole;
-                case TN -> transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint);
-                case CN -> computeNode.role(log, transactionNode::activeService, checkpoints, cnSettings);
+                case TN -> tnRole;
+                case CN -> computeNode.role(log, localActiveTn, checkpoints, cnSettings);
                 case PROXY -> new ProxyRole(cluster, nodeConfig.host(), nodeConfig.ports().proxyMysql());
             });
         }

@@ -3,83 +3,70 @@ package io.cairn.sql.session;
 import io.cairn.mysql.ColumnType;
 import io.cairn.mysql.Parameter;
 import io.cairn.sql.codec.Temporals;
-import io.cairn.sql.frontend.Lexer;
 import io.cairn.sql.frontend.Token;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Binds COM_STMT_EXECUTE parameters into a prepared statement's text as MySQL literals. The bound
- * text then takes the same path as a text query — including the plan cache, whose key replaces
- * literals by parameters, so text and prepared statements of one shape share a plan. Stateless.
+ * Binds COM_STMT_EXECUTE parameters into a prepared statement's tokens as MySQL literal tokens. The
+ * bound tokens then take the same path as a text query — including the plan cache, whose key replaces
+ * comparison literals by parameters, so text and prepared statements of one shape share a plan.
+ * Stateless.
  */
 final class PreparedText {
     private PreparedText() {
     }
 
-    static String bind(String sql, List<Parameter> parameters) {
-        List<Token> tokens = Lexer.tokenize(sql);
-        StringBuilder out = new StringBuilder(sql.length() + parameters.size() * 8);
-        int copied = 0;
+    /** {@code tokens} with the i-th PARAM token replaced by the literal of {@code parameters.get(i)}. */
+    static List<Token> bind(List<Token> tokens, List<Parameter> parameters) {
+        List<Token> out = new ArrayList<>(tokens.size());
         int p = 0;
         for (Token t : tokens) {
-            if (t.type() != Token.Type.PARAM) {
-                continue;
-            }
-            out.append(sql, copied, t.start());
-            out.append(literal(parameters.get(p++)));
-            copied = t.end();
+            out.add(t.type() == Token.Type.PARAM ? literal(parameters.get(p++), t) : t);
         }
-        out.append(sql.substring(copied));
-        return out.toString();
+        return out;
     }
 
-    static String literal(Parameter param) {
+    private static Token literal(Parameter param, Token at) {
         Object v = param.value();
-        if (v == null) {
-            return "NULL";
-        }
         if (v instanceof byte[] b) {
-            return param.type().isBlob() || param.type() == ColumnType.BIT || param.type() == ColumnType.GEOMETRY
-                    ? "X'" + HexFormat.of().formatHex(b) + "'"
-                    : quote(new String(b, StandardCharsets.UTF_8));
-        }
-        if (v instanceof String s) {
-            return quote(s);
-        }
-        if (v instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        if (v instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) {
-                return "NULL";
+            if (param.type().isBlob() || param.type() == ColumnType.BIT || param.type() == ColumnType.GEOMETRY) {
+                return new Token(Token.Type.HEX, HexFormat.of().formatHex(b), at.start(), at.end());
             }
-            return d.toString().replace("E", "e");
+            v = new String(b, StandardCharsets.UTF_8);
         }
-        if (v instanceof Number n) {
-            return n.toString();
+        if (v == null || v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            return new Token(Token.Type.WORD, "NULL", at.start(), at.end());
         }
+        String number = null;
+        if (v instanceof BigDecimal d) {
+            number = d.toPlainString();
+        } else if (v instanceof Double d) {
+            number = d.toString().replace("E", "e");
+        } else if (v instanceof Number n) {
+            number = n.toString();
+        } else if (v instanceof Boolean b) {
+            number = b ? "1" : "0";
+        }
+        if (number != null) {
+            return new Token(Token.Type.NUMBER, number, at.start(), at.end());
+        }
+        String text;
         if (v instanceof LocalDateTime t) {
-            return "'" + Temporals.format(t) + "'";
+            text = Temporals.format(t);
+        } else if (v instanceof LocalDate d) {
+            text = d.toString();
+        } else if (v instanceof Duration d) {
+            text = Temporals.format(d);
+        } else {
+            text = v.toString();
         }
-        if (v instanceof LocalDate d) {
-            return "'" + d + "'";
-        }
-        if (v instanceof Duration d) {
-            return "'" + Temporals.format(d) + "'";
-        }
-        if (v instanceof Boolean b) {
-            return b ? "1" : "0";
-        }
-        return quote(v.toString());
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+        return new Token(Token.Type.STRING, text, at.start(), at.end());
     }
 }

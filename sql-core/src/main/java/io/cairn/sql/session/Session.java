@@ -74,7 +74,7 @@ public final class Session implements SessionHandler, SessionContext {
     private final SessionInfo info;
     private final SessionVariables variables = new SessionVariables();
     private final Map<String, Object> userVariables = new HashMap<>();
-    private final Map<Integer, String> prepared = new HashMap<>();
+    private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
     private final List<Object[]> warnings = new ArrayList<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
 
@@ -158,7 +158,7 @@ public final class Session implements SessionHandler, SessionContext {
                     params++;
                 }
             }
-            prepared.put(statementId, sql);
+            prepared.put(statementId, new PreparedStatement(sql, tokens));
             return StatementMetadata.of(params, resultColumns(tokens));
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
@@ -191,18 +191,17 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public QueryResult execute(int statementId, List<Parameter> parameters) throws MysqlException {
-        String sql = prepared.get(statementId);
-        if (sql == null) {
+        PreparedStatement ps = prepared.get(statementId);
+        if (ps == null) {
             throw new MysqlException(SqlError.UNKNOWN_STMT_HANDLER.code(), SqlError.UNKNOWN_STMT_HANDLER.sqlState(),
                     String.format(SqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
         }
-        String text;
+        cancel.set(false);
         try {
-            text = PreparedText.bind(sql, parameters);
+            return run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
         }
-        return query(text);
     }
 
     @Override
@@ -284,8 +283,12 @@ public final class Session implements SessionHandler, SessionContext {
     // ------------------------------------------------------------------ dispatch
 
     private QueryResult run(String sql) {
+        return run(sql, Lexer.tokenize(sql));
+    }
+
+    /** Runs one statement given as its text (for messages) and its tokens. */
+    private QueryResult run(String sql, List<Token> tokens) {
         statementStart = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
-        List<Token> tokens = Lexer.tokenize(sql);
         TokenCursor c = new TokenCursor(sql, tokens);
         if (c.atEnd()) {
             throw new SqlException(SqlError.EMPTY_QUERY);
@@ -735,6 +738,9 @@ public final class Session implements SessionHandler, SessionContext {
     // ------------------------------------------------------------------ helpers
 
     private static List<String> splitStatements(String sql) {
+        if (sql.indexOf(';') < 0) {
+            return List.of(sql);
+        }
         List<Token> tokens = Lexer.tokenize(sql);
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -752,6 +758,10 @@ public final class Session implements SessionHandler, SessionContext {
             out.add(rest);
         }
         return out;
+    }
+
+    /** A prepared statement: its text and tokens, lexed once. */
+    private record PreparedStatement(String sql, List<Token> tokens) {
     }
 
     /** The {@link StatementEnv} of a statement running in transaction {@code t}. */
