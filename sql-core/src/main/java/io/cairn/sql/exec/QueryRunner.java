@@ -89,9 +89,21 @@ public final class QueryRunner {
 
     /** Column definitions of a result row type. */
     public static List<ColumnDef> columns(RelDataType rowType) {
-        List<ColumnDef> out = new ArrayList<>();
-        for (RelDataTypeField f : rowType.getFieldList()) {
-            out.add(column(f.getName(), f.getType()));
+        return columns(rowType, null);
+    }
+
+    /**
+     * Column definitions of a result row type, where columns Calcite named {@code EXPR$n} take the
+     * select item's text from {@code labels} (one per column, or null to keep Calcite's names).
+     */
+    public static List<ColumnDef> columns(RelDataType rowType, List<String> labels) {
+        List<RelDataTypeField> fields = rowType.getFieldList();
+        boolean relabel = labels != null && labels.size() == fields.size();
+        List<ColumnDef> out = new ArrayList<>(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            RelDataTypeField f = fields.get(i);
+            String name = relabel && f.getName().startsWith("EXPR$") ? labels.get(i) : f.getName();
+            out.add(column(name, f.getType()));
         }
         return out;
     }

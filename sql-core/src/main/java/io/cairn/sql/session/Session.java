@@ -25,6 +25,7 @@ import io.cairn.sql.frontend.DdlStatement;
 import io.cairn.sql.frontend.HavingRewriter;
 import io.cairn.sql.frontend.InsertRewriter;
 import io.cairn.sql.frontend.Lexer;
+import io.cairn.sql.frontend.SelectLabels;
 import io.cairn.sql.frontend.SessionContext;
 import io.cairn.sql.frontend.ShapedText;
 import io.cairn.sql.frontend.StatementShaper;
@@ -159,7 +160,7 @@ public final class Session implements SessionHandler, SessionContext {
                 }
             }
             prepared.put(statementId, new PreparedStatement(sql, tokens));
-            return StatementMetadata.of(params, resultColumns(tokens));
+            return StatementMetadata.of(params, resultColumns(sql, tokens));
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
         }
@@ -170,8 +171,8 @@ public final class Session implements SessionHandler, SessionContext {
      * such as libmysqlclient fetch a result only when the prepare answer announced columns); empty
      * for other statements and for queries that only compile with their values.
      */
-    private List<ColumnDef> resultColumns(List<Token> tokens) {
-        TokenCursor c = new TokenCursor("", tokens);
+    private List<ColumnDef> resultColumns(String sql, List<Token> tokens) {
+        TokenCursor c = new TokenCursor(sql, tokens);
         if (c.atEnd() || !(c.peek().is("SELECT") || c.peek().is("WITH") || c.peek().isSymbol("("))) {
             return List.of();
         }
@@ -182,8 +183,9 @@ public final class Session implements SessionHandler, SessionContext {
         List<Token> query = HavingRewriter.rewrite(nulls, queryEnd(nulls, c.end()).end());
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         try {
+            List<String> labels = SelectLabels.of(sql, nulls, c.end());
             return inStatement(t -> QueryRunner.columns(new Env(t).compile("query", text, SqlParsing::parse, false)
-                    .query().rowType()));
+                    .query().rowType(), labels));
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -485,13 +487,14 @@ public final class Session implements SessionHandler, SessionContext {
         checkPrivilege("SELECT", database, null);
         List<Token> query = HavingRewriter.rewrite(tokens, end);
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
+        List<String> labels = SelectLabels.of(c.sql(), tokens, end);
         boolean lock = forUpdate;
         return inStatement(t -> {
             Env env = new Env(t);
             StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
             List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false));
             foundRows = rows.size();
-            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType()), rows, warnings.size());
+            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warnings.size());
         });
     }
 

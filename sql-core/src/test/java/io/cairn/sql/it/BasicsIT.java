@@ -56,6 +56,27 @@ class BasicsIT {
     }
 
     @Test
+    void unaliasedExpressionsAreLabelledAsWritten() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT 1 + 1, 'abc', CONCAT('a',  'b') AS ab, UPPER( 'x' ) FROM DUAL");
+            var md = rs.getMetaData();
+            assertThat(md.getColumnLabel(1)).isEqualTo("1 + 1");
+            assertThat(md.getColumnLabel(2)).isEqualTo("abc");
+            assertThat(md.getColumnLabel(3)).isEqualTo("ab");
+            assertThat(md.getColumnLabel(4)).isEqualTo("UPPER( 'x' )");
+            try (var ps = c.prepareStatement("SELECT ? + 1, 2 * 3")) {
+                ps.setInt(1, 4);
+                rs = ps.executeQuery();
+                // Connector/J prepares on the client by default: the server sees the value inline, as MySQL would
+                assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("4 + 1");
+                assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("2 * 3");
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
     void ddlInsertSelect() throws SQLException {
         try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE basics");
