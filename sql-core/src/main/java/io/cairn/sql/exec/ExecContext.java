@@ -27,6 +27,7 @@ public final class ExecContext implements DataContext {
     private final Map<String, Object> parameters;
     private final AtomicBoolean cancel;
     private final long startMillis;
+    private final long deadlineNanos;
     private final Map<String, Object> internals;
 
     /**
@@ -36,6 +37,12 @@ public final class ExecContext implements DataContext {
      */
     public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
             Map<String, Object> parameters, AtomicBoolean cancel, long startMillis) {
+        this(rootSchema, typeFactory, transaction, forUpdate, parameters, cancel, startMillis, Long.MAX_VALUE);
+    }
+
+    /** @param deadlineNanos {@link System#nanoTime()} after which the statement fails with 3024, or Long.MAX_VALUE */
+    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
+            Map<String, Object> parameters, AtomicBoolean cancel, long startMillis, long deadlineNanos) {
         this.rootSchema = rootSchema;
         this.typeFactory = typeFactory;
         this.transaction = transaction;
@@ -43,6 +50,7 @@ public final class ExecContext implements DataContext {
         this.parameters = parameters;
         this.cancel = cancel;
         this.startMillis = startMillis;
+        this.deadlineNanos = deadlineNanos;
         this.internals = Map.of();
     }
 
@@ -54,6 +62,7 @@ public final class ExecContext implements DataContext {
         this.parameters = base.parameters;
         this.cancel = base.cancel;
         this.startMillis = base.startMillis;
+        this.deadlineNanos = base.deadlineNanos;
         this.internals = internals;
     }
 
@@ -108,11 +117,14 @@ public final class ExecContext implements DataContext {
         return transaction;
     }
 
-    /** Throws 1317 when the statement was cancelled. */
+    /** Throws 1317 when the statement was cancelled, 3024 when it ran past its time limit. */
     public static void checkCancelled(DataContext root) {
         Object flag = root.get(Variable.CANCEL_FLAG.camelName);
         if (flag instanceof AtomicBoolean b && b.get()) {
             throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.QUERY_INTERRUPTED);
+        }
+        if (root instanceof ExecContext e && e.deadlineNanos != Long.MAX_VALUE && System.nanoTime() - e.deadlineNanos > 0) {
+            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.QUERY_TIMEOUT);
         }
     }
 }

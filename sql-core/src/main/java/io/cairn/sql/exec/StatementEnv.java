@@ -63,6 +63,9 @@ public interface StatementEnv {
      */
     ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml);
 
+    /** An execution context that fails the statement with 3024 once {@code timeLimitMillis} (> 0) have passed. */
+    ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml, long timeLimitMillis);
+
     AutoIncrementAllocator autoIncrement();
 
     /** The statement's start time (NOW()). */

@@ -492,10 +492,25 @@ public final class Session implements SessionHandler, SessionContext {
         return inStatement(t -> {
             Env env = new Env(t);
             StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
-            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false));
+            // max_execution_time limits SELECTs (not locking ones), as in MySQL
+            long limit = lock ? 0 : maxExecutionTime();
+            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false, limit));
             foundRows = rows.size();
             return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warnings.size());
         });
+    }
+
+    /** The session's max_execution_time in milliseconds (0: none). */
+    private long maxExecutionTime() {
+        Object v = variables.get("max_execution_time");
+        if (v instanceof Number n) {
+            return Math.max(0, n.longValue());
+        }
+        try {
+            return Math.max(0, Long.parseLong(String.valueOf(v).trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Evaluates a scalar expression given as tokens (SET values, DO). */
@@ -828,9 +843,15 @@ public final class Session implements SessionHandler, SessionContext {
 
         @Override
         public ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml) {
+            return execContext(parameters, forUpdate, dml, 0);
+        }
+
+        @Override
+        public ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml, long timeLimitMillis) {
             Catalog c = catalog();
-            return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t, forUpdate, parameters,
-                    cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli());
+            long deadline = timeLimitMillis > 0 ? System.nanoTime() + timeLimitMillis * 1_000_000L : Long.MAX_VALUE;
+            return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t,
+                    forUpdate, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline);
         }
 
         @Override

@@ -77,6 +77,33 @@ class BasicsIT {
     }
 
     @Test
+    void selectsOverMaxExecutionTimeFailWith3024AndTheSessionGoesOn() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE timelimit");
+            s.execute("USE timelimit");
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+            for (int batch = 0; batch < 10; batch++) {
+                StringBuilder sql = new StringBuilder("INSERT INTO t VALUES ");
+                for (int i = 0; i < 3000; i++) {
+                    int id = batch * 3000 + i;
+                    sql.append(i == 0 ? "" : ", ").append('(').append(id).append(", ").append(id % 97).append(')');
+                }
+                s.executeUpdate(sql.toString());
+            }
+            s.execute("SET SESSION max_execution_time = 1");
+            assertThatThrownBy(() -> s.executeQuery("SELECT COUNT(*) FROM t WHERE v >= 0"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(3024);
+                        assertThat(e.getSQLState()).isEqualTo("HY000");
+                    });
+            s.execute("SET SESSION max_execution_time = 0");
+            ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t WHERE v >= 0");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(30000);
+        }
+    }
+
+    @Test
     void ddlInsertSelect() throws SQLException {
         try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE basics");
