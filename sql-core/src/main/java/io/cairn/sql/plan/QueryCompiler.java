@@ -85,6 +85,8 @@ public final class QueryCompiler {
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
+        // Calcite's semi-join rules lose every row joined to a grand total of no rows (see SemiJoinRules)
+        SemiJoinRules.replace(planner);
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
         RelOptTable.ViewExpander noViews = (type, sql, schemaPath, viewPath) -> {
             throw new IllegalStateException("views are inlined before validation; Calcite asked to expand " + viewPath);
