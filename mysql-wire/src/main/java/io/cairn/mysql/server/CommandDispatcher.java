@@ -113,7 +113,9 @@ final class CommandDispatcher {
         } catch (MysqlException e) {
             LOG.log(Level.FINE, "command {0} failed: {1} {2}", new Object[] {command, e.code(), e.getMessage()});
             out.send(Responses.error(e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a failed class initializer, a stack overflow in a deep statement): the
+            // client is waiting for an answer to this command and must get one
             LOG.log(Level.WARNING, "session handler failed on command " + command, e);
             out.send(Responses.error(MysqlException.of(MysqlError.UNKNOWN_ERROR, "internal error")));
         }

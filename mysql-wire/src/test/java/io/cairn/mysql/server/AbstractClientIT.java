@@ -237,6 +237,7 @@ abstract class AbstractClientIT {
             assertError(s, "TIMEOUT", 3024, "HY000");
             assertError(s, "this is not sql", 1064, "42000");
             assertError(s, "BOOM", 1105, "HY000");
+            assertError(s, "BOOM ERROR", 1105, "HY000");
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }

@@ -197,6 +197,9 @@ final class FakeSession implements SessionHandler {
         if (u.equals("BOOM")) {
             throw new IllegalStateException("fixture bug on purpose");
         }
+        if (u.equals("BOOM ERROR")) {
+            throw new ExceptionInInitializerError("an Error on purpose");
+        }
         if (u.equals("SLEEP")) {
             return sleepUntilCancelled();
         }

@@ -40,6 +40,15 @@ public final class QueryRunner {
             }
         } catch (ArithmeticException e) {
             throw new SqlException(SqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", e.getMessage());
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            // generated code computes constant expressions in static initializers: an overflow there
+            // fails the class's initialization, and every later run of the plan reports that again
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ArithmeticException || String.valueOf(t.getMessage()).contains("ArithmeticException")) {
+                    throw new SqlException(SqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", "constant expression");
+                }
+            }
+            throw new IllegalStateException("generated code of the plan failed to load", e);
         }
         return rows;
     }

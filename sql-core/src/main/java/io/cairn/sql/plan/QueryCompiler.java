@@ -31,9 +31,12 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.validate.SqlConformance;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.ConvertToChecked;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
@@ -53,6 +56,14 @@ public final class QueryCompiler {
     public static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl(MysqlTypeSystem.INSTANCE);
 
     private static final CalciteConnectionConfig CONFIG;
+
+    /** MySQL's rules, with integer arithmetic that fails on overflow (error 1690) instead of wrapping. */
+    private static final SqlConformance MYSQL = new SqlDelegatingConformance(SqlConformanceEnum.MYSQL_5) {
+        @Override
+        public boolean checkedArithmetic() {
+            return true;
+        }
+    };
 
     static {
         Properties p = new Properties();
@@ -75,7 +86,7 @@ public final class QueryCompiler {
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root),
                 defaultDb == null ? List.of() : List.of(defaultDb), TYPE_FACTORY, CONFIG);
         SqlValidator validator = SqlValidatorUtil.newValidator(MysqlOperators.TABLE, reader, TYPE_FACTORY,
-                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.MYSQL_5)
+                SqlValidator.Config.DEFAULT.withConformance(MYSQL)
                         .withIdentifierExpansion(true));
         SqlNode validated = validator.validate(node);
         RelDataType rowType = validator.getValidatedNodeType(validated);
@@ -95,7 +106,7 @@ public final class QueryCompiler {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
-        RelNode logical = relRoot.project();
+        RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(relRoot.project());
         // the ordering is kept by the Sort inside the plan; asking for root.collation on the projected
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();

@@ -56,6 +56,11 @@ public final class ErrorMapper {
         if (nested != null) {
             return of(nested.error(), nested.getMessage(), e);
         }
+        ArithmeticException overflow = find(e, ArithmeticException.class); // also when constant folding overflowed
+        if (overflow != null) {
+            return of(SqlError.NUMERIC_OUT_OF_RANGE, String.format(SqlError.NUMERIC_OUT_OF_RANGE.template(),
+                    "BIGINT", overflow.getMessage()), e);
+        }
         CalciteContextException ctx = find(e, CalciteContextException.class);
         if (ctx != null) {
             SqlValidatorException v = find(ctx, SqlValidatorException.class);
@@ -80,10 +85,6 @@ public final class ErrorMapper {
                 message = "You have an error in your SQL syntax; " + text;
             }
             return of(error, message, cause);
-        }
-        if (e instanceof ArithmeticException) {
-            return of(SqlError.NUMERIC_OUT_OF_RANGE, String.format(SqlError.NUMERIC_OUT_OF_RANGE.template(),
-                    "BIGINT", e.getMessage()), e);
         }
         if (e instanceof UnsupportedOperationException || e.getClass().getName().startsWith("org.apache.calcite")
                 || (e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().startsWith("org.apache.calcite"))) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,21 @@ class BasicsIT {
             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t WHERE v >= 0");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).isEqualTo(30000);
+        }
+    }
+
+    @Test
+    void integerOverflowIsError1690() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            for (String sql : List.of("SELECT 9223372036854775807 + 1", "SELECT -9223372036854775807 - 2",
+                    "SELECT 4611686018427387904 * 2")) {
+                assertThatThrownBy(() -> s.executeQuery(sql)).as(sql)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1690));
+            }
+            ResultSet rs = s.executeQuery("SELECT 9223372036854775806 + 1, 3000000000 * 2");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(Long.MAX_VALUE);
+            assertThat(rs.getLong(2)).isEqualTo(6000000000L);
         }
     }
 
