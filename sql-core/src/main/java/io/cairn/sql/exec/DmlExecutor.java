@@ -8,6 +8,7 @@ import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.codec.Values;
 import io.cairn.sql.frontend.CalciteText;
 import io.cairn.sql.frontend.InsertRewriter;
+import io.cairn.sql.frontend.InsertValues;
 import io.cairn.sql.frontend.ShapedText;
 import io.cairn.sql.plan.SqlParsing;
 import java.math.BigDecimal;
@@ -43,22 +44,33 @@ import org.apache.calcite.util.NlsString;
  * rules ({@link io.cairn.sql.catalog.SqlType#coerce}). Stateless; one call per statement.
  */
 public final class DmlExecutor {
-    private static final Object DEFAULT = new Object();
-
     private DmlExecutor() {
     }
 
     /** Runs an INSERT/REPLACE; returns affected rows and the first generated auto-increment value. */
     public static QueryResult.Ok insert(InsertRewriter.Insert ins, StatementEnv env) {
-        SqlInsert node = (SqlInsert) SqlParsing.parse(ins.calciteText());
-        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
-        TableDefinition table = resolve(target, env);
+        TableDefinition table;
+        int[] targets;
+        List<Object[]> source;
+        InsertValues literal = ins.values();
+        if (literal != null) {
+            table = env.table(literal.database(), literal.table());
+            targets = targetColumns(literal.columns(), table);
+            source = literal.rows();
+        } else {
+            SqlInsert node = (SqlInsert) SqlParsing.parse(ins.calciteText());
+            table = resolve((SqlIdentifier) node.getTargetTable(), env);
+            List<String> columns = new ArrayList<>();
+            if (node.getTargetColumnList() != null) {
+                node.getTargetColumnList().forEach(c -> columns.add(last((SqlIdentifier) c)));
+            }
+            targets = targetColumns(columns, table);
+            source = table.isView() ? List.of() : sourceRows(node, ins.calciteText(), env);
+        }
         if (table.isView()) {
             throw new SqlException(SqlError.NOT_SUPPORTED_YET, "INSERT into a view");
         }
         TableCodec codec = new TableCodec(table);
-        int[] targets = targetColumns(node.getTargetColumnList(), table);
-        List<Object[]> source = sourceRows(node, ins.calciteText(), env);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
         long affected = 0;
@@ -216,16 +228,25 @@ public final class DmlExecutor {
     }
 
     private static int[] targetColumns(SqlNodeList list, TableDefinition table) {
-        if (list == null || list.isEmpty()) {
+        List<String> names = new ArrayList<>();
+        if (list != null) {
+            list.forEach(c -> names.add(last((SqlIdentifier) c)));
+        }
+        return targetColumns(names, table);
+    }
+
+    /** Positions of the named columns (all columns when none are named); 1054 for an unknown one. */
+    private static int[] targetColumns(List<String> names, TableDefinition table) {
+        if (names.isEmpty()) {
             int[] all = new int[table.columns().size()];
             for (int i = 0; i < all.length; i++) {
                 all[i] = i;
             }
             return all;
         }
-        int[] out = new int[list.size()];
+        int[] out = new int[names.size()];
         for (int i = 0; i < out.length; i++) {
-            String name = last((SqlIdentifier) list.get(i));
+            String name = names.get(i);
             out[i] = table.columnIndex(name);
             if (out[i] < 0) {
                 throw new SqlException(SqlError.BAD_FIELD, name, "field list");
@@ -234,7 +255,7 @@ public final class DmlExecutor {
         return out;
     }
 
-    /** The rows to insert, as external values (or {@link #DEFAULT}). */
+    /** The rows to insert, as external values (or {@link InsertValues#DEFAULT}). */
     private static List<Object[]> sourceRows(SqlInsert node, String text, StatementEnv env) {
         SqlNode source = node.getSource();
         if (source.getKind() == SqlKind.VALUES) {
@@ -299,7 +320,7 @@ public final class DmlExecutor {
             return NOT_LITERAL;
         }
         if (n instanceof SqlCall call && call.getOperator() == SqlStdOperatorTable.DEFAULT) {
-            return DEFAULT;
+            return InsertValues.DEFAULT;
         }
         if (n instanceof SqlCall call && call.operandCount() == 1 && (call.getKind() == SqlKind.MINUS_PREFIX
                 || call.getKind() == SqlKind.PLUS_PREFIX)) {
@@ -328,7 +349,7 @@ public final class DmlExecutor {
         Object[] row = new Object[cols.size()];
         boolean[] given = new boolean[cols.size()];
         for (int i = 0; i < targets.length; i++) {
-            if (values[i] != DEFAULT) {
+            if (values[i] != InsertValues.DEFAULT) {
                 ColumnDefinition c = cols.get(targets[i]);
                 row[targets[i]] = c.type().coerce(values[i], c.name(), rowNo);
                 given[targets[i]] = true;

@@ -31,8 +31,9 @@ public final class InsertRewriter {
      * @param mode                 conflict handling
      * @param calciteText          the INSERT as Calcite text
      * @param onDuplicateKeyUpdate the assignments as Calcite text ({@code a = expr, …}) for {@link Mode#UPSERT}
+     * @param values               the INSERT read without Calcite when it only has literal rows, else null
      */
-    public record Insert(Mode mode, String calciteText, String onDuplicateKeyUpdate) {
+    public record Insert(Mode mode, String calciteText, String onDuplicateKeyUpdate, InsertValues values) {
     }
 
     private InsertRewriter() {
@@ -111,8 +112,9 @@ public final class InsertRewriter {
             }
         }
         String text = CalciteText.render(out, 0, out.size(), session);
+        InsertValues values = InsertValues.parse(out);
         if (odku < 0) {
-            return new Insert(mode, text, null);
+            return new Insert(mode, text, null, values);
         }
         List<Token> assignments = new ArrayList<>();
         for (int k = odku + 4; k < end; k++) {
@@ -125,7 +127,7 @@ public final class InsertRewriter {
             }
             assignments.add(t);
         }
-        return new Insert(Mode.UPSERT, text, CalciteText.render(assignments, 0, assignments.size(), session));
+        return new Insert(Mode.UPSERT, text, CalciteText.render(assignments, 0, assignments.size(), session), values);
     }
 
     /** Splits tokens [from, to) at top-level commas. */
