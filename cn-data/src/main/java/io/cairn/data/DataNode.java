@@ -42,6 +42,7 @@ public final class DataNode implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final LogTailer tailer;
     private final ReadBarrier readBarrier;
+    private final ActiveSnapshots active = new ActiveSnapshots();
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -62,7 +63,7 @@ public final class DataNode implements AutoCloseable {
         this.transactionNode = transactionNode;
         this.settings = settings;
         this.checkpoints = checkpoints;
-        this.tailer = new LogTailer(log, this::startFromCheckpoint, settings.name());
+        this.tailer = new LogTailer(log, this::startFromCheckpoint, () -> active.oldest(Long.MAX_VALUE), settings.name());
     }
 
     /** A store loaded with the latest checkpoint, and the LSN to follow the log from. */
@@ -87,7 +88,15 @@ public final class DataNode implements AutoCloseable {
 
     /** Starts a transaction at a fresh snapshot. */
     public Transaction begin(Isolation isolation) {
-        return new Transaction(this, isolation, snapshot());
+        ActiveSnapshots.Entry registration = active.register(tailer.appliedTs());
+        try {
+            long snapshot = snapshot();
+            registration.raise(snapshot);
+            return new Transaction(this, isolation, snapshot, registration);
+        } catch (RuntimeException e) {
+            registration.release();
+            throw e;
+        }
     }
 
     /**
@@ -104,6 +113,11 @@ public final class DataNode implements AutoCloseable {
         }
         tailer.awaitApplied(barrier, settings.applyTimeout());
         return tailer.appliedTs();
+    }
+
+    /** The number of keys this CN holds in memory per key space (for monitoring). */
+    public java.util.Map<Long, Integer> keyCounts() {
+        return store().keyCounts();
     }
 
     MvccStore store() {

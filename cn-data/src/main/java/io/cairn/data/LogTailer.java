@@ -22,6 +22,7 @@ final class LogTailer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LogTailer.class.getName());
     private static final int READ_BYTES = 4 << 20;
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
 
     /** Where a tailer starts: a store already holding everything before {@code fromLsn}. */
     record Start(MvccStore store, long fromLsn, long appliedTs) {
@@ -37,14 +38,19 @@ final class LogTailer implements AutoCloseable {
     private volatile String failure;
     private volatile ActiveTransactionNode activeTn;
     private volatile boolean closed;
+    /** The oldest snapshot still read; versions only older snapshots could see are pruned. */
+    private final java.util.function.LongSupplier horizon;
+    private long lastPruneNanos = System.nanoTime();
 
     /**
      * @param recovery gives a fresh start from the latest checkpoint; called first, and again when
      *                 the log has been truncated past this tailer
      */
-    LogTailer(LogService log, java.util.function.Supplier<Start> recovery, String name) {
+    LogTailer(LogService log, java.util.function.Supplier<Start> recovery, java.util.function.LongSupplier horizon,
+            String name) {
         this.log = log;
         this.recovery = recovery;
+        this.horizon = horizon;
         Start start = recovery.get();
         this.store = start.store();
         this.nextLsn = start.fromLsn();
@@ -109,6 +115,19 @@ final class LogTailer implements AutoCloseable {
         }
     }
 
+    /** At most once per {@link #PRUNE_EVERY}, on this thread (the store's only writer). */
+    private void maybePrune() {
+        long now = System.nanoTime();
+        if (now - lastPruneNanos < PRUNE_EVERY.toNanos()) {
+            return;
+        }
+        lastPruneNanos = now;
+        long dropped = store.prune(Math.min(horizon.getAsLong(), appliedTs));
+        if (dropped > 0) {
+            LOG.fine(() -> "pruned " + dropped + " versions");
+        }
+    }
+
     private void run() {
         while (!closed) {
             try {
@@ -121,6 +140,7 @@ final class LogTailer implements AutoCloseable {
                 } else {
                     log.awaitCommitted(nextLsn - 1, POLL);
                 }
+                maybePrune();
             } catch (io.cairn.log.LogTruncatedException e) {
                 Start start = recovery.get();
                 if (start.fromLsn() < e.firstAvailableLsn()) {

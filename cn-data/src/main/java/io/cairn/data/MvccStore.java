@@ -2,12 +2,16 @@ package io.cairn.data;
 
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
+import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -16,17 +20,55 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * first, each with its commit timestamp. A read at snapshot {@code ts} sees, per key, the newest
  * version committed at or before {@code ts}.
  *
- * <p>Threading: one writer (the log tailer) calls {@link #apply} in commit order; any number of
- * readers read concurrently without locks. A version becomes visible to readers only through the
- * snapshot timestamp, which the tailer publishes after the whole commit is applied, so a reader
- * never sees half a transaction.
+ * <p>Versions no snapshot can read any more are dropped by {@link #prune}: below the oldest snapshot
+ * in use only the newest version of a key is visible, and a key whose newest version is an old
+ * deletion goes altogether. Only keys that got a second version or a deletion are revisited.
+ *
+ * <p>A key space is dropped by a marker row in {@link #DROPPED_KEY_SPACES} ({@link #dropMarker}): once
+ * no snapshot older than the marker's commit is in use, pruning frees the whole key space.
+ *
+ * <p>Threading: one writer (the log tailer) calls {@link #apply}, {@link #load} and {@link #prune};
+ * any number of readers read concurrently without locks. A version becomes visible to readers only
+ * through the snapshot timestamp, which the tailer publishes after the whole commit is applied, so a
+ * reader never sees half a transaction.
  */
 public final class MvccStore {
-    /** One committed version; {@code value == null} is a deletion. Immutable. */
-    private record Version(long ts, byte[] value, Version older) {
+    /** One committed version; {@code value == null} is a deletion. Only {@link #older} changes: pruning cuts it. */
+    private static final class Version {
+        final long ts;
+        final byte[] value;
+        volatile Version older;
+
+        Version(long ts, byte[] value, Version older) {
+            this.ts = ts;
+            this.value = value;
+            this.older = older;
+        }
+
+        long ts() {
+            return ts;
+        }
+
+        byte[] value() {
+            return value;
+        }
+
+        Version older() {
+            return older;
+        }
     }
 
+    /** A key with more than one version or a deletion, to look at when pruning (equal by content). */
+    private record Prunable(long tableId, ByteBuffer pk) {
+    }
+
+    /** The key space of drop markers: one row per dropped key space, keyed by its id. Below 1000: a system key space. */
+    public static final long DROPPED_KEY_SPACES = 999;
+
     private final Map<Long, ConcurrentSkipListMap<byte[], Version>> tables = new ConcurrentHashMap<>();
+    /** Dropped key spaces not freed yet, with the commit timestamp of their drop. */
+    private final Map<Long, Long> drops = new HashMap<>();
+    private Set<Prunable> prunable = new LinkedHashSet<>();
 
     private ConcurrentSkipListMap<byte[], Version> table(long tableId) {
         return tables.computeIfAbsent(tableId, id -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned));
@@ -38,15 +80,92 @@ public final class MvccStore {
             if (write.kind() == Write.Kind.LOCK) {
                 continue;
             }
-            ConcurrentSkipListMap<byte[], Version> table = table(write.key().tableId());
-            byte[] pk = write.key().bytes();
-            table.compute(pk, (k, newest) -> new Version(commitTs, write.value(), newest));
+            add(write.key().tableId(), write.key().bytes(), commitTs, write.value());
         }
     }
 
     /** Adds the state of one key from a checkpoint segment; {@code value == null} is a deletion. */
     void load(long tableId, byte[] pk, long ts, byte[] value) {
-        table(tableId).compute(pk, (k, newest) -> new Version(ts, value, newest));
+        add(tableId, pk, ts, value);
+    }
+
+    /** The marker row that drops {@code keySpace}. */
+    static Key dropMarker(long keySpace) {
+        return Key.of(DROPPED_KEY_SPACES, ByteBuffer.allocate(Long.BYTES).putLong(keySpace).array());
+    }
+
+    private void add(long tableId, byte[] pk, long ts, byte[] value) {
+        if (tableId == DROPPED_KEY_SPACES && value != null) {
+            drops.putIfAbsent(ByteBuffer.wrap(pk).getLong(), ts);
+        }
+        ConcurrentSkipListMap<byte[], Version> table = table(tableId);
+        Version previous = table.put(pk, new Version(ts, value, table.get(pk)));
+        if (previous != null || value == null) {
+            prunable.add(new Prunable(tableId, ByteBuffer.wrap(pk)));
+        }
+    }
+
+    /**
+     * Drops the versions no snapshot at or after {@code horizonTs} can read.
+     *
+     * @return the number of versions dropped (a freed key space counts its keys)
+     */
+    long prune(long horizonTs) {
+        long dropped = 0;
+        for (var it = drops.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, Long> drop = it.next();
+            if (drop.getValue() <= horizonTs) {
+                ConcurrentSkipListMap<byte[], Version> gone = tables.remove(drop.getKey());
+                dropped += gone == null ? 0 : gone.size();
+                it.remove();
+            }
+        }
+        Set<Prunable> pending = prunable;
+        prunable = new LinkedHashSet<>();
+        for (Prunable p : pending) {
+            byte[] pk = p.pk().array();
+            ConcurrentSkipListMap<byte[], Version> table = tables.get(p.tableId());
+            Version newest = table == null ? null : table.get(pk);
+            if (newest == null) {
+                continue;
+            }
+            Version base = newest;
+            while (base != null && base.ts > horizonTs) {
+                base = base.older;
+            }
+            if (base == null) {
+                prunable.add(p); // every version is newer than the horizon: look again later
+                continue;
+            }
+            for (Version v = base.older; v != null; v = v.older) {
+                dropped++;
+            }
+            base.older = null;
+            if (base == newest && base.value == null) {
+                table.remove(pk, newest);
+                dropped++;
+            } else if (base != newest) {
+                prunable.add(p); // newer versions will need the same later
+            }
+        }
+        return dropped;
+    }
+
+    /** The number of keys held per key space (weakly consistent; for monitoring). */
+    public Map<Long, Integer> keyCounts() {
+        Map<Long, Integer> out = new java.util.TreeMap<>();
+        tables.forEach((id, keys) -> out.put(id, keys.size()));
+        return out;
+    }
+
+    /** The number of versions of {@code key}, deletions included (for tests). */
+    int versionCount(Key key) {
+        ConcurrentSkipListMap<byte[], Version> table = tables.get(key.tableId());
+        int n = 0;
+        for (Version v = table == null ? null : table.get(key.bytes()); v != null; v = v.older) {
+            n++;
+        }
+        return n;
     }
 
     /** The value of {@code key} at snapshot {@code ts}, or {@code null} when absent or deleted. */

@@ -34,12 +34,15 @@ public final class Transaction {
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
     private long snapshotTs;
     private State state = State.OPEN;
+    /** Keeps the versions of this snapshot from being pruned until the transaction is over. */
+    private final ActiveSnapshots.Entry registration;
 
-    Transaction(DataNode node, Isolation isolation, long snapshotTs) {
+    Transaction(DataNode node, Isolation isolation, long snapshotTs, ActiveSnapshots.Entry registration) {
         this.node = node;
         this.store = node.store();
         this.isolation = isolation;
         this.snapshotTs = snapshotTs;
+        this.registration = registration;
     }
 
     public String id() {
@@ -64,6 +67,7 @@ public final class Transaction {
         checkOpen();
         if (isolation == Isolation.READ_COMMITTED) {
             snapshotTs = node.snapshot();
+            registration.raise(snapshotTs);
         }
     }
 
@@ -139,6 +143,17 @@ public final class Transaction {
         workspace.put(key, Write.delete(key));
     }
 
+    /**
+     * Drops every key of {@code keySpace} (a dropped or truncated table, a dropped index) when this
+     * transaction commits: its keys stay readable by older snapshots, then the store frees them.
+     * The key space must not be written again.
+     */
+    public void dropKeySpace(long keySpace) {
+        checkOpen();
+        Key marker = MvccStore.dropMarker(keySpace);
+        workspace.put(marker, Write.put(marker, new byte[0]));
+    }
+
     /** SELECT … FOR UPDATE: the key joins the conflict check at commit without being written. */
     public void lockForUpdate(Key key) {
         checkOpen();
@@ -154,16 +169,16 @@ public final class Transaction {
     public CommitResult commit() {
         checkOpen();
         if (workspace.isEmpty()) {
-            state = State.COMMITTED;
+            end(State.COMMITTED);
             return null;
         }
         List<Write> writes = new ArrayList<>(workspace.values());
         try {
             CommitResult result = node.commit(new CommitRequest(id, snapshotTs, writes));
-            state = State.COMMITTED;
+            end(State.COMMITTED);
             return result;
         } catch (RuntimeException e) {
-            state = State.FAILED;
+            end(State.FAILED);
             throw e;
         }
     }
@@ -172,8 +187,13 @@ public final class Transaction {
     public void rollback() {
         if (state == State.OPEN) {
             workspace.clear();
-            state = State.ROLLED_BACK;
+            end(State.ROLLED_BACK);
         }
+    }
+
+    private void end(State outcome) {
+        state = outcome;
+        registration.release();
     }
 
     private void checkOpen() {

@@ -59,6 +59,32 @@ class TransactionTest {
     }
 
     @Test
+    void oldVersionsArePrunedOnceNoOpenTransactionCanReadThem() throws InterruptedException {
+        Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+        t.put(key("x"), v("0"));
+        t.commit();
+        Transaction old = cn.begin(Isolation.REPEATABLE_READ);
+        assertThat(old.get(key("x"))).isEqualTo(v("0"));
+        for (int i = 1; i <= 3; i++) {
+            Transaction u = cn.begin(Isolation.REPEATABLE_READ);
+            u.put(key("x"), v(String.valueOf(i)));
+            u.commit();
+        }
+        Thread.sleep(2500); // the tailer prunes every second
+        assertThat(old.get(key("x"))).as("the open snapshot's version survives pruning").isEqualTo(v("0"));
+        assertThat(cn.store().versionCount(key("x"))).isEqualTo(4);
+        old.rollback();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cn.store().versionCount(key("x")) > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(cn.store().versionCount(key("x"))).as("versions left once no snapshot needs them").isEqualTo(1);
+        Transaction now = cn.begin(Isolation.REPEATABLE_READ);
+        assertThat(now.get(key("x"))).isEqualTo(v("3"));
+        now.rollback();
+    }
+
+    @Test
     void ownWritesAreVisibleAndCommitPublishesThem() {
         Transaction t = cn.begin(Isolation.REPEATABLE_READ);
         t.put(key("a"), v("1"));

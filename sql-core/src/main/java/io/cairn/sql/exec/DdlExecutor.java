@@ -102,8 +102,20 @@ public final class DdlExecutor {
         }
         for (TableDefinition t : catalog.tables(db)) {
             store.deleteTable(txn, db, t.name());
+            freeKeySpaces(t);
         }
         store.deleteDatabase(txn, db);
+    }
+
+    /** The rows and index entries of {@code t} are garbage once this DDL commits (ids are never reused). */
+    private void freeKeySpaces(TableDefinition t) {
+        if (t.isView()) {
+            return;
+        }
+        txn.dropKeySpace(t.id());
+        for (IndexDefinition ix : t.indexes()) {
+            txn.dropKeySpace(ix.id());
+        }
     }
 
     private String db(Name n) {
@@ -209,6 +221,7 @@ public final class DdlExecutor {
                 continue;
             }
             store.deleteTable(txn, t.database(), t.name());
+            freeKeySpaces(t);
         }
         if (!missing.isEmpty()) {
             if (s.ifExists()) {
@@ -245,6 +258,7 @@ public final class DdlExecutor {
         List<IndexDefinition> keep = new ArrayList<>(t.indexes());
         keep.removeIf(i -> i.name().equalsIgnoreCase(name));
         store.putTable(txn, t.withIndexes(keep));
+        txn.dropKeySpace(t.index(name).id());
     }
 
     private void truncate(TableDefinition t) {
@@ -253,6 +267,7 @@ public final class DdlExecutor {
             ix.add(new IndexDefinition(store.allocateId(txn), i.name(), i.columns(), i.descending(), i.unique()));
         }
         store.putTable(txn, t.withId(store.allocateId(txn)).withIndexes(ix));
+        freeKeySpaces(t);
     }
 
     private void alter(DdlStatement.AlterTable s) {
@@ -300,6 +315,7 @@ public final class DdlExecutor {
             return wide;
         });
         store.putTable(txn, updated);
+        txn.dropKeySpace(t.id()); // the rows moved to the new id; the indexes stay
         return updated;
     }
 
@@ -323,6 +339,12 @@ public final class DdlExecutor {
             return narrow;
         });
         store.putTable(txn, updated);
+        txn.dropKeySpace(t.id());
+        for (IndexDefinition gone : t.indexes()) {
+            if (!ix.contains(gone)) {
+                txn.dropKeySpace(gone.id());
+            }
+        }
         return updated;
     }
 

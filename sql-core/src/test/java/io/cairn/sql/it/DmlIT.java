@@ -49,6 +49,36 @@ class DmlIT {
     }
 
     @Test
+    void droppedAndTruncatedTablesFreeTheirKeys() throws Exception {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE freeing");
+            s.execute("USE freeing");
+            java.util.Set<Long> before = cluster.dataNode(0).keyCounts().keySet();
+            s.execute("CREATE TABLE gone (id INT PRIMARY KEY, v INT, KEY v_ix (v))");
+            s.execute("CREATE TABLE emptied (id INT PRIMARY KEY, v INT)");
+            s.executeUpdate("INSERT INTO gone VALUES (1, 10), (2, 20), (3, 30)");
+            s.executeUpdate("INSERT INTO emptied VALUES (1, 10), (2, 20)");
+            java.util.Set<Long> created = new java.util.TreeSet<>(cluster.dataNode(0).keyCounts().keySet());
+            created.removeAll(before);
+            created.removeIf(id -> id < 1000); // system key spaces
+            assertThat(created).as("rows and index entries of the two tables").hasSize(3);
+            s.execute("DROP TABLE gone");
+            s.execute("TRUNCATE TABLE emptied");
+            s.executeUpdate("INSERT INTO emptied VALUES (3, 30)");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline
+                    && created.stream().anyMatch(cluster.dataNode(0).keyCounts()::containsKey)) {
+                Thread.sleep(100);
+            }
+            assertThat(cluster.dataNode(0).keyCounts().keySet()).as("key spaces freed").doesNotContainAnyElementsOf(created);
+            ResultSet rs = s.executeQuery("SELECT id, v FROM emptied");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
     void queriesUpdatesDeletesAndUpserts() throws SQLException {
         try (Connection c = cluster.connect(0, "shop"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(10,2), "

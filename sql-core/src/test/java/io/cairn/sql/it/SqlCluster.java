@@ -86,6 +86,10 @@ public final class SqlCluster implements AutoCloseable {
         return servers.get(cn).port();
     }
 
+    public DataNode dataNode(int cn) {
+        return dataNodes.get(cn);
+    }
+
     public SqlEngine engine(int cn) {
         return engines.get(cn);
     }
