@@ -102,6 +102,11 @@ public final class ComputeNodeRole implements RoleService {
                 endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, COMMIT_CALL_TIMEOUT));
     }
 
+    /** The MySQL server of this CN; null before {@link #start()} and after {@link #stop()}. */
+    public MysqlServer mysqlServer() {
+        return mysql;
+    }
+
     /** The data layer of this CN; null before {@link #start()}. */
     public DataNode data() {
         return data;

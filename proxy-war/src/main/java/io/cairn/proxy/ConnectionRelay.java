@@ -45,6 +45,7 @@ public final class ConnectionRelay implements AutoCloseable {
     private final String host;
     private final int port;
     private final Supplier<List<String>> backends;
+    private final LocalBackend local;
     private final int maxConnections;
     private final Map<String, AtomicInteger> load = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -53,12 +54,26 @@ public final class ConnectionRelay implements AutoCloseable {
     private Channel listener;
 
     /**
-     * @param backends the host:port MySQL endpoints of the ready CNs, asked at each new connection
+     * The CN of this server, which takes a client in-process instead of through a relayed socket.
+     *
+     * @param endpoint its host:port, as the backends list names it
+     * @param server   the MySQL server of that CN, or null while it has none
      */
-    public ConnectionRelay(String host, int port, Supplier<List<String>> backends, int maxConnections) {
+    public record LocalBackend(String endpoint, Supplier<io.cairn.mysql.server.MysqlServer> server) {
+        /** No CN in this JVM. */
+        public static final LocalBackend NONE = new LocalBackend("", () -> null);
+    }
+
+    /**
+     * @param backends the host:port MySQL endpoints of the ready CNs, asked at each new connection
+     * @param local    the CN in this JVM, served without a socket when it is picked
+     */
+    public ConnectionRelay(String host, int port, Supplier<List<String>> backends, LocalBackend local,
+            int maxConnections) {
         this.host = host;
         this.port = port;
         this.backends = backends;
+        this.local = local;
         this.maxConnections = maxConnections;
     }
 
@@ -115,10 +130,15 @@ public final class ConnectionRelay implements AutoCloseable {
         }
     }
 
-    /** The client's side of one relayed connection. */
+    /**
+     * The client's side of one relayed connection. When the picked CN runs in this JVM, the
+     * connection is handed to its MySQL server in-process (its handlers join this pipeline) and this
+     * handler only passes events on and keeps the counts.
+     */
     private final class ClientSide extends ChannelInboundHandlerAdapter {
         private Channel server;
         private String backend;
+        private boolean inProcess;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -133,6 +153,17 @@ public final class ConnectionRelay implements AutoCloseable {
                 return;
             }
             load.computeIfAbsent(backend, k -> new AtomicInteger()).incrementAndGet();
+            io.cairn.mysql.server.MysqlServer localServer = backend.equals(local.endpoint()) ? local.server().get() : null;
+            if (localServer != null) {
+                try {
+                    localServer.serve(client);
+                    inProcess = true;
+                    ctx.fireChannelActive(); // the CN's handlers greet the client
+                    return;
+                } catch (IllegalStateException stopped) {
+                    LOG.log(Level.FINE, "local compute node not serving; relaying", stopped);
+                }
+            }
             int colon = backend.lastIndexOf(':');
             ChannelFuture connected = new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
@@ -156,7 +187,9 @@ public final class ConnectionRelay implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (server != null && server.isActive()) {
+            if (inProcess) {
+                ctx.fireChannelRead(msg);
+            } else if (server != null && server.isActive()) {
                 server.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         ctx.channel().read();
@@ -178,10 +211,17 @@ public final class ConnectionRelay implements AutoCloseable {
             if (server != null) {
                 closeAfterFlush(server);
             }
+            if (inProcess) {
+                ctx.fireChannelInactive();
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (inProcess) {
+                ctx.fireExceptionCaught(cause);
+                return;
+            }
             LOG.log(Level.FINE, "client connection failed", cause);
             closeAfterFlush(ctx.channel());
         }

@@ -21,12 +21,15 @@ public final class ProxyRole implements RoleService {
     private final ClusterView cluster;
     private final String host;
     private final int port;
+    private final ConnectionRelay.LocalBackend localCn;
     private volatile ConnectionRelay relay;
 
-    public ProxyRole(ClusterView cluster, String host, int port) {
+    /** @param localCn this server's CN, served in-process when picked ({@link ConnectionRelay.LocalBackend#NONE} if none) */
+    public ProxyRole(ClusterView cluster, String host, int port, ConnectionRelay.LocalBackend localCn) {
         this.cluster = cluster;
         this.host = host;
         this.port = port;
+        this.localCn = localCn;
     }
 
     @Override
@@ -36,7 +39,7 @@ public final class ProxyRole implements RoleService {
 
     @Override
     public void start() throws InterruptedException {
-        relay = new ConnectionRelay(host, port, this::readyComputeNodes, MAX_CONNECTIONS).start();
+        relay = new ConnectionRelay(host, port, this::readyComputeNodes, localCn, MAX_CONNECTIONS).start();
     }
 
     private List<String> readyComputeNodes() {

@@ -69,7 +69,7 @@ class ConnectionRelayTest {
         try (EchoServer a = new EchoServer(); EchoServer b = new EchoServer()) {
             int port = freePort();
             try (ConnectionRelay relay = new ConnectionRelay("127.0.0.1", port,
-                    () -> List.of(a.endpoint(), b.endpoint()), 100).start()) {
+                    () -> List.of(a.endpoint(), b.endpoint()), ConnectionRelay.LocalBackend.NONE, 100).start()) {
                 List<Socket> clients = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     Socket client = new Socket("127.0.0.1", port);
@@ -92,7 +92,7 @@ class ConnectionRelayTest {
     @Test
     void withoutAComputeNodeTheClientGetsAMysqlError() throws Exception {
         int port = freePort();
-        try (ConnectionRelay relay = new ConnectionRelay("127.0.0.1", port, List::of, 100).start();
+        try (ConnectionRelay relay = new ConnectionRelay("127.0.0.1", port, List::of, ConnectionRelay.LocalBackend.NONE, 100).start();
                 Socket client = new Socket("127.0.0.1", port)) {
             DataInputStream in = new DataInputStream(client.getInputStream());
             int length = in.readUnsignedByte() | in.readUnsignedByte() << 8 | in.readUnsignedByte() << 16;

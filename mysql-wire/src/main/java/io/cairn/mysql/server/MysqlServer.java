@@ -60,7 +60,7 @@ public final class MysqlServer implements AutoCloseable {
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
-    private ThreadPoolExecutor handlerPool;
+    private volatile ThreadPoolExecutor handlerPool;
     private Channel serverChannel;
 
     public MysqlServer(MysqlServerConfig config, Authenticator authenticator, SessionHandlerFactory sessionFactory) {
@@ -96,14 +96,7 @@ public final class MysqlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        acceptedTotal.incrementAndGet();
-                        long id = nextConnectionId.getAndUpdate(v -> v >= 0xFFFFFFFFL ? 1 : v + 1);
-                        if (tls != null) {
-                            ch.pipeline().addLast("tls-upgrade", tls.newHandler());
-                        }
-                        ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket()));
-                        ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id,
-                                handlerPool));
+                        addConnectionHandlers(ch);
                     }
                 });
         try {
@@ -114,6 +107,31 @@ public final class MysqlServer implements AutoCloseable {
         }
         LOG.log(Level.INFO, "MySQL protocol server listening on {0}", serverChannel.localAddress());
         return this;
+    }
+
+    private void addConnectionHandlers(Channel ch) {
+        acceptedTotal.incrementAndGet();
+        long id = nextConnectionId.getAndUpdate(v -> v >= 0xFFFFFFFFL ? 1 : v + 1);
+        if (tls != null) {
+            ch.pipeline().addLast("tls-upgrade", tls.newHandler());
+        }
+        ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket()));
+        ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool));
+    }
+
+    /**
+     * Serves a client connection accepted elsewhere in this JVM (a proxy handing over a client that
+     * this server's CN takes), as if it had been accepted on this server's port: the connection's
+     * handlers are added at the end of its pipeline. Call on the channel's event loop, before the
+     * caller fires channelActive down the pipeline (which sends the greeting).
+     */
+    public void serve(Channel ch) {
+        if (handlerPool == null || handlerPool.isShutdown()) {
+            throw new IllegalStateException("not started");
+        }
+        ch.config().setAutoRead(true);
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        addConnectionHandlers(ch);
     }
 
     /** The bound port (useful with port 0). */

@@ -13,6 +13,7 @@ import io.cairn.node.NodeConfig;
 import io.cairn.node.Probe;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.proxy.ConnectionRelay;
 import io.cairn.proxy.ProxyRole;
 import io.cairn.txn.TransactionNodeBean;
 import io.cairn.txn.TransactionNodeRole;
@@ -96,13 +97,18 @@ public class NodeBootstrap {
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock
         Supplier<TransactionService> localActiveTn = tnRole == null ? () -> null : tnRole::activeService;
+        ComputeNodeRole cnRole = nodeConfig.roles().contains(Role.CN)
+                ? computeNode.role(log, localActiveTn, checkpoints, cnSettings) : null;
+        ConnectionRelay.LocalBackend localCn = cnRole == null ? ConnectionRelay.LocalBackend.NONE
+                : new ConnectionRelay.LocalBackend(nodeConfig.host() + ":" + nodeConfig.ports().cnMysql(),
+                        cnRole::mysqlServer);
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
             services.add(switch (role) {
                 case LOG -> logRole;
                 case TN -> tnRole;
-                case CN -> computeNode.role(log, localActiveTn, checkpoints, cnSettings);
-                case PROXY -> new ProxyRole(cluster, nodeConfig.host(), nodeConfig.ports().proxyMysql());
+                case CN -> cnRole;
+                case PROXY -> new ProxyRole(cluster, nodeConfig.host(), nodeConfig.ports().proxyMysql(), localCn);
             });
         }
         return services;
