@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>{@code @@var} and {@code @var} become literals of their current values; session functions
  *       (DATABASE(), NOW(), LAST_INSERT_ID(), …) become literals of their value for this statement;</li>
  *   <li>{@code CAST(… AS SIGNED|UNSIGNED [INTEGER])} → BIGINT, {@code AS DATETIME} → TIMESTAMP,
- *       {@code AS CHAR} → VARCHAR; infix {@code MOD} → {@code %}; {@code <=>} → IS NOT DISTINCT FROM;
+ *       {@code AS CHAR} → VARCHAR; infix {@code MOD} → {@code %}; {@code a DIV b} →
+ *       {@code a / MYSQL_DIV_DIVISOR(b)}; {@code <=>} → IS NOT DISTINCT FROM;
  *       {@code ||}/{@code &&} → OR/AND;</li>
  *   <li>{@code FROM DUAL} and select modifiers (SQL_NO_CACHE, SQL_CALC_FOUND_ROWS, HIGH_PRIORITY,
  *       STRAIGHT_JOIN) are dropped.</li>
@@ -26,6 +27,9 @@ import java.util.Set;
  * Stateless and thread-safe.
  */
 public final class CalciteText {
+    /** Marks a DIV divisor in rendered text (see {@link #rewriteDiv}; MysqlOperators knows it too). */
+    private static final String DIV_DIVISOR = "MYSQL_DIV_DIVISOR";
+
     private static final Set<String> DROPPED_MODIFIERS = Set.of("SQL_NO_CACHE", "SQL_CACHE", "SQL_CALC_FOUND_ROWS",
             "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT");
 
@@ -230,10 +234,11 @@ public final class CalciteText {
     }
 
     /**
-     * {@code a DIV b} → {@code MYSQL_INT_DIVIDE(a, b)} where a and b are the primaries around DIV
-     * (a literal, a possibly qualified name, a function call or a parenthesized expression, with a
-     * unary sign on the right). DIV therefore binds tighter than {@code *} and {@code /} here, which
-     * differs from MySQL only for chains like {@code a * b DIV c}.
+     * {@code a DIV b} → {@code a / MYSQL_DIV_DIVISOR(b)}, which {@link io.cairn.sql.plan.MysqlOperators}
+     * turns into integer division: written as {@code /}, DIV gets the precedence and left associativity
+     * that MySQL gives it ({@code a * b DIV c} is {@code (a * b) DIV c}) from Calcite's parser, so only
+     * the divisor needs delimiting: unary signs and one primary (a literal, a possibly qualified name, a
+     * function call or a parenthesized expression), as unary operators bind tighter than DIV.
      */
     static List<Token> rewriteDiv(List<Token> in) {
         List<Token> out = new ArrayList<>(in);
@@ -241,50 +246,22 @@ public final class CalciteText {
             if (!out.get(i).is("DIV")) {
                 continue;
             }
-            int ls = primaryStart(out, i - 1);
-            int re = primaryEnd(out, i + 1);
-            if (ls < 0 || re < 0) {
+            int re = unaryEnd(out, i + 1);
+            if (re < 0) {
                 continue;
             }
-            List<Token> call = new ArrayList<>();
-            call.add(new Token(Token.Type.WORD, "MYSQL_INT_DIVIDE", 0, 0));
-            call.add(new Token(Token.Type.SYMBOL, "(", 0, 0));
-            call.addAll(out.subList(ls, i));
-            call.add(new Token(Token.Type.SYMBOL, ",", 0, 0));
-            call.addAll(out.subList(i + 1, re + 1));
-            call.add(new Token(Token.Type.SYMBOL, ")", 0, 0));
-            List<Token> next = new ArrayList<>(out.subList(0, ls));
-            next.addAll(call);
-            next.addAll(out.subList(re + 1, out.size()));
-            out = next;
-            i = ls;
+            out.add(re + 1, new Token(Token.Type.SYMBOL, ")", 0, 0));
+            out.set(i, new Token(Token.Type.SYMBOL, "/", 0, 0));
+            out.add(i + 1, new Token(Token.Type.WORD, DIV_DIVISOR, 0, 0));
+            out.add(i + 2, new Token(Token.Type.SYMBOL, "(", 0, 0));
         }
         return out;
     }
 
-    private static int primaryStart(List<Token> t, int end) {
-        Token last = t.get(end);
-        if (last.isSymbol(")")) {
-            int depth = 0;
-            for (int k = end; k >= 0; k--) {
-                if (t.get(k).isSymbol(")")) {
-                    depth++;
-                } else if (t.get(k).isSymbol("(") && --depth == 0) {
-                    return k > 0 && t.get(k - 1).type() == Token.Type.WORD && !isKeywordOperator(t.get(k - 1)) ? k - 1 : k;
-                }
-            }
-            return -1;
-        }
-        int k = end;
-        while (k >= 2 && t.get(k - 1).isSymbol(".") && t.get(k - 2).identifier() != null) {
-            k -= 2;
-        }
-        return k;
-    }
-
-    private static int primaryEnd(List<Token> t, int start) {
+    /** The last token of the unary expression (signs, then a primary) starting at {@code start}, or -1. */
+    private static int unaryEnd(List<Token> t, int start) {
         int k = start;
-        if (k < t.size() && (t.get(k).isSymbol("-") || t.get(k).isSymbol("+"))) {
+        while (k < t.size() && (t.get(k).isSymbol("-") || t.get(k).isSymbol("+"))) {
             k++;
         }
         if (k >= t.size()) {
@@ -304,15 +281,13 @@ public final class CalciteText {
             }
             return -1;
         }
+        if (t.get(k).type() == Token.Type.SYMBOL) {
+            return -1;
+        }
         while (k + 2 < t.size() && t.get(k + 1).isSymbol(".") && t.get(k + 2).identifier() != null) {
             k += 2;
         }
         return k;
-    }
-
-    private static boolean isKeywordOperator(Token t) {
-        return Set.of("AND", "OR", "NOT", "IN", "EXISTS", "SELECT", "WHERE", "ON", "BY", "HAVING", "WHEN", "THEN",
-                "ELSE", "AS", "DIV", "MOD", "IS", "LIKE", "BETWEEN", "CASE", "FROM", "SET", "VALUES").contains(t.keyword());
     }
 
     /** Whether the word at {@code i} (after AS) is the target type of a CAST / CONVERT. */

@@ -84,6 +84,59 @@ public final class MysqlFunctions {
         return decimal(a).divide(divisor, 0, RoundingMode.DOWN).longValueExact();
     }
 
+    /**
+     * A value in numeric context, as MySQL converts strings: the number its longest numeric prefix
+     * spells after leading white space ({@code ' 12.5e1x'} → 125, {@code 'abc'} → 0), never an error.
+     */
+    public static Double toDouble(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        String s = o.toString();
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        int start = i;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+            digits++;
+        }
+        if (i < s.length() && s.charAt(i) == '.') {
+            i++;
+            for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return 0.0;
+        }
+        int end = i;
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            int k = i + 1;
+            if (k < s.length() && (s.charAt(k) == '+' || s.charAt(k) == '-')) {
+                k++;
+            }
+            if (k < s.length() && isDigit(s.charAt(k))) {
+                while (k < s.length() && isDigit(s.charAt(k))) {
+                    k++;
+                }
+                end = k;
+            }
+        }
+        return Double.parseDouble(s.substring(start, end));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private static BigDecimal decimal(Object o) {
         if (o instanceof BigDecimal d) {
             return d;

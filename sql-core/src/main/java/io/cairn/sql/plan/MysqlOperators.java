@@ -15,7 +15,9 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlInOperator;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -36,7 +38,8 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  * dividing by zero gives NULL instead of an exception.
  *
  * <p>{@link #rewrite(SqlNode)} swaps Calcite's {@code /} and {@code %} for these operators in a
- * parsed statement before validation. Thread-safe (immutable).
+ * parsed statement before validation, and arithmetic and IN for stand-ins that convert strings to
+ * numbers as MySQL does ({@link MysqlConversions}). Thread-safe (immutable).
  */
 public final class MysqlOperators {
     /** MySQL {@code /}. */
@@ -50,16 +53,29 @@ public final class MysqlOperators {
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true),
             (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "intDivide", boxed(translator, call)));
+    /** A string in numeric context: the DOUBLE of its numeric prefix (see {@link MysqlConversions}). */
+    public static final SqlUserDefinedFunction TO_DOUBLE = function("MYSQL_TO_DOUBLE", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "toDouble", boxed(translator, call)));
+
+    /** How the front end marks the divisor of {@code a DIV b}: {@code a / MYSQL_DIV_DIVISOR(b)}. */
+    private static final String DIV_DIVISOR = "MYSQL_DIV_DIVISOR";
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE),
+            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
     private MysqlOperators() {
     }
 
-    /** Replaces standard {@code /}, {@code %} and MOD() by MySQL's in a parsed statement (in place where possible). */
+    /**
+     * Replaces standard {@code /}, {@code %} and MOD() by MySQL's in a parsed statement,
+     * {@code a / MYSQL_DIV_DIVISOR(b)} (the front end's rendering of {@code a DIV b}) by integer
+     * division, arithmetic and IN by the stand-ins of {@link MysqlConversions}, and drops unary plus,
+     * which MySQL's parser ignores: {@code + 'abc'} is the string, not a number.
+     */
     public static SqlNode rewrite(SqlNode node) {
         return node.accept(new SqlShuttle() {
             @Override
@@ -68,16 +84,40 @@ public final class MysqlOperators {
                 if (!(visited instanceof SqlCall c)) {
                     return visited;
                 }
-                if (c.getOperator() == SqlStdOperatorTable.DIVIDE) {
-                    return new SqlBasicCall(DIVIDE, c.getOperandList(), c.getParserPosition());
+                SqlOperator op = c.getOperator();
+                if (op == SqlStdOperatorTable.UNARY_PLUS) {
+                    return c.operand(0);
                 }
-                if (c.getOperator() == SqlStdOperatorTable.PERCENT_REMAINDER
-                        || (c.getOperator().getKind() == SqlKind.MOD && c.operandCount() == 2)) {
-                    return new SqlBasicCall(MOD, c.getOperandList(), c.getParserPosition());
+                if (op == SqlStdOperatorTable.DIVIDE) {
+                    if (c.operand(1) instanceof SqlCall divisor && isDivDivisor(divisor)) {
+                        return converting(INT_DIVIDE, List.of(c.operand(0), divisor.operand(0)), c);
+                    }
+                    return converting(DIVIDE, c.getOperandList(), c);
+                }
+                if (op == SqlStdOperatorTable.PERCENT_REMAINDER || (op.getKind() == SqlKind.MOD && c.operandCount() == 2)) {
+                    return converting(MOD, c.getOperandList(), c);
+                }
+                if (op == SqlStdOperatorTable.PLUS || op == SqlStdOperatorTable.MINUS || op == SqlStdOperatorTable.MULTIPLY
+                        || op == SqlStdOperatorTable.UNARY_MINUS) {
+                    return converting(op, c.getOperandList(), c);
+                }
+                if (op == SqlStdOperatorTable.IN || op == SqlStdOperatorTable.NOT_IN) {
+                    return new SqlBasicCall(MysqlConversions.in((SqlInOperator) op), c.getOperandList(),
+                            c.getParserPosition());
                 }
                 return c;
             }
         });
+    }
+
+    /** A call of arithmetic {@code op} that converts strings to numbers as MySQL does. */
+    private static SqlCall converting(SqlOperator op, List<SqlNode> operands, SqlCall original) {
+        return new SqlBasicCall(MysqlConversions.arithmetic(op), operands, original.getParserPosition());
+    }
+
+    /** Whether {@code call} marks the divisor of a DIV (see CalciteText#rewriteDiv). */
+    private static boolean isDivDivisor(SqlCall call) {
+        return call.getOperator().getName().equalsIgnoreCase(DIV_DIVISOR) && call.operandCount() == 1;
     }
 
     private static RelDataType divideType(org.apache.calcite.sql.SqlOperatorBinding b) {
@@ -158,11 +198,17 @@ public final class MysqlOperators {
 
     private static SqlUserDefinedFunction arithmetic(String name, SqlReturnTypeInference returnType,
             CallImplementor implementor) {
+        return function(name, List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC), returnType, implementor);
+    }
+
+    private static SqlUserDefinedFunction function(String name, List<SqlTypeFamily> operands,
+            SqlReturnTypeInference returnType, CallImplementor implementor) {
         ImplementableScalar fn = new ImplementableScalar(implementor);
         return new SqlUserDefinedFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
                 returnType, null,
-                OperandTypes.operandMetadata(List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC),
-                        tf -> List.of(tf.createSqlType(SqlTypeName.DECIMAL), tf.createSqlType(SqlTypeName.DECIMAL)),
+                OperandTypes.operandMetadata(operands,
+                        tf -> operands.stream().map(f -> f == SqlTypeFamily.ANY ? tf.createSqlType(SqlTypeName.ANY)
+                                : tf.createSqlType(SqlTypeName.DECIMAL)).toList(),
                         i -> "arg" + i, i -> false),
                 fn);
     }

@@ -53,6 +53,6 @@ class LexerTest {
         };
         List<Token> t = Lexer.tokenize("SELECT CAST(a AS SIGNED), 7 DIV 2, a MOD 3, @@autocommit, @x, DATABASE(), \"q\" FROM DUAL");
         assertThat(CalciteText.render(t, 0, t.size(), none)).isEqualTo(
-                "SELECT CAST ( a AS BIGINT ) , MYSQL_INT_DIVIDE ( 7 , 2 ) , a % 3 , 1 , 'v' , 'db' , 'q'");
+                "SELECT CAST ( a AS BIGINT ) , 7 / MYSQL_DIV_DIVISOR ( 2 ) , a % 3 , 1 , 'v' , 'db' , 'q'");
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +117,55 @@ class BasicsIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).isEqualTo(Long.MAX_VALUE);
             assertThat(rs.getLong(2)).isEqualTo(6000000000L);
+        }
+    }
+
+    @Test
+    void stringsAndHexLiteralsAreNumbersInArithmeticAndInAsInMysql() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE strnum");
+            s.execute("USE strnum");
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY, n INT, s TEXT)");
+            s.execute("INSERT INTO t VALUES (1, 0, 'abc'), (2, 12, '12ab'), (3, 65, ' 1.5e1x')");
+            // unary plus is no operator in MySQL: + s is the string
+            ResultSet rs = s.executeQuery("SELECT + s, + 'abc' FROM t WHERE id = 1");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("abc");
+            assertThat(rs.getString(2)).isEqualTo("abc");
+            // arithmetic takes the numeric prefix of a string, 0 if none, instead of failing
+            rs = s.executeQuery("SELECT s + 0, - s, s * 2, s / 2, s DIV 2, s % 7 FROM t ORDER BY id");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).isEqualTo(0.0);
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                    rs.getDouble(6))).containsExactly(12.0, -12.0, 24.0, 6.0, 6.0, 5.0);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).isEqualTo(15.0);
+            // a hex literal next to numbers is the number it spells; IN compares strings with numbers as numbers
+            rs = s.executeQuery("SELECT x'41' + 0, x'303132' IN (SELECT n FROM t WHERE n < 0), "
+                    + "x'303132' NOT IN (SELECT n FROM t WHERE n < 0), 65 IN (x'41', 1), '12ab' IN (12, 13)");
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)))
+                    .containsExactly(65, 0, 1, 1, 1);
+            rs = s.executeQuery("SELECT id FROM t WHERE n IN ('12xyz', x'41', 'abc') ORDER BY id");
+            List<Integer> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+            assertThat(ids).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void divBindsLikeMultiplication() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT - 7 * 12 DIV 43, 2 * 7 DIV 2, 37 DIV + - 9, 100 DIV 7 DIV 2");
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                    .containsExactly(-1L, 7L, -4L, 7L);
+            rs = s.executeQuery("SELECT DISTINCT ( + 20 ) DIV COUNT( * ) FROM (SELECT 1 UNION ALL SELECT 2) AS t");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(10);
         }
     }
 

@@ -1,0 +1,173 @@
+package io.cairn.sql.plan;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.fun.SqlInOperator;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
+import org.apache.calcite.util.BitString;
+
+/**
+ * MySQL's implicit conversions to numbers where Calcite's differ: a string operand of arithmetic,
+ * or compared in an IN with numbers, is the DOUBLE of its numeric prefix ({@code '12ab'} → 12,
+ * {@code 'abc'} → 0), where Calcite casts, which fails on such strings; and a hex literal
+ * {@code x'…'} next to numbers is the number it spells, where Calcite cannot mix binary strings and
+ * numbers at all ({@code x'41' + 0} is 65). (MySQL also warns, 1292, of a string it truncates;
+ * Cairn does not yet.)
+ *
+ * <p>Which operands to convert depends on their types, known only while the validator derives the
+ * call's type. So {@link MysqlOperators#rewrite} gives each such call a stand-in for its operator
+ * (Calcite's or MySQL's): deriving the call's type, the stand-in converts the operands, hands the
+ * call back to the real operator and lets it derive the type, so planning and code generation see
+ * the real operator only. Immutable.
+ */
+final class MysqlConversions {
+    private MysqlConversions() {
+    }
+
+    /** A stand-in for the arithmetic operator {@code target} (binary or prefix). */
+    static SqlOperator arithmetic(SqlOperator target) {
+        return new Arithmetic(target);
+    }
+
+    /** A stand-in for {@code IN} or {@code NOT IN}. */
+    static SqlOperator in(SqlInOperator target) {
+        return new In(target);
+    }
+
+    /** Arithmetic: string and hex-literal operands become numbers, unless dates or intervals take part. */
+    private static final class Arithmetic extends SqlOperator {
+        private final SqlOperator target;
+
+        Arithmetic(SqlOperator target) {
+            super(target.getName(), target.getKind(), target.getLeftPrec(), target.getRightPrec(),
+                    target.getReturnTypeInference(), target.getOperandTypeInference(), target.getOperandTypeChecker());
+            this.target = target;
+        }
+
+        @Override
+        public SqlSyntax getSyntax() {
+            return target.getSyntax();
+        }
+
+        @Override
+        public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
+            List<RelDataType> types = new ArrayList<>();
+            boolean temporal = false;
+            for (SqlNode operand : call.getOperandList()) {
+                RelDataType t = validator.deriveType(scope, operand);
+                types.add(t);
+                temporal |= SqlTypeUtil.isDatetime(t) || SqlTypeUtil.isInterval(t);
+            }
+            if (!temporal) {
+                for (int i = 0; i < types.size(); i++) {
+                    convert(validator, scope, call, i, types.get(i));
+                }
+            }
+            return resolve(validator, scope, call, target);
+        }
+    }
+
+    /**
+     * IN: with numbers on one side, strings and hex literals on the other become numbers. MySQL
+     * compares a list of both strings and numbers element by element with each one's rules; here the
+     * list gets one comparison type (Calcite's), so a string left operand is compared as a string
+     * with the numbers of such a list.
+     */
+    private static final class In extends SqlInOperator {
+        private final SqlInOperator target;
+
+        In(SqlInOperator target) {
+            super(target.getName(), target.getKind());
+            this.target = target;
+        }
+
+        @Override
+        public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
+            RelDataType leftType = validator.deriveType(scope, call.operand(0));
+            if (call.operand(1) instanceof SqlNodeList list) {
+                List<RelDataType> types = new ArrayList<>();
+                boolean allNumbers = true;
+                for (SqlNode element : list) {
+                    RelDataType t = validator.deriveType(scope, element);
+                    types.add(t);
+                    allNumbers &= isNumber(element, t);
+                }
+                if (SqlTypeUtil.isNumeric(leftType)) {
+                    for (int i = 0; i < list.size(); i++) {
+                        SqlNode converted = toNumber(validator, scope, list.get(i), types.get(i));
+                        if (converted != null) {
+                            list.set(i, converted);
+                        }
+                    }
+                } else if (allNumbers && !list.isEmpty()) {
+                    convert(validator, scope, call, 0, leftType);
+                    for (int i = 0; i < list.size(); i++) {
+                        SqlNode converted = toNumber(validator, scope, list.get(i), types.get(i));
+                        if (converted != null) {
+                            list.set(i, converted);
+                        }
+                    }
+                }
+            } else {
+                RelDataType rowType = validator.deriveType(scope, call.operand(1));
+                if (rowType.isStruct() && rowType.getFieldCount() == 1
+                        && SqlTypeUtil.isNumeric(rowType.getFieldList().get(0).getType())) {
+                    convert(validator, scope, call, 0, leftType);
+                }
+            }
+            return resolve(validator, scope, call, target);
+        }
+    }
+
+    /** Hands {@code call} to {@code target} and lets it derive the type. */
+    private static RelDataType resolve(SqlValidator validator, SqlValidatorScope scope, SqlCall call,
+            SqlOperator target) {
+        ((SqlBasicCall) call).setOperator(target);
+        return target.deriveType(validator, scope, call);
+    }
+
+    /** Replaces operand {@code i} of {@code call} by its number if it is a string or a hex literal. */
+    private static void convert(SqlValidator validator, SqlValidatorScope scope, SqlCall call, int i,
+            RelDataType type) {
+        SqlNode converted = toNumber(validator, scope, call.operand(i), type);
+        if (converted != null) {
+            call.setOperand(i, converted);
+        }
+    }
+
+    /** The number MySQL makes of a string or hex literal {@code node} (validated), or null for others. */
+    private static SqlNode toNumber(SqlValidator validator, SqlValidatorScope scope, SqlNode node, RelDataType type) {
+        SqlNode number;
+        if (isHexLiteral(node)) {
+            byte[] bytes = ((SqlLiteral) node).getValueAs(BitString.class).getAsByteArray();
+            number = SqlLiteral.createExactNumeric(new BigInteger(1, bytes).toString(), node.getParserPosition());
+        } else if (SqlTypeUtil.isCharacter(type)) {
+            number = MysqlOperators.TO_DOUBLE.createCall(node.getParserPosition(), node);
+        } else {
+            return null;
+        }
+        validator.deriveType(scope, number);
+        return number;
+    }
+
+    private static boolean isNumber(SqlNode node, RelDataType type) {
+        return SqlTypeUtil.isNumeric(type) || isHexLiteral(node);
+    }
+
+    private static boolean isHexLiteral(SqlNode node) {
+        return node.getKind() == SqlKind.LITERAL && ((SqlLiteral) node).getTypeName() == SqlTypeName.BINARY;
+    }
+}
