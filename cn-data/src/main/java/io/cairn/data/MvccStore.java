@@ -44,18 +44,6 @@ public final class MvccStore {
             this.value = value;
             this.older = older;
         }
-
-        long ts() {
-            return ts;
-        }
-
-        byte[] value() {
-            return value;
-        }
-
-        Version older() {
-            return older;
-        }
     }
 
     /** A key with more than one version or a deletion, to look at when pruning (equal by content). */
@@ -175,15 +163,15 @@ public final class MvccStore {
             return null;
         }
         Version version = visible(table.get(key.bytes()), ts);
-        return version == null ? null : version.value();
+        return version == null ? null : version.value;
     }
 
     private static Version visible(Version newest, long ts) {
         Version v = newest;
-        while (v != null && v.ts() > ts) {
-            v = v.older();
+        while (v != null && v.ts > ts) {
+            v = v.older;
         }
-        return v == null || v.value() == null ? null : v;
+        return v == null || v.value == null ? null : v;
     }
 
     /**
@@ -215,7 +203,7 @@ public final class MvccStore {
                     Map.Entry<byte[], Version> entry = versions.next();
                     Version v = visible(entry.getValue(), ts);
                     if (v != null) {
-                        return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value());
+                        return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value);
                     }
                 }
                 return null;

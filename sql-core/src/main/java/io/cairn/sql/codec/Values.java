@@ -30,6 +30,18 @@ public final class Values {
         };
     }
 
+    /** An exact numeric literal's value: a Long when it is integral and fits, else the BigDecimal. */
+    public static Object exactNumber(BigDecimal d) {
+        if (d.scale() <= 0) {
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                return d;
+            }
+        }
+        return d;
+    }
+
     /** A double as MySQL prints it: integral values without a fraction, others in the shortest form. */
     public static String formatDouble(double d) {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {

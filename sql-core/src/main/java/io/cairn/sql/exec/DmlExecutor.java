@@ -291,17 +291,7 @@ public final class DmlExecutor {
     private static Object literal(SqlNode n) {
         if (n instanceof SqlNumericLiteral num) {
             BigDecimal d = num.getValueAs(BigDecimal.class);
-            if (!num.isExact()) {
-                return d.doubleValue();
-            }
-            if (d.scale() <= 0) {
-                try {
-                    return d.longValueExact();
-                } catch (ArithmeticException e) {
-                    return d;
-                }
-            }
-            return d;
+            return num.isExact() ? Values.exactNumber(d) : (Object) d.doubleValue();
         }
         if (n instanceof SqlLiteral lit) {
             Object v = lit.getValue();

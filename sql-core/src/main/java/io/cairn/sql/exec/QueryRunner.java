@@ -96,11 +96,6 @@ public final class QueryRunner {
         }
     }
 
-    /** Column definitions of a result row type. */
-    public static List<ColumnDef> columns(RelDataType rowType) {
-        return columns(rowType, null);
-    }
-
     /**
      * Column definitions of a result row type, where columns Calcite named {@code EXPR$n} take the
      * select item's text from {@code labels} (one per column, or null to keep Calcite's names).

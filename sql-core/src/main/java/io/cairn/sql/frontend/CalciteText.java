@@ -174,20 +174,13 @@ public final class CalciteText {
             if (!out.get(i).is("CONVERT") || !out.get(i + 1).isSymbol("(")) {
                 continue;
             }
-            int depth = 0;
-            for (int k = i + 1; k < out.size(); k++) {
-                Token t = out.get(k);
-                if (t.isSymbol("(")) {
-                    depth++;
-                } else if (t.isSymbol(")")) {
-                    if (--depth == 0) {
-                        break;
-                    }
-                } else if (depth == 1 && t.isSymbol(",")) {
+            for (int k : topLevelTokens(out, i + 1)) {
+                if (out.get(k).isSymbol(",")) {
                     out.set(i, new Token(Token.Type.WORD, "CAST", 0, 0));
                     out.set(k, new Token(Token.Type.WORD, "AS", 0, 0));
                     break;
-                } else if (depth == 1 && t.is("USING")) {
+                }
+                if (out.get(k).is("USING")) {
                     out.set(i, new Token(Token.Type.SYMBOL, "", 0, 0));
                     out.remove(k + 1);
                     out.remove(k);
@@ -205,21 +198,32 @@ public final class CalciteText {
             if (!out.get(i).is("LOCATE") || !out.get(i + 1).isSymbol("(")) {
                 continue;
             }
-            int depth = 0;
             int commas = 0;
-            for (int k = i + 1; k < out.size(); k++) {
-                Token t = out.get(k);
-                if (t.isSymbol("(")) {
-                    depth++;
-                } else if (t.isSymbol(")")) {
-                    if (--depth == 0) {
-                        break;
-                    }
-                } else if (depth == 1 && t.isSymbol(",")) {
+            for (int k : topLevelTokens(out, i + 1)) {
+                if (out.get(k).isSymbol(",")) {
                     out.set(k, new Token(Token.Type.WORD, commas++ == 0 ? "IN" : "FROM", 0, 0));
                 }
             }
             out.set(i, new Token(Token.Type.WORD, "POSITION", 0, 0));
+        }
+        return out;
+    }
+
+    /** Positions of the tokens directly inside the parenthesis at {@code open} (not in nested ones). */
+    private static List<Integer> topLevelTokens(List<Token> t, int open) {
+        List<Integer> out = new ArrayList<>();
+        int depth = 0;
+        for (int k = open; k < t.size(); k++) {
+            Token tok = t.get(k);
+            if (tok.isSymbol("(")) {
+                depth++;
+            } else if (tok.isSymbol(")")) {
+                if (--depth == 0) {
+                    break;
+                }
+            } else if (depth == 1) {
+                out.add(k);
+            }
         }
         return out;
     }

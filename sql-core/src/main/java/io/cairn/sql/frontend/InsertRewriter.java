@@ -29,7 +29,7 @@ public final class InsertRewriter {
 
     /**
      * @param mode                 conflict handling
-     * @param calciteText          the INSERT as Calcite text
+     * @param calciteText          the INSERT as Calcite text; null when {@code values} has it
      * @param onDuplicateKeyUpdate the assignments as Calcite text ({@code a = expr, …}) for {@link Mode#UPSERT}
      * @param values               the INSERT read without Calcite when it only has literal rows, else null
      */
@@ -111,8 +111,8 @@ public final class InsertRewriter {
                 out.add(t.is("VALUE") ? new Token(Token.Type.WORD, "VALUES", t.start(), t.end()) : t);
             }
         }
-        String text = CalciteText.render(out, 0, out.size(), session);
         InsertValues values = InsertValues.parse(out);
+        String text = values == null ? CalciteText.render(out, 0, out.size(), session) : null;
         if (odku < 0) {
             return new Insert(mode, text, null, values);
         }

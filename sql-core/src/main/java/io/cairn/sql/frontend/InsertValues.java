@@ -1,5 +1,6 @@
 package io.cairn.sql.frontend;
 
+import io.cairn.sql.codec.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -165,17 +166,7 @@ public record InsertValues(String database, String table, List<String> columns, 
                 return negative ? -d : d;
             }
             BigDecimal d = new BigDecimal(text);
-            if (negative) {
-                d = d.negate();
-            }
-            if (d.scale() <= 0) {
-                try {
-                    return d.longValueExact();
-                } catch (ArithmeticException e) {
-                    return d;
-                }
-            }
-            return d;
+            return Values.exactNumber(negative ? d.negate() : d);
         } catch (NumberFormatException e) {
             return NOT_LITERAL;
         }

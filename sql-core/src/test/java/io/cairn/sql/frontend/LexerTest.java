@@ -54,5 +54,8 @@ class LexerTest {
         List<Token> t = Lexer.tokenize("SELECT CAST(a AS SIGNED), 7 DIV 2, a MOD 3, @@autocommit, @x, DATABASE(), \"q\" FROM DUAL");
         assertThat(CalciteText.render(t, 0, t.size(), none)).isEqualTo(
                 "SELECT CAST ( a AS BIGINT ) , 7 / MYSQL_DIV_DIVISOR ( 2 ) , a % 3 , 1 , 'v' , 'db' , 'q'");
+        t = Lexer.tokenize("SELECT CONVERT(f(a, b), CHAR), CONVERT(c USING utf8mb4), LOCATE('x', g(s, 1), 2)");
+        assertThat(CalciteText.render(t, 0, t.size(), none)).isEqualTo(
+                "SELECT CAST ( f ( a , b ) AS VARCHAR ) ,  ( c ) , POSITION ( 'x' IN g ( s , 1 ) FROM 2 )");
     }
 }
