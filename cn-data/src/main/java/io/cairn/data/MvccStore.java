@@ -1,5 +1,6 @@
 package io.cairn.data;
 
+import io.cairn.txn.DroppedKeySpaces;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
 import java.nio.ByteBuffer;
@@ -50,8 +51,8 @@ public final class MvccStore {
     private record Prunable(long tableId, ByteBuffer pk) {
     }
 
-    /** The key space of drop markers: one row per dropped key space, keyed by its id. Below 1000: a system key space. */
-    public static final long DROPPED_KEY_SPACES = 999;
+    /** The key space of drop markers: one row per dropped key space, keyed by its id. */
+    public static final long DROPPED_KEY_SPACES = DroppedKeySpaces.MARKERS;
 
     private final Map<Long, ConcurrentSkipListMap<byte[], Version>> tables = new ConcurrentHashMap<>();
     /** Dropped key spaces not freed yet, with the commit timestamp of their drop. */
@@ -79,12 +80,12 @@ public final class MvccStore {
 
     /** The marker row that drops {@code keySpace}. */
     static Key dropMarker(long keySpace) {
-        return Key.of(DROPPED_KEY_SPACES, ByteBuffer.allocate(Long.BYTES).putLong(keySpace).array());
+        return DroppedKeySpaces.marker(keySpace);
     }
 
     private void add(long tableId, byte[] pk, long ts, byte[] value) {
         if (tableId == DROPPED_KEY_SPACES && value != null) {
-            drops.putIfAbsent(ByteBuffer.wrap(pk).getLong(), ts);
+            drops.putIfAbsent(DroppedKeySpaces.keySpace(pk), ts);
         }
         ConcurrentSkipListMap<byte[], Version> table = table(tableId);
         Version previous = table.put(pk, new Version(ts, value, table.get(pk)));

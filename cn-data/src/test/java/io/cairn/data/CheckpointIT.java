@@ -8,6 +8,7 @@ import io.cairn.log.impl.LogCluster;
 import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class CheckpointIT {
     private static TransactionNode tn(LogCluster logs, CheckpointStore store) {
         TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(), new TransactionNode.Settings(
                 "tn", "tn", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-        tn.enableCheckpoints(store, Duration.ofMillis(300), 50);
+        tn.enableCheckpoints(store, new CheckpointSettings(Duration.ofMillis(300), 50, 8, Duration.ofSeconds(30)));
         tn.start();
         return tn;
     }
@@ -145,7 +146,7 @@ class CheckpointIT {
     @Test
     void aManifestThatCannotBeReadIsAnError() {
         MemoryCheckpoints store = new MemoryCheckpoints();
-        store.put(Manifest.objectKey(1), new byte[] {1, 2, 3});
+        store.put(Manifest.objectKey(1, 1), new byte[] {1, 2, 3});
         assertThatThrownBy(store::latestManifest).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -9,6 +9,7 @@ import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
 import java.time.Clock;
@@ -49,7 +50,7 @@ class FailoverIT {
             for (String id : List.of("tn-a", "tn-b")) {
                 TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(), new TransactionNode.Settings(
                         id, id, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-                tn.enableCheckpoints(checkpoints, Duration.ofSeconds(1), 200);
+                tn.enableCheckpoints(checkpoints, new CheckpointSettings(Duration.ofSeconds(1), 200, 8, Duration.ofSeconds(30)));
                 tn.start();
                 liveTns.add(tn);
             }

@@ -5,6 +5,7 @@ import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +22,6 @@ public final class TransactionNodeRole implements RoleService {
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
-
-    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
-    private static final int CHECKPOINT_KEYS = 100_000;
 
     private final Supplier<LogService> log;
     private final CheckpointStore checkpoints;
@@ -54,7 +52,7 @@ public final class TransactionNodeRole implements RoleService {
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
         if (checkpoints != null) {
-            tn.enableCheckpoints(checkpoints, CHECKPOINT_INTERVAL, CHECKPOINT_KEYS);
+            tn.enableCheckpoints(checkpoints, CheckpointSettings.defaults());
         }
         tn.start();
         node = tn;

@@ -18,7 +18,18 @@ public interface CheckpointStore {
     /** The keys under {@code prefix}, in no particular order. */
     List<String> list(String prefix);
 
-    /** The manifest with the highest sequence number, if any checkpoint was taken. */
+    /**
+     * Removes an object; removing an absent one is not an error. The TN's checkpoint garbage
+     * collection calls it for objects no checkpoint a CN may start from refers to.
+     *
+     * @throws UnsupportedOperationException this store keeps every object (the default, for
+     *                                       adapters written before deletion existed)
+     */
+    default void delete(String key) {
+        throw new UnsupportedOperationException("this checkpoint store cannot delete objects (" + key + ")");
+    }
+
+    /** The manifest with the highest (epoch, sequence number), if any checkpoint was taken. */
     default Optional<Manifest> latestManifest() {
         return list(Manifest.PREFIX).stream().max(String::compareTo).map(key -> Manifest.decode(get(key)));
     }

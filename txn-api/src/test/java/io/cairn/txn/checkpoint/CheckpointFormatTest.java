@@ -40,11 +40,12 @@ class CheckpointFormatTest {
     }
 
     @Test
-    void manifestsRoundTripAndSortBySequence() {
-        Manifest manifest = new Manifest(3, 120, 99_000, List.of(
-                new Manifest.Segment(7, 10, Manifest.segmentKey(1, 7)), new Manifest.Segment(7, 2, Manifest.segmentKey(3, 7))));
+    void manifestsRoundTripAndSortByEpochThenSequence() {
+        Manifest manifest = new Manifest(2, 3, 120, 99_000, List.of(new Manifest.Segment(7, 10,
+                Manifest.segmentKey(1, 1, "a1", 7)), new Manifest.Segment(7, 2, Manifest.segmentKey(2, 3, "b2", 7))));
         assertThat(Manifest.decode(manifest.encode())).isEqualTo(manifest);
-        assertThat(Manifest.objectKey(10)).isGreaterThan(Manifest.objectKey(9));
+        assertThat(Manifest.objectKey(1, 10)).isGreaterThan(Manifest.objectKey(1, 9));
+        assertThat(Manifest.objectKey(2, 1)).as("a later epoch wins").isGreaterThan(Manifest.objectKey(1, 10));
         byte[] bytes = manifest.encode();
         for (int length = 0; length < bytes.length; length++) {
             byte[] cut = java.util.Arrays.copyOf(bytes, length);

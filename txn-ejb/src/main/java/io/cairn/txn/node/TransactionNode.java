@@ -11,6 +11,7 @@ import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.TnLease;
 import java.time.Clock;
@@ -45,7 +46,13 @@ import java.util.logging.Logger;
  * lease entry for a whole duration appends a lease of the next epoch; the log accepts one such lease
  * and fences every append of an older epoch. Before it takes commits, the new TN reads the log up to
  * its own lease, so its conflict window and transaction ids include every commit of its predecessor.
- * Safety rests on the fencing alone; the timing only decides how soon a takeover happens.
+ * Safety rests on the fencing alone; the timing (an injected {@link Ticker}) only decides how soon a
+ * takeover happens.
+ *
+ * <h2>Checkpoints</h2>
+ * While active, the TN hands what changed to a checkpoint thread of its own
+ * ({@link CheckpointScheduler}), so that slow object storage delays neither commits nor lease
+ * renewals; a checkpoint publishes and truncates only while the log confirms this TN's lease.
  *
  * <h2>Failure</h2>
  * When an append fails (fenced, or no log majority) the outcome of the queued commits is unknown:
@@ -53,7 +60,8 @@ import java.util.logging.Logger;
  * rebuilds its state from the log. A repeat of the same request learns the real outcome from
  * whichever TN is active then.
  *
- * <p>Thread-safe. Threads: one driver (log tail, lease) and one appender.
+ * <p>Thread-safe. Threads: one driver (log tail, lease), one appender and, with checkpoints on,
+ * one checkpoint thread.
  */
 public final class TransactionNode implements TransactionService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransactionNode.class.getName());
@@ -79,6 +87,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     private final LogService log;
     private final Clock clock;
+    private final Ticker ticker;
     private final Settings settings;
     private final ScheduledExecutorService driver;
     private final Thread appender;
@@ -94,19 +103,27 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private long epoch;
     private State state = State.STANDBY;
 
-    // Driver thread only.
-    private Checkpointer checkpointer;
-    private Duration checkpointInterval;
-    private int checkpointKeys;
-    private long checkpointedAtNanos = System.nanoTime();
+    // Driver thread only (the lease is read by others too).
+    private CheckpointScheduler checkpoints;
     private long nextLsn = 1;
-    private Lease seenLease = Lease.NONE;
-    private long seenLeaseAtNanos = System.nanoTime();
+    private volatile Lease seenLease = Lease.NONE;
+    private long seenLeaseAtNanos;
     private long renewedAtNanos;
 
+    /** A TN whose lease timing follows {@link System#nanoTime()}. */
     public TransactionNode(LogService log, Clock clock, Settings settings) {
+        this(log, clock, Ticker.SYSTEM, settings);
+    }
+
+    /**
+     * @param clock  gives commit timestamps (close to wall-clock time, always increasing)
+     * @param ticker times the lease and checkpoints
+     */
+    public TransactionNode(LogService log, Clock clock, Ticker ticker, Settings settings) {
         this.log = log;
         this.clock = clock;
+        this.ticker = ticker;
+        this.seenLeaseAtNanos = ticker.nanoTime();
         this.settings = settings;
         this.driver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-tn-driver-" + settings.id()));
         this.appender = daemon(this::appendLoop, "cairn-tn-appender-" + settings.id());
@@ -119,14 +136,14 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     }
 
     /**
-     * Makes this TN, while active, write a checkpoint to {@code store} every {@code interval} or
-     * once {@code maxKeys} keys changed, whichever comes first, and truncate the log behind it.
-     * Call before {@link #start()}.
+     * Makes this TN, while active, write checkpoints to {@code store} as {@code checkpointSettings}
+     * say, truncate the log behind them and delete what they supersede. Call before {@link #start()}.
      */
-    public void enableCheckpoints(io.cairn.txn.checkpoint.CheckpointStore store, Duration interval, int maxKeys) {
-        this.checkpointer = new Checkpointer(store, log);
-        this.checkpointInterval = interval;
-        this.checkpointKeys = maxKeys;
+    public void enableCheckpoints(CheckpointStore store, CheckpointSettings checkpointSettings) {
+        CheckpointGarbage garbage = new CheckpointGarbage(store, ticker, checkpointSettings.garbageGrace());
+        CheckpointWriter writer = new CheckpointWriter(store, log, this::holdsLease,
+                checkpointSettings.maxSegmentsPerTable(), garbage);
+        this.checkpoints = new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id());
     }
 
     /** Starts following the log; the TN becomes active by itself when no other TN holds the lease. */
@@ -143,6 +160,11 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     /** The lease epoch this TN commits with while active. */
     public synchronized long epoch() {
         return epoch;
+    }
+
+    /** The latest lease this TN has read from the log (its own renewals included). */
+    public Lease lease() {
+        return seenLease;
     }
 
     /** The highest commit timestamp this TN knows of (its own or read from the log). */
@@ -273,7 +295,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             forgetOld();
             if (state() == State.ACTIVE) {
                 renew();
-                maybeCheckpoint();
+                if (checkpoints != null) {
+                    checkpoints.tick(epoch());
+                }
             } else {
                 maybeTakeOver();
             }
@@ -310,7 +334,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private void apply(LogEntry entry) {
         if (entry.kind() == LogEntry.Kind.LEASE) {
             seenLease = new Lease(entry.epoch(), entry.holder(), entry.lsn());
-            seenLeaseAtNanos = System.nanoTime();
+            seenLeaseAtNanos = ticker.nanoTime();
             return;
         }
         synchronized (this) {
@@ -325,8 +349,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                     window = new ConflictWindow(readFromLogStart ? 0 : record.commitTs());
                 }
                 window.record(record.commitTs(), record.writes());
-                if (checkpointer != null) {
-                    checkpointer.onCommit(entry.lsn(), record);
+                if (checkpoints != null) {
+                    checkpoints.onCommit(entry.lsn(), record);
                 }
                 committed.putIfAbsent(record.txnId(), new CommitResult(record.commitTs(), entry.lsn()));
                 lastTs = Math.max(lastTs, record.commitTs());
@@ -345,20 +369,22 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         }
     }
 
-    private void maybeCheckpoint() {
-        if (checkpointer == null || checkpointer.pendingKeys() == 0) {
-            return;
+    /**
+     * Whether this TN is active under {@code leaseEpoch} and the log confirms (linearizably) that no
+     * later lease exists. Any thread; asks the log.
+     */
+    private boolean holdsLease(long leaseEpoch) {
+        synchronized (this) {
+            if (state != State.ACTIVE || epoch != leaseEpoch) {
+                return false;
+            }
         }
-        boolean due = checkpointer.pendingKeys() >= checkpointKeys
-                || System.nanoTime() - checkpointedAtNanos >= checkpointInterval.toNanos();
-        if (due) {
-            checkpointer.checkpoint();
-            checkpointedAtNanos = System.nanoTime();
-        }
+        Lease current = log.currentLease();
+        return current.epoch() == leaseEpoch && settings.id().equals(current.holder());
     }
 
     private void renew() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long third = settings.leaseDuration().toNanos() / 3;
         if (now - renewedAtNanos < third) {
             return;
@@ -366,12 +392,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         long myEpoch = epoch();
         try {
             log.appendLease(myEpoch, settings.id(), leasePayload());
-            renewedAtNanos = System.nanoTime();
+            renewedAtNanos = ticker.nanoTime();
         } catch (StaleEpochException e) {
             LOG.warning("CAIRN0103W: transaction node " + settings.id() + " lost its lease: " + e.getMessage());
             stepDown(List.of(), e);
         } catch (LogException e) {
-            if (System.nanoTime() - renewedAtNanos > settings.leaseDuration().toNanos()) {
+            if (ticker.nanoTime() - renewedAtNanos > settings.leaseDuration().toNanos()) {
                 LOG.warning("CAIRN0104W: transaction node " + settings.id() + " could not renew its lease in time: "
                         + e.getMessage());
                 stepDown(List.of(), e);
@@ -381,7 +407,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     private void maybeTakeOver() {
         boolean lapsed = seenLease.epoch() == 0
-                || System.nanoTime() - seenLeaseAtNanos > settings.leaseDuration().toNanos();
+                || ticker.nanoTime() - seenLeaseAtNanos > settings.leaseDuration().toNanos();
         if (!lapsed) {
             return;
         }
@@ -392,11 +418,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         } catch (StaleEpochException e) {
             return; // another TN won; its lease shows up in the log
         }
-        renewedAtNanos = System.nanoTime();
+        renewedAtNanos = ticker.nanoTime();
         follow(leaseLsn);
-        if (checkpointer != null) {
-            checkpointer.recover();
-        }
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
@@ -415,7 +438,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return new TnLease(settings.leaseDuration().toMillis(), settings.endpoint()).encode();
     }
 
-    /** Stops both threads; queued commits fail as unavailable. Does not release the lease (it lapses). */
+    /** Stops the threads; queued commits fail as unavailable. Does not release the lease (it lapses). */
     @Override
     public void close() {
         synchronized (this) {
@@ -424,6 +447,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         }
         driver.shutdownNow();
         appender.interrupt();
+        if (checkpoints != null) {
+            checkpoints.close();
+        }
         try {
             driver.awaitTermination(10, TimeUnit.SECONDS);
             appender.join(10_000);

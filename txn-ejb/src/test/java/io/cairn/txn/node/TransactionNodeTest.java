@@ -14,6 +14,7 @@ import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.TnLease;
 import io.cairn.txn.testing.InMemoryLog;
+import io.cairn.txn.testing.TestTicker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +56,15 @@ class TransactionNodeTest {
 
     private final TestClock clock = new TestClock();
 
+    private static final Duration LEASE = Duration.ofMillis(600);
+
     private TransactionNode node(String id) {
-        TransactionNode node = new TransactionNode(log, clock, new TransactionNode.Settings(id, id + ":9080",
-                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        return node(id, Ticker.SYSTEM);
+    }
+
+    private TransactionNode node(String id, Ticker ticker) {
+        TransactionNode node = new TransactionNode(log, clock, ticker, new TransactionNode.Settings(id, id + ":9080",
+                LEASE, Duration.ofSeconds(60), Duration.ofSeconds(2)));
         nodes.add(node);
         node.start();
         return node;
@@ -68,7 +75,7 @@ class TransactionNodeTest {
         nodes.forEach(TransactionNode::close);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -135,15 +142,25 @@ class TransactionNodeTest {
 
     @Test
     void aStandbyTakesOverWithTheWholeHistory() throws Exception {
-        TransactionNode a = node("tn-a");
+        TestTicker ticker = new TestTicker();
+        TransactionNode a = node("tn-a", ticker);
         await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
-        TransactionNode b = node("tn-b");
+        TransactionNode b = node("tn-b", ticker);
         CommitResult t1 = a.commit(put("t1", 0, 1));
 
-        Thread.sleep(900); // longer than the lease: b must still not take over while a renews
-        assertThat(b.state()).isEqualTo(TransactionNode.State.STANDBY);
+        // Two lease durations pass, a third at a time: a renews every time, and b, reading the
+        // renewals, never takes over.
+        for (int i = 0; i < 6; i++) {
+            long before = log.currentLease().lsn();
+            ticker.advance(LEASE.dividedBy(3).plusMillis(1));
+            await("a renews", () -> log.currentLease().lsn() > before);
+            await("b reads the renewal", () -> b.lease().lsn() == log.currentLease().lsn());
+            assertThat(b.state()).isEqualTo(TransactionNode.State.STANDBY);
+        }
 
         a.close();
+        assertThat(b.state()).as("the lease has not lapsed yet").isEqualTo(TransactionNode.State.STANDBY);
+        ticker.advance(LEASE.plusMillis(1));
         await("b active", () -> b.state() == TransactionNode.State.ACTIVE);
         assertThat(b.epoch()).isEqualTo(2);
         assertThat(b.commit(put("t1", 0, 1))).as("retry of a's commit, by id").isEqualTo(t1);

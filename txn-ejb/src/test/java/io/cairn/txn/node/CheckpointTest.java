@@ -1,0 +1,206 @@
+package io.cairn.txn.node;
+
+import static io.cairn.txn.node.TransactionNodeTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.log.LogTruncatedException;
+import io.cairn.storage.testing.InMemoryObjectStore;
+import io.cairn.txn.CommitRequest;
+import io.cairn.txn.DroppedKeySpaces;
+import io.cairn.txn.Key;
+import io.cairn.txn.Write;
+import io.cairn.txn.checkpoint.CheckpointRow;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.checkpoint.TableSegment;
+import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.GatedCheckpointStore;
+import io.cairn.txn.testing.InMemoryLog;
+import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.txn.testing.TestTicker;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Checkpoints of a TN over the in-memory log and object store, with time on a {@link TestTicker}. */
+class CheckpointTest {
+    private static final Duration LEASE = Duration.ofMillis(600);
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final long TABLE = 1000;
+    private static final long DROPPED = 1001;
+
+    private final InMemoryLog log = new InMemoryLog();
+    private final InMemoryObjectStore objects = new InMemoryObjectStore();
+    private final CheckpointStore store = new ObjectStoreCheckpoints(objects);
+    private final TestTicker ticker = new TestTicker();
+    private final AtomicInteger txn = new AtomicInteger();
+    private final List<TransactionNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        nodes.forEach(TransactionNode::close);
+    }
+
+    private TransactionNode activeNode(CheckpointStore checkpoints, CheckpointSettings settings) throws Exception {
+        TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings("tn",
+                "tn:9080", LEASE, Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        tn.enableCheckpoints(checkpoints, settings);
+        nodes.add(tn);
+        tn.start();
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        return tn;
+    }
+
+    private static Key key(long table, int n) {
+        return Key.of(table, ByteBuffer.allocate(4).putInt(n).array());
+    }
+
+    private void commit(TransactionNode tn, Write... writes) {
+        tn.commit(new CommitRequest("t" + txn.incrementAndGet(), tn.lastCommitTs(), List.of(writes)));
+    }
+
+    private List<String> manifests() {
+        return store.list(Manifest.PREFIX).stream().sorted().toList();
+    }
+
+    /** Lets the checkpoint interval pass and waits for the checkpoint that follows. */
+    private Manifest nextCheckpoint() throws Exception {
+        int before = manifests().size();
+        String latestBefore = before == 0 ? "" : manifests().get(before - 1);
+        ticker.advance(INTERVAL);
+        await("a new checkpoint", () -> {
+            List<String> now = manifests();
+            return !now.isEmpty() && now.get(now.size() - 1).compareTo(latestBefore) > 0;
+        });
+        return store.latestManifest().orElseThrow();
+    }
+
+    private boolean truncated() {
+        try {
+            log.read(1, 1024);
+            return false;
+        } catch (LogTruncatedException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aSlowCheckpointHoldsUpNeitherCommitsNorLeaseRenewals() throws Exception {
+        GatedCheckpointStore slow = new GatedCheckpointStore(store);
+        TransactionNode tn = activeNode(slow, new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO));
+        commit(tn, Write.put(key(TABLE, 1), new byte[] {1}));
+        ticker.advance(INTERVAL);
+        await("a checkpoint held at the gate", () -> slow.waiting() == 1);
+
+        for (int i = 0; i < 5; i++) {
+            long before = log.currentLease().lsn();
+            ticker.advance(LEASE.dividedBy(3).plusMillis(1));
+            await("a lease renewal during the checkpoint", () -> log.currentLease().lsn() > before);
+            commit(tn, Write.put(key(TABLE, 2 + i), new byte[] {2}));
+        }
+        assertThat(manifests()).isEmpty();
+        assertThat(truncated()).isFalse();
+
+        slow.open();
+        await("the checkpoint published", () -> !manifests().isEmpty());
+        await("the log truncated behind it", this::truncated);
+        assertThat(tn.state()).isEqualTo(TransactionNode.State.ACTIVE);
+        assertThat(nextCheckpoint().segments()).as("the commits made meanwhile go into the next checkpoint")
+                .hasSize(2);
+    }
+
+    @Test
+    void aTransactionNodeThatLosesItsLeaseMidCheckpointNeitherPublishesNorTruncates() throws Exception {
+        GatedCheckpointStore slow = new GatedCheckpointStore(store);
+        TransactionNode tn = activeNode(slow, new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO));
+        commit(tn, Write.put(key(TABLE, 1), new byte[] {1}));
+        ticker.advance(INTERVAL);
+        await("a checkpoint held at the gate", () -> slow.waiting() == 1);
+
+        log.appendLease(2, "intruder", new TnLease(60_000, "x:1").encode());
+        ticker.advance(LEASE.dividedBy(3).plusMillis(1)); // the next renewal finds the intruder's lease
+        await("deposed", () -> tn.state() == TransactionNode.State.STANDBY);
+        slow.open();
+        await("the segment written", () -> slow.passed() == 1);
+        tn.close(); // waits for the checkpoint thread to finish
+        assertThat(manifests()).isEmpty();
+        assertThat(truncated()).isFalse();
+    }
+
+    @Test
+    void tablesWithManySegmentsAreMergedAndDroppedKeySpacesLeaveStorage() throws Exception {
+        Duration grace = Duration.ofSeconds(30);
+        TransactionNode tn = activeNode(store, new CheckpointSettings(INTERVAL, 1000, 3, grace));
+        Map<Integer, Byte> expected = new TreeMap<>();
+        for (int round = 0; round < 5; round++) {
+            List<Write> writes = new ArrayList<>();
+            for (int k = 0; k < 10; k++) {
+                if ((k + round) % 4 == 0 && round > 0) {
+                    writes.add(Write.delete(key(TABLE, k)));
+                    expected.remove(k);
+                } else {
+                    writes.add(Write.put(key(TABLE, k), new byte[] {(byte) round}));
+                    expected.put(k, (byte) round);
+                }
+            }
+            writes.add(Write.put(key(DROPPED, round), new byte[] {(byte) round}));
+            commit(tn, writes.toArray(Write[]::new));
+            Manifest manifest = nextCheckpoint();
+            assertThat(manifest.segments().stream().filter(s -> s.tableId() == TABLE)).hasSizeLessThanOrEqualTo(3);
+        }
+        Manifest merged = store.latestManifest().orElseThrow();
+        List<Manifest.Segment> tableSegments = merged.segments().stream().filter(s -> s.tableId() == TABLE).toList();
+        Map<Integer, Byte> rows = new TreeMap<>();
+        for (Manifest.Segment segment : tableSegments) {
+            for (CheckpointRow row : TableSegment.read(store.get(segment.objectKey()))) {
+                int k = ByteBuffer.wrap(row.key()).getInt();
+                if (row.value() == null) {
+                    rows.remove(k);
+                } else {
+                    rows.put(k, row.value()[0]);
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(expected);
+        assertThat(segmentObjects(DROPPED)).isNotEmpty();
+
+        commit(tn, Write.put(DroppedKeySpaces.marker(DROPPED), new byte[0]));
+        Manifest afterDrop = nextCheckpoint();
+        assertThat(afterDrop.segments()).noneMatch(s -> s.tableId() == DROPPED);
+        assertThat(segmentObjects(DROPPED)).as("kept for the grace period").isNotEmpty();
+        int superseded = store.list(Manifest.PREFIX).size() - 1;
+        assertThat(superseded).isPositive();
+
+        // Once the grace period has passed, the next checkpoint deletes what was superseded before
+        // it began; the manifest it supersedes itself waits for another grace period.
+        ticker.advance(grace);
+        commit(tn, Write.put(key(TABLE, 99), new byte[] {9}));
+        Manifest last = nextCheckpoint();
+        await("superseded objects deleted", () -> manifests().size() == 2);
+        assertThat(manifests()).containsExactly(afterDrop.objectKey(), last.objectKey());
+        assertThat(segmentObjects(DROPPED)).isEmpty();
+        List<String> referenced = java.util.stream.Stream.concat(afterDrop.segments().stream(), last.segments().stream())
+                .map(Manifest.Segment::objectKey).distinct().sorted().toList();
+        assertThat(store.list(Manifest.SEGMENT_PREFIX).stream().sorted().toList()).isEqualTo(referenced);
+    }
+
+    private List<String> segmentObjects(long table) {
+        return store.list(Manifest.SEGMENT_PREFIX).stream().filter(k -> k.endsWith("/" + table + ".arrow")).toList();
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 0, Duration.ZERO))
+                .hasMessageContaining("maxSegmentsPerTable");
+        assertThatThrownBy(() -> new CheckpointSettings(Duration.ZERO, 10, 8, Duration.ZERO))
+                .hasMessageContaining("interval");
+    }
+}
