@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -45,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,7 +59,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Reads and long polls are served by the co-located peer when one is given (no RPC), otherwise
  * by the leader through a stale-read query. {@link #commitIndex()} and {@link #currentLease()} are
- * linearizable read-only queries (Ratis ReadIndex).
+ * linearizable read-only queries (Ratis ReadIndex, answered at once by a leader within its lease),
+ * handed straight to the co-located peer when there is one.
  *
  * <p>Thread-safe. Owns three Ratis clients (writes, reads, probes) and one completion thread; {@link #close()} releases them.
  */
@@ -77,6 +80,8 @@ public final class RaftLogClient implements LogService {
     private final RaftClient reader;
     /** Asks one named peer once (group info): a down peer must not cost a whole retry budget. */
     private final RaftClient probe;
+    private final ClientId localClientId = ClientId.randomId();
+    private final AtomicLong localCallIds = new AtomicLong();
     private final ExecutorService completionThread;
     private final GroupCommitter committer;
     private volatile boolean closed;
@@ -249,8 +254,10 @@ public final class RaftLogClient implements LogService {
     }
 
     private LogCodec.Status status() {
-        CompletableFuture<RaftClientReply> f = reader.async()
-                .sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(LogCodec.encodeStatusQuery())))
+        Message query = Message.valueOf(ByteString.copyFrom(LogCodec.encodeStatusQuery()));
+        CompletableFuture<RaftClientReply> f = readLocally(query)
+                .thenCompose(reply -> reply != null ? CompletableFuture.completedFuture(reply)
+                        : reader.async().sendReadOnlyUnordered(query))
                 .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         RaftClientReply reply = await(f.handle((r, error) -> {
             if (error != null) {
@@ -266,6 +273,33 @@ public final class RaftLogClient implements LogService {
             throw toLogException(reply.getException());
         }
         return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    /**
+     * A linearizable read-only query handed straight to the co-located peer, whatever its role (a
+     * follower asks the leader for the read index; a leader within its lease answers at once), so
+     * the barrier every transaction takes costs no gRPC round trip in this JVM. Completes with
+     * null when there is no such peer or it could not answer; the caller then asks through the
+     * Ratis client, which finds the leader. Safe to repeat: a query changes nothing.
+     */
+    private CompletableFuture<RaftClientReply> readLocally(Message query) {
+        if (local == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(RaftPeerId.valueOf(local.id()))
+                .setGroupId(group.getGroupId())
+                .setCallId(localCallIds.incrementAndGet())
+                .setMessage(query)
+                .setType(RaftClientRequest.readRequestType())
+                .setTimeoutMs(timeoutMs)
+                .build();
+        try {
+            return local.submit(request).handle((reply, error) -> error == null && reply.isSuccess() ? reply : null);
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.cairn.log.impl;
 
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -12,6 +14,7 @@ import org.apache.ratis.util.LifeCycle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Ratis server peer of the log group: gRPC endpoint, segmented Raft log and snapshots under
@@ -85,6 +88,23 @@ public final class RaftLogPeer implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether this peer currently leads the group (and so can take writes without an RPC hop). */
+    boolean isLeader() {
+        return division().map(d -> d.getInfo().isLeader()).orElse(false);
+    }
+
+    /**
+     * Hands a client request straight to this peer's Ratis server, as its gRPC service would;
+     * fails with an {@link IOException} when the peer is not running.
+     */
+    CompletableFuture<RaftClientReply> submit(RaftClientRequest request) throws IOException {
+        RaftServer s = server;
+        if (s == null) {
+            throw new IOException("log peer " + config.selfId() + " is not started");
+        }
+        return s.submitClientRequestAsync(request);
     }
 
     /** This peer's view: role, leader, term, commit and applied index; empty when not in the group. */

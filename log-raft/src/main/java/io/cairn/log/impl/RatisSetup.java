@@ -74,8 +74,11 @@ final class RatisSetup {
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(8L << 20));
 
-        // Linearizable reads (commitIndex barrier) use ReadIndex.
+        // Linearizable reads (commitIndex barrier) use ReadIndex. A leader that heard from a
+        // majority within its lease (a fraction of the minimum election timeout, before which no
+        // other peer can be elected) answers without a heartbeat round.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
         RaftServerConfigKeys.Read.setTimeout(p, ms(config.appendTimeout().toMillis()));
 
         // Snapshots only on truncation; purge whole segments right after each snapshot, but never

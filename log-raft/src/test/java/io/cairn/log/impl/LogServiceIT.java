@@ -71,6 +71,29 @@ class LogServiceIT {
     }
 
     @Test
+    void commitIndexOnEveryPeerCoversEveryAcknowledgedAppend() {
+        LogService writer = cluster.newClient();
+        List<LogService> onPeers = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            onPeers.add(cluster.newClientOn(i)); // leader and followers answer through their own peer
+        }
+        for (int round = 0; round < 50; round++) {
+            long lsn = writer.append(List.of(rec("r" + round)));
+            for (LogService reader : onPeers) {
+                assertThat(reader.commitIndex()).isGreaterThanOrEqualTo(lsn);
+            }
+        }
+        int leader = cluster.waitForLeader();
+        int target = (leader + 1) % cluster.size();
+        writer.transferLeadership(LogCluster.id(target));
+        cluster.waitUntil("leadership moved to " + LogCluster.id(target), () -> cluster.waitForLeader() == target);
+        long after = writer.append(List.of(rec("after")));
+        for (LogService reader : onPeers) {
+            assertThat(reader.commitIndex()).isGreaterThanOrEqualTo(after);
+        }
+    }
+
+    @Test
     void leadershipCanBeTransferredAndGroupInfoShowsThePeers() {
         LogService log = cluster.newClient();
         long lsn = log.append(List.of(rec("x")));

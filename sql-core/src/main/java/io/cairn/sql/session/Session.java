@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -70,6 +71,8 @@ import org.apache.calcite.sql.SqlNode;
 public final class Session implements SessionHandler, SessionContext {
     /** CLIENT_FOUND_ROWS capability bit. */
     private static final int CLIENT_FOUND_ROWS = 2;
+    /** A DDL that keeps losing write conflicts to concurrent DDL gives up after this many runs. */
+    private static final int DDL_ATTEMPTS = 20;
 
     private final SqlEngine engine;
     private final SessionInfo info;
@@ -423,7 +426,10 @@ public final class Session implements SessionHandler, SessionContext {
 
     private void runDdl(DdlStatement ddl) {
         WriteConflictException last = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
+        for (int attempt = 0; attempt < DDL_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                pauseBeforeDdlRetry(attempt);
+            }
             Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
             try {
                 Catalog catalog = engine.store().load(t);
@@ -443,6 +449,21 @@ public final class Session implements SessionHandler, SessionContext {
             }
         }
         throw last;
+    }
+
+    /**
+     * The DDL that beat us may still be on its way into the log (the TN decides conflicts before
+     * the winner is durable), so an immediate retry would read the same catalog and lose again:
+     * wait a growing, jittered while (about 2 s over all attempts at most).
+     */
+    private static void pauseBeforeDdlRetry(int attempt) {
+        long bound = Math.min(200, 1L << Math.min(attempt + 1, 8));
+        try {
+            Thread.sleep(1 + ThreadLocalRandom.current().nextLong(bound));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SqlException(SqlError.QUERY_INTERRUPTED);
+        }
     }
 
     private void validateView(TableDefinition view, Catalog catalog) {

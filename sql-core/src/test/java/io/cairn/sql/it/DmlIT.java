@@ -12,6 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +80,39 @@ class DmlIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(3);
             assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentCreateTablesAllSucceed() throws Exception {
+        int n = 8;
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE ddl_race");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CyclicBarrier start = new CyclicBarrier(n);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int table = i;
+                done.add(pool.submit(() -> {
+                    try (Connection c = cluster.connect(0, "ddl_race"); Statement s = c.createStatement()) {
+                        start.await();
+                        s.execute("CREATE TABLE t" + table + " (id INT PRIMARY KEY, v INT)");
+                        s.execute("INSERT INTO t" + table + " VALUES (1, " + table + ")");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS); // a DDL that lost to a concurrent one is retried, not refused with 1213
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = cluster.connect(0, "ddl_race"); Statement s = c.createStatement()) {
+            assertThat(rows(s, "SHOW TABLES")).hasSize(n);
+            assertThat(rows(s, "SELECT v FROM t" + (n - 1))).containsExactly(String.valueOf(n - 1));
         }
     }
 
