@@ -6,12 +6,8 @@ import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
-import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
-import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.checkpoint.TableSegment;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +35,6 @@ public final class DataNode implements AutoCloseable {
     private final LogService log;
     private final Supplier<TransactionService> transactionNode;
     private final Settings settings;
-    private final CheckpointStore checkpoints;
     private final LogTailer tailer;
     private final ReadBarrier readBarrier;
     private final ActiveSnapshots active = new ActiveSnapshots();
@@ -62,24 +57,8 @@ public final class DataNode implements AutoCloseable {
         this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
         this.settings = settings;
-        this.checkpoints = checkpoints;
-        this.tailer = new LogTailer(log, this::startFromCheckpoint, () -> active.oldest(Long.MAX_VALUE), settings.name());
-    }
-
-    /** A store loaded with the latest checkpoint, and the LSN to follow the log from. */
-    private LogTailer.Start startFromCheckpoint() {
-        MvccStore store = new MvccStore();
-        Optional<Manifest> latest = checkpoints == null ? Optional.empty() : checkpoints.latestManifest();
-        if (latest.isEmpty()) {
-            return new LogTailer.Start(store, 1, 0);
-        }
-        Manifest manifest = latest.get();
-        for (Manifest.Segment segment : manifest.segments()) {
-            for (CheckpointRow row : TableSegment.read(checkpoints.get(segment.objectKey()))) {
-                store.load(segment.tableId(), row.key(), row.ts(), row.value());
-            }
-        }
-        return new LogTailer.Start(store, manifest.lsn() + 1, manifest.maxTs());
+        this.tailer = new LogTailer(log, new CheckpointLoader(checkpoints)::load, () -> active.oldest(Long.MAX_VALUE),
+                settings.name());
     }
 
     public void start() {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.log.LogTruncatedException;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
+import io.cairn.txn.testing.ObjectStoreCheckpoints;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,41 +28,20 @@ import org.junit.jupiter.api.Test;
  */
 class CheckpointIT {
     private static final long TABLE = 3;
-
-    /** Object storage for the test: write-once keys in memory. */
-    static final class MemoryCheckpoints implements CheckpointStore {
-        final Map<String, byte[]> objects = new ConcurrentHashMap<>();
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            if (objects.putIfAbsent(key, bytes.clone()) != null) {
-                throw new IllegalStateException("object exists: " + key);
-            }
-        }
-
-        @Override
-        public byte[] get(String key) {
-            byte[] bytes = objects.get(key);
-            if (bytes == null) {
-                throw new IllegalStateException("no object " + key);
-            }
-            return bytes.clone();
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return objects.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
-        }
-    }
+    private static final long DROPPED = 4;
 
     private static Key key(int i) {
         return Key.of(TABLE, ByteBuffer.allocate(4).putInt(i).array());
     }
 
     private static TransactionNode tn(LogCluster logs, CheckpointStore store) {
+        return tn(logs, store, new CheckpointSettings(Duration.ofMillis(300), 50, 8, Duration.ofSeconds(30)));
+    }
+
+    private static TransactionNode tn(LogCluster logs, CheckpointStore store, CheckpointSettings checkpoints) {
         TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(), new TransactionNode.Settings(
                 "tn", "tn", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-        tn.enableCheckpoints(store, new CheckpointSettings(Duration.ofMillis(300), 50, 8, Duration.ofSeconds(30)));
+        tn.enableCheckpoints(store, checkpoints);
         tn.start();
         return tn;
     }
@@ -83,7 +63,7 @@ class CheckpointIT {
 
     @Test
     void restartFromCheckpointAndLogTailGivesTheSameData() throws Exception {
-        MemoryCheckpoints store = new MemoryCheckpoints();
+        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
         try (LogCluster logs = LogCluster.builder().peers(3).build()) {
             logs.waitForLeader();
             List<String> before;
@@ -134,6 +114,61 @@ class CheckpointIT {
         }
     }
 
+    @Test
+    void restartFromACompactedCheckpointGivesTheSameRowsAndDroppedRowsLeaveStorage() throws Exception {
+        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        int maxSegments = 2;
+        CheckpointSettings compacting = new CheckpointSettings(Duration.ofMillis(200), 1000, maxSegments, Duration.ZERO);
+        try (LogCluster logs = LogCluster.builder().peers(3).build()) {
+            logs.waitForLeader();
+            List<String> before;
+            TransactionNode tn = tn(logs, store, compacting);
+            try (DataNode cn = cn(logs, tn, store)) {
+                for (int round = 0; round < 6; round++) {
+                    Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+                    for (int i = 0; i < 20; i++) {
+                        int k = round * 5 + i;
+                        if (k % 7 == 0 && round > 0) {
+                            t.delete(key(k));
+                        } else {
+                            t.put(key(k), ("r" + round + "k" + k).getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    t.put(Key.of(DROPPED, new byte[] {(byte) round}), new byte[] {1});
+                    awaitCheckpointAfter(logs, store, t.commit().commitTs());
+                }
+                assertThat(segments(store, TABLE)).as("merged").hasSizeLessThanOrEqualTo(maxSegments);
+                assertThat(segments(store, DROPPED)).isNotEmpty();
+
+                Transaction drop = cn.begin(Isolation.REPEATABLE_READ);
+                drop.dropKeySpace(DROPPED);
+                awaitCheckpointAfter(logs, store, drop.commit().commitTs());
+                assertThat(segments(store, DROPPED)).isEmpty();
+                logs.waitUntil("the dropped table's objects deleted", () -> store.list(Manifest.SEGMENT_PREFIX).stream()
+                        .noneMatch(key -> key.endsWith("/" + DROPPED + ".arrow")));
+                before = contents(cn);
+            } finally {
+                tn.close();
+            }
+            TransactionNode again = tn(logs, store, compacting);
+            try (DataNode fresh = cn(logs, again, store)) {
+                assertThat(contents(fresh)).isEqualTo(before);
+                assertThat(fresh.keyCounts()).doesNotContainKey(DROPPED);
+            } finally {
+                again.close();
+            }
+        }
+    }
+
+    private static void awaitCheckpointAfter(LogCluster logs, CheckpointStore store, long commitTs) {
+        logs.waitUntil("a checkpoint with the commit at " + commitTs,
+                () -> store.latestManifest().map(m -> m.maxTs() >= commitTs).orElse(false));
+    }
+
+    private static List<Manifest.Segment> segments(CheckpointStore store, long table) {
+        return store.latestManifest().orElseThrow().segments().stream().filter(s -> s.tableId() == table).toList();
+    }
+
     private static boolean truncated(LogCluster logs) {
         try {
             logs.newClient().read(1, 1024);
@@ -145,7 +180,7 @@ class CheckpointIT {
 
     @Test
     void aManifestThatCannotBeReadIsAnError() {
-        MemoryCheckpoints store = new MemoryCheckpoints();
+        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
         store.put(Manifest.objectKey(1, 1), new byte[] {1, 2, 3});
         assertThatThrownBy(store::latestManifest).isInstanceOf(IllegalArgumentException.class);
     }

@@ -8,7 +8,7 @@ import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
-import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bank transfers from 16 clients between 100 accounts over two CNs and two TNs on a real 3-peer
- * Ratis log with checkpoints on, while in turn the log leader is killed and restarted, the active
- * TN dies and a standby takes over, and one CN dies and a new one starts from the latest
- * checkpoint: the total never changes in any snapshot, every acknowledged transfer is in the final
- * balances, no commit is applied twice, and every log peer ends with the same entries.
+ * Ratis log with checkpoints on six real S3 endpoints (S3Proxy, 4+2 erasure coding), while in turn
+ * the log leader is killed and restarted, one S3 endpoint stops, the active TN dies and a standby
+ * takes over, and one CN dies and a new one starts from a checkpoint the new TN wrote with the S3
+ * endpoint still down: the total never changes in any snapshot, every acknowledged transfer is in
+ * the final balances, no commit is applied twice, and every log peer ends with the same entries.
  */
 class FailoverIT {
     private static final long TABLE = 7;
@@ -43,8 +44,8 @@ class FailoverIT {
 
     @Test
     void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures() throws Exception {
-        CheckpointIT.MemoryCheckpoints checkpoints = new CheckpointIT.MemoryCheckpoints();
-        try (LogCluster logs = LogCluster.builder().peers(3).build()) {
+        try (S3Checkpoints s3 = new S3Checkpoints(); LogCluster logs = LogCluster.builder().peers(3).build()) {
+            CheckpointStore checkpoints = s3.store();
             logs.waitForLeader();
             List<TransactionNode> liveTns = new CopyOnWriteArrayList<>();
             for (String id : List.of("tn-a", "tn-b")) {
@@ -94,18 +95,22 @@ class FailoverIT {
                 logs.kill(leader);
                 awaitMore(acknowledged, 30);
                 logs.restart(leader, true);
+                s3.endpoints().stop(5);
                 TransactionNode active = (TransactionNode) activeTn.get();
                 liveTns.remove(active);
                 active.close();
                 awaitMore(acknowledged, 30);
-                // A CN dies; its clients move to a new CN that starts from the latest checkpoint.
-                logs.waitUntil("a checkpoint", () -> !checkpoints.list(Manifest.PREFIX).isEmpty());
+                // A CN dies; its clients move to a new CN that starts from a checkpoint of the new TN.
+                TransactionNode successor = liveTns.get(0);
+                logs.waitUntil("a checkpoint of the new TN", () -> successor.state() == TransactionNode.State.ACTIVE
+                        && checkpoints.latestManifest().map(m -> m.epoch() == successor.epoch()).orElse(false));
                 DataNode dying = cns.get(1);
                 DataNode replacement = new DataNode(logs.newClient(), activeTn, settings, checkpoints);
                 replacement.start();
                 cns.set(1, replacement);
                 dying.close();
                 awaitMore(acknowledged, 30);
+                s3.endpoints().start(5);
                 stop.set(true);
                 for (Future<?> worker : workers) {
                     worker.get();

@@ -411,7 +411,15 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         if (!lapsed) {
             return;
         }
-        long next = Math.max(seenLease.epoch(), log.currentLease().epoch()) + 1;
+        Lease current = log.currentLease();
+        if (current.lsn() > seenLease.lsn()) {
+            // A grant or renewal this TN has not read yet (just appended, or before a truncation):
+            // its holder may be alive, so its time starts now rather than being taken as lapsed.
+            seenLease = current;
+            seenLeaseAtNanos = ticker.nanoTime();
+            return;
+        }
+        long next = Math.max(seenLease.epoch(), current.epoch()) + 1;
         long leaseLsn;
         try {
             leaseLsn = log.appendLease(next, settings.id(), leasePayload());
