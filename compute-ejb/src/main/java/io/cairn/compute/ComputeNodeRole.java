@@ -34,8 +34,11 @@ public final class ComputeNodeRole implements RoleService {
      * @param mysqlPort     the CN's MySQL port
      * @param rootPassword  the password of {@code root} when no user catalog exists yet ("" for none)
      * @param clusterSecret authenticates commit calls to a TN on another server; null when unset
+     * @param proxySecret   lets proxies log in on their clients' behalf (the cluster secret, or without
+     *                      one a secret only this JVM's proxy knows)
      */
-    public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret) {
+    public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
+            byte[] proxySecret) {
     }
 
     private final Supplier<LogService> log;
@@ -75,8 +78,10 @@ public final class ComputeNodeRole implements RoleService {
         node.start();
         data = node;
         SqlEngine engine = new SqlEngine(node, settings.rootPassword());
+        // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
-                .port(settings.mysqlPort()).build(), engine.authenticator(), engine).start();
+                .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name).build(),
+                engine.authenticator(), engine).start();
         engine.setConnectionKiller(id -> server.kill(id, false));
         mysql = server;
     }

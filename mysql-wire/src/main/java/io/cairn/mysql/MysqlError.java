@@ -33,7 +33,14 @@ public enum MysqlError {
             "Can't create more than max_prepared_stmt_count statements (current value: %s)", false),
     MALFORMED_PACKET(1835, "HY000", "Malformed communication packet.", false),
     QUERY_TIMEOUT(3024, "HY000",
-            "Query execution was interrupted, maximum statement execution time exceeded", false);
+            "Query execution was interrupted, maximum statement execution time exceeded", false),
+    // Sent by the proxy, for a session whose compute node it cannot reach.
+    NO_COMPUTE_NODE(1105, "HY000", "No compute node of group '%s' is available", true),
+    CN_LOST_TRANSACTION(1213, "40001",
+            "The compute node of this session failed; the transaction was rolled back, retry it", true),
+    CN_LOST_STATEMENT(2013, "HY000",
+            "Lost connection to the compute node during the statement; it may or may not have taken effect", false),
+    SESSION_NOT_MOVABLE(1105, "HY000", "The session could not be moved to another compute node: %s", false);
 
     private final int code;
     private final String sqlState;

@@ -9,7 +9,8 @@ import java.util.List;
  * @param uuid       the Hazelcast member id; new on every start
  * @param address    the Hazelcast member address, host:port
  * @param roles      the roles the server runs
- * @param cnGroup    the CN group of its compute node
+ * @param cnGroup    the CN group of its compute node (as configured, or as set through the admin API)
+ * @param draining   whether its compute node is being drained (proxies move its sessions away)
  * @param state      {@code starting}, {@code ready} or {@code not-ready}; see {@link Node}
  * @param readyRoles the roles whose readiness check is UP right now
  * @param endpoints  where the server's roles listen
@@ -21,6 +22,7 @@ public record MemberInfo(
         String address,
         List<String> roles,
         String cnGroup,
+        boolean draining,
         String state,
         List<String> readyRoles,
         Endpoints endpoints,

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class Membership implements AutoCloseable {
     private static final String STATUS_MAP = "cairn.member-status";
+    private static final String CN_SETTINGS_MAP = "cairn.cn-settings";
     private static final String ATTR_NAME = "cairn.name";
     private static final String ATTR_ROLES = "cairn.roles";
     private static final String ATTR_MYSQL = "cairn.mysql";
@@ -40,11 +41,13 @@ public final class Membership implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final ReplicatedMap<String, MemberStatus> statuses;
+    private final ReplicatedMap<String, CnSettings> cnSettings;
     private final String initialGroup;
 
     private Membership(HazelcastInstance hazelcast, String initialGroup) {
         this.hazelcast = hazelcast;
         this.statuses = hazelcast.getReplicatedMap(STATUS_MAP);
+        this.cnSettings = hazelcast.getReplicatedMap(CN_SETTINGS_MAP);
         this.initialGroup = initialGroup;
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
@@ -125,13 +128,17 @@ public final class Membership implements AutoCloseable {
     private MemberInfo describe(Member member) {
         String uuid = member.getUuid().toString();
         MemberStatus status = statuses.get(uuid);
-        String group = status != null ? status.cnGroup() : initialGroup;
+        String name = member.getAttribute(ATTR_NAME);
+        CnSettings settings = name == null ? null : cnSettings.get(name);
+        String group = settings != null && settings.group() != null ? settings.group()
+                : status != null ? status.cnGroup() : initialGroup;
         return new MemberInfo(
-                member.getAttribute(ATTR_NAME),
+                name,
                 uuid,
                 member.getAddress().getHost() + ":" + member.getAddress().getPort(),
                 split(member.getAttribute(ATTR_ROLES)),
                 group,
+                settings != null && settings.draining(),
                 status != null ? status.state() : "starting",
                 status != null ? status.readyRoles() : List.of(),
                 new MemberInfo.Endpoints(member.getAttribute(ATTR_MYSQL), member.getAttribute(ATTR_CN_MYSQL),
@@ -149,6 +156,21 @@ public final class Membership implements AutoCloseable {
         if (!Objects.equals(statuses.get(self), status)) {
             statuses.put(self, status);
         }
+    }
+
+    /**
+     * Sets the CN group of server {@code name} (null: back to its configured group), for the whole
+     * cluster. Last writer wins when two operators change the same server at once.
+     */
+    public void setCnGroup(String name, String group) {
+        CnSettings old = cnSettings.get(name);
+        cnSettings.put(name, new CnSettings(group, old != null && old.draining()));
+    }
+
+    /** Marks the compute node of server {@code name} draining or not, for the whole cluster. */
+    public void setDraining(String name, boolean draining) {
+        CnSettings old = cnSettings.get(name);
+        cnSettings.put(name, new CnSettings(old == null ? null : old.group(), draining));
     }
 
     /** Whether the Hazelcast member is up (it stops by itself if it cannot stay in a cluster). */

@@ -205,6 +205,37 @@ public final class Node implements ClusterView, AutoCloseable {
         return current == null || !current.running() ? List.of() : current.members();
     }
 
+    /**
+     * Sets the CN group of server {@code server} for the whole cluster (null: its configured group).
+     *
+     * @throws IllegalArgumentException for a group name {@code cairn.cn.group} would refuse
+     * @throws IllegalStateException while this server has not joined the cluster
+     */
+    public void setCnGroup(String server, String group) {
+        if (group != null && !NodeConfig.isValidGroup(group)) {
+            throw new IllegalArgumentException("'" + group + "' must be 1-64 letters, digits, '_' or '-'");
+        }
+        joined().setCnGroup(server, group);
+    }
+
+    /**
+     * Marks the compute node of server {@code server} draining (proxies move its sessions away and
+     * send it no new ones) or not, for the whole cluster.
+     *
+     * @throws IllegalStateException while this server has not joined the cluster
+     */
+    public void setDraining(String server, boolean draining) {
+        joined().setDraining(server, draining);
+    }
+
+    private Membership joined() {
+        Membership current = membership;
+        if (current == null || !current.running()) {
+            throw new IllegalStateException("this server has not joined the cluster");
+        }
+        return current;
+    }
+
     /** Stops the roles in reverse start order, then leaves the cluster. */
     @Override
     public void close() {

@@ -90,10 +90,15 @@ public record NodeConfig(
             throw new ConfigException(HAZELCAST_MEMBERS, "must list at least one host:port");
         }
         String group = source.string(CN_GROUP, "default");
-        if (!group.matches("[A-Za-z0-9_-]{1,64}")) {
+        if (!isValidGroup(group)) {
             throw new ConfigException(CN_GROUP, "'" + group + "' must be 1-64 letters, digits, '_' or '-'");
         }
         return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members);
+    }
+
+    /** Whether {@code group} is a valid CN group name: 1-64 letters, digits, '_' or '-'. */
+    public static boolean isValidGroup(String group) {
+        return group.matches("[A-Za-z0-9_-]{1,64}");
     }
 
     private static Path dataDir(String value) {

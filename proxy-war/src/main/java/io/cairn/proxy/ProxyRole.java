@@ -8,27 +8,22 @@ import io.cairn.node.RoleService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * The proxy role on this server: the client-facing MySQL port, relaying each connection to a ready
- * compute node of the cluster ({@link ConnectionRelay}). Ready while it listens and some CN is
- * ready. CN groups, session migration and failover come with the proxy issue.
+ * The proxy role on this server: the client-facing MySQL port ({@link ProxyServer}), sending each
+ * session to a compute node of its group as membership lists them. Ready while it listens and some
+ * compute node is ready.
  */
 public final class ProxyRole implements RoleService {
-    private static final int MAX_CONNECTIONS = 4096;
-
     private final ClusterView cluster;
-    private final String host;
-    private final int port;
-    private final ConnectionRelay.LocalBackend localCn;
-    private volatile ConnectionRelay relay;
+    private final ProxySettings settings;
+    private final ProxyServer.LocalCn localCn;
+    private volatile ProxyServer server;
 
-    /** @param localCn this server's CN, served in-process when picked ({@link ConnectionRelay.LocalBackend#NONE} if none) */
-    public ProxyRole(ClusterView cluster, String host, int port, ConnectionRelay.LocalBackend localCn) {
+    /** @param localCn this server's CN, reached in-JVM ({@link ProxyServer.LocalCn#NONE} if none) */
+    public ProxyRole(ClusterView cluster, ProxySettings settings, ProxyServer.LocalCn localCn) {
         this.cluster = cluster;
-        this.host = host;
-        this.port = port;
+        this.settings = settings;
         this.localCn = localCn;
     }
 
@@ -39,40 +34,52 @@ public final class ProxyRole implements RoleService {
 
     @Override
     public void start() throws InterruptedException {
-        relay = new ConnectionRelay(host, port, this::readyComputeNodes, localCn, MAX_CONNECTIONS).start();
+        ComputeNodes nodes = new ComputeNodes(this::computeNodes, new CircuitBreaker(System::nanoTime));
+        server = new ProxyServer(settings, nodes, localCn).start();
     }
 
-    private List<String> readyComputeNodes() {
-        return cluster.readyMembers(Role.CN).stream().map(MemberInfo::endpoints).map(MemberInfo.Endpoints::cnMysql)
-                .filter(Objects::nonNull).toList();
+    private List<ComputeNodes.Cn> computeNodes() {
+        String cn = Role.CN.configName();
+        return cluster.members().stream()
+                .filter(m -> m.roles().contains(cn) && m.endpoints().cnMysql() != null)
+                .map(m -> new ComputeNodes.Cn(m.name(), m.endpoints().cnMysql(), m.cnGroup(), m.draining(),
+                        m.readyRoles().contains(cn)))
+                .toList();
     }
 
     @Override
     public void stop() {
-        ConnectionRelay r = relay;
-        if (r != null) {
-            r.close();
+        ProxyServer s = server;
+        if (s != null) {
+            s.close();
         }
     }
 
     @Override
     public HealthReport readiness() {
-        ConnectionRelay r = relay;
+        ProxyServer s = server;
         Map<String, Object> data = new LinkedHashMap<>();
-        int ready = readyComputeNodes().size();
+        long ready = computeNodes().stream().filter(ComputeNodes.Cn::ready).count();
         data.put("ready-cn-members", ready);
-        boolean listening = r != null && r.listening();
+        boolean listening = s != null && s.listening();
         data.put("listening", listening);
-        if (r != null) {
-            data.put("connections", r.connections());
+        if (s != null) {
+            data.put("connections", s.connections());
+            data.put("sessions", s.sessionsPerComputeNode());
         }
         return HealthReport.of(listening && ready > 0, data);
     }
 
     @Override
     public HealthReport liveness() {
-        ConnectionRelay r = relay;
-        boolean listening = r != null && r.listening();
+        ProxyServer s = server;
+        boolean listening = s != null && s.listening();
         return HealthReport.of(listening, Map.of("listening", listening));
+    }
+
+    /** The proxy's sessions per compute node endpoint, empty before it started. */
+    public Map<String, Integer> sessions() {
+        ProxyServer s = server;
+        return s == null ? Map.of() : s.sessionsPerComputeNode();
     }
 }

@@ -19,7 +19,7 @@ import java.security.SecureRandom;
  * </ul>
  * An empty password is a match only for an empty response (some clients send a single NUL byte).
  */
-final class AuthPlugins {
+public final class AuthPlugins {
     static final int NONCE_LENGTH = 20;
     /** caching_sha2_password AuthMoreData byte: fast authentication succeeded, OK follows. */
     static final int FAST_AUTH_SUCCESS = 3;
@@ -30,7 +30,7 @@ final class AuthPlugins {
     }
 
     /** 20 random printable ASCII bytes (no NUL, which would end the nonce for some clients). */
-    static byte[] nonce() {
+    public static byte[] nonce() {
         byte[] n = new byte[NONCE_LENGTH];
         for (int i = 0; i < n.length; i++) {
             n[i] = (byte) (0x21 + RANDOM.nextInt(0x7e - 0x21));

@@ -220,8 +220,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             throw accessDenied();
         }
         credential = found.get();
+        byte[] authResponse = response.authResponse();
         AuthPlugin clientPlugin = response.plugin() == null
                 ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(response.plugin());
+        if (ProxyLogin.PLUGIN.equals(response.plugin())) {
+            ProxyLogin.Claim claim = ProxyLogin.verify(config.proxySecret(), nonce, response.user(), authResponse);
+            if (claim == null) {
+                LOG.log(Level.FINE, "connection {0}: refused cairn_proxy login of {1}", new Object[] {id, response.user()});
+                throw accessDenied();
+            }
+            if (claim.mode() == ProxyLogin.Mode.ASSERT) {
+                openSession(); // the proxy verified this user's password on its first login
+                return;
+            }
+            // the client answered the proxy's salt: verify against that, here and after an auth switch
+            nonce = claim.salt();
+            authResponse = claim.clientAuth();
+            clientPlugin = AuthPlugin.fromWireName(claim.clientPlugin().isEmpty() ? null : claim.clientPlugin());
+        }
         if (clientPlugin != credential.plugin()) {
             phase = Phase.AUTH_SWITCH_SENT;
             out.send(new PacketBuilder(64).u8(0xfe).nulString(credential.plugin().wireName()).bytes(nonce).u8(0));
@@ -229,7 +245,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             expectedSeq = out.sequence();
             return;
         }
-        authenticate(response.authResponse());
+        authenticate(authResponse);
     }
 
     private void authenticate(byte[] authResponse) throws MysqlException {
@@ -239,6 +255,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (credential.plugin() == AuthPlugin.CACHING_SHA2_PASSWORD && !credential.emptyPassword()) {
             out.send(new PacketBuilder(2).u8(0x01).u8(AuthPlugins.FAST_AUTH_SUCCESS));
         }
+        openSession();
+    }
+
+    private void openSession() throws MysqlException {
         int agreed = response.capabilities() & serverCapabilities();
         SessionInfo info = new SessionInfo(id, response.user(), response.database(), response.attributes(),
                 agreed, channel.remoteAddress());

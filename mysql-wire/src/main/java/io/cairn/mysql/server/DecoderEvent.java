@@ -1,7 +1,7 @@
 package io.cairn.mysql.server;
 
 /** Conditions the {@link PacketDecoder} reports instead of a packet; after any of them it reads no more packets. */
-sealed interface DecoderEvent {
+public sealed interface DecoderEvent {
     /** A packet exceeded max_allowed_packet; the reply to it must use {@code seq + 1}. */
     record TooLarge(int seq) implements DecoderEvent {
     }

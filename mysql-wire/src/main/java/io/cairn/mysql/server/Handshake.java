@@ -5,18 +5,26 @@ import io.cairn.mysql.Charsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The connection phase's packets: the server greeting (HandshakeV10) and the client's HandshakeResponse41. */
-final class Handshake {
+/**
+ * The connection phase's packets: the server greeting (HandshakeV10) and the client's HandshakeResponse41,
+ * both ways: a server writes the greeting and reads the response; the proxy, a client of the compute
+ * nodes, also reads greetings and writes responses.
+ */
+public final class Handshake {
     private Handshake() {
     }
 
     /** What the client answered to the greeting. */
-    record Response(int capabilities, long maxPacket, int charset, String user, byte[] authResponse,
+    public record Response(int capabilities, long maxPacket, int charset, String user, byte[] authResponse,
                     String database, String plugin, Map<String, String> attributes) {
     }
 
+    /** What a server's greeting says; {@code nonce} is the 20-byte scramble. */
+    public record Greeting(long connectionId, byte[] nonce, int capabilities, String plugin) {
+    }
+
     /** Protocol::HandshakeV10 with a 20-byte nonce. */
-    static PacketBuilder greeting(String serverVersion, long connectionId, byte[] nonce, int capabilities,
+    public static PacketBuilder greeting(String serverVersion, long connectionId, byte[] nonce, int capabilities,
                                   int status, String plugin) {
         PacketBuilder p = new PacketBuilder(128);
         p.u8(10).nulString(serverVersion).i32((int) connectionId)
@@ -29,7 +37,7 @@ final class Handshake {
     }
 
     /** True when the payload is an SSLRequest (the short response asking to switch to TLS). */
-    static boolean isSslRequest(byte[] payload) throws MalformedPacketException {
+    public static boolean isSslRequest(byte[] payload) throws MalformedPacketException {
         if (payload.length < 32) {
             throw new MalformedPacketException("handshake response too short: " + payload.length);
         }
@@ -38,7 +46,7 @@ final class Handshake {
     }
 
     /** Parses HandshakeResponse41; clients without CLIENT_PROTOCOL_41 are refused as malformed. */
-    static Response parseResponse(byte[] payload) throws MalformedPacketException {
+    public static Response parseResponse(byte[] payload) throws MalformedPacketException {
         PacketReader in = new PacketReader(payload);
         int caps = in.i32();
         if ((caps & Capabilities.PROTOCOL_41) == 0) {
@@ -84,5 +92,56 @@ final class Handshake {
             }
         }
         return new Response(caps, maxPacket, charset, user, auth, database, plugin, attrs);
+    }
+
+    /** Parses Protocol::HandshakeV10 (an ERR packet instead of a greeting is the caller's to check first). */
+    public static Greeting parseGreeting(byte[] payload) throws MalformedPacketException {
+        PacketReader in = new PacketReader(payload);
+        if (in.u8() != 10) {
+            throw new MalformedPacketException("not a protocol v10 greeting");
+        }
+        in.nulBytes(); // server version
+        long connectionId = Integer.toUnsignedLong(in.i32());
+        byte[] first = in.bytes(8);
+        in.skip(1);
+        int caps = in.u16();
+        in.skip(1 + 2); // charset, status
+        caps |= in.u16() << 16;
+        int nonceLength = in.u8();
+        in.skip(10);
+        if (nonceLength != AuthPlugins.NONCE_LENGTH + 1) {
+            throw new MalformedPacketException("greeting with a " + nonceLength + "-byte scramble");
+        }
+        byte[] rest = in.bytes(AuthPlugins.NONCE_LENGTH - 8);
+        in.skip(1);
+        String plugin = (caps & Capabilities.PLUGIN_AUTH) != 0 && in.remaining() > 0 ? in.nulString() : null;
+        byte[] nonce = new byte[AuthPlugins.NONCE_LENGTH];
+        System.arraycopy(first, 0, nonce, 0, 8);
+        System.arraycopy(rest, 0, nonce, 8, rest.length);
+        return new Greeting(connectionId, nonce, caps, plugin);
+    }
+
+    /**
+     * Protocol::HandshakeResponse41 as a client writes it; the capabilities must include PROTOCOL_41,
+     * PLUGIN_AUTH_LENENC_CLIENT_DATA and PLUGIN_AUTH (a plugin name is always sent).
+     */
+    public static PacketBuilder response(Response r) {
+        PacketBuilder p = new PacketBuilder(128 + r.authResponse().length);
+        int caps = r.capabilities();
+        if (r.database() != null) {
+            caps |= Capabilities.CONNECT_WITH_DB;
+        }
+        p.i32(caps).i32((int) r.maxPacket()).u8(r.charset()).zeros(23)
+                .nulString(r.user()).lenencBytes(r.authResponse());
+        if ((caps & Capabilities.CONNECT_WITH_DB) != 0) {
+            p.nulString(r.database() == null ? "" : r.database());
+        }
+        p.nulString(r.plugin());
+        if ((caps & Capabilities.CONNECT_ATTRS) != 0) {
+            PacketBuilder attrs = new PacketBuilder(64);
+            r.attributes().forEach((k, v) -> attrs.lenencString(k).lenencString(v));
+            p.lenenc(attrs.length()).bytes(attrs.array(), 0, attrs.length());
+        }
+        return p;
     }
 }

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -62,6 +65,7 @@ public final class MysqlServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private volatile ThreadPoolExecutor handlerPool;
     private Channel serverChannel;
+    private volatile Channel localChannel;
 
     public MysqlServer(MysqlServerConfig config, Authenticator authenticator, SessionHandlerFactory sessionFactory) {
         this.config = Objects.requireNonNull(config, "config");
@@ -101,6 +105,17 @@ public final class MysqlServer implements AutoCloseable {
                 });
         try {
             serverChannel = b.bind(config.host(), config.port()).sync().channel();
+            if (config.localName() != null) {
+                localChannel = new ServerBootstrap().group(bossGroup, ioGroup).channel(LocalServerChannel.class)
+                        .childHandler(new ChannelInitializer<LocalChannel>() {
+                            @Override
+                            protected void initChannel(LocalChannel ch) {
+                                ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+                                addConnectionHandlers(ch);
+                            }
+                        })
+                        .bind(new LocalAddress(config.localName())).sync().channel();
+            }
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
@@ -119,19 +134,10 @@ public final class MysqlServer implements AutoCloseable {
         ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool));
     }
 
-    /**
-     * Serves a client connection accepted elsewhere in this JVM (a proxy handing over a client that
-     * this server's CN takes), as if it had been accepted on this server's port: the connection's
-     * handlers are added at the end of its pipeline. Call on the channel's event loop, before the
-     * caller fires channelActive down the pipeline (which sends the greeting).
-     */
-    public void serve(Channel ch) {
-        if (handlerPool == null || handlerPool.isShutdown()) {
-            throw new IllegalStateException("not started");
-        }
-        ch.config().setAutoRead(true);
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
-        addConnectionHandlers(ch);
+    /** The in-JVM address this server also serves ({@link MysqlServerConfig#localName()}), or null. */
+    public LocalAddress localAddress() {
+        Channel ch = localChannel;
+        return ch == null ? null : (LocalAddress) ch.localAddress();
     }
 
     /** The bound port (useful with port 0). */
@@ -169,6 +175,10 @@ public final class MysqlServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
             serverChannel = null;
+        }
+        if (localChannel != null) {
+            localChannel.close().awaitUninterruptibly();
+            localChannel = null;
         }
         List<Channel> open = new ArrayList<>();
         for (ClientConnection c : connections.values()) {

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param host                    address to bind, e.g. "127.0.0.1"
  * @param port                    TCP port; 0 picks a free port (see {@link MysqlServer#port()})
  * @param ioThreads               Netty event loop threads (decode/encode only), 1..64
- * @param handlerThreads          threads running {@link io.cairn.mysql.SessionHandler} calls, 1..1024
+ * @param handlerThreads          threads running {@link io.cairn.mysql.SessionHandler} calls, 1..1024; a
+ *                                call blocks while its commit reaches the log, so this bounds the commits
+ *                                in flight (and so the group-commit batch): keep it above the busy sessions
  * @param maxConnections          connections served at once; more get ERR 1040, 1..100000
  * @param maxAllowedPacket        largest client packet in bytes (1 KiB .. 1 GiB); bigger gets ERR 1153 and
  *                                the connection is closed
@@ -22,10 +24,15 @@ import java.util.Objects;
  * @param defaultAuthPlugin       plugin announced in the handshake
  * @param tlsKeyStore             PKCS12 key store for TLS, or null for no TLS
  * @param tlsKeyStorePassword     its password (null when tlsKeyStore is null)
+ * @param proxySecret             the cluster secret that lets a Cairn proxy log in with
+ *                                {@link ProxyLogin#PLUGIN}, or null to refuse such logins
+ * @param localName               name of an in-JVM address ({@link io.netty.channel.local.LocalAddress})
+ *                                served besides the TCP port, for a proxy in the same JVM; or null
  */
 public record MysqlServerConfig(String host, int port, int ioThreads, int handlerThreads, int maxConnections,
                                 long maxAllowedPacket, int maxPreparedStatements, String serverVersion,
-                                AuthPlugin defaultAuthPlugin, Path tlsKeyStore, char[] tlsKeyStorePassword) {
+                                AuthPlugin defaultAuthPlugin, Path tlsKeyStore, char[] tlsKeyStorePassword,
+                                byte[] proxySecret, String localName) {
 
     public static final long DEFAULT_MAX_ALLOWED_PACKET = 64L * 1024 * 1024;
 
@@ -44,6 +51,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         Objects.requireNonNull(defaultAuthPlugin, "defaultAuthPlugin");
         check((tlsKeyStore == null) == (tlsKeyStorePassword == null), "tlsKeyStorePassword",
                 "set together with tlsKeyStore");
+        check(proxySecret == null || proxySecret.length >= 16, "proxySecret", "at least 16 bytes");
     }
 
     private static void check(boolean ok, String property, Object value) {
@@ -67,7 +75,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         private String host = "127.0.0.1";
         private int port = 6101;
         private int ioThreads = 1;
-        private int handlerThreads = 8;
+        private int handlerThreads = 64;
         private int maxConnections = 1000;
         private long maxAllowedPacket = DEFAULT_MAX_ALLOWED_PACKET;
         private int maxPreparedStatements = 16_382;
@@ -75,6 +83,8 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         private AuthPlugin defaultAuthPlugin = AuthPlugin.CACHING_SHA2_PASSWORD;
         private Path tlsKeyStore;
         private char[] tlsKeyStorePassword;
+        private byte[] proxySecret;
+        private String localName;
 
         public Builder host(String v) {
             host = v;
@@ -127,9 +137,20 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
             return this;
         }
 
+        public Builder proxySecret(byte[] v) {
+            proxySecret = v == null ? null : v.clone();
+            return this;
+        }
+
+        public Builder localName(String v) {
+            localName = v;
+            return this;
+        }
+
         public MysqlServerConfig build() {
             return new MysqlServerConfig(host, port, ioThreads, handlerThreads, maxConnections, maxAllowedPacket,
-                    maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsKeyStore, tlsKeyStorePassword);
+                    maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsKeyStore, tlsKeyStorePassword,
+                    proxySecret, localName);
         }
     }
 }

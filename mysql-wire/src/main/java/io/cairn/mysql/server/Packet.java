@@ -7,5 +7,5 @@ package io.cairn.mysql.server;
  * @param lastSeq  sequence id of the last physical packet (the server's reply continues from lastSeq + 1)
  * @param payload  the payload, at most max_allowed_packet bytes
  */
-record Packet(int firstSeq, int lastSeq, byte[] payload) {
+public record Packet(int firstSeq, int lastSeq, byte[] payload) {
 }

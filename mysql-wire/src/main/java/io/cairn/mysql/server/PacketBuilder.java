@@ -4,15 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Builds one packet payload (without the 4-byte header) with the protocol's integer and string forms. */
-final class PacketBuilder {
+public final class PacketBuilder {
     private byte[] buf;
     private int len;
 
-    PacketBuilder() {
+    public PacketBuilder() {
         this(64);
     }
 
-    PacketBuilder(int capacity) {
+    public PacketBuilder(int capacity) {
         buf = new byte[Math.max(16, capacity)];
     }
 
@@ -26,20 +26,20 @@ final class PacketBuilder {
         }
     }
 
-    PacketBuilder u8(int v) {
+    public PacketBuilder u8(int v) {
         ensure(1);
         buf[len++] = (byte) v;
         return this;
     }
 
-    PacketBuilder u16(int v) {
+    public PacketBuilder u16(int v) {
         ensure(2);
         buf[len++] = (byte) v;
         buf[len++] = (byte) (v >>> 8);
         return this;
     }
 
-    PacketBuilder u24(int v) {
+    public PacketBuilder u24(int v) {
         ensure(3);
         buf[len++] = (byte) v;
         buf[len++] = (byte) (v >>> 8);
@@ -47,7 +47,7 @@ final class PacketBuilder {
         return this;
     }
 
-    PacketBuilder i32(int v) {
+    public PacketBuilder i32(int v) {
         ensure(4);
         for (int i = 0; i < 4; i++) {
             buf[len++] = (byte) (v >>> (8 * i));
@@ -55,7 +55,7 @@ final class PacketBuilder {
         return this;
     }
 
-    PacketBuilder i64(long v) {
+    public PacketBuilder i64(long v) {
         ensure(8);
         for (int i = 0; i < 8; i++) {
             buf[len++] = (byte) (v >>> (8 * i));
@@ -64,7 +64,7 @@ final class PacketBuilder {
     }
 
     /** A length-encoded integer; {@code v} is treated as unsigned. */
-    PacketBuilder lenenc(long v) {
+    public PacketBuilder lenenc(long v) {
         if (v >= 0 && v < 251) {
             return u8((int) v);
         }
@@ -77,49 +77,49 @@ final class PacketBuilder {
         return u8(0xfe).i64(v);
     }
 
-    PacketBuilder bytes(byte[] b) {
+    public PacketBuilder bytes(byte[] b) {
         return bytes(b, 0, b.length);
     }
 
-    PacketBuilder bytes(byte[] b, int off, int n) {
+    public PacketBuilder bytes(byte[] b, int off, int n) {
         ensure(n);
         System.arraycopy(b, off, buf, len, n);
         len += n;
         return this;
     }
 
-    PacketBuilder zeros(int n) {
+    public PacketBuilder zeros(int n) {
         ensure(n);
         len += n; // the array is zero-filled where not yet written
         Arrays.fill(buf, len - n, len, (byte) 0);
         return this;
     }
 
-    PacketBuilder lenencBytes(byte[] b) {
+    public PacketBuilder lenencBytes(byte[] b) {
         return lenenc(b.length).bytes(b);
     }
 
-    PacketBuilder lenencString(String s) {
+    public PacketBuilder lenencString(String s) {
         return lenencBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    PacketBuilder nulString(String s) {
+    public PacketBuilder nulString(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8)).u8(0);
     }
 
-    PacketBuilder string(String s) {
+    public PacketBuilder string(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    int length() {
+    public int length() {
         return len;
     }
 
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, len);
     }
 }

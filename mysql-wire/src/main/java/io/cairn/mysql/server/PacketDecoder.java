@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>Runs on the channel's event loop; not shareable.
  */
-final class PacketDecoder extends ByteToMessageDecoder {
-    static final int MAX_PHYSICAL = 0xFFFFFF;
+public final class PacketDecoder extends ByteToMessageDecoder {
+    public static final int MAX_PHYSICAL = 0xFFFFFF;
 
     private final long maxAllowedPacket;
     private final List<byte[]> parts = new ArrayList<>();
@@ -34,7 +34,7 @@ final class PacketDecoder extends ByteToMessageDecoder {
     private boolean discardContinues;
     private boolean finished;
 
-    PacketDecoder(long maxAllowedPacket) {
+    public PacketDecoder(long maxAllowedPacket) {
         if (maxAllowedPacket < 1024) {
             throw new IllegalArgumentException("maxAllowedPacket must be at least 1024: " + maxAllowedPacket);
         }

@@ -7,24 +7,24 @@ import java.util.Arrays;
  * Reads protocol fields from one packet payload. Every length taken from the payload is checked against
  * the bytes that remain before anything is allocated; a violation is a {@link MalformedPacketException}.
  */
-final class PacketReader {
+public final class PacketReader {
     private final byte[] buf;
     private int pos;
 
-    PacketReader(byte[] payload) {
+    public PacketReader(byte[] payload) {
         this.buf = payload;
     }
 
-    PacketReader(byte[] payload, int offset) {
+    public PacketReader(byte[] payload, int offset) {
         this.buf = payload;
         this.pos = offset;
     }
 
-    int remaining() {
+    public int remaining() {
         return buf.length - pos;
     }
 
-    int position() {
+    public int position() {
         return pos;
     }
 
@@ -35,19 +35,19 @@ final class PacketReader {
         }
     }
 
-    int u8() throws MalformedPacketException {
+    public int u8() throws MalformedPacketException {
         need(1);
         return buf[pos++] & 0xFF;
     }
 
-    int u16() throws MalformedPacketException {
+    public int u16() throws MalformedPacketException {
         need(2);
         int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
         pos += 2;
         return v;
     }
 
-    int u24() throws MalformedPacketException {
+    public int u24() throws MalformedPacketException {
         need(3);
         int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16;
         pos += 3;
@@ -55,7 +55,7 @@ final class PacketReader {
     }
 
     /** Four bytes as a signed int (callers use it for flags and ids). */
-    int i32() throws MalformedPacketException {
+    public int i32() throws MalformedPacketException {
         need(4);
         int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
                 | (buf[pos + 3] & 0xFF) << 24;
@@ -63,7 +63,7 @@ final class PacketReader {
         return v;
     }
 
-    long i64() throws MalformedPacketException {
+    public long i64() throws MalformedPacketException {
         need(8);
         long v = 0;
         for (int i = 7; i >= 0; i--) {
@@ -74,7 +74,7 @@ final class PacketReader {
     }
 
     /** A length-encoded integer; values that do not fit a non-negative long are malformed. */
-    long lenenc() throws MalformedPacketException {
+    public long lenenc() throws MalformedPacketException {
         int first = u8();
         if (first < 0xfb) {
             return first;
@@ -93,28 +93,28 @@ final class PacketReader {
         };
     }
 
-    byte[] bytes(long n) throws MalformedPacketException {
+    public byte[] bytes(long n) throws MalformedPacketException {
         need(n);
         byte[] out = Arrays.copyOfRange(buf, pos, pos + (int) n);
         pos += (int) n;
         return out;
     }
 
-    void skip(int n) throws MalformedPacketException {
+    public void skip(int n) throws MalformedPacketException {
         need(n);
         pos += n;
     }
 
-    byte[] lenencBytes() throws MalformedPacketException {
+    public byte[] lenencBytes() throws MalformedPacketException {
         return bytes(lenenc());
     }
 
-    String lenencString() throws MalformedPacketException {
+    public String lenencString() throws MalformedPacketException {
         return new String(lenencBytes(), StandardCharsets.UTF_8);
     }
 
     /** Bytes up to a NUL terminator (required), the terminator consumed. */
-    byte[] nulBytes() throws MalformedPacketException {
+    public byte[] nulBytes() throws MalformedPacketException {
         for (int i = pos; i < buf.length; i++) {
             if (buf[i] == 0) {
                 byte[] out = Arrays.copyOfRange(buf, pos, i);
@@ -125,18 +125,18 @@ final class PacketReader {
         throw new MalformedPacketException("missing NUL terminator");
     }
 
-    String nulString() throws MalformedPacketException {
+    public String nulString() throws MalformedPacketException {
         return new String(nulBytes(), StandardCharsets.UTF_8);
     }
 
     /** The rest of the payload. */
-    byte[] rest() {
+    public byte[] rest() {
         byte[] out = Arrays.copyOfRange(buf, pos, buf.length);
         pos = buf.length;
         return out;
     }
 
-    String restString() {
+    public String restString() {
         return new String(rest(), StandardCharsets.UTF_8);
     }
 }

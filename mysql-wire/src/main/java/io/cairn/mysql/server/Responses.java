@@ -5,12 +5,12 @@ import io.cairn.mysql.MysqlException;
 import java.nio.charset.StandardCharsets;
 
 /** Payloads of the generic response packets: OK, EOF and ERR. */
-final class Responses {
+public final class Responses {
     private Responses() {
     }
 
     /** An OK packet (header 0x00), or with {@code eofHeader} the OK that ends a result set under DEPRECATE_EOF (0xFE). */
-    static PacketBuilder ok(long affectedRows, long lastInsertId, int status, int warnings, String info,
+    public static PacketBuilder ok(long affectedRows, long lastInsertId, int status, int warnings, String info,
                             boolean eofHeader) {
         PacketBuilder p = new PacketBuilder(16 + info.length());
         p.u8(eofHeader ? 0xfe : 0x00).lenenc(affectedRows).lenenc(lastInsertId).u16(status)
@@ -22,22 +22,22 @@ final class Responses {
     }
 
     /** A classic EOF packet. */
-    static PacketBuilder eof(int status, int warnings) {
+    public static PacketBuilder eof(int status, int warnings) {
         return new PacketBuilder(5).u8(0xfe).u16(Math.min(warnings, 0xFFFF)).u16(status);
     }
 
     /** The end of column definitions or rows: EOF, or OK(0xFE) when the client deprecated EOF. */
-    static PacketBuilder end(int capabilities, int status, int warnings) {
+    public static PacketBuilder end(int capabilities, int status, int warnings) {
         return (capabilities & Capabilities.DEPRECATE_EOF) != 0
                 ? ok(0, 0, status, warnings, "", true)
                 : eof(status, warnings);
     }
 
-    static PacketBuilder error(MysqlException e) {
+    public static PacketBuilder error(MysqlException e) {
         return error(e.code(), e.sqlState(), e.getMessage());
     }
 
-    static PacketBuilder error(int code, String sqlState, String message) {
+    public static PacketBuilder error(int code, String sqlState, String message) {
         byte[] msg = message.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(msg.length, 8192);
         return new PacketBuilder(9 + n).u8(0xff).u16(code).u8('#')

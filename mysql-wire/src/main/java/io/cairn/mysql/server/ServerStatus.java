@@ -3,11 +3,11 @@ package io.cairn.mysql.server;
 import io.cairn.mysql.SessionHandler;
 
 /** Server status flags of OK and EOF packets. */
-final class ServerStatus {
-    static final int IN_TRANS = 1;
-    static final int AUTOCOMMIT = 2;
-    static final int MORE_RESULTS_EXISTS = 8;
-    static final int IN_TRANS_READONLY = 8192;
+public final class ServerStatus {
+    public static final int IN_TRANS = 1;
+    public static final int AUTOCOMMIT = 2;
+    public static final int MORE_RESULTS_EXISTS = 8;
+    public static final int IN_TRANS_READONLY = 8192;
 
     private ServerStatus() {
     }

@@ -13,8 +13,9 @@ import io.cairn.node.NodeConfig;
 import io.cairn.node.Probe;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
-import io.cairn.proxy.ConnectionRelay;
 import io.cairn.proxy.ProxyRole;
+import io.cairn.proxy.ProxyServer;
+import io.cairn.proxy.ProxySettings;
 import io.cairn.txn.TransactionNodeBean;
 import io.cairn.txn.TransactionNodeRole;
 import io.cairn.txn.TransactionService;
@@ -23,6 +24,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import io.cairn.mysql.server.MysqlServer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +62,7 @@ public class NodeBootstrap {
     ComputeNodeBean computeNode;
 
     private volatile Node node;
+    private volatile ProxyRole proxyRole;
     private volatile String configError;
 
     void onStart(@Observes Startup startup) {
@@ -90,25 +95,33 @@ public class NodeBootstrap {
         };
         String endpoint = nodeConfig.host() + ":" + nodeConfig.ports().http();
         CheckpointStore checkpoints = storage.checkpointStore();
+        String clusterSecret = lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null);
+        // without a cluster secret, this server's proxy and CN still trust each other through a JVM-only one
+        byte[] jvmSecret = new byte[32];
+        new SecureRandom().nextBytes(jvmSecret);
+        ProxySettings proxySettings = nodeConfig.runs(Role.PROXY) ? ProxySettings.load(nodeConfig.host(),
+                nodeConfig.ports().proxyMysql(), clusterSecret, jvmSecret, lookup) : null;
+        byte[] proxySecret = clusterSecret != null ? clusterSecret.getBytes(StandardCharsets.UTF_8) : jvmSecret;
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
-                nodeConfig.ports().cnMysql(), lookup.apply(ROOT_PASSWORD).orElse(""),
-                lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null));
+                nodeConfig.ports().cnMysql(), lookup.apply(ROOT_PASSWORD).orElse(""), clusterSecret, proxySecret);
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock
         Supplier<TransactionService> localActiveTn = tnRole == null ? () -> null : tnRole::activeService;
         ComputeNodeRole cnRole = nodeConfig.roles().contains(Role.CN)
                 ? computeNode.role(log, localActiveTn, checkpoints, cnSettings) : null;
-        ConnectionRelay.LocalBackend localCn = cnRole == null ? ConnectionRelay.LocalBackend.NONE
-                : new ConnectionRelay.LocalBackend(nodeConfig.host() + ":" + nodeConfig.ports().cnMysql(),
-                        cnRole::mysqlServer);
+        ProxyServer.LocalCn localCn = cnRole == null ? ProxyServer.LocalCn.NONE
+                : new ProxyServer.LocalCn(nodeConfig.host() + ":" + nodeConfig.ports().cnMysql(), () -> {
+                    MysqlServer server = cnRole.mysqlServer();
+                    return server == null ? null : server.localAddress();
+                });
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
             services.add(switch (role) {
                 case LOG -> logRole;
                 case TN -> tnRole;
                 case CN -> cnRole;
-                case PROXY -> new ProxyRole(cluster, nodeConfig.host(), nodeConfig.ports().proxyMysql(), localCn);
+                case PROXY -> proxyRole = new ProxyRole(cluster, proxySettings, localCn);
             });
         }
         return services;
@@ -133,6 +146,11 @@ public class NodeBootstrap {
         if (current != null) {
             current.close();
         }
+    }
+
+    /** This server's proxy role, or empty when it runs none. */
+    public Optional<ProxyRole> proxy() {
+        return Optional.ofNullable(proxyRole);
     }
 
     /** The running node, or empty when the configuration kept it from starting. */

@@ -1,0 +1,117 @@
+package io.cairn.mysql.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The {@code cairn_proxy} authentication plugin: how a Cairn proxy logs in to a compute node on a
+ * client's behalf. Only holders of the cluster secret can use it; a server without a proxy secret
+ * refuses it like a wrong password.
+ *
+ * <p>The auth data of the HandshakeResponse is {@code u8 version, u8 mode, lenenc client plugin,
+ * lenenc proxy salt, lenenc client auth response, 32-byte HMAC-SHA256}. The HMAC, keyed with the
+ * secret, covers the server's nonce (so a captured login cannot be replayed against another greeting),
+ * the user name and every byte before it.
+ * <ul>
+ *   <li>{@link Mode#VERIFY} (a client's first login): the server checks the client's auth response
+ *       against the user's stored hash exactly as for a direct client, with the proxy's salt as the
+ *       nonce; an auth switch, if the user's plugin differs, also uses the proxy's salt.</li>
+ *   <li>{@link Mode#ASSERT} (the same session moved to another compute node): the proxy has verified
+ *       the user before; the server only checks that the user exists.</li>
+ * </ul>
+ */
+public final class ProxyLogin {
+    /** The plugin name in the HandshakeResponse. */
+    public static final String PLUGIN = "cairn_proxy";
+
+    private static final int VERSION = 1;
+    private static final int MAC_LENGTH = 32;
+    private static final int MAX_FIELD = 256;
+
+    /** What the proxy asks of the compute node. */
+    public enum Mode {
+        VERIFY(1), ASSERT(2);
+
+        private final int wire;
+
+        Mode(int wire) {
+            this.wire = wire;
+        }
+    }
+
+    /**
+     * A decoded, authenticated login.
+     *
+     * @param clientPlugin the plugin the client's auth response was made with (VERIFY), else empty
+     * @param salt         the nonce the proxy gave the client (VERIFY), else empty
+     * @param clientAuth   the client's auth response to {@code salt} (VERIFY), else empty
+     */
+    public record Claim(Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth) {
+    }
+
+    private ProxyLogin() {
+    }
+
+    /** The auth data for a login to a server that greeted with {@code serverNonce}. */
+    public static byte[] encode(byte[] secret, byte[] serverNonce, String user, Mode mode, String clientPlugin,
+            byte[] salt, byte[] clientAuth) {
+        PacketBuilder p = new PacketBuilder(64 + salt.length + clientAuth.length);
+        p.u8(VERSION).u8(mode.wire).lenencString(clientPlugin).lenencBytes(salt).lenencBytes(clientAuth);
+        byte[] body = p.toByteArray();
+        return new PacketBuilder(body.length + MAC_LENGTH).bytes(body).bytes(mac(secret, serverNonce, user, body))
+                .toByteArray();
+    }
+
+    /**
+     * Checks and decodes auth data sent with plugin {@link #PLUGIN}.
+     *
+     * @return the claim, or null when the data is malformed or not made with {@code secret} for this
+     *         greeting and user (the caller answers access denied either way)
+     */
+    public static Claim verify(byte[] secret, byte[] serverNonce, String user, byte[] authData) {
+        if (secret == null || authData.length < 2 + MAC_LENGTH || authData.length > 4 * MAX_FIELD) {
+            return null;
+        }
+        int bodyLength = authData.length - MAC_LENGTH;
+        byte[] body = java.util.Arrays.copyOf(authData, bodyLength);
+        byte[] given = java.util.Arrays.copyOfRange(authData, bodyLength, authData.length);
+        if (!MessageDigest.isEqual(given, mac(secret, serverNonce, user, body))) {
+            return null;
+        }
+        try {
+            PacketReader in = new PacketReader(body);
+            if (in.u8() != VERSION) {
+                return null;
+            }
+            int wireMode = in.u8();
+            Mode mode = wireMode == Mode.VERIFY.wire ? Mode.VERIFY : wireMode == Mode.ASSERT.wire ? Mode.ASSERT : null;
+            String plugin = in.lenencString();
+            byte[] salt = in.lenencBytes();
+            byte[] auth = in.lenencBytes();
+            if (mode == null || in.remaining() != 0 || salt.length > MAX_FIELD || auth.length > MAX_FIELD) {
+                return null;
+            }
+            return new Claim(mode, plugin, salt, auth);
+        } catch (MalformedPacketException e) {
+            return null;
+        }
+    }
+
+    private static byte[] mac(byte[] secret, byte[] serverNonce, String user, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(PLUGIN.getBytes(StandardCharsets.US_ASCII));
+            mac.update((byte) 0);
+            mac.update(serverNonce);
+            mac.update(user.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK without HmacSHA256", e);
+        }
+    }
+}

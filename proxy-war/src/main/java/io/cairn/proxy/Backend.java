@@ -1,0 +1,309 @@
+package io.cairn.proxy;
+
+import io.cairn.mysql.server.Capabilities;
+import io.cairn.mysql.server.Handshake;
+import io.cairn.mysql.server.MalformedPacketException;
+import io.cairn.mysql.server.ProxyLogin;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One connection from the proxy to a compute node's MySQL port, logged in for one client session
+ * with the {@link ProxyLogin} plugin. It reads the greeting, answers it, and reports how the login
+ * ends; then it hands every packet to its {@link Owner}. Runs on the owning session's event loop:
+ * every method and callback is called there.
+ *
+ * <p>Failure: a compute node that does not greet, refuses before authentication, closes or does not
+ * answer within the login timeout is reported through {@link Owner#loginFailed} (the caller marks it
+ * down and tries another); an ERR after the credentials is a refusal of the user
+ * ({@link Owner#loginRefused}), passed to the client as sent.
+ */
+final class Backend extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(Backend.class.getName());
+
+    /** Capabilities the proxy always uses towards a compute node, whatever the client announced. */
+    static final int REQUIRED_CAPABILITIES = Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION
+            | Capabilities.PLUGIN_AUTH | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+
+    /**
+     * Who logs in, and how.
+     *
+     * @param capabilities the client's capabilities agreed with the proxy
+     * @param clientPlugin plugin of {@code clientAuth} (VERIFY)
+     * @param salt         the proxy's greeting nonce the client answered (VERIFY)
+     * @param clientAuth   the client's auth response (VERIFY)
+     */
+    record Login(String user, String database, int charset, int capabilities, Map<String, String> attributes,
+            ProxyLogin.Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth) {
+    }
+
+    /** Receives the outcome of the login and then the compute node's packets. */
+    interface Owner {
+        /** Logged in; {@code ok} is the OK packet (the owner releases or forwards it). */
+        void loggedIn(Backend backend, ByteBuf ok);
+
+        /** An auth switch request or extra auth data for the client (VERIFY only). */
+        void loginExchange(Backend backend, ByteBuf frame);
+
+        /** The compute node refused the user with this ERR packet; the connection is closed. */
+        void loginRefused(Backend backend, ByteBuf error);
+
+        /** The compute node failed before the user was accepted or refused; the connection is closed. */
+        void loginFailed(Backend backend, String why);
+
+        /** A packet after the login. */
+        void frame(Backend backend, ByteBuf frame);
+
+        /** The end of one read from the compute node: a moment to flush what was relayed. */
+        void readComplete(Backend backend);
+
+        /** The connection closed after the login. */
+        void closed(Backend backend);
+    }
+
+    private enum Phase { CONNECTING, GREETING, AUTH, READY, CLOSED }
+
+    private final ComputeNodes.Cn cn;
+    private final Login login;
+    private final byte[] secret;
+    private final Duration timeout;
+    private final Owner owner;
+    private Phase phase = Phase.CONNECTING;
+    private Channel channel;
+    private long connectionId;
+    private ScheduledFuture<?> deadline;
+    private boolean exchanged;
+
+    Backend(ComputeNodes.Cn cn, Login login, byte[] secret, Duration timeout, Owner owner) {
+        this.cn = cn;
+        this.login = login;
+        this.secret = secret;
+        this.timeout = timeout;
+        this.owner = owner;
+    }
+
+    ComputeNodes.Cn cn() {
+        return cn;
+    }
+
+    String endpoint() {
+        return cn.endpoint();
+    }
+
+    /** The compute node's id for this connection (what KILL there names). */
+    long connectionId() {
+        return connectionId;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Whether an auth packet went between client and compute node (then another CN cannot be tried). */
+    boolean exchanged() {
+        return exchanged;
+    }
+
+    /** The connection attempt did not succeed (refused, timed out). */
+    void connectFailed(Throwable cause) {
+        if (phase == Phase.CONNECTING) {
+            phase = Phase.CLOSED;
+            owner.loginFailed(this, "cannot connect: " + cause.getMessage());
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        phase = Phase.GREETING;
+        arm();
+        ctx.fireChannelActive();
+    }
+
+    private void arm() {
+        disarm();
+        deadline = channel.eventLoop().schedule(() -> fail("no answer within " + timeout.toMillis() + " ms"),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void disarm() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        switch (phase) {
+            case READY -> owner.frame(this, frame);
+            case GREETING -> {
+                try {
+                    greeting(frame);
+                } finally {
+                    frame.release();
+                }
+            }
+            case AUTH -> authAnswer(frame);
+            default -> frame.release();
+        }
+    }
+
+    private void greeting(ByteBuf frame) {
+        if (Frames.header(frame) == 0xff) {
+            fail("refused the connection: " + errorText(frame));
+            return;
+        }
+        Handshake.Greeting greeting;
+        try {
+            greeting = Handshake.parseGreeting(Frames.payload(frame));
+        } catch (MalformedPacketException e) {
+            fail("bad greeting: " + e.getMessage());
+            return;
+        }
+        connectionId = greeting.connectionId();
+        byte[] auth = ProxyLogin.encode(secret, greeting.nonce(), login.user(), login.mode(), login.clientPlugin(),
+                login.salt(), login.clientAuth());
+        Handshake.Response response = new Handshake.Response(login.capabilities() | REQUIRED_CAPABILITIES,
+                16 * 1024 * 1024, login.charset(), login.user(), auth, login.database(), ProxyLogin.PLUGIN,
+                login.attributes());
+        phase = Phase.AUTH;
+        send(1, Handshake.response(response).toByteArray());
+        arm();
+    }
+
+    private void authAnswer(ByteBuf frame) {
+        disarm();
+        switch (Frames.header(frame)) {
+            case 0x00 -> {
+                phase = Phase.READY;
+                owner.loggedIn(this, frame);
+            }
+            case 0xff -> {
+                phase = Phase.CLOSED;
+                channel.close();
+                owner.loginRefused(this, frame);
+            }
+            default -> {
+                if (login.mode() != ProxyLogin.Mode.VERIFY) {
+                    frame.release();
+                    fail("asked for more authentication of an asserted user");
+                    return;
+                }
+                exchanged = true;
+                if (Frames.header(frame) == 0x01) {
+                    arm(); // fast-auth result: the OK follows without the client
+                }
+                owner.loginExchange(this, frame);
+            }
+        }
+    }
+
+    /** Passes the client's answer to an auth switch on, and waits for the compute node's reply. */
+    void sendAuth(int seq, byte[] payload) {
+        send(seq, payload);
+        arm();
+    }
+
+    /** Sends one command (or other packet) as physical packets starting at {@code seq}. */
+    void send(int seq, byte[] payload) {
+        channel.write(frames(seq, payload));
+        channel.flush();
+    }
+
+    /** Frames {@code payload}: split at 16 MiB, with a trailing empty packet when it ends exactly there. */
+    static ByteBuf frames(int seq, byte[] payload) {
+        int count = payload.length / Frames.MAX_PAYLOAD + 1;
+        ByteBuf out = Unpooled.buffer(payload.length + 4 * count);
+        int offset = 0;
+        for (int i = 0; i < count; i++) {
+            int n = Math.min(Frames.MAX_PAYLOAD, payload.length - offset);
+            out.writeMediumLE(n).writeByte((seq + i) & 0xff).writeBytes(payload, offset, n);
+            offset += n;
+        }
+        return out;
+    }
+
+    /** Ends the session on the compute node (COM_QUIT) and closes the connection. */
+    void quit() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(frames(0, new byte[] {0x01})).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Closes the connection without a word (the compute node rolls back what the session had open). */
+    void close() {
+        phase = Phase.CLOSED;
+        disarm();
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private void fail(String why) {
+        if (phase == Phase.CLOSED || phase == Phase.READY) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        disarm();
+        if (channel != null) {
+            channel.close();
+        }
+        owner.loginFailed(this, why);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (phase == Phase.READY) {
+            owner.readComplete(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        disarm();
+        if (phase == Phase.READY) {
+            phase = Phase.CLOSED;
+            owner.closed(this);
+        } else {
+            fail("closed the connection during the login");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "connection to compute node " + cn.endpoint() + " failed", cause);
+        ctx.close();
+    }
+
+    private static String errorText(ByteBuf frame) {
+        int length = Frames.length(frame);
+        int at = frame.readerIndex() + 4;
+        if (length < 3) {
+            return "ERR";
+        }
+        int code = frame.getUnsignedShortLE(at + 1);
+        int textAt = at + 3 + (length > 9 && frame.getByte(at + 3) == '#' ? 6 : 0);
+        return code + " " + frame.toString(textAt, at + length - textAt, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "compute node " + cn.name() + " (" + cn.endpoint() + ")";
+    }
+}

@@ -1,0 +1,284 @@
+package io.cairn.proxy;
+
+import io.cairn.mysql.server.Capabilities;
+import io.cairn.mysql.server.PacketDecoder;
+import io.cairn.mysql.server.ProxyLogin;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The proxy's client-facing MySQL port: accepts clients ({@link ProxySession} each), knows them by
+ * connection id for KILL, and once a second asks the sessions whose compute node no longer serves
+ * their group (drained, group changed) to move. Connection ids start at 2^30 so they are never
+ * mistaken for a compute node's own ids.
+ *
+ * <p>Threading: Netty event loops only (one acceptor, two I/O threads); a session and its compute
+ * node connections share one loop. Nothing blocks a loop.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
+
+    /** What the proxy announces to clients: what the compute nodes announce, without TLS. */
+    static final int CAPABILITIES = Capabilities.SERVER_DEFAULT;
+    private static final long FIRST_ID = 1L << 30;
+
+    /**
+     * The compute node in this JVM, reached through an in-JVM channel instead of a socket.
+     *
+     * @param endpoint its host:port, as membership lists it
+     * @param address  its in-JVM address, or null while it has none
+     */
+    public record LocalCn(String endpoint, Supplier<LocalAddress> address) {
+        /** No compute node in this JVM. */
+        public static final LocalCn NONE = new LocalCn("", () -> null);
+    }
+
+    private final ProxySettings settings;
+    private final ComputeNodes nodes;
+    private final LocalCn local;
+    private final Map<Long, ProxySession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong nextId = new AtomicLong(FIRST_ID);
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+
+    public ProxyServer(ProxySettings settings, ComputeNodes nodes, LocalCn local) {
+        this.settings = settings;
+        this.nodes = nodes;
+        this.local = local;
+    }
+
+    /** Binds the port (fails if it is taken) and starts the placement check. */
+    public synchronized ProxyServer start() throws InterruptedException {
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-proxy-accept", true));
+        workers = new NioEventLoopGroup(2, new DefaultThreadFactory("cairn-proxy-io", true));
+        listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new PacketDecoder(settings.maxAllowedPacket()),
+                                new ProxySession(ProxyServer.this, nextId()));
+                    }
+                })
+                .bind(settings.host(), settings.port()).sync().channel();
+        boss.scheduleWithFixedDelay(this::checkPlacement, 1, 1, TimeUnit.SECONDS);
+        LOG.info(() -> "MySQL proxy listening on " + listener.localAddress());
+        return this;
+    }
+
+    private long nextId() {
+        return nextId.getAndUpdate(v -> v >= 0x7FFFFFFFL ? FIRST_ID : v + 1);
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    ComputeNodes nodes() {
+        return nodes;
+    }
+
+    boolean register(ProxySession session) {
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            return false;
+        }
+        sessions.put(session.id(), session);
+        return true;
+    }
+
+    void unregister(ProxySession session) {
+        if (sessions.remove(session.id(), session)) {
+            open.decrementAndGet();
+        }
+    }
+
+    /** The session with this proxy connection id, or null. */
+    ProxySession session(long id) {
+        return sessions.get(id);
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((java.net.InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Whether the port is bound. */
+    public boolean listening() {
+        Channel l = listener;
+        return l != null && l.isActive();
+    }
+
+    /** Client connections open now. */
+    public int connections() {
+        return open.get();
+    }
+
+    /** This proxy's sessions per compute node endpoint. */
+    public Map<String, Integer> sessionsPerComputeNode() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (ComputeNodes.Cn cn : nodes.current()) {
+            counts.put(cn.endpoint(), nodes.sessions(cn.endpoint()));
+        }
+        return counts;
+    }
+
+    /** Opens a connection to {@code backend}'s compute node on {@code loop}: in-JVM for the local CN. */
+    void dial(EventLoop loop, Backend backend) {
+        String endpoint = backend.endpoint();
+        LocalAddress inJvm = endpoint.equals(local.endpoint()) ? local.address().get() : null;
+        if (inJvm == null && settings.localOnly()) {
+            backend.connectFailed(new IllegalStateException("cairn.cluster.secret is not set: this proxy can log in "
+                    + "only to the compute node of its own server"));
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new Frames(), backend);
+                    }
+                });
+        ChannelFuture connected;
+        if (inJvm != null) {
+            connected = bootstrap.channel(LocalChannel.class).connect(inJvm);
+        } else {
+            int colon = endpoint.lastIndexOf(':');
+            connected = bootstrap.channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                    .connect(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+        }
+        connected.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                backend.connectFailed(f.cause());
+            }
+        });
+    }
+
+    /**
+     * Sends {@code KILL [QUERY] id} for a session's compute node connection over a side connection
+     * logged in as that session's user; best effort (a failure is logged).
+     */
+    void killOnComputeNode(Backend target, String user, boolean queryOnly, EventLoop loop) {
+        String sql = (queryOnly ? "KILL QUERY " : "KILL ") + target.connectionId();
+        Backend.Login login = new Backend.Login(user, null, 255, CAPABILITIES, Map.of(), ProxyLogin.Mode.ASSERT,
+                "", new byte[0], new byte[0]);
+        Backend side = new Backend(target.cn(), login, settings.secret(), settings.loginTimeout(), new SideCommand(sql));
+        dial(loop, side);
+    }
+
+    /** Runs one statement on a side connection and quits. */
+    private static final class SideCommand implements Backend.Owner {
+        private final String sql;
+
+        SideCommand(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public void loggedIn(Backend backend, ByteBuf ok) {
+            ok.release();
+            byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[text.length + 1];
+            payload[0] = 0x03;
+            System.arraycopy(text, 0, payload, 1, text.length);
+            backend.send(0, payload);
+        }
+
+        @Override
+        public void frame(Backend backend, ByteBuf frame) {
+            if (Frames.header(frame) == 0xff) {
+                LOG.log(Level.FINE, "{0} on {1} failed", new Object[] {sql, backend});
+            }
+            frame.release();
+            backend.quit();
+        }
+
+        @Override
+        public void loginExchange(Backend backend, ByteBuf frame) {
+            frame.release();
+            backend.close();
+        }
+
+        @Override
+        public void loginRefused(Backend backend, ByteBuf error) {
+            error.release();
+            LOG.log(Level.FINE, "{0}: side connection to {1} refused", new Object[] {sql, backend});
+        }
+
+        @Override
+        public void loginFailed(Backend backend, String why) {
+            LOG.log(Level.FINE, "{0}: side connection to {1} failed: {2}", new Object[] {sql, backend, why});
+        }
+
+        @Override
+        public void readComplete(Backend backend) {
+        }
+
+        @Override
+        public void closed(Backend backend) {
+        }
+    }
+
+    /** Asks every session whose compute node no longer serves its group to move. */
+    private void checkPlacement() {
+        try {
+            Map<String, String> serving = new java.util.HashMap<>();
+            for (ComputeNodes.Cn cn : nodes.current()) {
+                if (!cn.draining()) {
+                    serving.put(cn.endpoint(), cn.group());
+                }
+            }
+            for (ProxySession session : sessions.values()) {
+                if (session.misplaced(serving)) {
+                    session.execute(session::requestMove);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "proxy placement check failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        sessions.values().forEach(s -> s.execute(s::close));
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,796 @@
+package io.cairn.proxy;
+
+import io.cairn.mysql.MysqlError;
+import io.cairn.mysql.MysqlException;
+import io.cairn.mysql.server.AuthPlugins;
+import io.cairn.mysql.server.Capabilities;
+import io.cairn.mysql.server.Commands;
+import io.cairn.mysql.server.DecoderEvent;
+import io.cairn.mysql.server.Handshake;
+import io.cairn.mysql.server.MalformedPacketException;
+import io.cairn.mysql.server.Packet;
+import io.cairn.mysql.server.ProxyLogin;
+import io.cairn.mysql.server.Responses;
+import io.cairn.mysql.server.ServerStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection to the proxy. It terminates the handshake (its own greeting and salt), logs
+ * in to a compute node of the client's group on the client's behalf ({@link Backend}, VERIFY: the
+ * CN checks the password), and then relays commands one at a time, following each answer
+ * ({@link ResponseTracker}) so it always knows where the session stands ({@link SessionState}).
+ *
+ * <p>Moving: at a transaction boundary the session can go to another CN of its group (ASSERT
+ * login, SET statements replayed, prepared statements prepared again under the client's ids). That
+ * happens when its CN is drained or leaves the group (at once if idle, else after the transaction),
+ * and when its CN fails: an idle session moves on its next command without noticing; a session
+ * inside a transaction gets one ERR 1213 saying the transaction was rolled back; a command in flight
+ * gets ERR 2013 unless it was a read outside a transaction, which runs again on the new CN.
+ *
+ * <p>Threading: everything runs on the client channel's event loop, which the CN connections share;
+ * other threads reach a session only through {@link #execute}.
+ */
+final class ProxySession extends ChannelInboundHandlerAdapter implements Backend.Owner {
+    private static final Logger LOG = Logger.getLogger(ProxySession.class.getName());
+
+    private enum Phase { GREETED, LOGGING_IN, IDLE, BUSY, MOVING, CLOSED }
+
+    private final ProxyServer server;
+    private final long id;
+    private final byte[] salt = AuthPlugins.nonce();
+    private Channel client;
+    private boolean registered;
+    private Phase phase = Phase.GREETED;
+    private Handshake.Response hello;
+    private GroupRules.Routing routing;
+    private int capabilities;
+    private SessionState state;
+    private final Deque<Packet> pending = new ArrayDeque<>();
+
+    private Backend backend;
+    private Backend candidate;
+    private final Set<String> tried = new HashSet<>();
+    /** A move was asked for (drain, group change); done at the next transaction boundary. */
+    private boolean moveWanted;
+    /** The CN failed while the session was inside a transaction: the next command gets the error. */
+    private boolean transactionLost;
+    private Restore restore;
+
+    // the command in flight
+    private Packet command;
+    private SessionStatement statement;
+    private SessionState.Prepared executing;
+    private ResponseTracker tracker;
+    private int relayed;
+    private int nextClientSeq;
+
+    /** Read by other threads (KILL routing, statistics). */
+    private volatile Backend published;
+
+    ProxySession(ProxyServer server, long id) {
+        this.server = server;
+        this.id = id;
+    }
+
+    long id() {
+        return id;
+    }
+
+    /** Runs {@code task} on this session's event loop. */
+    void execute(Runnable task) {
+        Channel c = client;
+        if (c != null) {
+            c.eventLoop().execute(task);
+        }
+    }
+
+    /** The compute node the session is on now, or null (any thread). */
+    Backend backend() {
+        return published;
+    }
+
+    String user() {
+        GroupRules.Routing r = routing;
+        return r == null ? null : r.user();
+    }
+
+    // ---- client side ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        registered = server.register(this);
+        if (!registered) {
+            sendError(0, MysqlException.of(MysqlError.CON_COUNT));
+            closeClient();
+            return;
+        }
+        write(0, Handshake.greeting(server.settings().serverVersion(), id, salt, ProxyServer.CAPABILITIES,
+                ServerStatus.AUTOCOMMIT, "caching_sha2_password").toByteArray());
+        client.flush();
+        client.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (msg instanceof DecoderEvent event) {
+            decoderEvent(event);
+            return;
+        }
+        Packet packet = (Packet) msg;
+        switch (phase) {
+            case GREETED -> handshakeResponse(packet);
+            case LOGGING_IN -> {
+                if (candidate == null || !candidate.exchanged()) {
+                    protocolError(packet.lastSeq() + 1, "a packet before the login finished");
+                    return;
+                }
+                candidate.sendAuth(packet.firstSeq(), packet.payload());
+                client.read();
+            }
+            default -> {
+                pending.add(packet);
+                drive();
+            }
+        }
+    }
+
+    private void decoderEvent(DecoderEvent event) {
+        if (event instanceof DecoderEvent.TooLarge tooLarge) {
+            sendError(tooLarge.seq() + 1, MysqlException.of(MysqlError.NET_PACKET_TOO_LARGE));
+            client.flush();
+            client.read(); // to the end of the oversized packet (DiscardDone), then close
+        } else if (event instanceof DecoderEvent.DiscardDone) {
+            closeClient();
+        } else if (event instanceof DecoderEvent.OutOfOrder ooo) {
+            protocolError(ooo.seq() + 1, "packets out of order");
+        }
+    }
+
+    private void handshakeResponse(Packet packet) {
+        try {
+            if (packet.firstSeq() != 1) {
+                throw new MalformedPacketException("handshake response with sequence id " + packet.firstSeq());
+            }
+            if (Handshake.isSslRequest(packet.payload())) {
+                throw new MalformedPacketException("SSLRequest, but the proxy does not offer TLS");
+            }
+            hello = Handshake.parseResponse(packet.payload());
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.FINE, "proxy connection {0}: {1}", new Object[] {id, e.getMessage()});
+            sendError(packet.lastSeq() + 1, MysqlException.of(MysqlError.MALFORMED_PACKET));
+            closeClient();
+            return;
+        }
+        capabilities = hello.capabilities() & ProxyServer.CAPABILITIES;
+        routing = server.settings().groupRules().route(hello.user(), hello.attributes());
+        state = new SessionState(hello.database());
+        nextClientSeq = packet.lastSeq() + 1;
+        phase = Phase.LOGGING_IN;
+        connectNext();
+    }
+
+    /** Starts or continues a command loop: runs queued commands while the session is idle. */
+    private void drive() {
+        while (phase == Phase.IDLE) {
+            if (moveWanted && backend != null && !state.inTransaction() && state.unmovableReason() == null) {
+                startMove();
+                return;
+            }
+            Packet next = pending.poll();
+            if (next == null) {
+                client.read();
+                return;
+            }
+            startCommand(next);
+        }
+    }
+
+    private void startCommand(Packet packet) {
+        byte[] payload = packet.payload();
+        if (packet.firstSeq() != 0 || payload.length == 0) {
+            protocolError(packet.lastSeq() + 1, "bad command packet");
+            return;
+        }
+        int cmd = payload[0] & 0xff;
+        nextClientSeq = packet.lastSeq() + 1;
+        if (cmd == Commands.QUIT) {
+            close();
+            return;
+        }
+        boolean answered = cmd != Commands.STMT_CLOSE && cmd != Commands.STMT_SEND_LONG_DATA;
+        if (transactionLost && answered) {
+            transactionLost = false;
+            sendError(nextClientSeq, MysqlException.of(MysqlError.CN_LOST_TRANSACTION));
+            client.flush();
+            return;
+        }
+        statement = cmd == Commands.QUERY ? SessionStatement.classify(text(payload)) : null;
+        if (cmd == Commands.PROCESS_KILL || statement != null && statement.kind() == SessionStatement.Kind.KILL) {
+            kill(payload, cmd);
+            return;
+        }
+        if (backend == null) {
+            pending.addFirst(packet);
+            startMove();
+            return;
+        }
+        executing = null;
+        if (cmd >= Commands.STMT_EXECUTE && cmd <= Commands.STMT_RESET || cmd == 0x1c /* COM_STMT_FETCH */) {
+            if (payload.length < 5) {
+                protocolError(nextClientSeq, "statement command without a statement id");
+                return;
+            }
+            executing = state.statement(intAt(payload, 1));
+            if (executing == null) {
+                if (answered) {
+                    sendError(nextClientSeq, MysqlException.of(MysqlError.UNKNOWN_STMT_HANDLER,
+                            Integer.toUnsignedString(intAt(payload, 1)), "mysqld_stmt_execute"));
+                    client.flush();
+                }
+                return;
+            }
+            payload = bindStatement(cmd, payload);
+        }
+        command = packet;
+        backend.send(0, payload);
+        if (!answered) {
+            if (cmd == Commands.STMT_CLOSE) {
+                state.closed(executing.clientId);
+            }
+            command = null;
+            return;
+        }
+        tracker = new ResponseTracker(shape(cmd), deprecateEof(), state.status());
+        relayed = 0;
+        phase = Phase.BUSY;
+    }
+
+    /** The payload with the compute node's statement id, and the parameter types it has not seen yet. */
+    private byte[] bindStatement(int cmd, byte[] payload) {
+        SessionState.Prepared p = executing;
+        byte[] out = payload;
+        if (cmd == Commands.STMT_EXECUTE) {
+            int bitmap = (p.parameters + 7) / 8;
+            int flagAt = 10 + bitmap;
+            if (p.parameters > 0 && payload.length > flagAt) {
+                if (payload[flagAt] == 1 && payload.length >= flagAt + 1 + 2 * p.parameters) {
+                    p.types = java.util.Arrays.copyOfRange(payload, flagAt + 1, flagAt + 1 + 2 * p.parameters);
+                    p.typesSent = true;
+                } else if (payload[flagAt] == 0 && !p.typesSent && p.types != null) {
+                    // the statement was prepared again on this CN, which has not seen the types yet
+                    out = new byte[payload.length + p.types.length];
+                    System.arraycopy(payload, 0, out, 0, flagAt);
+                    out[flagAt] = 1;
+                    System.arraycopy(p.types, 0, out, flagAt + 1, p.types.length);
+                    System.arraycopy(payload, flagAt + 1, out, flagAt + 1 + p.types.length, payload.length - flagAt - 1);
+                    p.typesSent = true;
+                }
+            }
+            p.longData = false;
+        } else if (cmd == Commands.STMT_SEND_LONG_DATA) {
+            p.longData = true;
+        } else if (cmd == Commands.STMT_RESET) {
+            p.longData = false;
+        }
+        if (out == payload) {
+            out = payload.clone();
+        }
+        setIntAt(out, 1, p.backendId);
+        return out;
+    }
+
+    private static ResponseTracker.Shape shape(int cmd) {
+        return switch (cmd) {
+            case Commands.QUERY, Commands.STMT_EXECUTE -> ResponseTracker.Shape.RESULT;
+            case Commands.STMT_PREPARE -> ResponseTracker.Shape.PREPARE;
+            case Commands.FIELD_LIST -> ResponseTracker.Shape.FIELD_LIST;
+            default -> ResponseTracker.Shape.SINGLE;
+        };
+    }
+
+    private boolean deprecateEof() {
+        return (capabilities & Capabilities.DEPRECATE_EOF) != 0;
+    }
+
+    /** The command ran to its end: what it changed in the session is recorded. */
+    private void complete() {
+        int cmd = command.payload()[0] & 0xff;
+        state.status(tracker.status());
+        if (!tracker.failed()) {
+            if (cmd == Commands.INIT_DB) {
+                state.database(text(command.payload()));
+            } else if (cmd == Commands.RESET_CONNECTION) {
+                state.reset();
+            } else if (statement != null && statement.kind() == SessionStatement.Kind.USE) {
+                state.database(statement.name());
+            } else if (statement != null && statement.kind() == SessionStatement.Kind.SET) {
+                state.recordSet(statement, text(command.payload()));
+            }
+        }
+        command = null;
+        tracker = null;
+        phase = Phase.IDLE;
+        drive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Backend b = backend;
+        if (b != null && b.channel() != null) {
+            b.channel().config().setAutoRead(client.isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "proxy connection " + id + " failed", cause);
+        close();
+    }
+
+    // ---- compute node side ----
+
+    /** Logs in to the next untried CN of the group (first login, or a move). */
+    private void connectNext() {
+        ComputeNodes.Cn cn = server.nodes().pick(routing.group(), tried);
+        if (cn == null) {
+            noComputeNode();
+            return;
+        }
+        tried.add(cn.endpoint());
+        boolean first = phase == Phase.LOGGING_IN;
+        Backend.Login login = new Backend.Login(routing.user(), state.database(), hello.charset(),
+                capabilities, hello.attributes(), first ? ProxyLogin.Mode.VERIFY : ProxyLogin.Mode.ASSERT,
+                hello.plugin() == null ? "mysql_native_password" : hello.plugin(), first ? salt : new byte[0],
+                first ? hello.authResponse() : new byte[0]);
+        candidate = new Backend(cn, login, server.settings().secret(), server.settings().loginTimeout(), this);
+        server.dial(client.eventLoop(), candidate);
+    }
+
+    private void noComputeNode() {
+        MysqlException error = MysqlException.of(MysqlError.NO_COMPUTE_NODE, abbreviate(routing.group()));
+        if (phase == Phase.LOGGING_IN) {
+            sendError(nextClientSeq, error);
+            closeClient();
+        } else {
+            moveFailed(error);
+        }
+    }
+
+    @Override
+    public void loggedIn(Backend b, ByteBuf ok) {
+        if (b != candidate || phase == Phase.CLOSED) {
+            ok.release();
+            b.quit();
+            return;
+        }
+        server.nodes().breaker().succeeded(b.endpoint());
+        candidate = null;
+        tried.clear();
+        if (phase == Phase.LOGGING_IN) {
+            client.writeAndFlush(ok);
+            adopt(b);
+            LOG.log(Level.FINE, "proxy connection {0} ({1}, group {2}) on {3}",
+                    new Object[] {id, routing.user(), routing.group(), b});
+            phase = Phase.IDLE;
+            drive();
+        } else {
+            ok.release();
+            restore = new Restore(b, state, deprecateEof());
+            restore.next();
+        }
+    }
+
+    private void adopt(Backend b) {
+        backend = b;
+        published = b;
+        server.nodes().attach(b.endpoint());
+        b.channel().config().setAutoRead(client.isWritable());
+    }
+
+    @Override
+    public void loginExchange(Backend b, ByteBuf frame) {
+        if (b != candidate || phase != Phase.LOGGING_IN) {
+            frame.release();
+            return;
+        }
+        nextClientSeq = Frames.seq(frame) + 1;
+        client.writeAndFlush(frame);
+        client.read();
+    }
+
+    @Override
+    public void loginRefused(Backend b, ByteBuf error) {
+        if (b != candidate) {
+            error.release();
+            return;
+        }
+        candidate = null;
+        if (phase == Phase.LOGGING_IN) {
+            client.writeAndFlush(error); // the CN's own answer: access denied, unknown database …
+            closeClient();
+            return;
+        }
+        // a moving session refused (user or database dropped meanwhile): its state cannot be restored
+        byte[] payload = Frames.payload(error);
+        error.release();
+        Packet waiting = pending.peek();
+        if (waiting != null) {
+            write(waiting.lastSeq() + 1, payload);
+        }
+        closeClient();
+    }
+
+    @Override
+    public void loginFailed(Backend b, String why) {
+        if (b != candidate) {
+            return;
+        }
+        LOG.log(Level.INFO, "CAIRN0301W: " + b + " failed for proxy connection " + id + ": " + why
+                + "; skipping it for a while");
+        server.nodes().breaker().failed(b.endpoint());
+        candidate = null;
+        if (phase == Phase.LOGGING_IN && b.exchanged()) {
+            sendError(nextClientSeq, MysqlException.of(MysqlError.CN_LOST_STATEMENT));
+            closeClient();
+            return;
+        }
+        if (phase == Phase.LOGGING_IN || phase == Phase.MOVING) {
+            connectNext();
+        }
+    }
+
+    @Override
+    public void frame(Backend b, ByteBuf frame) {
+        if (restore != null && b == restore.backend) {
+            restore.frame(frame);
+            return;
+        }
+        if (b != backend || phase != Phase.BUSY) {
+            LOG.log(Level.FINE, "proxy connection {0}: unexpected packet from {1}", new Object[] {id, b});
+            frame.release();
+            if (b == backend && phase != Phase.CLOSED) {
+                b.close(); // out of step with the compute node: treated as its failure
+            }
+            return;
+        }
+        boolean done;
+        try {
+            done = tracker.feed(frame);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "proxy connection " + id + ": " + b + " broke the protocol: " + e.getMessage());
+            frame.release();
+            sendError(nextClientSeq, MysqlException.of(MysqlError.CN_LOST_STATEMENT));
+            closeClient();
+            return;
+        }
+        if (tracker.packets() == 1 && (command.payload()[0] & 0xff) == Commands.STMT_PREPARE && !tracker.failed()) {
+            int clientId = state.prepared(text(command.payload()), tracker.parameters(), tracker.statementId());
+            frame.setIntLE(frame.readerIndex() + 5, clientId);
+        }
+        nextClientSeq = Frames.seq(frame) + 1;
+        relayed++;
+        client.write(frame);
+        if (done) {
+            client.flush();
+            complete();
+        }
+    }
+
+    @Override
+    public void readComplete(Backend b) {
+        if (b == backend && relayed > 0) {
+            client.flush();
+        }
+    }
+
+    @Override
+    public void closed(Backend b) {
+        if (restore != null && b == restore.backend) {
+            restore = null;
+            server.nodes().breaker().failed(b.endpoint());
+            connectNext(); // phase is MOVING: try the next CN of the group
+            return;
+        }
+        if (b != backend) {
+            return;
+        }
+        server.nodes().detach(b.endpoint());
+        backend = null;
+        published = null;
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        LOG.log(Level.INFO, "CAIRN0302W: proxy connection {0} lost {1}", new Object[] {id, b});
+        server.nodes().breaker().failed(b.endpoint()); // most likely it died: new sessions skip it for a while
+        boolean inTransaction = state.inTransaction();
+        state.status(state.status() & ~(ServerStatus.IN_TRANS | ServerStatus.IN_TRANS_READONLY));
+        if (phase == Phase.BUSY) {
+            tracker = null;
+            phase = Phase.IDLE;
+            if (relayed == 0 && !inTransaction && repeatable()) {
+                pending.addFirst(command); // a read that had not answered yet: run it on the next CN
+            } else if (relayed == 0) {
+                sendError(nextClientSeq, MysqlException.of(inTransaction ? MysqlError.CN_LOST_TRANSACTION
+                        : MysqlError.CN_LOST_STATEMENT));
+                client.flush();
+            } else {
+                closeClient(); // half an answer went out: the client cannot be told in protocol terms
+                return;
+            }
+            command = null;
+            drive();
+        } else if (phase == Phase.IDLE) {
+            transactionLost = inTransaction;
+        }
+    }
+
+    /** Whether the command in flight may run again elsewhere: it reads and changes nothing. */
+    private boolean repeatable() {
+        int cmd = command.payload()[0] & 0xff;
+        return switch (cmd) {
+            case Commands.QUERY -> statement != null && statement.kind() == SessionStatement.Kind.READ;
+            case Commands.STMT_EXECUTE -> executing != null
+                    && SessionStatement.classify(executing.sql).kind() == SessionStatement.Kind.READ;
+            case Commands.PING, Commands.INIT_DB, Commands.FIELD_LIST, Commands.STMT_PREPARE, Commands.STATISTICS -> true;
+            default -> false;
+        };
+    }
+
+    // ---- moving ----
+
+    /** Asks the session to leave its CN (drained, group changed); it goes at its next transaction boundary. */
+    void requestMove() {
+        if (phase == Phase.CLOSED || backend == null || moveWanted) {
+            return;
+        }
+        moveWanted = true;
+        drive();
+    }
+
+    /**
+     * Whether the session's CN no longer serves its group (drained, group changed, gone).
+     *
+     * @param serving group of each non-draining CN endpoint
+     */
+    boolean misplaced(Map<String, String> serving) {
+        Backend b = published;
+        GroupRules.Routing r = routing;
+        return b != null && r != null && !r.group().equals(serving.get(b.endpoint()));
+    }
+
+    private void startMove() {
+        phase = Phase.MOVING;
+        moveWanted = false;
+        tried.clear();
+        if (backend != null) {
+            tried.add(backend.endpoint());
+        }
+        connectNext();
+    }
+
+    private void moveFailed(MysqlException error) {
+        tried.clear();
+        phase = Phase.IDLE;
+        if (backend != null) {
+            LOG.log(Level.FINE, "proxy connection {0} stays on {1}: {2}", new Object[] {id, backend, error.getMessage()});
+            drive(); // a drain with nowhere to go: try again later
+            return;
+        }
+        Packet waiting = pending.poll();
+        if (waiting != null) {
+            int cmd = waiting.payload().length > 0 ? waiting.payload()[0] & 0xff : -1;
+            if (cmd != Commands.STMT_CLOSE && cmd != Commands.STMT_SEND_LONG_DATA) {
+                sendError(waiting.lastSeq() + 1, error);
+                client.flush();
+            }
+        }
+        drive();
+    }
+
+    /** Replays the session's state on a new CN, one command at a time, then switches to it. */
+    private final class Restore {
+        final Backend backend;
+        private final java.util.Iterator<String> sets;
+        private final java.util.Iterator<SessionState.Prepared> statements;
+        private final boolean deprecateEof;
+        private ResponseTracker step;
+        private SessionState.Prepared preparing;
+        private String what;
+
+        Restore(Backend backend, SessionState state, boolean deprecateEof) {
+            this.backend = backend;
+            this.sets = new java.util.ArrayList<>(state.sets()).iterator();
+            this.statements = state.statements().iterator();
+            this.deprecateEof = deprecateEof;
+        }
+
+        void next() {
+            if (sets.hasNext()) {
+                what = sets.next();
+                preparing = null;
+                step = new ResponseTracker(ResponseTracker.Shape.RESULT, deprecateEof, 0);
+                backend.send(0, command(Commands.QUERY, what));
+            } else if (statements.hasNext()) {
+                preparing = statements.next();
+                what = "prepare " + preparing.sql;
+                step = new ResponseTracker(ResponseTracker.Shape.PREPARE, deprecateEof, 0);
+                backend.send(0, command(Commands.STMT_PREPARE, preparing.sql));
+            } else {
+                finish();
+            }
+        }
+
+        void frame(ByteBuf frame) {
+            boolean done;
+            try {
+                done = step.feed(frame);
+            } catch (IllegalStateException e) {
+                done = true;
+            } finally {
+                frame.release();
+            }
+            if (!done) {
+                return;
+            }
+            if (step.failed()) {
+                restore = null;
+                backend.quit();
+                moveFailed(MysqlException.of(MysqlError.SESSION_NOT_MOVABLE,
+                        "'" + abbreviate(what) + "' failed there with error " + step.errorCode()));
+                return;
+            }
+            if (preparing != null) {
+                preparing.backendId = step.statementId();
+                preparing.typesSent = false;
+            }
+            next();
+        }
+
+        private void finish() {
+            restore = null;
+            Backend old = ProxySession.this.backend;
+            if (old != null) {
+                server.nodes().detach(old.endpoint());
+                ProxySession.this.backend = null;
+                old.quit();
+            }
+            adopt(backend);
+            LOG.log(Level.INFO, "CAIRN0303I: proxy connection {0} moved to {1}", new Object[] {id, backend});
+            phase = Phase.IDLE;
+            drive();
+        }
+    }
+
+    // ---- KILL ----
+
+    private void kill(byte[] payload, int cmd) {
+        long target;
+        boolean queryOnly;
+        if (cmd == Commands.PROCESS_KILL) {
+            if (payload.length < 5) {
+                protocolError(nextClientSeq, "COM_PROCESS_KILL without an id");
+                return;
+            }
+            target = Integer.toUnsignedLong(intAt(payload, 1));
+            queryOnly = false;
+        } else {
+            target = Long.parseLong(statement.name());
+            queryOnly = statement.queryOnly();
+        }
+        ProxySession victim = server.session(target);
+        if (victim == null) {
+            sendError(nextClientSeq, MysqlException.of(MysqlError.UNKNOWN_THREAD, target));
+            client.flush();
+            return;
+        }
+        Backend where = victim.backend();
+        if (where != null) {
+            server.killOnComputeNode(where, victim.user(), queryOnly, client.eventLoop());
+        }
+        if (!queryOnly) {
+            victim.execute(victim::close);
+            if (victim == this) {
+                return;
+            }
+        }
+        write(nextClientSeq, Responses.ok(0, 0, state.status(), 0, "", false).toByteArray());
+        client.flush();
+    }
+
+    // ---- helpers ----
+
+    private void protocolError(int seq, String why) {
+        LOG.log(Level.FINE, "proxy connection {0}: {1}", new Object[] {id, why});
+        sendError(seq, MysqlException.of(MysqlError.MALFORMED_PACKET));
+        closeClient();
+    }
+
+    private void sendError(int seq, MysqlException error) {
+        write(seq, Responses.error(error).toByteArray());
+    }
+
+    private void write(int seq, byte[] payload) {
+        client.write(Backend.frames(seq, payload));
+    }
+
+    private void closeClient() {
+        phase = Phase.CLOSED;
+        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        close();
+    }
+
+    /** Ends the session: the CN connection is quit, the client connection closed. Idempotent. */
+    void close() {
+        phase = Phase.CLOSED;
+        Backend b = backend;
+        backend = null;
+        published = null;
+        if (b != null) {
+            server.nodes().detach(b.endpoint());
+            b.quit();
+        }
+        if (candidate != null) {
+            candidate.close();
+            candidate = null;
+        }
+        if (restore != null) {
+            restore.backend.close();
+            restore = null;
+        }
+        pending.clear();
+        if (client != null && client.isActive()) {
+            client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (registered) {
+            registered = false;
+            server.unregister(this);
+        }
+    }
+
+    private static byte[] command(int cmd, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[bytes.length + 1];
+        payload[0] = (byte) cmd;
+        System.arraycopy(bytes, 0, payload, 1, bytes.length);
+        return payload;
+    }
+
+    private static String text(byte[] payload) {
+        return new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    private static void setIntAt(byte[] b, int at, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "…";
+    }
+}

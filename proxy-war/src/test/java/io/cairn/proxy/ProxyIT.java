@@ -1,0 +1,298 @@
+package io.cairn.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy between real drivers (Connector/J, MariaDB Connector/J) and real MySQL servers
+ * ({@link TestComputeNode}) over loopback sockets: handshake termination, groups, balancing,
+ * failover, drain and KILL.
+ */
+class ProxyIT {
+    private static final byte[] SECRET = "proxy-it-cluster-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+
+    private final Map<String, TestComputeNode> cns = new HashMap<>();
+    private final List<ComputeNodes.Cn> members = new CopyOnWriteArrayList<>();
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        addCn("a1", "default");
+        addCn("a2", "default");
+        addCn("r1", "reporting");
+        proxy = startProxy(SECRET, "carol:reporting");
+    }
+
+    private ProxyServer startProxy(byte[] secret, String rules) throws InterruptedException {
+        ProxySettings settings = ProxySettings.load("127.0.0.1", 0, new String(secret, StandardCharsets.UTF_8),
+                null, key -> key.equals(ProxySettings.USER_GROUPS) ? Optional.of(rules) : Optional.empty());
+        return new ProxyServer(settings, new ComputeNodes(() -> List.copyOf(members),
+                new CircuitBreaker(System::nanoTime)), ProxyServer.LocalCn.NONE).start();
+    }
+
+    private void addCn(String name, String group) throws InterruptedException {
+        TestComputeNode cn = new TestComputeNode(name, SECRET);
+        cns.put(name, cn);
+        members.add(new ComputeNodes.Cn(name, cn.endpoint(), group, false, true));
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        cns.values().forEach(TestComputeNode::close);
+    }
+
+    private Connection connect(String user, String password, String options) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + proxy.port() + "/test?sslMode=DISABLED"
+                + (options.isEmpty() ? "" : "&" + options), user, password);
+    }
+
+    private Connection connect() throws SQLException {
+        return connect("root", "", "");
+    }
+
+    private static String query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private void kill(String name) {
+        cns.get(name).close();
+    }
+
+    private void setMember(String name, String group, boolean draining) {
+        members.replaceAll(m -> m.name().equals(name) ? new ComputeNodes.Cn(name, m.endpoint(), group, draining, true) : m);
+    }
+
+    @Test
+    void clientsLogInThroughTheProxyWithTheirOwnPasswordsAndTheCnsAnswer() throws Exception {
+        try (Connection c = connect()) {
+            assertThat(query(c, "SELECT CN")).isIn("a1", "a2");
+            assertThat(query(c, "SELECT DATABASE()")).isEqualTo("test");
+        }
+        try (Connection c = connect("alice", TestComputeNode.PASSWORD, "")) { // caching_sha2, fast path
+            assertThat(query(c, "SELECT 1")).isEqualTo("1");
+        }
+        try (Connection c = connect("bob", TestComputeNode.PASSWORD, "")) { // native: auth switch relayed
+            assertThat(query(c, "SELECT 1")).isEqualTo("1");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + proxy.port() + "/test",
+                "bob", TestComputeNode.PASSWORD)) {
+            assertThat(query(c, "SELECT 1")).isEqualTo("1");
+        }
+        assertThatThrownBy(() -> connect("alice", "wrong", "")).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+        assertThatThrownBy(() -> connect("bob", "wrong", "")).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + proxy.port()
+                + "/nosuchdb?sslMode=DISABLED", "root", "")).isInstanceOfSatisfying(SQLException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(1049));
+    }
+
+    @Test
+    void aProxyWithoutTheClusterSecretCannotLogIn() throws Exception {
+        try (ProxyServer stranger = startProxy("not-the-cluster-secret-at-all".getBytes(StandardCharsets.UTF_8), "")) {
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stranger.port()
+                    + "/test?sslMode=DISABLED", "root", "")).isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+        }
+    }
+
+    @Test
+    void sessionsLandOnlyInTheirGroupSpreadEvenly() throws Exception {
+        List<Connection> open = new ArrayList<>();
+        try {
+            Map<String, Integer> counts = new HashMap<>();
+            for (int i = 0; i < 6; i++) {
+                Connection c = connect();
+                open.add(c);
+                counts.merge(query(c, "SELECT CN"), 1, Integer::sum);
+            }
+            assertThat(counts).containsEntry("a1", 3).containsEntry("a2", 3);
+            try (Connection c = connect("root?group=reporting", "", "")) {
+                assertThat(query(c, "SELECT CN")).isEqualTo("r1");
+            }
+            try (Connection c = connect("root", "", "connectionAttributes=cn_group:reporting")) {
+                assertThat(query(c, "SELECT CN")).isEqualTo("r1");
+            }
+            try (Connection c = connect("root", "", "connectionAttributes=cn_group:default")) {
+                assertThat(query(c, "SELECT CN")).isIn("a1", "a2");
+            }
+            // a user rule sends carol to reporting, whose CN does not know her: its refusal comes back as sent
+            assertThatThrownBy(() -> connect("carol", "", "")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+            assertThat(proxy.sessionsPerComputeNode()).containsEntry(cns.get("a1").endpoint(), 3)
+                    .containsEntry(cns.get("r1").endpoint(), 0);
+            assertThatThrownBy(() -> connect("root?group=nowhere", "", "")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getMessage()).contains("group 'nowhere'"));
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void anIdleSessionMovesWhenItsCnDiesWithVariablesDatabaseAndPreparedStatements() throws Exception {
+        for (String url : List.of("jdbc:mysql://127.0.0.1:%d/test?sslMode=DISABLED&useServerPrepStmts=true",
+                "jdbc:mysql://127.0.0.1:%d/test?sslMode=DISABLED&useServerPrepStmts=true&cachePrepStmts=true",
+                "jdbc:mariadb://127.0.0.1:%d/test?useServerPrepStmts=true")) {
+            try (Connection c = DriverManager.getConnection(String.format(url, proxy.port()), "root", "")) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET @x = 42");
+                    s.execute("SET @name = 'cairn'");
+                    s.execute("USE shop");
+                }
+                PreparedStatement ps = c.prepareStatement("SELECT ?, ?");
+                ps.setInt(1, 7);
+                ps.setString(2, "seven");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(2)).isEqualTo("seven");
+                }
+                String first = query(c, "SELECT CN");
+                kill(first);
+
+                assertThat(query(c, "SELECT CN")).isNotEqualTo(first).isIn("a1", "a2");
+                assertThat(query(c, "SELECT @x")).isEqualTo("42");
+                assertThat(query(c, "SELECT @name")).isEqualTo("cairn");
+                assertThat(query(c, "SELECT DATABASE()")).isEqualTo("shop");
+                ps.setInt(1, 8);
+                ps.setString(2, "eight");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("8");
+                    assertThat(rs.getString(2)).isEqualTo("eight");
+                }
+            }
+            stop();
+            cns.clear();
+            members.clear();
+            start();
+        }
+    }
+
+    @Test
+    void aSessionInsideATransactionGetsOneErrorWhenItsCnDiesThenWorks() throws Exception {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            kill(query(c, "SELECT CN"));
+            assertThatThrownBy(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO t VALUES (2)");
+                }
+            }).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getErrorCode()).isEqualTo(1213);
+                assertThat(e.getSQLState()).isEqualTo("40001");
+                assertThat(e.getMessage()).contains("rolled back");
+            });
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("INSERT INTO t VALUES (3)")).isEqualTo(1);
+            }
+            c.commit();
+        }
+    }
+
+    @Test
+    void withNoCnLeftInTheGroupTheClientGetsAnErrorNamingItNotAHang() throws Exception {
+        try (Connection c = connect("root?group=reporting", "", "")) {
+            kill("r1");
+            assertThatThrownBy(() -> query(c, "SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getMessage()).contains("group 'reporting'"));
+        }
+    }
+
+    @Test
+    void drainingACnMovesItsSessionsWithinSeconds() throws Exception {
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Connection c = connect();
+                open.add(c);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET @i = " + i);
+                }
+            }
+            setMember("a1", "default", true);
+            waitUntil(Duration.ofSeconds(10), () -> cns.get("a1").sessions.isEmpty());
+            for (int i = 0; i < open.size(); i++) {
+                assertThat(query(open.get(i), "SELECT CN")).isEqualTo("a2");
+                assertThat(query(open.get(i), "SELECT @i")).isEqualTo(String.valueOf(i));
+            }
+            try (Connection c = connect()) {
+                assertThat(query(c, "SELECT CN")).isEqualTo("a2");
+            }
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void killQueryThroughTheProxyReachesTheRightSession() throws Exception {
+        try (Connection sleeper = connect(); Connection killer = connect()) {
+            long proxyId = ((com.mysql.cj.jdbc.JdbcConnection) sleeper).getId(); // from the proxy's greeting
+            assertThat(proxyId).isGreaterThanOrEqualTo(1L << 30);
+            CompletableFuture<SQLException> sleeping = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = sleeper.createStatement()) {
+                    s.execute("SLEEP");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
+            try (Statement s = killer.createStatement()) {
+                s.execute("KILL QUERY " + proxyId);
+            }
+            assertThat(sleeping.get().getErrorCode()).isEqualTo(1317);
+            assertThat(query(sleeper, "SELECT 1")).isEqualTo("1");
+
+            try (Statement s = killer.createStatement()) {
+                s.execute("KILL " + proxyId);
+            }
+            assertThatThrownBy(() -> query(sleeper, "SELECT 1")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> {
+                try (Statement s = killer.createStatement()) {
+                    s.execute("KILL 12345");
+                }
+            }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1094));
+        }
+    }
+
+    private static void waitUntil(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + limit);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
