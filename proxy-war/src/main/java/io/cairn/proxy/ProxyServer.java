@@ -53,9 +53,9 @@ public final class ProxyServer implements AutoCloseable {
      * @param endpoint its host:port, as membership lists it
      * @param address  its in-JVM address, or null while it has none
      */
-    public record LocalCn(String endpoint, Supplier<LocalAddress> address) {
+    public record LocalCn(String endpoint, Supplier<LocalAddress> address, Supplier<EventLoopGroup> eventLoops) {
         /** No compute node in this JVM. */
-        public static final LocalCn NONE = new LocalCn("", () -> null);
+        public static final LocalCn NONE = new LocalCn("", () -> null, () -> null);
     }
 
     private final ProxySettings settings;
@@ -66,6 +66,7 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private EventLoopGroup shared;
     private Channel listener;
 
     public ProxyServer(ProxySettings settings, ComputeNodes nodes, LocalCn local) {
@@ -77,7 +78,9 @@ public final class ProxyServer implements AutoCloseable {
     /** Binds the port (fails if it is taken) and starts the placement check. */
     public synchronized ProxyServer start() throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-proxy-accept", true));
-        workers = new NioEventLoopGroup(2, new DefaultThreadFactory("cairn-proxy-io", true));
+        // sharing the local CN's threads saves two thread hand-offs per relayed command
+        shared = local.eventLoops().get();
+        workers = shared != null ? shared : new NioEventLoopGroup(2, new DefaultThreadFactory("cairn-proxy-io", true));
         listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -278,7 +281,9 @@ public final class ProxyServer implements AutoCloseable {
         sessions.values().forEach(s -> s.execute(s::close));
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            if (workers != shared) {
+                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -134,6 +134,15 @@ public final class MysqlServer implements AutoCloseable {
         ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool));
     }
 
+    /**
+     * The event loops of this server's connections, for a proxy in the same JVM: its client
+     * connections and their in-JVM connections to this server then share threads, so a relayed
+     * packet never waits for another thread to wake up. Null before {@link #start()}.
+     */
+    public EventLoopGroup eventLoops() {
+        return ioGroup;
+    }
+
     /** The in-JVM address this server also serves ({@link MysqlServerConfig#localName()}), or null. */
     public LocalAddress localAddress() {
         Channel ch = localChannel;

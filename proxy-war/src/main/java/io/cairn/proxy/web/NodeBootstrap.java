@@ -114,6 +114,9 @@ public class NodeBootstrap {
                 : new ProxyServer.LocalCn(nodeConfig.host() + ":" + nodeConfig.ports().cnMysql(), () -> {
                     MysqlServer server = cnRole.mysqlServer();
                     return server == null ? null : server.localAddress();
+                }, () -> {
+                    MysqlServer server = cnRole.mysqlServer();
+                    return server == null ? null : server.eventLoops();
                 });
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
