@@ -7,6 +7,7 @@ import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -32,12 +33,33 @@ public final class DataNode implements AutoCloseable {
     public record Settings(String name, Duration applyTimeout, Duration commitTimeout) {
     }
 
+    /**
+     * Where this CN keeps the checkpoint it reads: downloaded segment objects as files in
+     * {@code directory} (reused across restarts: objects never change), decoded segments in memory
+     * up to about {@code maxDecodedBytes}.
+     */
+    public record CacheSettings(Path directory, long maxDecodedBytes) {
+        /** @throws IllegalArgumentException a value out of range, named */
+        public CacheSettings {
+            if (directory == null) {
+                throw new IllegalArgumentException("the segment cache directory is required");
+            }
+            if (maxDecodedBytes < 0) {
+                throw new IllegalArgumentException("maxDecodedBytes must not be negative, not " + maxDecodedBytes);
+            }
+        }
+    }
+
+    /** The memory bound of decoded segments when none is given. */
+    static final long DEFAULT_DECODED_BYTES = 128L << 20;
+
     private final LogService log;
     private final Supplier<TransactionService> transactionNode;
     private final Settings settings;
     private final LogTailer tailer;
     private final ReadBarrier readBarrier;
     private final ActiveSnapshots active = new ActiveSnapshots();
+    private final SegmentCache cache;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -47,18 +69,37 @@ public final class DataNode implements AutoCloseable {
     }
 
     /**
+     * A CN whose segment cache lives in a temporary directory, removed by {@link #close()}.
+     *
      * @param checkpoints where the TN writes checkpoints; this CN starts from the latest one and
      *                    follows the log from there. Null when checkpoints are off (then the log
      *                    must never be truncated).
      */
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints) {
+        this(log, transactionNode, settings, checkpoints,
+                checkpoints == null ? null : SegmentCache.temporary(checkpoints, DEFAULT_DECODED_BYTES, settings.name()));
+    }
+
+    /**
+     * @param checkpoints as above, not null
+     * @param cache       where checkpoint segments are cached
+     */
+    public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
+            CheckpointStore checkpoints, CacheSettings cache) {
+        this(log, transactionNode, settings, checkpoints,
+                new SegmentCache(checkpoints, cache.directory(), cache.maxDecodedBytes()));
+    }
+
+    private DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
+            CheckpointStore checkpoints, SegmentCache cache) {
         this.log = log;
         this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
         this.settings = settings;
-        this.tailer = new LogTailer(log, new CheckpointLoader(checkpoints)::load, () -> active.oldest(Long.MAX_VALUE),
-                settings.name());
+        this.cache = cache;
+        this.tailer = new LogTailer(log, new CheckpointLoader(checkpoints, cache)::load,
+                () -> active.oldest(Long.MAX_VALUE), settings.name());
     }
 
     public void start() {
@@ -160,5 +201,8 @@ public final class DataNode implements AutoCloseable {
     @Override
     public void close() {
         tailer.close();
+        if (cache != null) {
+            cache.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.cairn.data;
 import io.cairn.txn.DroppedKeySpaces;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
+import io.cairn.txn.checkpoint.CheckpointRow;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.Arrays;
@@ -27,6 +28,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>A key space is dropped by a marker row in {@link #DROPPED_KEY_SPACES} ({@link #dropMarker}): once
  * no snapshot older than the marker's commit is in use, pruning frees the whole key space.
+ *
+ * <p>Below the versions in memory lies, optionally, the checkpoint the CN started from
+ * ({@link CheckpointBase}, read on demand): a key without a version visible at the snapshot reads
+ * its checkpoint row. So that a deletion keeps hiding a checkpoint row, deletions of a table the
+ * checkpoint holds are never pruned; a freed key space hides its checkpoint rows too.
  *
  * <p>Threading: one writer (the log tailer) calls {@link #apply}, {@link #load} and {@link #prune};
  * any number of readers read concurrently without locks. A version becomes visible to readers only
@@ -55,9 +61,23 @@ public final class MvccStore {
     public static final long DROPPED_KEY_SPACES = DroppedKeySpaces.MARKERS;
 
     private final Map<Long, ConcurrentSkipListMap<byte[], Version>> tables = new ConcurrentHashMap<>();
+    /** The checkpoint under the versions in memory, or null. */
+    private final CheckpointBase base;
+    /** Key spaces freed after their drop: their checkpoint rows are gone too. */
+    private final Set<Long> freed = ConcurrentHashMap.newKeySet();
     /** Dropped key spaces not freed yet, with the commit timestamp of their drop. */
     private final Map<Long, Long> drops = new HashMap<>();
     private Set<Prunable> prunable = new LinkedHashSet<>();
+
+    /** A store with nothing below it. */
+    MvccStore() {
+        this(null);
+    }
+
+    /** A store over the checkpoint {@code base}; versions applied later are all newer than its rows. */
+    MvccStore(CheckpointBase base) {
+        this.base = base;
+    }
 
     private ConcurrentSkipListMap<byte[], Version> table(long tableId) {
         return tables.computeIfAbsent(tableId, id -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned));
@@ -104,6 +124,7 @@ public final class MvccStore {
         for (var it = drops.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, Long> drop = it.next();
             if (drop.getValue() <= horizonTs) {
+                freed.add(drop.getKey());
                 ConcurrentSkipListMap<byte[], Version> gone = tables.remove(drop.getKey());
                 dropped += gone == null ? 0 : gone.size();
                 it.remove();
@@ -118,32 +139,46 @@ public final class MvccStore {
             if (newest == null) {
                 continue;
             }
-            Version base = newest;
-            while (base != null && base.ts > horizonTs) {
-                base = base.older;
+            Version kept = newest;
+            while (kept != null && kept.ts > horizonTs) {
+                kept = kept.older;
             }
-            if (base == null) {
+            if (kept == null) {
                 prunable.add(p); // every version is newer than the horizon: look again later
                 continue;
             }
-            for (Version v = base.older; v != null; v = v.older) {
+            for (Version v = kept.older; v != null; v = v.older) {
                 dropped++;
             }
-            base.older = null;
-            if (base == newest && base.value == null) {
+            kept.older = null;
+            if (kept == newest && kept.value == null && !hasCheckpointRows(p.tableId())) {
                 table.remove(pk, newest);
                 dropped++;
-            } else if (base != newest) {
+            } else if (kept != newest) {
                 prunable.add(p); // newer versions will need the same later
             }
         }
         return dropped;
     }
 
-    /** The number of keys held per key space (weakly consistent; for monitoring). */
+    private boolean hasCheckpointRows(long tableId) {
+        return base != null && base.hasTable(tableId) && !freed.contains(tableId);
+    }
+
+    /**
+     * The number of keys per key space: in memory plus the checkpoint's row counts (weakly
+     * consistent and approximate, a key in both counts twice; for monitoring).
+     */
     public Map<Long, Integer> keyCounts() {
         Map<Long, Integer> out = new java.util.TreeMap<>();
         tables.forEach((id, keys) -> out.put(id, keys.size()));
+        if (base != null) {
+            base.rowCounts().forEach((id, rows) -> {
+                if (!freed.contains(id)) {
+                    out.merge(id, (int) Math.min(Integer.MAX_VALUE, rows), Integer::sum);
+                }
+            });
+        }
         return out;
     }
 
@@ -160,18 +195,25 @@ public final class MvccStore {
     /** The value of {@code key} at snapshot {@code ts}, or {@code null} when absent or deleted. */
     public byte[] get(Key key, long ts) {
         ConcurrentSkipListMap<byte[], Version> table = tables.get(key.tableId());
-        if (table == null) {
-            return null;
+        byte[] pk = key.bytes();
+        Version version = atOrBefore(table == null ? null : table.get(pk), ts);
+        if (version != null) {
+            return version.value;
         }
-        Version version = visible(table.get(key.bytes()), ts);
-        return version == null ? null : version.value;
+        return hasCheckpointRows(key.tableId()) ? base.get(key.tableId(), pk) : null;
     }
 
-    private static Version visible(Version newest, long ts) {
+    /** The newest version committed at or before {@code ts} (a deletion included), or null. */
+    private static Version atOrBefore(Version newest, long ts) {
         Version v = newest;
         while (v != null && v.ts > ts) {
             v = v.older;
         }
+        return v;
+    }
+
+    private static Version visible(Version newest, long ts) {
+        Version v = atOrBefore(newest, ts);
         return v == null || v.value == null ? null : v;
     }
 
@@ -182,11 +224,10 @@ public final class MvccStore {
      */
     public Iterator<Map.Entry<byte[], byte[]>> scan(long tableId, byte[] from, byte[] to, long ts) {
         ConcurrentSkipListMap<byte[], Version> table = tables.get(tableId);
-        if (table == null) {
-            return java.util.Collections.emptyIterator();
-        }
         NavigableMap<byte[], Version> range;
-        if (from == null && to == null) {
+        if (table == null) {
+            range = java.util.Collections.emptyNavigableMap();
+        } else if (from == null && to == null) {
             range = table;
         } else if (from == null) {
             range = table.headMap(to, false);
@@ -196,19 +237,69 @@ public final class MvccStore {
             range = table.subMap(from, true, to, false);
         }
         Iterator<Map.Entry<byte[], Version>> versions = range.entrySet().iterator();
-        return new LookaheadIterator<>() {
-
-            @Override
-            protected Map.Entry<byte[], byte[]> advance() {
-                while (versions.hasNext()) {
-                    Map.Entry<byte[], Version> entry = versions.next();
-                    Version v = visible(entry.getValue(), ts);
-                    if (v != null) {
-                        return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value);
+        if (!hasCheckpointRows(tableId)) {
+            return new LookaheadIterator<>() {
+                @Override
+                protected Map.Entry<byte[], byte[]> advance() {
+                    while (versions.hasNext()) {
+                        Map.Entry<byte[], Version> entry = versions.next();
+                        Version v = visible(entry.getValue(), ts);
+                        if (v != null) {
+                            return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value);
+                        }
                     }
+                    return null;
                 }
-                return null;
+            };
+        }
+        return new CheckpointMerge(versions, base.scan(tableId, from, to), ts);
+    }
+
+    /**
+     * Memory versions over checkpoint rows, in key order: a key with a version at or before the
+     * snapshot shows that version (a deletion hides the key); otherwise its checkpoint row shows.
+     */
+    private static final class CheckpointMerge extends LookaheadIterator<Map.Entry<byte[], byte[]>> {
+        private final Iterator<Map.Entry<byte[], Version>> memory;
+        private final Iterator<CheckpointRow> checkpoint;
+        private final long ts;
+        private Map.Entry<byte[], Version> m;
+        private CheckpointRow c;
+
+        CheckpointMerge(Iterator<Map.Entry<byte[], Version>> memory, Iterator<CheckpointRow> checkpoint, long ts) {
+            this.memory = memory;
+            this.checkpoint = checkpoint;
+            this.ts = ts;
+            this.m = memory.hasNext() ? memory.next() : null;
+            this.c = checkpoint.hasNext() ? checkpoint.next() : null;
+        }
+
+        @Override
+        protected Map.Entry<byte[], byte[]> advance() {
+            while (m != null || c != null) {
+                int order = m == null ? 1 : c == null ? -1 : Arrays.compareUnsigned(m.getKey(), c.key());
+                if (order > 0) {
+                    CheckpointRow row = c;
+                    c = checkpoint.hasNext() ? checkpoint.next() : null;
+                    return new AbstractMap.SimpleImmutableEntry<>(row.key(), row.value());
+                }
+                byte[] pk = m.getKey();
+                Version v = atOrBefore(m.getValue(), ts);
+                m = memory.hasNext() ? memory.next() : null;
+                CheckpointRow below = null;
+                if (order == 0) {
+                    below = c;
+                    c = checkpoint.hasNext() ? checkpoint.next() : null;
+                }
+                if (v != null) {
+                    if (v.value != null) {
+                        return new AbstractMap.SimpleImmutableEntry<>(pk, v.value);
+                    }
+                } else if (below != null) {
+                    return new AbstractMap.SimpleImmutableEntry<>(pk, below.value());
+                }
             }
-        };
+            return null;
+        }
     }
 }

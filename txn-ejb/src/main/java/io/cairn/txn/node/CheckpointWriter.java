@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.LongPredicate;
 import java.util.logging.Level;
@@ -89,7 +90,7 @@ final class CheckpointWriter {
         for (Manifest.Segment segment : base == null ? List.<Manifest.Segment>of() : base.segments()) {
             baseByTable.computeIfAbsent(segment.tableId(), id -> new ArrayList<>()).add(segment);
         }
-        Set<Long> tables = new java.util.TreeSet<>(baseByTable.keySet());
+        Set<Long> tables = new TreeSet<>(baseByTable.keySet());
         tables.addAll(fresh.keySet());
         List<Manifest.Segment> segments = new ArrayList<>();
         int written = 0;
@@ -133,7 +134,7 @@ final class CheckpointWriter {
         int mergedTables = merged;
         LOG.info(() -> "CAIRN0106I: checkpoint " + manifest.objectKey() + " covers the log up to LSN " + manifest.lsn()
                 + " in " + manifest.segments().size() + " segment(s) (" + newSegments + " new, " + mergedTables
-                + " table(s) merged, " + dropped.size() + " dropped key space(s)); the log before it is truncated");
+                + " table(s) merged, " + dropped.size() + " key space(s) dropped so far); the log before it is truncated");
         try {
             garbage.collect(() -> holdsLease.test(cut.epoch()));
         } catch (RuntimeException e) { // the checkpoint stands; the next one collects again
