@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@link LogService} over Ratis.
  *
- * <p>Writes go through a {@link GroupCommitter} to one ordered Ratis client (NotLeader and leader
- * changes are retried inside Ratis). Every write is bounded by {@link LogConfig#appendTimeout()};
+ * <p>Writes go through a {@link GroupCommitter}: straight to the co-located peer while it leads,
+ * else to one ordered Ratis client (NotLeader and leader changes are retried inside Ratis). Every write is bounded by {@link LogConfig#appendTimeout()};
  * on timeout the write fails with {@link LogUnavailableException} and the Ratis client is replaced,
  * which abandons its retries, so a timed-out write is not retried in the background forever.
  *
@@ -68,6 +68,8 @@ public final class RaftLogClient implements LogService {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLogClient.class);
     /** An entry stops growing at this many record bytes (far below Ratis' message limits). */
     static final long MAX_BATCH_BYTES = 1 << 20;
+    /** Pause between attempts to find the leader for a redirected write. */
+    private static final long RESEND_PAUSE_MS = 20;
     /** A remote read answers at most this many bytes (plus one entry). */
     static final int MAX_REMOTE_READ_BYTES = 4 << 20;
 
@@ -82,6 +84,12 @@ public final class RaftLogClient implements LogService {
     private final RaftClient probe;
     private final ClientId localClientId = ClientId.randomId();
     private final AtomicLong localCallIds = new AtomicLong();
+    /** Where writes refused by the co-located peer are sent again (rare: leader changes). */
+    private final ExecutorService redirects = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cairn-log-redirect");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService completionThread;
     private final GroupCommitter committer;
     private volatile boolean closed;
@@ -168,9 +176,11 @@ public final class RaftLogClient implements LogService {
         if (closed) {
             return CompletableFuture.failedFuture(new LogUnavailableException("log client is closed"));
         }
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(command));
         RaftClient client = writer.get();
-        return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)))
-                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        CompletableFuture<RaftClientReply> sent = local != null && local.isLeader()
+                ? writeLocally(message) : client.async().send(message);
+        return sent.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
                         Throwable cause = unwrap(error);
@@ -187,6 +197,89 @@ public final class RaftLogClient implements LogService {
                     }
                     return r.value();
                 });
+    }
+
+    /**
+     * A write handed straight to the co-located peer, which leads (no gRPC hop). If it answers that
+     * it does not lead (any more), or cannot be asked, the entry may or may not be in the log: the
+     * same request, with the same client and call id, then goes to the peer that leads, found by
+     * asking (see {@link #resend}).
+     */
+    private CompletableFuture<RaftClientReply> writeLocally(Message message) {
+        RaftClientRequest request = request(RaftPeerId.valueOf(local.id()), localCallIds.incrementAndGet(), message,
+                RaftClientRequest.writeRequestType());
+        CompletableFuture<RaftClientReply> answered;
+        try {
+            answered = local.submit(request);
+        } catch (IOException e) {
+            answered = CompletableFuture.failedFuture(e);
+        }
+        return answered.handle((reply, error) -> error == null && !redirected(reply)
+                        ? CompletableFuture.completedFuture(reply)
+                        : CompletableFuture.supplyAsync(() -> resend(request, reply), redirects))
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * Sends {@code first} again, unchanged but for its target, until a peer that leads answers or the
+     * append timeout passes. Safe against double appends: Ratis' retry cache answers a (client id,
+     * call id) it has already applied instead of appending it again, and a new leader takes requests
+     * only once it has applied every entry of its predecessors. Blocking; runs on {@link #redirects}.
+     */
+    private RaftClientReply resend(RaftClientRequest first, RaftClientReply firstReply) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        List<RaftPeerId> peers = group.getPeers().stream().map(RaftPeer::getId).toList();
+        RaftPeerId target = suggestedLeader(firstReply);
+        int next = 0;
+        while (System.nanoTime() < deadline && !closed) {
+            if (target == null) {
+                target = peers.get(next++ % peers.size());
+            }
+            try {
+                RaftClientReply reply = probe.getClientRpc().sendRequest(
+                        request(target, first.getCallId(), first.getMessage(), first.getType()));
+                if (!redirected(reply)) {
+                    return reply;
+                }
+                target = suggestedLeader(reply);
+            } catch (IOException | StatusRuntimeException e) {
+                target = null; // down or unreachable: ask the next peer
+            }
+            try {
+                Thread.sleep(RESEND_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new LogUnavailableException("no log peer took the entry as leader within " + timeoutMs
+                + " ms; outcome unknown");
+    }
+
+    private RaftClientRequest request(RaftPeerId target, long callId, Message message, RaftClientRequest.Type type) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(target)
+                .setGroupId(group.getGroupId())
+                .setCallId(callId)
+                .setMessage(message)
+                .setType(type)
+                .setTimeoutMs(timeoutMs)
+                .build();
+    }
+
+    /** Whether a peer refused a request because it does not lead, is not ready yet, or steps down. */
+    private static boolean redirected(RaftClientReply reply) {
+        return reply == null || reply.getNotLeaderException() != null || reply.getLeaderNotReadyException() != null
+                || reply.getLeaderSteppingDownException() != null || reply.getAlreadyClosedException() != null;
+    }
+
+    private static RaftPeerId suggestedLeader(RaftClientReply reply) {
+        if (reply == null || reply.getNotLeaderException() == null) {
+            return null;
+        }
+        RaftPeer leader = reply.getNotLeaderException().getSuggestedLeader();
+        return leader == null ? null : leader.getId();
     }
 
     /** Abandons a Ratis client whose request timed out: closing it stops its retries. */
@@ -286,15 +379,8 @@ public final class RaftLogClient implements LogService {
         if (local == null) {
             return CompletableFuture.completedFuture(null);
         }
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(localClientId)
-                .setServerId(RaftPeerId.valueOf(local.id()))
-                .setGroupId(group.getGroupId())
-                .setCallId(localCallIds.incrementAndGet())
-                .setMessage(query)
-                .setType(RaftClientRequest.readRequestType())
-                .setTimeoutMs(timeoutMs)
-                .build();
+        RaftClientRequest request = request(RaftPeerId.valueOf(local.id()), localCallIds.incrementAndGet(), query,
+                RaftClientRequest.readRequestType());
         try {
             return local.submit(request).handle((reply, error) -> error == null && reply.isSuccess() ? reply : null);
         } catch (IOException e) {
@@ -456,6 +542,7 @@ public final class RaftLogClient implements LogService {
         closeQuietly(reader);
         closeQuietly(probe);
         completionThread.shutdown();
+        redirects.shutdown();
     }
 
     private <T> T await(CompletableFuture<T> f) {

@@ -49,7 +49,9 @@ public final class LogBench {
         List<Phase> phases = new ArrayList<>();
         try (LogCluster cluster = LogCluster.builder().peers(3).baseDir(dir)
                 .electionTimeout(Duration.ofSeconds(1)).appendTimeout(Duration.ofSeconds(5)).build()) {
-            LogService log = cluster.newClient();
+            // Appenders share the leader's JVM, as the active TN does (it pulls the leadership to its
+            // own log peer): appends skip the client RPC hop but still wait for a follower's fsync.
+            LogService log = cluster.newClientOn(cluster.waitForLeader());
             for (int appenders : PHASES) {
                 run(log, appenders, Duration.ofSeconds(2)); // warm-up
                 Phase p = run(log, appenders, Duration.ofSeconds(seconds));
