@@ -88,6 +88,7 @@ public final class TransactionNodeRole implements RoleService {
         data.put("state", state.name().toLowerCase());
         data.put("epoch", tn.epoch());
         data.put("lastCommitTs", tn.lastCommitTs());
+        data.put("checkpointPendingKeys", tn.pendingCheckpointKeys());
         return HealthReport.of(state != TransactionNode.State.CLOSED, data);
     }
 

@@ -1,5 +1,6 @@
 package io.cairn.txn.node;
 
+import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.record.CommitRecord;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,10 @@ import java.util.logging.Logger;
  * go and starts the next when one is due; a checkpoint gets an immutable {@link CheckpointCut} and
  * shares nothing else with the driver. A failed checkpoint gives its cut back to the next one.
  *
+ * <p>A standby notes every commit too (it may have to checkpoint them after a takeover); as often
+ * as the active TN checkpoints, it asks storage on the same thread for the latest manifest and
+ * forgets what that covers, so its memory stays bounded by what changed since.
+ *
  * <p>Threads: every method runs on the TN's driver thread; {@link CheckpointWriter} runs on the
  * checkpoint thread.
  */
@@ -28,8 +33,10 @@ final class CheckpointScheduler implements AutoCloseable {
     private final Ticker ticker;
     private final ExecutorService thread;
     private long lastStartNanos;
+    /** The cut of the checkpoint running, null while a standby's lookup runs. */
     private CheckpointCut running;
-    private Future<?> job;
+    private Future<Manifest> job;
+    private volatile int pendingKeys;
 
     CheckpointScheduler(CheckpointWriter writer, CheckpointSettings settings, Ticker ticker, String name) {
         this.writer = writer;
@@ -46,19 +53,17 @@ final class CheckpointScheduler implements AutoCloseable {
     /** Notes a commit read from the log at {@code lsn}. */
     void onCommit(long lsn, CommitRecord record) {
         pending.onCommit(lsn, record);
+        pendingKeys = pending.size();
     }
 
-    /** Lets a finished checkpoint go and starts one under {@code epoch} when due. Call while active. */
+    /** Keys changed and not yet in a checkpoint as far as this TN knows (any thread; for monitoring). */
+    int pendingKeys() {
+        return pendingKeys;
+    }
+
+    /** Lets a finished job go and starts a checkpoint under {@code epoch} when due. Call while active. */
     void tick(long epoch) {
-        if (job != null) {
-            if (!job.isDone()) {
-                return;
-            }
-            finish();
-        }
-        boolean due = pending.size() >= settings.maxKeys()
-                || ticker.nanoTime() - lastStartNanos >= settings.interval().toNanos();
-        if (pending.size() == 0 || !due) {
+        if (!due()) {
             return;
         }
         CheckpointCut cut = pending.cut(epoch);
@@ -67,11 +72,37 @@ final class CheckpointScheduler implements AutoCloseable {
         job = thread.submit(() -> writer.write(cut));
     }
 
+    /** Lets a finished job go and, when a checkpoint would be due, looks up the latest manifest. Call while standby. */
+    void trim() {
+        if (!due()) {
+            return;
+        }
+        lastStartNanos = ticker.nanoTime();
+        job = thread.submit(writer::latest);
+    }
+
+    /** Whether no job runs (a finished one is let go) and changes wait longer than the settings allow. */
+    private boolean due() {
+        if (job != null) {
+            if (!job.isDone()) {
+                return false;
+            }
+            finish();
+        }
+        return pending.size() > 0 && (pending.size() >= settings.maxKeys()
+                || ticker.nanoTime() - lastStartNanos >= settings.interval().toNanos());
+    }
+
     private void finish() {
         try {
-            job.get();
+            Manifest latest = job.get();
+            if (latest != null) {
+                pending.forgetCoveredBy(latest.lsn());
+            }
         } catch (ExecutionException e) {
-            pending.restore(running);
+            if (running != null) {
+                pending.restore(running);
+            }
             if (e.getCause() instanceof LeaseLostException lost) {
                 LOG.info("CAIRN0109I: checkpoint abandoned: " + lost.getMessage());
             } else {
@@ -80,10 +111,13 @@ final class CheckpointScheduler implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pending.restore(running);
+            if (running != null) {
+                pending.restore(running);
+            }
         } finally {
             job = null;
             running = null;
+            pendingKeys = pending.size();
         }
     }
 

@@ -143,6 +143,11 @@ final class CheckpointWriter {
         return manifest;
     }
 
+    /** The latest manifest in storage, or null before the first checkpoint. */
+    Manifest latest() {
+        return store.latestManifest().orElse(null);
+    }
+
     private void requireLease(CheckpointCut cut, String step) {
         if (!holdsLease.test(cut.epoch())) {
             throw new LeaseLostException("lease epoch " + cut.epoch() + " lost before " + step + " a checkpoint");

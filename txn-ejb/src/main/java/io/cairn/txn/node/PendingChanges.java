@@ -45,6 +45,11 @@ final class PendingChanges {
         return cut;
     }
 
+    /** Forgets the changes a checkpoint covering the log up to {@code lsn} holds. */
+    void forgetCoveredBy(long lsn) {
+        changes.values().removeIf(change -> change.lsn() <= lsn);
+    }
+
     /** Takes back the changes of a cut whose checkpoint failed; what was noted since is newer and wins. */
     void restore(CheckpointCut cut) {
         cut.changes().forEach(changes::putIfAbsent);

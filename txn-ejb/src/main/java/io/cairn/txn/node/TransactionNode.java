@@ -167,6 +167,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return seenLease;
     }
 
+    /** Keys changed in the log and not in a checkpoint as far as this TN knows; 0 without checkpoints. */
+    public int pendingCheckpointKeys() {
+        CheckpointScheduler scheduler = checkpoints;
+        return scheduler == null ? 0 : scheduler.pendingKeys();
+    }
+
     /** The highest commit timestamp this TN knows of (its own or read from the log). */
     public synchronized long lastCommitTs() {
         return lastTs;
@@ -300,6 +306,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 }
             } else {
                 maybeTakeOver();
+                if (checkpoints != null && state() == State.STANDBY) {
+                    checkpoints.trim();
+                }
             }
         } catch (LogException e) {
             LOG.log(Level.FINE, "transaction node " + settings.id() + ": log not available now", e);

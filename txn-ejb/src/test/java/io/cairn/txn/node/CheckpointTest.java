@@ -50,12 +50,17 @@ class CheckpointTest {
     }
 
     private TransactionNode activeNode(CheckpointStore checkpoints, CheckpointSettings settings) throws Exception {
-        TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings("tn",
-                "tn:9080", LEASE, Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        TransactionNode tn = node("tn", checkpoints, settings);
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        return tn;
+    }
+
+    private TransactionNode node(String id, CheckpointStore checkpoints, CheckpointSettings settings) {
+        TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings(id,
+                id + ":9080", LEASE, Duration.ofSeconds(60), Duration.ofSeconds(5)));
         tn.enableCheckpoints(checkpoints, settings);
         nodes.add(tn);
         tn.start();
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
         return tn;
     }
 
@@ -190,6 +195,35 @@ class CheckpointTest {
         List<String> referenced = java.util.stream.Stream.concat(afterDrop.segments().stream(), last.segments().stream())
                 .map(Manifest.Segment::objectKey).distinct().sorted().toList();
         assertThat(store.list(Manifest.SEGMENT_PREFIX).stream().sorted().toList()).isEqualTo(referenced);
+    }
+
+    @Test
+    void aStandbyForgetsWhatTheActiveNodeCheckpointed() throws Exception {
+        CheckpointSettings settings = new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO);
+        TransactionNode active = activeNode(store, settings);
+        TransactionNode standby = node("standby", store, settings);
+        for (int k = 0; k < 10; k++) {
+            commit(active, Write.put(key(TABLE, k), new byte[] {1}));
+        }
+        await("the standby follows", () -> standby.pendingCheckpointKeys() == 10);
+        passTimeKeepingTheLease(active, standby, INTERVAL);
+        await("a checkpoint", () -> !manifests().isEmpty());
+        passTimeKeepingTheLease(active, standby, INTERVAL);
+        await("the standby forgets what it covers", () -> standby.pendingCheckpointKeys() == 0);
+        assertThat(standby.state()).isEqualTo(TransactionNode.State.STANDBY);
+    }
+
+    /** Moves time a third of the lease at a time, each time until the standby has read the active node's renewal. */
+    private void passTimeKeepingTheLease(TransactionNode active, TransactionNode standby, Duration total)
+            throws Exception {
+        Duration step = LEASE.dividedBy(3).plusMillis(1);
+        for (Duration passed = Duration.ZERO; passed.compareTo(total) < 0; passed = passed.plus(step)) {
+            long before = log.currentLease().lsn();
+            ticker.advance(step);
+            await("a renewal", () -> log.currentLease().lsn() > before);
+            await("the standby reads it", () -> standby.lease().lsn() == log.currentLease().lsn());
+            assertThat(active.state()).isEqualTo(TransactionNode.State.ACTIVE);
+        }
     }
 
     private List<String> segmentObjects(long table) {
