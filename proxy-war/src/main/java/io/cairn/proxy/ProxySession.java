@@ -699,7 +699,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             queryOnly = statement.queryOnly();
         }
         ProxySession victim = server.session(target);
-        if (victim == null) {
+        // the compute nodes' rule: root may kill any session, other users only their own
+        if (victim == null || !"root".equals(routing.user()) && !routing.user().equals(victim.user())) {
             sendError(nextClientSeq, MysqlException.of(MysqlError.UNKNOWN_THREAD, target));
             client.flush();
             return;

@@ -268,6 +268,11 @@ class ProxyIT {
                 }
             });
             waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
+            try (Connection alice = connect("alice", TestComputeNode.PASSWORD, "");
+                    Statement s = alice.createStatement()) { // another user's session: as unknown as on a CN
+                assertThatThrownBy(() -> s.execute("KILL QUERY " + proxyId)).isInstanceOfSatisfying(SQLException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(1094));
+            }
             try (Statement s = killer.createStatement()) {
                 s.execute("KILL QUERY " + proxyId);
             }
