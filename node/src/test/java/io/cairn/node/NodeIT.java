@@ -135,6 +135,17 @@ class NodeIT {
                 b.start(List.of(new ScriptedRole(Role.PROXY, null)));
                 await("a and b to see each other", () -> a.members().size() == 2 && b.members().size() == 2);
                 assertThat(b.members()).extracting(MemberInfo::name).containsExactlyInAnyOrder("a", "b");
+
+                // an operator on b changes a's CN group and drains it; a sees it too
+                b.setCnGroup("a", "reporting");
+                b.setDraining("a", true);
+                await("a to see its new group and drain", () -> a.members().stream().anyMatch(m -> m.name().equals("a")
+                        && m.cnGroup().equals("reporting") && m.draining()));
+                b.setCnGroup("a", null);
+                b.setDraining("a", false);
+                await("a back in its configured group", () -> a.members().stream().anyMatch(m -> m.name().equals("a")
+                        && m.cnGroup().equals("default") && !m.draining()));
+                assertThatThrownBy(() -> b.setCnGroup("a", "no spaces")).isInstanceOf(IllegalArgumentException.class);
             } finally {
                 b.close();
             }
