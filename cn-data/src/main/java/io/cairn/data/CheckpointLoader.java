@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * an object gone, it starts over from the newer manifest. Drop markers are loaded into memory at
  * once, so that dropped key spaces are freed as usual.
  *
- * <p>Called by the log tailer's thread (and once by its constructor).
+ * <p>Thread-safe: the log tailer loads, the {@link CheckpointFollower} prepares newer checkpoints.
  */
 final class CheckpointLoader {
     private static final Logger LOG = Logger.getLogger(CheckpointLoader.class.getName());
@@ -28,7 +28,9 @@ final class CheckpointLoader {
 
     private final CheckpointStore checkpoints;
     private final SegmentCache cache;
-    private Set<String> previous = Set.of();
+    /** The segments of the checkpoint the CN reads now; their files stay while a newer one is prepared. */
+    private Set<String> inUse = Set.of();
+    private volatile String manifestInUse;
 
     /**
      * @param checkpoints where the TN writes checkpoints, or null when they are off
@@ -39,8 +41,18 @@ final class CheckpointLoader {
         this.cache = cache;
     }
 
+    /** The object key of the manifest the CN reads now, null before any checkpoint. */
+    String manifestInUse() {
+        return manifestInUse;
+    }
+
+    /** The latest manifest in storage, or null. */
+    Manifest latest() {
+        return checkpoints.latestManifest().orElse(null);
+    }
+
     /** A store over the latest checkpoint, and the LSN to follow the log from. */
-    LogTailer.Start load() {
+    synchronized LogTailer.Start load() {
         Optional<Manifest> latest = checkpoints == null ? Optional.empty() : checkpoints.latestManifest();
         for (int attempt = 1;; attempt++) {
             if (latest.isEmpty()) {
@@ -62,17 +74,8 @@ final class CheckpointLoader {
     }
 
     private LogTailer.Start load(Manifest manifest) {
-        Set<String> keys = new HashSet<>();
-        for (Manifest.Segment segment : manifest.segments()) {
-            cache.download(segment.objectKey());
-            keys.add(segment.objectKey());
-        }
-        // The store being replaced may still serve readers: keep its files too.
-        Set<String> kept = new HashSet<>(keys);
-        kept.addAll(previous);
-        cache.retainOnly(kept);
-        previous = keys;
-        MvccStore store = new MvccStore(new CheckpointBase(manifest, cache));
+        MvccStore store = new MvccStore(prepare(manifest));
+        adopted(manifest);
         for (Manifest.Segment segment : manifest.segments()) {
             if (segment.tableId() == DroppedKeySpaces.MARKERS) {
                 DecodedSegment markers = cache.get(segment.objectKey());
@@ -83,5 +86,28 @@ final class CheckpointLoader {
             }
         }
         return new LogTailer.Start(store, manifest.lsn() + 1, manifest.maxTs());
+    }
+
+    /**
+     * Downloads every segment of {@code manifest} and gives the checkpoint as a read layer. Files of
+     * checkpoints older than the one in use are removed (their stores serve only snapshots that
+     * outlived two checkpoints; those read on, downloading again while the TN keeps the objects).
+     */
+    synchronized CheckpointBase prepare(Manifest manifest) {
+        Set<String> kept = new HashSet<>(inUse);
+        for (Manifest.Segment segment : manifest.segments()) {
+            cache.download(segment.objectKey());
+            kept.add(segment.objectKey());
+        }
+        cache.retainOnly(kept);
+        return new CheckpointBase(manifest, cache);
+    }
+
+    /** Notes that the CN now reads {@code manifest}. */
+    synchronized void adopted(Manifest manifest) {
+        Set<String> keys = new HashSet<>();
+        manifest.segments().forEach(segment -> keys.add(segment.objectKey()));
+        inUse = keys;
+        manifestInUse = manifest.objectKey();
     }
 }

@@ -36,9 +36,10 @@ public final class DataNode implements AutoCloseable {
     /**
      * Where this CN keeps the checkpoint it reads: downloaded segment objects as files in
      * {@code directory} (reused across restarts: objects never change), decoded segments in memory
-     * up to about {@code maxDecodedBytes}.
+     * up to about {@code maxDecodedBytes}; every {@code followEvery} it looks for a newer checkpoint
+     * to move onto.
      */
-    public record CacheSettings(Path directory, long maxDecodedBytes) {
+    public record CacheSettings(Path directory, long maxDecodedBytes, Duration followEvery) {
         /** @throws IllegalArgumentException a value out of range, named */
         public CacheSettings {
             if (directory == null) {
@@ -47,11 +48,16 @@ public final class DataNode implements AutoCloseable {
             if (maxDecodedBytes < 0) {
                 throw new IllegalArgumentException("maxDecodedBytes must not be negative, not " + maxDecodedBytes);
             }
+            if (followEvery == null || followEvery.isNegative() || followEvery.isZero()) {
+                throw new IllegalArgumentException("followEvery must be positive, not " + followEvery);
+            }
         }
     }
 
     /** The memory bound of decoded segments when none is given. */
     static final long DEFAULT_DECODED_BYTES = 128L << 20;
+    /** How often a CN looks for a newer checkpoint when not told. */
+    static final Duration DEFAULT_FOLLOW_EVERY = Duration.ofSeconds(10);
 
     private final LogService log;
     private final Supplier<TransactionService> transactionNode;
@@ -60,6 +66,9 @@ public final class DataNode implements AutoCloseable {
     private final ReadBarrier readBarrier;
     private final ActiveSnapshots active = new ActiveSnapshots();
     private final SegmentCache cache;
+    private final CheckpointLoader loader;
+    private final CheckpointFollower follower;
+    private final Duration followEvery;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -78,7 +87,8 @@ public final class DataNode implements AutoCloseable {
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints) {
         this(log, transactionNode, settings, checkpoints,
-                checkpoints == null ? null : SegmentCache.temporary(checkpoints, DEFAULT_DECODED_BYTES, settings.name()));
+                checkpoints == null ? null : SegmentCache.temporary(checkpoints, DEFAULT_DECODED_BYTES, settings.name()),
+                DEFAULT_FOLLOW_EVERY);
     }
 
     /**
@@ -88,22 +98,27 @@ public final class DataNode implements AutoCloseable {
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints, CacheSettings cache) {
         this(log, transactionNode, settings, checkpoints,
-                new SegmentCache(checkpoints, cache.directory(), cache.maxDecodedBytes()));
+                new SegmentCache(checkpoints, cache.directory(), cache.maxDecodedBytes()), cache.followEvery());
     }
 
     private DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
-            CheckpointStore checkpoints, SegmentCache cache) {
+            CheckpointStore checkpoints, SegmentCache cache, Duration followEvery) {
         this.log = log;
         this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
         this.settings = settings;
         this.cache = cache;
-        this.tailer = new LogTailer(log, new CheckpointLoader(checkpoints, cache)::load,
-                () -> active.oldest(Long.MAX_VALUE), settings.name());
+        this.followEvery = followEvery;
+        this.loader = new CheckpointLoader(checkpoints, cache);
+        this.follower = checkpoints == null ? null : new CheckpointFollower(loader, settings.name());
+        this.tailer = new LogTailer(log, loader::load, () -> active.oldest(Long.MAX_VALUE), follower, settings.name());
     }
 
     public void start() {
         tailer.start();
+        if (follower != null) {
+            follower.start(followEvery);
+        }
     }
 
     /** Starts a transaction at a fresh snapshot. */
@@ -183,6 +198,11 @@ public final class DataNode implements AutoCloseable {
         return tailer.activeTransactionNode();
     }
 
+    /** The object key of the checkpoint manifest this CN reads under its memory, or null. */
+    public String checkpointInUse() {
+        return loader.manifestInUse();
+    }
+
     /** The highest commit timestamp this CN has applied. */
     public long appliedTs() {
         return tailer.appliedTs();
@@ -200,6 +220,9 @@ public final class DataNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (follower != null) {
+            follower.close();
+        }
         tailer.close();
         if (cache != null) {
             cache.close();

@@ -15,8 +15,10 @@ import java.util.logging.Logger;
  * After each entry it publishes the applied LSN and the highest applied commit timestamp; since
  * the TN's log order is timestamp order, every commit at or below that timestamp is in the store.
  *
- * <p>One thread of its own. Log errors are retried with the next poll; a truncated log (this CN
- * fell behind a checkpoint) stops the tailer in the FAILED state until checkpoint recovery exists.
+ * <p>One thread of its own. Log errors are retried with the next poll. A log truncated past this
+ * CN (it fell behind a checkpoint) makes it start over from the latest checkpoint; newer checkpoints
+ * offered by the {@link CheckpointFollower} replace the store's older versions. Either way the new
+ * store serves the snapshots from its checkpoint on, the one it replaced the older ones.
  */
 final class LogTailer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LogTailer.class.getName());
@@ -41,16 +43,20 @@ final class LogTailer implements AutoCloseable {
     /** The oldest snapshot still read; versions only older snapshots could see are pruned. */
     private final java.util.function.LongSupplier horizon;
     private long lastPruneNanos = System.nanoTime();
+    /** Newer checkpoints to move onto, or null when checkpoints are off. */
+    private final CheckpointFollower follower;
 
     /**
      * @param recovery gives a fresh start from the latest checkpoint; called first, and again when
      *                 the log has been truncated past this tailer
+     * @param follower offers newer checkpoints to move onto; null when checkpoints are off
      */
     LogTailer(LogService log, java.util.function.Supplier<Start> recovery, java.util.function.LongSupplier horizon,
-            String name) {
+            CheckpointFollower follower, String name) {
         this.log = log;
         this.recovery = recovery;
         this.horizon = horizon;
+        this.follower = follower;
         Start start = recovery.get();
         this.store = start.store();
         this.nextLsn = start.fromLsn();
@@ -122,9 +128,20 @@ final class LogTailer implements AutoCloseable {
             return;
         }
         lastPruneNanos = now;
-        long dropped = store.prune(Math.min(horizon.getAsLong(), appliedTs));
+        long oldest = Math.min(horizon.getAsLong(), appliedTs);
+        long dropped = store.prune(oldest);
+        store.forgetReplacedBefore(oldest);
         if (dropped > 0) {
             LOG.fine(() -> "pruned " + dropped + " versions");
+        }
+    }
+
+    /** Moves onto a newer checkpoint once the log is applied up to it (this thread is the store's writer). */
+    private void maybeAdoptCheckpoint() {
+        CheckpointFollower.Prepared next = follower == null ? null : follower.take(nextLsn - 1);
+        if (next != null) {
+            store = store.rebase(next.base(), next.manifest().maxTs());
+            LOG.fine(() -> "now reading checkpoint " + next.manifest().objectKey());
         }
     }
 
@@ -141,6 +158,7 @@ final class LogTailer implements AutoCloseable {
                     log.awaitCommitted(nextLsn - 1, POLL);
                 }
                 maybePrune();
+                maybeAdoptCheckpoint();
             } catch (io.cairn.log.LogTruncatedException e) {
                 Start start = recovery.get();
                 if (start.fromLsn() < e.firstAvailableLsn()) {
@@ -152,7 +170,9 @@ final class LogTailer implements AutoCloseable {
                 }
                 LOG.info("CAIRN0203I: the log was truncated past this node; restarting from the checkpoint at LSN "
                         + (start.fromLsn() - 1));
-                store = start.store();
+                MvccStore fresh = start.store();
+                fresh.replace(store, start.appliedTs());
+                store = fresh;
                 appliedTs = Math.max(appliedTs, start.appliedTs());
                 synchronized (progress) {
                     nextLsn = Math.max(nextLsn, start.fromLsn());

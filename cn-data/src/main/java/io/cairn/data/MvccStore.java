@@ -65,6 +65,9 @@ public final class MvccStore {
     private final CheckpointBase base;
     /** Key spaces freed after their drop: their checkpoint rows are gone too. */
     private final Set<Long> freed = ConcurrentHashMap.newKeySet();
+    /** Snapshots before this read {@link #previous}, the store this one replaced; 0: it serves every snapshot. */
+    private long floorTs;
+    private volatile MvccStore previous;
     /** Dropped key spaces not freed yet, with the commit timestamp of their drop. */
     private final Map<Long, Long> drops = new HashMap<>();
     private Set<Prunable> prunable = new LinkedHashSet<>();
@@ -96,6 +99,72 @@ public final class MvccStore {
     /** Adds the state of one key from a checkpoint segment; {@code value == null} is a deletion. */
     void load(long tableId, byte[] pk, long ts, byte[] value) {
         add(tableId, pk, ts, value);
+    }
+
+    /**
+     * A new store over {@code newer}, a checkpoint covering every commit up to {@code coveredTs}: it
+     * keeps only the versions committed after that, everything older is in the checkpoint. Reads at
+     * snapshots from {@code coveredTs} on see the same in both stores; older snapshots must stay on
+     * this one, which is left unchanged. Call on the writer's thread, with every commit up to
+     * {@code coveredTs} applied.
+     */
+    MvccStore rebase(CheckpointBase newer, long coveredTs) {
+        MvccStore next = new MvccStore(newer);
+        next.replace(this, coveredTs);
+        next.drops.putAll(drops);
+        next.freed.addAll(freed);
+        tables.forEach((tableId, keys) -> keys.forEach((pk, newest) -> {
+            Version copy = null;
+            Version last = null;
+            for (Version v = newest; v != null && v.ts > coveredTs; v = v.older) {
+                Version version = new Version(v.ts, v.value, null);
+                if (copy == null) {
+                    copy = version;
+                } else {
+                    last.older = version;
+                }
+                last = version;
+            }
+            if (copy != null) {
+                next.table(tableId).put(pk, copy);
+                if (copy.older != null || copy.value == null) {
+                    next.prunable.add(new Prunable(tableId, ByteBuffer.wrap(pk)));
+                }
+            }
+        }));
+        return next;
+    }
+
+    /**
+     * Makes this store the successor of {@code older} for snapshots from {@code floorTs} on; older
+     * snapshots keep reading {@code older}, which holds every commit up to {@code floorTs}. Call
+     * before this store is published.
+     */
+    void replace(MvccStore older, long floorTs) {
+        this.previous = older;
+        this.floorTs = floorTs;
+    }
+
+    /** The store that serves snapshot {@code ts}: this one, or one it replaced. */
+    MvccStore forSnapshot(long ts) {
+        MvccStore store = this;
+        while (ts < store.floorTs && store.previous != null) {
+            store = store.previous;
+        }
+        return store;
+    }
+
+    /** Lets the replaced stores go once no snapshot before {@code horizonTs} is in use. Writer's thread. */
+    void forgetReplacedBefore(long horizonTs) {
+        if (horizonTs >= floorTs) {
+            previous = null;
+        }
+    }
+
+    /** The number of keys with versions in memory in {@code tableId} (for tests). */
+    int keysInMemory(long tableId) {
+        ConcurrentSkipListMap<byte[], Version> table = tables.get(tableId);
+        return table == null ? 0 : table.size();
     }
 
     /** The marker row that drops {@code keySpace}. */

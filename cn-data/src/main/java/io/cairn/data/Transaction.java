@@ -27,8 +27,8 @@ public final class Transaction {
     private enum State { OPEN, COMMITTED, ROLLED_BACK, FAILED }
 
     private final DataNode node;
-    /** The store this transaction's snapshot was taken on; a CN that restarts from a checkpoint gets a new one. */
-    private final MvccStore store;
+    /** The store that serves this transaction's snapshot (a CN moves to a new one with each checkpoint it adopts). */
+    private MvccStore store;
     private final Isolation isolation;
     private final String id = UUID.randomUUID().toString();
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
@@ -39,7 +39,7 @@ public final class Transaction {
 
     Transaction(DataNode node, Isolation isolation, long snapshotTs, ActiveSnapshots.Entry registration) {
         this.node = node;
-        this.store = node.store();
+        this.store = node.store().forSnapshot(snapshotTs);
         this.isolation = isolation;
         this.snapshotTs = snapshotTs;
         this.registration = registration;
@@ -68,6 +68,7 @@ public final class Transaction {
         if (isolation == Isolation.READ_COMMITTED) {
             snapshotTs = node.snapshot();
             registration.raise(snapshotTs);
+            store = node.store().forSnapshot(snapshotTs);
         }
     }
 

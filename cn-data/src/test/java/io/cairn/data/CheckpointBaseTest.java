@@ -40,17 +40,42 @@ class CheckpointBaseTest {
 
     /** Two segments of the table, the later one overriding {@code b} and deleting {@code c}. */
     private MvccStore store() {
+        return new MvccStore(base(1, List.of(
+                List.of(row("a", "a0"), row("b", "b0"), row("c", "c0"), row("e", "e0")),
+                List.of(row("b", "b1"), row("c", null), row("d", "d1")))));
+    }
+
+    private CheckpointBase base(long seq, List<List<CheckpointRow>> segmentRows) {
         List<Manifest.Segment> segments = new ArrayList<>();
         int n = 0;
-        for (List<CheckpointRow> rows : List.of(
-                List.of(row("a", "a0"), row("b", "b0"), row("c", "c0"), row("e", "e0")),
-                List.of(row("b", "b1"), row("c", null), row("d", "d1")))) {
-            String objectKey = Manifest.segmentKey(1, 1, "x", TABLE) + ++n;
+        for (List<CheckpointRow> rows : segmentRows) {
+            String objectKey = Manifest.segmentKey(1, seq, "x", TABLE) + ++n;
             objects.put(objectKey, TableSegment.write(rows));
             segments.add(new Manifest.Segment(TABLE, rows.size(), objectKey));
         }
-        Manifest manifest = new Manifest(1, 1, 10, 5, segments);
-        return new MvccStore(new CheckpointBase(manifest, new SegmentCache(objects, dir, 1 << 20)));
+        Manifest manifest = new Manifest(1, seq, 10 * seq, 5, segments);
+        return new CheckpointBase(manifest, new SegmentCache(objects, dir, 1 << 20));
+    }
+
+    @Test
+    void aRebasedStoreReadsLikeTheOldOneFromItsCheckpointOn() {
+        MvccStore old = store();
+        old.apply(20, List.of(Write.put(key("a"), v("a2")), Write.delete(key("e"))));
+        old.apply(30, List.of(Write.put(key("b"), v("b3")), Write.delete(key("a"))));
+        // A newer checkpoint covering the commit at 20.
+        MvccStore next = old.rebase(base(2, List.of(List.of(row("a", "a2"), row("b", "b1"), row("d", "d1")))), 20);
+        assertThat(next.keysInMemory(TABLE)).as("only what came after the checkpoint").isEqualTo(2);
+        for (long ts : new long[] {20, 25, 30}) {
+            assertThat(scan(next, null, null, ts)).as("at %d", ts).isEqualTo(scan(old, null, null, ts));
+            assertThat(read(next, "a", ts)).isEqualTo(read(old, "a", ts));
+        }
+        assertThat(next.forSnapshot(10)).as("older snapshots stay on the replaced store").isSameAs(old);
+        assertThat(next.forSnapshot(20)).isSameAs(next);
+        next.forgetReplacedBefore(19);
+        assertThat(next.forSnapshot(10)).isSameAs(old);
+        next.forgetReplacedBefore(20);
+        assertThat(next.forSnapshot(10)).isSameAs(next);
+        assertThat(scan(old, null, null, 10)).containsExactly("a=a0", "b=b1", "d=d1", "e=e0");
     }
 
     private static String read(MvccStore store, String pk, long ts) {

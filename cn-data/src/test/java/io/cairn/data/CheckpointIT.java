@@ -14,6 +14,7 @@ import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.ObjectStoreCheckpoints;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checkpoint, log truncation, then a restart of everything (log peers, TN, CN): the data read
@@ -156,6 +158,47 @@ class CheckpointIT {
                 assertThat(fresh.keyCounts()).doesNotContainKey(DROPPED);
             } finally {
                 again.close();
+            }
+        }
+    }
+
+    @Test
+    void aRunningComputeNodeMovesOntoEachNewerCheckpoint(@TempDir Path cacheDir) throws Exception {
+        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        try (LogCluster logs = LogCluster.builder().peers(3).build()) {
+            logs.waitForLeader();
+            TransactionNode tn = tn(logs, store);
+            DataNode cn = new DataNode(logs.newClient(), () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(10),
+                    Duration.ofSeconds(10)), store, new DataNode.CacheSettings(cacheDir, 1 << 20, Duration.ofMillis(200)));
+            cn.start();
+            try {
+                long lastTs = 0;
+                for (int round = 0; round < 4; round++) {
+                    Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+                    for (int k = 0; k < 40; k++) {
+                        if (k % 9 == round) {
+                            t.delete(key(k));
+                        } else {
+                            t.put(key(k), ("r" + round).getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    lastTs = t.commit().commitTs();
+                }
+                List<String> before = contents(cn);
+                long covered = lastTs;
+                logs.waitUntil("the CN reads the checkpoint with every commit", () -> {
+                    Manifest latest = store.latestManifest().orElse(null);
+                    return latest != null && latest.maxTs() >= covered && latest.objectKey().equals(cn.checkpointInUse());
+                });
+                assertThat(cn.store().keysInMemory(TABLE)).as("memory holds nothing the checkpoint has").isZero();
+                assertThat(contents(cn)).isEqualTo(before);
+                Transaction more = cn.begin(Isolation.REPEATABLE_READ);
+                more.put(key(1000), "after".getBytes(StandardCharsets.UTF_8));
+                more.commit();
+                assertThat(contents(cn)).hasSize(before.size() + 1);
+            } finally {
+                cn.close();
+                tn.close();
             }
         }
     }

@@ -9,9 +9,11 @@ import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,18 +26,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bank transfers from 16 clients between 100 accounts over two CNs and two TNs on a real 3-peer
  * Ratis log with checkpoints on six real S3 endpoints (S3Proxy, 4+2 erasure coding), while in turn
  * the log leader is killed and restarted, one S3 endpoint stops, the active TN dies and a standby
  * takes over, and one CN dies and a new one starts from a checkpoint the new TN wrote with the S3
- * endpoint still down: the total never changes in any snapshot, every acknowledged transfer is in
- * the final balances, no commit is applied twice, and every log peer ends with the same entries.
+ * endpoint still down, and the CNs move onto each newer checkpoint as it appears: the total never
+ * changes in any snapshot, every acknowledged transfer is in the final balances (read over the
+ * latest checkpoint), no commit is applied twice, and every log peer ends with the same entries.
  */
 class FailoverIT {
     private static final long TABLE = 7;
@@ -43,7 +48,7 @@ class FailoverIT {
     private static final long INITIAL = Bank.INITIAL;
 
     @Test
-    void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures() throws Exception {
+    void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures(@TempDir Path caches) throws Exception {
         try (S3Checkpoints s3 = new S3Checkpoints(); LogCluster logs = LogCluster.builder().peers(3).build()) {
             CheckpointStore checkpoints = s3.store();
             logs.waitForLeader();
@@ -58,9 +63,13 @@ class FailoverIT {
             Supplier<TransactionService> activeTn = () -> liveTns.stream()
                     .filter(tn -> tn.state() == TransactionNode.State.ACTIVE).findFirst().orElse(liveTns.get(0));
             DataNode.Settings settings = new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(20));
+            // CNs move onto each newer checkpoint while the clients run (a look every 300 ms).
+            AtomicInteger cacheNumber = new AtomicInteger();
+            Supplier<DataNode.CacheSettings> cache = () -> new DataNode.CacheSettings(
+                    caches.resolve("cn" + cacheNumber.incrementAndGet()), 4 << 20, Duration.ofMillis(300));
             List<DataNode> cns = new CopyOnWriteArrayList<>(List.of(
-                    new DataNode(logs.newClient(), activeTn, settings, checkpoints),
-                    new DataNode(logs.newClient(), activeTn, settings, checkpoints)));
+                    new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get()),
+                    new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get())));
             cns.forEach(DataNode::start);
             try {
                 Transaction seed = cns.get(0).begin(Isolation.REPEATABLE_READ);
@@ -105,7 +114,7 @@ class FailoverIT {
                 logs.waitUntil("a checkpoint of the new TN", () -> successor.state() == TransactionNode.State.ACTIVE
                         && checkpoints.latestManifest().map(m -> m.epoch() == successor.epoch()).orElse(false));
                 DataNode dying = cns.get(1);
-                DataNode replacement = new DataNode(logs.newClient(), activeTn, settings, checkpoints);
+                DataNode replacement = new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get());
                 replacement.start();
                 cns.set(1, replacement);
                 dying.close();
@@ -117,6 +126,10 @@ class FailoverIT {
                 }
                 clients.shutdown();
 
+                logs.waitUntil("every CN reads the latest checkpoint", () -> cns.stream().allMatch(cn -> {
+                    String latest = checkpoints.latestManifest().map(Manifest::objectKey).orElse("none");
+                    return latest.equals(cn.checkpointInUse());
+                }));
                 assertThat(badTotals.get()).as("snapshots with a wrong total").isZero();
                 assertThat(unknown.get()).as("commits with an unknown outcome").isZero();
                 for (DataNode cn : cns) {
