@@ -1,0 +1,231 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The proxy in a 3-server cluster ({@code bin/cairn cluster up}, ports offset by 2000), with JDBC
+ * clients on s1's proxy: s3's compute node is put into group {@code reporting} through the admin API,
+ * s1 and s2 stay in {@code default}. One cluster for all tests, which run in order: groups and
+ * balance, drain, then kill -9 of a compute node's server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxyClusterIT {
+    private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
+    private static final Path VAR = REPO.resolve("ear/target/proxy-cluster-it");
+    private static final int OFFSET = 2000;
+    private static final List<Connection> DEFAULT_SESSIONS = new ArrayList<>();
+
+    @BeforeAll
+    static void clusterUp() throws Exception {
+        Files.createDirectories(VAR);
+        cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
+        cairn(Duration.ofSeconds(30), "cn", "group", "s3", "reporting");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            rows.append(i == 0 ? "" : ", ").append("(").append(i).append(", ").append(i * 10).append(")");
+        }
+        // a fresh cluster may still be settling its TN lease: statements are repeated until they pass
+        Wait.until("the test table to be created", Duration.ofSeconds(90), () -> setUp(
+                "CREATE DATABASE IF NOT EXISTS pit", "CREATE TABLE IF NOT EXISTS pit.t (id INT PRIMARY KEY, v INT)",
+                "DELETE FROM pit.t", "INSERT INTO pit.t VALUES " + rows));
+    }
+
+    private static boolean setUp(String... statements) {
+        try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + (6001 + OFFSET)
+                + "/?sslMode=DISABLED", "root", ""); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @AfterAll
+    static void clusterDown() throws Exception {
+        for (Connection c : DEFAULT_SESSIONS) {
+            c.close();
+        }
+        cairn(Duration.ofMinutes(2), "cluster", "down");
+    }
+
+    private static Connection connect(String user) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + (6001 + OFFSET)
+                + "/pit?sslMode=DISABLED&useServerPrepStmts=true", user, "");
+    }
+
+    private static String cn(int server) {
+        return "127.0.0.1:" + (6100 + server + OFFSET);
+    }
+
+    @Test
+    @Order(1)
+    void sessionsLandOnlyInTheirGroupsCnsSpreadEvenly() throws Exception {
+        for (int i = 0; i < 16; i++) {
+            Connection c = connect("root");
+            DEFAULT_SESSIONS.add(c);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET @v = " + i);
+            }
+        }
+        List<Connection> reporting = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                reporting.add(connect("root?group=reporting"));
+            }
+            Map<String, Integer> sessions = proxySessions();
+            assertThat(sessions.get(cn(1))).isBetween(8, 8 + 1);
+            assertThat(sessions.get(cn(2))).isBetween(8 - 1, 8);
+            assertThat(sessions.get(cn(3))).isEqualTo(3);
+            assertThat(query(reporting.get(0), "SELECT v FROM t WHERE id = 3")).isEqualTo("30");
+        } finally {
+            for (Connection c : reporting) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void drainingACnMovesAllItsSessionsWithinTenSecondsWithoutErrors() throws Exception {
+        cairn(Duration.ofSeconds(30), "cn", "drain", "s1");
+        try {
+            Wait.until("s1's CN to have no proxy sessions", Duration.ofSeconds(10),
+                    () -> proxySessions().get(cn(1)) == 0);
+            assertThat(proxySessions().get(cn(2))).isEqualTo(16);
+            for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
+                assertThat(query(DEFAULT_SESSIONS.get(i), "SELECT @v")).isEqualTo(String.valueOf(i));
+            }
+        } finally {
+            cairn(Duration.ofSeconds(30), "cn", "undrain", "s1");
+        }
+        // new sessions balance again; the moved ones stay where they are
+        try (Connection c = connect("root")) {
+            assertThat(proxySessions().get(cn(1))).isEqualTo(1);
+        }
+    }
+
+    /**
+     * 16 sessions on s2's CN, idle between statements, each with a user variable and a server-side
+     * prepared statement; four inside a transaction. s2 is killed with SIGKILL: the idle ones go on on
+     * s1 without an exception, the four get one ERR 1213 and then work.
+     */
+    @Test
+    @Order(3)
+    void killingACnsServerMovesIdleSessionsAndFailsOpenTransactionsOnce() throws Exception {
+        List<PreparedStatement> statements = new ArrayList<>();
+        for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
+            Connection c = DEFAULT_SESSIONS.get(i);
+            PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = ?");
+            statements.add(ps);
+            assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10));
+            if (i % 4 == 0) {
+                c.setAutoCommit(false);
+                assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10)); // inside a transaction now
+            }
+        }
+        cairn(Duration.ofSeconds(30), "cluster", "kill", "s2");
+        // the sessions stay idle while the log and, if s2 held it, the TN lease fail over
+        Wait.until("an active TN on s1 or s3", Duration.ofSeconds(90),
+                () -> "active".equals(tnState(1)) || "active".equals(tnState(3)));
+
+        for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
+            Connection c = DEFAULT_SESSIONS.get(i);
+            PreparedStatement ps = statements.get(i);
+            if (i % 4 == 0) {
+                int id = i;
+                assertThatThrownBy(() -> execute(ps, id)).isInstanceOfSatisfying(SQLException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(1213));
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10));
+            assertThat(query(c, "SELECT @v")).isEqualTo(String.valueOf(i));
+        }
+        assertThat(proxySessions().get(cn(1))).isEqualTo(16);
+    }
+
+    private static String execute(PreparedStatement ps, int id) throws SQLException {
+        ps.setInt(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static String query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static Map<String, Integer> proxySessions() {
+        Http.Answer answer = Http.get("http://127.0.0.1:" + (9080 + OFFSET) + "/api/cluster/proxy/sessions",
+                "admin", password());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        Map<String, Integer> sessions = new java.util.HashMap<>();
+        answer.json().asJsonObject().forEach((k, v) -> sessions.put(k, Integer.parseInt(v.toString())));
+        return sessions;
+    }
+
+    /** The state of server {@code sI}'s TN as its readiness check reports it, or null. */
+    private static String tnState(int server) {
+        Http.Answer answer = Http.get("http://127.0.0.1:" + (9079 + server + OFFSET) + "/health/ready");
+        if (answer.status() != 200 && answer.status() != 503) {
+            return null;
+        }
+        return answer.json().asJsonObject().getJsonArray("checks").stream().map(c -> c.asJsonObject())
+                .filter(c -> c.getString("name").equals("tn") && c.containsKey("data"))
+                .map(c -> c.getJsonObject("data").getString("state", null)).findFirst().orElse(null);
+    }
+
+    private static String password() {
+        try {
+            return Files.readString(VAR.resolve("admin-password")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void cairn(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/cairn").toString()));
+        command.addAll(List.of(args));
+        Path output = VAR.resolve("cairn-" + String.join("-", args).replace("--", "") + ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("CAIRN_VAR", VAR.toString());
+        env.put("CAIRN_PORT_OFFSET", String.valueOf(OFFSET));
+        env.put("CAIRN_WLP", REPO.resolve("ear/target/liberty/wlp").toString());
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/cairn " + String.join(" ", args) + " did not finish in " + timeout);
+        }
+        assertThat(process.exitValue()).as("bin/cairn %s: %s", String.join(" ", args), Files.readString(output))
+                .isZero();
+    }
+}
