@@ -213,6 +213,23 @@ class CheckpointTest {
         assertThat(standby.state()).isEqualTo(TransactionNode.State.STANDBY);
     }
 
+    @Test
+    void aStandbyThatCannotReadTheLeaseInTheTruncatedLogStillWaitsForItToLapse() throws Exception {
+        CheckpointSettings everyCommit = new CheckpointSettings(INTERVAL, 1, 8, Duration.ZERO);
+        TransactionNode active = activeNode(store, everyCommit);
+        commit(active, Write.put(key(TABLE, 1), new byte[] {1}));
+        await("the log truncated past the lease entry", this::truncated);
+        TransactionNode late = node("late", store, everyCommit);
+        await("the late standby notes the lease it could not read", () -> late.lease().epoch() == 1);
+        assertThat(late.state()).isEqualTo(TransactionNode.State.STANDBY);
+        assertThat(active.state()).isEqualTo(TransactionNode.State.ACTIVE);
+
+        active.close();
+        ticker.advance(LEASE.plusMillis(1));
+        await("the late standby takes over", () -> late.state() == TransactionNode.State.ACTIVE);
+        assertThat(late.epoch()).isEqualTo(2);
+    }
+
     /** Moves time a third of the lease at a time, each time until the standby has read the active node's renewal. */
     private void passTimeKeepingTheLease(TransactionNode active, TransactionNode standby, Duration total)
             throws Exception {
