@@ -147,6 +147,11 @@ class CheckpointBaseTest {
             public List<String> list(String prefix) {
                 return objects.list(prefix);
             }
+
+            @Override
+            public void delete(String key) {
+                objects.delete(key);
+            }
         };
         SegmentCache first = new SegmentCache(counting, dir.resolve("c"), 0);
         keys.forEach(first::download);

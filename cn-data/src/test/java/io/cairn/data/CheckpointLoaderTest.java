@@ -52,6 +52,11 @@ class CheckpointLoaderTest {
                 }
                 return store.list(prefix);
             }
+
+            @Override
+            public void delete(String key) {
+                store.delete(key);
+            }
         };
     }
 

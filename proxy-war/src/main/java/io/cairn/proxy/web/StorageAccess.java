@@ -84,6 +84,13 @@ public class StorageAccess {
                     return c.list(prefix);
                 }
             }
+
+            @Override
+            public void delete(String key) {
+                try (ObjectStoreConnection c = connection()) {
+                    c.delete(key);
+                }
+            }
         };
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where checkpoints live: the object storage, seen through the three calls checkpoints need. Kept
+ * Where checkpoints live: the object storage, seen through the four calls checkpoints need. Kept
  * apart from the storage connector's own contract so that library code (the CN's data layer) does
  * not depend on the resource adapter's classes; the EJB modules adapt the connector to it.
  *
@@ -21,13 +21,8 @@ public interface CheckpointStore {
     /**
      * Removes an object; removing an absent one is not an error. The TN's checkpoint garbage
      * collection calls it for objects no checkpoint a CN may start from refers to.
-     *
-     * @throws UnsupportedOperationException this store keeps every object (the default, for
-     *                                       adapters written before deletion existed)
      */
-    default void delete(String key) {
-        throw new UnsupportedOperationException("this checkpoint store cannot delete objects (" + key + ")");
-    }
+    void delete(String key);
 
     /** The manifest with the highest (epoch, sequence number), if any checkpoint was taken. */
     default Optional<Manifest> latestManifest() {

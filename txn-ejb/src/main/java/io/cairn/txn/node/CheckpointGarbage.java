@@ -38,7 +38,6 @@ final class CheckpointGarbage {
     private final Duration grace;
     /** Object key → when this TN first saw it superseded or unreferenced. */
     private final Map<String, Long> since = new HashMap<>();
-    private boolean unsupported;
 
     CheckpointGarbage(CheckpointStore store, Ticker ticker, Duration grace) {
         this.store = store;
@@ -53,9 +52,6 @@ final class CheckpointGarbage {
      * @return the number of objects deleted
      */
     int collect(BooleanSupplier holdsLease) {
-        if (unsupported) {
-            return 0;
-        }
         long now = ticker.nanoTime();
         List<String> manifests = new ArrayList<>(store.list(Manifest.PREFIX));
         if (manifests.isEmpty()) {
@@ -95,17 +91,12 @@ final class CheckpointGarbage {
         }
         // Manifests first: once a manifest is gone no CN starts from it, then its segments can go.
         int deleted = 0;
-        try {
-            List<String> inOrder = new ArrayList<>(expiredManifests);
-            inOrder.addAll(expiredSegments);
-            for (String key : inOrder) {
-                store.delete(key);
-                since.remove(key);
-                deleted++;
-            }
-        } catch (UnsupportedOperationException e) {
-            unsupported = true;
-            LOG.warning("CAIRN0108W: superseded checkpoint objects are kept: " + e.getMessage());
+        List<String> inOrder = new ArrayList<>(expiredManifests);
+        inOrder.addAll(expiredSegments);
+        for (String key : inOrder) {
+            store.delete(key);
+            since.remove(key);
+            deleted++;
         }
         int count = deleted;
         LOG.fine(() -> "deleted " + count + " superseded checkpoint objects");
