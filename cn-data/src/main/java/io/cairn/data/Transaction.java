@@ -30,7 +30,8 @@ public final class Transaction {
     /** The store that serves this transaction's snapshot (a CN moves to a new one with each checkpoint it adopts). */
     private MvccStore store;
     private final Isolation isolation;
-    private final String id = UUID.randomUUID().toString();
+    /** Made when first asked (a commit with writes): a random UUID costs a system call, reads need none. */
+    private String id;
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
     private long snapshotTs;
     private State state = State.OPEN;
@@ -46,6 +47,9 @@ public final class Transaction {
     }
 
     public String id() {
+        if (id == null) {
+            id = UUID.randomUUID().toString();
+        }
         return id;
     }
 
@@ -175,7 +179,7 @@ public final class Transaction {
         }
         List<Write> writes = new ArrayList<>(workspace.values());
         try {
-            CommitResult result = node.commit(new CommitRequest(id, snapshotTs, writes));
+            CommitResult result = node.commit(new CommitRequest(id(), snapshotTs, writes));
             end(State.COMMITTED);
             return result;
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
+import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.TnLease;
@@ -66,6 +67,8 @@ import java.util.logging.Logger;
 public final class TransactionNode implements TransactionService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransactionNode.class.getName());
     private static final int READ_BYTES = 4 << 20;
+    /** How often an active TN looks whether the log leader is its own peer. */
+    private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(5);
 
     /**
      * @param id            this TN's name, the lease holder
@@ -91,6 +94,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private final Settings settings;
     private final ScheduledExecutorService driver;
     private final Thread appender;
+    private final LogLeadershipPull leadershipPull;
 
     // Guarded by "this". The window is null until the first commit or takeover shows where it starts.
     private ConflictWindow window;
@@ -100,6 +104,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private final Map<String, CompletableFuture<CommitResult>> inFlight = new LinkedHashMap<>();
     private List<Pending> queue = new ArrayList<>();
     private long lastTs;
+    /** The highest commit timestamp known to be in the log. */
+    private long durableTs;
     private long epoch;
     private State state = State.STANDBY;
 
@@ -127,6 +133,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         this.settings = settings;
         this.driver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-tn-driver-" + settings.id()));
         this.appender = daemon(this::appendLoop, "cairn-tn-appender-" + settings.id());
+        this.leadershipPull = new LogLeadershipPull(log, settings.id(), ticker, LEADERSHIP_CHECK);
     }
 
     private static Thread daemon(Runnable body, String name) {
@@ -191,7 +198,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             }
             result = inFlight.get(request.txnId());
             if (result == null) {
-                window.check(request.snapshotTs(), request.writes());
+                try {
+                    window.check(request.snapshotTs(), request.writes());
+                } catch (WriteConflictException e) {
+                    awaitDurable(e.committedTs());
+                    throw e;
+                }
                 long ts = Math.max(lastTs + 1, clock.millis() * 1000);
                 lastTs = ts;
                 CommitRecord record = new CommitRecord(request.txnId(), ts, request.writes());
@@ -203,6 +215,27 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             }
         }
         return await(result);
+    }
+
+    /**
+     * Holds a losing commit's answer until the winner it lost to is in the log (or this TN gives up
+     * on it): a client retrying at once would otherwise take a snapshot without the winner and lose
+     * again, as often as it can retry within one log append. Caller holds the monitor.
+     */
+    private void awaitDurable(long ts) {
+        long deadline = ticker.nanoTime() + settings.commitTimeout().toNanos();
+        while (durableTs < ts && state == State.ACTIVE) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - ticker.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private CommitResult await(CompletableFuture<CommitResult> result) {
@@ -255,6 +288,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                         inFlight.remove(pending.record().txnId());
                         pending.result().complete(result);
                     }
+                    durableTs = Math.max(durableTs, batch.get(batch.size() - 1).record().commitTs());
+                    notifyAll(); // losers waiting for these winners
                 }
             } catch (RuntimeException e) { // LogException or an encoding failure: the outcome is unknown either way
                 LOG.log(Level.WARNING, "CAIRN0101W: transaction node " + settings.id()
@@ -279,6 +314,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             state = State.STANDBY;
         }
         rebuildPending = true;
+        notifyAll(); // losers waiting for a winner that failed with this batch
     }
 
     // ---- driver: follow the log, keep or take the lease --------------------------------------
@@ -301,6 +337,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             forgetOld();
             if (state() == State.ACTIVE) {
                 renew();
+                leadershipPull.maybePull();
                 if (checkpoints != null) {
                     checkpoints.tick(epoch());
                 }
@@ -363,6 +400,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 }
                 committed.putIfAbsent(record.txnId(), new CommitResult(record.commitTs(), entry.lsn()));
                 lastTs = Math.max(lastTs, record.commitTs());
+                durableTs = Math.max(durableTs, record.commitTs());
             }
         }
     }
@@ -463,6 +501,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             notifyAll();
         }
         driver.shutdownNow();
+        leadershipPull.close();
         appender.interrupt();
         if (checkpoints != null) {
             checkpoints.close();

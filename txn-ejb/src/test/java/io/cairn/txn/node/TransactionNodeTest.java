@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,33 @@ class TransactionNodeTest {
         tn.commit(new CommitRequest("t5", second.commitTs(), List.of(Write.lock(key(3)), Write.put(key(2), new byte[0]))));
 
         assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1", "t2", "t5");
+    }
+
+    @Test
+    void aLoserHearsOfItsConflictOnlyOnceTheWinnerIsInTheLog() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        long snapshot = tn.lastCommitTs();
+        log.holdAppends(true);
+        CompletableFuture<CommitResult> winner = CompletableFuture.supplyAsync(() -> tn.commit(put("w", snapshot, 7)));
+        await("the winner is queued", () -> tn.lastCommitTs() > snapshot);
+        CompletableFuture<Boolean> loserSawWinnerDurable = new CompletableFuture<>();
+        Thread loser = new Thread(() -> {
+            try {
+                tn.commit(put("l", snapshot, 7));
+                loserSawWinnerDurable.complete(false);
+            } catch (WriteConflictException e) {
+                loserSawWinnerDurable.complete(commitRecords().stream().anyMatch(r -> r.txnId().equals("w")));
+            }
+        });
+        loser.start();
+        // The loser either answered already (wrong: the winner is not in the log) or waits for the winner.
+        await("the loser answered or waits", () -> loserSawWinnerDurable.isDone()
+                || loser.getState() == Thread.State.TIMED_WAITING);
+        log.holdAppends(false);
+        assertThat(loserSawWinnerDurable.get(10, TimeUnit.SECONDS))
+                .as("a retry right after the conflict must be able to see the winner").isTrue();
+        assertThat(winner.get(10, TimeUnit.SECONDS).commitTs()).isGreaterThan(snapshot);
     }
 
     @Test

@@ -27,6 +27,7 @@ public final class InMemoryLog implements LogService {
     private Lease lease = Lease.NONE;
     private boolean unavailable;
     private boolean loseNextAnswer;
+    private boolean holdAppends;
 
     /** While set, every call fails with {@link LogUnavailableException}, as without a majority. */
     public synchronized void setUnavailable(boolean unavailable) {
@@ -42,6 +43,12 @@ public final class InMemoryLog implements LogService {
         loseNextAnswer = true;
     }
 
+    /** While held, data appends wait (as for a slow majority); releasing lets them through in order. */
+    public synchronized void holdAppends(boolean hold) {
+        holdAppends = hold;
+        notifyAll();
+    }
+
     private void checkAvailable() {
         if (unavailable) {
             throw new LogUnavailableException("in-memory log made unavailable by the test");
@@ -50,6 +57,14 @@ public final class InMemoryLog implements LogService {
 
     @Override
     public synchronized long append(long epoch, List<byte[]> records) {
+        while (holdAppends) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogUnavailableException("interrupted while appends were held (test)");
+            }
+        }
         checkAvailable();
         if (epoch != NO_EPOCH && epoch < lease.epoch()) {
             nextLsn++; // a refused entry still takes a log index, as in Raft
