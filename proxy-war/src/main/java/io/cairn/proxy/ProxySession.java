@@ -344,7 +344,9 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "proxy connection " + id + " failed", cause);
+        // a reset by the client is routine; anything else is a bug worth a stack trace
+        LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING, "proxy connection " + id + " failed",
+                cause);
         close();
     }
 

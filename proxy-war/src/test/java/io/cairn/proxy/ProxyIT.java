@@ -50,6 +50,30 @@ class ProxyIT {
                 new CircuitBreaker(System::nanoTime)), ProxyServer.LocalCn.NONE).start();
     }
 
+    @Test
+    void withoutAClusterSecretTheProxyUsesTheCnOfItsOwnJvmInProcess() throws Exception {
+        TestComputeNode local = cns.get("a2");
+        ProxySettings settings = ProxySettings.load("127.0.0.1", 0, null, SECRET, key -> Optional.empty());
+        ProxyServer.LocalCn localCn = new ProxyServer.LocalCn(local.endpoint(), () -> local.server().localAddress(),
+                () -> local.server().eventLoops());
+        try (ProxyServer inJvm = new ProxyServer(settings, new ComputeNodes(() -> List.copyOf(members),
+                new CircuitBreaker(System::nanoTime)), localCn).start()) {
+            for (int i = 0; i < 3; i++) { // a1 refuses a proxy without the cluster secret: a2 takes them all
+                try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + inJvm.port()
+                        + "/test?sslMode=DISABLED&useServerPrepStmts=true", "root", "")) {
+                    assertThat(query(c, "SELECT CN")).isEqualTo("a2");
+                    try (PreparedStatement ps = c.prepareStatement("SELECT ?")) {
+                        ps.setString(1, "in-jvm");
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString(1)).isEqualTo("in-jvm");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private void addCn(String name, String group) throws InterruptedException {
         TestComputeNode cn = new TestComputeNode(name, SECRET);
         cns.put(name, cn);
