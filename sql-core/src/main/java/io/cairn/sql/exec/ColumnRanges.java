@@ -1,17 +1,22 @@
 package io.cairn.sql.exec;
 
 import io.cairn.sql.codec.ValueKind;
+import io.cairn.sql.plan.MysqlFunctions;
+import io.cairn.sql.plan.MysqlOperators;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
@@ -102,7 +107,8 @@ public final class ColumnRanges {
         }
         SqlKind k = call.getKind();
         if (k == SqlKind.SEARCH) {
-            if (!isRef(call.getOperands().get(0), column) || !(call.getOperands().get(1) instanceof RexLiteral lit)) {
+            RexNode ref = call.getOperands().get(0);
+            if (!isColumn(ref, column, kind) || !(call.getOperands().get(1) instanceof RexLiteral lit)) {
                 return null;
             }
             Sarg<?> sarg = lit.getValueAs(Sarg.class);
@@ -113,7 +119,7 @@ public final class ColumnRanges {
             for (com.google.common.collect.Range<?> r : sarg.rangeSet.asRanges()) {
                 Object lo = r.hasLowerBound() ? convert(r.lowerEndpoint(), kind) : null;
                 Object hi = r.hasUpperBound() ? convert(r.upperEndpoint(), kind) : null;
-                if (lo == UNKNOWN || hi == UNKNOWN) {
+                if (lo == UNKNOWN || hi == UNKNOWN || !exact(lo, ref, kind) || !exact(hi, ref, kind)) {
                     return null;
                 }
                 out.add(new Range(lo, r.hasLowerBound() && r.lowerBoundType() == com.google.common.collect.BoundType.CLOSED,
@@ -127,8 +133,8 @@ public final class ColumnRanges {
         RexNode left = call.getOperands().get(0);
         RexNode right = call.getOperands().get(1);
         boolean flipped = false;
-        if (!isRef(left, column)) {
-            if (!isRef(right, column)) {
+        if (!isColumn(left, column, kind)) {
+            if (!isColumn(right, column, kind)) {
                 return null;
             }
             RexNode t = left;
@@ -137,7 +143,7 @@ public final class ColumnRanges {
             flipped = true;
         }
         Object v = value(right, kind, ctx);
-        if (v == UNKNOWN || v == null) {
+        if (v == UNKNOWN || v == null || !exact(v, left, kind)) {
             return null;
         }
         SqlKind op = flipped ? k.reverse() : k;
@@ -151,20 +157,69 @@ public final class ColumnRanges {
         };
     }
 
-    private static boolean isRef(RexNode n, int column) {
+    /**
+     * Whether {@code n} is the column itself, a string column's collation key (strings compare by
+     * it, see DefaultCollation; the stored key is the same key), or an integer column widened to
+     * DOUBLE or BIGINT (a comparison with a string or a wider number casts it, see
+     * MysqlConversions): the widening is one-to-one, so ranges of the cast are ranges of the column.
+     */
+    private static boolean isColumn(RexNode n, int column, ValueKind kind) {
+        if (kind == ValueKind.STRING && n instanceof RexCall c && c.getOperator() == MysqlOperators.COLLATION_KEY) {
+            n = c.getOperands().get(0);
+            if (n.getKind() == SqlKind.CAST && !truncates((RexCall) n)) {
+                n = ((RexCall) n).getOperands().get(0); // to the other side's VARCHAR
+            }
+        }
+        if (n.getKind() == SqlKind.CAST && (kind == ValueKind.INT || kind == ValueKind.LONG)) {
+            SqlTypeName to = n.getType().getSqlTypeName();
+            if (to == SqlTypeName.DOUBLE || to == SqlTypeName.BIGINT) {
+                n = ((RexCall) n).getOperands().get(0);
+            }
+        }
         return n instanceof RexInputRef ref && ref.getIndex() == column;
     }
 
+    /** Whether a cast between strings may shorten them (changing their key). */
+    private static boolean truncates(RexCall cast) {
+        RelDataType from = cast.getOperands().get(0).getType();
+        RelDataType to = cast.getType();
+        return !SqlTypeUtil.isCharacter(from) || !SqlTypeUtil.isCharacter(to)
+                || (to.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED && to.getPrecision() < from.getPrecision());
+    }
+
+    /**
+     * False for a BIGINT value compared through DOUBLE beyond 2^53, where neighbouring integers
+     * share a double: the point would miss rows that the comparison matches.
+     */
+    private static boolean exact(Object v, RexNode columnSide, ValueKind kind) {
+        return v == null || kind != ValueKind.LONG || columnSide.getType().getSqlTypeName() != SqlTypeName.DOUBLE
+                || Math.abs((Long) v) < (1L << 53);
+    }
+
     private static Object value(RexNode n, ValueKind kind, DataContext ctx) {
+        Object v = raw(n, ctx);
+        return v == UNKNOWN ? UNKNOWN : convert(v, kind);
+    }
+
+    /** The value of a literal or parameter {@code n} as it arrives, or UNKNOWN. */
+    private static Object raw(RexNode n, DataContext ctx) {
         if (n instanceof RexLiteral lit) {
-            return convert(lit.getValue3(), kind);
+            return lit.getValue3();
         }
         if (n instanceof RexDynamicParam p) {
-            return convert(ctx.get("?" + p.getIndex()), kind);
+            return ctx.get("?" + p.getIndex());
         }
         if (n.getKind() == SqlKind.CAST && ((RexCall) n).getOperands().get(0) instanceof RexDynamicParam p
                 && p.getType().getSqlTypeName() == n.getType().getSqlTypeName()) {
-            return convert(ctx.get("?" + p.getIndex()), kind); // a typed parameter (StatementShaper)
+            return ctx.get("?" + p.getIndex()); // a typed parameter (StatementShaper)
+        }
+        if (n instanceof RexCall c && c.getOperator() == MysqlOperators.COLLATION_KEY) {
+            Object v = raw(c.getOperands().get(0), ctx); // a string compared by the default collation
+            return v == UNKNOWN ? UNKNOWN : MysqlFunctions.collationKey(v instanceof NlsString s ? s.getValue() : v);
+        }
+        if (n instanceof RexCall c && c.getOperator() == MysqlOperators.TO_DOUBLE) {
+            Object v = raw(c.getOperands().get(0), ctx); // a string compared with a number (MysqlConversions)
+            return v == UNKNOWN ? UNKNOWN : MysqlFunctions.toDouble(v instanceof NlsString s ? s.getValue() : v);
         }
         return UNKNOWN;
     }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -13,6 +15,8 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.fun.SqlInOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -42,16 +46,21 @@ final class MysqlConversions {
         return new Arithmetic(target);
     }
 
+    /** A stand-in for a comparison ({@code = <> < <= > >= <=>}, BETWEEN). */
+    static SqlOperator comparison(SqlOperator target) {
+        return new Comparison(target);
+    }
+
     /** A stand-in for {@code IN} or {@code NOT IN}. */
     static SqlOperator in(SqlInOperator target) {
         return new In(target);
     }
 
-    /** Arithmetic: string and hex-literal operands become numbers, unless dates or intervals take part. */
-    private static final class Arithmetic extends SqlOperator {
-        private final SqlOperator target;
+    /** An operator that looks like {@code target} until its call's type is derived. */
+    private abstract static class StandIn extends SqlOperator {
+        final SqlOperator target;
 
-        Arithmetic(SqlOperator target) {
+        StandIn(SqlOperator target) {
             super(target.getName(), target.getKind(), target.getLeftPrec(), target.getRightPrec(),
                     target.getReturnTypeInference(), target.getOperandTypeInference(), target.getOperandTypeChecker());
             this.target = target;
@@ -60,6 +69,13 @@ final class MysqlConversions {
         @Override
         public SqlSyntax getSyntax() {
             return target.getSyntax();
+        }
+    }
+
+    /** Arithmetic: string and hex-literal operands become numbers, unless dates or intervals take part. */
+    private static final class Arithmetic extends StandIn {
+        Arithmetic(SqlOperator target) {
+            super(target);
         }
 
         @Override
@@ -72,6 +88,66 @@ final class MysqlConversions {
                 temporal |= SqlTypeUtil.isDatetime(t) || SqlTypeUtil.isInterval(t);
             }
             if (!temporal) {
+                for (int i = 0; i < types.size(); i++) {
+                    convert(validator, scope, call, i, types.get(i));
+                }
+                widenIntegers(validator, scope, call);
+            }
+            return resolve(validator, scope, call, target);
+        }
+
+        /**
+         * MySQL computes {@code + - *} of integers in BIGINT ({@code 2147483647 + 1} is 2147483648),
+         * Calcite in the wider operand's type: narrower integer operands are cast to BIGINT, so only
+         * a BIGINT overflow fails (1690).
+         */
+        private void widenIntegers(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
+            SqlKind kind = target.getKind();
+            if (kind != SqlKind.PLUS && kind != SqlKind.MINUS && kind != SqlKind.TIMES && kind != SqlKind.MINUS_PREFIX) {
+                return;
+            }
+            List<RelDataType> types = new ArrayList<>();
+            for (SqlNode operand : call.getOperandList()) {
+                RelDataType t = validator.deriveType(scope, operand);
+                if (!SqlTypeUtil.isIntType(t)) {
+                    return;
+                }
+                types.add(t);
+            }
+            for (int i = 0; i < types.size(); i++) {
+                if (types.get(i).getSqlTypeName() != SqlTypeName.BIGINT) {
+                    SqlNode operand = call.operand(i);
+                    SqlNode cast = SqlStdOperatorTable.CAST.createCall(operand.getParserPosition(), operand,
+                            new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, SqlParserPos.ZERO),
+                                    SqlParserPos.ZERO));
+                    validator.deriveType(scope, cast);
+                    call.setOperand(i, cast);
+                }
+            }
+        }
+    }
+
+    /**
+     * A comparison with a number on one side: strings and hex literals on the others become numbers,
+     * so {@code int_col = 'abc'} compares with 0 and {@code x'41' = 65} is true, where Calcite would
+     * cast the string to the column's type (failing on {@code 'abc'}) or refuse binary against number.
+     * Strings compared with dates or strings keep Calcite's rules.
+     */
+    private static final class Comparison extends StandIn {
+        Comparison(SqlOperator target) {
+            super(target);
+        }
+
+        @Override
+        public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
+            List<RelDataType> types = new ArrayList<>();
+            boolean number = false;
+            for (SqlNode operand : call.getOperandList()) {
+                RelDataType t = validator.deriveType(scope, operand);
+                types.add(t);
+                number |= SqlTypeUtil.isNumeric(t);
+            }
+            if (number) {
                 for (int i = 0; i < types.size(); i++) {
                     convert(validator, scope, call, i, types.get(i));
                 }

@@ -1,6 +1,9 @@
 package io.cairn.sql.plan;
 
+import io.cairn.sql.codec.KeyCodec;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import org.apache.calcite.avatica.util.ByteString;
 import java.math.RoundingMode;
 
 /**
@@ -82,6 +85,27 @@ public final class MysqlFunctions {
             return null;
         }
         return decimal(a).divide(divisor, 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    /** LENGTH(): bytes of a string's UTF-8 encoding, of a binary string, of a number's text. */
+    public static Long octetLength(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof ByteString b) {
+            return (long) b.length();
+        }
+        return (long) o.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The default collation's key of a string (MysqlOperators#COLLATION_KEY). */
+    public static String collationKey(Object s) {
+        return s == null ? null : KeyCodec.collationKey(s.toString());
+    }
+
+    /** An integer as an exact decimal (the operand of SUM, see MysqlOperators#SUMMAND). */
+    public static BigDecimal toDecimal(Object o) {
+        return o == null ? null : decimal(o);
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.cairn.sql.plan;
 
+import io.cairn.sql.codec.KeyCodec;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.CallImplementor;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
@@ -14,6 +18,7 @@ import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
@@ -38,7 +43,7 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  * dividing by zero gives NULL instead of an exception.
  *
  * <p>{@link #rewrite(SqlNode)} swaps Calcite's {@code /} and {@code %} for these operators in a
- * parsed statement before validation, and arithmetic and IN for stand-ins that convert strings to
+ * parsed statement before validation, and arithmetic, comparisons and IN for stand-ins that convert strings to
  * numbers as MySQL does ({@link MysqlConversions}). Thread-safe (immutable).
  */
 public final class MysqlOperators {
@@ -59,11 +64,46 @@ public final class MysqlOperators {
                     b.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), b.getOperandType(0).isNullable()),
             (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "toDouble", boxed(translator, call)));
 
+    /** MySQL's LENGTH / OCTET_LENGTH: the length in bytes of the value's UTF-8 text. */
+    public static final SqlUserDefinedFunction LENGTH = function("MYSQL_LENGTH", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "octetLength",
+                    boxed(translator, call)));
+
+    /**
+     * The default collation's sort key of a string ({@link KeyCodec#collationKey}: case folded,
+     * trailing spaces dropped): comparisons, sorts and groupings of strings compare these keys
+     * (see {@link DefaultCollation}).
+     */
+    public static final SqlUserDefinedFunction COLLATION_KEY = function("MYSQL_COLLATION_KEY",
+            List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.VARCHAR, b.getOperandType(0).getPrecision()),
+                    b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "collationKey",
+                    boxed(translator, call)));
+
+    /**
+     * The operand of SUM: an integer becomes an exact DECIMAL with its digits, so that SUM of
+     * integers is a DECIMAL as in MySQL ({@link MysqlTypeSystem#deriveSumType}); other operands
+     * pass unchanged.
+     */
+    public static final SqlUserDefinedFunction SUMMAND = function("MYSQL_SUMMAND", List.of(SqlTypeFamily.ANY),
+            MysqlOperators::summandType, MysqlOperators::implementSummand);
+
+    /** The comparisons whose operands MySQL converts to numbers when one side is a number. */
+    private static final Set<SqlOperator> COMPARISONS = Set.of(SqlStdOperatorTable.EQUALS,
+            SqlStdOperatorTable.NOT_EQUALS, SqlStdOperatorTable.LESS_THAN, SqlStdOperatorTable.LESS_THAN_OR_EQUAL,
+            SqlStdOperatorTable.GREATER_THAN, SqlStdOperatorTable.GREATER_THAN_OR_EQUAL,
+            SqlStdOperatorTable.IS_NOT_DISTINCT_FROM, SqlStdOperatorTable.IS_DISTINCT_FROM,
+            SqlStdOperatorTable.BETWEEN, SqlStdOperatorTable.NOT_BETWEEN);
+
     /** How the front end marks the divisor of {@code a DIV b}: {@code a / MYSQL_DIV_DIVISOR(b)}. */
     private static final String DIV_DIVISOR = "MYSQL_DIV_DIVISOR";
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE),
+            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, SUMMAND, COLLATION_KEY, LENGTH),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
@@ -73,13 +113,22 @@ public final class MysqlOperators {
     /**
      * Replaces standard {@code /}, {@code %} and MOD() by MySQL's in a parsed statement,
      * {@code a / MYSQL_DIV_DIVISOR(b)} (the front end's rendering of {@code a DIV b}) by integer
-     * division, arithmetic and IN by the stand-ins of {@link MysqlConversions}, and drops unary plus,
+     * division, arithmetic, comparisons and IN by the stand-ins of {@link MysqlConversions}; wraps
+     * the operand of SUM in {@link #SUMMAND}; makes {@code AVG(x)} MySQL's {@code SUM(x) / COUNT(x)}
+     * (a DECIMAL with four more decimals, rounded), except in window functions; makes
+     * LENGTH/OCTET_LENGTH {@link #LENGTH} (bytes, not Calcite's characters); and drops unary plus,
      * which MySQL's parser ignores: {@code + 'abc'} is the string, not a number.
      */
     public static SqlNode rewrite(SqlNode node) {
         return node.accept(new SqlShuttle() {
+            /** AVG calls of window functions, which stay AVG (SUM/COUNT would need the window twice). */
+            private final Set<SqlCall> windowed = Collections.newSetFromMap(new IdentityHashMap<>());
+
             @Override
             public SqlNode visit(SqlCall call) {
+                if (call.getKind() == SqlKind.OVER && call.operand(0) instanceof SqlCall aggregate) {
+                    windowed.add(aggregate);
+                }
                 SqlNode visited = super.visit(call);
                 if (!(visited instanceof SqlCall c)) {
                     return visited;
@@ -101,6 +150,26 @@ public final class MysqlOperators {
                         || op == SqlStdOperatorTable.UNARY_MINUS) {
                     return converting(op, c.getOperandList(), c);
                 }
+                if ((isNamed(op, "LENGTH") || isNamed(op, "OCTET_LENGTH")) && c.operandCount() == 1) {
+                    return LENGTH.createCall(c.getParserPosition(), c.getOperandList());
+                }
+                if (isNamed(op, "SUM") && c.operandCount() == 1) {
+                    SqlNode operand = c.operand(0);
+                    c.setOperand(0, summand(operand));
+                    return c;
+                }
+                if (isNamed(op, "AVG") && c.operandCount() == 1 && !windowed.contains(call)) {
+                    // MySQL rounds the exact quotient (Calcite's AVG truncates, through 16 digits)
+                    SqlLiteral quantifier = c.getFunctionQuantifier();
+                    SqlParserPos pos = c.getParserPosition();
+                    SqlNode operand = c.operand(0);
+                    return converting(DIVIDE, List.of(
+                            SqlStdOperatorTable.SUM.createCall(quantifier, pos, summand(operand)),
+                            SqlStdOperatorTable.COUNT.createCall(quantifier, pos, operand)), c);
+                }
+                if (COMPARISONS.contains(op)) {
+                    return new SqlBasicCall(MysqlConversions.comparison(op), c.getOperandList(), c.getParserPosition());
+                }
                 if (op == SqlStdOperatorTable.IN || op == SqlStdOperatorTable.NOT_IN) {
                     return new SqlBasicCall(MysqlConversions.in((SqlInOperator) op), c.getOperandList(),
                             c.getParserPosition());
@@ -113,6 +182,15 @@ public final class MysqlOperators {
     /** A call of arithmetic {@code op} that converts strings to numbers as MySQL does. */
     private static SqlCall converting(SqlOperator op, List<SqlNode> operands, SqlCall original) {
         return new SqlBasicCall(MysqlConversions.arithmetic(op), operands, original.getParserPosition());
+    }
+
+    /** Whether {@code op} is the function {@code name}, resolved or not (the validator resolves the parser's). */
+    private static boolean isNamed(SqlOperator op, String name) {
+        return op.getName().equalsIgnoreCase(name);
+    }
+
+    private static SqlNode summand(SqlNode operand) {
+        return SUMMAND.createCall(operand.getParserPosition(), operand);
     }
 
     /** Whether {@code call} marks the divisor of a DIV (see CalciteText#rewriteDiv). */
@@ -144,6 +222,23 @@ public final class MysqlOperators {
             return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 65, scale), true);
         }
         return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true);
+    }
+
+    private static RelDataType summandType(org.apache.calcite.sql.SqlOperatorBinding b) {
+        RelDataType x = b.getOperandType(0);
+        if (!isExactInteger(x)) {
+            return x;
+        }
+        RelDataTypeFactory f = b.getTypeFactory();
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, precisionOf(x), 0), x.isNullable());
+    }
+
+    private static Expression implementSummand(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call, org.apache.calcite.adapter.enumerable.RexImpTable.NullAs nullAs) {
+        if (call.getType().getSqlTypeName() != SqlTypeName.DECIMAL || !isExactInteger(call.getOperands().get(0).getType())) {
+            return translator.translateList(call.getOperands()).get(0);
+        }
+        return Expressions.call(MysqlFunctions.class, "toDecimal", boxed(translator, call));
     }
 
     private static Expression implementDivide(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,

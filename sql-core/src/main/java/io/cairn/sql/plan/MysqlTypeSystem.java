@@ -7,10 +7,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
- * Calcite's type rules bent towards MySQL's: DECIMAL up to 65 digits (scale 30), SUM of integers is
- * a BIGINT (MySQL: DECIMAL; same values below 2^63) and of decimals a wide DECIMAL, AVG of an exact number is a DECIMAL with
- * four more decimals (div_precision_increment), and ragged unions/VALUES become VARCHAR, not padded
- * CHAR.
+ * Calcite's type rules bent towards MySQL's: DECIMAL up to 65 digits (scale 30), SUM of a DECIMAL is a
+ * DECIMAL(65) (MySQL: 22 more digits; a fixed width keeps re-derived SUMs of SUMs the same type), so is
+ * SUM of integers ({@link MysqlOperators#SUMMAND} makes them decimals first), AVG of an exact number is a DECIMAL with four more decimals (div_precision_increment), and
+ * ragged unions/VALUES become VARCHAR, not padded CHAR.
  */
 public final class MysqlTypeSystem extends RelDataTypeSystemImpl {
     public static final MysqlTypeSystem INSTANCE = new MysqlTypeSystem();
@@ -47,8 +47,8 @@ public final class MysqlTypeSystem extends RelDataTypeSystemImpl {
                     factory.createSqlType(SqlTypeName.DECIMAL, 65, argumentType.getScale()), argumentType.isNullable());
         }
         if (SqlTypeUtil.isExactNumeric(argumentType)) {
-            // MySQL answers DECIMAL; Calcite's generated SUM cannot add integers into a BigDecimal
-            // accumulator, so BIGINT it is: the same values below 2^63, no 32-bit wrap-around
+            // SUMs the planner derives itself (over counts): Calcite's generated SUM cannot add
+            // integers into a BigDecimal accumulator
             return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.BIGINT), argumentType.isNullable());
         }
         if (SqlTypeUtil.isApproximateNumeric(argumentType)) {

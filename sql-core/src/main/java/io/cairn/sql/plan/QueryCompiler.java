@@ -14,6 +14,7 @@ import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
@@ -44,7 +45,8 @@ import org.apache.calcite.tools.Programs;
 
 /**
  * Compiles a parsed query: views inlined, MySQL operators swapped in, then Calcite validation
- * (MySQL conformance, case-insensitive names), conversion to relational algebra, optimization with
+ * (MySQL conformance, case-insensitive names), conversion to relational algebra, strings compared by
+ * the default collation ({@link DefaultCollation}), optimization with
  * {@link Programs#standard()}, the filters above each table scan handed to it as its access path
  * ({@link AccessPaths}: key predicates become point and range lookups at run time), and code
  * generation to a {@link Bindable} — once per plan, so that running it costs no compilation.
@@ -87,6 +89,7 @@ public final class QueryCompiler {
                 defaultDb == null ? List.of() : List.of(defaultDb), TYPE_FACTORY, CONFIG);
         SqlValidator validator = SqlValidatorUtil.newValidator(MysqlOperators.TABLE, reader, TYPE_FACTORY,
                 SqlValidator.Config.DEFAULT.withConformance(MYSQL)
+                        .withDefaultNullCollation(NullCollation.LOW) // MySQL: NULL sorts first ascending
                         .withIdentifierExpansion(true));
         SqlNode validated = validator.validate(node);
         RelDataType rowType = validator.getValidatedNodeType(validated);
@@ -106,7 +109,7 @@ public final class QueryCompiler {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
-        RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(relRoot.project());
+        RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(DefaultCollation.apply(relRoot.project()));
         // the ordering is kept by the Sort inside the plan; asking for root.collation on the projected
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();

@@ -1,0 +1,211 @@
+package io.cairn.sql.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Results that must be MySQL 8's exactly where Calcite's semantics differ: integer arithmetic in
+ * BIGINT, SUM/AVG as DECIMAL, the case-insensitive default collation, and comparisons of strings
+ * with numbers. Each expected value is what MySQL 8.0 answers.
+ */
+class MysqlSemanticsIT {
+    static SqlCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = SqlCluster.builder().cns(1).build();
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE sem");
+            s.execute("USE sem");
+            s.execute("CREATE TABLE nums (id INT PRIMARY KEY, n INT, b BIGINT, s VARCHAR(10))");
+            s.execute("INSERT INTO nums VALUES (1, 2147483647, 9223372036854775807, 'abc'), (2, 5, 1, '12ab'), "
+                    + "(3, -7, 2, '5'), (4, NULL, NULL, NULL)");
+            s.execute("CREATE TABLE people (name VARCHAR(20) PRIMARY KEY, city VARCHAR(20), age INT, KEY (city))");
+            s.execute("INSERT INTO people VALUES ('alice', 'Paris', 30), ('Bob', 'paris', 40), ('carol', 'Oslo', 50), "
+                    + "('dave', NULL, 60)");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static Connection connect() throws SQLException {
+        Connection c = cluster.connect(0, "");
+        try (Statement s = c.createStatement()) {
+            s.execute("USE sem");
+        }
+        return c;
+    }
+
+    private static List<String> column(Statement s, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> row(Statement s, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                out.add(rs.getString(i));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void integerArithmeticIsBigint() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 2147483647 + 1, -2147483648 - 1, 100000 * 100000")) {
+                assertThat(rs.getMetaData().getColumnType(1)).isEqualTo(Types.BIGINT);
+                rs.next();
+                assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                        .containsExactly(2147483648L, -2147483649L, 10000000000L);
+            }
+            assertThat(row(s, "SELECT n + 1, n * 2, -n, n - -1 FROM nums WHERE id = 1"))
+                    .containsExactly("2147483648", "4294967294", "-2147483647", "2147483648");
+            for (String sql : List.of("SELECT 9223372036854775807 + 1", "SELECT b + 1 FROM nums WHERE id = 1",
+                    "SELECT b * 2 FROM nums WHERE id = 1")) {
+                assertThatThrownBy(() -> s.executeQuery(sql)).as(sql)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1690));
+            }
+        }
+    }
+
+    @Test
+    void sumIsDecimalAndAvgHasFourMoreDecimalsRounded() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT SUM(n), AVG(n), SUM(b), AVG(b), AVG(id) FROM nums")) {
+            assertThat(rs.getMetaData().getColumnType(1)).isEqualTo(Types.DECIMAL);
+            assertThat(rs.getMetaData().getColumnType(2)).isEqualTo(Types.DECIMAL);
+            rs.next();
+            // 2147483645 / 3 and (2^63 + 2) / 3: exact, rounded half up at four decimals
+            assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                    .containsExactly("2147483645", "715827881.6667", "9223372036854775810", "3074457345618258603.3333",
+                            "2.5000");
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT SUM(n), AVG(n) FROM nums WHERE id > 10")).containsExactly(null, null);
+            assertThat(row(s, "SELECT AVG(DISTINCT x) FROM (SELECT 1 AS x UNION ALL SELECT 1 UNION ALL SELECT 2) AS t"))
+                    .containsExactly("1.5000");
+        }
+    }
+
+    @Test
+    void stringsCompareCaseInsensitivelyIgnoringTrailingSpaces() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT 'a' = 'A', 'a' = 'a  ', 'a' < 'B', 'b' BETWEEN 'A' AND 'C', 'A' IN ('a', 'x'), "
+                    + "'abc' LIKE 'A%', 'a ' LIKE 'a'"))
+                    .containsExactly("1", "1", "1", "1", "1", "1", "0");
+            // a primary-key point lookup finds the row whatever the case
+            assertThat(column(s, "SELECT age FROM people WHERE name = 'ALICE'")).containsExactly("30");
+            assertThat(column(s, "SELECT age FROM people WHERE name IN ('BOB', 'Carol') ORDER BY age"))
+                    .containsExactly("40", "50");
+            // a secondary-index point lookup too
+            assertThat(column(s, "SELECT name FROM people WHERE city = 'PARIS' ORDER BY age"))
+                    .containsExactly("alice", "Bob");
+            assertThat(column(s, "SELECT name FROM people WHERE name LIKE 'B%'")).containsExactly("Bob");
+            assertThat(column(s, "SELECT name FROM people WHERE name > 'B' ORDER BY name"))
+                    .containsExactly("Bob", "carol", "dave");
+        }
+    }
+
+    @Test
+    void orderGroupDistinctAndMinMaxUseTheCollation() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(column(s, "SELECT name FROM people ORDER BY name")).containsExactly("alice", "Bob", "carol", "dave");
+            assertThat(column(s, "SELECT name FROM people ORDER BY name DESC"))
+                    .containsExactly("dave", "carol", "Bob", "alice");
+            // NULL sorts first ascending, as in MySQL
+            assertThat(column(s, "SELECT city FROM people ORDER BY city, age")).containsExactly(null, "Oslo", "Paris", "paris");
+            assertThat(column(s, "SELECT COUNT(*) FROM people GROUP BY city ORDER BY city"))
+                    .containsExactly("1", "1", "2");
+            assertThat(column(s, "SELECT city FROM people WHERE city IS NOT NULL GROUP BY city HAVING COUNT(*) = 2"))
+                    .hasSize(1).allSatisfy(city -> assertThat(city).isEqualToIgnoringCase("paris"));
+            assertThat(column(s, "SELECT COUNT(DISTINCT city) FROM people")).containsExactly("2");
+            assertThat(column(s, "SELECT DISTINCT city FROM people WHERE city IS NOT NULL")).hasSize(2);
+            assertThat(column(s, "SELECT city FROM people WHERE age < 35 UNION SELECT city FROM people WHERE age = 40"))
+                    .containsExactly("Paris");
+            assertThat(row(s, "SELECT MIN(name), MAX(name) FROM people")).containsExactly("alice", "dave");
+            assertThat(row(s, "SELECT MIN(city), MAX(city) FROM people")).containsExactly("Oslo", "Paris");
+        }
+    }
+
+    @Test
+    void joinsAndSubqueriesMatchStringsCaseInsensitively() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE visits (who VARCHAR(20), seq INT)");
+            s.execute("INSERT INTO visits VALUES ('ALICE', 1), ('bob', 2), ('BOB ', 3), ('zed', 4)");
+            assertThat(column(s, "SELECT p.age FROM people p JOIN visits v ON p.name = v.who ORDER BY v.seq"))
+                    .containsExactly("30", "40", "40");
+            assertThat(column(s, "SELECT seq FROM visits WHERE who IN (SELECT name FROM people) ORDER BY seq"))
+                    .containsExactly("1", "2", "3");
+            assertThat(column(s, "SELECT seq FROM visits WHERE who NOT IN (SELECT name FROM people) ORDER BY seq"))
+                    .containsExactly("4");
+            assertThat(column(s, "SELECT seq FROM visits v WHERE EXISTS (SELECT 1 FROM people p WHERE p.name = v.who) "
+                    + "ORDER BY seq")).containsExactly("1", "2", "3");
+        }
+    }
+
+    @Test
+    void aUniqueKeyTreatsCaseVariantsAsDuplicates() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tags (id INT PRIMARY KEY, tag VARCHAR(10), UNIQUE KEY (tag))");
+            s.execute("INSERT INTO tags VALUES (1, 'red')");
+            assertThatThrownBy(() -> s.execute("INSERT INTO tags VALUES (2, 'RED')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1062));
+            assertThat(s.executeUpdate("UPDATE tags SET id = 10 WHERE tag = 'Red'")).isEqualTo(1);
+            assertThat(s.executeUpdate("DELETE FROM tags WHERE tag = 'RED'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lengthCountsBytesAndCharLengthCharacters() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT LENGTH('é'), CHAR_LENGTH('é'), OCTET_LENGTH('üß'), LENGTH(123), LENGTH(NULL)"))
+                    .containsExactly("2", "1", "4", "3", null);
+        }
+    }
+
+    @Test
+    void stringsComparedWithNumbersCompareAsNumbers() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT x'41' = 65, 65 = x'41', '1e1' = 10, 'abc' = 0, 'abc' < 1, '5' BETWEEN 1 AND 10"))
+                    .containsExactly("1", "1", "1", "1", "1", "1");
+            assertThat(column(s, "SELECT id FROM nums WHERE n = 'abc'")).isEmpty();
+            assertThat(column(s, "SELECT id FROM nums WHERE n = '5x'")).containsExactly("2");
+            assertThat(column(s, "SELECT id FROM nums WHERE s = 12")).containsExactly("2");
+            assertThat(column(s, "SELECT id FROM nums WHERE s = 0")).containsExactly("1");
+            assertThat(column(s, "SELECT id FROM nums WHERE s > 4 ORDER BY id")).containsExactly("2", "3");
+            // the primary key stays a point lookup; '2abc' is 2 as a number
+            assertThat(column(s, "SELECT id FROM nums WHERE id = '2'")).containsExactly("2");
+            assertThat(column(s, "SELECT id FROM nums WHERE id = '2abc'")).containsExactly("2");
+            assertThat(column(s, "SELECT id FROM nums WHERE id = '2.5'")).isEmpty();
+            try (var ps = c.prepareStatement("SELECT id FROM nums WHERE id = ?")) {
+                ps.setString(1, "3");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(3);
+                }
+            }
+        }
+    }
+}
