@@ -2,8 +2,10 @@ package io.cairn.mysql;
 
 /**
  * The registry of MySQL error codes Cairn sends to clients (CONVENTIONS #9): one place that fixes the code,
- * the SQLSTATE and the message template of each error. Engines raise errors with
- * {@link MysqlException#of(MysqlError, Object...)}; the wire layer writes them as ERR packets unchanged.
+ * the SQLSTATE and the message template of each error, for the wire layer, the SQL layer and the proxy
+ * alike. Engines raise errors with {@link MysqlException#of(MysqlError, Object...)} (the SQL layer with its
+ * unchecked {@code SqlException}, mapped once by its session); the wire layer writes them as ERR packets
+ * unchanged. Templates follow MySQL's own messages.
  *
  * <p>{@link #retryable()} marks the errors after which a client may retry the whole transaction.
  */
@@ -16,11 +18,12 @@ public enum MysqlError {
     BAD_DB(1049, "42000", "Unknown database '%s'", false),
     BAD_FIELD(1054, "42S22", "Unknown column '%s' in '%s'", false),
     DUP_ENTRY(1062, "23000", "Duplicate entry '%s' for key '%s'", false),
-    PARSE(1064, "42000", "You have an error in your SQL syntax; %s", false),
+    PARSE(1064, "42000", "You have an error in your SQL syntax; check the manual that corresponds to your "
+            + "MySQL server version for the right syntax to use near '%s' at line %d", false),
     EMPTY_QUERY(1065, "42000", "Query was empty", false),
     UNKNOWN_THREAD(1094, "HY000", "Unknown thread id: %s", false),
     UNKNOWN_ERROR(1105, "HY000", "%s", false),
-    NO_SUCH_TABLE(1146, "42S02", "Table '%s' doesn't exist", false),
+    NO_SUCH_TABLE(1146, "42S02", "Table '%s.%s' doesn't exist", false),
     NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes", false),
     NET_PACKETS_OUT_OF_ORDER(1156, "08S01", "Got packets out of order", false),
     LOCK_WAIT_TIMEOUT(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction", true),
@@ -34,13 +37,53 @@ public enum MysqlError {
     MALFORMED_PACKET(1835, "HY000", "Malformed communication packet.", false),
     QUERY_TIMEOUT(3024, "HY000",
             "Query execution was interrupted, maximum statement execution time exceeded", false),
+    // Raised by the SQL layer.
+    SPECIFIC_ACCESS_DENIED(1227, "42000", "Access denied; you need (at least one of) the %s privilege(s) for this operation", false),
+    BAD_NULL(1048, "23000", "Column '%s' cannot be null", false),
+    TABLE_EXISTS(1050, "42S01", "Table '%s' already exists", false),
+    BAD_TABLE(1051, "42S02", "Unknown table '%s'", false),
+    DUP_FIELDNAME(1060, "42S21", "Duplicate column name '%s'", false),
+    DUP_KEYNAME(1061, "42000", "Duplicate key name '%s'", false),
+    MULTIPLE_PRI_KEY(1068, "42000", "Multiple primary key defined", false),
+    CANT_DROP_FIELD_OR_KEY(1091, "42000", "Can't DROP '%s'; check that column/key exists", false),
+    WRONG_VALUE_COUNT_ON_ROW(1136, "21S01", "Column count doesn't match value count at row %d", false),
+    TABLE_ACCESS_DENIED(1142, "42000", "%s command denied to user '%s'@'%s' for table '%s'", false),
+    UNKNOWN_SYSTEM_VARIABLE(1193, "HY000", "Unknown system variable '%s'", false),
+    CANT_EXECUTE_IN_READ_ONLY_TRANSACTION(1792, "25006", "Cannot execute statement in a READ ONLY transaction.", false),
+    WRONG_VALUE_FOR_VAR(1231, "42000", "Variable '%s' can't be set to the value of '%s'", false),
+    OPERAND_COLUMNS(1241, "21000", "Operand should contain %d column(s)", false),
+    SUBQUERY_NO_1_ROW(1242, "21000", "Subquery returns more than 1 row", false),
+    TRUNCATED_WRONG_VALUE(1292, "22007", "Truncated incorrect %s value: '%s'", false),
+    NO_DEFAULT_FOR_FIELD(1364, "HY000", "Field '%s' doesn't have a default value", false),
+    DIVISION_BY_ZERO(1365, "22012", "Division by 0", false),
+    TRUNCATED_WRONG_VALUE_FOR_FIELD(1366, "HY000", "Incorrect %s value: '%s' for column '%s' at row %d", false),
+    CANNOT_USER(1396, "HY000", "Operation %s failed for '%s'@'%%'", false),
+    DATA_TOO_LONG(1406, "22001", "Data too long for column '%s' at row %d", false),
+    NONEXISTING_GRANT(1141, "42000", "There is no such grant defined for user '%s' on host '%%'", false),
+    DB_CREATE_EXISTS(1007, "HY000", "Can't create database '%s'; database exists", false),
+    DB_DROP_EXISTS(1008, "HY000", "Can't drop database '%s'; database doesn't exist", false),
+    WRONG_OBJECT(1347, "HY000", "'%s.%s' is not %s", false),
+    VIEW_EXISTS(1050, "42S01", "Table '%s' already exists", false),
+    DATA_OUT_OF_RANGE(1264, "22003", "Out of range value for column '%s' at row %d", false),
+    NUMERIC_OUT_OF_RANGE(1690, "22003", "%s value is out of range in '%s'", false),
+    KEY_DOES_NOT_EXIST(1176, "42000", "Key '%s' doesn't exist in table '%s'", false),
+    UNKNOWN_STORAGE_ENGINE(1286, "42000", "Unknown storage engine '%s'", false),
+    INVALID_GROUP_FUNC_USE(1111, "HY000", "Invalid use of group function", false),
+    WRONG_FIELD_WITH_GROUP(1055, "42000", "Expression #%d of SELECT list is not in GROUP BY clause", false),
+    NON_UNIQ_TABLE(1066, "42000", "Not unique table/alias: '%s'", false),
+    NON_UNIQ_ERROR(1052, "23000", "Column '%s' in %s is ambiguous", false),
+    SP_DOES_NOT_EXIST(1305, "42000", "FUNCTION %s does not exist", false),
+    // The CN could not reach its data in time (apply lag, no TN): a lock wait timeout, so that clients retry.
+    DATA_UNAVAILABLE(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction", true),
     // Sent by the proxy, for a session whose compute node it cannot reach.
     NO_COMPUTE_NODE(1105, "HY000", "No compute node of group '%s' is available", true),
     CN_LOST_TRANSACTION(1213, "40001",
             "The compute node of this session failed; the transaction was rolled back, retry it", true),
     CN_LOST_STATEMENT(2013, "HY000",
             "Lost connection to the compute node during the statement; it may or may not have taken effect", false),
-    SESSION_NOT_MOVABLE(1105, "HY000", "The session could not be moved to another compute node: %s", false);
+    SESSION_NOT_MOVABLE(1105, "HY000", "The session could not be moved to another compute node: %s", false),
+    // Sent by a proxy that is stopping, before it closes a client connection.
+    SERVER_SHUTDOWN(1053, "08S01", "Server shutdown in progress", false);
 
     private final int code;
     private final String sqlState;

@@ -168,7 +168,7 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
             if (u.equals("SELECT 1")) {
                 return row("1", ColumnType.LONGLONG, 1L);
             }
-            throw MysqlException.of(MysqlError.PARSE, "near '" + s + "'");
+            throw MysqlException.of(MysqlError.PARSE, s, 1);
         }
 
         private QueryResult sleep() throws MysqlException {

@@ -183,7 +183,7 @@ final class FakeSession implements SessionHandler {
                     ColumnDef.of("Code", ColumnType.LONG), ColumnDef.of("Message", ColumnType.VAR_STRING)), List.of());
         }
         if (u.contains("FROM NOSUCH")) {
-            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test.nosuch");
+            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test", "nosuch");
         }
         if (u.equals("DUP")) {
             throw MysqlException.of(MysqlError.DUP_ENTRY, "1", "PRIMARY");
@@ -209,7 +209,7 @@ final class FakeSession implements SessionHandler {
         if (u.startsWith("KILL ")) {
             return kill(u.substring("KILL ".length()), false);
         }
-        throw MysqlException.of(MysqlError.PARSE, "near '" + s + "' at line 1");
+        throw MysqlException.of(MysqlError.PARSE, s, 1);
     }
 
     private QueryResult kill(String id, boolean queryOnly) throws MysqlException {
@@ -266,7 +266,7 @@ final class FakeSession implements SessionHandler {
     public StatementMetadata prepare(int statementId, String sql) throws MysqlException {
         String u = sql.trim().toUpperCase(Locale.ROOT);
         if (u.contains("NOSUCH")) {
-            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test.nosuch");
+            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test", "nosuch");
         }
         int params = (int) sql.chars().filter(c -> c == '?').count();
         prepared.put(statementId, sql);
@@ -340,7 +340,7 @@ final class FakeSession implements SessionHandler {
     @Override
     public List<ColumnDef> fieldList(String table, String wildcard) throws MysqlException {
         if (!table.equalsIgnoreCase("types")) {
-            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test." + table);
+            throw MysqlException.of(MysqlError.NO_SUCH_TABLE, "test", table);
         }
         return TYPES_COLUMNS;
     }

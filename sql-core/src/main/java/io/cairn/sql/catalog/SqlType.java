@@ -1,7 +1,7 @@
 package io.cairn.sql.catalog;
 
 import io.cairn.mysql.ColumnType;
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.codec.Temporals;
 import io.cairn.sql.codec.ValueKind;
@@ -138,7 +138,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                 long min = unsigned ? 0 : base.min();
                 long max = unsigned ? (base == DataType.INT ? 4294967295L : base.max() * 2 + 1) : base.max();
                 if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
-                    throw new SqlException(SqlError.DATA_OUT_OF_RANGE, column, row);
+                    throw new SqlException(MysqlError.DATA_OUT_OF_RANGE, column, row);
                 }
                 return kind() == ValueKind.INT ? (Object) d.intValue() : (Object) d.longValue();
             }
@@ -148,7 +148,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                 BigDecimal d = toDecimal(value, "decimal", column, row).setScale(s, RoundingMode.HALF_UP);
                 if (d.precision() - d.scale() > p - s || (unsigned && d.signum() < 0)
                         || (base == DataType.BIGINT && d.compareTo(new BigDecimal("18446744073709551615")) > 0)) {
-                    throw new SqlException(SqlError.DATA_OUT_OF_RANGE, column, row);
+                    throw new SqlException(MysqlError.DATA_OUT_OF_RANGE, column, row);
                 }
                 return d;
             }
@@ -156,7 +156,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                 double d = value instanceof Number n ? n.doubleValue()
                         : toDecimal(value, "double", column, row).doubleValue();
                 if (Double.isInfinite(d) || Double.isNaN(d) || (unsigned && d < 0)) {
-                    throw new SqlException(SqlError.DATA_OUT_OF_RANGE, column, row);
+                    throw new SqlException(MysqlError.DATA_OUT_OF_RANGE, column, row);
                 }
                 return d;
             }
@@ -164,7 +164,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                 String s = toText(value);
                 long max = maxLength();
                 if (max > 0 && s.codePointCount(0, s.length()) > max) {
-                    throw new SqlException(SqlError.DATA_TOO_LONG, column, row);
+                    throw new SqlException(MysqlError.DATA_TOO_LONG, column, row);
                 }
                 return s;
             }
@@ -174,7 +174,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                         : toText(value).getBytes(StandardCharsets.UTF_8);
                 long max = maxLength();
                 if (max > 0 && b.length > max) {
-                    throw new SqlException(SqlError.DATA_TOO_LONG, column, row);
+                    throw new SqlException(MysqlError.DATA_TOO_LONG, column, row);
                 }
                 return new ByteString(b);
             }
@@ -234,7 +234,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new SqlException(SqlError.DATA_OUT_OF_RANGE, column, row);
+                throw new SqlException(MysqlError.DATA_OUT_OF_RANGE, column, row);
             }
             return new BigDecimal(Double.toString(d));
         }
@@ -245,7 +245,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new SqlException(SqlError.TRUNCATED_WRONG_VALUE_FOR_FIELD, e, typeName, text, column, row);
+            throw new SqlException(MysqlError.TRUNCATED_WRONG_VALUE_FOR_FIELD, e, typeName, text, column, row);
         }
     }
 }

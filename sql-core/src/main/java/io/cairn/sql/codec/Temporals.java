@@ -1,6 +1,6 @@
 package io.cairn.sql.codec;
 
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -44,7 +44,7 @@ public final class Temporals {
         try {
             return LocalDateTime.parse(text, DATE_TIME);
         } catch (DateTimeParseException e) {
-            throw new SqlException(SqlError.TRUNCATED_WRONG_VALUE, e, "datetime", text);
+            throw new SqlException(MysqlError.TRUNCATED_WRONG_VALUE, e, "datetime", text);
         }
     }
 
@@ -62,7 +62,7 @@ public final class Temporals {
         try {
             return LocalTime.parse(text);
         } catch (DateTimeParseException e) {
-            throw new SqlException(SqlError.TRUNCATED_WRONG_VALUE, e, "time", text);
+            throw new SqlException(MysqlError.TRUNCATED_WRONG_VALUE, e, "time", text);
         }
     }
 

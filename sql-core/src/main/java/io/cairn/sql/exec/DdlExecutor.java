@@ -1,7 +1,7 @@
 package io.cairn.sql.exec;
 
 import io.cairn.data.Transaction;
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.CatalogStore;
@@ -83,10 +83,10 @@ public final class DdlExecutor {
                 notes.accept("Can't create database '" + s.name() + "'; database exists");
                 return;
             }
-            throw new SqlException(SqlError.DB_CREATE_EXISTS, s.name());
+            throw new SqlException(MysqlError.DB_CREATE_EXISTS, s.name());
         }
         if (s.name().equalsIgnoreCase("information_schema")) {
-            throw new SqlException(SqlError.DB_CREATE_EXISTS, s.name());
+            throw new SqlException(MysqlError.DB_CREATE_EXISTS, s.name());
         }
         store.putDatabase(txn, s.name());
     }
@@ -98,7 +98,7 @@ public final class DdlExecutor {
                 notes.accept("Can't drop database '" + s.name() + "'; database doesn't exist");
                 return;
             }
-            throw new SqlException(SqlError.DB_DROP_EXISTS, s.name());
+            throw new SqlException(MysqlError.DB_DROP_EXISTS, s.name());
         }
         for (TableDefinition t : catalog.tables(db)) {
             store.deleteTable(txn, db, t.name());
@@ -121,11 +121,11 @@ public final class DdlExecutor {
     private String db(Name n) {
         String d = n.database() != null ? n.database() : database;
         if (d == null) {
-            throw new SqlException(SqlError.NO_DB);
+            throw new SqlException(MysqlError.NO_DB);
         }
         String actual = catalog.database(d);
         if (actual == null) {
-            throw new SqlException(SqlError.BAD_DB, d);
+            throw new SqlException(MysqlError.BAD_DB, d);
         }
         return actual;
     }
@@ -134,7 +134,7 @@ public final class DdlExecutor {
         String d = db(n);
         TableDefinition t = catalog.table(d, n.name());
         if (t == null || t.isView()) {
-            throw new SqlException(SqlError.NO_SUCH_TABLE, d, n.name());
+            throw new SqlException(MysqlError.NO_SUCH_TABLE, d, n.name());
         }
         return t;
     }
@@ -146,7 +146,7 @@ public final class DdlExecutor {
                 notes.accept("Table '" + s.table().name() + "' already exists");
                 return;
             }
-            throw new SqlException(SqlError.TABLE_EXISTS, s.table().name());
+            throw new SqlException(MysqlError.TABLE_EXISTS, s.table().name());
         }
         if (s.like() != null) {
             TableDefinition src = table(s.like());
@@ -161,14 +161,14 @@ public final class DdlExecutor {
         Set<String> names = new HashSet<>();
         for (ColumnDefinition c : s.columns()) {
             if (!names.add(c.name().toLowerCase(Locale.ROOT))) {
-                throw new SqlException(SqlError.DUP_FIELDNAME, c.name());
+                throw new SqlException(MysqlError.DUP_FIELDNAME, c.name());
             }
         }
         TableDefinition t = new TableDefinition(store.allocateId(txn), d, s.table().name(), s.columns(),
                 s.primaryKey(), List.of(), null);
         for (String p : s.primaryKey()) {
             if (t.columnIndex(p) < 0) {
-                throw new SqlException(SqlError.UNKNOWN_ERROR, "Key column '" + p + "' doesn't exist in table");
+                throw new SqlException(MysqlError.UNKNOWN_ERROR, "Key column '" + p + "' doesn't exist in table");
             }
         }
         List<String> pk = new ArrayList<>();
@@ -188,7 +188,7 @@ public final class DdlExecutor {
         for (IndexColumn c : spec.columns()) {
             int i = t.columnIndex(c.name());
             if (i < 0) {
-                throw new SqlException(SqlError.UNKNOWN_ERROR, "Key column '" + c.name() + "' doesn't exist in table");
+                throw new SqlException(MysqlError.UNKNOWN_ERROR, "Key column '" + c.name() + "' doesn't exist in table");
             }
             cols.add(t.columns().get(i).name());
             desc.add(c.descending());
@@ -200,7 +200,7 @@ public final class DdlExecutor {
                 name = cols.get(0) + "_" + k;
             }
         } else if (t.index(name) != null || name.equalsIgnoreCase("PRIMARY")) {
-            throw new SqlException(SqlError.DUP_KEYNAME, name);
+            throw new SqlException(MysqlError.DUP_KEYNAME, name);
         }
         return new IndexDefinition(store.allocateId(txn), name, cols, desc, spec.unique());
     }
@@ -210,12 +210,12 @@ public final class DdlExecutor {
         for (Name n : s.tables()) {
             String d = n.database() != null ? n.database() : database;
             if (d == null) {
-                throw new SqlException(SqlError.NO_DB);
+                throw new SqlException(MysqlError.NO_DB);
             }
             TableDefinition t = catalog.table(d, n.name());
             if (t == null || (s.views() && !t.isView()) || (!s.views() && t.isView())) {
                 if (t != null && s.views()) {
-                    throw new SqlException(SqlError.WRONG_OBJECT, d, n.name(), "VIEW");
+                    throw new SqlException(MysqlError.WRONG_OBJECT, d, n.name(), "VIEW");
                 }
                 missing.add(d + "." + n.name());
                 continue;
@@ -227,7 +227,7 @@ public final class DdlExecutor {
             if (s.ifExists()) {
                 notes.accept("Unknown table '" + String.join(",", missing) + "'");
             } else {
-                throw new SqlException(SqlError.BAD_TABLE, String.join(",", missing));
+                throw new SqlException(MysqlError.BAD_TABLE, String.join(",", missing));
             }
         }
     }
@@ -243,7 +243,7 @@ public final class DdlExecutor {
             Object[] row = codec.decodeRow(e.getValue());
             io.cairn.txn.Key k = codec.indexKey(ix, row, e.getKey());
             if (codec.checksUniqueness(ix, row) && !seen.add(k)) {
-                throw new SqlException(SqlError.DUP_ENTRY, codec.keyText(updated.positions(ix.columns()), row),
+                throw new SqlException(MysqlError.DUP_ENTRY, codec.keyText(updated.positions(ix.columns()), row),
                         t.name() + "." + ix.name());
             }
             txn.put(k, e.getKey());
@@ -253,7 +253,7 @@ public final class DdlExecutor {
 
     private void dropIndex(TableDefinition t, String name) {
         if (name.equalsIgnoreCase("PRIMARY") || t.index(name) == null) {
-            throw new SqlException(SqlError.CANT_DROP_FIELD_OR_KEY, name);
+            throw new SqlException(MysqlError.CANT_DROP_FIELD_OR_KEY, name);
         }
         List<IndexDefinition> keep = new ArrayList<>(t.indexes());
         keep.removeIf(i -> i.name().equalsIgnoreCase(name));
@@ -295,10 +295,10 @@ public final class DdlExecutor {
     private TableDefinition addColumn(TableDefinition t, DdlStatement.AddColumn add) {
         ColumnDefinition c = add.column();
         if (t.columnIndex(c.name()) >= 0) {
-            throw new SqlException(SqlError.DUP_FIELDNAME, c.name());
+            throw new SqlException(MysqlError.DUP_FIELDNAME, c.name());
         }
         if (add.primaryKey() || c.autoIncrement()) {
-            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "ALTER TABLE ADD COLUMN with PRIMARY KEY or AUTO_INCREMENT");
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "ALTER TABLE ADD COLUMN with PRIMARY KEY or AUTO_INCREMENT");
         }
         Object fill;
         switch (c.defaultKind()) {
@@ -322,10 +322,10 @@ public final class DdlExecutor {
     private TableDefinition dropColumn(TableDefinition t, String column) {
         int at = t.columnIndex(column);
         if (at < 0) {
-            throw new SqlException(SqlError.CANT_DROP_FIELD_OR_KEY, column);
+            throw new SqlException(MysqlError.CANT_DROP_FIELD_OR_KEY, column);
         }
         if (t.primaryKey().stream().anyMatch(p -> p.equalsIgnoreCase(column)) || t.columns().size() == 1) {
-            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "dropping a primary-key or the only column");
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "dropping a primary-key or the only column");
         }
         List<ColumnDefinition> cols = new ArrayList<>(t.columns());
         cols.remove(at);
@@ -374,7 +374,7 @@ public final class DdlExecutor {
         String d = db(s.view());
         TableDefinition existing = catalog.table(d, s.view().name());
         if (existing != null && (!s.orReplace() || !existing.isView())) {
-            throw new SqlException(SqlError.TABLE_EXISTS, s.view().name());
+            throw new SqlException(MysqlError.TABLE_EXISTS, s.view().name());
         }
         List<ColumnDefinition> cols = new ArrayList<>();
         for (String c : s.columns()) {

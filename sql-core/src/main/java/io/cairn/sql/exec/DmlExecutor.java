@@ -1,7 +1,7 @@
 package io.cairn.sql.exec;
 
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.TableDefinition;
@@ -68,7 +68,7 @@ public final class DmlExecutor {
             source = table.isView() ? List.of() : sourceRows(node, ins.calciteText(), env);
         }
         if (table.isView()) {
-            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "INSERT into a view");
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "INSERT into a view");
         }
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
@@ -80,7 +80,7 @@ public final class DmlExecutor {
         for (Object[] values : source) {
             rowNo++;
             if (values.length != targets.length) {
-                throw new SqlException(SqlError.WRONG_VALUE_COUNT_ON_ROW, rowNo);
+                throw new SqlException(MysqlError.WRONG_VALUE_COUNT_ON_ROW, rowNo);
             }
             long[] generated = {0};
             Object[] row = buildRow(table, targets, values, rowNo, env, generated);
@@ -249,7 +249,7 @@ public final class DmlExecutor {
             String name = names.get(i);
             out[i] = table.columnIndex(name);
             if (out[i] < 0) {
-                throw new SqlException(SqlError.BAD_FIELD, name, "field list");
+                throw new SqlException(MysqlError.BAD_FIELD, name, "field list");
             }
         }
         return out;
@@ -368,7 +368,7 @@ public final class DmlExecutor {
 
     private static Object checkNull(ColumnDefinition c, Object v) {
         if (v == null && !c.nullable()) {
-            throw new SqlException(SqlError.BAD_NULL, c.name());
+            throw new SqlException(MysqlError.BAD_NULL, c.name());
         }
         return v;
     }
@@ -380,7 +380,7 @@ public final class DmlExecutor {
             case NULL -> null;
             case NONE -> {
                 if (!c.nullable()) {
-                    throw new SqlException(SqlError.NO_DEFAULT_FOR_FIELD, c.name());
+                    throw new SqlException(MysqlError.NO_DEFAULT_FOR_FIELD, c.name());
                 }
                 yield null;
             }

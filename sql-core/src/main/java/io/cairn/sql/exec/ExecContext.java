@@ -1,6 +1,8 @@
 package io.cairn.sql.exec;
 
+
 import io.cairn.data.Transaction;
+import io.cairn.mysql.MysqlError;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,10 +123,10 @@ public final class ExecContext implements DataContext {
     public static void checkCancelled(DataContext root) {
         Object flag = root.get(Variable.CANCEL_FLAG.camelName);
         if (flag instanceof AtomicBoolean b && b.get()) {
-            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.QUERY_INTERRUPTED);
+            throw new io.cairn.sql.SqlException(MysqlError.QUERY_INTERRUPTED);
         }
         if (root instanceof ExecContext e && e.deadlineNanos != Long.MAX_VALUE && System.nanoTime() - e.deadlineNanos > 0) {
-            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.QUERY_TIMEOUT);
+            throw new io.cairn.sql.SqlException(MysqlError.QUERY_TIMEOUT);
         }
     }
 }

@@ -4,7 +4,7 @@ import io.cairn.mysql.Charsets;
 import io.cairn.mysql.ColumnDef;
 import io.cairn.mysql.ColumnFlags;
 import io.cairn.mysql.ColumnType;
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.plan.CompiledQuery;
 import java.math.BigDecimal;
@@ -39,13 +39,13 @@ public final class QueryRunner {
                 rows.add(width == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current);
             }
         } catch (ArithmeticException e) {
-            throw new SqlException(SqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", e.getMessage());
+            throw new SqlException(MysqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", e.getMessage());
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
             // generated code computes constant expressions in static initializers: an overflow there
             // fails the class's initialization, and every later run of the plan reports that again
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ArithmeticException || String.valueOf(t.getMessage()).contains("ArithmeticException")) {
-                    throw new SqlException(SqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", "constant expression");
+                    throw new SqlException(MysqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", "constant expression");
                 }
             }
             throw new IllegalStateException("generated code of the plan failed to load", e);

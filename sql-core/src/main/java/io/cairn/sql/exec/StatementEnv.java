@@ -1,6 +1,8 @@
 package io.cairn.sql.exec;
 
+
 import io.cairn.data.Transaction;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
@@ -26,7 +28,7 @@ public interface StatementEnv {
     default String requireDatabase() {
         String db = database();
         if (db == null) {
-            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.NO_DB);
+            throw new io.cairn.sql.SqlException(MysqlError.NO_DB);
         }
         return db;
     }
@@ -36,7 +38,7 @@ public interface StatementEnv {
         String d = db == null ? requireDatabase() : db;
         TableDefinition t = catalog().table(d, name);
         if (t == null) {
-            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.NO_SUCH_TABLE, d, name);
+            throw new io.cairn.sql.SqlException(MysqlError.NO_SUCH_TABLE, d, name);
         }
         return t;
     }

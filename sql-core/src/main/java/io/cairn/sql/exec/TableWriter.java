@@ -1,6 +1,6 @@
 package io.cairn.sql.exec;
 
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
@@ -107,6 +107,6 @@ public final class TableWriter {
 
     private SqlException duplicate(String keyName, int[] positions, Object[] row) {
         TableDefinition t = codec.table();
-        return new SqlException(SqlError.DUP_ENTRY, codec.keyText(positions, row), t.name() + "." + keyName);
+        return new SqlException(MysqlError.DUP_ENTRY, codec.keyText(positions, row), t.name() + "." + keyName);
     }
 }

@@ -1,5 +1,7 @@
 package io.cairn.sql.frontend;
 
+
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.ColumnDefinition.DefaultKind;
 import io.cairn.sql.catalog.DataType;
@@ -234,7 +236,7 @@ public final class DdlParser {
         if (c.acceptAll("PRIMARY", "KEY")) {
             skipIndexType(c);
             if (!pk.isEmpty()) {
-                throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.MULTIPLE_PRI_KEY);
+                throw new io.cairn.sql.SqlException(MysqlError.MULTIPLE_PRI_KEY);
             }
             for (IndexColumn ic : indexColumns(c)) {
                 pk.add(ic.name());
@@ -349,7 +351,7 @@ public final class DdlParser {
             } else if (c.acceptAll("PRIMARY", "KEY") || c.accept("KEY")) {
                 if (!pk.contains(name)) {
                     if (!pk.isEmpty()) {
-                        throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.MULTIPLE_PRI_KEY);
+                        throw new io.cairn.sql.SqlException(MysqlError.MULTIPLE_PRI_KEY);
                     }
                     pk.add(name);
                 }
@@ -482,7 +484,7 @@ public final class DdlParser {
         while (!c.atEnd()) {
             Token t = c.next();
             if (t.is("SELECT") || t.is("AS")) {
-                throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.NOT_SUPPORTED_YET,
+                throw new io.cairn.sql.SqlException(MysqlError.NOT_SUPPORTED_YET,
                         "CREATE TABLE ... SELECT");
             }
             if (t.type() == Token.Type.WORD && t.text().toUpperCase(Locale.ROOT).equals("ENGINE")) {

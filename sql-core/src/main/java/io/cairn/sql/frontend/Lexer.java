@@ -1,6 +1,6 @@
 package io.cairn.sql.frontend;
 
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,6 +273,6 @@ public final class Lexer {
                 line++;
             }
         }
-        return new SqlException(SqlError.PARSE, near, line);
+        return new SqlException(MysqlError.PARSE, near, line);
     }
 }

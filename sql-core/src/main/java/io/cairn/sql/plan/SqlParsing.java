@@ -1,6 +1,6 @@
 package io.cairn.sql.plan;
 
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import org.apache.calcite.config.Lex;
 import org.apache.calcite.sql.SqlNode;
@@ -39,7 +39,7 @@ public final class SqlParsing {
                     near = near.substring(0, 80);
                 }
             }
-            throw new SqlException(SqlError.PARSE, e, near, line);
+            throw new SqlException(MysqlError.PARSE, e, near, line);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.cairn.sql.plan;
 
+
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
 import java.util.ArrayList;
@@ -78,7 +80,7 @@ final class ViewInliner extends SqlShuttle {
             return null;
         }
         if (depth >= MAX_DEPTH) {
-            throw new io.cairn.sql.SqlException(io.cairn.sql.SqlError.UNKNOWN_ERROR,
+            throw new io.cairn.sql.SqlException(MysqlError.UNKNOWN_ERROR,
                     "View '" + t.name() + "' references itself or is nested too deeply");
         }
         SqlNode body = parser.apply(t);

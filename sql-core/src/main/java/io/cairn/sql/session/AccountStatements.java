@@ -2,8 +2,8 @@ package io.cairn.sql.session;
 
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
@@ -26,7 +26,7 @@ final class AccountStatements {
 
     QueryResult run(TokenCursor c) {
         if (!session.user().equals("root")) {
-            throw new SqlException(SqlError.SPECIFIC_ACCESS_DENIED, "CREATE USER");
+            throw new SqlException(MysqlError.SPECIFIC_ACCESS_DENIED, "CREATE USER");
         }
         for (int attempt = 0; ; attempt++) {
             Transaction t = session.engine().node().begin(Isolation.REPEATABLE_READ);
@@ -59,7 +59,7 @@ final class AccountStatements {
                     if (ifNotExists) {
                         return;
                     }
-                    throw new SqlException(SqlError.CANNOT_USER, "CREATE USER", user);
+                    throw new SqlException(MysqlError.CANNOT_USER, "CREATE USER", user);
                 }
                 users.put(t, user, password == null ? "" : password);
             }
@@ -72,7 +72,7 @@ final class AccountStatements {
                         if (ifExists && !user.equals("root")) {
                             continue;
                         }
-                        throw new SqlException(SqlError.CANNOT_USER, "DROP USER", user);
+                        throw new SqlException(MysqlError.CANNOT_USER, "DROP USER", user);
                     }
                     users.drop(t, user);
                 } while (c.acceptSymbol(","));
@@ -83,7 +83,7 @@ final class AccountStatements {
                 String user = account(c);
                 String password = identifiedBy(c);
                 if (!users.exists(t, user)) {
-                    throw new SqlException(SqlError.CANNOT_USER, "ALTER USER", user);
+                    throw new SqlException(MysqlError.CANNOT_USER, "ALTER USER", user);
                 }
                 if (password != null) {
                     users.put(t, user, password);
@@ -141,7 +141,7 @@ final class AccountStatements {
         do {
             String user = account(c);
             if (!users.exists(t, user)) {
-                throw new SqlException(SqlError.NONEXISTING_GRANT, user);
+                throw new SqlException(MysqlError.NONEXISTING_GRANT, user);
             }
             String scope = db.equals("*") ? "*" : db.toLowerCase(Locale.ROOT);
             Set<String> current = users.grants(t, user, scope);

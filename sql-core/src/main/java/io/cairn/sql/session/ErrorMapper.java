@@ -1,8 +1,8 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.DataUnavailableException;
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
@@ -17,7 +17,7 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
 /**
  * The one place where internal exceptions become MySQL errors (CONVENTIONS #9):
  * <ul>
- *   <li>{@link SqlException} → its {@link SqlError};</li>
+ *   <li>{@link SqlException} → its {@link MysqlError};</li>
  *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException} → 1213 / 40001 (retryable);</li>
  *   <li>other {@link TransactionException}s and {@link DataUnavailableException} → 1205 (retryable);</li>
  *   <li>Calcite validation errors → 1146 unknown table, 1054 unknown column, 1052 ambiguous column,
@@ -40,17 +40,17 @@ public final class ErrorMapper {
      * @param database the session's database (for messages naming tables)
      */
     public static MysqlException toMysql(RuntimeException e, String database) {
-        SqlError error;
+        MysqlError error;
         String message;
         Throwable cause = e;
         if (e instanceof SqlException s) {
             return of(s.error(), s.getMessage(), e);
         }
         if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException) {
-            return of(SqlError.LOCK_DEADLOCK, SqlError.LOCK_DEADLOCK.template(), e);
+            return of(MysqlError.LOCK_DEADLOCK, MysqlError.LOCK_DEADLOCK.template(), e);
         }
         if (e instanceof TransactionException || e instanceof DataUnavailableException) {
-            return of(SqlError.LOCK_WAIT_TIMEOUT, SqlError.LOCK_WAIT_TIMEOUT.template(), e);
+            return of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template(), e);
         }
         SqlException nested = find(e, SqlException.class);
         if (nested != null) {
@@ -58,7 +58,7 @@ public final class ErrorMapper {
         }
         ArithmeticException overflow = find(e, ArithmeticException.class); // also when constant folding overflowed
         if (overflow != null) {
-            return of(SqlError.NUMERIC_OUT_OF_RANGE, String.format(SqlError.NUMERIC_OUT_OF_RANGE.template(),
+            return of(MysqlError.NUMERIC_OUT_OF_RANGE, String.format(MysqlError.NUMERIC_OUT_OF_RANGE.template(),
                     "BIGINT", overflow.getMessage()), e);
         }
         CalciteContextException ctx = find(e, CalciteContextException.class);
@@ -69,19 +69,19 @@ public final class ErrorMapper {
             if ((m = OBJECT_NOT_FOUND.matcher(text)).find()) {
                 String name = m.group(1);
                 String db = m.group(2) != null ? m.group(2) : database;
-                error = SqlError.NO_SUCH_TABLE;
+                error = MysqlError.NO_SUCH_TABLE;
                 message = String.format(error.template(), db == null ? "" : db, name);
             } else if ((m = COLUMN_NOT_FOUND.matcher(text)).find()) {
-                error = SqlError.BAD_FIELD;
+                error = MysqlError.BAD_FIELD;
                 message = String.format(error.template(), m.group(1), "field list");
             } else if ((m = AMBIGUOUS.matcher(text)).find()) {
-                error = SqlError.NON_UNIQ_ERROR;
+                error = MysqlError.NON_UNIQ_ERROR;
                 message = String.format(error.template(), m.group(1), "field list");
             } else if ((m = NO_FUNCTION.matcher(text)).find()) {
-                error = SqlError.SP_DOES_NOT_EXIST;
+                error = MysqlError.SP_DOES_NOT_EXIST;
                 message = String.format(error.template(), (database == null ? "" : database + ".") + m.group(1));
             } else {
-                error = SqlError.PARSE;
+                error = MysqlError.PARSE;
                 message = "You have an error in your SQL syntax; " + text;
             }
             return of(error, message, cause);
@@ -100,13 +100,13 @@ public final class ErrorMapper {
                 }
             }
             String what = root.getClass().getSimpleName() + ": " + root.getMessage();
-            return of(SqlError.NOT_SUPPORTED_YET, String.format(SqlError.NOT_SUPPORTED_YET.template(),
+            return of(MysqlError.NOT_SUPPORTED_YET, String.format(MysqlError.NOT_SUPPORTED_YET.template(),
                     what.length() > 400 ? what.substring(0, 400) : what), e);
         }
         throw e;
     }
 
-    private static MysqlException of(SqlError error, String message, Throwable cause) {
+    private static MysqlException of(MysqlError error, String message, Throwable cause) {
         return new MysqlException(error.code(), error.sqlState(), message, error.retryable(), cause);
     }
 

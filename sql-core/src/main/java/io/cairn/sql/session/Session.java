@@ -3,13 +3,13 @@ package io.cairn.sql.session;
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
 import io.cairn.mysql.ColumnDef;
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.Parameter;
 import io.cairn.mysql.QueryResult;
 import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionInfo;
 import io.cairn.mysql.StatementMetadata;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.Catalog;
@@ -198,8 +198,8 @@ public final class Session implements SessionHandler, SessionContext {
     public QueryResult execute(int statementId, List<Parameter> parameters) throws MysqlException {
         PreparedStatement ps = prepared.get(statementId);
         if (ps == null) {
-            throw new MysqlException(SqlError.UNKNOWN_STMT_HANDLER.code(), SqlError.UNKNOWN_STMT_HANDLER.sqlState(),
-                    String.format(SqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
+            throw new MysqlException(MysqlError.UNKNOWN_STMT_HANDLER.code(), MysqlError.UNKNOWN_STMT_HANDLER.sqlState(),
+                    String.format(MysqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
         }
         cancel.set(false);
         try {
@@ -229,7 +229,7 @@ public final class Session implements SessionHandler, SessionContext {
             Catalog c = catalogNow();
             TableDefinition t = database == null ? null : c.table(database, table);
             if (t == null) {
-                throw new SqlException(SqlError.NO_SUCH_TABLE, String.valueOf(database), table);
+                throw new SqlException(MysqlError.NO_SUCH_TABLE, String.valueOf(database), table);
             }
             List<ColumnDef> out = new ArrayList<>();
             for (var col : t.columns()) {
@@ -296,7 +296,7 @@ public final class Session implements SessionHandler, SessionContext {
         statementStart = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
         TokenCursor c = new TokenCursor(sql, tokens);
         if (c.atEnd()) {
-            throw new SqlException(SqlError.EMPTY_QUERY);
+            throw new SqlException(MysqlError.EMPTY_QUERY);
         }
         Token first = c.peek();
         String kw = first.keyword();
@@ -341,12 +341,12 @@ public final class Session implements SessionHandler, SessionContext {
                 c.next();
                 c.accept("WORK");
                 if (c.accept("TO")) {
-                    throw new SqlException(SqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+                    throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
                 }
                 rollbackQuietly();
                 result = QueryResult.ok();
             }
-            case "SAVEPOINT", "RELEASE" -> throw new SqlException(SqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+            case "SAVEPOINT", "RELEASE" -> throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
             case "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "RENAME" -> result = ddlOrAccount(c);
             case "KILL" -> result = new SessionStatements(this).kill(c);
             case "DO" -> {
@@ -374,7 +374,7 @@ public final class Session implements SessionHandler, SessionContext {
             return new AccountStatements(this).run(c);
         }
         if (k0.equals("RENAME")) {
-            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "RENAME TABLE");
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "RENAME TABLE");
         }
         DdlStatement ddl;
         if (k0.equals("DROP") && (k2.equals("INDEX") || k2.equals("KEY"))) {
@@ -411,9 +411,9 @@ public final class Session implements SessionHandler, SessionContext {
         try {
             if (!engine.users().allowed(t, info.user(), db == null ? "*" : db, privilege)) {
                 if (table != null) {
-                    throw new SqlException(SqlError.TABLE_ACCESS_DENIED, privilege, info.user(), host(), table);
+                    throw new SqlException(MysqlError.TABLE_ACCESS_DENIED, privilege, info.user(), host(), table);
                 }
-                throw new SqlException(SqlError.DB_ACCESS_DENIED, info.user(), host(), String.valueOf(db));
+                throw new SqlException(MysqlError.DB_ACCESS_DENIED, info.user(), host(), String.valueOf(db));
             }
         } finally {
             t.rollback();
@@ -462,7 +462,7 @@ public final class Session implements SessionHandler, SessionContext {
             Thread.sleep(1 + ThreadLocalRandom.current().nextLong(bound));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SqlException(SqlError.QUERY_INTERRUPTED);
+            throw new SqlException(MysqlError.QUERY_INTERRUPTED);
         }
     }
 
@@ -654,7 +654,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     private void checkWritable() {
         if (txn != null && readOnly) {
-            throw new SqlException(SqlError.CANT_EXECUTE_IN_READ_ONLY_TRANSACTION);
+            throw new SqlException(MysqlError.CANT_EXECUTE_IN_READ_ONLY_TRANSACTION);
         }
     }
 
@@ -686,13 +686,13 @@ public final class Session implements SessionHandler, SessionContext {
         Catalog c = catalogNow();
         String actual = c.database(db);
         if (actual == null && !db.equalsIgnoreCase("information_schema")) {
-            throw new SqlException(SqlError.BAD_DB, db);
+            throw new SqlException(MysqlError.BAD_DB, db);
         }
         if (!info.user().equals("root")) {
             Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
             try {
                 if (!engine.users().anyPrivilege(t, info.user(), db)) {
-                    throw new SqlException(SqlError.DB_ACCESS_DENIED, info.user(), host(), db);
+                    throw new SqlException(MysqlError.DB_ACCESS_DENIED, info.user(), host(), db);
                 }
             } finally {
                 t.rollback();

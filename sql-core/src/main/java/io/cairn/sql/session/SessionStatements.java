@@ -1,8 +1,8 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.Isolation;
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
@@ -109,7 +109,7 @@ final class SessionStatements {
             case "transaction_read_only", "tx_read_only" -> session.setReadOnlyDefault(truth(n, value));
             default -> {
                 if (!SessionVariables.known(n)) {
-                    throw new SqlException(SqlError.UNKNOWN_SYSTEM_VARIABLE, n);
+                    throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
                 }
                 session.variables().set(n, value instanceof Integer i ? (Object) (long) i : value);
             }
@@ -124,7 +124,7 @@ final class SessionStatements {
         if (s.equals("0") || s.equalsIgnoreCase("OFF") || s.equalsIgnoreCase("FALSE")) {
             return false;
         }
-        throw new SqlException(SqlError.WRONG_VALUE_FOR_VAR, name, s);
+        throw new SqlException(MysqlError.WRONG_VALUE_FOR_VAR, name, s);
     }
 
     private static Isolation isolation(String level) {
@@ -132,7 +132,7 @@ final class SessionStatements {
         return switch (l) {
             case "READ-COMMITTED", "READ-UNCOMMITTED" -> Isolation.READ_COMMITTED;
             case "REPEATABLE-READ", "SERIALIZABLE" -> Isolation.REPEATABLE_READ;
-            default -> throw new SqlException(SqlError.WRONG_VALUE_FOR_VAR, "transaction_isolation", level);
+            default -> throw new SqlException(MysqlError.WRONG_VALUE_FOR_VAR, "transaction_isolation", level);
         };
     }
 
@@ -170,10 +170,10 @@ final class SessionStatements {
         }
         Session s = session.engine().sessions().get(target);
         if (s == null) {
-            throw new SqlException(SqlError.UNKNOWN_THREAD, target);
+            throw new SqlException(MysqlError.UNKNOWN_THREAD, target);
         }
         if (!session.user().equals("root") && !session.user().equals(s.user())) {
-            throw new SqlException(SqlError.UNKNOWN_THREAD, target);
+            throw new SqlException(MysqlError.UNKNOWN_THREAD, target);
         }
         if (!queryOnly && session.engine().killConnection(target)) {
             return QueryResult.ok();

@@ -1,6 +1,6 @@
 package io.cairn.sql.session;
 
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +72,7 @@ public final class SessionVariables {
         if (DEFAULTS.containsKey(n)) {
             return DEFAULTS.get(n);
         }
-        throw new SqlException(SqlError.UNKNOWN_SYSTEM_VARIABLE, n);
+        throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
     }
 
     /** Whether {@code name} is a known variable. */
@@ -84,7 +84,7 @@ public final class SessionVariables {
     public void set(String name, Object value) {
         String n = name.toLowerCase(Locale.ROOT);
         if (!DEFAULTS.containsKey(n)) {
-            throw new SqlException(SqlError.UNKNOWN_SYSTEM_VARIABLE, n);
+            throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
         }
         session.put(n, value);
     }

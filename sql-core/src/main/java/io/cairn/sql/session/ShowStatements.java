@@ -2,8 +2,8 @@ package io.cairn.sql.session;
 
 import io.cairn.mysql.ColumnDef;
 import io.cairn.mysql.ColumnType;
+import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
-import io.cairn.sql.SqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.ColumnDefinition;
@@ -37,7 +37,7 @@ final class ShowStatements {
         Token t = c.peek();
         if (t != null && (t.is("SELECT") || t.is("FORMAT") || t.is("ANALYZE") || t.is("UPDATE")
                 || t.is("DELETE") || t.is("INSERT"))) {
-            throw new SqlException(SqlError.NOT_SUPPORTED_YET, "EXPLAIN");
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "EXPLAIN");
         }
         String[] name = c.qualifiedName();
         return columns(name[0], name[1], false, null);
@@ -75,7 +75,7 @@ final class ShowStatements {
                     String db = c.identifier();
                     String actual = catalog().database(db);
                     if (actual == null) {
-                        throw new SqlException(SqlError.BAD_DB, db);
+                        throw new SqlException(MysqlError.BAD_DB, db);
                     }
                     return rows(List.of(col("Database"), col("Create Database")), List.<Object[]>of(new Object[] {actual,
                             "CREATE DATABASE `" + actual + "` /*!40100 DEFAULT CHARACTER SET utf8mb4 */"}));
@@ -144,7 +144,7 @@ final class ShowStatements {
                 String db = fromDb(c);
                 String d = db != null ? db : session.database();
                 if (d == null) {
-                    throw new SqlException(SqlError.NO_DB);
+                    throw new SqlException(MysqlError.NO_DB);
                 }
                 List<Object[]> rows = new ArrayList<>();
                 for (TableDefinition td : catalog().tables(d)) {
@@ -194,12 +194,12 @@ final class ShowStatements {
     private QueryResult tables(String db, boolean full, TokenCursor c) {
         String d = db != null ? db : session.database();
         if (d == null) {
-            throw new SqlException(SqlError.NO_DB);
+            throw new SqlException(MysqlError.NO_DB);
         }
         Catalog cat = catalog();
         String actual = cat.database(d);
         if (actual == null) {
-            throw new SqlException(SqlError.BAD_DB, d);
+            throw new SqlException(MysqlError.BAD_DB, d);
         }
         List<Object[]> rows = new ArrayList<>();
         for (TableDefinition t : cat.tables(actual)) {
@@ -216,11 +216,11 @@ final class ShowStatements {
     private TableDefinition table(String db, String name) {
         String d = db != null ? db : session.database();
         if (d == null) {
-            throw new SqlException(SqlError.NO_DB);
+            throw new SqlException(MysqlError.NO_DB);
         }
         TableDefinition t = catalog().table(d, name);
         if (t == null) {
-            throw new SqlException(SqlError.NO_SUCH_TABLE, d, name);
+            throw new SqlException(MysqlError.NO_SUCH_TABLE, d, name);
         }
         return t;
     }

@@ -6,7 +6,7 @@ import io.cairn.data.Transaction;
 import io.cairn.mysql.AuthPlugin;
 import io.cairn.mysql.Authenticator;
 import io.cairn.mysql.Credential;
-import io.cairn.sql.SqlError;
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.catalog.CatalogStore;
 import io.cairn.txn.Key;
@@ -129,7 +129,7 @@ public final class Users implements Authenticator {
 
     static void checkUserName(String user) {
         if (user.isEmpty() || user.length() > 32) {
-            throw new SqlException(SqlError.CANNOT_USER, "CREATE USER", user);
+            throw new SqlException(MysqlError.CANNOT_USER, "CREATE USER", user);
         }
     }
 
