@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The proxy in a 3-server cluster ({@code bin/cairn cluster up}, ports offset by 2000), with JDBC
  * clients on s1's proxy: s3's compute node is put into group {@code reporting} through the admin API,
  * s1 and s2 stay in {@code default}. One cluster for all tests, which run in order: groups and
- * balance, drain, then kill -9 of a compute node's server.
+ * balance, drain, multi-host clients on s2's proxy, then kill -9 of s2 (its compute node and its
+ * proxy) and what that did to the sessions of both proxies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyClusterIT {
@@ -36,6 +37,11 @@ class ProxyClusterIT {
     private static final Path VAR = REPO.resolve("ear/target/proxy-cluster-it");
     private static final int OFFSET = 2000;
     private static final List<Connection> DEFAULT_SESSIONS = new ArrayList<>();
+    /** Connector/J failover to the next host for a new connection after a failure, writable there too. */
+    private static final String MULTI_HOST_URL = "jdbc:mysql://127.0.0.1:" + (6002 + OFFSET) + ",127.0.0.1:"
+            + (6001 + OFFSET) + "/pit?sslMode=DISABLED&failOverReadOnly=false&connectTimeout=2000&socketTimeout=30000";
+    /** Sessions through s2's proxy (first host of {@link #MULTI_HOST_URL}); the last is inside a transaction. */
+    private static final List<Connection> MULTI_HOST_SESSIONS = new ArrayList<>();
 
     @BeforeAll
     static void clusterUp() throws Exception {
@@ -67,6 +73,9 @@ class ProxyClusterIT {
     @AfterAll
     static void clusterDown() throws Exception {
         for (Connection c : DEFAULT_SESSIONS) {
+            c.close();
+        }
+        for (Connection c : MULTI_HOST_SESSIONS) {
             c.close();
         }
         cairn(Duration.ofMinutes(2), "cluster", "down");
@@ -128,13 +137,29 @@ class ProxyClusterIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void multiHostClientsConnectThroughTheirFirstHostsProxy() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            Connection c = DriverManager.getConnection(MULTI_HOST_URL, "root", "");
+            MULTI_HOST_SESSIONS.add(c);
+            assertThat(query(c, "SELECT v FROM t WHERE id = " + i)).isEqualTo(String.valueOf(i * 10));
+        }
+        Connection inTransaction = MULTI_HOST_SESSIONS.get(3);
+        inTransaction.setAutoCommit(false);
+        try (Statement s = inTransaction.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE t SET v = 30 WHERE id = 3")).isEqualTo(1);
+        }
+        assertThat(proxySessions(2).values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+    }
+
     /**
      * 16 sessions on s2's CN, idle between statements, each with a user variable and a server-side
      * prepared statement; four inside a transaction. s2 is killed with SIGKILL: the idle ones go on on
      * s1 without an exception, the four get one ERR 1213 and then work.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void killingACnsServerMovesIdleSessionsAndFailsOpenTransactionsOnce() throws Exception {
         List<PreparedStatement> statements = new ArrayList<>();
         for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
@@ -168,6 +193,37 @@ class ProxyClusterIT {
         assertThat(proxySessions().get(cn(1))).isEqualTo(16);
     }
 
+    /**
+     * s2's proxy died with s2: each multi-host session fails once with a communications error (the
+     * driver has then switched to s1's proxy), and its next statements work there, writes included;
+     * the one inside a transaction runs it again. New connections go to s1's proxy.
+     */
+    @Test
+    @Order(5)
+    void multiHostClientsOfTheKilledServersProxyContinueThroughTheOtherProxy() throws Exception {
+        for (int i = 0; i < MULTI_HOST_SESSIONS.size(); i++) {
+            Connection c = MULTI_HOST_SESSIONS.get(i);
+            int id = i;
+            assertThatThrownBy(() -> query(c, "SELECT v FROM t WHERE id = " + id))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
+            if (!c.getAutoCommit()) {
+                c.rollback(); // the transaction died with s2: the application runs it again
+            }
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE t SET v = " + i * 10 + " WHERE id = " + i)).isEqualTo(1);
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            assertThat(query(c, "SELECT v FROM t WHERE id = " + i)).isEqualTo(String.valueOf(i * 10));
+        }
+        try (Connection fresh = DriverManager.getConnection(MULTI_HOST_URL, "root", "")) {
+            assertThat(query(fresh, "SELECT v FROM t WHERE id = 5")).isEqualTo("50");
+            // s1's proxy holds its 16 sessions, the four that failed over and this one
+            assertThat(proxySessions().get(cn(1))).isEqualTo(16 + MULTI_HOST_SESSIONS.size() + 1);
+        }
+    }
+
     private static String execute(PreparedStatement ps, int id) throws SQLException {
         ps.setInt(1, id);
         try (ResultSet rs = ps.executeQuery()) {
@@ -183,8 +239,14 @@ class ProxyClusterIT {
         }
     }
 
+    /** s1's proxy's sessions per compute node endpoint. */
     private static Map<String, Integer> proxySessions() {
-        Http.Answer answer = Http.get("http://127.0.0.1:" + (9080 + OFFSET) + "/api/cluster/proxy/sessions",
+        return proxySessions(1);
+    }
+
+    /** Server {@code sI}'s proxy's sessions per compute node endpoint. */
+    private static Map<String, Integer> proxySessions(int server) {
+        Http.Answer answer = Http.get("http://127.0.0.1:" + (9079 + server + OFFSET) + "/api/cluster/proxy/sessions",
                 "admin", password());
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         Map<String, Integer> sessions = new java.util.HashMap<>();
