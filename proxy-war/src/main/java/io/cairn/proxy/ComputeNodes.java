@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -51,6 +52,23 @@ final class ComputeNodes {
                         && breaker.available(cn.endpoint()))
                 .min(Comparator.comparingInt(cn -> sessions(cn.endpoint())))
                 .orElse(null);
+    }
+
+    /**
+     * The groups that have no usable compute node (ready, not draining), among those membership lists
+     * and {@code configured}. The circuit breaker is left out: it skips a CN for seconds after one failure.
+     */
+    Set<String> groupsWithoutCn(Set<String> configured) {
+        Set<String> groups = new TreeSet<>(configured);
+        Set<String> served = new TreeSet<>();
+        for (Cn cn : members.get()) {
+            groups.add(cn.group());
+            if (cn.ready() && !cn.draining()) {
+                served.add(cn.group());
+            }
+        }
+        groups.removeAll(served);
+        return groups;
     }
 
     /** This proxy's sessions on {@code endpoint}. */

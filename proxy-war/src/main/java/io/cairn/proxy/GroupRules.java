@@ -2,6 +2,8 @@ package io.cairn.proxy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which CN group a client belongs to: the connection attribute {@code cn_group}, else a
@@ -47,6 +49,11 @@ final class GroupRules {
 
     static boolean validGroup(String group) {
         return group.matches("[A-Za-z0-9_-]{1,64}");
+    }
+
+    /** The groups the user rules send clients to. */
+    Set<String> targets() {
+        return new TreeSet<>(userGroups.values());
     }
 
     /** Where a client with this user name and these connection attributes goes. */

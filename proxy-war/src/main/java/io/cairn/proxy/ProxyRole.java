@@ -8,11 +8,12 @@ import io.cairn.node.RoleService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The proxy role on this server: the client-facing MySQL port ({@link ProxyServer}), sending each
- * session to a compute node of its group as membership lists them. Ready while it listens and some
- * compute node is ready.
+ * session to a compute node of its group as membership lists them. Ready while it listens and every
+ * group it knows (from the compute nodes' membership and the user rules) has a usable compute node.
  */
 public final class ProxyRole implements RoleService {
     private final ClusterView cluster;
@@ -63,11 +64,15 @@ public final class ProxyRole implements RoleService {
         data.put("ready-cn-members", ready);
         boolean listening = s != null && s.listening();
         data.put("listening", listening);
+        Set<String> unserved = s == null ? Set.of() : s.groupsWithoutCn();
         if (s != null) {
             data.put("connections", s.connections());
             data.put("sessions", s.sessionsPerComputeNode());
+            if (!unserved.isEmpty()) {
+                data.put("groups-without-cn", String.join(",", unserved));
+            }
         }
-        return HealthReport.of(listening && ready > 0, data);
+        return HealthReport.of(listening && ready > 0 && unserved.isEmpty(), data);
     }
 
     @Override

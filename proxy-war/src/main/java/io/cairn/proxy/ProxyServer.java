@@ -22,7 +22,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +38,11 @@ import java.util.logging.Logger;
  * connection id for KILL, and once a second asks the sessions whose compute node no longer serves
  * their group (drained, group changed) to move. Connection ids start at 2^30 so they are never
  * mistaken for a compute node's own ids.
+ *
+ * <p>Stopping ({@link #close}) is graceful: the port stops accepting, sessions outside a transaction
+ * end at once, the others when their transaction ends, and whatever is left when the grace period
+ * ({@link ProxySettings#shutdownGrace}) is over ends then; each client is told ERR 1053 where the
+ * protocol allows.
  *
  * <p>Threading: Netty event loops only (one acceptor, two I/O threads); a session and its compute
  * node connections share one loop. Nothing blocks a loop.
@@ -62,12 +69,13 @@ public final class ProxyServer implements AutoCloseable {
     private final ComputeNodes nodes;
     private final LocalCn local;
     private final Map<Long, ProxySession> sessions = new ConcurrentHashMap<>();
+    private final Object sessionEnded = new Object();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private EventLoopGroup shared;
-    private Channel listener;
+    private volatile Channel listener;
 
     public ProxyServer(ProxySettings settings, ComputeNodes nodes, LocalCn local) {
         this.settings = settings;
@@ -123,6 +131,9 @@ public final class ProxyServer implements AutoCloseable {
     void unregister(ProxySession session) {
         if (sessions.remove(session.id(), session)) {
             open.decrementAndGet();
+            synchronized (sessionEnded) {
+                sessionEnded.notifyAll(); // a stopping proxy waits for its sessions to end
+            }
         }
     }
 
@@ -154,6 +165,11 @@ public final class ProxyServer implements AutoCloseable {
             counts.put(cn.endpoint(), nodes.sessions(cn.endpoint()));
         }
         return counts;
+    }
+
+    /** The groups (of CN membership and the user rules) without a usable compute node now. */
+    public Set<String> groupsWithoutCn() {
+        return nodes.groupsWithoutCn(settings.groupRules().targets());
     }
 
     /** Opens a connection to {@code backend}'s compute node on {@code loop}: in-JVM for the local CN. */
@@ -254,6 +270,21 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Waits until no session is left, at most {@code limit}; whether none is. */
+    private boolean awaitNoSessions(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (sessionEnded) {
+            try {
+                for (long left = limit.toNanos(); !sessions.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(sessionEnded, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sessions.isEmpty();
+        }
+    }
+
     /** Asks every session whose compute node no longer serves its group to move. */
     private void checkPlacement() {
         try {
@@ -273,12 +304,24 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting, lets open transactions finish for up to the grace period, then ends the sessions
+     * left (ERR 1053 where the protocol allows). Blocks until then: not to be called on an event loop.
+     */
     @Override
     public synchronized void close() {
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
+        if (listener == null) {
+            return; // not started, or closed already
         }
-        sessions.values().forEach(s -> s.execute(s::close));
+        listener.close().syncUninterruptibly();
+        listener = null;
+        sessions.values().forEach(s -> s.execute(s::shutdown));
+        if (!awaitNoSessions(settings.shutdownGrace())) {
+            LOG.info(() -> "MySQL proxy: " + sessions.size() + " sessions still in a transaction after "
+                    + settings.shutdownGrace().toSeconds() + " s; ending them");
+            sessions.values().forEach(s -> s.execute(s::shutdownNow));
+            awaitNoSessions(Duration.ofSeconds(2)); // their last packets go out before the loops stop
+        }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             if (workers != shared) {

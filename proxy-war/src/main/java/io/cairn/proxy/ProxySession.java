@@ -66,6 +66,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private boolean moveWanted;
     /** The CN failed while the session was inside a transaction: the next command gets the error. */
     private boolean transactionLost;
+    /** The proxy is stopping: the session ends at its next transaction boundary. */
+    private boolean shuttingDown;
     private Restore restore;
 
     // the command in flight
@@ -188,6 +190,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     /** Starts or continues a command loop: runs queued commands while the session is idle. */
     private void drive() {
         while (phase == Phase.IDLE) {
+            if (shuttingDown && !state.inTransaction()) {
+                endForShutdown();
+                return;
+            }
             if (moveWanted && backend != null && !state.inTransaction() && state.unmovableReason() == null) {
                 startMove();
                 return;
@@ -557,6 +563,40 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             case Commands.PING, Commands.INIT_DB, Commands.FIELD_LIST, Commands.STMT_PREPARE, Commands.STATISTICS -> true;
             default -> false;
         };
+    }
+
+    // ---- proxy shutdown ----
+
+    /** The proxy is stopping: the session ends now if it is outside a transaction, else when it ends. */
+    void shutdown() {
+        shuttingDown = true;
+        drive();
+    }
+
+    /** The grace period is over: the session ends now, its transaction (if any) rolled back by the CN. */
+    void shutdownNow() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (phase == Phase.BUSY && relayed > 0) {
+            closeClient(); // half an answer went out: nothing more can be said in protocol terms
+        } else if (phase == Phase.BUSY) {
+            sendError(nextClientSeq, MysqlException.of(MysqlError.SERVER_SHUTDOWN));
+            closeClient();
+        } else {
+            endForShutdown();
+        }
+    }
+
+    /**
+     * Tells the client ERR 1053 and closes: as the answer to a command waiting its turn, else unasked
+     * (sequence 0) as MySQL does at shutdown: MariaDB Connector/J reads it as the answer to its next command
+     * (Connector/J drops unread input before a command and sees only the closed connection).
+     */
+    private void endForShutdown() {
+        Packet waiting = pending.poll();
+        sendError(waiting == null ? 0 : waiting.lastSeq() + 1, MysqlException.of(MysqlError.SERVER_SHUTDOWN));
+        closeClient();
     }
 
     // ---- moving ----

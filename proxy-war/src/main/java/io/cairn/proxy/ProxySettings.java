@@ -20,13 +20,16 @@ import java.util.function.Function;
  * @param connectTimeout   to open a connection to a compute node
  * @param loginTimeout     for a compute node to greet and to answer the login
  * @param serverVersion    version announced to clients
+ * @param shutdownGrace    how long a stopping proxy lets open transactions finish
+ *                         ({@code cairn.proxy.shutdown-grace-seconds})
  */
 public record ProxySettings(String host, int port, int maxConnections, long maxAllowedPacket, byte[] secret,
         boolean localOnly, GroupRules groupRules, Duration connectTimeout, Duration loginTimeout,
-        String serverVersion) {
+        String serverVersion, Duration shutdownGrace) {
 
     public static final String MAX_CONNECTIONS = "cairn.proxy.max-connections";
     public static final String USER_GROUPS = "cairn.proxy.user-groups";
+    public static final String SHUTDOWN_GRACE = "cairn.proxy.shutdown-grace-seconds";
 
     /**
      * Reads the proxy's own properties.
@@ -37,16 +40,8 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
      */
     public static ProxySettings load(String host, int port, String clusterSecret, byte[] jvmSecret,
             Function<String, Optional<String>> lookup) {
-        int max;
-        String rawMax = lookup.apply(MAX_CONNECTIONS).map(String::trim).filter(v -> !v.isEmpty()).orElse("4096");
-        try {
-            max = Integer.parseInt(rawMax);
-        } catch (NumberFormatException e) {
-            max = -1;
-        }
-        if (max < 1 || max > 100_000) {
-            throw new ConfigException(MAX_CONNECTIONS, "'" + rawMax + "' is not a number from 1 to 100000");
-        }
+        int max = intSetting(lookup, MAX_CONNECTIONS, 4096, 1, 100_000);
+        int grace = intSetting(lookup, SHUTDOWN_GRACE, 10, 0, 3600);
         GroupRules rules;
         try {
             rules = GroupRules.parse(lookup.apply(USER_GROUPS).orElse(""));
@@ -56,6 +51,21 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
         boolean localOnly = clusterSecret == null;
         byte[] secret = localOnly ? jvmSecret : clusterSecret.getBytes(StandardCharsets.UTF_8);
         return new ProxySettings(host, port, max, 64L * 1024 * 1024, secret, localOnly, rules,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn");
+                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace));
+    }
+
+    private static int intSetting(Function<String, Optional<String>> lookup, String key, int otherwise, int min,
+            int max) {
+        String raw = lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(String.valueOf(otherwise));
+        int value;
+        try {
+            value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            value = min - 1;
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key, "'" + raw + "' is not a number from " + min + " to " + max);
+        }
+        return value;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The proxy between real drivers (Connector/J, MariaDB Connector/J) and real MySQL servers
  * ({@link TestComputeNode}) over loopback sockets: handshake termination, groups, balancing,
- * failover, drain and KILL.
+ * failover, drain, KILL and stopping the proxy.
  */
 class ProxyIT {
     private static final byte[] SECRET = "proxy-it-cluster-secret-0123456789".getBytes(StandardCharsets.UTF_8);
@@ -44,8 +45,12 @@ class ProxyIT {
     }
 
     private ProxyServer startProxy(byte[] secret, String rules) throws InterruptedException {
+        return startProxy(secret, Map.of(ProxySettings.USER_GROUPS, rules));
+    }
+
+    private ProxyServer startProxy(byte[] secret, Map<String, String> properties) throws InterruptedException {
         ProxySettings settings = ProxySettings.load("127.0.0.1", 0, new String(secret, StandardCharsets.UTF_8),
-                null, key -> key.equals(ProxySettings.USER_GROUPS) ? Optional.of(rules) : Optional.empty());
+                null, key -> Optional.ofNullable(properties.get(key)));
         return new ProxyServer(settings, new ComputeNodes(() -> List.copyOf(members),
                 new CircuitBreaker(System::nanoTime)), ProxyServer.LocalCn.NONE).start();
     }
@@ -312,6 +317,71 @@ class ProxyIT {
                     s.execute("KILL 12345");
                 }
             }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1094));
+        }
+    }
+
+    @Test
+    void stoppingTheProxyLetsOpenTransactionsFinishThenEndsSessionsWith1053() throws Exception {
+        try (ProxyServer stopping = startProxy(SECRET, Map.of(ProxySettings.SHUTDOWN_GRACE, "60"));
+                Connection idle = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stopping.port()
+                        + "/test?sslMode=DISABLED", "root", "");
+                Connection idleMariaDb = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + stopping.port()
+                        + "/test", "root", "");
+                Connection inTransaction = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stopping.port()
+                        + "/test?sslMode=DISABLED", "root", "")) {
+            inTransaction.setAutoCommit(false);
+            try (Statement s = inTransaction.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            int port = stopping.port();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(stopping::close);
+            waitUntil(Duration.ofSeconds(10), () -> stopping.connections() == 1); // the idle ones ended at once
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port
+                    + "/test?sslMode=DISABLED&connectTimeout=2000", "root", "")).isInstanceOf(SQLException.class);
+            // both were sent ERR 1053 unasked, as MySQL does at shutdown; Connector/J drops unread input before
+            // a command, so it sees only the closed connection
+            assertThatThrownBy(() -> query(idleMariaDb, "SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getErrorCode()).as(e.toString()).isEqualTo(1053));
+            assertThatThrownBy(() -> query(idle, "SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).as(e.toString()).isEqualTo("08S01"));
+
+            try (Statement s = inTransaction.createStatement()) { // still served: its transaction finishes
+                assertThat(s.executeUpdate("INSERT INTO t VALUES (2)")).isEqualTo(1);
+            }
+            inTransaction.commit();
+            closing.get(10, TimeUnit.SECONDS); // well within the 60 s grace: nothing was left to wait for
+            assertThatThrownBy(() -> query(inTransaction, "SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).as(e.toString()).isEqualTo("08S01"));
+        }
+    }
+
+    @Test
+    void whenTheGracePeriodEndsTransactionsAndRunningStatementsAreEndedWith1053() throws Exception {
+        try (ProxyServer stopping = startProxy(SECRET, Map.of(ProxySettings.SHUTDOWN_GRACE, "1"));
+                Connection inTransaction = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stopping.port()
+                        + "/test?sslMode=DISABLED", "root", "");
+                Connection sleeper = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stopping.port()
+                        + "/test?sslMode=DISABLED", "root", "")) {
+            inTransaction.setAutoCommit(false);
+            try (Statement s = inTransaction.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            CompletableFuture<SQLException> sleeping = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = sleeper.createStatement()) {
+                    s.execute("SLEEP");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
+            stopping.close(); // returns once the grace period is over and the sessions are ended
+            assertThat(stopping.connections()).isZero();
+            assertThat(sleeping.get(10, TimeUnit.SECONDS).getErrorCode()).isEqualTo(1053); // its statement's answer
+            assertThatThrownBy(() -> query(inTransaction, "SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).as(e.toString()).isEqualTo("08S01"));
+        } finally {
+            cns.values().forEach(TestComputeNode::cancelSleeps); // the CN still runs the client's SLEEP
         }
     }
 

@@ -54,6 +54,11 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
         return sessions.values().stream().anyMatch(s -> s.running);
     }
 
+    /** Ends every SLEEP now, as KILL QUERY would. */
+    void cancelSleeps() {
+        sessions.values().forEach(s -> s.cancelled.countDown());
+    }
+
     String endpoint() {
         return "127.0.0.1:" + server.port();
     }
