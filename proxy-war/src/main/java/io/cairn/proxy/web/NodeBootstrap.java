@@ -63,6 +63,7 @@ public class NodeBootstrap {
 
     private volatile Node node;
     private volatile ProxyRole proxyRole;
+    private volatile LogRole logRole;
     private volatile String configError;
 
     void onStart(@Observes Startup startup) {
@@ -121,7 +122,7 @@ public class NodeBootstrap {
         List<RoleService> services = new ArrayList<>();
         for (Role role : nodeConfig.roles()) {
             services.add(switch (role) {
-                case LOG -> logRole;
+                case LOG -> this.logRole = logRole;
                 case TN -> tnRole;
                 case CN -> cnRole;
                 case PROXY -> proxyRole = new ProxyRole(cluster, proxySettings, localCn);
@@ -154,6 +155,11 @@ public class NodeBootstrap {
     /** This server's proxy role, or empty when it runs none. */
     public Optional<ProxyRole> proxy() {
         return Optional.ofNullable(proxyRole);
+    }
+
+    /** This server's log role, or empty when it runs none. */
+    public Optional<LogRole> log() {
+        return Optional.ofNullable(logRole);
     }
 
     /** The running node, or empty when the configuration kept it from starting. */
