@@ -6,6 +6,7 @@ import io.cairn.mysql.MysqlException;
 import io.cairn.sql.SqlException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
+import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,6 +20,8 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  * <ul>
  *   <li>{@link SqlException} → its {@link MysqlError};</li>
  *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException} → 1213 / 40001 (retryable);</li>
+ *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
+ *       commit may have reached the log, and running it again would apply it twice);</li>
  *   <li>other {@link TransactionException}s and {@link DataUnavailableException} → 1205 (retryable);</li>
  *   <li>Calcite validation errors → 1146 unknown table, 1054 unknown column, 1052 ambiguous column,
  *       1305 unknown function, else 1064 with Calcite's message;</li>
@@ -48,6 +51,10 @@ public final class ErrorMapper {
         }
         if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException) {
             return of(MysqlError.LOCK_DEADLOCK, MysqlError.LOCK_DEADLOCK.template(), e);
+        }
+        if (e instanceof TransactionNodeUnavailableException) {
+            return of(MysqlError.UNKNOWN_ERROR, "No transaction node answered in time; the transaction may or may not"
+                    + " have been committed: read back before running it again (" + e.getMessage() + ")", e);
         }
         if (e instanceof TransactionException || e instanceof DataUnavailableException) {
             return of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template(), e);
