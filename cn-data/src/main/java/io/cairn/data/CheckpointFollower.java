@@ -64,7 +64,8 @@ final class CheckpointFollower implements AutoCloseable {
     }
 
     /**
-     * The prepared checkpoint, once the log is applied up to its LSN; the caller moves onto it.
+     * The prepared checkpoint, once the log is applied up to its LSN; the caller moves onto it, then
+     * reports it {@link #adopted}.
      * Tailer thread.
      */
     Prepared take(long appliedLsn) {
@@ -75,8 +76,12 @@ final class CheckpointFollower implements AutoCloseable {
         if (!newer(next.manifest().objectKey(), loader.manifestInUse())) {
             return null; // the tailer reloaded from a checkpoint at least as new meanwhile
         }
-        loader.adopted(next.manifest());
         return next;
+    }
+
+    /** The tailer's store now reads {@code taken}'s checkpoint. Tailer thread. */
+    void adopted(Prepared taken) {
+        loader.adopted(taken.manifest());
     }
 
     @Override

@@ -141,6 +141,7 @@ final class LogTailer implements AutoCloseable {
         CheckpointFollower.Prepared next = follower == null ? null : follower.take(nextLsn - 1);
         if (next != null) {
             store = store.rebase(next.base(), next.manifest().maxTs());
+            follower.adopted(next); // only now: whoever sees the new checkpoint in use sees the new store
             LOG.fine(() -> "now reading checkpoint " + next.manifest().objectKey());
         }
     }
