@@ -5,12 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The local cluster the suite runs against, driven through {@code bin/cairn} (one state folder, one
- * port offset) and observed through each server's health and admin HTTP endpoints.
+ * port offset) and observed through each server's health endpoint.
  */
 final class CairnCluster {
-    private static final Pattern LEADER = Pattern.compile("\"leaderId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TN_ACTIVE = Pattern.compile("\"state\"\\s*:\\s*\"active\"");
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(3);
 
@@ -86,18 +84,19 @@ final class CairnCluster {
 
     /** Whether server {@code sI} answers /health/ready with UP. */
     boolean ready(int server) {
-        return get(httpPort(server), "/health/ready", false).map(r -> r.statusCode() == 200).orElse(false);
+        return get(httpPort(server), "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
     }
 
-    /** The log leader's server number as the first answering server's admin API tells, if any. */
+    /**
+     * The log leader's server number as the first answering server's log peer knows it (its health
+     * data: a local status, no call to the other peers), if any.
+     */
     Optional<Integer> logLeader() {
         for (int i = 1; i <= servers; i++) {
-            Optional<HttpResponse<String>> r = get(httpPort(i), "/api/cluster/log", true);
-            if (r.isPresent() && r.get().statusCode() == 200) {
-                Matcher m = LEADER.matcher(r.get().body());
-                if (m.find()) {
-                    return Optional.of(Integer.parseInt(m.group(1).substring(1)));
-                }
+            Optional<String> log = get(httpPort(i), "/health/ready").flatMap(r -> check(r.body(), "log"));
+            Matcher m = log.map(LEADER::matcher).orElse(null);
+            if (m != null && m.find()) {
+                return Optional.of(Integer.parseInt(m.group(1).substring(1)));
             }
         }
         return Optional.empty();
@@ -107,33 +106,29 @@ final class CairnCluster {
     Optional<Integer> activeTn() {
         for (int i = 1; i <= servers; i++) {
             // health answers 503 while a check is DOWN, with the same body
-            Optional<HttpResponse<String>> r = get(httpPort(i), "/health/ready", false);
-            if (r.isPresent() && tnActive(r.get().body())) {
+            Optional<HttpResponse<String>> r = get(httpPort(i), "/health/ready");
+            if (r.flatMap(x -> check(x.body(), "tn")).map(d -> TN_ACTIVE.matcher(d).find()).orElse(false)) {
                 return Optional.of(i);
             }
         }
         return Optional.empty();
     }
 
-    /** The "tn" check's data says "active" (other checks carry no "state" of that value). */
-    private static boolean tnActive(String health) {
-        int tn = health.indexOf("\"name\":\"tn\"");
-        if (tn < 0) {
-            return false;
+    /** The data object of health check {@code name} in a health answer (flat: no nested objects). */
+    private static Optional<String> check(String health, String name) {
+        int at = health.indexOf("\"name\":\"" + name + "\"");
+        if (at < 0) {
+            return Optional.empty();
         }
-        int end = health.indexOf('}', health.indexOf("\"data\"", tn));
-        return TN_ACTIVE.matcher(health.substring(tn, end < 0 ? health.length() : end)).find();
+        int data = health.indexOf("\"data\"", at);
+        int end = data < 0 ? -1 : health.indexOf('}', data);
+        return end < 0 ? Optional.empty() : Optional.of(health.substring(data, end));
     }
 
-    private Optional<HttpResponse<String>> get(int port, String path, boolean admin) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(HTTP_TIMEOUT);
+    private Optional<HttpResponse<String>> get(int port, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(HTTP_TIMEOUT).build();
         try {
-            if (admin) {
-                String password = Files.readString(var.resolve("admin-password")).strip();
-                b.header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
-            }
-            return Optional.of(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+            return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty(); // down, paused or isolated: the caller asks another server
         } catch (InterruptedException e) {

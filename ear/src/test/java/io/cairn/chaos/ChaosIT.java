@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The short chaos run of the default build: a 3-server cluster ({@code bin/cairn cluster up}, ports
  * offset by 2020), the bank, set and register workloads through the proxies, and one cycle each of
- * kill, pause, storage and leader faults (targets: log leader, active TN, ...). Nothing acknowledged may
- * be lost and no invariant violated; the report is left in {@code target/chaos-it/report}.
+ * kill, pause, isolate, storage and leader faults (5 s each; targets rotate: log leader, active TN, a
+ * random server). Nothing acknowledged may be lost and no invariant violated; RTO is reported, not
+ * asserted (the issue's targets are not met yet). The report is left in {@code target/chaos-it/report}.
+ * Isolation needs root and iptables ({@code .ci/run} installs it).
  */
 class ChaosIT {
     private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
@@ -40,16 +42,16 @@ class ChaosIT {
 
     @Test
     void oneCycleOfEachFaultLosesNothingAndBreaksNoInvariant() throws Exception {
-        List<FaultKind> faults = List.of(FaultKind.KILL, FaultKind.PAUSE, FaultKind.STORAGE, FaultKind.LEADER);
+        List<FaultKind> faults = List.of(FaultKind.values());
         ChaosRun run = new ChaosRun(cluster, faults, faults.size(), Duration.ofSeconds(5), 1);
+        ChaosReport report;
         try {
             run.run();
         } finally {
-            ChaosReport report = new ChaosReport(run.observations(), run.timeline(), "ChaosIT (kill, pause, storage, leader)");
+            report = new ChaosReport(run.observations(), run.timeline(), "ChaosIT (kill, pause, isolate, storage, leader)");
             report.write(VAR.resolve("report"));
             System.out.println(report.summary());
         }
-        ChaosReport report = new ChaosReport(run.observations(), run.timeline(), "ChaosIT");
         assertThat(report.cycles()).isEqualTo(faults.size());
         assertThat(report.lost()).as("acknowledged commits lost (see %s)", VAR.resolve("report/report.md")).isZero();
         assertThat(report.violations()).as("violations (see %s)", VAR.resolve("report/report.md")).isZero();

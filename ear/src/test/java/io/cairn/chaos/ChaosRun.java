@@ -9,6 +9,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,6 +23,8 @@ final class ChaosRun {
     private static final long PACE_MS = 20;
     private static final Duration RECOVERY = Duration.ofMinutes(5);
     private static final Duration CHECK = Duration.ofMinutes(3);
+    /** After recovery, how long every client gets to complete an operation before the next fault. */
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private final CairnCluster cluster;
     private final List<FaultKind> faults;
@@ -30,6 +33,9 @@ final class ChaosRun {
     private final FaultInjector injector;
     private final Observations obs = new Observations();
     private final List<String> timeline = new ArrayList<>();
+    /** Per client (worker thread): when it last completed an operation. */
+    private final AtomicLongArray lastSuccess;
+    private final List<Workload> workloads;
 
     ChaosRun(CairnCluster cluster, List<FaultKind> faults, int cycles, Duration hold, long seed) {
         this.cluster = cluster;
@@ -37,6 +43,8 @@ final class ChaosRun {
         this.cycles = cycles;
         this.hold = hold;
         this.injector = new FaultInjector(cluster, seed);
+        this.workloads = List.of(new BankWorkload(obs, 16, 3), new SetWorkload(obs, 2), new RegisterWorkload(obs, 2));
+        this.lastSuccess = new AtomicLongArray(workloads.stream().mapToInt(Workload::clients).sum());
     }
 
     Observations observations() {
@@ -48,16 +56,16 @@ final class ChaosRun {
     }
 
     void run() throws IOException, InterruptedException {
-        List<Workload> workloads = List.of(new BankWorkload(obs, 16, 3), new SetWorkload(obs, 2), new RegisterWorkload(obs, 2));
-        setUp(workloads);
+        setUp();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
         int rotation = 0;
         for (Workload w : workloads) {
             for (int i = 0; i < w.clients(); i++) {
-                Client client = new Client(cluster, rotation++, "chaos");
+                int worker = rotation++;
+                Client client = new Client(cluster, worker, "chaos");
                 int index = i;
-                Thread t = new Thread(() -> drive(w, index, client, stop), "chaos-" + w.name() + "-" + i);
+                Thread t = new Thread(() -> drive(w, index, worker, client, stop), "chaos-" + w.name() + "-" + i);
                 t.setDaemon(true);
                 workers.add(t);
                 t.start();
@@ -76,7 +84,7 @@ final class ChaosRun {
                 t.join(Duration.ofSeconds(30).toMillis());
             }
         }
-        check(workloads);
+        check();
     }
 
     private void cycle(int c, FaultKind kind, int ofKind) throws IOException, InterruptedException {
@@ -89,6 +97,7 @@ final class ChaosRun {
         // the fault lasts the hold time whether or not commits already resumed around it: a duration, not a wait
         Thread.sleep(hold.toMillis());
         injector.heal(kind, target);
+        long healed = System.nanoTime();
         boolean recovered = waitUntil(RECOVERY, () -> allReady() && obs.rtoSeconds() >= 0);
         double rto = obs.rtoSeconds();
         if (!recovered) {
@@ -97,6 +106,11 @@ final class ChaosRun {
                     + (rto < 0 ? ", no commit since the fault" : ", a server is not ready"));
         }
         obs.rto(kind, rto < 0 ? (System.nanoTime() - start) / 1e9 : rto);
+        // errors of sessions the fault left hanging (socket timeouts) still count towards this fault
+        if (!waitUntil(SETTLE, () -> everyClientSucceededSince(healed))) {
+            log("cycle " + (c + 1) + ": not every client completed an operation within " + SETTLE.toSeconds()
+                    + " s after recovery");
+        }
         obs.recovered();
         log(String.format("cycle %d/%d: %s healed; RTO %.2f s, recovered in %.1f s", c + 1, cycles, kind.label(),
                 rto, (System.nanoTime() - start) / 1e9));
@@ -111,12 +125,22 @@ final class ChaosRun {
         return true;
     }
 
-    private void drive(Workload w, int index, Client client, AtomicBoolean stop) {
+    private boolean everyClientSucceededSince(long nanos) {
+        for (int i = 0; i < lastSuccess.length(); i++) {
+            if (lastSuccess.get(i) - nanos < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void drive(Workload w, int index, int worker, Client client, AtomicBoolean stop) {
         try (client) {
             while (!stop.get()) {
                 long began = System.nanoTime();
                 try {
                     w.step(index, client);
+                    lastSuccess.set(worker, System.nanoTime());
                 } catch (SQLException e) {
                     obs.error(e);
                     client.reset(); // the next operation starts on a fresh session, maybe through another proxy
@@ -133,7 +157,7 @@ final class ChaosRun {
         }
     }
 
-    private void setUp(List<Workload> workloads) throws InterruptedException {
+    private void setUp() throws InterruptedException {
         Client client = new Client(cluster, 0, "");
         // a freshly started cluster may still be settling its TN lease: repeated until it passes
         waitFor("the chaos tables", RECOVERY, () -> {
@@ -153,7 +177,7 @@ final class ChaosRun {
         client.close();
     }
 
-    private void check(List<Workload> workloads) throws InterruptedException {
+    private void check() throws InterruptedException {
         for (Workload w : workloads) {
             Client client = new Client(cluster, 0, "chaos");
             waitFor("the final check of " + w.name(), CHECK, () -> {

@@ -13,7 +13,11 @@ import java.util.List;
  * which fails over to the next proxy that answers.
  */
 final class Client implements AutoCloseable {
-    /** Connector/J's options: short timeouts so a paused server costs seconds, not minutes. */
+    /**
+     * Connector/J's options: short timeouts so a paused server costs seconds, not minutes (a silent server
+     * holds a new connection for the socket timeout in the handshake); writes allowed after a failover;
+     * both "retry source" thresholds 0, so a session never falls back to the first host by itself.
+     */
     private static final String OPTIONS = "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=2000"
             + "&socketTimeout=8000&autoReconnect=false&failOverReadOnly=false&retriesAllDown=3"
             + "&initialTimeout=1&queriesBeforeRetrySource=0&secondsBeforeRetrySource=0"

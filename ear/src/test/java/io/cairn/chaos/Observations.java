@@ -121,7 +121,7 @@ final class Observations {
         System.out.println("chaos: PHANTOM [" + phaseLabel + "] " + what);
     }
 
-    /** A copy-free view for the report, taken after the workers stopped. */
+    /** The phases by label, for the report (read after the workers stopped). */
     synchronized Map<String, Phase> phases() {
         return new TreeMap<>(phases);
     }
