@@ -6,6 +6,8 @@ import io.cairn.log.LogService;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,13 +29,16 @@ final class LogLeadershipPull implements AutoCloseable {
     private final String peerId;
     private final Ticker ticker;
     private final long intervalNanos;
+    private final BooleanSupplier active;
     private final ExecutorService thread;
     private boolean running;
     private long askedAtNanos;
     private boolean asked;
 
-    LogLeadershipPull(LogService log, String peerId, Ticker ticker, Duration interval) {
+    /** @param active whether the TN still holds its lease (asked again right before a transfer) */
+    LogLeadershipPull(LogService log, String peerId, Ticker ticker, Duration interval, BooleanSupplier active) {
         this.log = log;
+        this.active = active;
         this.peerId = peerId;
         this.ticker = ticker;
         this.intervalNanos = interval.toNanos();
@@ -73,15 +78,21 @@ final class LogLeadershipPull implements AutoCloseable {
         }
         boolean caughtUp = info.peers().stream()
                 .anyMatch(p -> p.id().equals(peerId) && p.lag() >= 0 && p.lag() <= MAX_LAG);
-        if (caughtUp) {
+        if (caughtUp && active.getAsBoolean()) {
             LOG.info("CAIRN0111I: moving the log leadership from " + info.leaderId() + " to " + peerId
                     + ", the active transaction node's own log peer");
             log.transferLeadership(peerId);
         }
     }
 
+    /** Stops asking; waits briefly for an ask in progress (a transfer is bounded by the log's timeout). */
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

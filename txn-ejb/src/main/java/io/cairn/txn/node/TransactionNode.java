@@ -133,7 +133,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         this.settings = settings;
         this.driver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-tn-driver-" + settings.id()));
         this.appender = daemon(this::appendLoop, "cairn-tn-appender-" + settings.id());
-        this.leadershipPull = new LogLeadershipPull(log, settings.id(), ticker, LEADERSHIP_CHECK);
+        this.leadershipPull = new LogLeadershipPull(log, settings.id(), ticker, LEADERSHIP_CHECK,
+                () -> state() == State.ACTIVE);
     }
 
     private static Thread daemon(Runnable body, String name) {
@@ -337,7 +338,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             forgetOld();
             if (state() == State.ACTIVE) {
                 renew();
-                leadershipPull.maybePull();
+                if (state() == State.ACTIVE) { // renew() steps down when the lease was lost
+                    leadershipPull.maybePull();
+                }
                 if (checkpoints != null) {
                     checkpoints.tick(epoch());
                 }
