@@ -39,7 +39,7 @@ public class AdminAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getUriInfo().getPath().startsWith(ClusterAuthFilter.PATH_PREFIX)) {
+        if (ClusterAuthFilter.isInternal(request)) {
             return; // server-to-server calls: ClusterAuthFilter
         }
         if (expected == null) {

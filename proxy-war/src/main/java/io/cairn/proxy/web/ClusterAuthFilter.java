@@ -33,9 +33,18 @@ public class ClusterAuthFilter implements ContainerRequestFilter {
                 .map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
+    /**
+     * Whether a call goes to the internal API. The path is relative to {@code /api}; Liberty's JAX-RS
+     * gives it with a leading slash ({@code /internal/tn/commit}), so that slash is ignored.
+     */
+    static boolean isInternal(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        return (path.startsWith("/") ? path.substring(1) : path).startsWith(PATH_PREFIX);
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith(PATH_PREFIX)) {
+        if (!isInternal(request)) {
             return;
         }
         String given = request.getHeaderString(HEADER);
