@@ -26,7 +26,12 @@ import java.util.function.Supplier;
 public final class ComputeNodeRole implements RoleService {
     static final long MAX_LAG = 1000;
 
-    private static final Duration COMMIT_CALL_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long one commit call waits for a remote TN. Shorter than the TN lease (3 s): a call to a TN
+     * that stopped answering (paused, partitioned) times out and is repeated — same txn id, so at most
+     * once — at whichever TN the log names by then, instead of waiting out a takeover (chaos finding).
+     */
+    private static final Duration COMMIT_CALL_TIMEOUT = Duration.ofMillis(1500);
 
     /**
      * @param name          this server's name
