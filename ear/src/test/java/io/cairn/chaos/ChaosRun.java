@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +26,7 @@ final class ChaosRun {
     private static final Duration CHECK = Duration.ofMinutes(3);
     /** After recovery, how long every client gets to complete an operation before the next fault. */
     private static final Duration SETTLE = Duration.ofSeconds(60);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final CairnCluster cluster;
     private final List<FaultKind> faults;
@@ -216,9 +218,10 @@ final class ChaosRun {
         return true;
     }
 
-    private void log(String line) {
+    private void log(String text) {
+        String line = text.lines().findFirst().orElse(""); // a driver message's first line says what happened
         synchronized (timeline) {
-            timeline.add(LocalTime.now().withNano(0) + " " + line);
+            timeline.add(LocalTime.now().format(CLOCK) + " " + line);
         }
         System.out.println("chaos: " + line);
     }
