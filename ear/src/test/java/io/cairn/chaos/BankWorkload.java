@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BankWorkload implements Workload {
     private static final long INITIAL = 1000;
 
-    /** What the client knows of one transfer: the phase it was in and its outcome. */
-    private record Transfer(int from, int to, long amount, String phase, Outcome outcome) {
+    /** What the client knows of one transfer: the phase it was in, its outcome and the error that told it. */
+    private record Transfer(int from, int to, long amount, String phase, Outcome outcome, String error) {
     }
 
     private enum Outcome { ACKNOWLEDGED, UNKNOWN, REFUSED }
@@ -98,17 +98,17 @@ final class BankWorkload implements Workload {
             }
         } catch (SQLException e) {
             // nothing was committed: the workspace dies with the transaction
-            transfers.put(id, new Transfer(from, to, amount, phase, Outcome.REFUSED));
+            transfers.put(id, new Transfer(from, to, amount, phase, Outcome.REFUSED, "before COMMIT: " + Client.describe(e)));
             throw e;
         }
         try {
             c.commit();
         } catch (SQLException e) {
             transfers.put(id, new Transfer(from, to, amount, phase,
-                    Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED));
+                    Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED, "at COMMIT: " + Client.describe(e)));
             throw e;
         }
-        transfers.put(id, new Transfer(from, to, amount, phase, Outcome.ACKNOWLEDGED));
+        transfers.put(id, new Transfer(from, to, amount, phase, Outcome.ACKNOWLEDGED, null));
         obs.acknowledged(phase);
         obs.committed(start);
     }
@@ -150,7 +150,8 @@ final class BankWorkload implements Workload {
             if (mine == null) {
                 obs.phantom(Observations.STEADY, "bank: transfer " + e.getKey() + " in the table was never attempted");
             } else if (mine.outcome() == Outcome.REFUSED) {
-                obs.phantom(mine.phase(), "bank: transfer " + e.getKey() + " was refused to the client but is committed");
+                obs.phantom(mine.phase(), "bank: transfer " + e.getKey() + " was refused to the client (" + mine.error()
+                        + ") but is committed");
             }
         }
         for (Map.Entry<Long, Transfer> e : transfers.entrySet()) {

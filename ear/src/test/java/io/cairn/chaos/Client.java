@@ -65,6 +65,11 @@ final class Client implements AutoCloseable {
         return !(code == 1213 || "40001".equals(e.getSQLState()) || code == 1062 || code == 1064 || code == 1146);
     }
 
+    /** {@code code/SQLSTATE: first line of the message}, as the report names an error. */
+    static String describe(SQLException e) {
+        return e.getErrorCode() + "/" + e.getSQLState() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    }
+
     @Override
     public void close() {
         reset();

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SetWorkload implements Workload {
     private enum Outcome { ACKNOWLEDGED, UNKNOWN, REFUSED }
 
-    private record Insert(String phase, Outcome outcome) {
+    private record Insert(String phase, Outcome outcome, String error) {
     }
 
     private final Observations obs;
@@ -61,10 +61,11 @@ final class SetWorkload implements Workload {
             ps.setInt(2, index);
             ps.executeUpdate();
         } catch (SQLException e) {
-            inserts.put(value, new Insert(phase, Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED));
+            inserts.put(value, new Insert(phase, Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED,
+                    Client.describe(e)));
             throw e;
         }
-        inserts.put(value, new Insert(phase, Outcome.ACKNOWLEDGED));
+        inserts.put(value, new Insert(phase, Outcome.ACKNOWLEDGED, null));
         obs.acknowledged(phase);
         obs.committed(start);
     }
@@ -86,7 +87,8 @@ final class SetWorkload implements Workload {
             if (mine == null) {
                 obs.phantom(Observations.STEADY, "set: value " + v + " was never inserted");
             } else if (mine.outcome() == Outcome.REFUSED) {
-                obs.phantom(mine.phase(), "set: value " + v + " was refused to the client but is present");
+                obs.phantom(mine.phase(), "set: value " + v + " was refused to the client (" + mine.error()
+                        + ") but is present");
             }
         }
         for (Map.Entry<Long, Insert> e : inserts.entrySet()) {
