@@ -79,6 +79,8 @@ public enum MysqlError {
     NO_COMPUTE_NODE(1105, "HY000", "No compute node of group '%s' is available", true),
     CN_LOST_TRANSACTION(1213, "40001",
             "The compute node of this session failed; the transaction was rolled back, retry it", true),
+    CN_LOST_COMMIT(2013, "HY000", "Lost connection to the compute node while the transaction was ending; it may or "
+            + "may not have been committed: read back before running it again", false),
     CN_LOST_STATEMENT(2013, "HY000",
             "Lost connection to the compute node during the statement; it may or may not have taken effect", false),
     SESSION_NOT_MOVABLE(1105, "HY000", "The session could not be moved to another compute node: %s", false),

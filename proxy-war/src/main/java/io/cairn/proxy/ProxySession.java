@@ -539,8 +539,9 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             if (relayed == 0 && !inTransaction && repeatable()) {
                 pending.addFirst(command); // a read that had not answered yet: run it on the next CN
             } else if (relayed == 0) {
-                sendError(nextClientSeq, MysqlException.of(inTransaction ? MysqlError.CN_LOST_TRANSACTION
-                        : MysqlError.CN_LOST_STATEMENT));
+                MysqlError lost = !inTransaction ? MysqlError.CN_LOST_STATEMENT
+                        : mayCommit() ? MysqlError.CN_LOST_COMMIT : MysqlError.CN_LOST_TRANSACTION;
+                sendError(nextClientSeq, MysqlException.of(lost));
                 client.flush();
             } else {
                 closeClient(); // half an answer went out: the client cannot be told in protocol terms
@@ -554,6 +555,16 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     }
 
     /** Whether the command in flight may run again elsewhere: it reads and changes nothing. */
+    /** Whether the command in flight may have committed the session's transaction (COMMIT, DDL, ...). */
+    private boolean mayCommit() {
+        int cmd = command.payload()[0] & 0xff;
+        return switch (cmd) {
+            case Commands.QUERY -> SessionStatement.mayCommit(text(command.payload()));
+            case Commands.STMT_EXECUTE -> executing == null || SessionStatement.mayCommit(executing.sql);
+            default -> false;
+        };
+    }
+
     private boolean repeatable() {
         int cmd = command.payload()[0] & 0xff;
         return switch (cmd) {

@@ -3,6 +3,7 @@ package io.cairn.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,24 @@ record SessionStatement(Kind kind, String name, List<String> keys, boolean const
     private static final Pattern LITERAL = Pattern.compile(
             "(?is)'(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\"|[-+]?[0-9]+(?:\\.[0-9]+)?(?:e[-+]?[0-9]+)?"
                     + "|[A-Za-z_][A-Za-z0-9_-]*");
+
+    /** Statements that end an open transaction with a commit, explicitly or implicitly (MySQL's list, abridged). */
+    private static final Set<String> COMMITTING = Set.of("COMMIT", "BEGIN", "START", "CREATE", "ALTER", "DROP",
+            "TRUNCATE", "RENAME", "GRANT", "REVOKE", "LOCK", "UNLOCK");
+
+    /**
+     * Whether {@code sql}, run inside a transaction, may commit it: if its compute node dies before
+     * answering, the transaction may be durable, so the client must not be told it was rolled back.
+     * Errs towards "may" (several statements, SET autocommit).
+     */
+    static boolean mayCommit(String sql) {
+        String text = Lexing.stripLeadingComments(sql);
+        if (Lexing.severalStatements(text)) {
+            return true;
+        }
+        String word = Lexing.firstWord(text).toUpperCase(Locale.ROOT);
+        return COMMITTING.contains(word) || (word.equals("SET") && text.toUpperCase(Locale.ROOT).contains("AUTOCOMMIT"));
+    }
 
     static SessionStatement classify(String sql) {
         String text = Lexing.stripLeadingComments(sql);

@@ -224,6 +224,36 @@ class ProxyIT {
     }
 
     @Test
+    void aCommitWhoseCnDiesIsReportedAsUnknownNotRolledBack() throws Exception {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            String cn = query(c, "SELECT CN");
+            CompletableFuture<SQLException> commit = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("COMMIT SLEEP");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping()); // the commit runs on its CN
+            kill(cn);
+            SQLException e = commit.get(30, TimeUnit.SECONDS);
+            // It may be durable: "rolled back" (1213) would make a client redo a committed transaction.
+            assertThat(e != null).as("the commit failed").isTrue();
+            assertThat(e.getErrorCode()).isEqualTo(2013);
+            assertThat(e.getMessage()).contains("may or may not have been committed");
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("INSERT INTO t VALUES (2)")).isEqualTo(1);
+            }
+            c.commit();
+        }
+    }
+
+    @Test
     void aSessionInsideATransactionGetsOneErrorWhenItsCnDiesThenWorks() throws Exception {
         try (Connection c = connect()) {
             c.setAutoCommit(false);

@@ -65,4 +65,18 @@ class SessionStatementTest {
         state.recordSet(SessionStatement.classify("SET @x = @x + 1"), "SET @x = @x + 1");
         assertThat(state.sets()).containsExactly("SET @x = 1", "SET autocommit=1", "SET @x = @x + 1", "SET @x = @x + 1");
     }
+
+    @Test
+    void statementsThatMayCommitAnOpenTransactionAreRecognized() {
+        assertThat(SessionStatement.mayCommit("COMMIT")).isTrue();
+        assertThat(SessionStatement.mayCommit("/* x */ commit work")).isTrue();
+        assertThat(SessionStatement.mayCommit("CREATE TABLE t (a INT)")).isTrue();
+        assertThat(SessionStatement.mayCommit("START TRANSACTION")).isTrue();
+        assertThat(SessionStatement.mayCommit("SET autocommit = 1")).isTrue();
+        assertThat(SessionStatement.mayCommit("UPDATE t SET a = 1; COMMIT")).isTrue();
+        assertThat(SessionStatement.mayCommit("ROLLBACK")).isFalse();
+        assertThat(SessionStatement.mayCommit("INSERT INTO t VALUES (1)")).isFalse();
+        assertThat(SessionStatement.mayCommit("SET @x = 1")).isFalse();
+        assertThat(SessionStatement.mayCommit("SELECT 1")).isFalse();
+    }
 }

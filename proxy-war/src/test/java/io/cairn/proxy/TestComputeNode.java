@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real MySQL server (mysql-wire) with a tiny session engine, standing for a compute node in proxy
  * tests: it knows user variables ({@code SET @x = literal}, {@code SELECT @x}), the database, autocommit
- * and transactions, {@code SELECT CN} (its name), {@code SELECT CONNECTION_ID()}, {@code SLEEP} (until
+ * and transactions, {@code SELECT CN} (its name), {@code SELECT CONNECTION_ID()}, {@code SLEEP} and
+ * {@code COMMIT SLEEP} (until
  * KILL QUERY), {@code INSERT …}, and prepared {@code SELECT ? …} that echo their parameters.
  */
 final class TestComputeNode implements Authenticator, SessionHandlerFactory, AutoCloseable {
@@ -144,6 +145,9 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
                 return QueryResult.ok(1, 0);
             }
             if (u.equals("SLEEP")) {
+                return sleep();
+            }
+            if (u.equals("COMMIT SLEEP")) { // a commit that does not answer until its CN dies (or KILL QUERY)
                 return sleep();
             }
             if (u.startsWith("KILL QUERY ")) {
