@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,20 +123,6 @@ class ClusterMembershipIT {
     }
 
     private static void cairn(Duration timeout, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(REPO.resolve("bin/cairn").toString()));
-        command.addAll(List.of(args));
-        Path output = VAR.resolve("cairn-" + String.join("-", args).replace("--", "") + ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("CAIRN_VAR", VAR.toString());
-        env.put("CAIRN_PORT_OFFSET", String.valueOf(OFFSET));
-        env.put("CAIRN_WLP", REPO.resolve("ear/target/liberty/wlp").toString());
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("bin/cairn " + String.join(" ", args) + " did not finish in " + timeout);
-        }
-        assertThat(process.exitValue()).as("bin/cairn %s: %s", String.join(" ", args), Files.readString(output))
-                .isZero();
+        BinCairn.run(REPO, VAR, OFFSET, timeout, args);
     }
 }
