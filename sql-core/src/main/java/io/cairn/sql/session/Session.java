@@ -452,9 +452,10 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     /**
-     * The DDL that beat us may still be on its way into the log (the TN decides conflicts before
-     * the winner is durable), so an immediate retry would read the same catalog and lose again:
-     * wait a growing, jittered while (about 2 s over all attempts at most).
+     * Concurrent DDL all write the same catalog rows, so each round has one winner; a growing,
+     * jittered pause spreads the losers out so that they do not collide again as a pack (about
+     * 2 s over all attempts at most). (The TN answers a loser only once its winner is in the log,
+     * so the retry's snapshot already sees it.)
      */
     private static void pauseBeforeDdlRetry(int attempt) {
         long bound = Math.min(200, 1L << Math.min(attempt + 1, 8));
