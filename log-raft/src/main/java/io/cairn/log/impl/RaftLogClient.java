@@ -78,6 +78,12 @@ public final class RaftLogClient implements LogService {
     private final RaftProperties properties;
     private final RaftLogPeer local;
     private final long timeoutMs;
+    /**
+     * One attempt of a linearizable read: the longest election timeout, by when a follower of a
+     * leader that stopped answering has started an election (and an attempt still waiting on that
+     * leader is given up and asked again).
+     */
+    private final long readAttemptMs;
     private final AtomicReference<RaftClient> writer = new AtomicReference<>();
     private final RaftClient reader;
     /** Asks one named peer once (group info): a down peer must not cost a whole retry budget. */
@@ -104,6 +110,7 @@ public final class RaftLogClient implements LogService {
         this.group = RatisSetup.group(config);
         this.properties = RatisSetup.common(config);
         this.timeoutMs = config.appendTimeout().toMillis();
+        this.readAttemptMs = Math.min(timeoutMs, 2 * config.electionTimeout().toMillis());
         this.writer.set(newClient(RetryPolicies.retryForeverWithSleep(RatisSetup.ms(50))));
         int attempts = (int) Math.max(1, timeoutMs / 100);
         this.reader = newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RatisSetup.ms(100)));
@@ -346,26 +353,48 @@ public final class RaftLogClient implements LogService {
         return status().lease();
     }
 
+    /**
+     * The linearizable status query, repeated until {@link LogConfig#appendTimeout()}: each attempt
+     * is bounded by {@link #readAttemptMs} and a failed one (no leader known during an election, a
+     * read index asked of a leader that died or stopped answering) is simply asked again, which then
+     * reaches whichever leader the peers know by then. Safe to repeat: a query changes nothing.
+     * Without this, one read index sent to a dead or paused leader held every caller (each
+     * transaction's begin, each compute node login) for the whole timeout and then failed, long after
+     * a new leader was serving.
+     */
     private LogCodec.Status status() {
         Message query = Message.valueOf(ByteString.copyFrom(LogCodec.encodeStatusQuery()));
-        CompletableFuture<RaftClientReply> f = readLocally(query)
-                .thenCompose(reply -> reply != null ? CompletableFuture.completedFuture(reply)
-                        : reader.async().sendReadOnlyUnordered(query))
-                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
-        RaftClientReply reply = await(f.handle((r, error) -> {
-            if (error != null) {
-                Throwable cause = unwrap(error);
-                if (cause instanceof TimeoutException) {
-                    throw new LogUnavailableException("no linearizable answer from the log group within " + timeoutMs + " ms", cause);
-                }
-                throw toLogException(cause);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Throwable last = null;
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 || closed) {
+                throw new LogUnavailableException(closed ? "the log client is closed"
+                        : "no linearizable answer from the log group within " + timeoutMs + " ms", last);
             }
-            return r;
-        }));
-        if (!reply.isSuccess()) {
-            throw toLogException(reply.getException());
+            CompletableFuture<RaftClientReply> f = readLocally(query)
+                    .thenCompose(reply -> reply != null ? CompletableFuture.completedFuture(reply)
+                            : reader.async().sendReadOnlyUnordered(query))
+                    .orTimeout(Math.min(left, readAttemptMs), TimeUnit.MILLISECONDS);
+            try {
+                RaftClientReply reply = f.get();
+                if (reply.isSuccess()) {
+                    return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
+                }
+                last = reply.getException();
+            } catch (ExecutionException e) {
+                last = unwrap(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogUnavailableException("interrupted while waiting for the log", e);
+            }
+            try {
+                Thread.sleep(Math.min(RESEND_PAUSE_MS, Math.max(1, left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogUnavailableException("interrupted while waiting for the log", e);
+            }
         }
-        return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
     }
 
     /**
@@ -452,7 +481,8 @@ public final class RaftLogClient implements LogService {
         if (role.getRole() == RaftPeerRole.LEADER) {
             leader = self;
             term = role.getLeaderInfo().getTerm();
-        } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+        } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()
+                && !role.getFollowerInfo().getLeaderInfo().getId().getId().isEmpty()) { // empty while no leader is known
             leader = RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId()).toString();
         }
         long commit = -1;
