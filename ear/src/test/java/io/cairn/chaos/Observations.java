@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Observations {
     static final String STEADY = "steady";
+    /** The write conflict a transaction of the workloads may meet at any time (ER_LOCK_DEADLOCK). */
+    private static final int WRITE_CONFLICT = 1213;
 
     /** Counters of one phase. */
     static final class Phase {
@@ -84,9 +86,15 @@ final class Observations {
 
     synchronized void error(SQLException e) {
         String key = e.getErrorCode() + "/" + e.getSQLState();
-        Phase p = phase(phase);
+        String label = phase;
+        Phase p = phase(label);
         p.errors.merge(key, 1L, Long::sum);
         p.errorSamples.putIfAbsent(key, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        // losing storage endpoints within the parity count must not show: only the workload's own write
+        // conflicts (1213, as in steady state) may reach a client meanwhile
+        if (label.equals(FaultKind.STORAGE.label()) && e.getErrorCode() != WRITE_CONFLICT) {
+            violation(label, "client error while storage endpoints were down: " + Client.describe(e));
+        }
     }
 
     synchronized void violation(String phaseLabel, String what) {
