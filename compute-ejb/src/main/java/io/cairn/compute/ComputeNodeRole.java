@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +34,8 @@ public final class ComputeNodeRole implements RoleService {
      * once — at whichever TN the log names by then, instead of waiting out a takeover (chaos finding).
      */
     private static final Duration COMMIT_CALL_TIMEOUT = Duration.ofMillis(1500);
+    /** How often a waiting commit call checks whether another TN took the lease meanwhile. */
+    private static final Duration LEASE_CHECK = Duration.ofMillis(50);
 
     /**
      * @param name          this server's name
@@ -54,6 +58,12 @@ public final class ComputeNodeRole implements RoleService {
     private final String clusterSecret;
     private volatile MysqlServer mysql;
     private final Map<String, RemoteTransactionNode> remoteTns = new ConcurrentHashMap<>();
+    /**
+     * Runs commit calls to a remote TN, so the caller can give one up when the lease moves; with the
+     * application's context class loader (the one the REST client was built under), whichever thread
+     * happens to create a pool thread.
+     */
+    private final ExecutorService remoteCalls;
     private volatile DataNode data;
 
     /**
@@ -69,6 +79,13 @@ public final class ComputeNodeRole implements RoleService {
         this.settings = settings;
         this.name = settings.name();
         this.clusterSecret = settings.clusterSecret();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.remoteCalls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cairn-cn-commit-call");
+            t.setDaemon(true);
+            t.setContextClassLoader(loader != null ? loader : ComputeNodeRole.class.getClassLoader());
+            return t;
+        });
     }
 
     @Override
@@ -92,8 +109,9 @@ public final class ComputeNodeRole implements RoleService {
     }
 
     /**
-     * This server's TN when it is active; otherwise the lease holder named in the log, over HTTP.
-     * A stale choice is harmless: a TN that is not active refuses, and the commit is repeated.
+     * This server's TN when it is active; otherwise the lease holder named in the log, over HTTP,
+     * given up as soon as the log names a later lease ({@link LeaseBoundCommit}). A stale choice is
+     * harmless: a TN that is not active refuses, and the commit is repeated.
      */
     private TransactionService activeTransactionNode() {
         TransactionService local = localActiveTn.get();
@@ -108,8 +126,9 @@ public final class ComputeNodeRole implements RoleService {
             throw new TransactionNodeUnavailableException("the active transaction node " + lease.holder()
                     + " is on another server and cairn.cluster.secret is not set", null);
         }
-        return remoteTns.computeIfAbsent(lease.endpoint(),
+        RemoteTransactionNode remote = remoteTns.computeIfAbsent(lease.endpoint(),
                 endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, COMMIT_CALL_TIMEOUT));
+        return new LeaseBoundCommit(remote, lease, data::activeTransactionNode, remoteCalls, LEASE_CHECK);
     }
 
     /** The MySQL server of this CN; null before {@link #start()} and after {@link #stop()}. */
@@ -132,6 +151,7 @@ public final class ComputeNodeRole implements RoleService {
         if (node != null) {
             node.close();
         }
+        remoteCalls.shutdownNow();
         remoteTns.values().forEach(RemoteTransactionNode::close);
     }
 
