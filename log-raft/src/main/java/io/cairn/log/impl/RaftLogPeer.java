@@ -1,6 +1,7 @@
 package io.cairn.log.impl;
 
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -96,13 +97,28 @@ public final class RaftLogPeer implements AutoCloseable {
     }
 
     /**
-     * Hands a client request straight to this peer's Ratis server, as its gRPC service would;
-     * fails with an {@link IOException} when the peer is not running.
+     * Hands a client request straight to this peer's division of the log group, on the calling
+     * thread; fails with an {@link IOException} when the peer is not running.
+     *
+     * <p>Not through {@link RaftServer#submitClientRequestAsync}, which is what the gRPC service
+     * calls: that one runs the submission on the server's client executor and blocks the caller
+     * until it has run ({@code supplyAsync(..).join()}), two thread hand-offs on the latency path of
+     * every append and read barrier for nothing (the caller waits either way). The division does the
+     * same work here: checks, {@code startTransaction}, appending to the log; replication and the
+     * reply stay asynchronous.
      */
     CompletableFuture<RaftClientReply> submit(RaftClientRequest request) throws IOException {
         RaftServer s = server;
         if (s == null) {
             throw new IOException("log peer " + config.selfId() + " is not started");
+        }
+        RaftServer.Division d = s.getDivision(request.getRaftGroupId());
+        if (d instanceof RaftClientAsynchronousProtocol direct) {
+            try {
+                return direct.submitClientRequestAsync(request);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e); // as the executor path delivers it
+            }
         }
         return s.submitClientRequestAsync(request);
     }
