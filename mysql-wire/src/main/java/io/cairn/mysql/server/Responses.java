@@ -9,14 +9,20 @@ public final class Responses {
     private Responses() {
     }
 
-    /** An OK packet (header 0x00), or with {@code eofHeader} the OK that ends a result set under DEPRECATE_EOF (0xFE). */
+    /**
+     * An OK packet (header 0x00), or with {@code eofHeader} the OK that ends a result set under DEPRECATE_EOF (0xFE).
+     * A non-empty {@code info} ("Rows matched: 1  Changed: 1  Warnings: 0") is written length-encoded, as
+     * MySQL's server writes it (net_store_data) and as libmysqlclient, libmariadb, Connector/J and MariaDB
+     * Connector/J read it, whether CLIENT_SESSION_TRACK was negotiated or not (the protocol documentation's
+     * string&lt;EOF&gt; form is read by none of them).
+     */
     public static PacketBuilder ok(long affectedRows, long lastInsertId, int status, int warnings, String info,
                             boolean eofHeader) {
         PacketBuilder p = new PacketBuilder(16 + info.length());
         p.u8(eofHeader ? 0xfe : 0x00).lenenc(affectedRows).lenenc(lastInsertId).u16(status)
                 .u16(Math.min(warnings, 0xFFFF));
         if (!info.isEmpty()) {
-            p.string(info);
+            p.lenencString(info);
         }
         return p;
     }
