@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  * estimated size passes the bound. Segment objects are write-once, so a cached copy never goes
  * stale; a file that no longer decodes is fetched again.
  *
- * <p>Thread-safe. Two threads missing the same segment may both load it; one copy stays.
+ * <p>Thread-safe. A hit takes no lock (every point read of a checkpointed row passes here); loading
+ * and eviction do. Recency is the time of an entry's last use, so eviction scans the entries: it is rare, a
+ * hit is not. Two threads missing the same segment may both load it; one copy stays.
  */
 final class SegmentCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SegmentCache.class.getName());
@@ -31,8 +33,19 @@ final class SegmentCache implements AutoCloseable {
     private final Path dir;
     private final long maxBytes;
     private final boolean temporary;
-    private final LinkedHashMap<String, DecodedSegment> decoded = new LinkedHashMap<>(16, 0.75f, true);
-    private long decodedBytes;
+    private final Map<String, Cached> decoded = new ConcurrentHashMap<>();
+    private long decodedBytes; // guarded by this
+
+    /** A decoded segment and when it was last used. */
+    private static final class Cached {
+        final DecodedSegment segment;
+        volatile long lastUse;
+
+        Cached(DecodedSegment segment, long lastUse) {
+            this.segment = segment;
+            this.lastUse = lastUse;
+        }
+    }
 
     /**
      * @param dir      where downloaded objects are kept (created if absent)
@@ -65,21 +78,21 @@ final class SegmentCache implements AutoCloseable {
 
     /** The decoded segment stored under {@code objectKey}. */
     DecodedSegment get(String objectKey) {
-        synchronized (this) {
-            DecodedSegment hit = decoded.get(objectKey);
-            if (hit != null) {
-                return hit;
-            }
+        Cached hit = decoded.get(objectKey);
+        if (hit != null) {
+            hit.lastUse = System.nanoTime();
+            return hit.segment;
         }
         DecodedSegment segment = load(objectKey);
         synchronized (this) {
             if (segment.bytes() <= maxBytes && !decoded.containsKey(objectKey)) {
-                decoded.put(objectKey, segment);
+                decoded.put(objectKey, new Cached(segment, System.nanoTime()));
                 decodedBytes += segment.bytes();
-                Iterator<DecodedSegment> oldest = decoded.values().iterator();
                 while (decodedBytes > maxBytes) {
-                    decodedBytes -= oldest.next().bytes();
-                    oldest.remove();
+                    Map.Entry<String, Cached> oldest = decoded.entrySet().stream()
+                            .min(Comparator.comparingLong(e -> e.getValue().lastUse)).orElseThrow();
+                    decoded.remove(oldest.getKey());
+                    decodedBytes -= oldest.getValue().segment.bytes();
                 }
             }
         }
@@ -141,11 +154,9 @@ final class SegmentCache implements AutoCloseable {
             LOG.warning("CAIRN0207W: cannot clean the segment cache " + dir + ": " + e.getMessage());
         }
         synchronized (this) {
-            for (Iterator<Map.Entry<String, DecodedSegment>> it = decoded.entrySet().iterator(); it.hasNext();) {
-                Map.Entry<String, DecodedSegment> entry = it.next();
-                if (!keep.contains(entry.getKey())) {
-                    decodedBytes -= entry.getValue().bytes();
-                    it.remove();
+            for (String key : Set.copyOf(decoded.keySet())) {
+                if (!keep.contains(key)) {
+                    decodedBytes -= decoded.remove(key).segment.bytes();
                 }
             }
         }

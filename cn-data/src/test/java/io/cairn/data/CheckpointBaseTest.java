@@ -169,4 +169,26 @@ class CheckpointBaseTest {
         assertThat(fetched).as("files of other checkpoints were removed").hasSize(3);
         assertThat(ignored.keyCounts()).isEqualTo(Map.of(TABLE, 7));
     }
+
+    @Test
+    void theMemoryBoundEvictsTheLeastRecentlyUsedSegment() throws InterruptedException {
+        List<String> keys = new ArrayList<>();
+        for (String pk : List.of("a", "b", "c")) {
+            String key = Manifest.segmentKey(1, 1, "x", TABLE) + pk;
+            objects.put(key, TableSegment.write(List.of(row(pk, "v".repeat(100)))));
+            keys.add(key);
+        }
+        SegmentCache sizing = new SegmentCache(objects, dir.resolve("s"), 1 << 20);
+        long one = sizing.get(keys.get(0)).bytes();
+        SegmentCache cache = new SegmentCache(objects, dir.resolve("c"), 2 * one);
+        DecodedSegment a = cache.get(keys.get(0));
+        DecodedSegment b = cache.get(keys.get(1));
+        Thread.sleep(1); // recency is a nanoTime per use: make the order unambiguous
+        assertThat(cache.get(keys.get(0))).isSameAs(a);
+        Thread.sleep(1);
+        DecodedSegment c = cache.get(keys.get(2));
+        assertThat(cache.get(keys.get(0))).as("used after b: kept").isSameAs(a);
+        assertThat(cache.get(keys.get(2))).isSameAs(c);
+        assertThat(cache.get(keys.get(1))).as("least recently used: evicted, decoded again").isNotSameAs(b);
+    }
 }

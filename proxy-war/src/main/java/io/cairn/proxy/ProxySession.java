@@ -44,6 +44,8 @@ import java.util.logging.Logger;
  */
 final class ProxySession extends ChannelInboundHandlerAdapter implements Backend.Owner {
     private static final Logger LOG = Logger.getLogger(ProxySession.class.getName());
+    private static final int RELAY_BUFFER_START = 1024;
+    private static final int RELAY_BUFFER_MAX = 64 * 1024;
 
     private enum Phase { GREETED, LOGGING_IN, IDLE, BUSY, MOVING, CLOSED }
 
@@ -76,6 +78,11 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private SessionState.Prepared executing;
     private ResponseTracker tracker;
     private int relayed;
+    /**
+     * The compute node's packets relayed since the last write, copied into one buffer: one write per
+     * answer instead of one per packet (and the copy to a direct buffer the socket needed anyway).
+     */
+    private ByteBuf toClient;
     private int nextClientSeq;
 
     /** Read by other threads (KILL routing, statistics). */
@@ -498,9 +505,9 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         nextClientSeq = Frames.seq(frame) + 1;
         relayed++;
-        client.write(frame);
+        relay(frame);
         if (done) {
-            client.flush();
+            flushRelayed();
             complete();
         }
     }
@@ -508,8 +515,38 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     @Override
     public void readComplete(Backend b) {
         if (b == backend && relayed > 0) {
-            client.flush();
+            flushRelayed();
         }
+    }
+
+    private void relay(ByteBuf frame) {
+        int n = frame.readableBytes();
+        if (toClient != null && toClient.maxWritableBytes() < n) {
+            writeRelayed();
+        }
+        if (n > RELAY_BUFFER_MAX) { // a big packet goes as it is
+            client.write(frame);
+            return;
+        }
+        if (toClient == null) {
+            toClient = client.alloc().directBuffer(Math.max(n, RELAY_BUFFER_START), RELAY_BUFFER_MAX);
+        }
+        toClient.writeBytes(frame);
+        frame.release();
+    }
+
+    /** Writes what {@link #relay} gathered, so that whatever is written next goes after it. */
+    private void writeRelayed() {
+        if (toClient != null) {
+            ByteBuf out = toClient;
+            toClient = null;
+            client.write(out);
+        }
+    }
+
+    private void flushRelayed() {
+        writeRelayed();
+        client.flush();
     }
 
     @Override
@@ -785,11 +822,13 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     }
 
     private void write(int seq, byte[] payload) {
+        writeRelayed();
         client.write(Backend.frames(seq, payload));
     }
 
     private void closeClient() {
         phase = Phase.CLOSED;
+        writeRelayed();
         client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         close();
     }
@@ -813,6 +852,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             restore = null;
         }
         pending.clear();
+        writeRelayed(); // (released by the channel when it is closed)
         if (client != null && client.isActive()) {
             client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

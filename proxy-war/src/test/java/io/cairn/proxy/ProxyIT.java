@@ -141,6 +141,24 @@ class ProxyIT {
     }
 
     @Test
+    void bigAnswersArriveWholeAndInOrder() throws Exception {
+        // many small rows (gathered into one write), then rows bigger than the relay buffer (passed as they are)
+        for (int[] shape : new int[][] {{5000, 10}, {3, 200_000}, {40, 3000}}) {
+            try (Connection c = connect(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT ROWS " + shape[0] + " SIZE " + shape[1])) {
+                int i = 0;
+                while (rs.next()) {
+                    assertThat(rs.getLong(1)).isEqualTo(i);
+                    assertThat(rs.getString(2)).hasSize(shape[1] + i).matches("x*");
+                    i++;
+                }
+                assertThat(i).isEqualTo(shape[0]);
+                assertThat(query(c, "SELECT 1")).as("the session goes on after it").isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
     void aProxyWithoutTheClusterSecretCannotLogIn() throws Exception {
         try (ProxyServer stranger = startProxy("not-the-cluster-secret-at-all".getBytes(StandardCharsets.UTF_8), "")) {
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + stranger.port()

@@ -177,6 +177,17 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
             if (u.equals("SELECT 1")) {
                 return row("1", ColumnType.LONGLONG, 1L);
             }
+            if (u.startsWith("SELECT ROWS ")) { // SELECT ROWS n SIZE m: n rows (i, 'x' * (m + i))
+                String[] words = u.split("\\s+");
+                int count = Integer.parseInt(words[2]);
+                int size = Integer.parseInt(words[4]);
+                List<Object[]> rows = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    rows.add(new Object[] {(long) i, "x".repeat(size + i)});
+                }
+                return QueryResult.rows(List.of(ColumnDef.of("i", ColumnType.LONGLONG),
+                        ColumnDef.of("s", ColumnType.VAR_STRING)), rows);
+            }
             throw MysqlException.of(MysqlError.PARSE, s, 1);
         }
 

@@ -1,7 +1,9 @@
 package io.cairn.mysql.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Frames payloads as MySQL packets (splitting at 0xFFFFFF bytes), numbers them with the running sequence
@@ -10,6 +12,10 @@ import io.netty.channel.Channel;
  * <p>Used only from the connection's handler-executor task (one thread at a time, never the event loop):
  * when the channel is not writable (the client reads slowly) {@link #send} blocks that thread until it is,
  * so a large result set never piles up in memory. {@link #writabilityChanged()} is called by the event loop.
+ *
+ * <p>Buffers are unpooled heap buffers: they are filled on a handler thread and released on the event
+ * loop, and a pooled buffer crossing threads like that costs Netty's allocator more (its per-thread
+ * caches and recyclers hand objects back across threads) than the garbage of a short-lived array.
  */
 final class PacketWriter {
     static final int BATCH = 64 * 1024;
@@ -41,7 +47,7 @@ final class PacketWriter {
         while (true) {
             int n = Math.min(length - off, PacketDecoder.MAX_PHYSICAL);
             if (pending == null) {
-                pending = channel.alloc().buffer(Math.min(BATCH, n + 4) + 4);
+                pending = Unpooled.buffer(Math.min(BATCH, n + 4) + 4);
             }
             pending.writeMediumLE(n);
             pending.writeByte(seq);
@@ -67,7 +73,14 @@ final class PacketWriter {
         if (pending != null) {
             ByteBuf b = pending;
             pending = null;
-            if (flush) {
+            if (flush && !channel.eventLoop().inEventLoop()) {
+                // one task instead of Netty's recycled write task (also handed back across threads)
+                try {
+                    channel.eventLoop().execute(() -> channel.writeAndFlush(b, channel.voidPromise()));
+                } catch (RejectedExecutionException e) { // the server is stopping: nobody will read it
+                    b.release();
+                }
+            } else if (flush) {
                 channel.writeAndFlush(b, channel.voidPromise());
             } else {
                 channel.write(b, channel.voidPromise());
