@@ -76,6 +76,7 @@ public final class DmlExecutor {
         long affected = 0;
         long firstGenerated = 0;
         int warnings = 0;
+        long duplicates = 0;
         long rowNo = 0;
         for (Object[] values : source) {
             rowNo++;
@@ -98,6 +99,7 @@ public final class DmlExecutor {
                 case IGNORE -> {
                     if (writer.conflictingRow(row, pk) != null) {
                         warnings++;
+                        duplicates++;
                     } else {
                         writer.insert(row, pk);
                         affected++;
@@ -108,6 +110,7 @@ public final class DmlExecutor {
                     while ((c = writer.conflictingRow(row, pk)) != null) {
                         writer.delete(c, writer.read(c));
                         affected++;
+                        duplicates++;
                     }
                     writer.insert(row, pk);
                     affected++;
@@ -123,8 +126,10 @@ public final class DmlExecutor {
                         if (!Arrays.deepEquals(old, updated)) {
                             writer.update(c, old, updated);
                             affected += 2;
+                            duplicates++;
                         } else if (env.foundRows()) {
                             affected += 1;
+                            duplicates++;
                         }
                     }
                 }
@@ -132,9 +137,11 @@ public final class DmlExecutor {
             }
         }
         buffer.flush();
-        // The info text ("Records: n  Duplicates: …") is left empty: the wire layer's encoding of it is
-        // misread by Connector/J 9.1 (reported to the mysql-wire owner).
-        return new QueryResult.Ok(affected, firstGenerated, warnings, "");
+        warnings += env.warningCount();
+        // MySQL's info text: for INSERT … SELECT and inserts of several rows, not for one VALUES row
+        String info = literal != null && source.size() == 1 ? ""
+                : String.format("Records: %d  Duplicates: %d  Warnings: %d", source.size(), duplicates, warnings);
+        return new QueryResult.Ok(affected, firstGenerated, warnings, info);
     }
 
     /** Runs an UPDATE (single table). */
@@ -178,7 +185,9 @@ public final class DmlExecutor {
             }
         }
         buffer.flush();
-        return new QueryResult.Ok(env.foundRows() ? rows.size() : changed, 0, 0, "");
+        int warnings = env.warningCount();
+        return new QueryResult.Ok(env.foundRows() ? rows.size() : changed, 0, warnings,
+                String.format("Rows matched: %d  Changed: %d  Warnings: %d", rows.size(), changed, warnings));
     }
 
     /** Runs a DELETE (single table). */
@@ -200,7 +209,7 @@ public final class DmlExecutor {
             writer.delete(((ByteString) r[0]).getBytes(), Arrays.copyOfRange(r, 1, n + 1));
         }
         buffer.flush();
-        return new QueryResult.Ok(rows.size(), 0, 0, "");
+        return new QueryResult.Ok(rows.size(), 0, env.warningCount(), "");
     }
 
     private static SqlNodeList baseSelectList(String alias, TableDefinition table) {

@@ -30,7 +30,19 @@ public final class ExecContext implements DataContext {
     private final AtomicBoolean cancel;
     private final long startMillis;
     private final long deadlineNanos;
+    private final WarningSink warnings;
     private final Map<String, Object> internals;
+
+    /**
+     * Where a statement's warnings go (MySQL's SHOW WARNINGS list). Called on the executing thread;
+     * the sink may drop repeats of a warning it already has.
+     */
+    @FunctionalInterface
+    public interface WarningSink {
+        WarningSink NONE = (code, message) -> { };
+
+        void warn(int code, String message);
+    }
 
     /**
      * @param parameters dynamic parameter values by name "?0", "?1", … in Calcite's internal representation
@@ -39,12 +51,17 @@ public final class ExecContext implements DataContext {
      */
     public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
             Map<String, Object> parameters, AtomicBoolean cancel, long startMillis) {
-        this(rootSchema, typeFactory, transaction, forUpdate, parameters, cancel, startMillis, Long.MAX_VALUE);
+        this(rootSchema, typeFactory, transaction, forUpdate, parameters, cancel, startMillis, Long.MAX_VALUE,
+                WarningSink.NONE);
     }
 
-    /** @param deadlineNanos {@link System#nanoTime()} after which the statement fails with 3024, or Long.MAX_VALUE */
+    /**
+     * @param deadlineNanos {@link System#nanoTime()} after which the statement fails with 3024, or Long.MAX_VALUE
+     * @param warnings      receives the warnings of the execution (1292 for truncated conversions, …)
+     */
     public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
-            Map<String, Object> parameters, AtomicBoolean cancel, long startMillis, long deadlineNanos) {
+            Map<String, Object> parameters, AtomicBoolean cancel, long startMillis, long deadlineNanos,
+            WarningSink warnings) {
         this.rootSchema = rootSchema;
         this.typeFactory = typeFactory;
         this.transaction = transaction;
@@ -53,6 +70,7 @@ public final class ExecContext implements DataContext {
         this.cancel = cancel;
         this.startMillis = startMillis;
         this.deadlineNanos = deadlineNanos;
+        this.warnings = warnings;
         this.internals = Map.of();
     }
 
@@ -65,6 +83,7 @@ public final class ExecContext implements DataContext {
         this.cancel = base.cancel;
         this.startMillis = base.startMillis;
         this.deadlineNanos = base.deadlineNanos;
+        this.warnings = base.warnings;
         this.internals = internals;
     }
 
@@ -117,6 +136,27 @@ public final class ExecContext implements DataContext {
 
     public Transaction transaction() {
         return transaction;
+    }
+
+    /**
+     * Records a warning of the execution that {@code root} belongs to; a no-op for other data contexts
+     * (Calcite's constant reduction at planning time, which Cairn's warning functions avoid).
+     */
+    public static void warn(Object root, int code, String message) {
+        if (root instanceof ExecContext e) {
+            e.warnings.warn(code, message);
+        }
+    }
+
+    /**
+     * Whether the execution that {@code root} belongs to was cancelled (KILL QUERY) or ran past its
+     * time limit: for functions that wait (SLEEP), which end early rather than fail.
+     */
+    public static boolean interrupted(Object root) {
+        if (root instanceof ExecContext e) {
+            return e.cancel.get() || (e.deadlineNanos != Long.MAX_VALUE && System.nanoTime() - e.deadlineNanos > 0);
+        }
+        return false;
     }
 
     /** Throws 1317 when the statement was cancelled, 3024 when it ran past its time limit. */

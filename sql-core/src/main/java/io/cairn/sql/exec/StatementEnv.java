@@ -75,4 +75,7 @@ public interface StatementEnv {
 
     /** Whether affected-row counts report matched rather than changed rows (CLIENT_FOUND_ROWS). */
     boolean foundRows();
+
+    /** The warnings the statement has raised so far (its execution contexts report them). */
+    int warningCount();
 }

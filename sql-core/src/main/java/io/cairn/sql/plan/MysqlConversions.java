@@ -56,6 +56,11 @@ final class MysqlConversions {
         return new In(target);
     }
 
+    /** A stand-in for CAST. */
+    static SqlOperator cast(SqlOperator target) {
+        return new Cast(target);
+    }
+
     /** An operator that looks like {@code target} until its call's type is derived. */
     private abstract static class StandIn extends SqlOperator {
         final SqlOperator target;
@@ -150,6 +155,40 @@ final class MysqlConversions {
             if (number) {
                 for (int i = 0; i < types.size(); i++) {
                     convert(validator, scope, call, i, types.get(i));
+                }
+            }
+            return resolve(validator, scope, call, target);
+        }
+    }
+
+    /**
+     * CAST of a string to a number: MySQL takes the string's numeric prefix and warns (1292) of what
+     * it cut off ({@code CAST('12abc' AS SIGNED)} is 12, {@code CAST('x' AS SIGNED)} 0), where Calcite's
+     * cast fails on such strings. The string operand goes through {@link MysqlOperators#TO_SIGNED},
+     * {@link MysqlOperators#TO_DECIMAL} or {@link MysqlOperators#TO_DOUBLE} first, so the cast itself
+     * is from a number.
+     */
+    private static final class Cast extends StandIn {
+        Cast(SqlOperator target) {
+            super(target);
+        }
+
+        @Override
+        public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
+            RelDataType from = validator.deriveType(scope, call.operand(0));
+            if (SqlTypeUtil.isCharacter(from) && call.operand(1) instanceof SqlDataTypeSpec spec) {
+                SqlTypeName to = SqlTypeName.get(spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT));
+                SqlOperator conversion = to == null ? null : switch (to) {
+                    case TINYINT, SMALLINT, INTEGER, BIGINT -> MysqlOperators.TO_SIGNED;
+                    case DECIMAL -> MysqlOperators.TO_DECIMAL;
+                    case DOUBLE, FLOAT, REAL -> MysqlOperators.TO_DOUBLE;
+                    default -> null;
+                };
+                if (conversion != null) {
+                    SqlNode operand = call.operand(0);
+                    SqlNode converted = conversion.createCall(operand.getParserPosition(), operand);
+                    validator.deriveType(scope, converted);
+                    call.setOperand(0, converted);
                 }
             }
             return resolve(validator, scope, call, target);

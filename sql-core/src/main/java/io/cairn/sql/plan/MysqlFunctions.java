@@ -1,10 +1,13 @@
 package io.cairn.sql.plan;
 
+import io.cairn.mysql.MysqlError;
 import io.cairn.sql.codec.KeyCodec;
+import io.cairn.sql.exec.ExecContext;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import org.apache.calcite.avatica.util.ByteString;
 import java.math.RoundingMode;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runtime of the MySQL operators that Calcite-generated code calls (see {@link MysqlOperators}).
@@ -98,6 +101,18 @@ public final class MysqlFunctions {
         return (long) o.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** CHAR_LENGTH(): characters (Unicode code points) of a string, bytes of a binary string. */
+    public static Long charLength(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof ByteString b) {
+            return (long) b.length();
+        }
+        String s = o.toString();
+        return (long) s.codePointCount(0, s.length());
+    }
+
     /** The default collation's key of a string (MysqlOperators#COLLATION_KEY). */
     public static String collationKey(Object s) {
         return s == null ? null : KeyCodec.collationKey(s.toString());
@@ -120,6 +135,95 @@ public final class MysqlFunctions {
             return n.doubleValue();
         }
         String s = o.toString();
+        int[] span = numericPrefix(s, true);
+        return span[1] == span[0] ? 0.0 : Double.parseDouble(s.substring(span[0], span[1]));
+    }
+
+    /**
+     * {@link #toDouble(Object)} in generated code: a string that is not wholly a number (but for
+     * leading and trailing spaces) also adds MySQL's warning 1292 {@code Truncated incorrect DOUBLE
+     * value: '12abc'} to the execution of {@code root}.
+     */
+    public static Double toDouble(Object root, Object o) {
+        if (o != null && !(o instanceof Number)) {
+            checkTruncated(root, o.toString(), true, "DOUBLE");
+        }
+        return toDouble(o);
+    }
+
+    /**
+     * A string as CAST(… AS SIGNED) makes it: the integer its longest integer prefix spells (a
+     * fraction or exponent is cut off: {@code '12.7'} → 12), clipped to BIGINT, with warning 1292
+     * {@code Truncated incorrect INTEGER value} when anything was cut or clipped.
+     */
+    public static Long toSigned(Object root, Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        String s = o.toString();
+        int[] span = numericPrefix(s, false);
+        boolean truncated = !onlySpaces(s, span[1]) || span[1] == span[0];
+        long v;
+        if (span[1] == span[0] || (span[1] == span[0] + 1 && !isDigit(s.charAt(span[0])))) {
+            v = 0;
+        } else {
+            java.math.BigInteger big = new java.math.BigInteger(s.substring(span[0], span[1]).replace("+", ""));
+            if (big.bitLength() > 63) {
+                truncated = true;
+                v = big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            } else {
+                v = big.longValue();
+            }
+        }
+        if (truncated) {
+            ExecContext.warn(root, MysqlError.TRUNCATED_WRONG_VALUE.code(),
+                    String.format(MysqlError.TRUNCATED_WRONG_VALUE.template(), "INTEGER", s));
+        }
+        return v;
+    }
+
+    /**
+     * A string as CAST(… AS DECIMAL) makes it: the exact number its longest numeric prefix spells,
+     * with warning 1292 {@code Truncated incorrect DECIMAL value} when something was cut off.
+     */
+    public static BigDecimal toDecimal(Object root, Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Number) {
+            return decimal(o);
+        }
+        String s = o.toString();
+        checkTruncated(root, s, true, "DECIMAL");
+        int[] span = numericPrefix(s, true);
+        return span[1] == span[0] ? BigDecimal.ZERO : new BigDecimal(s.substring(span[0], span[1]));
+    }
+
+    private static void checkTruncated(Object root, String s, boolean fraction, String type) {
+        int[] span = numericPrefix(s, fraction);
+        if (span[1] == span[0] || !onlySpaces(s, span[1])) {
+            ExecContext.warn(root, MysqlError.TRUNCATED_WRONG_VALUE.code(),
+                    String.format(MysqlError.TRUNCATED_WRONG_VALUE.template(), type, s));
+        }
+    }
+
+    private static boolean onlySpaces(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where the number at the start of {@code s} (after white space) begins and ends: sign, digits
+     * and, with {@code fraction}, a fraction and an exponent; {start, start} when no digit is there.
+     */
+    private static int[] numericPrefix(String s, boolean fraction) {
         int i = 0;
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
             i++;
@@ -132,17 +236,23 @@ public final class MysqlFunctions {
         for (; i < s.length() && isDigit(s.charAt(i)); i++) {
             digits++;
         }
-        if (i < s.length() && s.charAt(i) == '.') {
+        if (fraction && i < s.length() && s.charAt(i) == '.') {
+            int dot = i;
             i++;
+            int after = 0;
             for (; i < s.length() && isDigit(s.charAt(i)); i++) {
-                digits++;
+                after++;
             }
+            if (digits == 0 && after == 0) {
+                i = dot;
+            }
+            digits += after;
         }
         if (digits == 0) {
-            return 0.0;
+            return new int[] {start, start};
         }
         int end = i;
-        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        if (fraction && i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
             int k = i + 1;
             if (k < s.length() && (s.charAt(k) == '+' || s.charAt(k) == '-')) {
                 k++;
@@ -154,7 +264,59 @@ public final class MysqlFunctions {
                 end = k;
             }
         }
-        return Double.parseDouble(s.substring(start, end));
+        return new int[] {start, end};
+    }
+
+    /**
+     * MySQL's STRCMP: -1, 0 or 1 as {@code a} sorts before, equal to or after {@code b} in the
+     * default collation (case-insensitive, trailing spaces ignored: {@link KeyCodec#collationKey}).
+     */
+    public static Long strcmp(Object a, Object b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        int c = KeyCodec.collationKey(text(a)).compareTo(KeyCodec.collationKey(text(b)));
+        return (long) Integer.signum(c);
+    }
+
+    private static String text(Object o) {
+        if (o instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (o instanceof ByteString b) {
+            return new String(b.getBytes(), StandardCharsets.UTF_8);
+        }
+        return o.toString();
+    }
+
+    /** The longest a SLEEP waits between looks at its statement's cancel flag and time limit. */
+    private static final long SLEEP_POLL_NANOS = 10_000_000L;
+
+    /**
+     * MySQL's SLEEP(seconds): waits, then returns 0; returns 1 early when the statement is killed
+     * (KILL QUERY) or reaches its time limit, as MySQL does for a SLEEP that is the whole query (a
+     * query that goes on reading rows then fails with 1317/3024 at its next row). NULL or a
+     * negative duration is error 1210, as in MySQL's strict mode.
+     */
+    public static Long sleep(Object root, Object seconds) {
+        double s = seconds == null ? -1 : seconds instanceof Number n ? n.doubleValue() : toDouble(root, seconds);
+        if (!(s >= 0)) {
+            throw new io.cairn.sql.SqlException(MysqlError.WRONG_ARGUMENTS, "sleep.");
+        }
+        long end = System.nanoTime() + (long) Math.min(s * 1e9, Long.MAX_VALUE / 4.0);
+        while (true) {
+            if (ExecContext.interrupted(root)) {
+                return 1L;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return 0L;
+            }
+            LockSupport.parkNanos(Math.min(left, SLEEP_POLL_NANOS));
+            if (Thread.currentThread().isInterrupted()) {
+                return 1L;
+            }
+        }
     }
 
     private static boolean isDigit(char c) {

@@ -58,17 +58,50 @@ public final class MysqlOperators {
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true),
             (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "intDivide", boxed(translator, call)));
-    /** A string in numeric context: the DOUBLE of its numeric prefix (see {@link MysqlConversions}). */
+    /**
+     * A string in numeric context: the DOUBLE of its numeric prefix (see {@link MysqlConversions}),
+     * warning 1292 when the string is not wholly a number. Like the other functions that warn, it is
+     * evaluated when the statement runs, never folded into a constant while planning (where its
+     * warning would be lost, and a cached plan would never warn again).
+     */
     public static final SqlUserDefinedFunction TO_DOUBLE = function("MYSQL_TO_DOUBLE", List.of(SqlTypeFamily.ANY),
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), b.getOperandType(0).isNullable()),
-            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "toDouble", boxed(translator, call)));
+            (translator, call, nullAs) -> callWithRoot(translator, call, "toDouble"), Evaluation.AT_RUN_TIME);
+    /** A string cast to SIGNED/UNSIGNED (BIGINT): its integer prefix, warning 1292 when truncated. */
+    public static final SqlUserDefinedFunction TO_SIGNED = function("MYSQL_TO_SIGNED", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "toSigned"), Evaluation.AT_RUN_TIME);
+    /** A string cast to DECIMAL: its numeric prefix, exact, warning 1292 when truncated. */
+    public static final SqlUserDefinedFunction TO_DECIMAL = function("MYSQL_TO_DECIMAL", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, 65, 30), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "toDecimal"), Evaluation.AT_RUN_TIME);
+    /** MySQL's STRCMP(a, b): -1, 0, 1 in the default collation (Calcite's has the sign reversed and is binary). */
+    public static final SqlUserDefinedFunction STRCMP = function("MYSQL_STRCMP",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(b.getTypeFactory().createSqlType(SqlTypeName.INTEGER),
+                    b.getOperandType(0).isNullable() || b.getOperandType(1).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "strcmp", boxed(translator, call)),
+            Evaluation.FOLDABLE);
+    /** MySQL's SLEEP(seconds): 0, or 1 when the statement is killed or times out while sleeping. */
+    public static final SqlUserDefinedFunction SLEEP = function("SLEEP", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createSqlType(SqlTypeName.BIGINT),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "sleep"), Evaluation.EVERY_CALL);
 
     /** MySQL's LENGTH / OCTET_LENGTH: the length in bytes of the value's UTF-8 text. */
     public static final SqlUserDefinedFunction LENGTH = function("MYSQL_LENGTH", List.of(SqlTypeFamily.ANY),
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), b.getOperandType(0).isNullable()),
             (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "octetLength",
+                    boxed(translator, call)));
+
+    /** MySQL's CHAR_LENGTH: characters (code points; Calcite's counts UTF-16 units, 2 for an emoji). */
+    public static final SqlUserDefinedFunction CHAR_LENGTH = function("MYSQL_CHAR_LENGTH", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "charLength",
                     boxed(translator, call)));
 
     /**
@@ -103,7 +136,8 @@ public final class MysqlOperators {
     private static final String DIV_DIVISOR = "MYSQL_DIV_DIVISOR";
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, SUMMAND, COLLATION_KEY, LENGTH),
+            SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, TO_SIGNED, TO_DECIMAL, STRCMP, SLEEP, SUMMAND,
+                    COLLATION_KEY, LENGTH, CHAR_LENGTH),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
@@ -149,6 +183,15 @@ public final class MysqlOperators {
                 if (op == SqlStdOperatorTable.PLUS || op == SqlStdOperatorTable.MINUS || op == SqlStdOperatorTable.MULTIPLY
                         || op == SqlStdOperatorTable.UNARY_MINUS) {
                     return converting(op, c.getOperandList(), c);
+                }
+                if (isNamed(op, "STRCMP") && c.operandCount() == 2) {
+                    return STRCMP.createCall(c.getParserPosition(), c.getOperandList());
+                }
+                if (op.getKind() == SqlKind.CAST && c.operandCount() == 2) {
+                    return new SqlBasicCall(MysqlConversions.cast(op), c.getOperandList(), c.getParserPosition());
+                }
+                if ((isNamed(op, "CHAR_LENGTH") || isNamed(op, "CHARACTER_LENGTH")) && c.operandCount() == 1) {
+                    return CHAR_LENGTH.createCall(c.getParserPosition(), c.getOperandList());
                 }
                 if ((isNamed(op, "LENGTH") || isNamed(op, "OCTET_LENGTH")) && c.operandCount() == 1) {
                     return LENGTH.createCall(c.getParserPosition(), c.getOperandList());
@@ -298,6 +341,24 @@ public final class MysqlOperators {
 
     private static SqlUserDefinedFunction function(String name, List<SqlTypeFamily> operands,
             SqlReturnTypeInference returnType, CallImplementor implementor) {
+        return function(name, operands, returnType, implementor, Evaluation.FOLDABLE);
+    }
+
+    /** When the planner may evaluate a function's calls. */
+    private enum Evaluation {
+        /** Deterministic: calls of constants may be folded while planning. */
+        FOLDABLE,
+        /**
+         * Deterministic, but evaluated only when the statement runs (its side effect, a warning,
+         * belongs to the execution): a "dynamic function" to Calcite's expression reduction.
+         */
+        AT_RUN_TIME,
+        /** Not deterministic: every call evaluated, none merged or folded. */
+        EVERY_CALL
+    }
+
+    private static SqlUserDefinedFunction function(String name, List<SqlTypeFamily> operands,
+            SqlReturnTypeInference returnType, CallImplementor implementor, Evaluation evaluation) {
         ImplementableScalar fn = new ImplementableScalar(implementor);
         return new SqlUserDefinedFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
                 returnType, null,
@@ -305,7 +366,26 @@ public final class MysqlOperators {
                         tf -> operands.stream().map(f -> f == SqlTypeFamily.ANY ? tf.createSqlType(SqlTypeName.ANY)
                                 : tf.createSqlType(SqlTypeName.DECIMAL)).toList(),
                         i -> "arg" + i, i -> false),
-                fn);
+                fn) {
+            @Override
+            public boolean isDeterministic() {
+                return evaluation != Evaluation.EVERY_CALL;
+            }
+
+            @Override
+            public boolean isDynamicFunction() {
+                return evaluation != Evaluation.FOLDABLE;
+            }
+        };
+    }
+
+    /** A call of {@code MysqlFunctions.method(root, operands…)}: the function sees its execution's context. */
+    private static Expression callWithRoot(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call, String method) {
+        List<Expression> args = new ArrayList<>();
+        args.add(Expressions.convert_(translator.getRoot(), Object.class));
+        args.addAll(List.of(boxed(translator, call)));
+        return Expressions.call(MysqlFunctions.class, method, args);
     }
 
     /** A scalar function whose code is generated by a {@link CallImplementor}. */

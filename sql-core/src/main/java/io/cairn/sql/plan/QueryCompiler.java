@@ -2,6 +2,8 @@ package io.cairn.sql.plan;
 
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,17 @@ import org.apache.calcite.tools.Programs;
  * <p>Thread-safe: every call uses its own validator and planner.
  */
 public final class QueryCompiler {
-    /** The type factory shared by compilation and execution. */
-    public static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl(MysqlTypeSystem.INSTANCE);
+    /**
+     * The type factory shared by compilation and execution. Character types are UTF-8 (MySQL's
+     * utf8mb4), not Calcite's default ISO-8859-1, under which a literal such as {@code '日本'}
+     * fails to compile.
+     */
+    public static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl(MysqlTypeSystem.INSTANCE) {
+        @Override
+        public Charset getDefaultCharset() {
+            return StandardCharsets.UTF_8;
+        }
+    };
 
     private static final CalciteConnectionConfig CONFIG;
 

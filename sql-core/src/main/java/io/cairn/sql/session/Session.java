@@ -73,6 +73,8 @@ public final class Session implements SessionHandler, SessionContext {
     private static final int CLIENT_FOUND_ROWS = 2;
     /** A DDL that keeps losing write conflicts to concurrent DDL gives up after this many runs. */
     private static final int DDL_ATTEMPTS = 20;
+    /** Warnings kept per statement (MySQL's default max_error_count). */
+    private static final int MAX_WARNINGS = 64;
 
     private final SqlEngine engine;
     private final SessionInfo info;
@@ -81,6 +83,8 @@ public final class Session implements SessionHandler, SessionContext {
     private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
     private final List<Object[]> warnings = new ArrayList<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
+    /** The command running now (SHOW PROCESSLIST reads it from other sessions' threads), or null. */
+    private volatile Running running;
 
     private String database;
     private boolean autocommit = true;
@@ -112,6 +116,15 @@ public final class Session implements SessionHandler, SessionContext {
         return info.user();
     }
 
+    /** A command in progress: its text and when it started ({@link System#nanoTime()}). */
+    record Running(String sql, long startNanos) {
+    }
+
+    /** The command this session is running, or null when idle. */
+    Running running() {
+        return running;
+    }
+
     SqlEngine engine() {
         return engine;
     }
@@ -132,11 +145,30 @@ public final class Session implements SessionHandler, SessionContext {
         warnings.add(new Object[] {"Note", 1050L, message});
     }
 
+    /**
+     * Adds a warning of the running statement, once: a conversion that a plan re-checks per row (a
+     * constant compared with every row's column) warns once, not once per row as a literal reading
+     * of MySQL would (MySQL converts such a constant once). At most {@value #MAX_WARNINGS} are kept
+     * (MySQL's default max_error_count).
+     */
+    private void warn(int code, String message) {
+        if (warnings.size() >= MAX_WARNINGS) {
+            return;
+        }
+        for (Object[] w : warnings) {
+            if (((Long) w[1]) == code && w[2].equals(message)) {
+                return;
+            }
+        }
+        warnings.add(new Object[] {"Warning", (long) code, message});
+    }
+
     // ------------------------------------------------------------------ SessionHandler
 
     @Override
     public QueryResult query(String sql) throws MysqlException {
         cancel.set(false);
+        running = new Running(sql, System.nanoTime());
         try {
             List<String> statements = multiStatements ? splitStatements(sql) : List.of(sql);
             if (statements.size() == 1) {
@@ -149,6 +181,8 @@ public final class Session implements SessionHandler, SessionContext {
             return new QueryResult.Multi(results);
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
+        } finally {
+            running = null;
         }
     }
 
@@ -202,10 +236,13 @@ public final class Session implements SessionHandler, SessionContext {
                     String.format(MysqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
         }
         cancel.set(false);
+        running = new Running(ps.sql(), System.nanoTime());
         try {
             return run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
             throw ErrorMapper.toMysql(e, database);
+        } finally {
+            running = null;
         }
     }
 
@@ -300,7 +337,7 @@ public final class Session implements SessionHandler, SessionContext {
         }
         Token first = c.peek();
         String kw = first.keyword();
-        if (!kw.equals("SHOW")) {
+        if (!kw.equals("SHOW") && !readsDiagnostics(tokens)) {
             warnings.clear();
         }
         if (first.isSymbol("(")) {
@@ -358,11 +395,31 @@ public final class Session implements SessionHandler, SessionContext {
                     result = QueryResult.ok();
             default -> throw c.error();
         }
+        if (result instanceof QueryResult.Ok ok && ok.warnings() < warnings.size()) {
+            // the count the OK packet reports: warnings of the evaluation (SET, DO) and notes of DDL too
+            result = new QueryResult.Ok(ok.affectedRows(), ok.lastInsertId(), warnings.size(), ok.info());
+        }
         rowCount = result instanceof QueryResult.Ok ok ? ok.affectedRows() : -1;
         if (result instanceof QueryResult.Ok ok && ok.lastInsertId() != 0) {
             lastInsertId = ok.lastInsertId();
         }
         return result;
+    }
+
+    /**
+     * Whether a statement reads {@code @@warning_count} or {@code @@error_count}: like SHOW WARNINGS,
+     * it keeps the previous statement's warnings (MySQL's DA_KEEP_DIAGNOSTICS).
+     */
+    private static boolean readsDiagnostics(List<Token> tokens) {
+        for (Token t : tokens) {
+            if (t.type() == Token.Type.SYSTEM_VAR) {
+                String n = t.text().toLowerCase(Locale.ROOT);
+                if (n.endsWith("warning_count") || n.endsWith("error_count")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private QueryResult ddlOrAccount(TokenCursor c) {
@@ -873,7 +930,8 @@ public final class Session implements SessionHandler, SessionContext {
             Catalog c = catalog();
             long deadline = timeLimitMillis > 0 ? System.nanoTime() + timeLimitMillis * 1_000_000L : Long.MAX_VALUE;
             return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t,
-                    forUpdate, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline);
+                    forUpdate, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline,
+                    Session.this::warn);
         }
 
         @Override
@@ -889,6 +947,11 @@ public final class Session implements SessionHandler, SessionContext {
         @Override
         public boolean foundRows() {
             return (info.clientCapabilities() & CLIENT_FOUND_ROWS) != 0;
+        }
+
+        @Override
+        public int warningCount() {
+            return warnings.size();
         }
     }
 

@@ -108,9 +108,12 @@ final class ShowStatements {
             }
             case "PROCESSLIST" -> {
                 List<Object[]> rows = new ArrayList<>();
+                long now = System.nanoTime();
                 for (Session s : session.engine().sessions().values()) {
+                    Session.Running r = s.running();
                     rows.add(new Object[] {s.connectionId(), s.user(), "localhost", s.database(),
-                            s == session ? "Query" : "Sleep", 0L, "", s == session ? "SHOW PROCESSLIST" : null});
+                            r == null ? "Sleep" : "Query", r == null ? 0L : (now - r.startNanos()) / 1_000_000_000L,
+                            r == null ? "" : "executing", r == null ? null : r.sql()});
                 }
                 return rows(List.of(ColumnDef.of("Id", ColumnType.LONGLONG), col("User"), col("Host"), col("db"),
                         col("Command"), ColumnDef.of("Time", ColumnType.LONG), col("State"), col("Info")), rows);

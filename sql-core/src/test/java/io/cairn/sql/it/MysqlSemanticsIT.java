@@ -208,4 +208,149 @@ class MysqlSemanticsIT {
             }
         }
     }
+
+    private static List<String> warnings(Statement s) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SHOW WARNINGS")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void lossyStringToNumberConversionsWarn1292() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT '12abc' + 1, CAST('x' AS SIGNED), CAST('12.7' AS SIGNED), "
+                    + "CAST('1.5x' AS DECIMAL(5,2)), '7' + 1")) {
+                rs.next();
+                assertThat(List.of(rs.getDouble(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5)))
+                        .containsExactly(13.0, "0", "12", "1.50", 8.0);
+                // the warning count of the result's EOF makes Connector/J fetch the warnings
+                java.sql.SQLWarning w = rs.getStatement().getWarnings();
+                assertThat(w != null && w.getErrorCode() == 1292).as("a 1292 warning reached the client").isTrue();
+            }
+            assertThat(row(s, "SELECT @@warning_count")).containsExactly("4");
+            assertThat(warnings(s)).containsExactlyInAnyOrder("Warning 1292 Truncated incorrect DOUBLE value: '12abc'",
+                    "Warning 1292 Truncated incorrect INTEGER value: 'x'",
+                    "Warning 1292 Truncated incorrect INTEGER value: '12.7'",
+                    "Warning 1292 Truncated incorrect DECIMAL value: '1.5x'");
+            // a statement without warnings clears them
+            assertThat(row(s, "SELECT 1 + 1")).containsExactly("2");
+            assertThat(warnings(s)).isEmpty();
+            // a constant compared with every row warns once; the same plan warns again when run again
+            for (int run = 0; run < 2; run++) {
+                assertThat(column(s, "SELECT id FROM nums WHERE n = '5x'")).containsExactly("2");
+                assertThat(warnings(s)).containsExactly("Warning 1292 Truncated incorrect DOUBLE value: '5x'");
+            }
+            assertThat(s.executeUpdate("UPDATE nums SET n = n WHERE id = '3z'")).isEqualTo(1);
+            assertThat(s.getWarnings().getMessage()).isEqualTo("Truncated incorrect DOUBLE value: '3z'");
+        }
+    }
+
+    @Test
+    void okPacketsCarryMysqlsInfoText() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE info (id INT PRIMARY KEY, v VARCHAR(10))");
+            assertThat(s.executeUpdate("INSERT INTO info VALUES (1, 'a'), (2, 'b'), (3, 'c')")).isEqualTo(3);
+            assertThat(info(s)).isEqualTo("Records: 3  Duplicates: 0  Warnings: 0");
+            assertThat(s.executeUpdate("INSERT INTO info VALUES (4, 'd')")).isEqualTo(1);
+            assertThat(info(s)).isEmpty(); // one VALUES row: no info, as in MySQL
+            // Connector/J sets CLIENT_FOUND_ROWS by default: affected rows are the matched rows
+            assertThat(s.executeUpdate("UPDATE info SET v = 'a' WHERE id <= 2")).isEqualTo(2);
+            assertThat(info(s)).isEqualTo("Rows matched: 2  Changed: 1  Warnings: 0");
+            assertThat(s.executeUpdate("REPLACE INTO info VALUES (1, 'x'), (9, 'y')")).isEqualTo(3);
+            assertThat(info(s)).isEqualTo("Records: 2  Duplicates: 1  Warnings: 0");
+            assertThat(s.executeUpdate("INSERT IGNORE INTO info SELECT id, v FROM info WHERE id > 2")).isZero();
+            assertThat(info(s)).isEqualTo("Records: 3  Duplicates: 3  Warnings: 3");
+        }
+        // without CLIENT_FOUND_ROWS (useAffectedRows=true) an UPDATE reports the rows it changed
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "root");
+        p.setProperty("password", "");
+        p.setProperty("useAffectedRows", "true");
+        try (Connection c = java.sql.DriverManager.getConnection(cluster.mysqlUrl(0, "sem"), p);
+                Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE info SET v = v WHERE id <= 2")).isZero();
+            assertThat(info(s)).isEqualTo("Rows matched: 2  Changed: 0  Warnings: 0");
+        }
+    }
+
+    private static String info(Statement s) throws SQLException {
+        return s.unwrap(com.mysql.cj.jdbc.JdbcStatement.class).getResultSetInternal().getServerInfo();
+    }
+
+    @Test
+    void stringLiteralsAreUtf8mb4() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT '中文', '日本' = '日本', '中文' < '日本', LENGTH('日本'), CHAR_LENGTH('€𝄞'), "
+                    + "UPPER('straße'), CONCAT('a', '€')"))
+                    .containsExactly("中文", "1", "1", "6", "2", "STRASSE", "a€");
+            s.execute("CREATE TABLE words (id INT PRIMARY KEY, w VARCHAR(20), KEY (w))");
+            s.execute("INSERT INTO words VALUES (1, '日本'), (2, 'abc'), (3, '€𝄞')");
+            assertThat(column(s, "SELECT id FROM words WHERE w = '日本'")).containsExactly("1");
+            assertThat(column(s, "SELECT w FROM words WHERE w IN ('€𝄞', 'x')")).containsExactly("€𝄞");
+            assertThat(column(s, "SELECT w FROM words ORDER BY w")).containsExactly("abc", "€𝄞", "日本");
+            try (var ps = c.prepareStatement("SELECT id FROM words WHERE w = ?")) {
+                ps.setString(1, "日本");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            }
+            assertThat(s.executeUpdate("UPDATE words SET w = '中文' WHERE w = '日本'")).isEqualTo(1);
+            assertThat(column(s, "SELECT w FROM words WHERE id = 1")).containsExactly("中文");
+        }
+    }
+
+    @Test
+    void strcmpIsMinusOneZeroOneCaseInsensitively() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT STRCMP('a', 'b'), STRCMP('b', 'a'), STRCMP('text', 'TEXT'), STRCMP('x', 'xy'), "
+                    + "STRCMP(NULL, 'a')")).containsExactly("-1", "1", "0", "-1", null);
+            assertThat(column(s, "SELECT name FROM people WHERE STRCMP(name, 'BOB') = 0")).containsExactly("Bob");
+        }
+    }
+
+    @Test
+    void sleepReturnsZeroAndKillQueryEndsItWithOne() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT SLEEP(0.05)")).containsExactly("0");
+            assertThatThrownBy(() -> s.executeQuery("SELECT SLEEP(-1)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1210));
+            s.execute("SET max_execution_time = 100");
+            assertThat(row(s, "SELECT SLEEP(30)")).as("cut short by max_execution_time").containsExactly("1");
+            s.execute("SET max_execution_time = 0");
+        }
+        try (Connection sleeper = connect(); Connection killer = connect(); Statement k = killer.createStatement()) {
+            long id = Long.parseLong(row(sleeper.createStatement(), "SELECT CONNECTION_ID()").get(0));
+            java.util.concurrent.CompletableFuture<List<String>> slept = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Statement s = sleeper.createStatement()) {
+                            return row(s, "SELECT SLEEP(60)");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!running(k, id)) {
+                assertThat(System.nanoTime()).as("the SLEEP shows in SHOW PROCESSLIST").isLessThan(deadline);
+                Thread.sleep(10); // polling a condition with a deadline
+            }
+            k.execute("KILL QUERY " + id);
+            assertThat(slept.get(20, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("1");
+        }
+    }
+
+    private static boolean running(Statement s, long id) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW PROCESSLIST")) {
+            while (rs.next()) {
+                if (rs.getLong(1) == id && "Query".equals(rs.getString(5))) {
+                    return "SELECT SLEEP(60)".equals(rs.getString(8));
+                }
+            }
+        }
+        return false;
+    }
 }
