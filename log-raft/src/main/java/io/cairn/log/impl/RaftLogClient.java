@@ -372,12 +372,18 @@ public final class RaftLogClient implements LogService {
                 throw new LogUnavailableException(closed ? "the log client is closed"
                         : "no linearizable answer from the log group within " + timeoutMs + " ms", last);
             }
+            String leaderAtStart = localLeader();
             CompletableFuture<RaftClientReply> f = readLocally(query)
                     .thenCompose(reply -> reply != null ? CompletableFuture.completedFuture(reply)
                             : reader.async().sendReadOnlyUnordered(query))
                     .orTimeout(Math.min(left, readAttemptMs), TimeUnit.MILLISECONDS);
             try {
-                RaftClientReply reply = f.get();
+                RaftClientReply reply = awaitUnlessLeaderChanges(f, leaderAtStart);
+                if (reply == null) {
+                    last = new LogUnavailableException("the leader changed from " + leaderAtStart + " to "
+                            + localLeader() + " while a read index waited");
+                    continue; // asked again at once, of the leader the co-located peer follows now
+                }
                 if (reply.isSuccess()) {
                     return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
                 }
@@ -395,6 +401,33 @@ public final class RaftLogClient implements LogService {
                 throw new LogUnavailableException("interrupted while waiting for the log", e);
             }
         }
+    }
+
+    /** How often a waiting read index checks whether the co-located peer follows another leader. */
+    private static final long LEADER_CHECK_MS = 20;
+
+    /**
+     * The attempt's reply, or null as soon as the co-located peer knows a leader other than the one
+     * it followed when the attempt began (itself included): a read index that went to a leader that
+     * stopped answering is then given up at once rather than at the attempt's timeout.
+     */
+    private RaftClientReply awaitUnlessLeaderChanges(CompletableFuture<RaftClientReply> attempt, String leaderAtStart)
+            throws ExecutionException, InterruptedException {
+        while (true) {
+            try {
+                return attempt.get(LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                String now = localLeader();
+                if (local != null && now != null && !now.equals(leaderAtStart)) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** The leader the co-located peer follows (or is), if there is such a peer and it knows one. */
+    private String localLeader() {
+        return local == null ? null : local.status().map(RaftLogPeer.PeerStatus::leaderId).orElse(null);
     }
 
     /**
