@@ -1,6 +1,8 @@
 package io.cairn.chaos;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,6 +40,8 @@ final class ChaosRun {
     /** Per client (worker thread): when it last completed an operation. */
     private final AtomicLongArray lastSuccess;
     private final List<Workload> workloads;
+    /** When this file exists, no further cycle starts: the run goes on to its final checks and report. */
+    private Path stopFile;
 
     ChaosRun(CairnCluster cluster, List<FaultKind> faults, int cycles, Duration hold, long seed) {
         this.cluster = cluster;
@@ -47,6 +51,16 @@ final class ChaosRun {
         this.injector = new FaultInjector(cluster, seed);
         this.workloads = List.of(new BankWorkload(obs, 16, 3), new SetWorkload(obs, 2), new RegisterWorkload(obs, 2));
         this.lastSuccess = new AtomicLongArray(workloads.stream().mapToInt(Workload::clients).sum());
+    }
+
+    /**
+     * Lets an operator end a long run early but cleanly: once {@code file} exists, the run injects no
+     * further fault, checks everything it acknowledged and reports the cycles it ran (the timeline says
+     * where it stopped).
+     */
+    ChaosRun stopWhenExists(Path file) {
+        this.stopFile = file;
+        return this;
     }
 
     Observations observations() {
@@ -77,6 +91,10 @@ final class ChaosRun {
             waitFor("the first commits", Duration.ofMinutes(2), () -> total(obs) > 0);
             int[] perKind = new int[FaultKind.values().length];
             for (int c = 0; c < cycles; c++) {
+                if (stopFile != null && Files.exists(stopFile)) {
+                    log("stopped after " + c + " of " + cycles + " cycles: " + stopFile + " exists");
+                    break;
+                }
                 FaultKind kind = faults.get(c % faults.size());
                 cycle(c, kind, perKind[kind.ordinal()]++);
             }
