@@ -31,20 +31,21 @@ import java.util.function.Consumer;
  * into a new key space. Key spaces of dropped tables and indexes are left behind, unreachable (no
  * garbage collection yet). Stateless.
  *
- * <p>Warnings such as "table already exists" under IF NOT EXISTS are reported to {@code notes}.
+ * <p>Notes such as 1050 "table already exists" under IF NOT EXISTS are reported to {@code notes}, as the
+ * error they stand for (never thrown).
  */
 public final class DdlExecutor {
     private final Transaction txn;
     private final Catalog catalog;
     private final CatalogStore store;
     private final String database;
-    private final Consumer<String> notes;
+    private final Consumer<SqlException> notes;
     private final Consumer<TableDefinition> viewValidator;
 
     /**
      * @param viewValidator compiles a view's query, throwing when it is invalid
      */
-    public DdlExecutor(Transaction txn, Catalog catalog, CatalogStore store, String database, Consumer<String> notes,
+    public DdlExecutor(Transaction txn, Catalog catalog, CatalogStore store, String database, Consumer<SqlException> notes,
             Consumer<TableDefinition> viewValidator) {
         this.txn = txn;
         this.catalog = catalog;
@@ -80,7 +81,7 @@ public final class DdlExecutor {
     private void createDatabase(DdlStatement.CreateDatabase s) {
         if (catalog.database(s.name()) != null) {
             if (s.ifNotExists()) {
-                notes.accept("Can't create database '" + s.name() + "'; database exists");
+                notes.accept(new SqlException(MysqlError.DB_CREATE_EXISTS, s.name()));
                 return;
             }
             throw new SqlException(MysqlError.DB_CREATE_EXISTS, s.name());
@@ -95,7 +96,7 @@ public final class DdlExecutor {
         String db = catalog.database(s.name());
         if (db == null) {
             if (s.ifExists()) {
-                notes.accept("Can't drop database '" + s.name() + "'; database doesn't exist");
+                notes.accept(new SqlException(MysqlError.DB_DROP_EXISTS, s.name()));
                 return;
             }
             throw new SqlException(MysqlError.DB_DROP_EXISTS, s.name());
@@ -143,7 +144,7 @@ public final class DdlExecutor {
         String d = db(s.table());
         if (catalog.table(d, s.table().name()) != null) {
             if (s.ifNotExists()) {
-                notes.accept("Table '" + s.table().name() + "' already exists");
+                notes.accept(new SqlException(MysqlError.TABLE_EXISTS, s.table().name()));
                 return;
             }
             throw new SqlException(MysqlError.TABLE_EXISTS, s.table().name());
@@ -225,7 +226,7 @@ public final class DdlExecutor {
         }
         if (!missing.isEmpty()) {
             if (s.ifExists()) {
-                notes.accept("Unknown table '" + String.join(",", missing) + "'");
+                notes.accept(new SqlException(MysqlError.BAD_TABLE, String.join(",", missing)));
             } else {
                 throw new SqlException(MysqlError.BAD_TABLE, String.join(",", missing));
             }

@@ -75,7 +75,6 @@ public final class DmlExecutor {
         TableWriter writer = new TableWriter(codec, buffer);
         long affected = 0;
         long firstGenerated = 0;
-        int warnings = 0;
         long duplicates = 0;
         long rowNo = 0;
         for (Object[] values : source) {
@@ -97,8 +96,9 @@ public final class DmlExecutor {
                     affected++;
                 }
                 case IGNORE -> {
-                    if (writer.conflictingRow(row, pk) != null) {
-                        warnings++;
+                    SqlException duplicate = writer.duplicateOf(row, pk);
+                    if (duplicate != null) {
+                        env.warn(duplicate); // as MySQL: the skipped row's 1062, as a warning
                         duplicates++;
                     } else {
                         writer.insert(row, pk);
@@ -137,7 +137,7 @@ public final class DmlExecutor {
             }
         }
         buffer.flush();
-        warnings += env.warningCount();
+        int warnings = env.warningCount();
         // MySQL's info text: for INSERT … SELECT and inserts of several rows, not for one VALUES row
         String info = literal != null && source.size() == 1 ? ""
                 : String.format("Records: %d  Duplicates: %d  Warnings: %d", source.size(), duplicates, warnings);

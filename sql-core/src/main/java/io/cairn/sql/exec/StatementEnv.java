@@ -78,4 +78,7 @@ public interface StatementEnv {
 
     /** The warnings the statement has raised so far (its execution contexts report them). */
     int warningCount();
+
+    /** Adds {@code e} to the statement's warnings (INSERT IGNORE's skipped duplicates: 1062). */
+    void warn(io.cairn.sql.SqlException e);
 }

@@ -47,6 +47,19 @@ public final class TableWriter {
         return null;
     }
 
+    /** The 1062 error {@link #insert} would throw for {@code row} (naming the duplicated key), or null. */
+    public SqlException duplicateOf(Object[] row, byte[] pkBytes) {
+        if (!codec.hiddenRowId() && buffer.get(codec.rowKey(pkBytes)) != null) {
+            return duplicate("PRIMARY", codec.primaryKeyPositions(), row);
+        }
+        for (IndexDefinition ix : codec.table().indexes()) {
+            if (codec.checksUniqueness(ix, row) && buffer.get(codec.indexKey(ix, row, pkBytes)) != null) {
+                return duplicate(ix.name(), codec.table().positions(ix.columns()), row);
+            }
+        }
+        return null;
+    }
+
     /** Inserts a new row; throws 1062 on a duplicate. */
     public void insert(Object[] row, byte[] pkBytes) {
         Key key = codec.rowKey(pkBytes);

@@ -82,6 +82,7 @@ public final class Session implements SessionHandler, SessionContext {
     private final Map<String, Object> userVariables = new HashMap<>();
     private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
     private final List<Object[]> warnings = new ArrayList<>();
+    private int unlistedWarnings;
     private final AtomicBoolean cancel = new AtomicBoolean();
     /** The command running now (SHOW PROCESSLIST reads it from other sessions' threads), or null. */
     private volatile Running running;
@@ -141,26 +142,45 @@ public final class Session implements SessionHandler, SessionContext {
         return warnings;
     }
 
-    void note(String message) {
-        warnings.add(new Object[] {"Note", 1050L, message});
+    /** Adds a note (level "Note"): an error that IF [NOT] EXISTS turned into a remark. */
+    void note(SqlException e) {
+        warnings.add(new Object[] {"Note", (long) e.error().code(), e.getMessage()});
     }
 
     /**
      * Adds a warning of the running statement, once: a conversion that a plan re-checks per row (a
      * constant compared with every row's column) warns once, not once per row as a literal reading
-     * of MySQL would (MySQL converts such a constant once). At most {@value #MAX_WARNINGS} are kept
-     * (MySQL's default max_error_count).
+     * of MySQL would (MySQL converts such a constant once).
      */
     private void warn(int code, String message) {
-        if (warnings.size() >= MAX_WARNINGS) {
-            return;
-        }
         for (Object[] w : warnings) {
             if (((Long) w[1]) == code && w[2].equals(message)) {
                 return;
             }
         }
-        warnings.add(new Object[] {"Warning", (long) code, message});
+        addWarning(code, message);
+    }
+
+    /**
+     * Adds a warning; beyond {@value #MAX_WARNINGS} (MySQL's default max_error_count) it is counted
+     * in the warning count but not listed, as in MySQL.
+     */
+    private void addWarning(int code, String message) {
+        if (warnings.size() >= MAX_WARNINGS) {
+            unlistedWarnings++;
+        } else {
+            warnings.add(new Object[] {"Warning", (long) code, message});
+        }
+    }
+
+    /** The running (or last) statement's warning count. */
+    private int warningCount() {
+        return warnings.size() + unlistedWarnings;
+    }
+
+    private void clearWarnings() {
+        warnings.clear();
+        unlistedWarnings = 0;
     }
 
     // ------------------------------------------------------------------ SessionHandler
@@ -283,7 +303,7 @@ public final class Session implements SessionHandler, SessionContext {
         rollbackQuietly();
         prepared.clear();
         userVariables.clear();
-        warnings.clear();
+        clearWarnings();
     }
 
     @Override
@@ -338,7 +358,7 @@ public final class Session implements SessionHandler, SessionContext {
         Token first = c.peek();
         String kw = first.keyword();
         if (!kw.equals("SHOW") && !readsDiagnostics(tokens)) {
-            warnings.clear();
+            clearWarnings();
         }
         if (first.isSymbol("(")) {
             kw = "SELECT";
@@ -395,9 +415,9 @@ public final class Session implements SessionHandler, SessionContext {
                     result = QueryResult.ok();
             default -> throw c.error();
         }
-        if (result instanceof QueryResult.Ok ok && ok.warnings() < warnings.size()) {
+        if (result instanceof QueryResult.Ok ok && ok.warnings() < warningCount()) {
             // the count the OK packet reports: warnings of the evaluation (SET, DO) and notes of DDL too
-            result = new QueryResult.Ok(ok.affectedRows(), ok.lastInsertId(), warnings.size(), ok.info());
+            result = new QueryResult.Ok(ok.affectedRows(), ok.lastInsertId(), warningCount(), ok.info());
         }
         rowCount = result instanceof QueryResult.Ok ok ? ok.affectedRows() : -1;
         if (result instanceof QueryResult.Ok ok && ok.lastInsertId() != 0) {
@@ -490,7 +510,7 @@ public final class Session implements SessionHandler, SessionContext {
             Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
             try {
                 Catalog catalog = engine.store().load(t);
-                List<String> notes = new ArrayList<>();
+                List<SqlException> notes = new ArrayList<>();
                 new DdlExecutor(t, catalog, engine.store(), database, notes::add,
                         view -> validateView(view, catalog)).execute(ddl);
                 t.commit();
@@ -575,7 +595,7 @@ public final class Session implements SessionHandler, SessionContext {
             long limit = lock ? 0 : maxExecutionTime();
             List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false, limit));
             foundRows = rows.size();
-            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warnings.size());
+            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warningCount());
         });
     }
 
@@ -791,7 +811,7 @@ public final class Session implements SessionHandler, SessionContext {
             case "last_insert_id", "identity":
                 return lastInsertId;
             case "warning_count":
-                return (long) warnings.size();
+                return (long) warningCount();
             case "pseudo_thread_id":
                 return info.connectionId();
             default:
@@ -951,7 +971,12 @@ public final class Session implements SessionHandler, SessionContext {
 
         @Override
         public int warningCount() {
-            return warnings.size();
+            return Session.this.warningCount();
+        }
+
+        @Override
+        public void warn(SqlException e) {
+            addWarning(e.error().code(), e.getMessage());
         }
     }
 

@@ -264,6 +264,14 @@ class MysqlSemanticsIT {
             assertThat(info(s)).isEqualTo("Records: 2  Duplicates: 1  Warnings: 0");
             assertThat(s.executeUpdate("INSERT IGNORE INTO info SELECT id, v FROM info WHERE id > 2")).isZero();
             assertThat(info(s)).isEqualTo("Records: 3  Duplicates: 3  Warnings: 3");
+            assertThat(warnings(s)).containsExactly("Warning 1062 Duplicate entry '3' for key 'info.PRIMARY'",
+                    "Warning 1062 Duplicate entry '4' for key 'info.PRIMARY'",
+                    "Warning 1062 Duplicate entry '9' for key 'info.PRIMARY'");
+            // IF [NOT] EXISTS leaves a note with the code of the error it avoided
+            s.execute("DROP TABLE IF EXISTS no_such_table");
+            assertThat(warnings(s)).containsExactly("Note 1051 Unknown table 'sem.no_such_table'");
+            s.execute("CREATE TABLE IF NOT EXISTS info (id INT)");
+            assertThat(warnings(s)).containsExactly("Note 1050 Table 'info' already exists");
         }
         // without CLIENT_FOUND_ROWS (useAffectedRows=true) an UPDATE reports the rows it changed
         java.util.Properties p = new java.util.Properties();
