@@ -130,9 +130,14 @@ class ProxyClusterIT {
         } finally {
             cairn(Duration.ofSeconds(30), "cn", "undrain", "s1");
         }
-        // new sessions balance again; the moved ones stay where they are
-        try (Connection c = connect("root")) {
-            assertThat(proxySessions().get(cn(1))).isEqualTo(1);
+        // s1's CN is back with none of the 16: the rebalance moves half of them there, idle as they are
+        Wait.until("the sessions to rebalance onto s1's CN", Duration.ofSeconds(10),
+                () -> proxySessions().get(cn(1)) >= 7);
+        Thread.sleep(2500); // and then stops: two more rounds move nothing
+        assertThat(proxySessions().get(cn(1))).isBetween(7, 9);
+        assertThat(proxySessions().get(cn(2))).isBetween(7, 9);
+        for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
+            assertThat(query(DEFAULT_SESSIONS.get(i), "SELECT @v")).isEqualTo(String.valueOf(i));
         }
     }
 
@@ -153,24 +158,35 @@ class ProxyClusterIT {
     }
 
     /**
-     * 16 sessions on s2's CN, idle between statements, each with a user variable and a server-side
-     * prepared statement; four inside a transaction. s2 is killed with SIGKILL: the idle ones go on on
-     * s1 without an exception, the four get one ERR 1213 and then work.
+     * 16 sessions on s1's and s2's CNs, idle between statements, each with a user variable and a
+     * server-side prepared statement; four inside a transaction. s2 is killed with SIGKILL: the idle
+     * ones go on on s1 without an exception; those inside a transaction on s2 get one ERR 1213 and then
+     * work, those on s1 go on with their transaction.
      */
     @Test
     @Order(4)
     void killingACnsServerMovesIdleSessionsAndFailsOpenTransactionsOnce() throws Exception {
+        List<String> cnOf = computeNodesOf(DEFAULT_SESSIONS);
+        assertThat(cnOf).containsOnly(cn(1), cn(2));
+        java.util.Set<Integer> inTransaction = new java.util.HashSet<>(); // two on each CN
+        for (int server = 1; server <= 2; server++) {
+            String at = cn(server);
+            java.util.stream.IntStream.range(0, cnOf.size()).filter(i -> cnOf.get(i).equals(at)).limit(2)
+                    .forEach(inTransaction::add);
+        }
+        assertThat(inTransaction).hasSize(4);
         List<PreparedStatement> statements = new ArrayList<>();
         for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
             Connection c = DEFAULT_SESSIONS.get(i);
             PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = ?");
             statements.add(ps);
             assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10));
-            if (i % 4 == 0) {
+            if (inTransaction.contains(i)) {
                 c.setAutoCommit(false);
                 assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10)); // inside a transaction now
             }
         }
+        assertThat(computeNodesOf(DEFAULT_SESSIONS)).as("nothing moved meanwhile").isEqualTo(cnOf);
         cairn(Duration.ofSeconds(30), "cluster", "kill", "s2");
         // the sessions stay idle while the log and, if s2 held it, the TN lease fail over
         Wait.until("an active TN on s1 or s3", Duration.ofSeconds(90),
@@ -179,11 +195,15 @@ class ProxyClusterIT {
         for (int i = 0; i < DEFAULT_SESSIONS.size(); i++) {
             Connection c = DEFAULT_SESSIONS.get(i);
             PreparedStatement ps = statements.get(i);
-            if (i % 4 == 0) {
+            if (inTransaction.contains(i) && cnOf.get(i).equals(cn(2))) {
                 int id = i;
                 assertThatThrownBy(() -> execute(ps, id)).isInstanceOfSatisfying(SQLException.class,
                         e -> assertThat(e.getErrorCode()).isEqualTo(1213));
                 c.rollback();
+                c.setAutoCommit(true);
+            } else if (inTransaction.contains(i)) {
+                assertThat(execute(ps, i)).as("a transaction on s1 goes on").isEqualTo(String.valueOf(i * 10));
+                c.commit();
                 c.setAutoCommit(true);
             }
             assertThat(execute(ps, i)).isEqualTo(String.valueOf(i * 10));
@@ -241,6 +261,23 @@ class ProxyClusterIT {
     /** s1's proxy's sessions per compute node endpoint. */
     private static Map<String, Integer> proxySessions() {
         return proxySessions(1);
+    }
+
+    /** The compute node endpoint each of {@code sessions} (connected through s1's proxy) is on. */
+    private static List<String> computeNodesOf(List<Connection> sessions) throws SQLException {
+        Http.Answer answer = Http.get("http://127.0.0.1:" + (9080 + OFFSET) + "/api/cluster/proxy/connections",
+                "admin", password());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        Map<Long, String> placement = new java.util.HashMap<>();
+        for (jakarta.json.JsonValue v : answer.json().asJsonArray()) {
+            jakarta.json.JsonObject session = v.asJsonObject();
+            placement.put(session.getJsonNumber("id").longValue(), session.getString("computeNode", null));
+        }
+        List<String> at = new ArrayList<>();
+        for (Connection c : sessions) {
+            at.add(placement.get(c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId()));
+        }
+        return at;
     }
 
     /** Server {@code sI}'s proxy's sessions per compute node endpoint. */

@@ -82,6 +82,12 @@ public final class ProxyRole implements RoleService {
         return HealthReport.of(listening, Map.of("listening", listening));
     }
 
+    /** The proxy's logged-in sessions, empty before it started. */
+    public List<ProxyServer.SessionView> sessionViews() {
+        ProxyServer s = server;
+        return s == null ? List.of() : s.sessionViews();
+    }
+
     /** The proxy's sessions per compute node endpoint, empty before it started. */
     public Map<String, Integer> sessions() {
         ProxyServer s = server;

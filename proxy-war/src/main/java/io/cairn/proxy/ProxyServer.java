@@ -23,7 +23,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +41,8 @@ import java.util.logging.Logger;
 /**
  * The proxy's client-facing MySQL port: accepts clients ({@link ProxySession} each), knows them by
  * connection id for KILL, and once a second asks the sessions whose compute node no longer serves
- * their group (drained, group changed) to move. Connection ids start at 2^30 so they are never
+ * their group (drained, group changed) to move, and rebalances the groups whose CNs hold uneven
+ * shares of its sessions ({@link #rebalance}). Connection ids start at 2^30 so they are never
  * mistaken for a compute node's own ids.
  *
  * <p>Stopping ({@link #close}) is graceful: the port stops accepting, sessions outside a transaction
@@ -53,6 +59,9 @@ public final class ProxyServer implements AutoCloseable {
     /** What the proxy announces to clients: what the compute nodes announce, without TLS. */
     static final int CAPABILITIES = Capabilities.SERVER_DEFAULT;
     private static final long FIRST_ID = 1L << 30;
+    /** A CN is far above its group's average with this many sessions more, or this share more if larger. */
+    private static final int REBALANCE_MIN_EXCESS = 2;
+    private static final double REBALANCE_EXCESS_SHARE = 0.25;
 
     /**
      * The compute node in this JVM, reached through an in-JVM channel instead of a socket.
@@ -156,6 +165,21 @@ public final class ProxyServer implements AutoCloseable {
     /** Client connections open now. */
     public int connections() {
         return open.get();
+    }
+
+    /**
+     * One client session of this proxy, as its connection list shows it.
+     *
+     * @param id          the connection id the client was given (what KILL takes)
+     * @param computeNode endpoint of the CN it is on, or null while it has none (logging in, moving)
+     */
+    public record SessionView(long id, String user, String group, String computeNode, boolean inTransaction) {
+    }
+
+    /** This proxy's logged-in sessions, by id. */
+    public List<SessionView> sessionViews() {
+        return sessions.values().stream().map(ProxySession::view).filter(Objects::nonNull)
+                .sorted(Comparator.comparingLong(SessionView::id)).toList();
     }
 
     /** This proxy's sessions per compute node endpoint. */
@@ -299,9 +323,53 @@ public final class ProxyServer implements AutoCloseable {
                     session.execute(session::requestMove);
                 }
             }
+            rebalance();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "proxy placement check failed", e);
         }
+    }
+
+    /**
+     * Per group, asks sessions of a CN far above the group's average (a CN joined, or came back, or new
+     * sessions landed unevenly) to move to the least loaded one at their next transaction boundary:
+     * as many as it has above the average. Each session checks again when its turn comes, so a move
+     * that would no longer even the load is dropped.
+     */
+    private void rebalance() {
+        Map<String, List<ComputeNodes.Cn>> usable = new HashMap<>();
+        for (ComputeNodes.Cn cn : nodes.current()) {
+            if (cn.ready() && !cn.draining() && nodes.breaker().available(cn.endpoint())) {
+                usable.computeIfAbsent(cn.group(), g -> new ArrayList<>()).add(cn);
+            }
+        }
+        Map<String, List<ProxySession>> byCn = new HashMap<>();
+        for (ProxySession session : sessions.values()) {
+            String at = session.computeNode();
+            if (at != null && session.rebalanceCandidate()) {
+                byCn.computeIfAbsent(at, k -> new ArrayList<>()).add(session);
+            }
+        }
+        usable.forEach((group, cns) -> {
+            if (cns.size() < 2) {
+                return;
+            }
+            double average = cns.stream().mapToInt(cn -> nodes.sessions(cn.endpoint())).sum() / (double) cns.size();
+            for (ComputeNodes.Cn cn : cns) {
+                int load = nodes.sessions(cn.endpoint());
+                if (load < average + Math.max(REBALANCE_MIN_EXCESS, average * REBALANCE_EXCESS_SHARE)) {
+                    continue;
+                }
+                int excess = load - (int) Math.ceil(average);
+                for (ProxySession session : byCn.getOrDefault(cn.endpoint(), List.of())) {
+                    if (excess-- <= 0) {
+                        break;
+                    }
+                    if (group.equals(session.group())) {
+                        session.execute(session::requestRebalance);
+                    }
+                }
+            }
+        });
     }
 
     /**

@@ -56,16 +56,18 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private boolean registered;
     private Phase phase = Phase.GREETED;
     private Handshake.Response hello;
-    private GroupRules.Routing routing;
+    private volatile GroupRules.Routing routing;
     private int capabilities;
-    private SessionState state;
+    private volatile SessionState state;
     private final Deque<Packet> pending = new ArrayDeque<>();
 
     private Backend backend;
     private Backend candidate;
     private final Set<String> tried = new HashSet<>();
     /** A move was asked for (drain, group change); done at the next transaction boundary. */
-    private boolean moveWanted;
+    private volatile boolean moveWanted;
+    /** The wanted move only evens the load: dropped if, when its turn comes, it would not any more. */
+    private boolean rebalancing;
     /** The CN failed while the session was inside a transaction: the next command gets the error. */
     private boolean transactionLost;
     /** The proxy is stopping: the session ends at its next transaction boundary. */
@@ -202,6 +204,11 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
                 return;
             }
             if (moveWanted && backend != null && !state.inTransaction() && state.unmovableReason() == null) {
+                if (rebalancing && !evensLoad()) {
+                    moveWanted = false;
+                    rebalancing = false;
+                    continue;
+                }
                 startMove();
                 return;
             }
@@ -651,11 +658,58 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     /** Asks the session to leave its CN (drained, group changed); it goes at its next transaction boundary. */
     void requestMove() {
+        if (phase == Phase.CLOSED || backend == null) {
+            return;
+        }
+        rebalancing = false; // a required move, whatever the load
+        if (!moveWanted) {
+            moveWanted = true;
+            drive();
+        }
+    }
+
+    /** Asks the session to move to a less loaded CN of its group at its next transaction boundary. */
+    void requestRebalance() {
         if (phase == Phase.CLOSED || backend == null || moveWanted) {
             return;
         }
         moveWanted = true;
+        rebalancing = true;
         drive();
+    }
+
+    /** Whether the session may be asked to move for the load: logged in, no move pending, no transaction open. */
+    boolean rebalanceCandidate() {
+        SessionState st = state;
+        return !moveWanted && published != null && st != null && !st.inTransaction();
+    }
+
+    /** Whether moving now would leave the CNs of the group more even: the least loaded has two fewer. */
+    private boolean evensLoad() {
+        ComputeNodes.Cn best = server.nodes().pick(routing.group(), Set.of(backend.endpoint()));
+        return best != null && server.nodes().sessions(best.endpoint()) + 1 < server.nodes().sessions(backend.endpoint());
+    }
+
+    /** What the proxy's connection list shows of the session; null before its login. */
+    ProxyServer.SessionView view() {
+        GroupRules.Routing r = routing;
+        SessionState st = state;
+        if (r == null || st == null) {
+            return null;
+        }
+        return new ProxyServer.SessionView(id, r.user(), r.group(), computeNode(), st.inTransaction());
+    }
+
+    /** The group the session belongs to, or null before its login. */
+    String group() {
+        GroupRules.Routing r = routing;
+        return r == null ? null : r.group();
+    }
+
+    /** The endpoint of the CN the session is on, or null. */
+    String computeNode() {
+        Backend b = published;
+        return b == null ? null : b.endpoint();
     }
 
     /**
@@ -672,6 +726,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private void startMove() {
         phase = Phase.MOVING;
         moveWanted = false;
+        rebalancing = false;
         tried.clear();
         if (backend != null) {
             tried.add(backend.endpoint());

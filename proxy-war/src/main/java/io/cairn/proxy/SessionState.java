@@ -44,7 +44,7 @@ final class SessionState {
     }
 
     private String database;
-    private int status = ServerStatus.AUTOCOMMIT;
+    private volatile int status = ServerStatus.AUTOCOMMIT; // volatile: the rebalance reads it from another thread
     private final Map<String, String> sets = new LinkedHashMap<>();
     private int expressionSets;
     private final Map<Integer, Prepared> statements = new LinkedHashMap<>();

@@ -332,6 +332,42 @@ class ProxyIT {
     }
 
     @Test
+    void aCnThatJoinsGetsItsShareOfIdleSessionsWhichKeepTheirState() throws Exception {
+        setMember("a2", "default", true); // a1 takes every session
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Connection c = connect();
+                open.add(c);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET @i = " + i);
+                }
+            }
+            Connection inTransaction = open.get(0);
+            try (Statement s = inTransaction.createStatement()) {
+                s.execute("BEGIN");
+            }
+            assertThat(cns.get("a1").sessions).hasSize(8);
+            setMember("a2", "default", false); // joins: a1 is far above the group's average
+            waitUntil(Duration.ofSeconds(10), () -> cns.get("a2").sessions.size() == 4);
+            Thread.sleep(2500); // two more rounds of the rebalance: nothing more moves (4 against 4)
+            assertThat(cns.get("a1").sessions).hasSize(4);
+            assertThat(cns.get("a2").sessions).hasSize(4);
+            assertThat(query(inTransaction, "SELECT CN")).as("a transaction stays where it is").isEqualTo("a1");
+            for (int i = 0; i < open.size(); i++) {
+                assertThat(query(open.get(i), "SELECT @i")).isEqualTo(String.valueOf(i));
+            }
+            try (Statement s = inTransaction.createStatement()) {
+                s.execute("COMMIT");
+            }
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void killQueryThroughTheProxyReachesTheRightSession() throws Exception {
         try (Connection sleeper = connect(); Connection killer = connect()) {
             long proxyId = ((com.mysql.cj.jdbc.JdbcConnection) sleeper).getId(); // from the proxy's greeting

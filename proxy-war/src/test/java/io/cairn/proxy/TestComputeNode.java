@@ -38,6 +38,7 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
 
     final String name;
     final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private volatile boolean dying;
     private final Map<String, Credential> users = Map.of(
             "root", Credential.forPassword(AuthPlugin.CACHING_SHA2_PASSWORD, ""),
             "alice", Credential.forPassword(AuthPlugin.CACHING_SHA2_PASSWORD, PASSWORD),
@@ -83,8 +84,10 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
         return s;
     }
 
+    /** Stops the CN as if it died: a statement it interrupts on the way does not answer any more. */
     @Override
     public void close() {
+        dying = true;
         server.close();
     }
 
@@ -196,6 +199,9 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
             try {
                 if (!cancelled.await(30, TimeUnit.SECONDS)) {
                     throw MysqlException.of(MysqlError.QUERY_TIMEOUT);
+                }
+                if (dying) {
+                    Thread.sleep(2000); // answers only once its connection is gone: never, that is
                 }
                 throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.cairn.proxy.web;
 import io.cairn.node.MemberInfo;
 import io.cairn.node.Node;
 import io.cairn.proxy.ProxyRole;
+import io.cairn.proxy.ProxyServer;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -83,6 +84,14 @@ public class ClusterResource {
     @Path("proxy/sessions")
     public Map<String, Integer> proxySessions() {
         return bootstrap.proxy().map(ProxyRole::sessions)
+                .orElseThrow(() -> new NotFoundException("this server runs no proxy"));
+    }
+
+    /** This server's proxy sessions: id, user, group, compute node, whether inside a transaction. */
+    @GET
+    @Path("proxy/connections")
+    public List<ProxyServer.SessionView> proxyConnections() {
+        return bootstrap.proxy().map(ProxyRole::sessionViews)
                 .orElseThrow(() -> new NotFoundException("this server runs no proxy"));
     }
 
