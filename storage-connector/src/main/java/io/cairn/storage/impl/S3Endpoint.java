@@ -9,6 +9,8 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.S3Escaper;
+import io.minio.Signer;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
@@ -17,15 +19,25 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * An S3/MinIO bucket as an endpoint, through the MinIO Java SDK.
@@ -34,6 +46,15 @@ import okhttp3.Protocol;
  * connection retry, so a dead endpoint fails within the connect timeout instead of the SDK's minutes; retries
  * are the {@link CallPolicy}'s job. {@link #close()} shuts its dispatcher threads and connection pool down.
  * The bucket is created on first use if absent (and again if it disappears). Thread-safe.
+ *
+ * <p><b>Reads</b> are plain signed GETs on the same HTTP client, executed on the calling thread ({@link
+ * #directGet}), not through the SDK's {@code getObject}: that one hands every request to the HTTP dispatcher's
+ * threads and back and parses the response into objects a byte read does not need, which costs about as much
+ * as the request itself for a metadata record, and an erasure-coded get makes 2k requests (record, then shard
+ * data, on each of k endpoints). Requests are signed with the SDK's own {@link Signer} (SigV4, path-style
+ * URL as the SDK builds it for a non-AWS endpoint, region {@value #REGION}). An answer only the SDK knows how
+ * to handle (a redirect, a refused signature: a server that wants another addressing style or region) turns
+ * the direct path off for this endpoint and the read is made through the SDK, as every read then is.
  */
 public final class S3Endpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(S3Endpoint.class.getName());
@@ -44,9 +65,23 @@ public final class S3Endpoint implements Endpoint {
      */
     static final int MAX_WHOLE_GET = 16 << 20;
 
+    private static final String REGION = "us-east-1";
+    /** SHA-256 of an empty payload: what a GET signs as its content hash. */
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]+)</Code>");
+
     private final String url;
     private final String bucket;
     private final MinioClient client;
+    private final OkHttpClient http;
+    private final HttpUrl base;
+    private final String hostHeader;
+    private final String accessKey;
+    private final String secretKey;
+    /** Whether reads use {@link #directGet}; cleared for good by an answer only the SDK handles. */
+    private volatile boolean directGets = true;
     /** Same connections and threads as {@link #client}, but the whole call bounded by the probe timeout. */
     private final MinioClient probeClient;
     private volatile boolean bucketReady;
@@ -73,6 +108,11 @@ public final class S3Endpoint implements Endpoint {
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(maxConcurrent * 2, 1, TimeUnit.MINUTES))
                 .build();
+        this.http = http;
+        this.base = HttpUrl.get(url);
+        this.hostHeader = base.port() == HttpUrl.defaultPort(base.scheme()) ? base.host() : base.host() + ":" + base.port();
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
         this.client = MinioClient.builder()
                 .endpoint(url)
                 .region("us-east-1")
@@ -99,6 +139,9 @@ public final class S3Endpoint implements Endpoint {
 
     /** Converts SDK failures into the endpoint contract's IOExceptions. */
     private IOException translate(String op, String name, Exception e) {
+        if (e instanceof ShardNotFoundException notFound) {
+            return notFound; // from a direct read: already the contract's answer
+        }
         if (e instanceof ErrorResponseException ere) {
             String code = ere.errorResponse() == null ? null : ere.errorResponse().code();
             if ("NoSuchKey".equals(code)) {
@@ -166,6 +209,10 @@ public final class S3Endpoint implements Endpoint {
     @Override
     public byte[] get(String name) throws IOException {
         byte[] out = run("get", name, () -> {
+            byte[] direct = directGets ? directGet(name, 0, -1) : null;
+            if (direct != null) {
+                return direct;
+            }
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name).build())) {
                 return r.readNBytes(MAX_WHOLE_GET + 1);
             }
@@ -183,6 +230,10 @@ public final class S3Endpoint implements Endpoint {
             return new byte[0];
         }
         return run("get", name, () -> {
+            byte[] direct = directGets ? directGet(name, offset, length) : null;
+            if (direct != null) {
+                return direct;
+            }
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name)
                     .offset(offset).length((long) length).build())) {
                 // Straight into an array of the expected size: no growing buffers, and never more than asked.
@@ -194,6 +245,78 @@ public final class S3Endpoint implements Endpoint {
                 return out;
             }
         });
+    }
+
+    /**
+     * One signed GET of {@code name} (bytes {@code [offset, offset+length)}, or the whole object, at most
+     * {@link #MAX_WHOLE_GET} bytes, when {@code length < 0}) on the calling thread. Returns null when the
+     * server's answer is one only the SDK handles; the direct path is then off for this endpoint.
+     *
+     * @throws ShardNotFoundException no such object
+     * @throws IOException any other failure, as the SDK path reports it
+     */
+    private byte[] directGet(String name, long offset, int length) throws IOException, GeneralSecurityException {
+        HttpUrl target = base.newBuilder().addPathSegment(bucket)
+                .addEncodedPathSegments(S3Escaper.encodePath(name)).build();
+        Request.Builder request = new Request.Builder().url(target).get()
+                .header("Host", hostHeader)
+                // signing needs the wall clock: S3 refuses a request whose date is off by minutes
+                .header("x-amz-date", AMZ_DATE.format(Instant.now()))
+                .header("x-amz-content-sha256", EMPTY_SHA256);
+        if (length >= 0) {
+            request.header("Range", "bytes=" + offset + "-" + (offset + length - 1));
+        }
+        Request signed = Signer.signV4S3(request.build(), REGION, accessKey, secretKey, EMPTY_SHA256);
+        try (Response r = http.newCall(signed).execute()) {
+            ResponseBody body = r.body();
+            int code = r.code();
+            if (body != null && (code == 206 || (code == 200 && (length < 0 || offset == 0)))) {
+                if (length < 0) {
+                    long declared = body.contentLength();
+                    if (declared > MAX_WHOLE_GET) {
+                        throw new IOException(name() + ": " + name + " is larger than " + MAX_WHOLE_GET
+                                + " bytes; whole-object reads are for metadata records only");
+                    }
+                    return readUpTo(body, MAX_WHOLE_GET + 1);
+                }
+                byte[] out = new byte[length];
+                try {
+                    body.source().readFully(out);
+                } catch (java.io.EOFException e) {
+                    throw new IOException(name() + ": short read of " + name + " (" + length + " bytes asked)", e);
+                }
+                return out;
+            }
+            String text = body == null ? "" : body.string();
+            Matcher m = ERROR_CODE.matcher(text);
+            String error = m.find() ? m.group(1) : "";
+            if (code == 404 && error.equals("NoSuchKey")) {
+                throw new ShardNotFoundException(name(), name);
+            }
+            if (code == 404 && error.equals("NoSuchBucket")) {
+                bucketReady = false;
+                throw new IOException(name() + ": get " + name + " failed: no bucket " + bucket);
+            }
+            if (code >= 500 || code == 404 || code == 416) {
+                // a server error, or an answer the SDK would turn into the same failure (416: range beyond the object)
+                throw new IOException(name() + ": get " + name + " failed: HTTP " + code + " " + error);
+            }
+            directGets = false;
+            LOG.warning(() -> name() + ": a direct GET was answered HTTP " + code + " " + error
+                    + "; reading through the MinIO SDK from now on");
+            return null;
+        }
+    }
+
+    /** Whether reads still take the direct path (tests). */
+    boolean directGets() {
+        return directGets;
+    }
+
+    private static byte[] readUpTo(ResponseBody body, int max) throws IOException {
+        try (var in = body.byteStream()) {
+            return in.readNBytes(max);
+        }
     }
 
     @Override
