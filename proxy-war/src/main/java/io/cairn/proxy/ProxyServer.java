@@ -56,7 +56,7 @@ import java.util.logging.Logger;
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
 
-    /** What the proxy announces to clients: what the compute nodes announce, without TLS. */
+    /** What the proxy asks of compute nodes and announces to clients (and TLS when it has a key). */
     static final int CAPABILITIES = Capabilities.SERVER_DEFAULT;
     private static final long FIRST_ID = 1L << 30;
     /** A CN is far above its group's average with this many sessions more, or this share more if larger. */
@@ -106,6 +106,9 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (settings.tls() != null) {
+                            channel.pipeline().addLast(settings.tls().newHandler());
+                        }
                         channel.pipeline().addLast(new PacketDecoder(settings.maxAllowedPacket()),
                                 new ProxySession(ProxyServer.this, nextId()));
                     }
@@ -118,6 +121,11 @@ public final class ProxyServer implements AutoCloseable {
 
     private long nextId() {
         return nextId.getAndUpdate(v -> v >= 0x7FFFFFFFL ? FIRST_ID : v + 1);
+    }
+
+    /** The capabilities announced to clients. */
+    int clientCapabilities() {
+        return settings.tls() == null ? CAPABILITIES : CAPABILITIES | Capabilities.SSL;
     }
 
     ProxySettings settings() {

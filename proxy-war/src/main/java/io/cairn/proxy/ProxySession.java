@@ -12,6 +12,7 @@ import io.cairn.mysql.server.Packet;
 import io.cairn.mysql.server.ProxyLogin;
 import io.cairn.mysql.server.Responses;
 import io.cairn.mysql.server.ServerStatus;
+import io.cairn.mysql.server.TlsUpgrader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -57,6 +58,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private Phase phase = Phase.GREETED;
     private Handshake.Response hello;
     private volatile GroupRules.Routing routing;
+    /** The client switched to TLS (SSLRequest). */
+    private boolean tls;
     private int capabilities;
     private volatile SessionState state;
     private final Deque<Packet> pending = new ArrayDeque<>();
@@ -128,7 +131,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             closeClient();
             return;
         }
-        write(0, Handshake.greeting(server.settings().serverVersion(), id, salt, ProxyServer.CAPABILITIES,
+        write(0, Handshake.greeting(server.settings().serverVersion(), id, salt, server.clientCapabilities(),
                 ServerStatus.AUTOCOMMIT, "caching_sha2_password").toByteArray());
         client.flush();
         client.read();
@@ -175,11 +178,11 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     private void handshakeResponse(Packet packet) {
         try {
-            if (packet.firstSeq() != 1) {
+            if (packet.firstSeq() != (tls ? 2 : 1)) {
                 throw new MalformedPacketException("handshake response with sequence id " + packet.firstSeq());
             }
             if (Handshake.isSslRequest(packet.payload())) {
-                throw new MalformedPacketException("SSLRequest, but the proxy does not offer TLS");
+                throw new MalformedPacketException(tls ? "a second SSLRequest" : "SSLRequest, but the proxy does not offer TLS");
             }
             hello = Handshake.parseResponse(packet.payload());
         } catch (MalformedPacketException e) {
@@ -188,7 +191,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             closeClient();
             return;
         }
-        capabilities = hello.capabilities() & ProxyServer.CAPABILITIES;
+        capabilities = hello.capabilities() & ProxyServer.CAPABILITIES; // TLS ends here: never asked of a CN
         routing = server.settings().groupRules().route(hello.user(), hello.attributes());
         state = new SessionState(hello.database());
         nextClientSeq = packet.lastSeq() + 1;
@@ -347,6 +350,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         tracker = null;
         phase = Phase.IDLE;
         drive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == TlsUpgrader.TLS_STARTED) {
+            tls = true; // the handshake response comes again, encrypted, as packet 2
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

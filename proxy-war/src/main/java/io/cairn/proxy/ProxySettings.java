@@ -1,7 +1,9 @@
 package io.cairn.proxy;
 
+import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.node.ConfigException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,14 +24,19 @@ import java.util.function.Function;
  * @param serverVersion    version announced to clients
  * @param shutdownGrace    how long a stopping proxy lets open transactions finish
  *                         ({@code cairn.proxy.shutdown-grace-seconds})
+ * @param tls              TLS for clients that ask for it (SSLRequest), or null when not configured
+ *                         ({@code cairn.proxy.tls.key-store}, a PKCS12 file, and
+ *                         {@code cairn.proxy.tls.key-store-password}, best given by environment variable)
  */
 public record ProxySettings(String host, int port, int maxConnections, long maxAllowedPacket, byte[] secret,
         boolean localOnly, GroupRules groupRules, Duration connectTimeout, Duration loginTimeout,
-        String serverVersion, Duration shutdownGrace) {
+        String serverVersion, Duration shutdownGrace, TlsUpgrader tls) {
 
     public static final String MAX_CONNECTIONS = "cairn.proxy.max-connections";
     public static final String USER_GROUPS = "cairn.proxy.user-groups";
     public static final String SHUTDOWN_GRACE = "cairn.proxy.shutdown-grace-seconds";
+    public static final String TLS_KEY_STORE = "cairn.proxy.tls.key-store";
+    public static final String TLS_KEY_STORE_PASSWORD = "cairn.proxy.tls.key-store-password";
 
     /**
      * Reads the proxy's own properties.
@@ -51,7 +58,20 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
         boolean localOnly = clusterSecret == null;
         byte[] secret = localOnly ? jvmSecret : clusterSecret.getBytes(StandardCharsets.UTF_8);
         return new ProxySettings(host, port, max, 64L * 1024 * 1024, secret, localOnly, rules,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace));
+                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls(lookup));
+    }
+
+    private static TlsUpgrader tls(Function<String, Optional<String>> lookup) {
+        Optional<String> keyStore = lookup.apply(TLS_KEY_STORE).map(String::trim).filter(v -> !v.isEmpty());
+        if (keyStore.isEmpty()) {
+            return null;
+        }
+        char[] password = lookup.apply(TLS_KEY_STORE_PASSWORD).orElse("").toCharArray();
+        try {
+            return TlsUpgrader.fromKeyStore(Path.of(keyStore.get()), password);
+        } catch (IllegalArgumentException e) { // unreadable, wrong password: the message names the file, not the password
+            throw new ConfigException(TLS_KEY_STORE, e.getMessage());
+        }
     }
 
     private static int intSetting(Function<String, Optional<String>> lookup, String key, int otherwise, int min,

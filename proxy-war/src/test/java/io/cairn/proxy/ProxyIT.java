@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,6 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proxy between real drivers (Connector/J, MariaDB Connector/J) and real MySQL servers
@@ -156,6 +158,42 @@ class ProxyIT {
                 assertThat(query(c, "SELECT 1")).as("the session goes on after it").isEqualTo("1");
             }
         }
+    }
+
+    @Test
+    void clientsThatAskForTlsGetItAndOthersStillConnect(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("proxy.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "cairn", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        try (ProxyServer tls = startProxy(SECRET, Map.of(ProxySettings.TLS_KEY_STORE, keyStore.toString(),
+                ProxySettings.TLS_KEY_STORE_PASSWORD, "changeit"))) {
+            String url = "jdbc:mysql://127.0.0.1:" + tls.port() + "/test?useServerPrepStmts=true&sslMode=";
+            for (String mode : List.of("REQUIRED", "DISABLED")) {
+                try (Connection c = DriverManager.getConnection(url + mode, "alice", TestComputeNode.PASSWORD)) {
+                    assertThat(query(c, "SELECT CN")).isIn("a1", "a2");
+                    try (PreparedStatement ps = c.prepareStatement("SELECT ?")) {
+                        ps.setString(1, "x".repeat(100_000)); // many TLS records
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString(1)).hasSize(100_000);
+                        }
+                    }
+                }
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + tls.port()
+                    + "/test?sslMode=trust", "bob", TestComputeNode.PASSWORD)) {
+                assertThat(query(c, "SELECT 1")).isEqualTo("1");
+            }
+        }
+        assertThatThrownBy(() -> startProxy(SECRET, Map.of(ProxySettings.TLS_KEY_STORE, keyStore.toString(),
+                ProxySettings.TLS_KEY_STORE_PASSWORD, "wrong"))).isInstanceOf(io.cairn.node.ConfigException.class)
+                .hasMessageContaining(ProxySettings.TLS_KEY_STORE).hasMessageNotContaining("wrong");
+        assertThatThrownBy(() -> connect("root", "", "sslMode=REQUIRED")).as("no key, no TLS")
+                .isInstanceOf(SQLException.class);
     }
 
     @Test

@@ -21,11 +21,11 @@ import java.util.List;
  * {@link ClientConnection} (user event {@link #TLS_STARTED}, so the next handshake response is expected with
  * sequence id 2), inserts Netty's SslHandler behind itself and removes itself; bytes already received
  * after the SSLRequest (the TLS ClientHello) flow into the SslHandler. Any other first packet just removes
- * the upgrader.
+ * the upgrader. Used by the compute node's server and by the proxy's client-facing port.
  */
-final class TlsUpgrader {
+public final class TlsUpgrader {
     /** User event fired when the SSLRequest was consumed. */
-    static final Object TLS_STARTED = new Object() {
+    public static final Object TLS_STARTED = new Object() {
         @Override
         public String toString() {
             return "TLS_STARTED";
@@ -41,7 +41,7 @@ final class TlsUpgrader {
     /**
      * @throws IllegalArgumentException naming the key store when it cannot be read
      */
-    static TlsUpgrader fromKeyStore(Path keyStore, char[] password) {
+    public static TlsUpgrader fromKeyStore(Path keyStore, char[] password) {
         try (InputStream in = Files.newInputStream(keyStore)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
@@ -53,7 +53,8 @@ final class TlsUpgrader {
         }
     }
 
-    ByteToMessageDecoder newHandler() {
+    /** A handler to put first in a new connection's pipeline. */
+    public ByteToMessageDecoder newHandler() {
         return new Detector();
     }
 
