@@ -52,8 +52,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@link LogService} over Ratis.
  *
- * <p>Writes go through a {@link GroupCommitter}: straight to the co-located peer while it leads,
- * else to one ordered Ratis client (NotLeader and leader changes are retried inside Ratis). Every write is bounded by {@link LogConfig#appendTimeout()};
+ * <p>Writes go through a {@link GroupCommitter}: straight to the co-located peer when there is one
+ * (which appends while it leads, else names the leader, to which the same request is resent), else
+ * to one ordered Ratis client (NotLeader and leader changes are retried inside Ratis). Every write is bounded by {@link LogConfig#appendTimeout()};
  * on timeout the write fails with {@link LogUnavailableException} and the Ratis client is replaced,
  * which abandons its retries, so a timed-out write is not retried in the background forever.
  *
@@ -185,8 +186,12 @@ public final class RaftLogClient implements LogService {
         }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(command));
         RaftClient client = writer.get();
-        CompletableFuture<RaftClientReply> sent = local != null && local.isLeader()
-                ? writeLocally(message) : client.async().send(message);
+        // With a co-located peer, every write starts there: while it leads, it appends; while it
+        // follows, it refuses with the leader it knows, and resend() repeats the same request (same
+        // client and call id) there, through leader changes and a leader's stepping down (which the
+        // Ratis client does not retry: an active TN's appends failed each time it pulled the
+        // leadership to its own peer, and it stepped down).
+        CompletableFuture<RaftClientReply> sent = local != null ? writeLocally(message) : client.async().send(message);
         return sent.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -207,7 +212,7 @@ public final class RaftLogClient implements LogService {
     }
 
     /**
-     * A write handed straight to the co-located peer, which leads (no gRPC hop). If it answers that
+     * A write handed straight to the co-located peer (no gRPC hop when it leads). If it answers that
      * it does not lead (any more), or cannot be asked, the entry may or may not be in the log: the
      * same request, with the same client and call id, then goes to the peer that leads, found by
      * asking (see {@link #resend}).

@@ -126,6 +126,54 @@ class LogFailoverIT {
         assertThat(seen).doesNotContain("");
     }
 
+    /**
+     * Appends through a follower's co-located client keep succeeding while the leadership moves to that
+     * follower (what an active TN does when it pulls the log leadership to its own server): the old
+     * leader refuses what it has not appended yet with LeaderSteppingDownException, which is a redirect,
+     * not a failure (the chaos suite saw two TNs take the lease from each other for 30 s, each one's
+     * appends failing as its own leadership pull began).
+     */
+    @Test
+    void appendsFromAFollowerSurviveMovingTheLeadershipToIt() throws Exception {
+        cluster = LogCluster.builder().peers(3).appendTimeout(Duration.ofSeconds(5)).build();
+        int leader = cluster.waitForLeader();
+        int follower = (leader + 1) % 3;
+        LogService onFollower = cluster.newClientOn(follower);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger acked = new AtomicInteger();
+        List<String> errors = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            done.add(pool.submit(() -> {
+                for (int seq = 0; !stop.get(); seq++) {
+                    try {
+                        onFollower.append(List.of(rec("w" + writer + "-" + seq)));
+                        acked.incrementAndGet();
+                    } catch (LogUnavailableException e) {
+                        failures.incrementAndGet();
+                        synchronized (errors) {
+                            errors.add(e.getMessage());
+                        }
+                    }
+                }
+            }));
+        }
+        cluster.waitUntil("100 appends through the follower", () -> acked.get() >= 100);
+        onFollower.transferLeadership(LogCluster.id(follower));
+        int before = acked.get();
+        cluster.waitUntil("100 more appends after the move", () -> acked.get() >= before + 100);
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(cluster.waitForLeader()).isEqualTo(follower);
+        assertThat(failures.get()).as("failed appends: %s", errors).isZero();
+    }
+
     /** What a test does to the leader; answers whether it killed it (to be restarted before the checks). */
     private interface LeaderFault {
         boolean apply(int leader) throws Exception;
