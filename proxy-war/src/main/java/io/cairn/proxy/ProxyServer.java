@@ -100,7 +100,6 @@ public final class ProxyServer implements AutoCloseable {
         workers = shared != null ? shared : new NioEventLoopGroup(2, new DefaultThreadFactory("cairn-proxy-io", true));
         listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {

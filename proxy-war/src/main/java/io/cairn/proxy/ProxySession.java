@@ -45,6 +45,12 @@ import java.util.logging.Logger;
  */
 final class ProxySession extends ChannelInboundHandlerAdapter implements Backend.Owner {
     private static final Logger LOG = Logger.getLogger(ProxySession.class.getName());
+    /**
+     * Commands a client may send ahead of the answers before the proxy stops reading from it. The
+     * socket is read all the time otherwise: turning reading on and off around each command (epoll_ctl
+     * twice) was a syscall per query.
+     */
+    private static final int MAX_QUEUED_COMMANDS = 16;
     private static final int RELAY_BUFFER_START = 1024;
     private static final int RELAY_BUFFER_MAX = 64 * 1024;
 
@@ -134,7 +140,6 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         write(0, Handshake.greeting(server.settings().serverVersion(), id, salt, server.clientCapabilities(),
                 ServerStatus.AUTOCOMMIT, "caching_sha2_password").toByteArray());
         client.flush();
-        client.read();
     }
 
     @Override
@@ -155,10 +160,12 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
                     return;
                 }
                 candidate.sendAuth(packet.firstSeq(), packet.payload());
-                client.read();
             }
             default -> {
                 pending.add(packet);
+                if (pending.size() >= MAX_QUEUED_COMMANDS) {
+                    client.config().setAutoRead(false); // a client that pipelines without reading waits
+                }
                 drive();
             }
         }
@@ -168,7 +175,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         if (event instanceof DecoderEvent.TooLarge tooLarge) {
             sendError(tooLarge.seq() + 1, MysqlException.of(MysqlError.NET_PACKET_TOO_LARGE));
             client.flush();
-            client.read(); // to the end of the oversized packet (DiscardDone), then close
+            // reading goes on to the end of the oversized packet (DiscardDone), then the connection closes
         } else if (event instanceof DecoderEvent.DiscardDone) {
             closeClient();
         } else if (event instanceof DecoderEvent.OutOfOrder ooo) {
@@ -217,8 +224,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             }
             Packet next = pending.poll();
             if (next == null) {
-                client.read();
                 return;
+            }
+            if (pending.size() < MAX_QUEUED_COMMANDS && !client.config().isAutoRead()) {
+                client.config().setAutoRead(true);
             }
             startCommand(next);
         }
@@ -449,7 +458,6 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         nextClientSeq = Frames.seq(frame) + 1;
         client.writeAndFlush(frame);
-        client.read();
     }
 
     @Override
