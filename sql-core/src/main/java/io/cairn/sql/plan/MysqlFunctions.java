@@ -19,75 +19,81 @@ public final class MysqlFunctions {
     }
 
     /** Exact division with MySQL's result scale; NULL when dividing by zero. */
-    public static BigDecimal divideDecimal(Object a, Object b, int scale) {
+    public static BigDecimal divideDecimal(Object root, Object a, Object b, int scale) {
         if (a == null || b == null) {
             return null;
         }
         BigDecimal divisor = decimal(b);
         if (divisor.signum() == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return decimal(a).divide(divisor, scale, RoundingMode.HALF_UP);
     }
 
     /** Approximate division; NULL when dividing by zero. */
-    public static Double divideDouble(Object a, Object b) {
+    public static Double divideDouble(Object root, Object a, Object b) {
         if (a == null || b == null) {
             return null;
         }
         double divisor = ((Number) b).doubleValue();
         if (divisor == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return ((Number) a).doubleValue() / divisor;
     }
 
     /** Remainder of exact integers (sign of the dividend); NULL when dividing by zero. */
-    public static Long modLong(Object a, Object b) {
+    public static Long modLong(Object root, Object a, Object b) {
         if (a == null || b == null) {
             return null;
         }
         long divisor = ((Number) b).longValue();
         if (divisor == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return ((Number) a).longValue() % divisor;
     }
 
     /** Remainder of exact decimals; NULL when dividing by zero. */
-    public static BigDecimal modDecimal(Object a, Object b) {
+    public static BigDecimal modDecimal(Object root, Object a, Object b) {
         if (a == null || b == null) {
             return null;
         }
         BigDecimal divisor = decimal(b);
         if (divisor.signum() == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return decimal(a).remainder(divisor);
     }
 
     /** Remainder of approximate numbers; NULL when dividing by zero. */
-    public static Double modDouble(Object a, Object b) {
+    public static Double modDouble(Object root, Object a, Object b) {
         if (a == null || b == null) {
             return null;
         }
         double divisor = ((Number) b).doubleValue();
         if (divisor == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return ((Number) a).doubleValue() % divisor;
     }
 
     /** Integer division (DIV): truncates toward zero; NULL when dividing by zero. */
-    public static Long intDivide(Object a, Object b) {
+    public static Long intDivide(Object root, Object a, Object b) {
         if (a == null || b == null) {
             return null;
         }
         BigDecimal divisor = decimal(b);
         if (divisor.signum() == 0) {
-            return null;
+            return divisionByZero(root);
         }
         return decimal(a).divide(divisor, 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    /** NULL, the result of a division by zero, with MySQL's warning 1365 {@code Division by 0}. */
+    private static <T> T divisionByZero(Object root) {
+        ExecContext.warn(root, MysqlError.DIVISION_BY_ZERO.code(), MysqlError.DIVISION_BY_ZERO.template());
+        return null;
     }
 
     /** LENGTH(): bytes of a string's UTF-8 encoding, of a binary string, of a number's text. */

@@ -57,7 +57,7 @@ public final class MysqlOperators {
     public static final SqlUserDefinedFunction INT_DIVIDE = arithmetic("MYSQL_INT_DIVIDE",
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true),
-            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "intDivide", boxed(translator, call)));
+            (translator, call, nullAs) -> callWithRoot(translator, call, "intDivide"));
     /**
      * A string in numeric context: the DOUBLE of its numeric prefix (see {@link MysqlConversions}),
      * warning 1292 when the string is not wholly a number. Like the other functions that warn, it is
@@ -286,7 +286,9 @@ public final class MysqlOperators {
 
     private static Expression implementDivide(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
             org.apache.calcite.rex.RexCall call, org.apache.calcite.adapter.enumerable.RexImpTable.NullAs nullAs) {
-        List<Expression> args = new ArrayList<>(List.of(boxed(translator, call)));
+        List<Expression> args = new ArrayList<>();
+        args.add(Expressions.convert_(translator.getRoot(), Object.class));
+        args.addAll(List.of(boxed(translator, call)));
         if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL) {
             args.add(Expressions.constant(call.getType().getScale()));
             return Expressions.call(MysqlFunctions.class, "divideDecimal", args);
@@ -301,7 +303,7 @@ public final class MysqlOperators {
             case DECIMAL -> "modDecimal";
             default -> "modDouble";
         };
-        return Expressions.call(MysqlFunctions.class, method, boxed(translator, call));
+        return callWithRoot(translator, call, method);
     }
 
     private static Expression[] boxed(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
@@ -334,9 +336,11 @@ public final class MysqlOperators {
         };
     }
 
+    /** Division and modulo: evaluated at run time, for their warning 1365 on a zero divisor. */
     private static SqlUserDefinedFunction arithmetic(String name, SqlReturnTypeInference returnType,
             CallImplementor implementor) {
-        return function(name, List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC), returnType, implementor);
+        return function(name, List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC), returnType, implementor,
+                Evaluation.AT_RUN_TIME);
     }
 
     private static SqlUserDefinedFunction function(String name, List<SqlTypeFamily> operands,

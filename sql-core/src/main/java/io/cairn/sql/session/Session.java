@@ -148,14 +148,17 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     /**
-     * Adds a warning of the running statement, once: a conversion that a plan re-checks per row (a
-     * constant compared with every row's column) warns once, not once per row as a literal reading
-     * of MySQL would (MySQL converts such a constant once).
+     * Adds a warning of the running statement's execution. A conversion warning (1292) is added once
+     * per statement: a conversion that a plan re-checks per row (a constant compared with every
+     * row's column) warns once, not once per row as a literal reading of MySQL would (MySQL converts
+     * such a constant once); others (1365 division by 0) once per occurrence, as in MySQL.
      */
     private void warn(int code, String message) {
-        for (Object[] w : warnings) {
-            if (((Long) w[1]) == code && w[2].equals(message)) {
-                return;
+        if (code == MysqlError.TRUNCATED_WRONG_VALUE.code()) {
+            for (Object[] w : warnings) {
+                if (((Long) w[1]) == code && w[2].equals(message)) {
+                    return;
+                }
             }
         }
         addWarning(code, message);
@@ -462,6 +465,11 @@ public final class Session implements SessionHandler, SessionContext {
         checkDdlPrivilege(ddl);
         commitImplicitly();
         runDdl(ddl);
+        if (ddl instanceof DdlStatement.AlterTable || ddl instanceof DdlStatement.CreateIndex
+                || ddl instanceof DdlStatement.DropIndex) {
+            // MySQL's info of a table rebuild (its Records count is 0 for in-place changes, as here)
+            return new QueryResult.Ok(0, 0, warningCount(), "Records: 0  Duplicates: 0  Warnings: " + warningCount());
+        }
         return QueryResult.ok();
     }
 

@@ -103,8 +103,27 @@ final class ShowStatements {
                 return filtered(List.of(col("Variable_name"), col("Value")), rows, c, 0);
             }
             case "WARNINGS", "ERRORS" -> {
-                List<Object[]> rows = new ArrayList<>(session.warnings());
+                // errors are not kept (a failed statement's ERR packet is its only report): SHOW ERRORS is empty
+                List<Object[]> rows = new ArrayList<>();
+                for (Object[] w : session.warnings()) {
+                    if (t.is("WARNINGS") || "Error".equals(w[0])) {
+                        rows.add(w);
+                    }
+                }
                 return rows(List.of(col("Level"), ColumnDef.of("Code", ColumnType.LONG), col("Message")), rows);
+            }
+            case "COUNT" -> {
+                // SHOW COUNT(*) WARNINGS | ERRORS
+                c.expectSymbol("(");
+                c.expectSymbol("*");
+                c.expectSymbol(")");
+                boolean errors = c.accept("ERRORS");
+                if (!errors) {
+                    c.expect("WARNINGS");
+                }
+                Object n = session.systemVariable(errors ? "error_count" : "warning_count");
+                return rows(List.of(ColumnDef.of(errors ? "@@session.error_count" : "@@session.warning_count",
+                        ColumnType.LONGLONG)), List.<Object[]>of(new Object[] {errors ? 0L : n}));
             }
             case "PROCESSLIST" -> {
                 List<Object[]> rows = new ArrayList<>();

@@ -232,6 +232,8 @@ class MysqlSemanticsIT {
                 assertThat(w != null && w.getErrorCode() == 1292).as("a 1292 warning reached the client").isTrue();
             }
             assertThat(row(s, "SELECT @@warning_count")).containsExactly("4");
+            assertThat(row(s, "SHOW COUNT(*) WARNINGS")).containsExactly("4");
+            assertThat(column(s, "SHOW ERRORS")).isEmpty();
             assertThat(warnings(s)).containsExactlyInAnyOrder("Warning 1292 Truncated incorrect DOUBLE value: '12abc'",
                     "Warning 1292 Truncated incorrect INTEGER value: 'x'",
                     "Warning 1292 Truncated incorrect INTEGER value: '12.7'",
@@ -246,6 +248,17 @@ class MysqlSemanticsIT {
             }
             assertThat(s.executeUpdate("UPDATE nums SET n = n WHERE id = '3z'")).isEqualTo(1);
             assertThat(s.getWarnings().getMessage()).isEqualTo("Truncated incorrect DOUBLE value: '3z'");
+        }
+    }
+
+    @Test
+    void divisionByZeroIsNullWithWarning1365() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT 1 / 0, 5 % 0, 5 DIV 0, 1.5 / 0, NULL / 0, 7 / 2"))
+                    .containsExactly(null, null, null, null, null, "3.5000");
+            assertThat(warnings(s)).containsExactly("Warning 1365 Division by 0", "Warning 1365 Division by 0",
+                    "Warning 1365 Division by 0", "Warning 1365 Division by 0");
+            assertThat(column(s, "SELECT id FROM nums WHERE n / 0 IS NULL AND id < 3 ORDER BY id")).containsExactly("1", "2");
         }
     }
 
@@ -272,6 +285,10 @@ class MysqlSemanticsIT {
             assertThat(warnings(s)).containsExactly("Note 1051 Unknown table 'sem.no_such_table'");
             s.execute("CREATE TABLE IF NOT EXISTS info (id INT)");
             assertThat(warnings(s)).containsExactly("Note 1050 Table 'info' already exists");
+            s.executeUpdate("ALTER TABLE info ADD COLUMN extra INT");
+            assertThat(info(s)).isEqualTo("Records: 0  Duplicates: 0  Warnings: 0");
+            s.executeUpdate("CREATE INDEX info_v ON info (v)");
+            assertThat(info(s)).isEqualTo("Records: 0  Duplicates: 0  Warnings: 0");
         }
         // without CLIENT_FOUND_ROWS (useAffectedRows=true) an UPDATE reports the rows it changed
         java.util.Properties p = new java.util.Properties();
