@@ -4,8 +4,8 @@ import io.cairn.data.DataNode;
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
 import io.cairn.txn.WriteConflictException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hands out AUTO_INCREMENT values (and hidden row ids) on one compute node. Values come from a
@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>An explicit value at or above the counter moves the counter past it ({@link #observe}).
  *
- * <p>Thread-safe (synchronized per allocator; batches are rare).
+ * <p>Thread-safe: each counter has its own lock, held while a batch is reserved (a short transaction),
+ * so inserts into one table never wait for another table's batch.
  */
 public final class AutoIncrementAllocator {
     /** Values taken per trip to the counter row. */
@@ -25,41 +26,61 @@ public final class AutoIncrementAllocator {
     private record Range(long next, long end) {
     }
 
+    /** One counter's cached range; its monitor guards {@link #range}. */
+    private static final class Counter {
+        private Range range;
+    }
+
     private final DataNode node;
     private final CatalogStore store;
-    private final Map<Long, Range> ranges = new HashMap<>();
+    private final Map<Long, Counter> counters = new ConcurrentHashMap<>();
 
     public AutoIncrementAllocator(DataNode node, CatalogStore store) {
         this.node = node;
         this.store = store;
     }
 
+    private Counter counter(long counterId) {
+        return counters.computeIfAbsent(counterId, id -> new Counter());
+    }
+
     /** The next value of {@code counterId}. */
-    public synchronized long next(long counterId) {
-        Range r = ranges.get(counterId);
-        if (r == null || r.next >= r.end) {
-            r = reserve(counterId, 0);
+    public long next(long counterId) {
+        Counter c = counter(counterId);
+        synchronized (c) {
+            Range r = c.range;
+            if (r == null || r.next >= r.end) {
+                r = reserve(counterId, 0);
+            }
+            c.range = new Range(r.next + 1, r.end);
+            return r.next;
         }
-        ranges.put(counterId, new Range(r.next + 1, r.end));
-        return r.next;
     }
 
     /** An explicit value was inserted: later generated values must be above it. */
-    public synchronized void observe(long counterId, long value) {
-        Range r = ranges.get(counterId);
-        if (r != null && value < r.next) {
-            return;
+    public void observe(long counterId, long value) {
+        Counter c = counter(counterId);
+        synchronized (c) {
+            Range r = c.range;
+            if (r != null && value < r.next) {
+                return;
+            }
+            if (r != null && value < r.end) {
+                c.range = new Range(value + 1, r.end);
+                return;
+            }
+            c.range = reserve(counterId, value + 1);
         }
-        if (r != null && value < r.end) {
-            ranges.put(counterId, new Range(value + 1, r.end));
-            return;
-        }
-        ranges.put(counterId, reserve(counterId, value + 1));
     }
 
     /** Forget cached ranges of a counter (TRUNCATE, DROP). */
-    public synchronized void forget(long counterId) {
-        ranges.remove(counterId);
+    public void forget(long counterId) {
+        Counter c = counters.get(counterId);
+        if (c != null) {
+            synchronized (c) {
+                c.range = null;
+            }
+        }
     }
 
     private Range reserve(long counterId, long atLeast) {
