@@ -302,6 +302,27 @@ class MysqlSemanticsIT {
         }
     }
 
+    @Test
+    void theMariadbClientPrintsInfoAndWarnings() throws Exception {
+        java.nio.file.Path mariadb = java.nio.file.Path.of("/usr/bin/mariadb");
+        assertThat(mariadb).as("the mariadb client (Debian package mariadb-client, installed by .ci/run)").exists();
+        String script = String.join("\n", List.of(
+                "USE sem;",
+                "CREATE TABLE cli (id INT PRIMARY KEY, v VARCHAR(10));",
+                "INSERT INTO cli VALUES (1, 'a'), (2, 'b');",
+                "UPDATE cli SET v = 'a';",
+                "SELECT '12abc' + 1 AS n, '日本' AS w;"));
+        Process p = new ProcessBuilder(mariadb.toString(), "-h127.0.0.1", "-P" + cluster.port(0), "-uroot", "-vvv",
+                "--skip-ssl", "--default-character-set=utf8mb4").redirectErrorStream(true).start();
+        p.getOutputStream().write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output).contains("Records: 2  Duplicates: 0  Warnings: 0", "Rows matched: 2  Changed: 1  Warnings: 0",
+                "1 row in set, 1 warning", "日本");
+    }
+
     private static String info(Statement s) throws SQLException {
         return s.unwrap(com.mysql.cj.jdbc.JdbcStatement.class).getResultSetInternal().getServerInfo();
     }
