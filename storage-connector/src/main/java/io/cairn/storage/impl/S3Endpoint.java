@@ -290,7 +290,7 @@ public final class S3Endpoint implements Endpoint {
             String text = body == null ? "" : body.string();
             Matcher m = ERROR_CODE.matcher(text);
             String error = m.find() ? m.group(1) : "";
-            if (code == 404 && error.equals("NoSuchKey")) {
+            if (code == 404 && (error.equals("NoSuchKey") || error.isEmpty())) { // no body: the SDK says NoSuchKey too
                 throw new ShardNotFoundException(name(), name);
             }
             if (code == 404 && error.equals("NoSuchBucket")) {
