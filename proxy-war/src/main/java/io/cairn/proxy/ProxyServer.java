@@ -368,11 +368,12 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 int excess = load - (int) Math.ceil(average);
                 for (ProxySession session : byCn.getOrDefault(cn.endpoint(), List.of())) {
-                    if (excess-- <= 0) {
+                    if (excess <= 0) {
                         break;
                     }
-                    if (group.equals(session.group())) {
+                    if (group.equals(session.group())) { // (one of another group is misplaced: moved anyway)
                         session.execute(session::requestRebalance);
+                        excess--;
                     }
                 }
             }
