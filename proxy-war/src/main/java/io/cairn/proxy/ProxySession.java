@@ -617,7 +617,6 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
     }
 
-    /** Whether the command in flight may run again elsewhere: it reads and changes nothing. */
     /** Whether the command in flight may have committed the session's transaction (COMMIT, DDL, ...). */
     private boolean mayCommit() {
         int cmd = command.payload()[0] & 0xff;
@@ -628,6 +627,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         };
     }
 
+    /** Whether the command in flight may run again elsewhere: it reads and changes nothing. */
     private boolean repeatable() {
         int cmd = command.payload()[0] & 0xff;
         return switch (cmd) {

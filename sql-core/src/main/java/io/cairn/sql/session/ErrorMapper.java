@@ -22,7 +22,9 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException} → 1213 / 40001 (retryable);</li>
  *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
  *       commit may have reached the log, and running it again would apply it twice);</li>
- *   <li>other {@link TransactionException}s and {@link DataUnavailableException} → 1205 (retryable);</li>
+ *   <li>{@link CommitOutcomeUnknownException} (any other failure of a commit) → 1105 saying the same, logged;</li>
+ *   <li>{@link DataUnavailableException} (nothing read or written: no log majority, apply lag) and other
+ *       {@link TransactionException}s → 1205 (retryable), the former with its cause in the message;</li>
  *   <li>Calcite validation errors → 1146 unknown table, 1054 unknown column, 1052 ambiguous column,
  *       1305 unknown function, else 1064 with Calcite's message;</li>
  *   <li>planner and code-generation failures (unsupported SQL) → 1235 "not supported yet", logged at FINE.</li>
@@ -56,7 +58,16 @@ public final class ErrorMapper {
             return of(MysqlError.UNKNOWN_ERROR, "No transaction node answered in time; the transaction may or may not"
                     + " have been committed: read back before running it again (" + e.getMessage() + ")", e);
         }
-        if (e instanceof TransactionException || e instanceof DataUnavailableException) {
+        if (e instanceof CommitOutcomeUnknownException) {
+            // rare, and the one answer a client cannot act on safely: the server log keeps the cause
+            LOG.log(Level.WARNING, "CAIRN0401W: a commit failed with its outcome unknown", e.getCause());
+            return of(MysqlError.UNKNOWN_ERROR, "The commit failed; the transaction may or may not have been committed:"
+                    + " read back before running it again (" + e.getMessage() + ")", e);
+        }
+        if (e instanceof DataUnavailableException) {
+            return of(MysqlError.DATA_UNAVAILABLE, MysqlError.DATA_UNAVAILABLE.template() + " (" + e.getMessage() + ")", e);
+        }
+        if (e instanceof TransactionException) {
             return of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template(), e);
         }
         SqlException nested = find(e, SqlException.class);

@@ -37,6 +37,8 @@ import io.cairn.sql.plan.ParameterBinder;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
 import io.cairn.sql.plan.SqlParsing;
+import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -521,7 +523,7 @@ public final class Session implements SessionHandler, SessionContext {
                 List<SqlException> notes = new ArrayList<>();
                 new DdlExecutor(t, catalog, engine.store(), database, notes::add,
                         view -> validateView(view, catalog)).execute(ddl);
-                t.commit();
+                commit(t);
                 notes.forEach(this::note);
                 if (ddl instanceof DdlStatement.DropDatabase d && database != null && d.name().equalsIgnoreCase(database)) {
                     database = null;
@@ -658,7 +660,7 @@ public final class Session implements SessionHandler, SessionContext {
             T result = body.apply(t);
             if (own) {
                 txn = null;
-                t.commit();
+                commit(t);
             }
             return result;
         } catch (RuntimeException e) {
@@ -715,10 +717,24 @@ public final class Session implements SessionHandler, SessionContext {
         readOnly = false;
         if (t != null) {
             try {
-                t.commit();
+                commit(t);
             } finally {
                 t.rollback();
             }
+        }
+    }
+
+    /**
+     * Commits {@code t}. A conflict or a too-old snapshot is a definite refusal (1213, run it again); any
+     * other failure may come after the request reached the TN, so its outcome is reported as unknown.
+     */
+    private static void commit(Transaction t) {
+        try {
+            t.commit();
+        } catch (WriteConflictException | SnapshotTooOldException | TransactionNodeUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CommitOutcomeUnknownException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.cairn.sql.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.data.DataUnavailableException;
 import io.cairn.mysql.MysqlException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
@@ -28,5 +29,27 @@ class ErrorMapperTest {
         assertThat(e.code()).isEqualTo(1213);
         assertThat(e.sqlState()).isEqualTo("40001");
         assertThat(e.retryable()).isTrue();
+    }
+
+    /**
+     * The chaos suite's long run saw a COMMIT answered 1205 "try restarting transaction" whose transfer was
+     * committed. Whatever fails a commit other than a conflict must be reported as an unknown outcome.
+     */
+    @Test
+    void aCommitThatFailedForAnyOtherReasonIsReportedAsAnUnknownOutcome() {
+        MysqlException e = ErrorMapper.toMysql(new CommitOutcomeUnknownException(
+                new DataUnavailableException("the log cannot confirm its commit index", null)), "db");
+        assertThat(e.code()).isEqualTo(1105);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("may or may not have been committed")
+                .contains("the log cannot confirm its commit index");
+    }
+
+    @Test
+    void dataUnavailableOutsideACommitIsARetryableLockWaitTimeoutThatNamesItsCause() {
+        MysqlException e = ErrorMapper.toMysql(new DataUnavailableException("no majority", null), "db");
+        assertThat(e.code()).isEqualTo(1205);
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).startsWith("Lock wait timeout exceeded").contains("no majority");
     }
 }
