@@ -11,6 +11,7 @@ import java.util.Map;
  * Options: {@code --cairn PATH --var DIR --offset N} (given by bin/cairn), {@code --cycles N} (default 5),
  * {@code --fault kill|pause|isolate|storage|leader|mixed} (default mixed: the kinds in turn),
  * {@code --seconds S} (how long each fault is held, default 10), {@code --out DIR}, {@code --seed N}.
+ * {@code DIR/trace.txt} lists every client operation during each fault ({@link FaultTrace}).
  * Creating {@code DIR/STOP} ends a run early but cleanly: no further cycle starts, the final checks run
  * and the report covers the cycles done.
  * Exit status 0 when nothing was lost and no invariant was violated; the last line is the summary.
@@ -52,7 +53,7 @@ public final class Chaos {
         List<FaultKind> faults = "mixed".equals(fault) ? Arrays.asList(FaultKind.values()) : List.of(FaultKind.parse(fault));
         String command = String.format("bin/cairn chaos --cycles %d --fault %s --seconds %d (seed %d)", cycles, fault, seconds, seed);
         ChaosRun run = new ChaosRun(new CairnCluster(cairn, var, offset, 3, Map.of()), faults, cycles, Duration.ofSeconds(seconds), seed)
-                .stopWhenExists(out.resolve("STOP"));
+                .stopWhenExists(out.resolve("STOP")).traceTo(out.resolve("trace.txt"));
         int status = 0;
         try {
             run.run();

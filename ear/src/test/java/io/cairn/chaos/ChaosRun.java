@@ -42,6 +42,7 @@ final class ChaosRun {
     private final List<Workload> workloads;
     /** When this file exists, no further cycle starts: the run goes on to its final checks and report. */
     private Path stopFile;
+    private FaultTrace trace = new FaultTrace(null);
 
     ChaosRun(CairnCluster cluster, List<FaultKind> faults, int cycles, Duration hold, long seed) {
         this.cluster = cluster;
@@ -60,6 +61,12 @@ final class ChaosRun {
      */
     ChaosRun stopWhenExists(Path file) {
         this.stopFile = file;
+        return this;
+    }
+
+    /** Writes every client operation during each fault to {@code file} (see {@link FaultTrace}). */
+    ChaosRun traceTo(Path file) {
+        this.trace = new FaultTrace(file);
         return this;
     }
 
@@ -114,6 +121,7 @@ final class ChaosRun {
         obs.faultInjecting(kind);
         injector.inject(kind, target);
         obs.faultInEffect();
+        trace.begin(System.nanoTime());
         // the fault lasts the hold time whether or not commits already resumed around it: a duration, not a wait
         Thread.sleep(hold.toMillis());
         injector.heal(kind, target);
@@ -132,8 +140,11 @@ final class ChaosRun {
                     + " s after recovery");
         }
         obs.recovered();
-        log(String.format("cycle %d/%d: %s healed; RTO %.2f s, recovered in %.1f s", c + 1, cycles, kind.label(),
-                rto, (System.nanoTime() - start) / 1e9));
+        String outcome = String.format("cycle %d/%d: %s healed; RTO %.2f s, recovered in %.1f s", c + 1, cycles,
+                kind.label(), rto, (System.nanoTime() - start) / 1e9);
+        trace.end(CLOCK.format(LocalTime.now()) + " cycle " + (c + 1) + ": " + kind.label() + " "
+                + target.describe(kind) + ", held " + hold.toSeconds() + " s; RTO " + String.format("%.2f s", rto));
+        log(outcome);
     }
 
     private boolean allReady() {
@@ -158,11 +169,15 @@ final class ChaosRun {
         try (client) {
             while (!stop.get()) {
                 long began = System.nanoTime();
+                String proxy = client.proxy();
                 try {
                     w.step(index, client);
-                    lastSuccess.set(worker, System.nanoTime());
+                    long now = System.nanoTime();
+                    lastSuccess.set(worker, now);
+                    trace.op(w.name() + "-" + index, proxy != null ? proxy : client.proxy(), began, now, null);
                 } catch (SQLException e) {
                     obs.error(e);
+                    trace.op(w.name() + "-" + index, proxy != null ? proxy : client.proxy(), began, System.nanoTime(), e);
                     client.reset(); // the next operation starts on a fresh session, maybe through another proxy
                 }
                 long left = PACE_MS - (System.nanoTime() - began) / 1_000_000;

@@ -1,5 +1,6 @@
 package io.cairn.chaos;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -41,6 +42,15 @@ final class Client implements AutoCloseable {
             connection = DriverManager.getConnection(url, "root", "");
         }
         return connection;
+    }
+
+    /** The proxy (host:port) the open session goes through, or null without one. */
+    String proxy() {
+        try {
+            return connection == null ? null : connection.unwrap(JdbcConnection.class).getHostPortPair();
+        } catch (SQLException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** Drops the session after an error that may have broken it; the next call opens a new one. */
