@@ -18,11 +18,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,9 @@ import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
+import okhttp3.MediaType;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -70,6 +74,7 @@ public final class S3Endpoint implements Endpoint {
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]+)</Code>");
 
     private final String url;
@@ -80,8 +85,8 @@ public final class S3Endpoint implements Endpoint {
     private final String hostHeader;
     private final String accessKey;
     private final String secretKey;
-    /** Whether reads use {@link #directGet}; cleared for good by an answer only the SDK handles. */
-    private volatile boolean directGets = true;
+    /** Whether reads and writes use {@link #directGet}/{@link #directPut}; cleared for good by an answer only the SDK handles. */
+    private volatile boolean direct = true;
     /** Same connections and threads as {@link #client}, but the whole call bounded by the probe timeout. */
     private final MinioClient probeClient;
     private volatile boolean bucketReady;
@@ -201,17 +206,81 @@ public final class S3Endpoint implements Endpoint {
 
     @Override
     public void put(String name, byte[] data) throws IOException {
-        run("put", name, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(name)
-                .stream(new ByteArrayInputStream(data), data.length, -1)
-                .contentType("application/octet-stream").build()));
+        run("put", name, () -> {
+            if (!direct || !directPut(name, data)) {
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(name)
+                        .stream(new ByteArrayInputStream(data), data.length, -1)
+                        .contentType(OCTET_STREAM.toString()).build());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * One signed PUT of {@code data} on the calling thread, the payload's SHA-256 signed as the SDK does over
+     * plain HTTP. Returns false when the server's answer is one only the SDK handles; the direct path is then
+     * off for this endpoint.
+     *
+     * @throws IOException any other failure, as the SDK path reports it
+     */
+    private boolean directPut(String name, byte[] data) throws IOException, GeneralSecurityException {
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        Request request = sign(requestFor(name, sha256).put(RequestBody.create(data, OCTET_STREAM)), sha256);
+        try (Response r = http.newCall(request).execute()) {
+            if (r.isSuccessful()) {
+                return true;
+            }
+            ResponseBody body = r.body();
+            return refused("put", name, r.code(), errorCode(body == null ? "" : body.string()));
+        }
+    }
+
+    /** A request for {@code name} (path-style URL) with the headers SigV4 needs, not yet signed. */
+    private Request.Builder requestFor(String name, String payloadSha256) {
+        HttpUrl target = base.newBuilder().addPathSegment(bucket)
+                .addEncodedPathSegments(S3Escaper.encodePath(name)).build();
+        return new Request.Builder().url(target)
+                .header("Host", hostHeader)
+                // signing needs the wall clock: S3 refuses a request whose date is off by minutes
+                .header("x-amz-date", AMZ_DATE.format(Instant.now()))
+                .header("x-amz-content-sha256", payloadSha256);
+    }
+
+    private Request sign(Request.Builder request, String payloadSha256) throws GeneralSecurityException {
+        return Signer.signV4S3(request.build(), REGION, accessKey, secretKey, payloadSha256);
+    }
+
+    private static String errorCode(String body) {
+        Matcher m = ERROR_CODE.matcher(body);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /**
+     * Handles a direct request's failure other than "no such object": throws what the SDK path would report,
+     * or, for an answer only the SDK handles (a redirect, a refused request), turns the direct path off for
+     * good and returns false so that the caller repeats the request through the SDK.
+     */
+    private boolean refused(String op, String name, int code, String error) throws IOException {
+        if (code == 404 && error.equals("NoSuchBucket")) {
+            bucketReady = false;
+            throw new IOException(name() + ": " + op + " " + name + " failed: no bucket " + bucket);
+        }
+        if (code >= 500 || code == 404 || code == 416) {
+            // a server error, or an answer the SDK would turn into the same failure (416: range beyond the object)
+            throw new IOException(name() + ": " + op + " " + name + " failed: HTTP " + code + " " + error);
+        }
+        direct = false;
+        LOG.warning(() -> name() + ": a direct " + op + " was answered HTTP " + code + " " + error
+                + "; going through the MinIO SDK from now on");
+        return false;
     }
 
     @Override
     public byte[] get(String name) throws IOException {
         byte[] out = run("get", name, () -> {
-            byte[] direct = directGets ? directGet(name, 0, -1) : null;
-            if (direct != null) {
-                return direct;
+            byte[] fast = direct ? directGet(name, 0, -1) : null;
+            if (fast != null) {
+                return fast;
             }
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name).build())) {
                 return r.readNBytes(MAX_WHOLE_GET + 1);
@@ -230,9 +299,9 @@ public final class S3Endpoint implements Endpoint {
             return new byte[0];
         }
         return run("get", name, () -> {
-            byte[] direct = directGets ? directGet(name, offset, length) : null;
-            if (direct != null) {
-                return direct;
+            byte[] fast = direct ? directGet(name, offset, length) : null;
+            if (fast != null) {
+                return fast;
             }
             try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name)
                     .offset(offset).length((long) length).build())) {
@@ -256,18 +325,11 @@ public final class S3Endpoint implements Endpoint {
      * @throws IOException any other failure, as the SDK path reports it
      */
     private byte[] directGet(String name, long offset, int length) throws IOException, GeneralSecurityException {
-        HttpUrl target = base.newBuilder().addPathSegment(bucket)
-                .addEncodedPathSegments(S3Escaper.encodePath(name)).build();
-        Request.Builder request = new Request.Builder().url(target).get()
-                .header("Host", hostHeader)
-                // signing needs the wall clock: S3 refuses a request whose date is off by minutes
-                .header("x-amz-date", AMZ_DATE.format(Instant.now()))
-                .header("x-amz-content-sha256", EMPTY_SHA256);
+        Request.Builder request = requestFor(name, EMPTY_SHA256).get();
         if (length >= 0) {
             request.header("Range", "bytes=" + offset + "-" + (offset + length - 1));
         }
-        Request signed = Signer.signV4S3(request.build(), REGION, accessKey, secretKey, EMPTY_SHA256);
-        try (Response r = http.newCall(signed).execute()) {
+        try (Response r = http.newCall(sign(request, EMPTY_SHA256)).execute()) {
             ResponseBody body = r.body();
             int code = r.code();
             if (body != null && (code == 206 || (code == 200 && (length < 0 || offset == 0)))) {
@@ -287,30 +349,18 @@ public final class S3Endpoint implements Endpoint {
                 }
                 return out;
             }
-            String text = body == null ? "" : body.string();
-            Matcher m = ERROR_CODE.matcher(text);
-            String error = m.find() ? m.group(1) : "";
+            String error = errorCode(body == null ? "" : body.string());
             if (code == 404 && (error.equals("NoSuchKey") || error.isEmpty())) { // no body: the SDK says NoSuchKey too
                 throw new ShardNotFoundException(name(), name);
             }
-            if (code == 404 && error.equals("NoSuchBucket")) {
-                bucketReady = false;
-                throw new IOException(name() + ": get " + name + " failed: no bucket " + bucket);
-            }
-            if (code >= 500 || code == 404 || code == 416) {
-                // a server error, or an answer the SDK would turn into the same failure (416: range beyond the object)
-                throw new IOException(name() + ": get " + name + " failed: HTTP " + code + " " + error);
-            }
-            directGets = false;
-            LOG.warning(() -> name() + ": a direct GET was answered HTTP " + code + " " + error
-                    + "; reading through the MinIO SDK from now on");
+            refused("get", name, code, error);
             return null;
         }
     }
 
-    /** Whether reads still take the direct path (tests). */
-    boolean directGets() {
-        return directGets;
+    /** Whether reads and writes still take the direct path (tests). */
+    boolean direct() {
+        return direct;
     }
 
     private static byte[] readUpTo(ResponseBody body, int max) throws IOException {

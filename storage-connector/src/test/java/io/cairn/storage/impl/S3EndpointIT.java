@@ -47,14 +47,14 @@ class S3EndpointIT {
         assertThat(endpoint.get(name, 0, data.length)).isEqualTo(data);
         assertThat(endpoint.get(name, 12_345, 100_000)).isEqualTo(Arrays.copyOfRange(data, 12_345, 112_345));
         assertThat(endpoint.get(name, data.length - 1, 1)).containsExactly(data[data.length - 1]);
-        assertThat(endpoint.directGets()).as("reads stayed on the direct path").isTrue();
+        assertThat(endpoint.direct()).as("reads stayed on the direct path").isTrue();
     }
 
     @Test
     void aMissingObjectIsNotFound() {
         assertThatThrownBy(() -> endpoint.get("meta/nothing-here")).isInstanceOf(ShardNotFoundException.class);
         assertThatThrownBy(() -> endpoint.get("data/nothing-here", 0, 10)).isInstanceOf(ShardNotFoundException.class);
-        assertThat(endpoint.directGets()).isTrue();
+        assertThat(endpoint.direct()).isTrue();
     }
 
     @Test
@@ -64,7 +64,7 @@ class S3EndpointIT {
                 .isNotInstanceOf(ShardNotFoundException.class);
         assertThatThrownBy(() -> endpoint.get("data/short", 20, 10)).isInstanceOf(IOException.class)
                 .isNotInstanceOf(ShardNotFoundException.class);
-        assertThat(endpoint.directGets()).as("a bad range is the caller's failure, not a reason to change path").isTrue();
+        assertThat(endpoint.direct()).as("a bad range is the caller's failure, not a reason to change path").isTrue();
     }
 
     /** A server that refuses the signature answers through the SDK path, which reports its error. */
@@ -78,7 +78,7 @@ class S3EndpointIT {
             ready.setBoolean(wrongSecret, true);
             assertThatThrownBy(() -> wrongSecret.get("meta/k")).isInstanceOf(IOException.class)
                     .isNotInstanceOf(ShardNotFoundException.class);
-            assertThat(wrongSecret.directGets()).isFalse();
+            assertThat(wrongSecret.direct()).isFalse();
         }
         assertThat(endpoint.get("meta/k")).containsExactly(1, 2, 3);
     }
