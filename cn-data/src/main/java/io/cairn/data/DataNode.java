@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class DataNode implements AutoCloseable {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DataNode.class.getName());
+    /** Snapshots and commits slower than this are logged with where their time went (failover diagnosis). */
+    private static final long SLOW_NANOS = 1_000_000_000L;
     /**
      * @param name          for thread names and messages
      * @param applyTimeout  how long a snapshot or commit may wait for this CN to apply the log
@@ -140,13 +142,21 @@ public final class DataNode implements AutoCloseable {
      * @throws DataUnavailableException no log majority, or this CN is too far behind
      */
     long snapshot() {
+        long start = System.nanoTime();
         long barrier;
         try {
             barrier = readBarrier.await();
         } catch (LogException e) {
             throw new DataUnavailableException("the log cannot confirm its commit index: " + e.getMessage(), e);
         }
+        long read = System.nanoTime();
         tailer.awaitApplied(barrier, settings.applyTimeout());
+        long applied = System.nanoTime();
+        if (applied - start > SLOW_NANOS) {
+            LOG.info(() -> String.format("CAIRN0208I: a snapshot took %d ms: read barrier %d ms (LSN %d), applying up to"
+                    + " it %d ms", (applied - start) / 1_000_000, (read - start) / 1_000_000, barrier,
+                    (applied - read) / 1_000_000));
+        }
         return tailer.appliedTs();
     }
 
@@ -164,11 +174,18 @@ public final class DataNode implements AutoCloseable {
      * request is idempotent by transaction id), then waits (bounded) until this CN has applied it.
      */
     CommitResult commit(CommitRequest request) {
-        long deadline = System.nanoTime() + settings.commitTimeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + settings.commitTimeout().toNanos();
         long backoffMillis = 20;
+        StringBuilder attempts = new StringBuilder(); // why each attempt failed, for a slow commit's log line
         while (true) {
             try {
                 CommitResult result = transactionNode.get().commit(request);
+                long took = System.nanoTime() - start;
+                if (took > SLOW_NANOS) {
+                    LOG.info(() -> String.format("CAIRN0209I: commit %s took %d ms%s", request.txnId(), took / 1_000_000,
+                            attempts.length() == 0 ? " in one call" : ", after" + attempts));
+                }
                 try {
                     tailer.awaitApplied(result.lsn(), settings.applyTimeout());
                 } catch (DataUnavailableException e) {
@@ -179,6 +196,9 @@ public final class DataNode implements AutoCloseable {
                 }
                 return result;
             } catch (TransactionNodeUnavailableException e) {
+                if (attempts.length() < 2000) {
+                    attempts.append(String.format(" [%d ms: %s]", (System.nanoTime() - start) / 1_000_000, e.getMessage()));
+                }
                 if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
                     throw e;
                 }
