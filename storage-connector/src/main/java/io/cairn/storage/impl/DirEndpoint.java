@@ -29,8 +29,7 @@ public final class DirEndpoint implements Endpoint {
         this.root = root.toAbsolutePath();
         this.tmp = this.root.resolve("tmp");
         Files.createDirectories(tmp);
-        Files.createDirectories(this.root.resolve("meta"));
-        Files.createDirectories(this.root.resolve("data"));
+        Files.createDirectories(this.root.resolve("shard"));
     }
 
     public Path root() {
@@ -50,7 +49,7 @@ public final class DirEndpoint implements Endpoint {
             throw new IllegalArgumentException("bad endpoint name: " + name);
         }
         String ns = name.substring(0, slash);
-        if (!ns.equals("meta") && !ns.equals("data")) {
+        if (!ns.equals("shard")) {
             throw new IllegalArgumentException("unknown namespace: " + name);
         }
         return root.resolve(ns).resolve(name.substring(slash + 1));
@@ -86,9 +85,16 @@ public final class DirEndpoint implements Endpoint {
     }
 
     @Override
-    public byte[] get(String name) throws IOException {
-        try {
-            return Files.readAllBytes(file(name));
+    public byte[] getPrefix(String name, int maxLength) throws IOException {
+        try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
+            // puts replace files by renaming, so the open file is one whole version and never shrinks
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), maxLength));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, buf.position()) < 0) {
+                    throw new IOException(name() + ": " + name + " ended before its size");
+                }
+            }
+            return buf.array();
         } catch (NoSuchFileException e) {
             throw new ShardNotFoundException(name(), name);
         }
@@ -142,7 +148,7 @@ public final class DirEndpoint implements Endpoint {
 
     @Override
     public void ping() throws IOException {
-        if (!Files.isDirectory(root.resolve("meta")) || !Files.isWritable(tmp)) {
+        if (!Files.isDirectory(root.resolve("shard")) || !Files.isWritable(tmp)) {
             throw new IOException(name() + ": directory missing or not writable");
         }
     }

@@ -21,7 +21,8 @@ public interface Endpoint extends AutoCloseable {
 
     void put(String name, byte[] data) throws IOException;
 
-    byte[] get(String name) throws IOException;
+    /** The object's first {@code min(size, maxLength)} bytes: the whole object when it is not longer. */
+    byte[] getPrefix(String name, int maxLength) throws IOException;
 
     /** Reads {@code length} bytes at {@code offset}; fails if the stored object is shorter. */
     byte[] get(String name, long offset, int length) throws IOException;

@@ -45,19 +45,22 @@ import java.util.logging.Logger;
  *
  * <h2>Layout</h2> See {@link ShardMeta}: stripes of {@code stripeSize} bytes, one chunk per shard per stripe,
  * CRC32C per chunk. Shard i of a key lives on endpoint {@code (i + rotation(key)) mod n} so parity (and read
- * load) is spread over all endpoints. Each endpoint holds {@code data/<key>.<writeId>} (its shard) and
- * {@code meta/<key>} (the metadata record).
+ * load) is spread over all endpoints. Each endpoint holds one object per key, {@code shard/<key>}: the
+ * metadata record (write id, layout, every chunk's CRC) followed by the shard's bytes, so that one request
+ * reads both.
  *
- * <h2>Writes</h2> The object is coded in memory, then (1) every shard's data is written in parallel, (2) if
- * at least the write quorum ({@link StoreConfig#writeQuorum()}: k+1 with parity) succeeded, the metadata
- * records are written to those endpoints; the put succeeds when the write quorum of records is written. The
- * records are the commit point: data under a fresh write id is invisible until k records name it. A put that
- * misses the quorum deletes what it wrote and throws {@link StorageUnavailableException}.
+ * <h2>Writes</h2> The records of all endpoints are read (the key must not hold a committed object), the
+ * object is coded in memory, and every shard object is written in parallel; the put succeeds when the write
+ * quorum ({@link StoreConfig#writeQuorum()}: k+1 with parity) is written. Each endpoint's object is written
+ * atomically, so the shard objects are the commit: a reader trusts a write id only once k of them carry it,
+ * and then gets the whole object, checksum-verified. A put that misses the quorum deletes what it wrote and
+ * throws {@link StorageUnavailableException}.
  *
- * <h2>Reads</h2> The metadata records of all endpoints are read in parallel; the write id held by at least k
- * of them wins. Data shards are read first (one ranged GET per shard covering the stripes needed); a missing
- * or corrupt chunk makes the reader fetch the other shards of the affected stripes and decode. Every chunk is
- * CRC-checked; whole-object reads also check the object CRC.
+ * <h2>Reads</h2> The shard objects' records are read; the write id held by at least k of them wins. A
+ * whole-object get reads the k data shards' objects whole (record and data in one request each) and needs
+ * nothing else when their k records agree; a missing or corrupt chunk makes the reader fetch the other
+ * shards of the affected stripes and decode. Every chunk is CRC-checked; whole-object reads also check the
+ * object CRC.
  *
  * <h2>Threading</h2> Thread-safe. Endpoint calls run on a bounded pool (k+m times the per-endpoint
  * bulkhead), each guarded by a {@link CallPolicy}; the calling thread waits. Puts, deletes and heals of one
@@ -66,6 +69,8 @@ import java.util.logging.Logger;
 public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ErasureCodedStore.class.getName());
     private static final int KEY_LOCKS = 64;
+    /** Bytes read to find a shard object's record: the whole record of objects of up to ~170 stripes (4+2). */
+    static final int RECORD_PROBE = 4096;
 
     private final StoreConfig config;
     private final List<Endpoint> endpoints;
@@ -78,6 +83,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final Clock clock;
     private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+    /** Longest shard object (record and shard) of an object of {@code maxObjectSize} bytes. */
+    private final int maxShardObject;
 
     public ErasureCodedStore(StoreConfig config, List<? extends Endpoint> endpoints, CallPolicy policy, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -91,6 +98,9 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             throw new IllegalArgumentException("need " + n + " endpoints, got " + this.endpoints.size());
         }
         this.codec = new ReedSolomon(k, m);
+        long maxStripes = ShardMeta.stripes(config.maxObjectSize(), k, config.chunkSize());
+        this.maxShardObject = (int) Math.min(Integer.MAX_VALUE - 16,
+                maxStripes * config.chunkSize() + ShardMeta.encodedLength((int) maxStripes * n));
         this.guards = new CallPolicy.Guard[n];
         for (int i = 0; i < n; i++) {
             guards[i] = policy.newGuard(this.endpoints.get(i).name());
@@ -295,9 +305,29 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         }
     }
 
+    /** The records of every endpoint's shard object of the key. */
     MetaView readMetas(String key) {
-        String name = ShardNames.meta(key);
-        return metaView(key, fanOut(all(), i -> () -> endpoints.get(i).get(name)));
+        String name = ShardNames.shard(key);
+        return metaView(key, fanOut(all(), i -> () -> readRecord(endpoints.get(i), name)));
+    }
+
+    /**
+     * The start of a shard object, holding at least its whole record (when it is one): one request of
+     * {@link #RECORD_PROBE} bytes, and a second only for a record longer than that.
+     */
+    private static byte[] readRecord(Endpoint ep, String name) throws IOException {
+        byte[] head = ep.getPrefix(name, RECORD_PROBE);
+        if (head.length == RECORD_PROBE) {
+            try {
+                int length = ShardMeta.headerLength(head);
+                if (length > head.length) {
+                    return ep.getPrefix(name, length);
+                }
+            } catch (IllegalArgumentException notARecord) {
+                // judged (as corrupt) with the other endpoints' answers
+            }
+        }
+        return head;
     }
 
     /**
@@ -403,8 +433,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    /** The coded form of one object. */
-    record Encoded(ShardMeta meta, byte[][] shards) {
+    /** The coded form of one object: per shard index, its shard object (record, then the shard's bytes). */
+    record Encoded(ShardMeta meta, byte[][] objects) {
     }
 
     Encoded encode(byte[] data, UUID writeId, long created) {
@@ -413,27 +443,32 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         long stripeData = (long) k * chunk;
         int lastLen = stripes == 0 ? 0 : (int) (data.length - (stripes - 1) * stripeData);
         int shardLen = stripes == 0 ? 0 : (stripes - 1) * chunk + (lastLen + k - 1) / k;
-        byte[][] shards = new byte[n][shardLen];
+        int head = ShardMeta.encodedLength(stripes * n); // the record goes in front, written last (it holds the CRCs)
+        byte[][] objects = new byte[n][head + shardLen];
         int[] crcs = new int[stripes * n];
         for (int s = 0; s < stripes; s++) {
             int len = s == stripes - 1 ? lastLen : (int) stripeData;
             int cl = (len + k - 1) / k;
-            int shardOff = s * chunk;
+            int at = head + s * chunk;
             long objOff = s * stripeData;
             for (int j = 0; j < k; j++) {
                 int from = j * cl;
                 int copy = Math.min(cl, len - from);
                 if (copy > 0) {
-                    System.arraycopy(data, (int) (objOff + from), shards[j], shardOff, copy);
+                    System.arraycopy(data, (int) (objOff + from), objects[j], at, copy);
                 }
             }
-            codec.encodeParity(shards, shardOff, cl);
+            codec.encodeParity(objects, at, cl);
             for (int i = 0; i < n; i++) {
-                crcs[s * n + i] = ShardMeta.crc32c(shards[i], shardOff, cl);
+                crcs[s * n + i] = ShardMeta.crc32c(objects[i], at, cl);
             }
         }
         int objectCrc = ShardMeta.crc32c(data, 0, data.length);
-        return new Encoded(new ShardMeta(writeId, created, data.length, objectCrc, k, m, chunk, 0, crcs), shards);
+        ShardMeta meta = new ShardMeta(writeId, created, data.length, objectCrc, k, m, chunk, 0, crcs);
+        for (int i = 0; i < n; i++) {
+            meta.forShard(i).encodeInto(objects[i]);
+        }
+        return new Encoded(meta, objects);
     }
 
     private void putBytes(String key, byte[] data) {
@@ -446,37 +481,26 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             try {
                 existing.require("put");
             } catch (ObjectNotFoundException expected) {
-                // the normal case: nothing committed under the key
+                // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
             }
             long now = clock.millis();
-            // The write id starts with the creation time, so that healAll can tell an old orphan from a put in progress.
+            // The write id starts with the creation time, so that healAll can tell an old leftover from a put in progress.
             UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
             Encoded enc = encode(data, writeId, now);
-            String dataName = ShardNames.data(key, writeId);
-            String metaName = ShardNames.meta(key);
+            String name = ShardNames.shard(key);
             int rot = rotation(key);
             int quorum = config.writeQuorum();
-
-            Map<Integer, Outcome<Object>> dataRes = fanOut(all(), e -> () -> {
-                endpoints.get(e).put(dataName, enc.shards()[Math.floorMod(e - rot, n)]);
+            Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
+                endpoints.get(e).put(name, enc.objects()[Math.floorMod(e - rot, n)]);
                 return null;
             });
-            int[] wroteData = succeeded(dataRes);
-            if (wroteData.length < quorum) {
-                cleanup(key, wroteData, null, dataName);
-                throw new StorageUnavailableException("put " + key, wroteData.length, quorum, lastError(dataRes));
+            int[] wrote = succeeded(res);
+            if (wrote.length < quorum) {
+                undo(key, wrote);
+                throw new StorageUnavailableException("put " + key, wrote.length, quorum, lastError(res));
             }
-            Map<Integer, Outcome<Object>> metaRes = fanOut(wroteData, e -> () -> {
-                endpoints.get(e).put(metaName, enc.meta().forShard(Math.floorMod(e - rot, n)).encode());
-                return null;
-            });
-            int[] wroteMeta = succeeded(metaRes);
-            if (wroteMeta.length < quorum) {
-                cleanup(key, wroteData, wroteMeta, dataName);
-                throw new StorageUnavailableException("put " + key, wroteMeta.length, quorum, lastError(metaRes));
-            }
-            if (wroteMeta.length < n) {
-                LOG.info(() -> "put " + key + ": committed on " + wroteMeta.length + " of " + n
+            if (wrote.length < n) {
+                LOG.info(() -> "put " + key + ": committed on " + wrote.length + " of " + n
                         + " endpoints; heal will rebuild the rest");
             }
         } finally {
@@ -488,23 +512,14 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         return res.entrySet().stream().filter(e -> e.getValue().ok()).mapToInt(Map.Entry::getKey).sorted().toArray();
     }
 
-    /** Undoes a failed put: records first (so nothing becomes readable), then data. Failures are logged. */
-    private void cleanup(String key, int[] wroteData, int[] wroteMeta, String dataName) {
-        String metaName = ShardNames.meta(key);
-        if (wroteMeta != null && wroteMeta.length > 0) {
-            Map<Integer, Outcome<Object>> r = fanOut(wroteMeta, e -> () -> {
-                endpoints.get(e).delete(metaName);
-                return null;
-            });
-            logFailures("undo put " + key + " (metadata)", r);
-        }
-        if (wroteData.length > 0) {
-            Map<Integer, Outcome<Object>> r = fanOut(wroteData, e -> () -> {
-                endpoints.get(e).delete(dataName);
-                return null;
-            });
-            logFailures("undo put " + key + " (data)", r);
-        }
+    /** Undoes a failed put: deletes the shard objects it wrote. Failures are logged. */
+    private void undo(String key, int[] wrote) {
+        String name = ShardNames.shard(key);
+        Map<Integer, Outcome<Object>> r = fanOut(wrote, e -> () -> {
+            endpoints.get(e).delete(name);
+            return null;
+        });
+        logFailures("undo put " + key, r);
     }
 
     private void logFailures(String what, Map<Integer, ? extends Outcome<?>> res) {
@@ -533,25 +548,32 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         return pipelinedRead(key, offset, length);
     }
 
-    /** One endpoint's metadata record and, for a data shard's endpoint, the shard bytes read right after it. */
-    record Prefetch(byte[] record, int shard, int fromStripe, int toStripe, byte[] data) {
+    /**
+     * One endpoint's answer to a get: the start of its shard object (holding its record) and, for a data
+     * shard's endpoint, the bytes of stripes [fromStripe, toStripe] of its shard, at {@code dataOffset} of
+     * {@code data}.
+     */
+    record Prefetch(byte[] record, int shard, int fromStripe, int toStripe, byte[] data, int dataOffset) {
+        static Prefetch recordOnly(byte[] record, int shard) {
+            return new Prefetch(record, shard, -1, -1, null, 0);
+        }
     }
 
     /**
      * A get in one round trip per endpoint. The k endpoints that hold data shards (by the key's rotation) each
-     * read their metadata record and go straight on to read the part of their shard the range needs, using
-     * the layout and write id of their own record, without waiting for the others. If those k records name
-     * one write, it is the winner (the other m endpoints cannot form a second group of k), so the parity
-     * endpoints are not asked at all; otherwise, or when a shard must be decoded, their records are read too
-     * ({@link #complete}) and the quorum is decided over all n as in {@link #readMetas}. Prefetched bytes are
-     * used only when their endpoint holds a record of the winning write and they pass their checksums;
-     * anything else is fetched again or decoded by {@link #read}. The result is that of
-     * metadata-then-data; the healthy path saves one fan-out barrier and m requests.
+     * read their shard object: a whole-object get reads it whole (record and shard in one request); a ranged
+     * get reads its record and goes straight on to read the part of the shard the range needs, using the
+     * layout of that record, without waiting for the others. If those k records name one write, it is the
+     * winner (the other m endpoints cannot form a second group of k), so the parity endpoints are not asked
+     * at all; otherwise, or when a shard must be decoded, their records are read too ({@link #complete}) and
+     * the quorum is decided over all n as in {@link #readMetas}. Prefetched bytes are used only when their
+     * endpoint holds a record of the winning write and they pass their checksums; anything else is fetched
+     * again or decoded by {@link #read}.
      *
      * @param length the range's length, or -1 for the whole object
      */
     private byte[] pipelinedRead(String key, long offset, long length) {
-        String metaName = ShardNames.meta(key);
+        String name = ShardNames.shard(key);
         int rot = rotation(key);
         int[] dataEndpoints = new int[k];
         for (int j = 0; j < k; j++) {
@@ -561,29 +583,31 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         // other m say (no other write can reach k), so the parity endpoints are asked only when needed.
         Map<Integer, Outcome<Prefetch>> res = fanOut(dataEndpoints, e -> () -> {
             Endpoint ep = endpoints.get(e);
-            byte[] record = ep.get(metaName);
             int shard = Math.floorMod(e - rot, n);
-            if (shard >= k) {
-                return new Prefetch(record, shard, -1, -1, null);
-            }
+            byte[] head = length < 0 ? ep.getPrefix(name, maxShardObject) : readRecord(ep, name);
             try {
-                ShardMeta r = ShardMeta.decode(record);
+                ShardMeta r = ShardMeta.decode(head);
                 long len = length < 0 ? r.size() : length;
                 int[] range = r.k() == k && r.m() == m && r.shardIndex() == shard && offset + len <= r.size()
                         ? shardRange(r, shard, offset, len) : null;
                 if (range == null) {
-                    return new Prefetch(record, shard, -1, -1, null);
+                    return Prefetch.recordOnly(head, shard);
                 }
-                long from = r.shardOffset(range[0]);
-                long to = r.shardOffset(range[1]) + r.chunkLength(range[1]);
-                byte[] data = ep.get(ShardNames.data(key, r.writeId()), from, (int) (to - from));
-                return new Prefetch(record, shard, range[0], range[1], data);
+                long from = r.encodedLength() + r.shardOffset(range[0]);
+                long to = r.encodedLength() + r.shardOffset(range[1]) + r.chunkLength(range[1]);
+                if (length < 0) {
+                    // the whole shard object is here; a short one is judged by the chunk checks
+                    return head.length >= to ? new Prefetch(head, shard, range[0], range[1], head, (int) from)
+                            : Prefetch.recordOnly(head, shard);
+                }
+                byte[] data = ep.get(name, from, (int) (to - from));
+                return new Prefetch(head, shard, range[0], range[1], data, 0);
             } catch (InterruptedIOException e2) {
                 throw e2;
             } catch (IllegalArgumentException | IOException e2) {
                 // The record is judged with the others below; the shard is read again (with retries) or decoded.
                 LOG.fine(() -> "get " + key + ": prefetch from " + ep.name() + " failed: " + e2);
-                return new Prefetch(record, shard, -1, -1, null);
+                return Prefetch.recordOnly(head, shard);
             }
         });
         Map<Integer, Outcome<byte[]>> records = new HashMap<>();
@@ -606,7 +630,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                 usable.put(e, o.value());
             }
         });
-        return read(key, v, offset, len, usable);
+        // a whole-object get's window is laid out like the shard objects it read, so it can adopt them uncopied
+        return read(key, v, offset, len, usable, length < 0 ? meta.encodedLength() : 0);
     }
 
     /**
@@ -617,10 +642,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         if (!v.partial) {
             return v;
         }
-        String name = ShardNames.meta(v.key);
+        String name = ShardNames.shard(v.key);
         int[] rest = java.util.stream.IntStream.range(0, n)
                 .filter(e -> v.records[e] == null && !v.notFound[e] && !v.corrupt[e] && !v.failed[e]).toArray();
-        Map<Integer, Outcome<byte[]>> more = fanOut(rest, e -> () -> endpoints.get(e).get(name));
+        Map<Integer, Outcome<byte[]>> more = fanOut(rest, e -> () -> readRecord(endpoints.get(e), name));
         // Rebuild from everything known: the first answers (as records/flags) plus the new ones.
         for (int e = 0; e < n; e++) {
             if (more.containsKey(e)) {
@@ -682,9 +707,11 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     /**
      * Reads [offset, offset+length) of the winner of {@code v}; {@code prefetched} (by endpoint) holds data
-     * already read from endpoints holding the winner's records, installed (and checksum-checked) first.
+     * already read from endpoints holding the winner's records, installed (and checksum-checked) first;
+     * {@code lead} is the window's {@link StripeWindow#lead}.
      */
-    private byte[] read(String key, MetaView v, long offset, long length, Map<Integer, Prefetch> prefetched) {
+    private byte[] read(String key, MetaView v, long offset, long length, Map<Integer, Prefetch> prefetched,
+                        int lead) {
         ShardMeta meta = v.winner;
         byte[] out = new byte[Math.toIntExact(length)];
         if (length == 0) {
@@ -693,7 +720,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         long sd = meta.stripeDataSize();
         int s0 = (int) (offset / sd);
         int s1 = (int) ((offset + length - 1) / sd);
-        StripeWindow w = new StripeWindow(key, v, s0, s1);
+        StripeWindow w = new StripeWindow(key, v, s0, s1, lead);
         // Which data chunks does the range touch?
         boolean[][] needed = new boolean[s1 - s0 + 1][k];
         for (int s = s0; s <= s1; s++) {
@@ -711,7 +738,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             int e = v.endpointOfShard[j];
             Prefetch pre = e < 0 ? null : prefetched.get(e);
             if (pre != null && pre.shard() == j && pre.fromStripe() == range[0] && pre.toStripe() == range[1]) {
-                w.install(j, e, range[0], range[1], pre.data());
+                w.install(j, e, range[0], range[1], pre.data(), pre.dataOffset());
             } else {
                 round1.put(j, range);
             }
@@ -768,7 +795,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                 long cTo = Math.min(cFrom + cl, base + meta.stripeLength(s));
                 long from = Math.max(cFrom, offset);
                 long to = Math.min(cTo, offset + length);
-                System.arraycopy(w.buf[j], winOff + (int) (from - cFrom), out, (int) (from - offset), (int) (to - from));
+                System.arraycopy(w.buf[j], lead + winOff + (int) (from - cFrom), out, (int) (from - offset),
+                        (int) (to - from));
             }
         }
         if (offset == 0 && length == meta.size() && ShardMeta.crc32c(out, 0, out.length) != meta.objectCrc()) {
@@ -777,7 +805,11 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         return out;
     }
 
-    /** Shard bytes of stripes [s0, s1] of every shard, with per-chunk validity. */
+    /**
+     * Shard bytes of stripes [s0, s1] of every shard, with per-chunk validity. Each shard's bytes sit at
+     * {@link #lead} of its buffer: room for a record in front, so that a buffer can be a whole shard object
+     * (one read whole by a get, adopted uncopied; one rebuilt by heal, written with its record).
+     */
     private final class StripeWindow {
         final String key;
         final MetaView v;
@@ -786,6 +818,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         final int s1;
         final long winStart;
         final int winLen;
+        final int lead;
         final byte[][] buf = new byte[n][];
         final boolean[][] fetched;
         final boolean[][] valid;
@@ -793,8 +826,9 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         final boolean[] unreachable = new boolean[n];
         IOException lastError;
 
-        StripeWindow(String key, MetaView v, int s0, int s1) {
+        StripeWindow(String key, MetaView v, int s0, int s1, int lead) {
             this.key = key;
+            this.lead = lead;
             this.v = v;
             this.meta = v.winner;
             this.s0 = s0;
@@ -807,7 +841,8 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
         /** Fetches, per shard, the stripe range [a, b] given, and checks the chunks. */
         void fetch(Map<Integer, int[]> ranges) {
-            String dataName = ShardNames.data(key, meta.writeId());
+            String name = ShardNames.shard(key);
+            int head = meta.encodedLength();
             Map<Integer, int[]> byEndpoint = new HashMap<>();
             ranges.forEach((shard, r) -> {
                 for (int s = r[0]; s <= r[1]; s++) {
@@ -823,7 +858,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                 int[] r = byEndpoint.get(e);
                 long from = meta.shardOffset(r[1]);
                 long to = meta.shardOffset(r[2]) + meta.chunkLength(r[2]);
-                return endpoints.get(e).get(dataName, from, (int) (to - from));
+                return endpoints.get(e).get(name, head + from, (int) (to - from));
             });
             res.forEach((e, o) -> {
                 int[] r = byEndpoint.get(e);
@@ -836,26 +871,30 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                     LOG.fine(() -> "read " + key + " shard " + shard + " from " + endpoints.get(e).name() + ": " + o.error());
                     return;
                 }
-                install(shard, e, r[1], r[2], o.value());
+                install(shard, e, r[1], r[2], o.value(), 0);
             });
         }
 
-        /** Puts the bytes of stripes [a, b] of {@code shard}, read from endpoint {@code e}, in place and checks them. */
-        void install(int shard, int e, int a, int b, byte[] bytes) {
+        /**
+         * Puts the bytes of stripes [a, b] of {@code shard}, read from endpoint {@code e} and found at
+         * {@code from} of {@code bytes}, in place and checks them.
+         */
+        void install(int shard, int e, int a, int b, byte[] bytes, int from) {
             for (int s = a; s <= b; s++) {
                 fetched[s - s0][shard] = true;
             }
             int at = (int) (meta.shardOffset(a) - winStart);
-            if (buf[shard] == null && at == 0 && bytes.length == winLen) {
-                buf[shard] = bytes; // the whole window: adopt the array (the caller no longer uses it), no copy
+            int len = (int) (meta.shardOffset(b) + meta.chunkLength(b) - meta.shardOffset(a));
+            if (buf[shard] == null && at == 0 && from == lead && len == winLen && bytes.length == lead + winLen) {
+                buf[shard] = bytes; // the whole window, laid out as ours: adopt the array (the caller no longer uses it)
             } else {
                 if (buf[shard] == null) {
-                    buf[shard] = new byte[winLen];
+                    buf[shard] = new byte[lead + winLen];
                 }
-                System.arraycopy(bytes, 0, buf[shard], at, bytes.length);
+                System.arraycopy(bytes, from, buf[shard], lead + at, len);
             }
             for (int s = a; s <= b; s++) {
-                int off = (int) (meta.shardOffset(s) - winStart);
+                int off = lead + (int) (meta.shardOffset(s) - winStart);
                 boolean ok = ShardMeta.crc32c(buf[shard], off, meta.chunkLength(s)) == meta.chunkCrc(s, shard);
                 valid[s - s0][shard] = ok;
                 if (!ok) {
@@ -882,10 +921,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             }
             for (int i = 0; i < n; i++) {
                 if (buf[i] == null) {
-                    buf[i] = new byte[winLen];
+                    buf[i] = new byte[lead + winLen];
                 }
             }
-            codec.reconstruct(buf, present, (int) (meta.shardOffset(s) - winStart), meta.chunkLength(s));
+            codec.reconstruct(buf, present, lead + (int) (meta.shardOffset(s) - winStart), meta.chunkLength(s));
             for (int i = 0; i < n; i++) {
                 valid[s - s0][i] = true;
             }
@@ -915,20 +954,20 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     @Override
     public List<String> list(String prefix) {
         ShardNames.validatePrefix(prefix);
-        Map<String, Integer> counts = listMetaCounts(prefix, k);
+        Map<String, Integer> counts = listShardCounts(prefix, k);
         List<String> out = new ArrayList<>();
         counts.forEach((name, c) -> {
             if (c >= k) {
-                out.add(ShardNames.keyOfMeta(name));
+                out.add(ShardNames.keyOfShard(name));
             }
         });
         out.sort(null);
         return out;
     }
 
-    /** Meta names under the prefix and on how many endpoints each appears; needs {@code need} answers. */
-    private Map<String, Integer> listMetaCounts(String prefix, int need) {
-        String p = ShardNames.metaPrefix(prefix);
+    /** Shard object names under the prefix and on how many endpoints each appears; needs {@code need} answers. */
+    private Map<String, Integer> listShardCounts(String prefix, int need) {
+        String p = ShardNames.shardPrefix(prefix);
         Map<Integer, Outcome<List<String>>> res = fanOut(all(), e -> () -> endpoints.get(e).list(p));
         int answered = succeeded(res).length;
         if (answered < need) {
@@ -944,31 +983,19 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         ShardNames.validateKey(key);
         ReentrantLock lock = lockFor(key);
         try {
-            MetaView v = readMetas(key);
-            String metaName = ShardNames.meta(key);
+            String name = ShardNames.shard(key);
             Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
-                endpoints.get(e).delete(metaName);
+                endpoints.get(e).delete(name);
                 return null;
             });
             int deleted = succeeded(res).length;
-            // Once more than m records are gone, at most k-1 remain: no reader can find k.
+            // Once more than m shard objects are gone, at most k-1 remain: no reader can find k.
             if (deleted < m + 1) {
                 throw new StorageUnavailableException("delete " + key, deleted, m + 1, lastError(res));
             }
-            deleteData(key, v, res.keySet().stream().filter(e -> res.get(e).ok()).mapToInt(Integer::intValue).toArray());
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Deletes data objects named by the records read in {@code v} on the given endpoints; failures logged. */
-    private void deleteData(String key, MetaView v, int[] on) {
-        int[] targets = Arrays.stream(on).filter(e -> v.records[e] != null).toArray();
-        Map<Integer, Outcome<Object>> r = fanOut(targets, e -> () -> {
-            endpoints.get(e).delete(ShardNames.data(key, v.records[e].writeId()));
-            return null;
-        });
-        logFailures("delete data of " + key, r);
     }
 
     // ------------------------------------------------------------------ heal / health
@@ -990,7 +1017,9 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private void healLocked(String key, MetaView v, List<HealReport.Repair> repairs, List<String> failures) {
         ShardMeta meta = v.require("heal");
         int stripes = meta.stripes();
-        StripeWindow w = stripes == 0 ? null : new StripeWindow(key, v, 0, stripes - 1);
+        int head = meta.encodedLength();
+        // rebuilt shards are written with their record in front: leave room for it
+        StripeWindow w = stripes == 0 ? null : new StripeWindow(key, v, 0, stripes - 1, head);
         HealReport.Reason[] reason = new HealReport.Reason[n];
         if (w != null) {
             Map<Integer, int[]> everything = new HashMap<>();
@@ -1052,8 +1081,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             why.put(target, v.corrupt[target] ? HealReport.Reason.CORRUPT
                     : v.records[target] != null ? HealReport.Reason.STALE : HealReport.Reason.MISSING);
         }
-        String dataName = ShardNames.data(key, meta.writeId());
-        String metaName = ShardNames.meta(key);
+        String name = ShardNames.shard(key);
         int[] targets = placement.keySet().stream().mapToInt(Integer::intValue).filter(e -> {
             if (v.failed[e]) {
                 failures.add(key + ": " + endpoints.get(e).name() + " unreachable, shard " + placement.get(e)
@@ -1064,15 +1092,9 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         }).toArray();
         Map<Integer, Outcome<Object>> res = fanOut(targets, e -> () -> {
             int shard = placement.get(e);
-            ShardMeta old = v.records[e];
-            byte[] bytes = w == null ? new byte[0] : w.buf[shard];
-            endpoints.get(e).put(dataName, bytes);
-            if (!v.holdsWinner(e)) {
-                endpoints.get(e).put(metaName, meta.forShard(shard).encode());
-                if (old != null && !old.writeId().equals(meta.writeId())) {
-                    endpoints.get(e).delete(ShardNames.data(key, old.writeId()));
-                }
-            }
+            byte[] object = w == null ? new byte[head] : w.buf[shard]; // each shard has one target: no sharing
+            meta.forShard(shard).encodeInto(object);
+            endpoints.get(e).put(name, object); // replaces whatever was there (another write's leftover, a corrupt copy)
             return null;
         });
         res.forEach((e, o) -> {
@@ -1087,12 +1109,11 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     /** See {@link io.cairn.storage.ObjectStoreConnection#healAll()}. */
     public HealReport healAll() {
-        Map<String, Integer> counts = listMetaCounts("", k);
+        Map<String, Integer> counts = listShardCounts("", k);
         List<HealReport.Repair> repairs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        Map<String, UUID> committed = new HashMap<>();
         for (String name : new TreeSet<>(counts.keySet())) {
-            String key = ShardNames.keyOfMeta(name);
+            String key = ShardNames.keyOfShard(name);
             ReentrantLock lock = lockFor(key);
             try {
                 MetaView v = readMetas(key);
@@ -1100,75 +1121,28 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                     purgeLeftovers(key, v, repairs, failures);
                 } else {
                     healLocked(key, v, repairs, failures);
-                    committed.put(key, v.winner.writeId());
                 }
             } catch (StorageException e) {
                 failures.add(key + ": " + e.getMessage());
-                committed.put(key, null); // unknown state: keep its data
             } finally {
                 lock.unlock();
             }
         }
-        purgeOrphanData(committed, repairs, failures);
         return new HealReport(counts.size(), repairs, failures);
     }
 
     /**
-     * Deletes data objects that no committed write references (left by puts whose undo failed), once their
-     * write id says they are older than {@code orphanGrace}.
-     */
-    private void purgeOrphanData(Map<String, UUID> committed, List<HealReport.Repair> repairs, List<String> failures) {
-        long cutoff = clock.millis() - config.orphanGrace().toMillis();
-        Map<Integer, Outcome<List<String>>> res = fanOut(all(), e -> () -> endpoints.get(e).list(ShardNames.DATA));
-        Map<Integer, List<String>> orphans = new HashMap<>();
-        res.forEach((e, o) -> {
-            if (!o.ok()) {
-                failures.add(endpoints.get(e).name() + ": listing data failed: " + o.error());
-                return;
-            }
-            for (String name : o.value()) {
-                ShardNames.DataName dn = ShardNames.parseData(name);
-                if (dn == null || dn.writeId().getMostSignificantBits() > cutoff) {
-                    continue;
-                }
-                if (committed.containsKey(dn.key())
-                        && (committed.get(dn.key()) == null || committed.get(dn.key()).equals(dn.writeId()))) {
-                    continue;
-                }
-                orphans.computeIfAbsent(e, x -> new ArrayList<>()).add(name);
-            }
-        });
-        int[] targets = orphans.keySet().stream().mapToInt(Integer::intValue).toArray();
-        Map<Integer, Outcome<Object>> del = fanOut(targets, e -> () -> {
-            for (String name : orphans.get(e)) {
-                endpoints.get(e).delete(name);
-            }
-            return null;
-        });
-        del.forEach((e, o) -> {
-            if (o.ok()) {
-                for (String name : orphans.get(e)) {
-                    repairs.add(new HealReport.Repair(ShardNames.parseData(name).key(), endpoints.get(e).name(), -1,
-                            HealReport.Reason.STALE));
-                }
-            } else {
-                failures.add(endpoints.get(e).name() + ": removing orphan data failed: " + o.error());
-            }
-        });
-    }
-
-    /**
-     * Removes the records (and their data) of a write that never committed or was partly deleted, once they
-     * are older than {@code orphanGrace} (younger ones may belong to a put still in progress elsewhere).
+     * Removes the shard objects of a write that never committed (its undo failed) or was partly deleted, once
+     * their records are older than {@code orphanGrace} (younger ones may belong to a put still in progress
+     * elsewhere).
      */
     private void purgeLeftovers(String key, MetaView v, List<HealReport.Repair> repairs, List<String> failures) {
         long cutoff = clock.millis() - config.orphanGrace().toMillis();
         int[] stale = java.util.stream.IntStream.range(0, n)
                 .filter(e -> v.records[e] != null && v.records[e].createdMillis() <= cutoff).toArray();
-        String metaName = ShardNames.meta(key);
+        String name = ShardNames.shard(key);
         Map<Integer, Outcome<Object>> res = fanOut(stale, e -> () -> {
-            endpoints.get(e).delete(metaName);
-            endpoints.get(e).delete(ShardNames.data(key, v.records[e].writeId()));
+            endpoints.get(e).delete(name);
             return null;
         });
         res.forEach((e, o) -> {

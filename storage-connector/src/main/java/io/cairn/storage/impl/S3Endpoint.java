@@ -51,23 +51,19 @@ import okhttp3.ResponseBody;
  * are the {@link CallPolicy}'s job. {@link #close()} shuts its dispatcher threads and connection pool down.
  * The bucket is created on first use if absent (and again if it disappears). Thread-safe.
  *
- * <p><b>Reads</b> are plain signed GETs on the same HTTP client, executed on the calling thread ({@link
- * #directGet}), not through the SDK's {@code getObject}: that one hands every request to the HTTP dispatcher's
- * threads and back and parses the response into objects a byte read does not need, which costs about as much
- * as the request itself for a metadata record, and an erasure-coded get makes 2k requests (record, then shard
- * data, on each of k endpoints). Requests are signed with the SDK's own {@link Signer} (SigV4, path-style
- * URL as the SDK builds it for a non-AWS endpoint, region {@value #REGION}). An answer only the SDK knows how
- * to handle (a redirect, a refused signature: a server that wants another addressing style or region) turns
- * the direct path off for this endpoint and the read is made through the SDK, as every read then is.
+ * <p><b>Reads and writes</b> are plain signed GETs and PUTs on the same HTTP client, executed on the calling
+ * thread ({@link #directGet}, {@link #directPut}), not through the SDK's {@code getObject}/{@code putObject}:
+ * those hand every request to other threads and back (the SDK's {@code putObject} even starts a new thread
+ * per call where the common fork-join pool has fewer than two threads, as on a 2-core machine), copy the
+ * payload through the SDK's part reader and parse the response into objects a byte transfer does not need.
+ * Requests are signed with the SDK's own {@link Signer} (SigV4, path-style URL as the SDK builds it for a
+ * non-AWS endpoint, region {@value #REGION}; a PUT signs its payload's SHA-256, as the SDK does over plain
+ * HTTP). An answer only the SDK knows how to handle (a redirect, a refused signature: a server that wants
+ * another addressing style or region) turns the direct path off for this endpoint and the request is made
+ * through the SDK, as every request then is.
  */
 public final class S3Endpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(S3Endpoint.class.getName());
-
-    /**
-     * Largest object a whole-object {@link #get(String)} accepts from the network: those reads are for
-     * metadata records (a few KiB even for the largest objects); shard data is always read by range.
-     */
-    static final int MAX_WHOLE_GET = 16 << 20;
 
     private static final String REGION = "us-east-1";
     /** SHA-256 of an empty payload: what a GET signs as its content hash. */
@@ -276,21 +272,20 @@ public final class S3Endpoint implements Endpoint {
     }
 
     @Override
-    public byte[] get(String name) throws IOException {
-        byte[] out = run("get", name, () -> {
-            byte[] fast = direct ? directGet(name, 0, -1) : null;
+    public byte[] getPrefix(String name, int maxLength) throws IOException {
+        if (maxLength == 0) {
+            return new byte[0];
+        }
+        return run("get", name, () -> {
+            byte[] fast = direct ? directGet(name, 0, maxLength, true) : null;
             if (fast != null) {
                 return fast;
             }
-            try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name).build())) {
-                return r.readNBytes(MAX_WHOLE_GET + 1);
+            try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(name)
+                    .offset(0L).length((long) maxLength).build())) {
+                return r.readNBytes(maxLength);
             }
         });
-        if (out.length > MAX_WHOLE_GET) {
-            throw new IOException(name() + ": " + name + " is larger than " + MAX_WHOLE_GET
-                    + " bytes; whole-object reads are for metadata records only");
-        }
-        return out;
     }
 
     @Override
@@ -299,7 +294,7 @@ public final class S3Endpoint implements Endpoint {
             return new byte[0];
         }
         return run("get", name, () -> {
-            byte[] fast = direct ? directGet(name, offset, length) : null;
+            byte[] fast = direct ? directGet(name, offset, length, false) : null;
             if (fast != null) {
                 return fast;
             }
@@ -317,37 +312,35 @@ public final class S3Endpoint implements Endpoint {
     }
 
     /**
-     * One signed GET of {@code name} (bytes {@code [offset, offset+length)}, or the whole object, at most
-     * {@link #MAX_WHOLE_GET} bytes, when {@code length < 0}) on the calling thread. Returns null when the
-     * server's answer is one only the SDK handles; the direct path is then off for this endpoint.
+     * One signed GET of bytes {@code [offset, offset+length)} of {@code name} on the calling thread; with
+     * {@code prefix}, of at most those bytes (fewer when the object ends first). Returns null when the server's
+     * answer is one only the SDK handles; the direct path is then off for this endpoint.
      *
      * @throws ShardNotFoundException no such object
      * @throws IOException any other failure, as the SDK path reports it
      */
-    private byte[] directGet(String name, long offset, int length) throws IOException, GeneralSecurityException {
-        Request.Builder request = requestFor(name, EMPTY_SHA256).get();
-        if (length >= 0) {
-            request.header("Range", "bytes=" + offset + "-" + (offset + length - 1));
-        }
+    private byte[] directGet(String name, long offset, int length, boolean prefix)
+            throws IOException, GeneralSecurityException {
+        Request.Builder request = requestFor(name, EMPTY_SHA256).get()
+                .header("Range", "bytes=" + offset + "-" + (offset + length - 1));
         try (Response r = http.newCall(sign(request, EMPTY_SHA256)).execute()) {
             ResponseBody body = r.body();
             int code = r.code();
-            if (body != null && (code == 206 || (code == 200 && (length < 0 || offset == 0)))) {
-                if (length < 0) {
-                    long declared = body.contentLength();
-                    if (declared > MAX_WHOLE_GET) {
-                        throw new IOException(name() + ": " + name + " is larger than " + MAX_WHOLE_GET
-                                + " bytes; whole-object reads are for metadata records only");
-                    }
-                    return readUpTo(body, MAX_WHOLE_GET + 1);
+            if (body != null && (code == 206 || (code == 200 && offset == 0))) {
+                long declared = body.contentLength();
+                if (prefix && declared < 0) {
+                    return readUpTo(body, length);
                 }
-                byte[] out = new byte[length];
+                byte[] out = new byte[prefix ? (int) Math.min(length, declared) : length];
                 try {
                     body.source().readFully(out);
                 } catch (java.io.EOFException e) {
                     throw new IOException(name() + ": short read of " + name + " (" + length + " bytes asked)", e);
                 }
                 return out;
+            }
+            if (prefix && code == 416) {
+                return new byte[0]; // an empty object has no byte 0
             }
             String error = errorCode(body == null ? "" : body.string());
             if (code == 404 && (error.equals("NoSuchKey") || error.isEmpty())) { // no body: the SDK says NoSuchKey too

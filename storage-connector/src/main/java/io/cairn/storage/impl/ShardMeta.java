@@ -7,9 +7,10 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * The per-object metadata record stored next to each shard ({@code meta/<key>} on every endpoint). All
- * records of one write are identical except {@link #shardIndex()}. Writing the records is the commit point:
- * a reader only trusts a write id that at least k endpoints carry.
+ * The per-object metadata record, stored as the header of each shard object ({@code shard/<key>} on every
+ * endpoint: this record, then the shard's bytes), so that one read of an endpoint returns both. All records
+ * of one write are identical except {@link #shardIndex()}. A reader only trusts a write id that at least k
+ * endpoints carry.
  *
  * <p>Object layout: the object is cut into stripes of {@code k * chunkSize} bytes (the last may be shorter);
  * each stripe is split into k data chunks (the last stripe's chunks are {@code ceil(len/k)} bytes, zero
@@ -18,13 +19,15 @@ import java.util.zip.CRC32C;
  * verify every shard.
  *
  * <p>Binary form (big-endian): magic, version, write id, created millis, size, object CRC32C, k, m, chunk
- * size, shard index, chunk CRCs (stripes x (k+m)), then a CRC32C of all preceding bytes.
+ * size, shard index, number of chunk CRCs, the chunk CRCs (stripes x (k+m)), then a CRC32C of all preceding
+ * bytes. Its length ({@link #encodedLength()}) follows from the first {@value #FIXED} bytes ({@link
+ * #headerLength}). Version 2: the record heads the shard object (version 1 was a separate object).
  */
 public record ShardMeta(UUID writeId, long createdMillis, long size, int objectCrc, int k, int m, int chunkSize,
                         int shardIndex, int[] chunkCrcs) {
     private static final int MAGIC = 0x43524E45; // "CRNE"
-    private static final short VERSION = 1;
-    private static final int FIXED = 4 + 2 + 16 + 8 + 8 + 4 + 2 + 2 + 4 + 4 + 4;
+    private static final short VERSION = 2;
+    static final int FIXED = 4 + 2 + 16 + 8 + 8 + 4 + 2 + 2 + 4 + 4 + 4;
 
     public ShardMeta {
         Objects.requireNonNull(writeId, "writeId");
@@ -95,8 +98,25 @@ public record ShardMeta(UUID writeId, long createdMillis, long size, int objectC
                 && Arrays.equals(chunkCrcs, o.chunkCrcs);
     }
 
+    /** Length of {@link #encode()}'s result: where the shard's bytes start in its shard object. */
+    public int encodedLength() {
+        return encodedLength(chunkCrcs.length);
+    }
+
+    /** {@link #encodedLength()} of a record with {@code chunkCrcCount} chunk CRCs (stripes x (k+m)). */
+    static int encodedLength(int chunkCrcCount) {
+        return FIXED + 4 * chunkCrcCount + 4;
+    }
+
     public byte[] encode() {
-        ByteBuffer b = ByteBuffer.allocate(FIXED + 4 * chunkCrcs.length + 4);
+        byte[] out = new byte[encodedLength()];
+        encodeInto(out);
+        return out;
+    }
+
+    /** Writes the record at the start of {@code dst} (a shard object whose shard bytes follow it). */
+    public void encodeInto(byte[] dst) {
+        ByteBuffer b = ByteBuffer.wrap(dst, 0, encodedLength());
         b.putInt(MAGIC).putShort(VERSION)
                 .putLong(writeId.getMostSignificantBits()).putLong(writeId.getLeastSignificantBits())
                 .putLong(createdMillis).putLong(size).putInt(objectCrc)
@@ -106,29 +126,48 @@ public record ShardMeta(UUID writeId, long createdMillis, long size, int objectC
             b.putInt(c);
         }
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
+        crc.update(dst, 0, b.position());
         b.putInt((int) crc.getValue());
-        return b.array();
     }
 
     /**
-     * Parses a record.
+     * The length of the record that starts {@code bytes}, read from its first {@value #FIXED} bytes.
      *
-     * @throws IllegalArgumentException if the bytes are not an intact record (bitrot, truncation, garbage)
+     * @throws IllegalArgumentException if fewer bytes are given or they do not start a record
      */
-    public static ShardMeta decode(byte[] bytes) {
-        if (bytes.length < FIXED + 4) {
+    public static int headerLength(byte[] bytes) {
+        if (bytes.length < FIXED) {
             throw new IllegalArgumentException("metadata record truncated: " + bytes.length + " bytes");
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (b.getInt(bytes.length - 4) != (int) crc.getValue()) {
-            throw new IllegalArgumentException("metadata record checksum mismatch");
-        }
-        if (b.getInt() != MAGIC || b.getShort() != VERSION) {
+        if (b.getInt(0) != MAGIC || b.getShort(4) != VERSION) {
             throw new IllegalArgumentException("not a metadata record (magic/version)");
         }
+        int count = b.getInt(FIXED - 4);
+        if (count < 0 || count > (Integer.MAX_VALUE - FIXED - 4) / 4) {
+            throw new IllegalArgumentException("metadata record length mismatch");
+        }
+        return encodedLength(count);
+    }
+
+    /**
+     * Parses the record at the start of {@code bytes} (a shard object, or a prefix of one).
+     *
+     * @throws IllegalArgumentException if the bytes do not start with an intact record (bitrot, truncation,
+     *                                  garbage)
+     */
+    public static ShardMeta decode(byte[] bytes) {
+        int length = headerLength(bytes);
+        if (bytes.length < length) {
+            throw new IllegalArgumentException("metadata record truncated: " + bytes.length + " of " + length + " bytes");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length - 4);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        if (b.getInt(length - 4) != (int) crc.getValue()) {
+            throw new IllegalArgumentException("metadata record checksum mismatch");
+        }
+        b.position(6);
         UUID id = new UUID(b.getLong(), b.getLong());
         long created = b.getLong();
         long size = b.getLong();
@@ -137,10 +176,7 @@ public record ShardMeta(UUID writeId, long createdMillis, long size, int objectC
         int m = b.getShort();
         int chunkSize = b.getInt();
         int shardIndex = b.getInt();
-        int count = b.getInt();
-        if (count < 0 || count * 4L != bytes.length - FIXED - 4) {
-            throw new IllegalArgumentException("metadata record length mismatch");
-        }
+        int count = b.getInt(); // agrees with length: headerLength read it
         int[] crcs = new int[count];
         for (int i = 0; i < count; i++) {
             crcs[i] = b.getInt();

@@ -8,7 +8,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * Maps object keys to endpoint names. Keys are flattened (percent-encoding of every byte outside
@@ -16,13 +15,12 @@ import java.util.UUID;
  * (local directories, S3Proxy's filesystem provider) cannot hold both {@code a} and {@code a/b}. The encoding
  * preserves prefixes, so {@code list(prefix)} becomes a prefix listing of the encoded prefix.
  *
- * <p>Layout on every endpoint: {@code meta/<flat key>} is the small metadata record (the commit point);
- * {@code data/<flat key>.<write id>} is the shard's data.
+ * <p>Layout on every endpoint: {@code shard/<flat key>} is the shard object, its metadata record followed by
+ * the shard's bytes ({@link ShardMeta}).
  */
 public final class ShardNames {
-    public static final String META = "meta/";
-    public static final String DATA = "data/";
-    /** Longest flattened key: leaves room for the write id suffix within a 255-byte file name. */
+    public static final String SHARD = "shard/";
+    /** Longest flattened key: fits a 255-byte file name with room to spare (the limit of earlier layouts). */
     public static final int MAX_FLAT_LENGTH = 220;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -115,43 +113,19 @@ public final class ShardNames {
         }
     }
 
-    public static String meta(String key) {
-        return META + flatten(key);
+    public static String shard(String key) {
+        return SHARD + flatten(key);
     }
 
-    public static String metaPrefix(String keyPrefix) {
-        return META + flatten(keyPrefix);
+    public static String shardPrefix(String keyPrefix) {
+        return SHARD + flatten(keyPrefix);
     }
 
-    public static String data(String key, UUID writeId) {
-        return DATA + flatten(key) + "." + writeId.toString().replace("-", "");
-    }
-
-    /** A parsed {@code data/} name. */
-    public record DataName(String key, UUID writeId) {
-    }
-
-    /** Parses a {@code data/} name; {@code null} if it is not one of ours. */
-    public static DataName parseData(String name) {
-        int dot = name.lastIndexOf('.');
-        if (!name.startsWith(DATA) || dot < DATA.length() || name.length() - dot - 1 != 32) {
-            return null;
+    /** The key of a {@code shard/} name. */
+    public static String keyOfShard(String shardName) {
+        if (!shardName.startsWith(SHARD)) {
+            throw new IllegalArgumentException("not a shard name: " + shardName);
         }
-        try {
-            String hex = name.substring(dot + 1);
-            UUID id = new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
-                    Long.parseUnsignedLong(hex.substring(16), 16));
-            return new DataName(unflatten(name.substring(DATA.length(), dot)), id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** The key of a {@code meta/} name. */
-    public static String keyOfMeta(String metaName) {
-        if (!metaName.startsWith(META)) {
-            throw new IllegalArgumentException("not a metadata name: " + metaName);
-        }
-        return unflatten(metaName.substring(META.length()));
+        return unflatten(shardName.substring(SHARD.length()));
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -73,11 +72,11 @@ class ErasureCodedS3IT {
         return b;
     }
 
-    /** The endpoint index and file of shard data for a key on endpoint i. */
-    private Path dataFile(int endpoint, String key) {
-        List<Path> files = s3.files(endpoint, "data", ShardNames.flatten(key) + ".");
-        assertThat(files).hasSize(1);
-        return files.get(0);
+    /** The file of a key's shard object on endpoint i. */
+    private Path shardFile(int endpoint, String key) {
+        Path file = s3.objectFile(endpoint, ShardNames.shard(key));
+        assertThat(file).exists();
+        return file;
     }
 
     @Test
@@ -139,7 +138,7 @@ class ErasureCodedS3IT {
         store.put(key, d);
         int rot = Math.floorMod(key.hashCode(), 6);
         int e0 = rot; // shard 0 (a data shard, read first) lives here
-        Path f = dataFile(e0, key);
+        Path f = shardFile(e0, key);
         byte[] good = Files.readAllBytes(f);
         byte[] bad = good.clone();
         bad[12345] ^= 0x5A;
@@ -152,23 +151,28 @@ class ErasureCodedS3IT {
             assertThat(rep.shardIndex()).isZero();
             assertThat(rep.endpoint()).isEqualTo("s3:" + s3.url(e0));
         });
-        assertThat(Files.readAllBytes(dataFile(e0, key))).isEqualTo(good);
+        assertThat(Files.readAllBytes(shardFile(e0, key))).isEqualTo(good);
         assertThat(store.heal(key).isClean()).isTrue();
     }
 
     @Test
-    void deletedShardAndMetadataFilesAreRebuiltByHeal() throws IOException {
+    void aDeletedShardAndACorruptRecordAreRebuiltByHeal() throws IOException {
         byte[] d = data(200_000, 4);
         String key = p + "m";
         store.put(key, d);
-        Files.delete(dataFile(1, key));
-        Files.delete(s3.objectFile(4, ShardNames.meta(key)));
+        Files.delete(shardFile(1, key));
+        Path f4 = shardFile(4, key);
+        byte[] good = Files.readAllBytes(f4);
+        byte[] bad = good.clone();
+        bad[40] ^= 0x10; // inside the record
+        Files.write(f4, bad);
         assertThat(store.get(key)).isEqualTo(d);
         HealReport r = store.healAll();
         assertThat(r.repairs()).extracting(HealReport.Repair::endpoint, HealReport.Repair::reason)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("s3:" + s3.url(1), HealReport.Reason.MISSING),
-                        org.assertj.core.groups.Tuple.tuple("s3:" + s3.url(4), HealReport.Reason.MISSING));
+                        org.assertj.core.groups.Tuple.tuple("s3:" + s3.url(4), HealReport.Reason.CORRUPT));
+        assertThat(Files.readAllBytes(f4)).isEqualTo(good);
         assertThat(r.failures()).isEmpty();
         s3.stop(0);
         s3.stop(2);

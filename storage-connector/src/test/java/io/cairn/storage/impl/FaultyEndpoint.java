@@ -49,11 +49,11 @@ final class FaultyEndpoint implements Endpoint {
     }
 
     @Override
-    public byte[] get(String name) throws IOException {
+    public byte[] getPrefix(String name, int maxLength) throws IOException {
         if (failGet.test(name)) {
             throw new IOException("injected get failure: " + name);
         }
-        return delegate.get(name);
+        return delegate.getPrefix(name, maxLength);
     }
 
     @Override

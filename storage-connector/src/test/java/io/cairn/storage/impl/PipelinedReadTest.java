@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Gets read each data shard right after its endpoint's own metadata record, before the quorum is known.
- * Those prefetched bytes must be used only when the record belongs to the winning write and the chunks pass
- * their checksums; otherwise the read falls back to fetching or decoding, and the bytes are still right.
+ * Gets read each data shard with (whole-object gets) or right after (ranged gets) its endpoint's own metadata
+ * record, before the quorum is known. Those prefetched bytes must be used only when the record belongs to the
+ * winning write and the chunks pass their checksums; otherwise the read falls back to fetching or decoding,
+ * and the bytes are still right.
  */
 class PipelinedReadTest {
     private static final int K = 4;
@@ -49,13 +50,14 @@ class PipelinedReadTest {
         String key = "stale/obj";
         store.put(key, data);
         DirEndpoint ep = endpointOfShard(key, 0);
-        ShardMeta current = ShardMeta.decode(ep.get(ShardNames.meta(key)));
-        // Another write of the same layout, with garbage data of the right length under its own write id.
+        ShardMeta current = ShardMeta.decode(Files.readAllBytes(ep.file(ShardNames.shard(key))));
+        // Another write of the same layout and checksums, with garbage data of the right length.
         ShardMeta stale = new ShardMeta(UUID.randomUUID(), current.createdMillis() + 1, current.size(),
                 current.objectCrc(), K, M, current.chunkSize(), 0, current.chunkCrcs());
-        byte[] garbage = new byte[(int) current.shardLength()];
-        ep.put(ShardNames.data(key, stale.writeId()), garbage);
-        ep.put(ShardNames.meta(key), stale.encode());
+        byte[] object = new byte[stale.encodedLength() + (int) current.shardLength()];
+        Arrays.fill(object, (byte) 0x33);
+        stale.encodeInto(object);
+        ep.put(ShardNames.shard(key), object);
 
         assertThat(store.get(key)).isEqualTo(data);
         assertThat(store.get(key, 10, 70_000)).isEqualTo(Arrays.copyOfRange(data, 10, 70_010));
@@ -66,10 +68,9 @@ class PipelinedReadTest {
         String key = "rot/obj";
         store.put(key, data);
         DirEndpoint ep = endpointOfShard(key, 1);
-        ShardMeta meta = ShardMeta.decode(ep.get(ShardNames.meta(key)));
-        Path file = ep.file(ShardNames.data(key, meta.writeId()));
+        Path file = ep.file(ShardNames.shard(key));
         byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x5A;
+        bytes[bytes.length / 2] ^= 0x5A; // in the shard's bytes, well past the record
         Files.write(file, bytes);
 
         assertThat(store.get(key)).isEqualTo(data);
@@ -78,12 +79,29 @@ class PipelinedReadTest {
     }
 
     @Test
+    void aCorruptRecordMakesItsShardUntrustedAndIsRepairedByHeal() throws IOException {
+        String key = "rec/obj";
+        store.put(key, data);
+        DirEndpoint ep = endpointOfShard(key, 2);
+        Path file = ep.file(ShardNames.shard(key));
+        byte[] good = Files.readAllBytes(file);
+        byte[] bad = good.clone();
+        bad[30] ^= 0x01; // inside the record: its own CRC fails
+        Files.write(file, bad);
+
+        assertThat(store.get(key)).isEqualTo(data);
+        assertThat(store.get(key, 200_000, 100_000)).isEqualTo(Arrays.copyOfRange(data, 200_000, 300_000));
+        assertThat(store.heal(key).repairs()).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo(io.cairn.storage.HealReport.Reason.CORRUPT));
+        assertThat(Files.readAllBytes(file)).isEqualTo(good);
+    }
+
+    @Test
     void aMissingDataShardIsDecodedAndARangeBeyondTheEndIsRefused() throws IOException {
         String key = "gone/obj";
         store.put(key, data);
         DirEndpoint ep = endpointOfShard(key, 3);
-        ShardMeta meta = ShardMeta.decode(ep.get(ShardNames.meta(key)));
-        Files.delete(ep.file(ShardNames.data(key, meta.writeId())));
+        Files.delete(ep.file(ShardNames.shard(key)));
 
         assertThat(store.get(key)).isEqualTo(data);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get(key, data.length - 5, 6))

@@ -97,33 +97,64 @@ class WriteFailureTest {
                 .hasMessageContaining("4 endpoint(s) answered, 5 needed");
         restore();
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
-        assertThat(filesUnder("data")).isZero();
-        assertThat(filesUnder("meta")).isZero();
+        assertThat(filesUnder("shard")).isZero();
     }
 
     @Test
-    void writeQuorumMissedInCommitPhaseRemovesTheRecordsItWrote() throws IOException {
-        eps.get(2).failPut = name -> name.startsWith("meta/");
-        eps.get(5).failPut = name -> name.startsWith("meta/");
-        assertThatThrownBy(() -> store.put("k", data(100_000))).isInstanceOf(StorageUnavailableException.class);
+    void writeQuorumMissedRemovesTheShardsItWroteAndFreesTheKey() throws IOException {
+        eps.get(2).failPut = name -> true;
+        eps.get(5).failPut = name -> true;
+        assertThatThrownBy(() -> store.put("k", data(100_000))).isInstanceOf(StorageUnavailableException.class)
+                .hasMessageContaining("4 endpoint(s) answered, 5 needed");
         restore();
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
-        assertThat(filesUnder("meta")).isZero();
-        // data on the two failing endpoints may remain (their breakers were open): invisible orphans for healAll
-        assertThat(filesUnder("data")).isLessThanOrEqualTo(2);
+        assertThat(filesUnder("shard")).isZero();
         byte[] d = data(5);
         store.put("k", d); // the key is free again
         assertThat(store.get("k")).isEqualTo(d);
     }
 
     @Test
+    void aPutOverLeftoversOfAFailedPutReplacesThem() throws IOException {
+        // The undo fails on two endpoints: two shard objects of the failed write stay (fewer than k: unreadable).
+        eps.get(0).failPut = name -> true;
+        eps.get(1).failPut = name -> true;
+        eps.get(2).failDelete = name -> true;
+        eps.get(3).failDelete = name -> true;
+        assertThatThrownBy(() -> store.put("k", data(70_000))).isInstanceOf(StorageUnavailableException.class);
+        restore();
+        assertThat(filesUnder("shard")).isEqualTo(2);
+        assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
+        assertThat(store.list("")).isEmpty();
+        byte[] d = data(90_000);
+        store.put("k", d);
+        assertThat(store.get("k")).isEqualTo(d);
+        assertThat(store.heal("k").isClean()).isTrue();
+        assertThat(filesUnder("shard")).isEqualTo(6);
+    }
+
+    @Test
+    void aPutOnACommittedKeyFailsAndLeavesTheObjectAlone() {
+        byte[] d = data(50_000);
+        store.put("k", d);
+        assertThatThrownBy(() -> store.put("k", data(10))).isInstanceOf(io.cairn.storage.ObjectExistsException.class);
+        // even when the object is only just readable (two endpoints down), a put never writes over it
+        eps.get(0).down();
+        eps.get(4).down();
+        assertThatThrownBy(() -> store.put("k", data(10))).isInstanceOf(io.cairn.storage.ObjectExistsException.class);
+        restore();
+        assertThat(store.get("k")).isEqualTo(d);
+        assertThat(store.heal("k").isClean()).isTrue();
+    }
+
+    @Test
     void readerNeverSeesAWriteBeforeItsCommitCompletes() throws Exception {
-        // Hold the writer after 3 of 6 metadata records are written; a reader must see nothing.
+        // Hold the writer after 3 of 6 shard objects are written (k = 4 make it readable); a reader must see nothing.
         CountDownLatch held = new CountDownLatch(3);
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < 3; i++) {
             eps.get(i).hook = name -> {
-                if (name.startsWith("meta/")) {
+                if (name.startsWith("shard/")) {
                     held.countDown();
                     try {
                         release.await();
@@ -135,7 +166,7 @@ class WriteFailureTest {
         }
         byte[] d = data(200_000);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> store.put("k", d));
-        // Endpoints 3..5 have their records; 0..2 are held before writing theirs.
+        // Endpoints 3..5 have their shard objects; 0..2 are held before writing theirs.
         assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
@@ -158,13 +189,13 @@ class WriteFailureTest {
         store.close();
         eps.forEach(FaultyEndpoint::heal);
         store = new ErasureCodedStore(c, eps, TestStores.testPolicy(c), mc);
-        // Commit phase fails on 2 endpoints, and the undo fails on 1 that has a record: 1 record stays.
-        eps.get(0).failPut = name -> name.startsWith("meta/");
-        eps.get(1).failPut = name -> name.startsWith("meta/");
+        // The put fails on 2 endpoints, and the undo fails on 1 that has a shard object: that one stays.
+        eps.get(0).failPut = name -> true;
+        eps.get(1).failPut = name -> true;
         eps.get(2).failDelete = name -> true;
         assertThatThrownBy(() -> store.put("k", data(1000))).isInstanceOf(StorageUnavailableException.class);
         restore();
-        assertThat(filesUnder("meta")).isEqualTo(1);
+        assertThat(filesUnder("shard")).isEqualTo(1);
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
         assertThat(store.healAll().repairs()).isEmpty(); // too young: might be a put in progress
         mc.now = t0.plus(Duration.ofMinutes(11));
@@ -174,8 +205,7 @@ class WriteFailureTest {
             assertThat(rep.key()).isEqualTo("k");
         });
         assertThat(r.failures()).isEmpty();
-        assertThat(filesUnder("meta")).isZero();
-        assertThat(filesUnder("data")).isZero();
+        assertThat(filesUnder("shard")).isZero();
     }
 
     @Test
@@ -192,7 +222,7 @@ class WriteFailureTest {
         eps.get(0).down();
         eps.get(1).down();
         eps.get(2).down();
-        store.delete("k"); // 3 > m records gone: the object is unreadable for good
+        store.delete("k"); // 3 > m shard objects gone: the object is unreadable for good
         restore();
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(ObjectNotFoundException.class);
     }
