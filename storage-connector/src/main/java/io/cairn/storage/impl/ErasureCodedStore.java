@@ -170,6 +170,15 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     /** Runs {@code call(i)} on each endpoint index in {@code targets} in parallel and waits for all. */
     private <T> Map<Integer, Outcome<T>> fanOut(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call) {
+        return await(submit(targets, call));
+    }
+
+    /** Calls started by {@link #submit}: their futures, and the outcomes of those that could not start. */
+    private record Pending<T>(Map<Integer, Future<T>> futures, Map<Integer, Outcome<T>> out) {
+    }
+
+    /** Starts {@code call(i)} on each endpoint index in {@code targets}; {@link #await} collects them. */
+    private <T> Pending<T> submit(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call) {
         Map<Integer, Future<T>> futures = new LinkedHashMap<>();
         Map<Integer, Outcome<T>> out = new HashMap<>();
         for (int i : targets) {
@@ -196,6 +205,13 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             }
             futures.put(i, task);
         }
+        return new Pending<>(futures, out);
+    }
+
+    /** Waits for the calls of a {@link #submit}, each at most the policy's deadline from now. */
+    private <T> Map<Integer, Outcome<T>> await(Pending<T> pending) {
+        Map<Integer, Future<T>> futures = pending.futures();
+        Map<Integer, Outcome<T>> out = pending.out();
         long deadline = System.nanoTime() + policy.deadline().toNanos();
         boolean interrupted = false;
         for (Map.Entry<Integer, Future<T>> e : futures.entrySet()) {
@@ -474,7 +490,14 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private void putBytes(String key, byte[] data) {
         ReentrantLock lock = lockFor(key);
         try {
-            MetaView existing = readMetas(key);
+            String name = ShardNames.shard(key);
+            // The key must hold no committed object: its records are read on the pool while this thread codes.
+            Pending<byte[]> check = submit(all(), e -> () -> readRecord(endpoints.get(e), name));
+            long now = clock.millis();
+            // The write id starts with the creation time, so that healAll can tell an old leftover from a put in progress.
+            UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            Encoded enc = encode(data, writeId, now);
+            MetaView existing = metaView(key, await(check));
             if (existing.winner != null) {
                 throw new ObjectExistsException(key);
             }
@@ -483,11 +506,6 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             } catch (ObjectNotFoundException expected) {
                 // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
             }
-            long now = clock.millis();
-            // The write id starts with the creation time, so that healAll can tell an old leftover from a put in progress.
-            UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
-            Encoded enc = encode(data, writeId, now);
-            String name = ShardNames.shard(key);
             int rot = rotation(key);
             int quorum = config.writeQuorum();
             Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
