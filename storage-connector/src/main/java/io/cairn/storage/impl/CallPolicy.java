@@ -53,6 +53,8 @@ public final class CallPolicy {
     private final Duration requestTimeout;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
+    /** {@link #deadline()}, computed once: every fan-out asks for it. */
+    private final Duration deadline;
 
     public CallPolicy(int maxAttempts, Duration initialBackoff, int maxConcurrent, Duration bulkheadWait,
                       Duration openFor, Duration requestTimeout, LongSupplier nanoTime, Sleeper sleeper) {
@@ -68,6 +70,13 @@ public final class CallPolicy {
         this.requestTimeout = requestTimeout;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
+        Duration backoffs = Duration.ZERO;
+        Duration b = initialBackoff;
+        for (int i = 1; i < maxAttempts; i++) {
+            backoffs = backoffs.plus(b);
+            b = b.multipliedBy(2);
+        }
+        this.deadline = requestTimeout.multipliedBy(maxAttempts).plus(backoffs).plus(bulkheadWait);
     }
 
     /** Production defaults: real clock, {@link Thread#sleep}. */
@@ -85,13 +94,7 @@ public final class CallPolicy {
      * an endpoint before counting it as failed.
      */
     public Duration deadline() {
-        Duration backoffs = Duration.ZERO;
-        Duration b = initialBackoff;
-        for (int i = 1; i < maxAttempts; i++) {
-            backoffs = backoffs.plus(b);
-            b = b.multipliedBy(2);
-        }
-        return requestTimeout.multipliedBy(maxAttempts).plus(backoffs).plus(bulkheadWait);
+        return deadline;
     }
 
     /** Creates the per-endpoint state (bulkhead permits, breaker). */
