@@ -246,6 +246,16 @@ final class Backend extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Drops a logged-in connection whose compute node is gone: the owner hears of it through {@link
+     * Owner#closed}, as of a connection that broke.
+     */
+    void abandon() {
+        if (phase == Phase.READY && channel != null) {
+            channel.close();
+        }
+    }
+
     /** Closes the connection without a word (the compute node rolls back what the session had open). */
     void close() {
         phase = Phase.CLOSED;

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +79,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ComputeNodes nodes;
     private final LocalCn local;
     private final Map<Long, ProxySession> sessions = new ConcurrentHashMap<>();
+    /** CNs that sessions are connected to but membership no longer lists: for how many checks in a row. */
+    private final Map<String, Integer> absentChecks = new HashMap<>();
     private final Object sessionEnded = new Object();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
@@ -320,11 +323,14 @@ public final class ProxyServer implements AutoCloseable {
     private void checkPlacement() {
         try {
             Map<String, String> serving = new java.util.HashMap<>();
+            Set<String> members = new HashSet<>();
             for (ComputeNodes.Cn cn : nodes.current()) {
+                members.add(cn.endpoint());
                 if (!cn.draining()) {
                     serving.put(cn.endpoint(), cn.group());
                 }
             }
+            dropConnectionsToDepartedCns(members);
             for (ProxySession session : sessions.values()) {
                 if (session.misplaced(serving)) {
                     session.execute(session::requestMove);
@@ -333,6 +339,44 @@ public final class ProxyServer implements AutoCloseable {
             rebalance();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "proxy placement check failed", e);
+        }
+    }
+
+    /**
+     * Sessions whose CN has been out of the cluster for two checks in a row (membership drops a server that
+     * stopped answering heartbeats for 5 s: paused, cut off) lose their connection to it as if it had
+     * broken, so the usual rules apply: a command waiting on it gets ERR 2013 (a read outside a transaction
+     * runs again elsewhere), a transaction is reported rolled back, an idle session moves. Otherwise a
+     * command sent to a paused CN waits as long as the pause, and the client's own timeout, if it has one,
+     * is the only way out (chaos suite: clients held 9-11 s by an 8 s pause). Two checks, because a
+     * membership merge after such a pause can hide a healthy member for a moment. Boss thread only.
+     */
+    private void dropConnectionsToDepartedCns(Set<String> members) {
+        if (members.isEmpty()) {
+            return; // no view of the cluster (yet): nothing to judge by
+        }
+        Set<String> departed = new HashSet<>();
+        for (ProxySession session : sessions.values()) {
+            String at = session.computeNode();
+            if (at != null && !members.contains(at)) {
+                departed.add(at);
+            }
+        }
+        absentChecks.keySet().retainAll(departed);
+        for (String cn : departed) {
+            int checks = absentChecks.merge(cn, 1, Integer::sum);
+            if (checks < 2) {
+                continue;
+            }
+            if (checks == 2) {
+                LOG.log(Level.INFO, "CAIRN0304W: compute node {0} left the cluster; dropping the proxy''s connections"
+                        + " to it", cn);
+            }
+            for (ProxySession session : sessions.values()) {
+                if (cn.equals(session.computeNode())) {
+                    session.execute(() -> session.computeNodeLeft(cn));
+                }
+            }
         }
     }
 

@@ -687,6 +687,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
     }
 
+    /** The session's CN left the cluster: its connection is dropped as if it had broken (see {@link #closed}). */
+    void computeNodeLeft(String endpoint) {
+        Backend b = backend;
+        if (b != null && b.endpoint().equals(endpoint)) {
+            b.abandon();
+        }
+    }
+
     /** Asks the session to move to a less loaded CN of its group at its next transaction boundary. */
     void requestRebalance() {
         if (phase == Phase.CLOSED || backend == null || moveWanted) {

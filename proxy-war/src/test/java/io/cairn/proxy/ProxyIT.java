@@ -324,6 +324,39 @@ class ProxyIT {
         }
     }
 
+    /**
+     * A paused CN keeps its connections open and answers nothing: once membership drops it, a command
+     * waiting on it must end (chaos suite: clients held 9-11 s by an 8 s pause, until their own timeout).
+     */
+    @Test
+    void aCommitWaitingOnACnThatLeftTheClusterEndsAsUnknownAndTheSessionGoesOn() throws Exception {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            String cn = query(c, "SELECT CN");
+            CompletableFuture<SQLException> commit = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("COMMIT SLEEP"); // answers after 30 s: a CN that stopped
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping());
+            long left = System.nanoTime();
+            members.removeIf(m -> m.name().equals(cn)); // membership gave up on it; its socket is still open
+            SQLException e = commit.get(30, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - left)).as("ended by the proxy, not by the CN")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(e != null).as("the commit failed").isTrue();
+            assertThat(e.getErrorCode()).isEqualTo(2013);
+            assertThat(e.getMessage()).contains("may or may not have been committed");
+            assertThat(query(c, "SELECT CN")).isNotEqualTo(cn);
+        }
+    }
+
     @Test
     void aSessionInsideATransactionGetsOneErrorWhenItsCnDiesThenWorks() throws Exception {
         try (Connection c = connect()) {
