@@ -73,6 +73,9 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private Backend backend;
     private Backend candidate;
     private final Set<String> tried = new HashSet<>();
+    /** When the current move started, and its steps with their times (logged when it was slow). */
+    private long moveStartNanos;
+    private final StringBuilder moveSteps = new StringBuilder();
     /** A move was asked for (drain, group change); done at the next transaction boundary. */
     private volatile boolean moveWanted;
     /** The wanted move only evens the load: dropped if, when its turn comes, it would not any more. */
@@ -401,6 +404,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         tried.add(cn.endpoint());
         boolean first = phase == Phase.LOGGING_IN;
+        moveStep("dial " + cn.name());
         Backend.Login login = new Backend.Login(routing.user(), state.database(), hello.charset(),
                 capabilities, hello.attributes(), first ? ProxyLogin.Mode.VERIFY : ProxyLogin.Mode.ASSERT,
                 hello.plugin() == null ? "mysql_native_password" : hello.plugin(), first ? salt : new byte[0],
@@ -438,6 +442,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             drive();
         } else {
             ok.release();
+            moveStep("logged in");
             restore = new Restore(b, state, deprecateEof());
             restore.next();
         }
@@ -489,6 +494,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         LOG.log(Level.INFO, "CAIRN0301W: " + b + " failed for proxy connection " + id + ": " + why
                 + "; skipping it for a while");
+        moveStep("failed: " + why);
         server.nodes().breaker().failed(b.endpoint());
         candidate = null;
         if (phase == Phase.LOGGING_IN && b.exchanged()) {
@@ -751,6 +757,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     }
 
     private void startMove() {
+        moveStartNanos = System.nanoTime();
+        moveSteps.setLength(0);
         phase = Phase.MOVING;
         moveWanted = false;
         rebalancing = false;
@@ -759,6 +767,13 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             tried.add(backend.endpoint());
         }
         connectNext();
+    }
+
+    private void moveStep(String step) {
+        if (phase == Phase.MOVING && moveSteps.length() < 500) {
+            moveSteps.append(" [").append((System.nanoTime() - moveStartNanos) / 1_000_000).append(" ms: ")
+                    .append(step).append(']');
+        }
     }
 
     private void moveFailed(MysqlException error) {
@@ -848,7 +863,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
                 old.quit();
             }
             adopt(backend);
-            LOG.log(Level.INFO, "CAIRN0303I: proxy connection {0} moved to {1}", new Object[] {id, backend});
+            long took = (System.nanoTime() - moveStartNanos) / 1_000_000;
+            if (took > 1000) {
+                moveStep("restored");
+                LOG.log(Level.INFO, "CAIRN0303I: proxy connection {0} moved to {1} in {2} ms:{3}",
+                        new Object[] {id, backend, took, moveSteps});
+            } else {
+                LOG.log(Level.INFO, "CAIRN0303I: proxy connection {0} moved to {1}", new Object[] {id, backend});
+            }
             phase = Phase.IDLE;
             drive();
         }
