@@ -117,6 +117,9 @@ public final class DataNode implements AutoCloseable {
     }
 
     public void start() {
+        if (cache != null) {
+            io.cairn.txn.checkpoint.TableSegment.warmUp(); // checkpoints are read: not on a client's time
+        }
         tailer.start();
         if (follower != null) {
             follower.start(followEvery);
