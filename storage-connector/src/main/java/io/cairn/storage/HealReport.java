@@ -14,11 +14,11 @@ public record HealReport(int objectsChecked, List<Repair> repairs, List<String> 
 
     /** Why a shard was rewritten (or, for {@link Reason#STALE}, removed). */
     public enum Reason {
-        /** the shard or its metadata record was absent */
+        /** the shard (with its metadata record) was absent */
         MISSING,
         /** a checksum did not match */
         CORRUPT,
-        /** metadata of another (older, incomplete or deleted) write of the key; removed */
+        /** the shard of another (older, incomplete or deleted) write of the key: replaced, or removed by healAll */
         STALE
     }
 
