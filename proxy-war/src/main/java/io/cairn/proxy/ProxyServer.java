@@ -344,12 +344,13 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Sessions whose CN has been out of the cluster for two checks in a row (membership drops a server that
-     * stopped answering heartbeats for 5 s: paused, cut off) lose their connection to it as if it had
-     * broken, so the usual rules apply: a command waiting on it gets ERR 2013 (a read outside a transaction
-     * runs again elsewhere), a transaction is reported rolled back, an idle session moves. Otherwise a
-     * command sent to a paused CN waits as long as the pause, and the client's own timeout, if it has one,
-     * is the only way out (chaos suite: clients held 9-11 s by an 8 s pause). Two checks, because a
-     * membership merge after such a pause can hide a healthy member for a moment. Boss thread only.
+     * stopped answering heartbeats for 5 s: paused, cut off) and that wait on it for an answer lose their
+     * connection to it as if it had broken ({@link ProxySession#computeNodeLeft}), so the usual rules apply:
+     * the command gets ERR 2013 (a read outside a transaction runs again elsewhere). Otherwise a command sent
+     * to a paused CN waits as long as the pause, and the client's own timeout, if it has one, is the only
+     * way out (chaos suite: clients held 9-11 s by an 8 s pause). Two checks, and only stuck commands,
+     * because membership also hides healthy members for seconds while it elects a new master. Boss thread
+     * only.
      */
     private void dropConnectionsToDepartedCns(Set<String> members) {
         if (members.isEmpty()) {
@@ -369,8 +370,8 @@ public final class ProxyServer implements AutoCloseable {
                 continue;
             }
             if (checks == 2) {
-                LOG.log(Level.INFO, "CAIRN0304W: compute node {0} left the cluster; dropping the proxy''s connections"
-                        + " to it", cn);
+                LOG.log(Level.INFO, "CAIRN0304W: compute node {0} left the cluster; connections to it that wait for"
+                        + " an answer are dropped", cn);
             }
             for (ProxySession session : sessions.values()) {
                 if (cn.equals(session.computeNode())) {

@@ -52,6 +52,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
      */
     private static final int MAX_QUEUED_COMMANDS = 16;
     private static final int RELAY_BUFFER_START = 1024;
+    /** How long a command waits on a CN that left the member list before its connection is dropped. */
+    private static final java.time.Duration STUCK = java.time.Duration.ofSeconds(2);
     private static final int RELAY_BUFFER_MAX = 64 * 1024;
 
     private enum Phase { GREETED, LOGGING_IN, IDLE, BUSY, MOVING, CLOSED }
@@ -92,6 +94,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private SessionState.Prepared executing;
     private ResponseTracker tracker;
     private int relayed;
+    /** When the command in flight went to the CN. */
+    private long sentNanos;
     /**
      * The compute node's packets relayed since the last write, copied into one buffer: one write per
      * answer instead of one per packet (and the copy to a direct buffer the socket needed anyway).
@@ -293,6 +297,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         tracker = new ResponseTracker(shape(cmd), deprecateEof(), state.status());
         relayed = 0;
+        sentNanos = System.nanoTime();
         phase = Phase.BUSY;
     }
 
@@ -693,10 +698,18 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
     }
 
-    /** The session's CN left the cluster: its connection is dropped as if it had broken (see {@link #closed}). */
+    /**
+     * The session's CN is out of the cluster's member list: if a command has waited on it for {@link
+     * #STUCK} without a byte of answer, its connection is dropped as if it had broken (see {@link #closed}).
+     * Only then: membership also loses healthy members for seconds while it elects a new master, and their
+     * sessions, which get their answers, must not be cut.
+     */
     void computeNodeLeft(String endpoint) {
         Backend b = backend;
-        if (b != null && b.endpoint().equals(endpoint)) {
+        if (b != null && b.endpoint().equals(endpoint) && phase == Phase.BUSY && relayed == 0
+                && System.nanoTime() - sentNanos > STUCK.toNanos()) {
+            LOG.log(Level.INFO, "CAIRN0305W: proxy connection {0}: {1} left the cluster and has not answered for {2}"
+                    + " ms; dropping the connection", new Object[] {id, b, (System.nanoTime() - sentNanos) / 1_000_000});
             b.abandon();
         }
     }
