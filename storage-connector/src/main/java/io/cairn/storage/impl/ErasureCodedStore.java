@@ -494,7 +494,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             // The key must hold no committed object: its records are read on the pool while this thread codes.
             Pending<byte[]> check = submit(all(), e -> () -> readRecord(endpoints.get(e), name));
             long now = clock.millis();
-            // The write id starts with the creation time, so that healAll can tell an old leftover from a put in progress.
+            // The write id starts with the creation time: healAll tells an old leftover from a put in progress.
             UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
             Encoded enc = encode(data, writeId, now);
             MetaView existing = metaView(key, await(check));
@@ -904,7 +904,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             int at = (int) (meta.shardOffset(a) - winStart);
             int len = (int) (meta.shardOffset(b) + meta.chunkLength(b) - meta.shardOffset(a));
             if (buf[shard] == null && at == 0 && from == lead && len == winLen && bytes.length == lead + winLen) {
-                buf[shard] = bytes; // the whole window, laid out as ours: adopt the array (the caller no longer uses it)
+                buf[shard] = bytes; // the whole window, laid out as ours: adopt it (the caller no longer uses it)
             } else {
                 if (buf[shard] == null) {
                     buf[shard] = new byte[lead + winLen];
@@ -1112,7 +1112,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             int shard = placement.get(e);
             byte[] object = w == null ? new byte[head] : w.buf[shard]; // each shard has one target: no sharing
             meta.forShard(shard).encodeInto(object);
-            endpoints.get(e).put(name, object); // replaces whatever was there (another write's leftover, a corrupt copy)
+            endpoints.get(e).put(name, object); // replaces what was there (another write's leftover, a corrupt copy)
             return null;
         });
         res.forEach((e, o) -> {

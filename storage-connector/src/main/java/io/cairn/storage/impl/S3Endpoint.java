@@ -57,8 +57,8 @@ import okhttp3.ResponseBody;
  * per call where the common fork-join pool has fewer than two threads, as on a 2-core machine), copy the
  * payload through the SDK's part reader and parse the response into objects a byte transfer does not need.
  * Requests are signed with the SDK's own {@link Signer} (SigV4, path-style URL as the SDK builds it for a
- * non-AWS endpoint, region {@value #REGION}; a PUT signs its payload's SHA-256, as the SDK does over plain
- * HTTP). An answer only the SDK knows how to handle (a redirect, a refused signature: a server that wants
+ * non-AWS endpoint, region {@value #REGION}; a PUT signs a {@code Content-MD5} of its payload rather than
+ * its SHA-256, see {@link #directPut}). An answer only the SDK knows how to handle (a redirect, a refused signature: a server that wants
  * another addressing style or region) turns the direct path off for this endpoint and the request is made
  * through the SDK, as every request then is.
  */
@@ -83,7 +83,7 @@ public final class S3Endpoint implements Endpoint {
     private final String hostHeader;
     private final String accessKey;
     private final String secretKey;
-    /** Whether reads and writes use {@link #directGet}/{@link #directPut}; cleared for good by an answer only the SDK handles. */
+    /** Whether reads and writes take the direct path; cleared for good by an answer only the SDK handles. */
     private volatile boolean direct = true;
     /** Same connections and threads as {@link #client}, but the whole call bounded by the probe timeout. */
     private final MinioClient probeClient;
@@ -236,7 +236,8 @@ public final class S3Endpoint implements Endpoint {
             String error = errorCode(body == null ? "" : body.string());
             if (error.equals("BadDigest")) {
                 // the bytes were damaged on the way: a transient failure, retried like any other
-                throw new IOException(name() + ": put " + name + " failed: the server received other bytes (BadDigest)");
+                throw new IOException(name() + ": put " + name
+                        + " failed: the server received other bytes (BadDigest)");
             }
             return refused("put", name, r.code(), error);
         }

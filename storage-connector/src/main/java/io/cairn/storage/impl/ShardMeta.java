@@ -159,7 +159,8 @@ public record ShardMeta(UUID writeId, long createdMillis, long size, int objectC
     public static ShardMeta decode(byte[] bytes) {
         int length = headerLength(bytes);
         if (bytes.length < length) {
-            throw new IllegalArgumentException("metadata record truncated: " + bytes.length + " of " + length + " bytes");
+            throw new IllegalArgumentException("metadata record truncated: " + bytes.length + " of " + length
+                    + " bytes");
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, length - 4);

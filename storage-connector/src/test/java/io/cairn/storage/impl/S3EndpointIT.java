@@ -54,7 +54,8 @@ class S3EndpointIT {
 
     @Test
     void aMissingObjectIsNotFound() {
-        assertThatThrownBy(() -> endpoint.getPrefix("shard/nothing-here", 4096)).isInstanceOf(ShardNotFoundException.class);
+        assertThatThrownBy(() -> endpoint.getPrefix("shard/nothing-here", 4096))
+                .isInstanceOf(ShardNotFoundException.class);
         assertThatThrownBy(() -> endpoint.get("shard/nothing-here", 0, 10)).isInstanceOf(ShardNotFoundException.class);
         assertThat(endpoint.direct()).isTrue();
     }
