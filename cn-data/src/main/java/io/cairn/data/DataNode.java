@@ -7,6 +7,7 @@ import io.cairn.txn.CommitResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.TableSegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -118,7 +119,7 @@ public final class DataNode implements AutoCloseable {
 
     public void start() {
         if (cache != null) {
-            io.cairn.txn.checkpoint.TableSegment.warmUp(); // checkpoints are read: not on a client's time
+            TableSegment.warmUp(); // checkpoints are read: not on a client's time
         }
         tailer.start();
         if (follower != null) {
