@@ -52,9 +52,9 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
      */
     private static final int MAX_QUEUED_COMMANDS = 16;
     private static final int RELAY_BUFFER_START = 1024;
-    /** How long a command waits on a CN that left the member list before its connection is dropped. */
-    private static final java.time.Duration STUCK = java.time.Duration.ofSeconds(2);
     private static final int RELAY_BUFFER_MAX = 64 * 1024;
+    /** How long a command waits on a CN that left the member list before its connection is dropped. */
+    private static final long STUCK_NANOS = 2_000_000_000L;
 
     private enum Phase { GREETED, LOGGING_IN, IDLE, BUSY, MOVING, CLOSED }
 
@@ -700,14 +700,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     /**
      * The session's CN is out of the cluster's member list: if a command has waited on it for {@link
-     * #STUCK} without a byte of answer, its connection is dropped as if it had broken (see {@link #closed}).
+     * #STUCK_NANOS} without a byte of answer, its connection is dropped as if it had broken (see {@link #closed}).
      * Only then: membership also loses healthy members for seconds while it elects a new master, and their
      * sessions, which get their answers, must not be cut.
      */
     void computeNodeLeft(String endpoint) {
         Backend b = backend;
         if (b != null && b.endpoint().equals(endpoint) && phase == Phase.BUSY && relayed == 0
-                && System.nanoTime() - sentNanos > STUCK.toNanos()) {
+                && System.nanoTime() - sentNanos > STUCK_NANOS) {
             LOG.log(Level.INFO, "CAIRN0305W: proxy connection {0}: {1} left the cluster and has not answered for {2}"
                     + " ms; dropping the connection", new Object[] {id, b, (System.nanoTime() - sentNanos) / 1_000_000});
             b.abandon();
