@@ -15,7 +15,10 @@ import java.util.List;
  * by which proxy, with which error, and when the first of them got through). Thread-safe.
  */
 final class FaultTrace {
-    /** Operations kept per cycle; a long-held fault with many clients would otherwise write megabytes. */
+    /**
+     * Successful operations kept per cycle (a long-held fault with many clients would otherwise write
+     * megabytes); failed ones are all kept, up to as many again.
+     */
     private static final int MAX_LINES = 3000;
 
     private final Path file;
@@ -44,7 +47,7 @@ final class FaultTrace {
         if (!active) {
             return;
         }
-        if (lines.size() >= MAX_LINES) {
+        if (lines.size() >= (error == null ? MAX_LINES : 2 * MAX_LINES)) {
             omitted++;
             return;
         }
