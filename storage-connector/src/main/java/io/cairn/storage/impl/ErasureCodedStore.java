@@ -168,20 +168,32 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    /** Runs {@code call(i)} on each endpoint index in {@code targets} in parallel and waits for all. */
+    /**
+     * Runs {@code call(i)} on each endpoint index in {@code targets} in parallel and waits for all. The calling
+     * thread makes the last call itself rather than wait idle: one hand-off to the pool and back fewer.
+     */
     private <T> Map<Integer, Outcome<T>> fanOut(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call) {
-        return await(submit(targets, call));
+        return await(submit(targets, call, true));
     }
 
-    /** Calls started by {@link #submit}: their futures, and the outcomes of those that could not start. */
-    private record Pending<T>(Map<Integer, Future<T>> futures, Map<Integer, Outcome<T>> out) {
+    /**
+     * Calls started by {@link #submit}: their futures, the outcomes of those that could not start, and the
+     * nanoTime by which {@link #await} stops waiting.
+     */
+    private record Pending<T>(Map<Integer, Future<T>> futures, Map<Integer, Outcome<T>> out, long deadline) {
     }
 
-    /** Starts {@code call(i)} on each endpoint index in {@code targets}; {@link #await} collects them. */
-    private <T> Pending<T> submit(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call) {
+    /**
+     * Starts {@code call(i)} on each endpoint index in {@code targets} ({@link #await} collects them); with
+     * {@code callerRunsLast}, the last one runs on the calling thread before this returns.
+     */
+    private <T> Pending<T> submit(int[] targets, IntFunction<CallPolicy.EndpointCall<T>> call, boolean callerRunsLast) {
+        long deadline = System.nanoTime() + policy.deadline().toNanos();
         Map<Integer, Future<T>> futures = new LinkedHashMap<>();
         Map<Integer, Outcome<T>> out = new HashMap<>();
-        for (int i : targets) {
+        FutureTask<T> here = null;
+        for (int x = 0; x < targets.length; x++) {
+            int i = targets[x];
             CallPolicy.Guard guard = guards[i];
             try {
                 guard.acquire();
@@ -196,23 +208,30 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
                     guard.release();
                 }
             };
+            futures.put(i, task);
+            if (callerRunsLast && x == targets.length - 1) {
+                here = task;
+                continue;
+            }
             try {
                 pool.execute(task);
             } catch (RuntimeException e) {
                 task.cancel(false);
+                futures.remove(i);
                 out.put(i, new Outcome<>(null, new IOException("storage executor rejected the call", e)));
-                continue;
             }
-            futures.put(i, task);
         }
-        return new Pending<>(futures, out);
+        if (here != null) {
+            here.run(); // bounded like a pool call: the endpoint's timeouts and the policy's attempts
+        }
+        return new Pending<>(futures, out, deadline);
     }
 
-    /** Waits for the calls of a {@link #submit}, each at most the policy's deadline from now. */
+    /** Waits for the calls of a {@link #submit}, at most until its deadline (the policy's, from its start). */
     private <T> Map<Integer, Outcome<T>> await(Pending<T> pending) {
         Map<Integer, Future<T>> futures = pending.futures();
         Map<Integer, Outcome<T>> out = pending.out();
-        long deadline = System.nanoTime() + policy.deadline().toNanos();
+        long deadline = pending.deadline();
         boolean interrupted = false;
         for (Map.Entry<Integer, Future<T>> e : futures.entrySet()) {
             Future<T> f = e.getValue();
@@ -492,7 +511,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         try {
             String name = ShardNames.shard(key);
             // The key must hold no committed object: its records are read on the pool while this thread codes.
-            Pending<byte[]> check = submit(all(), e -> () -> readRecord(endpoints.get(e), name));
+            Pending<byte[]> check = submit(all(), e -> () -> readRecord(endpoints.get(e), name), false);
             long now = clock.millis();
             // The write id starts with the creation time: healAll tells an old leftover from a put in progress.
             UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
