@@ -510,13 +510,20 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         ReentrantLock lock = lockFor(key);
         try {
             String name = ShardNames.shard(key);
-            // The key must hold no committed object: its records are read on the pool while this thread codes.
-            Pending<byte[]> check = submit(all(), e -> () -> readRecord(endpoints.get(e), name), false);
+            // The key must hold no committed object: records are read on the pool while this thread codes. m+1
+            // endpoints without one rule out k records of any write; the others are asked only when that fails.
+            int rot = rotation(key);
+            int[] first = new int[m + 1];
+            Arrays.setAll(first, j -> (j + rot) % n);
+            Pending<byte[]> check = submit(first, e -> () -> readRecord(endpoints.get(e), name), false);
             long now = clock.millis();
             // The write id starts with the creation time: healAll tells an old leftover from a put in progress.
             UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
             Encoded enc = encode(data, writeId, now);
             MetaView existing = metaView(key, await(check));
+            if (existing.count(existing.notFound) <= m) {
+                complete(existing);
+            }
             if (existing.winner != null) {
                 throw new ObjectExistsException(key);
             }
@@ -525,7 +532,6 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             } catch (ObjectNotFoundException expected) {
                 // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
             }
-            int rot = rotation(key);
             int quorum = config.writeQuorum();
             Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
                 endpoints.get(e).put(name, enc.objects()[Math.floorMod(e - rot, n)]);
