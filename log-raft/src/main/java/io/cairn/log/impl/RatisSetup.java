@@ -59,6 +59,12 @@ final class RatisSetup {
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, ms(election));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, ms(2 * election));
         RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        // A leader that stepped down for lost heartbeats (it was paused or cut off) does not stand for
+        // election again for this long, and a leader paused this long steps down. Ratis' 10 s default left
+        // the log without a leader for ~10 s when the new leader failed within 10 s of such a step-down:
+        // the remaining majority needs the old leader's candidacy or vote (chaos suite: a pause, then the
+        // isolation of the next leader). Two maximum election timeouts.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, ms(4 * election));
 
         // Durability: every entry is fsync'ed before it counts toward the majority (the writer
         // syncs whenever its queue drains, so concurrent entries share one fsync).
