@@ -129,9 +129,8 @@ class AllInOneServerIT {
         // The object went through the configured store (the server's data folder) and is gone again.
         Path root = storageDirectory();
         String uuid = result.getString("key").substring("selftest/".length());
-        assertThat(root.resolve("meta")).isDirectory();
-        assertThat(filesNaming(root.resolve("meta"), uuid)).isEmpty();
-        assertThat(filesNaming(root.resolve("data"), uuid)).isEmpty();
+        assertThat(root.resolve("shard")).isDirectory(); // one shard object per key (storage-connector/README.md)
+        assertThat(filesNaming(root.resolve("shard"), uuid)).isEmpty();
     }
 
     private static List<Path> filesNaming(Path dir, String part) throws IOException {
@@ -148,9 +147,9 @@ class AllInOneServerIT {
         assertThat(check.getJsonObject("data").getInt("required")).isEqualTo(1);
 
         // Take the store's directory away: the check (a real probe through the factory) goes DOWN.
-        Path meta = storageDirectory().resolve("meta");
-        Path aside = meta.resolveSibling("meta.aside");
-        Files.move(meta, aside);
+        Path shards = storageDirectory().resolve("shard");
+        Path aside = shards.resolveSibling("shard.aside");
+        Files.move(shards, aside);
         try {
             Wait.until("the storage check to go DOWN", Duration.ofSeconds(30),
                     () -> storageCheck().map(c -> c.getString("status").equals("DOWN")).orElse(false));
@@ -159,7 +158,7 @@ class AllInOneServerIT {
             assertThat(health.getBoolean("up")).isFalse();
             assertThat(health.getJsonArray("endpoints").getJsonObject(0).getString("error")).contains("missing");
         } finally {
-            Files.move(aside, meta);
+            Files.move(aside, shards);
         }
         Wait.until("the storage check to come back UP", Duration.ofSeconds(30),
                 () -> storageCheck().map(c -> c.getString("status").equals("UP")).orElse(false));
