@@ -181,14 +181,15 @@ public final class DataNode implements AutoCloseable {
         long start = System.nanoTime();
         long deadline = start + settings.commitTimeout().toNanos();
         long backoffMillis = 20;
-        StringBuilder attempts = new StringBuilder(); // why each attempt failed, for a slow commit's log line
+        StringBuilder attempts = null; // why each attempt failed, for a slow commit's log line (rarely needed)
         while (true) {
             try {
                 CommitResult result = transactionNode.get().commit(request);
                 long took = System.nanoTime() - start;
                 if (took > SLOW_NANOS) {
+                    String failed = attempts == null ? " in one call" : ", after" + attempts;
                     LOG.info(() -> String.format("CAIRN0209I: commit %s took %d ms%s", request.txnId(), took / 1_000_000,
-                            attempts.length() == 0 ? " in one call" : ", after" + attempts));
+                            failed));
                 }
                 try {
                     tailer.awaitApplied(result.lsn(), settings.applyTimeout());
@@ -200,6 +201,9 @@ public final class DataNode implements AutoCloseable {
                 }
                 return result;
             } catch (TransactionNodeUnavailableException e) {
+                if (attempts == null) {
+                    attempts = new StringBuilder();
+                }
                 if (attempts.length() < 2000) {
                     attempts.append(String.format(" [%d ms: %s]", (System.nanoTime() - start) / 1_000_000, e.getMessage()));
                 }

@@ -294,25 +294,35 @@ class ProxyIT {
         }
     }
 
+    /** A COMMIT running on its CN ({@code COMMIT SLEEP}: answered after 30 s), and what the client got. */
+    private record SleepingCommit(String cn, CompletableFuture<SQLException> answer) {
+    }
+
+    /** Writes a row in a transaction and sends its COMMIT, which waits on the CN until the test acts. */
+    private SleepingCommit sleepingCommit(Connection c) throws Exception {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+        }
+        String cn = query(c, "SELECT CN");
+        CompletableFuture<SQLException> answer = CompletableFuture.supplyAsync(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT SLEEP");
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+        waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping()); // the commit runs on its CN
+        return new SleepingCommit(cn, answer);
+    }
+
     @Test
     void aCommitWhoseCnDiesIsReportedAsUnknownNotRolledBack() throws Exception {
         try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO t VALUES (1)");
-            }
-            String cn = query(c, "SELECT CN");
-            CompletableFuture<SQLException> commit = CompletableFuture.supplyAsync(() -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("COMMIT SLEEP");
-                    return null;
-                } catch (SQLException e) {
-                    return e;
-                }
-            });
-            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping()); // the commit runs on its CN
-            kill(cn);
-            SQLException e = commit.get(30, TimeUnit.SECONDS);
+            SleepingCommit commit = sleepingCommit(c);
+            kill(commit.cn());
+            SQLException e = commit.answer().get(30, TimeUnit.SECONDS);
             // It may be durable: "rolled back" (1213) would make a client redo a committed transaction.
             assertThat(e != null).as("the commit failed").isTrue();
             assertThat(e.getErrorCode()).isEqualTo(2013);
@@ -331,23 +341,11 @@ class ProxyIT {
     @Test
     void aCommitWaitingOnACnThatLeftTheClusterEndsAsUnknownAndTheSessionGoesOn() throws Exception {
         try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO t VALUES (1)");
-            }
-            String cn = query(c, "SELECT CN");
-            CompletableFuture<SQLException> commit = CompletableFuture.supplyAsync(() -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("COMMIT SLEEP"); // answers after 30 s: a CN that stopped
-                    return null;
-                } catch (SQLException e) {
-                    return e;
-                }
-            });
-            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping());
+            SleepingCommit commit = sleepingCommit(c); // answers after 30 s: a CN that stopped
+            String cn = commit.cn();
             long left = System.nanoTime();
             members.removeIf(m -> m.name().equals(cn)); // membership gave up on it; its socket is still open
-            SQLException e = commit.get(30, TimeUnit.SECONDS);
+            SQLException e = commit.answer().get(30, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - left)).as("ended by the proxy, not by the CN")
                     .isLessThan(Duration.ofSeconds(10));
             assertThat(e != null).as("the commit failed").isTrue();
