@@ -30,6 +30,7 @@ public final class RaftLogPeer implements AutoCloseable {
     private final RaftGroup group;
     private final LogStateMachine stateMachine = new LogStateMachine();
     private volatile RaftServer server;
+    private PeerReconnector reconnector;
 
     public RaftLogPeer(LogConfig config) {
         if (config.selfId() == null) {
@@ -54,6 +55,7 @@ public final class RaftLogPeer implements AutoCloseable {
                 .build();
         server = s;
         s.start();
+        reconnector = new PeerReconnector(this, config.electionTimeout().dividedBy(2));
     }
 
     public String id() {
@@ -76,6 +78,10 @@ public final class RaftLogPeer implements AutoCloseable {
     public boolean isRunning() {
         RaftServer s = server;
         return s != null && s.getLifeCycleState() == LifeCycle.State.RUNNING;
+    }
+
+    Optional<RaftServer> server() {
+        return Optional.ofNullable(server);
     }
 
     /** The division of the log group on this server, if it exists and runs. */
@@ -159,6 +165,9 @@ public final class RaftLogPeer implements AutoCloseable {
     /** Stops the server and releases its port and files. Idempotent. */
     @Override
     public synchronized void close() throws IOException {
+        if (reconnector != null) {
+            reconnector.close();
+        }
         RaftServer s = server;
         if (s != null) {
             s.close();

@@ -279,6 +279,33 @@ class LogFailoverIT {
         assertThat(log.groupInfo().peers()).extracting(io.cairn.log.GroupInfo.PeerInfo::id).contains(LogCluster.id(follower));
     }
 
+    /**
+     * A peer back from a long outage can be asked for its vote at once. gRPC waits longer and longer
+     * between connection attempts to a peer that is down (up to two minutes) and fails calls meanwhile;
+     * here the survivor holds the newest entry, so only it can be elected, and only with the vote of the
+     * peer that comes back.
+     */
+    @Test
+    void aPeerBackFromALongOutageCanVoteAtOnce() throws Exception {
+        cluster = LogCluster.builder().peers(3).build();
+        LogService log = cluster.newClient();
+        int leader = cluster.waitForLeader();
+        int lagging = (leader + 1) % 3;
+        int survivor = (leader + 2) % 3;
+        cluster.kill(lagging);
+        log.append(List.of(rec("the lagging peer misses this")));
+        cluster.kill(leader);
+        // The survivor campaigns alone: its connection attempts to both dead peers keep failing.
+        Thread.sleep(50_000);
+
+        cluster.restart(lagging, true);
+        long t0 = System.nanoTime();
+        int elected = cluster.waitForLeader();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertThat(elected).isEqualTo(survivor);
+        assertThat(tookMs).as("election after the lagging peer came back, ms").isLessThan(8_000);
+    }
+
     @Test
     void majorityLostFailsWithinTheTimeoutAndRecovers() throws Exception {
         Duration timeout = Duration.ofSeconds(2);
