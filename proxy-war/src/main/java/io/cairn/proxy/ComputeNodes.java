@@ -55,6 +55,16 @@ final class ComputeNodes {
     }
 
     /**
+     * Whether a CN of {@code group} may become usable soon: the list names one that is not usable now
+     * (not ready, draining, backing off), or names no CN at all (a membership view being rebuilt). A
+     * group the list does not know while it names other groups' CNs will not be served soon.
+     */
+    boolean mayServeSoon(String group) {
+        List<Cn> now = members.get();
+        return now.isEmpty() || now.stream().anyMatch(cn -> cn.group().equals(group));
+    }
+
+    /**
      * The groups that have no usable compute node (ready, not draining), among those membership lists
      * and {@code configured}. The circuit breaker is left out: it skips a CN for seconds after one failure.
      */

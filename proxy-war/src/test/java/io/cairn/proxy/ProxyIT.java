@@ -254,6 +254,39 @@ class ProxyIT {
         }
     }
 
+    /**
+     * Membership can list no CN for a moment while a Hazelcast member rebuilds its view (chaos long run
+     * 3: 1105s for 1.4 s with every CN alive). A login waits for a CN up to the login timeout; a group
+     * that membership does not know, while it lists other groups' CNs, is still refused at once.
+     */
+    @Test
+    void aLoginWaitsForACnWhileMembershipListsNone() throws Exception {
+        List<ComputeNodes.Cn> listed = List.copyOf(members);
+        members.clear();
+        CompletableFuture<String> login = CompletableFuture.supplyAsync(() -> {
+            try (Connection c = connect()) {
+                return query(c, "SELECT CN");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1_500);
+        assertThat(login).isNotDone();
+        members.addAll(listed);
+        assertThat(login.get(5, TimeUnit.SECONDS)).isIn("a1", "a2");
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> connect("root?group=nowhere", "", "")).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(1105));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1_000);
+
+        members.clear();
+        t0 = System.nanoTime();
+        assertThatThrownBy(this::connect).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(1105));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("login timeout 5 s").isBetween(4_500L, 7_000L);
+    }
+
     @Test
     void anIdleSessionMovesWhenItsCnDiesWithVariablesDatabaseAndPreparedStatements() throws Exception {
         for (String url : List.of("jdbc:mysql://127.0.0.1:%d/test?sslMode=DISABLED&useServerPrepStmts=true",
