@@ -78,9 +78,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private Backend backend;
     private Backend candidate;
     private final Set<String> tried = new HashSet<>();
+    /** Until when a login that finds no usable CN waits for one (the login timeout). */
+    private long loginDeadlineNanos;
     /** When the current move started, and its steps with their times (logged when it was slow). */
     private long moveStartNanos;
-    private long loginDeadlineNanos;
     private final StringBuilder moveSteps = new StringBuilder();
     /** A move was asked for (drain, group change); done at the next transaction boundary. */
     private volatile boolean moveWanted;
