@@ -102,6 +102,18 @@ class ProxyIT {
         return connect("root", "", "");
     }
 
+    /** Runs {@code sql} on another thread; the future holds its error, or null once it succeeded. */
+    private static CompletableFuture<SQLException> executeInBackground(Connection c, String sql) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+    }
+
     private static String query(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
@@ -338,14 +350,7 @@ class ProxyIT {
             s.executeUpdate("INSERT INTO t VALUES (1)");
         }
         String cn = query(c, "SELECT CN");
-        CompletableFuture<SQLException> answer = CompletableFuture.supplyAsync(() -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("COMMIT SLEEP");
-                return null;
-            } catch (SQLException e) {
-                return e;
-            }
-        });
+        CompletableFuture<SQLException> answer = executeInBackground(c, "COMMIT SLEEP");
         waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping()); // the commit runs on its CN
         return new SleepingCommit(cn, answer);
     }
@@ -489,14 +494,7 @@ class ProxyIT {
         try (Connection sleeper = connect(); Connection killer = connect()) {
             long proxyId = ((com.mysql.cj.jdbc.JdbcConnection) sleeper).getId(); // from the proxy's greeting
             assertThat(proxyId).isGreaterThanOrEqualTo(1L << 30);
-            CompletableFuture<SQLException> sleeping = CompletableFuture.supplyAsync(() -> {
-                try (Statement s = sleeper.createStatement()) {
-                    s.execute("SLEEP");
-                    return null;
-                } catch (SQLException e) {
-                    return e;
-                }
-            });
+            CompletableFuture<SQLException> sleeping = executeInBackground(sleeper, "SLEEP");
             waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
             try (Connection alice = connect("alice", TestComputeNode.PASSWORD, "");
                     Statement s = alice.createStatement()) { // another user's session: as unknown as on a CN
@@ -567,14 +565,7 @@ class ProxyIT {
             try (Statement s = inTransaction.createStatement()) {
                 s.executeUpdate("INSERT INTO t VALUES (1)");
             }
-            CompletableFuture<SQLException> sleeping = CompletableFuture.supplyAsync(() -> {
-                try (Statement s = sleeper.createStatement()) {
-                    s.execute("SLEEP");
-                    return null;
-                } catch (SQLException e) {
-                    return e;
-                }
-            });
+            CompletableFuture<SQLException> sleeping = executeInBackground(sleeper, "SLEEP");
             waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
             stopping.close(); // returns once the grace period is over and the sessions are ended
             assertThat(stopping.connections()).isZero();

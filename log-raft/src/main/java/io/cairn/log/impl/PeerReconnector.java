@@ -45,7 +45,7 @@ final class PeerReconnector implements AutoCloseable {
     }
 
     /** Lets every channel to another peer of the current configuration that is backing off try again now. */
-    void resetBackoffs() {
+    private void resetBackoffs() {
         try {
             RaftServer server = peer.server().orElse(null);
             if (server == null || !(server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc)) {
