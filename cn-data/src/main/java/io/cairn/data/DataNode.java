@@ -4,12 +4,16 @@ import io.cairn.log.LogException;
 import io.cairn.log.LogService;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.TableSegment;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +76,7 @@ public final class DataNode implements AutoCloseable {
     private final CheckpointLoader loader;
     private final CheckpointFollower follower;
     private final Duration followEvery;
+    private final LockKeeper locks;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -115,6 +120,9 @@ public final class DataNode implements AutoCloseable {
         this.loader = new CheckpointLoader(checkpoints, cache);
         this.follower = checkpoints == null ? null : new CheckpointFollower(loader, settings.name());
         this.tailer = new LogTailer(log, loader::load, () -> active.oldest(Long.MAX_VALUE), follower, settings.name());
+        // a new owner id per incarnation: locks of this CN's previous life are not its own
+        this.locks = new LockKeeper(transactionNode, settings.name() + "#" + UUID.randomUUID().toString().substring(0, 8),
+                settings.name());
     }
 
     public void start() {
@@ -127,13 +135,18 @@ public final class DataNode implements AutoCloseable {
         }
     }
 
-    /** Starts a transaction at a fresh snapshot. */
+    /** Starts a pessimistic transaction at a fresh snapshot. */
     public Transaction begin(Isolation isolation) {
+        return begin(isolation, Concurrency.PESSIMISTIC);
+    }
+
+    /** Starts a transaction at a fresh snapshot. */
+    public Transaction begin(Isolation isolation, Concurrency concurrency) {
         ActiveSnapshots.Entry registration = active.register(tailer.appliedTs());
         try {
             long snapshot = snapshot();
             registration.raise(snapshot);
-            return new Transaction(this, isolation, snapshot, registration);
+            return new Transaction(this, isolation, concurrency, snapshot, registration);
         } catch (RuntimeException e) {
             registration.release();
             throw e;
@@ -221,6 +234,76 @@ public final class DataNode implements AutoCloseable {
         }
     }
 
+    /** How long one lock call waits at the TN before the caller looks at its deadline and cancel flag again. */
+    private static final long LOCK_POLL_MILLIS = 500;
+
+    /**
+     * Takes the locks of {@code request} at the active TN, waiting (in calls of bounded length) up to
+     * {@code wait} for other holders, and through a TN failover.
+     *
+     * @throws LockWaitTimeoutException the wait ran out or {@code cancelled} said stop
+     * @throws io.cairn.txn.DeadlockException the transaction is a deadlock victim (its locks are released)
+     * @throws DataUnavailableException no TN answered within the wait
+     */
+    LockResult lock(LockRequest request, Duration wait, BooleanSupplier cancelled) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long backoffMillis = 20;
+        TransactionNodeUnavailableException unavailable = null;
+        while (true) {
+            if (cancelled.getAsBoolean()) {
+                locks.abandonWait(request.txnId());
+                throw new LockWaitTimeoutException("the statement was cancelled while it waited for a lock", true);
+            }
+            long leftMillis = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            try {
+                LockResult result = transactionNode.get().lock(request.waiting(Math.min(LOCK_POLL_MILLIS, leftMillis)));
+                if (result.granted()) {
+                    return result;
+                }
+                unavailable = null;
+            } catch (TransactionNodeUnavailableException e) {
+                unavailable = e;
+                sleepQuietly(Math.min(backoffMillis, leftMillis));
+                backoffMillis = Math.min(backoffMillis * 2, 500);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                if (unavailable != null) {
+                    throw new DataUnavailableException("no transaction node granted the lock within " + wait.toMillis()
+                            + " ms: " + unavailable.getMessage(), unavailable);
+                }
+                locks.abandonWait(request.txnId());
+                throw new LockWaitTimeoutException("Lock wait timeout exceeded; try restarting transaction", false);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(Math.max(1, millis)); // back off while a TN takes over
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataUnavailableException("interrupted while waiting for a lock", e);
+        }
+    }
+
+    /** This CN incarnation's id as the owner of its transactions' locks. */
+    String lockOwner() {
+        return locks.owner();
+    }
+
+    void lockHolderStarted() {
+        locks.holderStarted();
+    }
+
+    void lockHolderEnded(String txnId, boolean release) {
+        locks.holderEnded(txnId, release);
+    }
+
+    /** Waits (bounded by the apply timeout) until this CN has applied log entry {@code lsn}. */
+    void awaitApplied(long lsn) {
+        tailer.awaitApplied(lsn, settings.applyTimeout());
+    }
+
     /** The TN that holds the lease as far as this CN has read the log; null before any lease. */
     public ActiveTransactionNode activeTransactionNode() {
         return tailer.activeTransactionNode();
@@ -248,6 +331,7 @@ public final class DataNode implements AutoCloseable {
 
     @Override
     public void close() {
+        locks.close();
         if (follower != null) {
             follower.close();
         }

@@ -2,23 +2,47 @@ package io.cairn.data;
 
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.DeadlockException;
 import io.cairn.txn.Key;
+import io.cairn.txn.LockMode;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.Write;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * One transaction on a compute node. Reads see the snapshot plus this transaction's own writes;
  * writes stay in the transaction's workspace until {@link #commit()}, which sends them to the TN
- * as one write set (first committer wins). Lock-for-update keys join the conflict check.
+ * as one write set.
+ *
+ * <h2>Statements</h2>
+ * A statement runs between {@link #beginStatement(boolean)} and {@link #endStatement} (or
+ * {@link #abortStatement()}, which undoes its writes). Under READ COMMITTED each statement reads a
+ * fresh snapshot. A <em>locking</em> statement (one that writes, or reads {@code FOR UPDATE/SHARE})
+ * in {@link Concurrency#PESSIMISTIC} mode reads the latest committed data (InnoDB's current read),
+ * and at its end locks every key it wrote or locked at the TN, waiting for other holders; if one of
+ * those keys was committed by someone else after the statement read it, the statement's writes are
+ * undone and {@code endStatement} asks for the statement to be run again, at a read point that
+ * includes that commit (the locks stay). Once a key is locked nobody else commits it, so the commit
+ * cannot conflict on it.
+ *
+ * <h2>Commit check</h2>
+ * Every write goes to the TN with the timestamp its row was read at (its statement's read point, the
+ * earliest if written by several), and conflicts with any commit of its key after that. In
+ * {@link Concurrency#OPTIMISTIC} mode this is first-committer-wins; in pessimistic mode it is the
+ * safety net for locks lost with a TN failover.
  *
  * <p>Not thread-safe: one session drives it. After commit, rollback or a failed commit it is over
  * and every call fails with {@link IllegalStateException}.
@@ -26,22 +50,46 @@ import java.util.UUID;
 public final class Transaction {
     private enum State { OPEN, COMMITTED, ROLLED_BACK, FAILED }
 
+    /** Marks a key the running statement wrote that the workspace did not have before it. */
+    private static final Write ABSENT = Write.delete(Key.of(0, new byte[0]));
+
     private final DataNode node;
-    /** The store that serves this transaction's snapshot (a CN moves to a new one with each checkpoint it adopts). */
-    private MvccStore store;
     private final Isolation isolation;
-    /** Made when first asked (a commit with writes): a random UUID costs a system call, reads need none. */
+    private final Concurrency concurrency;
+    /** Made when first asked (a commit with writes, a lock): a random UUID costs a system call, reads need none. */
     private String id;
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
+    /** Per written or locked key, the earliest read point its value was based on. */
+    private final Map<Key, Long> readTs = new HashMap<>();
+    /** The locks the TN has granted this transaction. */
+    private final Map<Key, LockMode> held = new HashMap<>();
+    /** Whether any lock request was made: the TN may hold locks to release at the end. */
+    private boolean askedForLocks;
     private long snapshotTs;
+    /** Whether no statement has run yet: the snapshot was taken just now, as fresh as a new read point. */
+    private boolean freshSnapshot = true;
+    /** The store that serves this transaction's snapshot (a CN moves to a new one with each checkpoint it adopts). */
+    private MvccStore store;
     private State state = State.OPEN;
     /** Keeps the versions of this snapshot from being pruned until the transaction is over. */
     private final ActiveSnapshots.Entry registration;
 
-    Transaction(DataNode node, Isolation isolation, long snapshotTs, ActiveSnapshots.Entry registration) {
+    // The running statement.
+    private boolean inStatement;
+    private boolean lockingStatement;
+    private long statementTs;
+    private MvccStore statementStore;
+    /** Workspace entries before the statement changed them (ABSENT: none), to undo it. */
+    private final Map<Key, Write> undo = new HashMap<>();
+    /** Keys the statement read FOR SHARE (FOR UPDATE keys are LOCK writes). */
+    private final TreeMap<Key, LockMode> sharedReads = new TreeMap<>();
+
+    Transaction(DataNode node, Isolation isolation, Concurrency concurrency, long snapshotTs,
+            ActiveSnapshots.Entry registration) {
         this.node = node;
         this.store = node.store().forSnapshot(snapshotTs);
         this.isolation = isolation;
+        this.concurrency = concurrency;
         this.snapshotTs = snapshotTs;
         this.registration = registration;
     }
@@ -61,19 +109,174 @@ public final class Transaction {
         return isolation;
     }
 
-    /** Whether the transaction has buffered writes or locks. */
-    public boolean hasWrites() {
-        return !workspace.isEmpty();
+    public Concurrency concurrency() {
+        return concurrency;
     }
 
-    /** Marks the start of a statement: under READ COMMITTED the snapshot moves to now. */
+    /** Whether the transaction has buffered writes or locks. */
+    public boolean hasWrites() {
+        return !workspace.isEmpty() || !held.isEmpty();
+    }
+
+    // ---- statements ---------------------------------------------------------------------------
+
+    /** {@link #beginStatement(boolean)} of a statement that neither writes nor locks. */
     public void beginStatement() {
+        beginStatement(false);
+    }
+
+    /**
+     * Starts a statement. Under READ COMMITTED the snapshot moves to now. A locking statement in
+     * pessimistic mode reads at a fresh read point (the latest committed data); others read the
+     * snapshot.
+     *
+     * @param locking whether the statement writes or reads {@code FOR UPDATE/SHARE}
+     * @throws DataUnavailableException no fresh read point could be had
+     */
+    public void beginStatement(boolean locking) {
         checkOpen();
-        if (isolation == Isolation.READ_COMMITTED) {
-            snapshotTs = node.snapshot();
-            registration.raise(snapshotTs);
-            store = node.store().forSnapshot(snapshotTs);
+        resetStatement();
+        boolean fresh = freshSnapshot;
+        freshSnapshot = false;
+        if (isolation == Isolation.READ_COMMITTED && !fresh) {
+            moveSnapshot(node.snapshot());
         }
+        inStatement = true;
+        lockingStatement = locking;
+        statementTs = snapshotTs;
+        statementStore = store;
+        if (locking && concurrency == Concurrency.PESSIMISTIC && isolation != Isolation.READ_COMMITTED && !fresh) {
+            readAt(node.snapshot());
+        }
+    }
+
+    private void moveSnapshot(long ts) {
+        snapshotTs = ts;
+        registration.raise(ts);
+        store = node.store().forSnapshot(ts);
+    }
+
+    /** Moves the running statement's read point (and under READ COMMITTED the snapshot with it). */
+    private void readAt(long ts) {
+        if (isolation == Isolation.READ_COMMITTED) {
+            moveSnapshot(ts);
+        }
+        statementTs = ts;
+        statementStore = node.store().forSnapshot(ts);
+    }
+
+    /**
+     * Ends the running statement. In pessimistic mode a locking statement first locks what it wrote
+     * and locked, waiting up to {@code lockWait} for other holders.
+     *
+     * @param lockWait  innodb_lock_wait_timeout
+     * @param cancelled polled while waiting: true ends the wait (KILL QUERY)
+     * @return true when the statement is done; false when a key it locked was committed by another
+     *         transaction after the statement read it: its writes are undone, its read point moved
+     *         past that commit, and it must be run again (its locks stay)
+     * @throws LockWaitTimeoutException the wait ran out or was cancelled: the statement is undone,
+     *                                  the transaction stays open
+     * @throws DeadlockException        this transaction was a deadlock victim: it is rolled back
+     * @throws TransactionException     no TN answered the lock request in time (the statement is undone)
+     */
+    public boolean endStatement(Duration lockWait, BooleanSupplier cancelled) {
+        checkOpen();
+        if (!inStatement) {
+            return true;
+        }
+        if (lockingStatement && concurrency == Concurrency.PESSIMISTIC) {
+            LockResult result;
+            try {
+                result = lockStatementKeys(lockWait, cancelled);
+            } catch (DeadlockException e) {
+                abortStatement();
+                rollback();
+                throw e;
+            } catch (RuntimeException e) {
+                abortStatement();
+                throw e;
+            }
+            if (result.changed()) {
+                undoStatementWrites();
+                node.awaitApplied(result.lsn());
+                readAt(Math.max(statementTs, node.appliedTs()));
+                sharedReads.clear();
+                return false;
+            }
+        }
+        for (Key key : undo.keySet()) {
+            readTs.merge(key, statementTs, Math::min);
+        }
+        for (Key key : sharedReads.keySet()) {
+            readTs.merge(key, statementTs, Math::min);
+        }
+        resetStatement();
+        return true;
+    }
+
+    /** Undoes the running statement's writes (a failed statement changes nothing); its locks stay. */
+    public void abortStatement() {
+        if (state == State.OPEN && inStatement) {
+            undoStatementWrites();
+            resetStatement();
+        }
+    }
+
+    private void undoStatementWrites() {
+        for (Map.Entry<Key, Write> e : undo.entrySet()) {
+            if (e.getValue() == ABSENT) {
+                workspace.remove(e.getKey());
+            } else {
+                workspace.put(e.getKey(), e.getValue());
+            }
+        }
+        undo.clear();
+    }
+
+    private void resetStatement() {
+        inStatement = false;
+        lockingStatement = false;
+        undo.clear();
+        sharedReads.clear();
+        statementStore = null;
+    }
+
+    /** Locks the statement's keys this transaction does not hold yet; granted or an exception. */
+    private LockResult lockStatementKeys(Duration lockWait, BooleanSupplier cancelled) {
+        List<Key> exclusive = new ArrayList<>();
+        List<Key> shared = new ArrayList<>();
+        for (Key key : undo.keySet()) {
+            if (workspace.containsKey(key) && held.get(key) != LockMode.EXCLUSIVE) {
+                exclusive.add(key);
+            }
+        }
+        for (Key key : sharedReads.keySet()) {
+            if (!held.containsKey(key) && !undo.containsKey(key)) {
+                shared.add(key);
+            }
+        }
+        if (exclusive.isEmpty() && shared.isEmpty()) {
+            return LockResult.GRANTED;
+        }
+        if (!askedForLocks) {
+            askedForLocks = true;
+            node.lockHolderStarted();
+        }
+        LockResult result = node.lock(new LockRequest(id(), node.lockOwner(), statementTs, exclusive, shared, 0),
+                lockWait, cancelled);
+        exclusive.forEach(k -> held.put(k, LockMode.EXCLUSIVE));
+        shared.forEach(k -> held.putIfAbsent(k, LockMode.SHARED));
+        return result;
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    private long readPoint() {
+        return inStatement ? statementTs : snapshotTs;
+    }
+
+    private MvccStore readStore() {
+        return inStatement ? statementStore : store;
     }
 
     /** The value of {@code key} as this transaction sees it, or null. */
@@ -83,13 +286,13 @@ public final class Transaction {
         if (own != null && own.kind() != Write.Kind.LOCK) {
             return own.value();
         }
-        return store.get(key, snapshotTs);
+        return readStore().get(key, readPoint());
     }
 
     /** The rows of a table with {@code from <= pk < to} (nulls for open ends) as this transaction sees them, in key order. */
     public Iterator<Map.Entry<byte[], byte[]>> scan(long tableId, byte[] from, byte[] to) {
         checkOpen();
-        Iterator<Map.Entry<byte[], byte[]>> committed = store.scan(tableId, from, to, snapshotTs);
+        Iterator<Map.Entry<byte[], byte[]>> committed = readStore().scan(tableId, from, to, readPoint());
         NavigableMap<Key, Write> own = workspace.subMap(
                 from == null ? Key.of(tableId, new byte[0]) : Key.of(tableId, from), true,
                 to == null ? Key.of(tableId + 1, new byte[0]) : Key.of(tableId, to), false);
@@ -138,14 +341,23 @@ public final class Transaction {
         };
     }
 
+    // ---- writes -------------------------------------------------------------------------------
+
     public void put(Key key, byte[] value) {
         checkOpen();
-        workspace.put(key, Write.put(key, value.clone()));
+        write(Write.put(key, value.clone()));
     }
 
     public void delete(Key key) {
         checkOpen();
-        workspace.put(key, Write.delete(key));
+        write(Write.delete(key));
+    }
+
+    private void write(Write w) {
+        Write before = workspace.put(w.key(), w);
+        if (inStatement) {
+            undo.putIfAbsent(w.key(), before == null ? ABSENT : before);
+        }
     }
 
     /**
@@ -156,49 +368,76 @@ public final class Transaction {
     public void dropKeySpace(long keySpace) {
         checkOpen();
         Key marker = MvccStore.dropMarker(keySpace);
-        workspace.put(marker, Write.put(marker, new byte[0]));
-    }
-
-    /** SELECT … FOR UPDATE: the key joins the conflict check at commit without being written. */
-    public void lockForUpdate(Key key) {
-        checkOpen();
-        workspace.putIfAbsent(key, Write.lock(key));
+        write(Write.put(marker, new byte[0]));
     }
 
     /**
-     * Commits the workspace. A transaction without writes commits without asking the TN.
+     * SELECT … FOR UPDATE: the key is locked exclusively at the statement's end (pessimistic mode)
+     * and joins the conflict check at commit without being written.
+     */
+    public void lockForUpdate(Key key) {
+        checkOpen();
+        if (!workspace.containsKey(key)) {
+            write(Write.lock(key));
+        }
+    }
+
+    /** SELECT … FOR SHARE: in pessimistic mode the key is locked shared at the statement's end; nothing otherwise. */
+    public void lockForShare(Key key) {
+        checkOpen();
+        if (inStatement && concurrency == Concurrency.PESSIMISTIC) {
+            sharedReads.put(key, LockMode.SHARED);
+        }
+    }
+
+    // ---- end ----------------------------------------------------------------------------------
+
+    /**
+     * Commits the workspace. A transaction without writes commits without asking the TN (its locks,
+     * if any, are released).
      *
      * @return the commit, or null for a read-only transaction
      * @throws TransactionException a conflict or too old a snapshot (retryable), or no TN in time
      */
     public CommitResult commit() {
         checkOpen();
-        if (workspace.isEmpty()) {
-            end(State.COMMITTED);
+        resetStatement();
+        List<Write> writes = new ArrayList<>(workspace.values());
+        boolean onlyLocks = writes.stream().allMatch(w -> w.kind() == Write.Kind.LOCK);
+        if (writes.isEmpty() || (onlyLocks && concurrency == Concurrency.PESSIMISTIC)) {
+            end(State.COMMITTED, true); // nothing to write; the locks, if any, are released
             return null;
         }
-        List<Write> writes = new ArrayList<>(workspace.values());
+        long[] basis = new long[writes.size()];
+        for (int i = 0; i < basis.length; i++) {
+            basis[i] = readTs.getOrDefault(writes.get(i).key(), snapshotTs);
+        }
         try {
-            CommitResult result = node.commit(new CommitRequest(id(), snapshotTs, writes));
-            end(State.COMMITTED);
+            CommitResult result = node.commit(new CommitRequest(id(), snapshotTs, writes, basis));
+            end(State.COMMITTED, false);
             return result;
         } catch (RuntimeException e) {
-            end(State.FAILED);
+            end(State.FAILED, true);
             throw e;
         }
     }
 
-    /** Drops the workspace. Idempotent once the transaction is over. */
+    /** Drops the workspace and releases the locks. Idempotent once the transaction is over. */
     public void rollback() {
         if (state == State.OPEN) {
             workspace.clear();
-            end(State.ROLLED_BACK);
+            end(State.ROLLED_BACK, true);
         }
     }
 
-    private void end(State outcome) {
+    /** @param releaseLocks false when the TN released the locks itself (with a commit it made) */
+    private void end(State outcome, boolean releaseLocks) {
         state = outcome;
+        resetStatement();
         registration.release();
+        if (askedForLocks) {
+            node.lockHolderEnded(id, releaseLocks);
+        }
     }
 
     private void checkOpen() {

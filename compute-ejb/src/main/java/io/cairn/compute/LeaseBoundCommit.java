@@ -3,6 +3,8 @@ package io.cairn.compute;
 import io.cairn.data.ActiveTransactionNode;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  * its epoch).
  *
  * <p>The call runs on {@code calls}; the calling thread waits in slices of {@code checkEvery}, reading
- * the lease between them. Thread-safe.
+ * the lease between them. Lock calls go straight to the TN: each is shorter than its read timeout.
+ * Thread-safe.
  */
 final class LeaseBoundCommit implements TransactionService {
     private final TransactionService tn;
@@ -48,6 +51,26 @@ final class LeaseBoundCommit implements TransactionService {
         this.currentLease = currentLease;
         this.calls = calls;
         this.checkEveryMs = Math.max(1, checkEvery.toMillis());
+    }
+
+    @Override
+    public LockResult lock(LockRequest request) {
+        return tn.lock(request);
+    }
+
+    @Override
+    public void abandonWait(String txnId) {
+        tn.abandonWait(txnId);
+    }
+
+    @Override
+    public void release(String txnId) {
+        tn.release(txnId);
+    }
+
+    @Override
+    public void keepAlive(String owner) {
+        tn.keepAlive(owner);
     }
 
     @Override

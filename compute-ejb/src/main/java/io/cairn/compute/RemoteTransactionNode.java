@@ -2,22 +2,28 @@ package io.cairn.compute;
 
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.DeadlockException;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRpc;
+import io.cairn.txn.record.LockRpc;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * The TN of another server, reached over HTTP. 200 carries the commit; 409 a refused commit (the
- * {@code Cairn-Error} header says which); anything else, or no answer, means the outcome is
- * unknown ({@link TransactionNodeUnavailableException}) and the caller repeats the same request.
+ * The TN of another server, reached over HTTP. 200 carries the answer; 409 a refused commit or a
+ * deadlock victim (the {@code Cairn-Error} header says which); anything else, or no answer, means
+ * the outcome is unknown ({@link TransactionNodeUnavailableException}) and the caller repeats the
+ * same request. A lock call waits at the TN for less than the read timeout.
  */
 final class RemoteTransactionNode implements TransactionService, AutoCloseable {
     private final String endpoint;
@@ -41,9 +47,35 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
 
     @Override
     public CommitResult commit(CommitRequest request) {
+        byte[] body = call(() -> client.commit(secret, CommitRpc.encodeRequest(request)));
+        return CommitRpc.decodeResult(body);
+    }
+
+    @Override
+    public LockResult lock(LockRequest request) {
+        return LockRpc.decodeResult(call(() -> client.lock(secret, LockRpc.encodeRequest(request))));
+    }
+
+    @Override
+    public void abandonWait(String txnId) {
+        call(() -> client.abandonWait(secret, LockRpc.encodeName(txnId)));
+    }
+
+    @Override
+    public void release(String txnId) {
+        call(() -> client.release(secret, LockRpc.encodeName(txnId)));
+    }
+
+    @Override
+    public void keepAlive(String owner) {
+        call(() -> client.keepAlive(secret, LockRpc.encodeName(owner)));
+    }
+
+    /** Makes a call; the body of a 200 (or 204: empty), else the refusal or unavailability it means. */
+    private byte[] call(Supplier<Response> call) {
         Response response;
         try {
-            response = client.commit(secret, CommitRpc.encodeRequest(request));
+            response = call.get();
         } catch (ProcessingException e) {
             throw new TransactionNodeUnavailableException("transaction node " + endpoint + " did not answer: "
                     + e.getMessage(), e);
@@ -51,13 +83,19 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
         try (response) {
             int status = response.getStatus();
             if (status == 200) {
-                return CommitRpc.decodeResult(response.readEntity(byte[].class));
+                return response.readEntity(byte[].class);
+            }
+            if (status == 204) {
+                return new byte[0];
             }
             String message = response.hasEntity() ? response.readEntity(String.class) : "HTTP " + status;
             if (status == 409) {
                 String kind = response.getHeaderString(TransactionNodeClient.ERROR_HEADER);
                 if ("snapshot-too-old".equals(kind)) {
                     throw new SnapshotTooOldException(message);
+                }
+                if ("deadlock".equals(kind)) {
+                    throw new DeadlockException(message);
                 }
                 throw new WriteConflictException(message);
             }

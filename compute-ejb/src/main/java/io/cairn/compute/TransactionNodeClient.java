@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Response;
 public interface TransactionNodeClient extends AutoCloseable {
     /** Header carrying the cluster secret that authenticates server-to-server calls. */
     String SECRET_HEADER = "Cairn-Cluster-Secret";
-    /** Header naming the kind of a refused commit: {@code write-conflict} or {@code snapshot-too-old}. */
+    /** Header naming the kind of a refusal: {@code write-conflict}, {@code snapshot-too-old} or {@code deadlock}. */
     String ERROR_HEADER = "Cairn-Error";
 
     @POST
@@ -25,4 +25,29 @@ public interface TransactionNodeClient extends AutoCloseable {
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     Response commit(@HeaderParam(SECRET_HEADER) String secret, byte[] request);
+
+    /** {@link io.cairn.txn.LockService#lock}: body and answer as {@link io.cairn.txn.record.LockRpc}. */
+    @POST
+    @Path("lock")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    Response lock(@HeaderParam(SECRET_HEADER) String secret, byte[] request);
+
+    /** {@link io.cairn.txn.LockService#abandonWait}: the body is the transaction id. */
+    @POST
+    @Path("abandon-wait")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    Response abandonWait(@HeaderParam(SECRET_HEADER) String secret, byte[] txnId);
+
+    /** {@link io.cairn.txn.LockService#release}: the body is the transaction id. */
+    @POST
+    @Path("release")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    Response release(@HeaderParam(SECRET_HEADER) String secret, byte[] txnId);
+
+    /** {@link io.cairn.txn.LockService#keepAlive}: the body is the owner id. */
+    @POST
+    @Path("keep-alive")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    Response keepAlive(@HeaderParam(SECRET_HEADER) String secret, byte[] owner);
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.data.ActiveTransactionNode;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
+import io.cairn.txn.TransactionService;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +34,38 @@ class LeaseBoundCommitTest {
         calls.shutdownNow();
     }
 
-    private LeaseBoundCommit commitTo(io.cairn.txn.TransactionService tn) {
-        return new LeaseBoundCommit(tn, OLD, lease::get, calls, Duration.ofMillis(10));
+    private LeaseBoundCommit commitTo(Function<CommitRequest, CommitResult> commits) {
+        return new LeaseBoundCommit(commitsOnly(commits), OLD, lease::get, calls, Duration.ofMillis(10));
+    }
+
+    /** A TN whose commits are {@code commits}; these tests make no lock calls. */
+    private static TransactionService commitsOnly(Function<CommitRequest, CommitResult> commits) {
+        return new TransactionService() {
+            @Override
+            public CommitResult commit(CommitRequest request) {
+                return commits.apply(request);
+            }
+
+            @Override
+            public LockResult lock(LockRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void abandonWait(String txnId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void release(String txnId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void keepAlive(String owner) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cairn.sql.exec;
 
 import io.cairn.data.LookaheadIterator;
 import io.cairn.data.Transaction;
+import io.cairn.txn.LockMode;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
@@ -39,8 +40,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * and the access path only needs to return a superset of the matching rows.
  *
  * <p>With {@code withRowKey}, rows carry one more trailing column {@link #ROW_KEY} (the row's key
- * bytes), which UPDATE and DELETE use to write back. Under SELECT … FOR UPDATE every row returned
- * is locked ({@link Transaction#lockForUpdate}).
+ * bytes), which UPDATE and DELETE use to write back. Under SELECT … FOR UPDATE/SHARE every row its
+ * access path returns is locked ({@link Transaction#lockForUpdate}, {@link Transaction#lockForShare}).
  *
  * <p>Immutable; scans are independent and belong to the executing thread.
  */
@@ -83,7 +84,7 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
         if (txn == null) {
             throw new IllegalStateException("no transaction in the DataContext");
         }
-        boolean forUpdate = Boolean.TRUE.equals(root.get(ExecContext.FOR_UPDATE));
+        LockMode rowLock = (LockMode) root.get(ExecContext.ROW_LOCK);
         int width = codec.table().columns().size();
         return new AbstractEnumerable<>() {
             @Override
@@ -99,8 +100,10 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
                     public Object[] next() {
                         ExecContext.checkCancelled(root);
                         Map.Entry<byte[], byte[]> e = rows.next();
-                        if (forUpdate) {
+                        if (rowLock == LockMode.EXCLUSIVE) {
                             txn.lockForUpdate(codec.rowKey(e.getKey()));
+                        } else if (rowLock == LockMode.SHARED) {
+                            txn.lockForShare(codec.rowKey(e.getKey()));
                         }
                         Object[] row = codec.decodeRow(e.getValue());
                         if (withRowKey) {

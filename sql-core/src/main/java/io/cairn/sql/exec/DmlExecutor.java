@@ -160,7 +160,7 @@ public final class DmlExecutor {
             }
             return selectFrom(u.getTargetTable(), u.getAlias(), select, u.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), false, true));
+        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), null, true));
         List<RelDataTypeField> fields = b.query().rowType().getFieldList();
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
@@ -200,7 +200,7 @@ public final class DmlExecutor {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), false, true));
+        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), null, true));
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
@@ -291,7 +291,7 @@ public final class DmlExecutor {
         }
         StatementEnv.Bound b = env.compile("insert-source", ShapedText.literal(text),
                 t -> ((SqlInsert) SqlParsing.parse(t)).getSource(), false);
-        return QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
+        return QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), null, false));
     }
 
     private static final Object NOT_LITERAL = new Object();
@@ -419,7 +419,7 @@ public final class DmlExecutor {
         sql.append(')');
         String text = sql.toString();
         StatementEnv.Bound b = env.compile("upsert", ShapedText.literal(text), SqlParsing::parse, false);
-        List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
+        List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), null, false));
         Object[] updated = old.clone();
         int[] targets = targetColumns(assignments.getTargetColumnList(), table);
         for (int i = 0; i < targets.length; i++) {

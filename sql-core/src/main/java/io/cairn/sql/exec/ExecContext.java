@@ -3,6 +3,7 @@ package io.cairn.sql.exec;
 
 import io.cairn.data.Transaction;
 import io.cairn.mysql.MysqlError;
+import io.cairn.txn.LockMode;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,13 +20,13 @@ import org.apache.calcite.schema.SchemaPlus;
 public final class ExecContext implements DataContext {
     /** Key of the {@link Transaction} the statement reads and locks through. */
     public static final String TRANSACTION = "cairn.transaction";
-    /** Key of a Boolean: lock every row read (SELECT … FOR UPDATE). */
-    public static final String FOR_UPDATE = "cairn.forUpdate";
+    /** Key of the {@link LockMode} every row read is locked in (SELECT … FOR UPDATE/SHARE), or null. */
+    public static final String ROW_LOCK = "cairn.rowLock";
 
     private final SchemaPlus rootSchema;
     private final JavaTypeFactory typeFactory;
     private final Transaction transaction;
-    private final boolean forUpdate;
+    private final LockMode rowLock;
     private final Map<String, Object> parameters;
     private final AtomicBoolean cancel;
     private final long startMillis;
@@ -49,9 +50,9 @@ public final class ExecContext implements DataContext {
      * @param cancel     set to stop the execution (KILL QUERY, time limit)
      * @param startMillis statement start, local wall-clock millis (CURRENT_TIMESTAMP)
      */
-    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
+    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, LockMode rowLock,
             Map<String, Object> parameters, AtomicBoolean cancel, long startMillis) {
-        this(rootSchema, typeFactory, transaction, forUpdate, parameters, cancel, startMillis, Long.MAX_VALUE,
+        this(rootSchema, typeFactory, transaction, rowLock, parameters, cancel, startMillis, Long.MAX_VALUE,
                 WarningSink.NONE);
     }
 
@@ -59,13 +60,13 @@ public final class ExecContext implements DataContext {
      * @param deadlineNanos {@link System#nanoTime()} after which the statement fails with 3024, or Long.MAX_VALUE
      * @param warnings      receives the warnings of the execution (1292 for truncated conversions, …)
      */
-    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, boolean forUpdate,
+    public ExecContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Transaction transaction, LockMode rowLock,
             Map<String, Object> parameters, AtomicBoolean cancel, long startMillis, long deadlineNanos,
             WarningSink warnings) {
         this.rootSchema = rootSchema;
         this.typeFactory = typeFactory;
         this.transaction = transaction;
-        this.forUpdate = forUpdate;
+        this.rowLock = rowLock;
         this.parameters = parameters;
         this.cancel = cancel;
         this.startMillis = startMillis;
@@ -78,7 +79,7 @@ public final class ExecContext implements DataContext {
         this.rootSchema = base.rootSchema;
         this.typeFactory = base.typeFactory;
         this.transaction = base.transaction;
-        this.forUpdate = base.forUpdate;
+        this.rowLock = base.rowLock;
         this.parameters = base.parameters;
         this.cancel = base.cancel;
         this.startMillis = base.startMillis;
@@ -112,8 +113,8 @@ public final class ExecContext implements DataContext {
         switch (name) {
             case TRANSACTION:
                 return transaction;
-            case FOR_UPDATE:
-                return forUpdate;
+            case ROW_LOCK:
+                return rowLock;
             default:
                 break;
         }

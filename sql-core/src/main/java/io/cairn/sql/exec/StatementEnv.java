@@ -61,12 +61,13 @@ public interface StatementEnv {
     /**
      * An execution context for this statement.
      *
-     * @param dml whether the plan was compiled with {@code dml} (see {@link #compile})
+     * @param rowLock how every row read is locked (SELECT … FOR UPDATE/SHARE), or null
+     * @param dml     whether the plan was compiled with {@code dml} (see {@link #compile})
      */
-    ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml);
+    ExecContext execContext(Map<String, Object> parameters, io.cairn.txn.LockMode rowLock, boolean dml);
 
     /** An execution context that fails the statement with 3024 once {@code timeLimitMillis} (> 0) have passed. */
-    ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml, long timeLimitMillis);
+    ExecContext execContext(Map<String, Object> parameters, io.cairn.txn.LockMode rowLock, boolean dml, long timeLimitMillis);
 
     AutoIncrementAllocator autoIncrement();
 

@@ -1,9 +1,11 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.DataUnavailableException;
+import io.cairn.data.LockWaitTimeoutException;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
 import io.cairn.sql.SqlException;
+import io.cairn.txn.DeadlockException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionNodeUnavailableException;
@@ -19,7 +21,8 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  * The one place where internal exceptions become MySQL errors (CONVENTIONS #9):
  * <ul>
  *   <li>{@link SqlException} → its {@link MysqlError};</li>
- *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException} → 1213 / 40001 (retryable);</li>
+ *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException}, {@link DeadlockException} → 1213 / 40001 (retryable);</li>
+ *   <li>{@link LockWaitTimeoutException} → 1205, or 1317 when the statement was cancelled while it waited;</li>
  *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
  *       commit may have reached the log, and running it again would apply it twice);</li>
  *   <li>{@link CommitOutcomeUnknownException} (any other failure of a commit) → 1105 saying the same, logged;</li>
@@ -51,8 +54,12 @@ public final class ErrorMapper {
         if (e instanceof SqlException s) {
             return of(s.error(), s.getMessage(), e);
         }
-        if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException) {
+        if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException || e instanceof DeadlockException) {
             return of(MysqlError.LOCK_DEADLOCK, MysqlError.LOCK_DEADLOCK.template(), e);
+        }
+        if (e instanceof LockWaitTimeoutException w) {
+            return w.cancelled() ? of(MysqlError.QUERY_INTERRUPTED, MysqlError.QUERY_INTERRUPTED.template(), e)
+                    : of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template(), e);
         }
         if (e instanceof TransactionNodeUnavailableException) {
             return of(MysqlError.UNKNOWN_ERROR, "No transaction node answered in time; the transaction may or may not"

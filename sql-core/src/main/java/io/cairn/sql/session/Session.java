@@ -1,6 +1,8 @@
 package io.cairn.sql.session;
 
+import io.cairn.data.Concurrency;
 import io.cairn.data.Isolation;
+import io.cairn.data.LockWaitTimeoutException;
 import io.cairn.data.Transaction;
 import io.cairn.mysql.ColumnDef;
 import io.cairn.mysql.MysqlError;
@@ -37,9 +39,12 @@ import io.cairn.sql.plan.ParameterBinder;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
 import io.cairn.sql.plan.SqlParsing;
+import io.cairn.txn.LockMode;
 import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -64,8 +69,12 @@ import org.apache.calcite.sql.SqlNode;
  * <h2>Transactions</h2>
  * With autocommit on and no BEGIN, every statement runs in its own transaction, committed at its
  * end. BEGIN/START TRANSACTION (or autocommit off) keeps one {@link Transaction} until COMMIT or
- * ROLLBACK; DDL commits it first, like MySQL. A failed statement leaves the transaction as it was;
- * a write conflict (first committer wins) rolls the whole transaction back and is reported as 1213 /
+ * ROLLBACK; DDL commits it first, like MySQL. A failed statement leaves the transaction as it was.
+ * Transactions are pessimistic unless {@code cairn_txn_mode} is {@code optimistic}: INSERT, UPDATE,
+ * DELETE and {@code SELECT … FOR UPDATE/SHARE} read the latest committed rows and lock them, waiting
+ * up to {@code innodb_lock_wait_timeout} (1205, the statement undone); a statement whose locked rows
+ * changed before it got the locks runs again. A deadlock victim, or a write conflict at commit
+ * (optimistic mode, or after a TN failover lost the locks), rolls the whole transaction back: 1213 /
  * SQLSTATE 40001.
  *
  * <p>Threading: as {@link SessionHandler} says — one command at a time, {@link #cancel()} from any thread.
@@ -80,7 +89,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     private final SqlEngine engine;
     private final SessionInfo info;
-    private final SessionVariables variables = new SessionVariables();
+    private final SessionVariables variables;
     private final Map<String, Object> userVariables = new HashMap<>();
     private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
     private final List<Object[]> warnings = new ArrayList<>();
@@ -105,6 +114,11 @@ public final class Session implements SessionHandler, SessionContext {
     Session(SqlEngine engine, SessionInfo info) throws MysqlException {
         this.engine = engine;
         this.info = info;
+        this.variables = new SessionVariables(engine.globals());
+        Object globalIsolation = engine.globals().get("transaction_isolation");
+        if (globalIsolation != null) {
+            isolation = SessionStatements.isolation(String.valueOf(globalIsolation));
+        }
         this.multiStatements = (info.clientCapabilities() & (1 << 16)) != 0;
         if (info.database() != null && !info.database().isEmpty()) {
             initDb(info.database());
@@ -566,47 +580,60 @@ public final class Session implements SessionHandler, SessionContext {
 
     // ------------------------------------------------------------------ queries
 
-    /** Where a query's text ends before a locking clause, and whether that clause locks rows. */
-    private record QueryEnd(int end, boolean forUpdate) {
+    /**
+     * Where a query's text ends before its locking clause, how that clause locks the rows it reads
+     * (null: not at all) and whether it waits for locks (NOWAIT: no).
+     */
+    private record QueryEnd(int end, LockMode lock, boolean noWait) {
     }
 
     private static QueryEnd queryEnd(List<Token> tokens, int end) {
-        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("UPDATE")) {
-            return new QueryEnd(end - 2, true);
+        int e = end;
+        boolean noWait = false;
+        if (e >= 1 && tokens.get(e - 1).is("NOWAIT")) {
+            noWait = true;
+            e--;
+        } else if (e >= 2 && tokens.get(e - 2).is("SKIP") && tokens.get(e - 1).is("LOCKED")) {
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "SKIP LOCKED");
         }
-        if (end >= 2 && tokens.get(end - 2).is("FOR") && tokens.get(end - 1).is("SHARE")) {
-            return new QueryEnd(end - 2, false);
+        if (e >= 2 && tokens.get(e - 2).is("FOR") && tokens.get(e - 1).is("UPDATE")) {
+            return new QueryEnd(e - 2, LockMode.EXCLUSIVE, noWait);
         }
-        if (end >= 4 && tokens.get(end - 4).is("LOCK") && tokens.get(end - 3).is("IN")
-                && tokens.get(end - 2).is("SHARE") && tokens.get(end - 1).is("MODE")) {
-            return new QueryEnd(end - 4, false);
+        if (e >= 2 && tokens.get(e - 2).is("FOR") && tokens.get(e - 1).is("SHARE")) {
+            return new QueryEnd(e - 2, LockMode.SHARED, noWait);
         }
-        if (end >= 3 && tokens.get(end - 3).is("FOR") && tokens.get(end - 2).is("UPDATE")
-                && (tokens.get(end - 1).is("NOWAIT"))) {
-            return new QueryEnd(end - 3, true);
+        if (!noWait && e >= 4 && tokens.get(e - 4).is("LOCK") && tokens.get(e - 3).is("IN")
+                && tokens.get(e - 2).is("SHARE") && tokens.get(e - 1).is("MODE")) {
+            return new QueryEnd(e - 4, LockMode.SHARED, false);
         }
-        return new QueryEnd(end, false);
+        return new QueryEnd(end, null, false);
     }
 
     private QueryResult runQuery(TokenCursor c) {
         List<Token> tokens = c.tokens();
         QueryEnd qe = queryEnd(tokens, c.end());
         int end = qe.end();
-        boolean forUpdate = qe.forUpdate();
+        LockMode lock = qe.lock();
         checkPrivilege("SELECT", database, null);
         List<Token> query = HavingRewriter.rewrite(tokens, end);
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         List<String> labels = SelectLabels.of(c.sql(), tokens, end);
-        boolean lock = forUpdate;
-        return inStatement(t -> {
-            Env env = new Env(t);
-            StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
-            // max_execution_time limits SELECTs (not locking ones), as in MySQL
-            long limit = lock ? 0 : maxExecutionTime();
-            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false, limit));
-            foundRows = rows.size();
-            return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warningCount());
-        });
+        try {
+            return inStatement(lock, qe.noWait() ? Duration.ZERO : null, t -> {
+                Env env = env();
+                StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
+                // max_execution_time limits SELECTs (not locking ones), as in MySQL
+                long limit = lock != null ? 0 : maxExecutionTime();
+                List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), lock, false, limit));
+                foundRows = rows.size();
+                return new QueryResult.Rows(QueryRunner.columns(b.query().rowType(), labels), rows, warningCount());
+            });
+        } catch (LockWaitTimeoutException e) {
+            if (qe.noWait() && !e.cancelled()) {
+                throw new SqlException(MysqlError.LOCK_NOWAIT);
+            }
+            throw e;
+        }
     }
 
     /** The session's max_execution_time in milliseconds (0: none). */
@@ -628,14 +655,14 @@ public final class Session implements SessionHandler, SessionContext {
         return inStatement(t -> {
             Env env = new Env(t);
             StatementEnv.Bound b = env.compile("query", ShapedText.literal(text), SqlParsing::parse, false);
-            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), false, false));
+            List<Object[]> rows = QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), null, false));
             return rows.isEmpty() ? null : rows.get(0)[0];
         });
     }
 
     private QueryResult dml(Supplier<QueryResult.Ok> body, String privilege) {
         checkPrivilege(privilege, database, null);
-        return inStatement(t -> body.get());
+        return inStatement(LockMode.EXCLUSIVE, null, t -> body.get());
     }
 
     private Env env() {
@@ -644,27 +671,57 @@ public final class Session implements SessionHandler, SessionContext {
 
     private Env currentEnv;
 
-    /** Runs {@code body} in the session's transaction, or in a transaction of its own under autocommit. */
-    private <T> T inStatement(java.util.function.Function<Transaction, T> body) {
+    /** Runs {@code body}, which neither writes nor locks, as a statement ({@link #inStatement(LockMode, Duration, Function)}). */
+    private <T> T inStatement(Function<Transaction, T> body) {
+        return inStatement(null, null, body);
+    }
+
+    /** How many statements run inside each other now (an expression evaluated for SHOW, say): only the outermost is one. */
+    private int statementDepth;
+
+    /**
+     * Runs {@code body} as one statement in the session's transaction, or in a transaction of its own
+     * under autocommit. A locking statement ({@code lock} not null: writes, FOR UPDATE/SHARE) runs
+     * again, from the start, when the rows it locked changed after it read them.
+     *
+     * @param lockWait how long the statement may wait for row locks; null for the session's
+     *                 innodb_lock_wait_timeout
+     */
+    private <T> T inStatement(LockMode lock, Duration lockWait, Function<Transaction, T> body) {
+        if (statementDepth > 0) {
+            return body.apply(txn);
+        }
         boolean own = txn == null && autocommit;
         if (txn == null) {
-            txn = engine.node().begin(takeIsolation());
+            txn = engine.node().begin(takeIsolation(), concurrency());
             explicit = false;
-        } else {
-            txn.beginStatement();
         }
         Transaction t = txn;
         Env previous = currentEnv;
-        currentEnv = new Env(t);
+        statementDepth++;
         try {
-            T result = body.apply(t);
+            t.beginStatement(lock != null);
+            T result;
+            while (true) {
+                currentEnv = new Env(t);
+                result = body.apply(t);
+                if (t.endStatement(lockWait != null ? lockWait : lockWaitTimeout(), cancel::get)) {
+                    break;
+                }
+                clearWarnings(); // it runs again at a newer read point: only that run's warnings count
+            }
+            statementDepth--;
             if (own) {
                 txn = null;
                 commit(t);
             }
             return result;
         } catch (RuntimeException e) {
-            if (own || e instanceof WriteConflictException || e instanceof io.cairn.txn.TransactionException) {
+            if (statementDepth > 0) {
+                statementDepth--;
+                t.abortStatement();
+            }
+            if (own || (e instanceof TransactionException && !(e instanceof LockWaitTimeoutException))) {
                 t.rollback();
                 if (txn == t) {
                     txn = null;
@@ -674,6 +731,18 @@ public final class Session implements SessionHandler, SessionContext {
         } finally {
             currentEnv = previous;
         }
+    }
+
+    /** The session's cairn_txn_mode. */
+    private Concurrency concurrency() {
+        return "optimistic".equalsIgnoreCase(String.valueOf(variables.get("cairn_txn_mode")))
+                ? Concurrency.OPTIMISTIC : Concurrency.PESSIMISTIC;
+    }
+
+    /** The session's innodb_lock_wait_timeout. */
+    private Duration lockWaitTimeout() {
+        Object v = variables.get("innodb_lock_wait_timeout");
+        return Duration.ofSeconds(v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim()));
     }
 
     private Isolation takeIsolation() {
@@ -965,16 +1034,16 @@ public final class Session implements SessionHandler, SessionContext {
         }
 
         @Override
-        public ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml) {
-            return execContext(parameters, forUpdate, dml, 0);
+        public ExecContext execContext(Map<String, Object> parameters, LockMode rowLock, boolean dml) {
+            return execContext(parameters, rowLock, dml, 0);
         }
 
         @Override
-        public ExecContext execContext(Map<String, Object> parameters, boolean forUpdate, boolean dml, long timeLimitMillis) {
+        public ExecContext execContext(Map<String, Object> parameters, LockMode rowLock, boolean dml, long timeLimitMillis) {
             Catalog c = catalog();
             long deadline = timeLimitMillis > 0 ? System.nanoTime() + timeLimitMillis * 1_000_000L : Long.MAX_VALUE;
             return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t,
-                    forUpdate, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline,
+                    rowLock, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline,
                     Session.this::warn);
         }
 

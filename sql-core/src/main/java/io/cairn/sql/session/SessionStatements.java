@@ -76,7 +76,10 @@ final class SessionStatements {
             if (user) {
                 session.userVariables().put(name.toLowerCase(Locale.ROOT), session.evaluate(tokens, from, to));
             } else {
-                setSystem(name.toLowerCase(Locale.ROOT), tokens, from, to);
+                String n = name.toLowerCase(Locale.ROOT);
+                boolean global = n.startsWith("global.") || n.startsWith("persist")
+                        || (!n.contains(".") && scope != null && (scope.equals("GLOBAL") || scope.startsWith("PERSIST")));
+                setSystem(n, tokens, from, to, global);
             }
         } while (c.acceptSymbol(","));
         c.expectEnd();
@@ -92,7 +95,7 @@ final class SessionStatements {
         return null;
     }
 
-    private void setSystem(String name, List<Token> tokens, int from, int to) {
+    private void setSystem(String name, List<Token> tokens, int from, int to, boolean global) {
         String n = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
         Object value;
         if (to - from == 1 && tokens.get(from).type() == Token.Type.WORD) {
@@ -103,6 +106,17 @@ final class SessionStatements {
         } else {
             value = session.evaluate(tokens, from, to);
         }
+        value = validated(n, value);
+        if (global) {
+            if (!session.user().equals("root")) {
+                throw new SqlException(MysqlError.SPECIFIC_ACCESS_DENIED, "SUPER or SYSTEM_VARIABLES_ADMIN");
+            }
+            if (!SessionVariables.known(n)) {
+                throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
+            }
+            session.engine().globals().set(n, value instanceof Integer i ? (Object) (long) i : value);
+            return;
+        }
         switch (n) {
             case "autocommit" -> session.setAutocommit(truth(n, value));
             case "transaction_isolation", "tx_isolation" -> session.setIsolation(isolation(String.valueOf(value)), false);
@@ -112,6 +126,31 @@ final class SessionStatements {
                     throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
                 }
                 session.variables().set(n, value instanceof Integer i ? (Object) (long) i : value);
+            }
+        }
+    }
+
+    /** The value to store for the variables whose values Cairn acts on, checked; others as given. */
+    private static Object validated(String name, Object value) {
+        switch (name) {
+            case "innodb_lock_wait_timeout" -> {
+                long seconds;
+                try {
+                    seconds = value instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(value).trim());
+                } catch (NumberFormatException e) {
+                    throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
+                }
+                return Math.max(1, Math.min(1_073_741_824L, seconds)); // MySQL clamps to its range
+            }
+            case "cairn_txn_mode" -> {
+                String mode = String.valueOf(value).toLowerCase(Locale.ROOT);
+                if (!mode.equals("pessimistic") && !mode.equals("optimistic")) {
+                    throw new SqlException(MysqlError.WRONG_VALUE_FOR_VAR, name, String.valueOf(value));
+                }
+                return mode;
+            }
+            default -> {
+                return value;
             }
         }
     }
@@ -127,7 +166,7 @@ final class SessionStatements {
         throw new SqlException(MysqlError.WRONG_VALUE_FOR_VAR, name, s);
     }
 
-    private static Isolation isolation(String level) {
+    static Isolation isolation(String level) {
         String l = level.toUpperCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
         return switch (l) {
             case "READ-COMMITTED", "READ-UNCOMMITTED" -> Isolation.READ_COMMITTED;

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * System variables of one session, answered like MySQL 8.0 for the variables connectors and tools
- * ask for. Global values are the defaults below (SET GLOBAL changes only this session's view: Cairn
- * keeps no server-wide variable state). Names ignore case. Not thread-safe: one session.
+ * ask for. A session starts from the global values: the defaults below, except those changed with
+ * SET GLOBAL on this compute node ({@link GlobalVariables}; not shared with other compute nodes, not
+ * kept across restarts). Names ignore case. Not thread-safe: one session.
  */
 public final class SessionVariables {
     /** The version announced to clients and returned by VERSION(). */
@@ -48,13 +49,21 @@ public final class SessionVariables {
             {"group_concat_max_len", 1024L}, {"long_query_time", 10.0}, {"binlog_format", "ROW"},
             {"log_bin", 0L}, {"gtid_mode", "OFF"}, {"read_only", 0L}, {"super_read_only", 0L},
             {"innodb_version", "8.0.36"}, {"storage_engine", "InnoDB"},
+            {"cairn_txn_mode", "pessimistic"},
         };
         for (Object[] kv : d) {
             DEFAULTS.put((String) kv[0], kv[1]);
         }
     }
 
+    private final GlobalVariables globals;
     private final Map<String, Object> session = new TreeMap<>();
+
+    /** A session's variables, starting from {@code globals} as they are now. */
+    public SessionVariables(GlobalVariables globals) {
+        this.globals = globals;
+        session.putAll(globals.all());
+    }
 
     /** The session value of {@code name} ("session.x", "global.x", "local.x" or "x"). */
     public Object get(String name) {
@@ -68,6 +77,9 @@ public final class SessionVariables {
         }
         if (!global && session.containsKey(n)) {
             return session.get(n);
+        }
+        if (global && globals.get(n) != null) {
+            return globals.get(n);
         }
         if (DEFAULTS.containsKey(n)) {
             return DEFAULTS.get(n);

@@ -37,6 +37,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final AutoIncrementAllocator autoIncrement;
     private final Users users;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final GlobalVariables globals = new GlobalVariables();
     private volatile java.util.function.LongPredicate connectionKiller = id -> false;
 
     /**
@@ -54,6 +55,11 @@ public final class SqlEngine implements SessionHandlerFactory {
         Session s = new Session(this, info);
         sessions.put(info.connectionId(), s);
         return s;
+    }
+
+    /** The values SET GLOBAL changed on this compute node. */
+    GlobalVariables globals() {
+        return globals;
     }
 
     /** The authenticator backed by the user table. */

@@ -9,6 +9,11 @@ import io.cairn.log.LogTruncatedException;
 import io.cairn.log.StaleEpochException;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
+import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.Key;
+import io.cairn.txn.LockMode;
+import io.cairn.txn.LockRequest;
+import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
@@ -21,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -41,6 +48,13 @@ import java.util.logging.Logger;
  * the clock) and queues the record; the appender thread writes everything queued as one conditional
  * log append at the TN's lease epoch, one append at a time, so log order is timestamp order. The
  * caller is answered when the append is durable.
+ *
+ * <h2>Locks</h2>
+ * While active, the TN keeps the cluster's row locks in a {@link LockTable} of its term. A grant
+ * also says whether a locked key was committed after the requester read it, so that the statement
+ * reads it again. A commit may not write a key another transaction has locked; its own locks are
+ * released once the commit is durable (or refused). Locks are not in the log: a new term starts
+ * with none, and the read timestamps of the commit check keep every write safe without them.
  *
  * <h2>Lease and takeover</h2>
  * The active TN renews its lease in the log every third of its duration. A standby that has seen no
@@ -69,6 +83,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private static final int READ_BYTES = 4 << 20;
     /** How often an active TN looks whether the log leader is its own peer. */
     private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(5);
+    /** A compute node that stopped calling this long is taken as dead: its transactions' locks go. */
+    static final Duration LOCK_OWNER_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * @param id            this TN's name, the lease holder
@@ -106,6 +122,10 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private long lastTs;
     /** The highest commit timestamp known to be in the log. */
     private long durableTs;
+    /** The log entry holding the commit of {@link #durableTs}. */
+    private long durableLsn;
+    /** The row locks of this TN's active term; null while standby. */
+    private volatile LockTable locks;
     private long epoch;
     private State state = State.STANDBY;
 
@@ -204,9 +224,18 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             result = inFlight.get(request.txnId());
             if (result == null) {
                 try {
-                    window.check(request.snapshotTs(), request.writes());
+                    window.check(request);
+                    Key locked = locks.lockedByOther(request.txnId(), request.writes());
+                    if (locked != null) {
+                        throw new WriteConflictException("write conflict on " + locked
+                                + ": another transaction holds a lock on it");
+                    }
                 } catch (WriteConflictException e) {
+                    locks.release(request.txnId());
                     awaitDurable(e.committedTs());
+                    throw e;
+                } catch (SnapshotTooOldException e) {
+                    locks.release(request.txnId());
                     throw e;
                 }
                 long ts = Math.max(lastTs + 1, clock.millis() * 1000);
@@ -259,6 +288,94 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         }
     }
 
+    // ---- locks --------------------------------------------------------------------------------
+
+    @Override
+    public LockResult lock(LockRequest request) {
+        LockTable term = activeLocks();
+        NavigableMap<Key, LockMode> wanted = new TreeMap<>();
+        request.shared().forEach(k -> wanted.put(k, LockMode.SHARED));
+        request.exclusive().forEach(k -> wanted.put(k, LockMode.EXCLUSIVE));
+        boolean granted;
+        try {
+            granted = term.acquire(request.txnId(), request.owner(), wanted,
+                    TimeUnit.MILLISECONDS.toNanos(request.waitMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransactionNodeUnavailableException("interrupted while waiting for a lock", e);
+        }
+        if (!granted) {
+            return LockResult.WAITING;
+        }
+        synchronized (this) {
+            if (state != State.ACTIVE || locks != term) {
+                throw new TransactionNodeUnavailableException("transaction node " + settings.id()
+                        + " stopped being active while granting locks; they are gone", null);
+            }
+            long changedAt = window.lastCommitAfter(request.readTs(), wanted.keySet());
+            if (changedAt == 0) {
+                return LockResult.GRANTED;
+            }
+            awaitDurable(changedAt);
+            return LockResult.changedUpTo(durableLsn);
+        }
+    }
+
+    @Override
+    public void abandonWait(String txnId) {
+        LockTable term = locks;
+        if (term != null) {
+            term.abandonWait(txnId);
+        }
+    }
+
+    @Override
+    public void release(String txnId) {
+        LockTable term = locks;
+        if (term != null) {
+            term.release(txnId);
+        }
+    }
+
+    @Override
+    public void keepAlive(String owner) {
+        activeLocks().keepAlive(owner);
+    }
+
+    /** Locks held now by all transactions (0 while standby), for monitoring. */
+    public int heldLocks() {
+        LockTable term = locks;
+        return term == null ? 0 : term.heldCount();
+    }
+
+    private LockTable activeLocks() {
+        LockTable term = locks;
+        if (term == null) {
+            throw new TransactionNodeUnavailableException("transaction node " + settings.id() + " is not active", null);
+        }
+        return term;
+    }
+
+    /** Ends the lock table of the active term: waiters fail, locks are gone. Caller holds the monitor. */
+    private void endLockTerm() {
+        LockTable term = locks;
+        locks = null;
+        if (term != null) {
+            term.close();
+        }
+    }
+
+    private void expireSilentLockOwners() {
+        LockTable term = locks;
+        if (term != null) {
+            int released = term.expireSilentOwners();
+            if (released > 0) {
+                LOG.info("CAIRN0106I: transaction node " + settings.id() + " released the locks of " + released
+                        + " transactions whose compute node stopped calling for " + LOCK_OWNER_TIMEOUT.toSeconds() + " s");
+            }
+        }
+    }
+
     // ---- appender ----------------------------------------------------------------------------
 
     private void appendLoop() {
@@ -287,13 +404,18 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             try {
                 long lsn = log.append(batchEpoch, records);
                 synchronized (this) {
+                    LockTable term = locks;
                     for (Pending pending : batch) {
                         CommitResult result = new CommitResult(pending.record().commitTs(), lsn);
                         committed.put(pending.record().txnId(), result);
                         inFlight.remove(pending.record().txnId());
+                        if (term != null) {
+                            term.release(pending.record().txnId());
+                        }
                         pending.result().complete(result);
                     }
                     durableTs = Math.max(durableTs, batch.get(batch.size() - 1).record().commitTs());
+                    durableLsn = Math.max(durableLsn, lsn);
                     notifyAll(); // losers waiting for these winners
                 }
             } catch (RuntimeException e) { // LogException or an encoding failure: the outcome is unknown either way
@@ -318,6 +440,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         if (state == State.ACTIVE) {
             state = State.STANDBY;
         }
+        endLockTerm();
         rebuildPending = true;
         notifyAll(); // losers waiting for a winner that failed with this batch
     }
@@ -341,6 +464,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             follow(Long.MAX_VALUE);
             forgetOld();
             if (state() == State.ACTIVE) {
+                expireSilentLockOwners();
                 renew();
                 if (state() == State.ACTIVE) { // renew() steps down when the lease was lost
                     leadershipPull.maybePull();
@@ -417,6 +541,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 committed.putIfAbsent(record.txnId(), new CommitResult(record.commitTs(), entry.lsn()));
                 lastTs = Math.max(lastTs, record.commitTs());
                 durableTs = Math.max(durableTs, record.commitTs());
+                durableLsn = Math.max(durableLsn, entry.lsn());
             }
         }
     }
@@ -498,6 +623,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 window = new ConflictWindow(readFromLogStart ? 0 : lastTs);
             }
             epoch = next;
+            locks = new LockTable(ticker, LOCK_OWNER_TIMEOUT);
             state = State.ACTIVE;
         }
         LOG.info("CAIRN0105I: transaction node " + settings.id() + " is active with lease epoch " + next

@@ -289,9 +289,10 @@ class TransactionNodeTest {
         CommitResult t1 = tn.commit(put("t1", 0, 1));
         clock.millis += 61_000;
         CommitResult t2 = tn.commit(put("t2", t1.commitTs(), 2));
+        int[] probeKey = {10};
         await("window moved", () -> {
             try {
-                tn.commit(put("probe-" + System.nanoTime(), t1.commitTs() - 1));
+                tn.commit(put("probe-" + System.nanoTime(), t1.commitTs() - 1, probeKey[0]++)); // a key nobody wrote
                 return false;
             } catch (SnapshotTooOldException e) {
                 return true;
