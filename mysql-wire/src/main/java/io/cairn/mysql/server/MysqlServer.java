@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,9 +37,12 @@ import java.util.logging.Logger;
  *
  * <h2>Threading</h2>
  * Netty NIO event loops ({@link MysqlServerConfig#ioThreads()}) only frame and unframe packets. All
- * protocol state and every authenticator and session handler call run on one bounded handler pool
- * ({@link MysqlServerConfig#handlerThreads()} threads) owned by this server, serialized per connection,
- * so a slow statement occupies one handler thread and never an event loop.
+ * protocol state and every authenticator and session handler call run on a handler pool owned by this
+ * server, serialized per connection, so a slow statement occupies one handler thread and never an event
+ * loop. The pool keeps {@link MysqlServerConfig#handlerThreads()} threads and grows to one per busy
+ * connection (at most {@link MysqlServerConfig#maxConnections()}), as MySQL's thread per connection
+ * does: a statement waiting for a row lock holds its thread, and a bounded pool full of such waiters
+ * would never run the COMMIT that releases their locks.
  *
  * <h2>Lifecycle</h2>
  * {@link #start()} binds (throws if the port is taken); {@link #close()} stops accepting, closes every
@@ -86,10 +89,10 @@ public final class MysqlServer implements AutoCloseable {
         }
         bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("cairn-mysql-accept", true));
         ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("cairn-mysql-io", true));
-        // Each connection has at most one task queued in the pool at a time, so maxConnections bounds the queue.
-        handlerPool = new ThreadPoolExecutor(config.handlerThreads(), config.handlerThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(config.maxConnections() + 64),
-                new DefaultThreadFactory("cairn-mysql-handler", true));
+        // Each connection has at most one task in the pool at a time, so maxConnections bounds the threads
+        // (the margin: connections being refused with 1040 still get a task to say so).
+        handlerPool = new ThreadPoolExecutor(config.handlerThreads(), config.maxConnections() + 64, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new DefaultThreadFactory("cairn-mysql-handler", true));
         handlerPool.allowCoreThreadTimeOut(true);
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, ioGroup)

@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param host                    address to bind, e.g. "127.0.0.1"
  * @param port                    TCP port; 0 picks a free port (see {@link MysqlServer#port()})
  * @param ioThreads               Netty event loop threads (decode/encode only), 1..64
- * @param handlerThreads          threads running {@link io.cairn.mysql.SessionHandler} calls, 1..1024; a
- *                                call blocks while its commit reaches the log, so this bounds the commits
- *                                in flight (and so the group-commit batch): keep it above the busy sessions
+ * @param handlerThreads          threads kept for {@link io.cairn.mysql.SessionHandler} calls, 1..1024; more
+ *                                are started while more connections are busy (a call blocks while its
+ *                                commit reaches the log or it waits for a row lock), up to maxConnections
  * @param maxConnections          connections served at once; more get ERR 1040, 1..100000
  * @param maxAllowedPacket        largest client packet in bytes (1 KiB .. 1 GiB); bigger gets ERR 1153 and
  *                                the connection is closed

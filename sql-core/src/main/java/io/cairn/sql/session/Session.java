@@ -773,7 +773,7 @@ public final class Session implements SessionHandler, SessionContext {
             }
         }
         commitImplicitly();
-        txn = engine.node().begin(takeIsolation());
+        txn = engine.node().begin(takeIsolation(), concurrency());
         explicit = true;
         readOnly = ro;
         return QueryResult.ok();

@@ -94,6 +94,16 @@ public final class SqlCluster implements AutoCloseable {
         return engines.get(cn);
     }
 
+    public TransactionNode transactionNode() {
+        return tn;
+    }
+
+    /** Stops compute node {@code cn} as a crash would: its port closes, its sessions and lock keep-alives end. */
+    public void killCn(int cn) {
+        dataNodes.get(cn).close(); // first: a crashed CN releases nothing, its sessions' rollbacks included
+        servers.get(cn).close();
+    }
+
     /** A Connector/J URL of CN {@code cn} with {@code database} (may be ""). */
     public String mysqlUrl(int cn, String database) {
         return "jdbc:mysql://127.0.0.1:" + port(cn) + "/" + database
@@ -114,7 +124,7 @@ public final class SqlCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        servers.forEach(MysqlServer::close);
+        servers.forEach(MysqlServer::close); // closing twice (after killCn) is harmless
         dataNodes.forEach(DataNode::close);
         tn.close();
     }

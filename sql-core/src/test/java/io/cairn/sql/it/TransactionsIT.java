@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Slice 5: transactions over two compute nodes — visibility, rollback, isolation, conflicts (1213/40001). */
+/**
+ * Transactions over two compute nodes: visibility, rollback, isolation, and optimistic mode's
+ * conflicts (1213/40001). Pessimistic locking is {@link LockingIT}'s.
+ */
 class TransactionsIT {
     static SqlCluster cluster;
 
@@ -62,9 +65,11 @@ class TransactionsIT {
     }
 
     @Test
-    void firstCommitterWinsAndTheLoserGets1213() throws SQLException {
+    void optimisticModeFirstCommitterWinsAndTheLoserGets1213() throws SQLException {
         try (Connection a = cluster.connect(0, "bank"); Connection b = cluster.connect(1, "bank");
              Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("SET cairn_txn_mode = 'optimistic'");
+            sb.execute("SET SESSION cairn_txn_mode = 'OPTIMISTIC'");
             sa.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT)");
             sa.execute("INSERT INTO counters VALUES (1, 0)");
             sa.execute("BEGIN");
@@ -83,9 +88,11 @@ class TransactionsIT {
     }
 
     @Test
-    void selectForUpdateJoinsTheConflictCheck() throws SQLException {
+    void optimisticModeSelectForUpdateJoinsTheConflictCheck() throws SQLException {
         try (Connection a = cluster.connect(0, "bank"); Connection b = cluster.connect(1, "bank");
              Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("SET cairn_txn_mode = 'optimistic'");
+            sb.execute("SET cairn_txn_mode = 'optimistic'");
             sa.execute("CREATE TABLE locks (id INT PRIMARY KEY, v INT)");
             sa.execute("INSERT INTO locks VALUES (1, 1), (2, 2)");
             sa.execute("BEGIN");

@@ -22,7 +22,7 @@ class MysqlFunctionsTest {
     private final AtomicBoolean cancel = new AtomicBoolean();
 
     private ExecContext context(long deadlineNanos) {
-        return new ExecContext(null, QueryCompiler.TYPE_FACTORY, null, false, Map.of(), cancel, 0L, deadlineNanos,
+        return new ExecContext(null, QueryCompiler.TYPE_FACTORY, null, null, Map.of(), cancel, 0L, deadlineNanos,
                 (code, message) -> warnings.add(code + " " + message));
     }
 

@@ -348,6 +348,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return term == null ? 0 : term.heldCount();
     }
 
+    /** Transactions waiting for a lock now (0 while standby), for monitoring. */
+    public int waitingForLocks() {
+        LockTable term = locks;
+        return term == null ? 0 : term.waitingCount();
+    }
+
     private LockTable activeLocks() {
         LockTable term = locks;
         if (term == null) {
