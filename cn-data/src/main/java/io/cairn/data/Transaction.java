@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * as one write set.
  *
  * <h2>Statements</h2>
- * A statement runs between {@link #beginStatement(boolean)} and {@link #endStatement} (or
+ * A statement runs between {@link #beginStatement(boolean, boolean)} and {@link #endStatement} (or
  * {@link #abortStatement()}, which undoes its writes). Under READ COMMITTED each statement reads a
  * fresh snapshot. A <em>locking</em> statement (one that writes, or reads {@code FOR UPDATE/SHARE})
  * in {@link Concurrency#PESSIMISTIC} mode reads the latest committed data (InnoDB's current read),
@@ -66,8 +66,6 @@ public final class Transaction {
     /** Whether any lock request was made: the TN may hold locks to release at the end. */
     private boolean askedForLocks;
     private long snapshotTs;
-    /** Whether no statement has run yet: the snapshot was taken just now, as fresh as a new read point. */
-    private boolean freshSnapshot = true;
     /** The store that serves this transaction's snapshot (a CN moves to a new one with each checkpoint it adopts). */
     private MvccStore store;
     private State state = State.OPEN;
@@ -120,9 +118,9 @@ public final class Transaction {
 
     // ---- statements ---------------------------------------------------------------------------
 
-    /** {@link #beginStatement(boolean)} of a statement that neither writes nor locks. */
+    /** {@link #beginStatement(boolean, boolean)} of a statement that neither writes nor locks. */
     public void beginStatement() {
-        beginStatement(false);
+        beginStatement(false, false);
     }
 
     /**
@@ -131,13 +129,13 @@ public final class Transaction {
      * snapshot.
      *
      * @param locking whether the statement writes or reads {@code FOR UPDATE/SHARE}
+     * @param fresh   whether the transaction was begun for this statement, just now: its snapshot
+     *                then serves as the fresh read point (one read barrier fewer)
      * @throws DataUnavailableException no fresh read point could be had
      */
-    public void beginStatement(boolean locking) {
+    public void beginStatement(boolean locking, boolean fresh) {
         checkOpen();
         resetStatement();
-        boolean fresh = freshSnapshot;
-        freshSnapshot = false;
         if (isolation == Isolation.READ_COMMITTED && !fresh) {
             moveSnapshot(node.snapshot());
         }
@@ -241,7 +239,10 @@ public final class Transaction {
         statementStore = null;
     }
 
-    /** Locks the statement's keys this transaction does not hold yet; granted or an exception. */
+    /** Keys per lock call: a statement that writes more asks in several calls (a request's size is bounded). */
+    private static final int LOCK_BATCH = 10_000;
+
+    /** Locks the statement's keys this transaction does not hold yet; granted (maybe changed) or an exception. */
     private LockResult lockStatementKeys(Duration lockWait, BooleanSupplier cancelled) {
         List<Key> exclusive = new ArrayList<>();
         List<Key> shared = new ArrayList<>();
@@ -262,11 +263,28 @@ public final class Transaction {
             askedForLocks = true;
             node.lockHolderStarted();
         }
-        LockResult result = node.lock(new LockRequest(id(), node.lockOwner(), statementTs, exclusive, shared, 0),
-                lockWait, cancelled);
-        exclusive.forEach(k -> held.put(k, LockMode.EXCLUSIVE));
-        shared.forEach(k -> held.putIfAbsent(k, LockMode.SHARED));
-        return result;
+        exclusive.sort(null); // one order for every transaction: fewer deadlocks between statements
+        shared.sort(null);
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        LockResult outcome = LockResult.GRANTED;
+        for (int from = 0; from < exclusive.size() + shared.size(); from += LOCK_BATCH) {
+            List<Key> x = slice(exclusive, from, from + LOCK_BATCH);
+            List<Key> sh = slice(shared, from - exclusive.size(), from + LOCK_BATCH - exclusive.size());
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            LockResult result = node.lock(new LockRequest(id(), node.lockOwner(), statementTs, x, sh, 0), left, cancelled);
+            x.forEach(k -> held.put(k, LockMode.EXCLUSIVE));
+            sh.forEach(k -> held.putIfAbsent(k, LockMode.SHARED));
+            if (result.changed() && (!outcome.changed() || result.lsn() > outcome.lsn())) {
+                outcome = result;
+            }
+        }
+        return outcome;
+    }
+
+    private static List<Key> slice(List<Key> keys, int from, int to) {
+        int start = Math.max(0, from);
+        int end = Math.min(keys.size(), Math.max(0, to));
+        return start >= end ? List.of() : keys.subList(start, end);
     }
 
     // ---- reads --------------------------------------------------------------------------------

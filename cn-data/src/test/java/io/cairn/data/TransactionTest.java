@@ -108,20 +108,20 @@ class TransactionTest {
     }
 
     @Test
-    void firstCommitterWinsAcrossTransactions() {
+    void inOptimisticModeTheFirstCommitterWins() {
         Transaction seed = cn.begin(Isolation.REPEATABLE_READ);
         seed.put(key("x"), v("0"));
         seed.commit();
 
-        Transaction a = cn.begin(Isolation.REPEATABLE_READ);
-        Transaction b = cn.begin(Isolation.REPEATABLE_READ);
+        Transaction a = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
+        Transaction b = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
         a.put(key("x"), v("a"));
         b.put(key("x"), v("b"));
         a.commit();
         assertThatThrownBy(b::commit).isInstanceOf(WriteConflictException.class);
 
-        Transaction c = cn.begin(Isolation.REPEATABLE_READ);
-        Transaction d = cn.begin(Isolation.REPEATABLE_READ);
+        Transaction c = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
+        Transaction d = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
         c.lockForUpdate(key("x"));
         d.put(key("x"), v("d"));
         c.commit();
@@ -141,5 +141,65 @@ class TransactionTest {
         rc.beginStatement();
         assertThat(rr.get(key("k"))).isNull();
         assertThat(rc.get(key("k"))).isEqualTo(v("new"));
+    }
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Test
+    void aLockingStatementWhoseRowChangedBeforeItGotTheLockRunsAgainAtTheNewVersion() {
+        Transaction seed = cn.begin(Isolation.REPEATABLE_READ);
+        seed.put(key("r"), v("1"));
+        seed.commit();
+
+        Transaction slow = cn.begin(Isolation.REPEATABLE_READ);
+        slow.beginStatement(true, true);
+        assertThat(slow.get(key("r"))).isEqualTo(v("1"));
+        slow.put(key("r"), v("1+slow"));
+
+        Transaction fast = cn.begin(Isolation.REPEATABLE_READ);
+        fast.beginStatement(true, true);
+        fast.put(key("r"), v("2"));
+        assertThat(fast.endStatement(WAIT, () -> false)).isTrue();
+        fast.commit();
+
+        assertThat(slow.endStatement(WAIT, () -> false)).as("r changed after slow read it: run again").isFalse();
+        assertThat(slow.get(key("r"))).as("its write was undone; it reads the new version").isEqualTo(v("2"));
+        slow.put(key("r"), v("2+slow"));
+        assertThat(slow.endStatement(WAIT, () -> false)).isTrue();
+        slow.commit();
+        assertThat(cn.begin(Isolation.REPEATABLE_READ).get(key("r"))).isEqualTo(v("2+slow"));
+    }
+
+    @Test
+    void aFailedStatementIsUndoneAndTheTransactionKeepsItsEarlierWrites() {
+        Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+        t.beginStatement(true, true);
+        t.put(key("a"), v("a"));
+        assertThat(t.endStatement(WAIT, () -> false)).isTrue();
+        t.beginStatement(true, false);
+        t.put(key("a"), v("a2"));
+        t.delete(key("b"));
+        t.abortStatement();
+        assertThat(t.get(key("a"))).isEqualTo(v("a"));
+        t.commit();
+        assertThat(cn.begin(Isolation.REPEATABLE_READ).get(key("a"))).isEqualTo(v("a"));
+    }
+
+    @Test
+    void aLockWaitEndsWithATimeoutAndTheHolderIsUnaffected() {
+        Transaction holder = cn.begin(Isolation.REPEATABLE_READ);
+        holder.beginStatement(true, true);
+        holder.put(key("h"), v("holder"));
+        assertThat(holder.endStatement(WAIT, () -> false)).isTrue();
+
+        Transaction waiter = cn.begin(Isolation.REPEATABLE_READ);
+        waiter.beginStatement(true, true);
+        waiter.put(key("h"), v("waiter"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> waiter.endStatement(Duration.ofMillis(300), () -> false))
+                .isInstanceOfSatisfying(LockWaitTimeoutException.class, e -> assertThat(e.cancelled()).isFalse());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        holder.commit();
+        assertThat(waiter.get(key("h"))).as("the timed-out statement's write was undone").isNull();
+        waiter.rollback();
     }
 }

@@ -692,7 +692,8 @@ public final class Session implements SessionHandler, SessionContext {
             return body.apply(txn);
         }
         boolean own = txn == null && autocommit;
-        if (txn == null) {
+        boolean fresh = txn == null;
+        if (fresh) {
             txn = engine.node().begin(takeIsolation(), concurrency());
             explicit = false;
         }
@@ -700,7 +701,7 @@ public final class Session implements SessionHandler, SessionContext {
         Env previous = currentEnv;
         statementDepth++;
         try {
-            t.beginStatement(lock != null);
+            t.beginStatement(lock != null, fresh);
             T result;
             while (true) {
                 currentEnv = new Env(t);
