@@ -454,6 +454,27 @@ class ProxyIT {
     }
 
     @Test
+    void aDrainWaitsForTheEndOfATransactionWhichKeepsItsCnAndItsLocks() throws Exception {
+        try (Connection c = connect()) {
+            String cn = query(c, "SELECT CN");
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)"); // its row locks live as long as its transaction
+            }
+            setMember(cn, "default", true);
+            String other = cn.equals("a1") ? "a2" : "a1";
+            for (int i = 0; i < 5; i++) {
+                assertThat(query(c, "SELECT CN")).as("not moved inside its transaction").isEqualTo(cn);
+                Thread.sleep(300); // a drain moves idle sessions within a second: these 1.5 s are its chances to (wrongly) move this one
+            }
+            c.commit();
+            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sessions.isEmpty());
+            assertThat(query(c, "SELECT CN")).as("moved once the transaction ended").isEqualTo(other);
+            c.setAutoCommit(true);
+        }
+    }
+
+    @Test
     void aCnThatJoinsGetsItsShareOfIdleSessionsWhichKeepTheirState() throws Exception {
         setMember("a2", "default", true); // a1 takes every session
         List<Connection> open = new ArrayList<>();
