@@ -110,7 +110,7 @@ public final class ComputeNodeRole implements RoleService {
 
     /**
      * This server's TN when it is active; otherwise the lease holder named in the log, over HTTP,
-     * given up as soon as the log names a later lease ({@link LeaseBoundCommit}). A stale choice is
+     * given up as soon as the log names a later lease ({@link LeaseBoundCalls}). A stale choice is
      * harmless: a TN that is not active refuses, and the commit is repeated.
      */
     private TransactionService activeTransactionNode() {
@@ -128,7 +128,7 @@ public final class ComputeNodeRole implements RoleService {
         }
         RemoteTransactionNode remote = remoteTns.computeIfAbsent(lease.endpoint(),
                 endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, COMMIT_CALL_TIMEOUT));
-        return new LeaseBoundCommit(remote, lease, data::activeTransactionNode, remoteCalls, LEASE_CHECK);
+        return new LeaseBoundCalls(remote, lease, data::activeTransactionNode, remoteCalls, LEASE_CHECK);
     }
 
     /** The MySQL server of this CN; null before {@link #start()} and after {@link #stop()}. */

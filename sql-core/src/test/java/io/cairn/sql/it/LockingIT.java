@@ -449,7 +449,7 @@ class LockingIT {
             try (Connection c = own.connect(0, "d"); Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate("UPDATE t SET n = n + 1 WHERE id = 1")).isEqualTo(1);
                 long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-                assertThat(waitedMs).as("released by the TN's owner timeout (5 s)").isLessThan(9000);
+                assertThat(waitedMs).as("released by the TN's owner timeout (3 s)").isLessThan(7000);
                 try (ResultSet rs = s.executeQuery("SELECT n FROM t WHERE id = 1")) {
                     rs.next();
                     assertThat(rs.getInt(1)).as("the dead CN's write never committed").isEqualTo(1);

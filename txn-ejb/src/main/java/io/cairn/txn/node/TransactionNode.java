@@ -83,8 +83,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private static final int READ_BYTES = 4 << 20;
     /** How often an active TN looks whether the log leader is its own peer. */
     private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(5);
-    /** A compute node that stopped calling this long is taken as dead: its transactions' locks go. */
-    static final Duration LOCK_OWNER_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * A compute node that stopped calling this long is taken as dead: its transactions' locks go. CNs
+     * call every second while they hold locks; 3 s keeps others' waits for a dead CN's rows within a
+     * failover's time.
+     */
+    static final Duration LOCK_OWNER_TIMEOUT = Duration.ofSeconds(3);
 
     /**
      * @param id            this TN's name, the lease holder

@@ -22,7 +22,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LeaseBoundCommitTest {
+class LeaseBoundCallsTest {
     private static final ActiveTransactionNode OLD = new ActiveTransactionNode("s1", 7, "127.0.0.1:9080");
     private static final CommitRequest REQUEST = new CommitRequest("t-1", 10, List.of());
 
@@ -34,8 +34,8 @@ class LeaseBoundCommitTest {
         calls.shutdownNow();
     }
 
-    private LeaseBoundCommit commitTo(Function<CommitRequest, CommitResult> commits) {
-        return new LeaseBoundCommit(commitsOnly(commits), OLD, lease::get, calls, Duration.ofMillis(10));
+    private LeaseBoundCalls commitTo(Function<CommitRequest, CommitResult> commits) {
+        return new LeaseBoundCalls(commitsOnly(commits), OLD, lease::get, calls, Duration.ofMillis(10));
     }
 
     /** A TN whose commits are {@code commits}; these tests make no lock calls. */
@@ -72,7 +72,7 @@ class LeaseBoundCommitTest {
     void aCallToATnThatStoppedAnsweringIsGivenUpWhenAnotherTnTakesTheLease() throws Exception {
         CountDownLatch called = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        LeaseBoundCommit commit = commitTo(request -> {
+        LeaseBoundCalls commit = commitTo(request -> {
             called.countDown();
             try {
                 never.await(); // a paused TN: no answer until its call times out

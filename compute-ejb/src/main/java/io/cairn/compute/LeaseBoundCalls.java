@@ -8,6 +8,7 @@ import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -17,20 +18,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * A commit call to the TN named by one lease, given up as soon as this CN reads a later lease in the
- * log. A TN that stopped answering (paused, cut off) otherwise holds the call for its whole timeout
+ * Commit and lock calls to the TN named by one lease, each given up as soon as this CN reads a later
+ * lease in the log. A TN that stopped answering (paused, cut off) otherwise holds the call for its whole timeout
  * even after another TN took over: a call begun just before the takeover kept its transaction waiting
  * about one call timeout longer (chaos suite: pause RTO 5 s = lease 3 s + most of a 1.5 s call).
  * Giving up is safe: the outcome is reported unknown ({@link TransactionNodeUnavailableException}) and
  * the caller repeats the same request, with the same transaction id, at the new TN, which answers a
  * commit its predecessor made from the log and whose predecessor can no longer append (the log fences
- * its epoch).
+ * its epoch). A lock call given up is asked again at the new TN, whose lock table starts empty.
+ * Releases and keep-alives go straight to the TN: nobody waits for them.
  *
- * <p>The call runs on {@code calls}; the calling thread waits in slices of {@code checkEvery}, reading
- * the lease between them. Lock calls go straight to the TN: each is shorter than its read timeout.
- * Thread-safe.
+ * <p>A call runs on {@code calls}; the calling thread waits in slices of {@code checkEvery}, reading
+ * the lease between them. Thread-safe.
  */
-final class LeaseBoundCommit implements TransactionService {
+final class LeaseBoundCalls implements TransactionService {
     private final TransactionService tn;
     private final ActiveTransactionNode lease;
     private final Supplier<ActiveTransactionNode> currentLease;
@@ -44,7 +45,7 @@ final class LeaseBoundCommit implements TransactionService {
      * @param calls        runs the call itself
      * @param checkEvery   how often the lease is read while the call waits
      */
-    LeaseBoundCommit(TransactionService tn, ActiveTransactionNode lease, Supplier<ActiveTransactionNode> currentLease,
+    LeaseBoundCalls(TransactionService tn, ActiveTransactionNode lease, Supplier<ActiveTransactionNode> currentLease,
             ExecutorService calls, Duration checkEvery) {
         this.tn = tn;
         this.lease = lease;
@@ -55,7 +56,7 @@ final class LeaseBoundCommit implements TransactionService {
 
     @Override
     public LockResult lock(LockRequest request) {
-        return tn.lock(request);
+        return call("lock", () -> tn.lock(request));
     }
 
     @Override
@@ -75,9 +76,13 @@ final class LeaseBoundCommit implements TransactionService {
 
     @Override
     public CommitResult commit(CommitRequest request) {
-        Future<CommitResult> call;
+        return call("commit", () -> tn.commit(request));
+    }
+
+    private <T> T call(String what, Callable<T> body) {
+        Future<T> call;
         try {
-            call = calls.submit(() -> tn.commit(request));
+            call = calls.submit(body);
         } catch (RejectedExecutionException e) {
             throw new TransactionNodeUnavailableException("the compute node is stopping", e);
         }
@@ -90,17 +95,17 @@ final class LeaseBoundCommit implements TransactionService {
                     call.cancel(true);
                     throw new TransactionNodeUnavailableException("transaction node " + lease.holder()
                             + " lost the lease to " + now.holder() + " (epoch " + now.epoch()
-                            + ") while a commit call to it waited; outcome unknown", null);
+                            + ") while a " + what + " call to it waited; outcome unknown", null);
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException r) {
-                    throw r; // the TN's own answer: committed elsewhere, conflict, unavailable …
+                    throw r; // the TN's own answer: committed elsewhere, conflict, deadlock, unavailable …
                 }
                 if (cause instanceof Error err) {
                     throw err;
                 }
-                throw new TransactionNodeUnavailableException("commit call to " + lease.holder() + " failed", cause);
+                throw new TransactionNodeUnavailableException(what + " call to " + lease.holder() + " failed", cause);
             } catch (InterruptedException e) {
                 call.cancel(true);
                 Thread.currentThread().interrupt();
