@@ -1,6 +1,8 @@
 package io.cairn.node;
 
 import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,8 @@ public record NodeConfig(
     public static final String NAME = "cairn.node.name";
     public static final String ROLES = "cairn.roles";
     public static final String HOST = "cairn.host";
+    /** The password of the MySQL root user until the user catalog has one. */
+    public static final String ROOT_PASSWORD = "cairn.root.password";
     public static final String DATA_DIR = "cairn.data.dir";
     public static final String CLUSTER_NAME = "cairn.cluster.name";
     public static final String CN_GROUP = "cairn.cn.group";
@@ -93,7 +97,22 @@ public record NodeConfig(
         if (!isValidGroup(group)) {
             throw new ConfigException(CN_GROUP, "'" + group + "' must be 1-64 letters, digits, '_' or '-'");
         }
+        if ((roles.contains(Role.PROXY) || roles.contains(Role.CN)) && source.string(ROOT_PASSWORD, "").isEmpty()
+                && !isLoopback(host)) {
+            // as mysqld --initialize-insecure: an empty root password only where nobody else can connect
+            throw new ConfigException(ROOT_PASSWORD, "must be set: the MySQL ports bind to " + host
+                    + ", not a loopback address, and root would have an empty password (it is used until"
+                    + " ALTER USER root sets one)");
+        }
         return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Whether {@code group} is a valid CN group name: 1-64 letters, digits, '_' or '-'. */

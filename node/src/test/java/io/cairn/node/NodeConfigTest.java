@@ -68,4 +68,14 @@ class NodeConfigTest {
         assertThatThrownBy(() -> load(Map.of(NodeConfig.NAME, "bad name"))).hasMessageStartingWith("cairn.node.name:");
         assertThatThrownBy(() -> load(Map.of(NodeConfig.CN_GROUP, "a/b"))).hasMessageStartingWith("cairn.cn.group:");
     }
+
+    @Test
+    void anEmptyRootPasswordIsRefusedWhenTheMysqlPortsBindBeyondLoopback() {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.HOST, "0.0.0.0")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(NodeConfig.ROOT_PASSWORD + ": must be set");
+        assertThat(load(Map.of(NodeConfig.HOST, "0.0.0.0", NodeConfig.ROOT_PASSWORD, "s3cret")).host()).isEqualTo("0.0.0.0");
+        assertThat(load(Map.of(NodeConfig.HOST, "0.0.0.0", NodeConfig.ROLES, "tn,log")).roles())
+                .as("no MySQL port on this server").containsExactlyInAnyOrder(Role.TN, Role.LOG);
+        assertThat(load(Map.of(NodeConfig.HOST, "::1")).host()).as("loopback").isEqualTo("::1");
+    }
 }

@@ -47,7 +47,6 @@ public class NodeBootstrap {
     private static final Logger LOG = Logger.getLogger(NodeBootstrap.class.getName());
 
     /** The password of {@code root} until the user catalog says otherwise; empty by default (embedded use). */
-    static final String ROOT_PASSWORD = "cairn.root.password";
 
     @Inject
     Config config;
@@ -94,6 +93,7 @@ public class NodeBootstrap {
             }
             return logRole.logService();
         };
+        String rootPassword = lookup.apply(NodeConfig.ROOT_PASSWORD).orElse("");
         String endpoint = nodeConfig.host() + ":" + nodeConfig.ports().http();
         CheckpointStore checkpoints = storage.checkpointStore();
         String clusterSecret = lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null);
@@ -104,7 +104,7 @@ public class NodeBootstrap {
                 nodeConfig.ports().proxyMysql(), clusterSecret, jvmSecret, lookup) : null;
         byte[] proxySecret = clusterSecret != null ? clusterSecret.getBytes(StandardCharsets.UTF_8) : jvmSecret;
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
-                nodeConfig.ports().cnMysql(), lookup.apply(ROOT_PASSWORD).orElse(""), clusterSecret, proxySecret);
+                nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret);
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock
