@@ -6,8 +6,16 @@ import io.cairn.node.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,12 +49,29 @@ class LogRoleIT {
             GroupInfo info = role.logService().groupInfo();
             assertThat(info.leaderId()).isEqualTo("p1");
             assertThat(info.peers()).extracting(GroupInfo.PeerInfo::id).containsExactly("p1");
+            for (InetAddress other : nonLoopbackAddresses()) {
+                try (Socket probe = new Socket()) {
+                    assertThatThrownBy(() -> probe.connect(new InetSocketAddress(other, port), 2000))
+                            .as("the Raft port listens on its peer's address only, not on " + other)
+                            .isInstanceOf(IOException.class);
+                }
+            }
         } finally {
             role.stop();
         }
         assertThat(role.liveness().up()).isFalse();
         assertThat(role.readiness().up()).isFalse();
         role.stop(); // idempotent
+    }
+
+    private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     @Test

@@ -50,6 +50,7 @@ final class RatisSetup {
     static RaftProperties server(LogConfig config) {
         RaftProperties p = common(config);
         LogConfig.PeerSpec self = config.self();
+        GrpcConfigKeys.Server.setHost(p, self.host()); // the peer's own address, not every interface
         GrpcConfigKeys.Server.setPort(p, self.port());
         RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().toFile()));
 
