@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
@@ -87,6 +88,15 @@ public final class Membership implements AutoCloseable {
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.local.localAddress", node.host());
+
+        // Cairn's own values travel in compact form; Java deserialization (gadget chains) is filtered to
+        // Hazelcast's and the JDK's classes, which Hazelcast's internals may still send that way.
+        config.getSerializationConfig().getCompactSerializationConfig()
+                .addSerializer(new MemberStatus.Serializer())
+                .addSerializer(new CnSettings.Serializer());
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+        filter.getWhitelist().addPrefixes("com.hazelcast.", "java.");
+        config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(node.ports().hazelcast()).setPortAutoIncrement(false);
