@@ -46,9 +46,13 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
     private final MysqlServer server;
 
     TestComputeNode(String name, byte[] secret) throws InterruptedException {
+        this(name, secret, 4);
+    }
+
+    TestComputeNode(String name, byte[] secret, int handlerThreads) throws InterruptedException {
         this.name = name;
-        this.server = new MysqlServer(MysqlServerConfig.builder().port(0).handlerThreads(4).proxySecret(secret)
-                .localName("test-cn-" + name + "-" + System.nanoTime()).build(), this, this).start();
+        this.server = new MysqlServer(MysqlServerConfig.builder().port(0).handlerThreads(handlerThreads)
+                .proxySecret(secret).localName("test-cn-" + name + "-" + System.nanoTime()).build(), this, this).start();
     }
 
     /** Whether a session is inside SLEEP now. */
@@ -108,6 +112,14 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
 
         @Override
         public QueryResult query(String sql) throws MysqlException {
+            try {
+                return run(sql);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) { // SET @x = <no literal>, KILL <no number>, …
+                throw MysqlException.of(MysqlError.PARSE, sql.length() > 80 ? sql.substring(0, 80) : sql, 1);
+            }
+        }
+
+        private QueryResult run(String sql) throws MysqlException {
             String s = sql.trim();
             if (s.startsWith("/*") && s.indexOf("*/") > 0) {
                 s = s.substring(s.indexOf("*/") + 2).trim(); // a driver's comment
