@@ -225,13 +225,14 @@ public final class WireFuzzer {
             c.finish();
             report.ran(kind, c.connections());
         }
-        checkLiveness(c);
+        // the invariants first: the liveness login may repair what they look at (a CN marked down)
         for (FuzzTarget.Invariant inv : target.invariants()) {
             String problem = inv.problem().get();
             if (problem != null) {
                 c.report(Category.LIVENESS, inv.name() + ": " + problem);
             }
         }
+        checkLiveness(c);
         if (index % LONG_LIVED_EVERY == 0) {
             checkLongLived();
         }

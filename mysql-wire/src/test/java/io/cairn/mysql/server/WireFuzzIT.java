@@ -32,7 +32,8 @@ class WireFuzzIT {
         WireFuzzer.routeNettyLogging();
         Path keyStore = TestKeyStore.create(dir);
         engine = FakeEngine.start(b -> b.maxAllowedPacket(MAX_PACKET).handlerThreads(16)
-                .tls(keyStore, TestKeyStore.PASSWORD));
+                .tls(keyStore, TestKeyStore.PASSWORD)
+                .connectTimeout(TIMEOUT).netReadTimeout(TIMEOUT).netWriteTimeout(TIMEOUT));
     }
 
     @AfterAll
