@@ -37,13 +37,13 @@ class ProxyWireFuzzIT {
     @BeforeAll
     static void start() throws Exception {
         WireFuzzer.routeNettyLogging();
-        cn = new TestComputeNode("a1", SECRET, 8);
+        cn = new TestComputeNode("a1", SECRET, b -> b.handlerThreads(8).maxAllowedPacket(MAX_PACKET));
         nodes = new ComputeNodes(() -> List.of(new ComputeNodes.Cn("a1", cn.endpoint(), "default", false, true)),
                 new CircuitBreaker(System::nanoTime));
         TlsUpgrader tls = TlsUpgrader.fromKeyStore(TestKeyStore.create(dir), TestKeyStore.PASSWORD);
         ProxySettings settings = new ProxySettings("127.0.0.1", 0, 4096, MAX_PACKET, SECRET, false,
                 GroupRules.parse(""), Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(1),
-                tls);
+                tls, TIMEOUT, TIMEOUT, TIMEOUT);
         proxy = new ProxyServer(settings, nodes, ProxyServer.LocalCn.NONE).start();
     }
 

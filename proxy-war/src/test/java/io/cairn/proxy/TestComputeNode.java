@@ -46,13 +46,17 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
     private final MysqlServer server;
 
     TestComputeNode(String name, byte[] secret) throws InterruptedException {
-        this(name, secret, 4);
+        this(name, secret, b -> { });
     }
 
-    TestComputeNode(String name, byte[] secret, int handlerThreads) throws InterruptedException {
+    /** @param settings changes to the defaults (4 handler threads) */
+    TestComputeNode(String name, byte[] secret, java.util.function.Consumer<MysqlServerConfig.Builder> settings)
+            throws InterruptedException {
         this.name = name;
-        this.server = new MysqlServer(MysqlServerConfig.builder().port(0).handlerThreads(handlerThreads)
-                .proxySecret(secret).localName("test-cn-" + name + "-" + System.nanoTime()).build(), this, this).start();
+        MysqlServerConfig.Builder b = MysqlServerConfig.builder().port(0).handlerThreads(4).proxySecret(secret)
+                .localName("test-cn-" + name + "-" + System.nanoTime());
+        settings.accept(b);
+        this.server = new MysqlServer(b.build(), this, this).start();
     }
 
     /** Whether a session is inside SLEEP now. */

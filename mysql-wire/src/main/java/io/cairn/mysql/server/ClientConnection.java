@@ -329,7 +329,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         out.sequence(seq);
         out.send(Responses.error(error));
         out.flush();
-        closeChannel();
+        phase = Phase.CLOSED;
+        LingeringClose.close(channel); // so that the client reads the ERR even if it sent more
     }
 
     private void closeChannel() {
