@@ -71,10 +71,10 @@ class ProxyWireFuzzIT {
                 .gauge("open proxy connections", proxy::connections, 1) // the long-lived session
                 .gauge("open compute node connections", () -> cn.server().connectionCount(), 1) // its CN side
                 .build();
-        FuzzReport report = WireFuzzer.run(target, 1000);
+        FuzzReport report = WireFuzzer.run(target, 3000);
         report.assertClean();
         if (System.getProperty(WireFuzzer.REPLAY) == null) {
-            assertThat(report.cases()).isGreaterThanOrEqualTo(Integer.getInteger(WireFuzzer.CASES, 1000));
+            assertThat(report.cases()).isGreaterThanOrEqualTo(Integer.getInteger(WireFuzzer.CASES, 3000));
             assertThat(report.kinds()).isGreaterThanOrEqualTo(20);
         }
     }

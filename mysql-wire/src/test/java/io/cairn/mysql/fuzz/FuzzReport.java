@@ -16,8 +16,8 @@ public final class FuzzReport {
     public record Finding(Category category, FuzzKind kind, long seed, String detail) {
         @Override
         public String toString() {
-            return category + " " + (kind == null ? "-" : kind) + " (replay: -D" + WireFuzzer.REPLAY + "=" + kind + ":" + seed
-                    + "): " + detail;
+            return kind == null ? category + " (the run): " + detail
+                    : category + " " + kind + " (replay: -D" + WireFuzzer.REPLAY + "=" + kind + ":" + seed + "): " + detail;
         }
     }
 

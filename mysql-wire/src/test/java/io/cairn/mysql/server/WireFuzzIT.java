@@ -54,10 +54,10 @@ class WireFuzzIT {
                 .timeouts(TIMEOUT, TIMEOUT, TIMEOUT)
                 .gauge("open connections", () -> engine.server().connectionCount(), 1) // the long-lived session
                 .build();
-        FuzzReport report = WireFuzzer.run(target, 1000);
+        FuzzReport report = WireFuzzer.run(target, 3000);
         report.assertClean();
         if (System.getProperty(WireFuzzer.REPLAY) == null) {
-            assertThat(report.cases()).isGreaterThanOrEqualTo(Integer.getInteger(WireFuzzer.CASES, 1000));
+            assertThat(report.cases()).isGreaterThanOrEqualTo(Integer.getInteger(WireFuzzer.CASES, 3000));
             assertThat(report.kinds()).isGreaterThanOrEqualTo(20);
         }
     }
