@@ -36,6 +36,11 @@ public enum MysqlError {
     MAX_PREPARED_STMT_COUNT(1461, "42000",
             "Can't create more than max_prepared_stmt_count statements (current value: %s)", false),
     MALFORMED_PACKET(1835, "HY000", "Malformed communication packet.", false),
+    PS_MANY_PARAM(1390, "HY000", "Prepared statement contains too many placeholders", false),
+    TOO_MANY_FIELDS(1117, "HY000", "Too many columns", false),
+    // MySQL's answer to an execute whose COM_STMT_SEND_LONG_DATA went past max_allowed_packet
+    LONG_DATA_TOO_LONG(1105, "HY000", "Parameter of prepared statement which is set through "
+            + "mysql_send_long_data() is longer than 'max_allowed_packet' bytes", false),
     QUERY_TIMEOUT(3024, "HY000",
             "Query execution was interrupted, maximum statement execution time exceeded", false),
     // Raised by the SQL layer.

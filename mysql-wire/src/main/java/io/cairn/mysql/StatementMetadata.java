@@ -6,18 +6,18 @@ import java.util.List;
  * What the engine knows about a prepared statement, answered to COM_STMT_PREPARE.
  *
  * @param parameters one definition per '?' placeholder (their number is the statement's parameter
- *                   count; type {@link ColumnType#VAR_STRING} is fine when the engine does not infer types)
+ *                   count; type {@link ColumnType#VAR_STRING} is fine when the engine does not infer types).
+ *                   The protocol has room for 65535: with more the wire layer closes the statement and
+ *                   answers ERR 1390 (too many placeholders), as MySQL does
  * @param columns    the result columns, empty when the statement returns no result set or when they are
- *                   not known before execution (the execute response always carries its own metadata)
+ *                   not known before execution (the execute response always carries its own metadata);
+ *                   more than 65535 get ERR 1117 the same way
  * @param warnings   warning count
  */
 public record StatementMetadata(List<ColumnDef> parameters, List<ColumnDef> columns, int warnings) {
     public StatementMetadata {
         parameters = List.copyOf(parameters);
         columns = List.copyOf(columns);
-        if (parameters.size() > 0xFFFF || columns.size() > 0xFFFF) {
-            throw new IllegalArgumentException("too many parameters or columns");
-        }
     }
 
     /** Metadata for {@code parameterCount} untyped parameters and the given result columns. */

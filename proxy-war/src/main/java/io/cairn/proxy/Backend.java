@@ -297,7 +297,9 @@ final class Backend extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "connection to compute node " + cn.endpoint() + " failed", cause);
+        // a reset is routine; anything else (thrown by the owner's code on this pipeline) is a bug
+        LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING,
+                "connection to compute node " + cn.endpoint() + " failed", cause);
         ctx.close();
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.proxy;
 
 import io.cairn.mysql.server.Capabilities;
+import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.PacketDecoder;
 import io.cairn.mysql.server.ProxyLogin;
 import io.netty.bootstrap.Bootstrap;
@@ -20,6 +21,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -108,11 +110,14 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        // first, so that it sees every read: the decoder judges a stall inside a packet
+                        channel.pipeline().addLast(new IdleStateHandler(settings.netReadTimeout().toMillis(), 0, 0,
+                                TimeUnit.MILLISECONDS));
                         if (settings.tls() != null) {
                             channel.pipeline().addLast(settings.tls().newHandler());
                         }
-                        channel.pipeline().addLast(new PacketDecoder(settings.maxAllowedPacket()),
-                                new ProxySession(ProxyServer.this, nextId()));
+                        channel.pipeline().addLast(new PacketDecoder(settings.maxAllowedPacket(),
+                                MysqlServerConfig.MAX_HANDSHAKE_PACKET), new ProxySession(ProxyServer.this, nextId()));
                     }
                 })
                 .bind(settings.host(), settings.port()).sync().channel();

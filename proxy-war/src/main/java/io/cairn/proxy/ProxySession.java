@@ -7,17 +7,19 @@ import io.cairn.mysql.server.Capabilities;
 import io.cairn.mysql.server.Commands;
 import io.cairn.mysql.server.DecoderEvent;
 import io.cairn.mysql.server.Handshake;
+import io.cairn.mysql.server.LingeringClose;
 import io.cairn.mysql.server.MalformedPacketException;
 import io.cairn.mysql.server.Packet;
+import io.cairn.mysql.server.PacketDecoder;
 import io.cairn.mysql.server.ProxyLogin;
 import io.cairn.mysql.server.Responses;
 import io.cairn.mysql.server.ServerStatus;
 import io.cairn.mysql.server.TlsUpgrader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,6 +43,13 @@ import java.util.logging.Logger;
  * inside a transaction gets one ERR 1213 saying the transaction was rolled back; a command in flight
  * gets ERR 2013 unless it was a read outside a transaction, which runs again on the new CN.
  *
+ * <p>A client's own faults end only its connection and never count against a compute node: a client
+ * not logged in within {@link ProxySettings#clientLoginTimeout()} (it stalled, or never answered an auth
+ * switch), one that stops inside a packet ({@link ProxySettings#netReadTimeout()}, see {@link PacketDecoder})
+ * or reads nothing for {@link ProxySettings#netWriteTimeout()} is disconnected; a command the compute node
+ * answers with an error that ends a MySQL connection (1835 malformed, 1156 out of order, 1153 too large)
+ * is relayed and the client is disconnected, as a direct client of the CN would be.
+ *
  * <p>Threading: everything runs on the client channel's event loop, which the CN connections share;
  * other threads reach a session only through {@link #execute}.
  */
@@ -58,6 +67,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private static final long STUCK_NANOS = 2_000_000_000L;
     /** How often a login that found no usable CN looks again, until the login timeout. */
     private static final long NO_CN_RETRY_MILLIS = 100;
+    /** Errors after which a MySQL server closes the connection. */
+    private static final Set<Integer> CONNECTION_ENDING_ERRORS = Set.of(
+            MysqlError.MALFORMED_PACKET.code(), MysqlError.NET_PACKETS_OUT_OF_ORDER.code(),
+            MysqlError.NET_PACKET_TOO_LARGE.code());
 
     private enum Phase { GREETED, LOGGING_IN, IDLE, BUSY, MOVING, CLOSED }
 
@@ -66,6 +79,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private final byte[] salt = AuthPlugins.nonce();
     private Channel client;
     private boolean registered;
+    /** Disconnects the client unless it is logged in by then. */
+    private ScheduledFuture<?> loginDeadline;
+    /** Disconnects the client unless it reads again by then (set while the client is not writable). */
+    private ScheduledFuture<?> writeDeadline;
     private Phase phase = Phase.GREETED;
     private Handshake.Response hello;
     private volatile GroupRules.Routing routing;
@@ -152,6 +169,17 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         write(0, Handshake.greeting(server.settings().serverVersion(), id, salt, server.clientCapabilities(),
                 ServerStatus.AUTOCOMMIT, "caching_sha2_password").toByteArray());
         client.flush();
+        loginDeadline = client.eventLoop().schedule(this::loginTimedOut,
+                server.settings().clientLoginTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void loginTimedOut() {
+        if (phase == Phase.GREETED || phase == Phase.LOGGING_IN) {
+            LOG.log(Level.FINE, "proxy connection {0}: not logged in within {1} ms; closing",
+                    new Object[] {id, server.settings().clientLoginTimeout().toMillis()});
+            client.close(); // what it has not read yet goes too
+            close();
+        }
     }
 
     @Override
@@ -191,14 +219,15 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         } else if (event instanceof DecoderEvent.DiscardDone) {
             closeClient();
         } else if (event instanceof DecoderEvent.OutOfOrder ooo) {
-            protocolError(ooo.seq() + 1, "packets out of order");
+            sequenceError(ooo.seq() + 1, "a continuation packet out of order");
         }
     }
 
     private void handshakeResponse(Packet packet) {
         try {
             if (packet.firstSeq() != (tls ? 2 : 1)) {
-                throw new MalformedPacketException("handshake response with sequence id " + packet.firstSeq());
+                sequenceError(packet.lastSeq() + 1, "handshake response with sequence id " + packet.firstSeq());
+                return;
             }
             if (Handshake.isSslRequest(packet.payload())) {
                 throw new MalformedPacketException(tls ? "a second SSLRequest" : "SSLRequest, but the proxy does not offer TLS");
@@ -248,8 +277,12 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     private void startCommand(Packet packet) {
         byte[] payload = packet.payload();
-        if (packet.firstSeq() != 0 || payload.length == 0) {
-            protocolError(packet.lastSeq() + 1, "bad command packet");
+        if (packet.firstSeq() != 0) {
+            sequenceError(packet.lastSeq() + 1, "command with sequence id " + packet.firstSeq());
+            return;
+        }
+        if (payload.length == 0) {
+            protocolError(packet.lastSeq() + 1, "empty command packet");
             return;
         }
         int cmd = payload[0] & 0xff;
@@ -277,8 +310,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         executing = null;
         if (cmd >= Commands.STMT_EXECUTE && cmd <= Commands.STMT_RESET || cmd == 0x1c /* COM_STMT_FETCH */) {
-            if (payload.length < 5) {
-                protocolError(nextClientSeq, "statement command without a statement id");
+            // what the compute node would refuse as malformed (and close): refused here, with the same error
+            int header = cmd == Commands.STMT_EXECUTE ? 10 : cmd == Commands.STMT_SEND_LONG_DATA ? 7 : 5;
+            if (payload.length < header) {
+                protocolError(nextClientSeq, "statement command of " + payload.length + " bytes");
                 return;
             }
             executing = state.statement(intAt(payload, 1));
@@ -357,6 +392,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     /** The command ran to its end: what it changed in the session is recorded. */
     private void complete() {
         int cmd = command.payload()[0] & 0xff;
+        if (tracker.failed() && CONNECTION_ENDING_ERRORS.contains(tracker.errorCode())) {
+            // the compute node closes after this error (relayed already): so does the client's connection,
+            // and the CN did not fail
+            LOG.log(Level.FINE, "proxy connection {0}: {1} ended the connection with error {2}",
+                    new Object[] {id, backend, tracker.errorCode()});
+            closeClient();
+            return;
+        }
         state.status(tracker.status());
         if (!tracker.failed()) {
             if (cmd == Commands.INIT_DB) {
@@ -385,22 +428,48 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = client.isWritable();
         Backend b = backend;
         if (b != null && b.channel() != null) {
-            b.channel().config().setAutoRead(client.isWritable());
+            b.channel().config().setAutoRead(writable);
+        }
+        if (!writable && writeDeadline == null) {
+            writeDeadline = client.eventLoop().schedule(this::writeTimedOut,
+                    server.settings().netWriteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else if (writable && writeDeadline != null) {
+            writeDeadline.cancel(false);
+            writeDeadline = null;
+        }
+    }
+
+    /** The client has read nothing for the write timeout while answers wait for it. */
+    private void writeTimedOut() {
+        writeDeadline = null;
+        if (!client.isWritable() && phase != Phase.CLOSED) {
+            LOG.log(Level.FINE, "proxy connection {0}: the client read nothing for {1} ms; closing",
+                    new Object[] {id, server.settings().netWriteTimeout().toMillis()});
+            client.close(); // not closeClient(): its last writes would wait for the client too
+            close();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
+        if (writeDeadline != null) {
+            writeDeadline.cancel(false);
+        }
         close();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // a reset by the client is routine; anything else is a bug worth a stack trace
-        LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING, "proxy connection " + id + " failed",
-                cause);
+        // a reset by the client, or bytes that are no TLS record, are the client's; anything else is a bug
+        // worth a stack trace
+        boolean clients = cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException;
+        LOG.log(clients ? Level.FINE : Level.WARNING, "proxy connection " + id + " failed", cause);
         close();
     }
 
@@ -457,6 +526,12 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         candidate = null;
         tried.clear();
         if (phase == Phase.LOGGING_IN) {
+            loginDeadline.cancel(false);
+            // before the OK goes out: the client's next packet may be as big as max_allowed_packet
+            PacketDecoder decoder = client.pipeline().get(PacketDecoder.class);
+            if (decoder != null) {
+                decoder.authenticated();
+            }
             client.writeAndFlush(ok);
             adopt(b);
             LOG.log(Level.FINE, "proxy connection {0} ({1}, group {2}) on {3}",
@@ -518,7 +593,11 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         LOG.log(Level.INFO, "CAIRN0301W: " + b + " failed for proxy connection " + id + ": " + why
                 + "; skipping it for a while");
         moveStep("failed: " + why);
-        server.nodes().breaker().failed(b.endpoint());
+        if (!b.exchanged()) {
+            // once the client was asked for more authentication, the login waits on the client, not the CN
+            // (a client that never answers must not make every login skip this CN)
+            server.nodes().breaker().failed(b.endpoint());
+        }
         candidate = null;
         if (phase == Phase.LOGGING_IN && b.exchanged()) {
             sendError(nextClientSeq, MysqlException.of(MysqlError.CN_LOST_STATEMENT));
@@ -534,6 +613,16 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     public void frame(Backend b, ByteBuf frame) {
         if (restore != null && b == restore.backend) {
             restore.frame(frame);
+            return;
+        }
+        if (b == backend && phase != Phase.BUSY && phase != Phase.CLOSED && Frames.header(frame) == 0xff) {
+            // an error to a command that gets no answer (a malformed COM_STMT_SEND_LONG_DATA, ...): the CN
+            // closes after it; the client hears it (with the CN's sequence id) and is closed as well
+            LOG.log(Level.FINE, "proxy connection {0}: {1} ended the connection with an error", new Object[] {id, b});
+            nextClientSeq = Frames.seq(frame) + 1;
+            writeRelayed();
+            client.write(frame);
+            closeClient();
             return;
         }
         if (b != backend || phase != Phase.BUSY) {
@@ -952,6 +1041,13 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         closeClient();
     }
 
+    /** ERR 1156 (what MySQL answers a wrong sequence id) and close. */
+    private void sequenceError(int seq, String why) {
+        LOG.log(Level.FINE, "proxy connection {0}: {1}", new Object[] {id, why});
+        sendError(seq, MysqlException.of(MysqlError.NET_PACKETS_OUT_OF_ORDER));
+        closeClient();
+    }
+
     private void sendError(int seq, MysqlException error) {
         write(seq, Responses.error(error).toByteArray());
     }
@@ -964,7 +1060,6 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private void closeClient() {
         phase = Phase.CLOSED;
         writeRelayed();
-        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         close();
     }
 
@@ -989,7 +1084,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         pending.clear();
         writeRelayed(); // (released by the channel when it is closed)
         if (client != null && client.isActive()) {
-            client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            LingeringClose.close(client); // the client reads the last ERR even if it sent more after it
         }
         if (registered) {
             registered = false;

@@ -27,10 +27,15 @@ import java.util.function.Function;
  * @param tls              TLS for clients that ask for it (SSLRequest), or null when not configured
  *                         ({@code cairn.proxy.tls.key-store}, a PKCS12 file, and
  *                         {@code cairn.proxy.tls.key-store-password}, best given by environment variable)
+ * @param clientLoginTimeout how long a client may take from connecting to being logged in (TLS, auth
+ *                         switch and the compute node's login included); then it is disconnected
+ * @param netReadTimeout   how long a client may pause in the middle of a packet; then it is disconnected
+ * @param netWriteTimeout  how long a client may read nothing while answers wait for it; then it is disconnected
  */
 public record ProxySettings(String host, int port, int maxConnections, long maxAllowedPacket, byte[] secret,
         boolean localOnly, GroupRules groupRules, Duration connectTimeout, Duration loginTimeout,
-        String serverVersion, Duration shutdownGrace, TlsUpgrader tls) {
+        String serverVersion, Duration shutdownGrace, TlsUpgrader tls, Duration clientLoginTimeout,
+        Duration netReadTimeout, Duration netWriteTimeout) {
 
     public static final String MAX_CONNECTIONS = "cairn.proxy.max-connections";
     public static final String USER_GROUPS = "cairn.proxy.user-groups";
@@ -57,8 +62,10 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
         }
         boolean localOnly = clusterSecret == null;
         byte[] secret = localOnly ? jvmSecret : clusterSecret.getBytes(StandardCharsets.UTF_8);
+        // the compute nodes' defaults (MySQL's connect_timeout, net_read_timeout, net_write_timeout)
         return new ProxySettings(host, port, max, 64L * 1024 * 1024, secret, localOnly, rules,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls(lookup));
+                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls(lookup),
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
 
     private static TlsUpgrader tls(Function<String, Optional<String>> lookup) {

@@ -24,11 +24,14 @@ record SessionStatement(Kind kind, String name, List<String> keys, boolean const
 
     private static final SessionStatement OTHER = new SessionStatement(Kind.OTHER, null, List.of(), false, false);
     private static final SessionStatement READ = new SessionStatement(Kind.READ, null, List.of(), false, false);
-    private static final Pattern KILL = Pattern.compile("(?is)KILL\\s+(?:(QUERY|CONNECTION)\\s+)?(\\d{1,10})\\s*;?\\s*");
-    private static final Pattern USE = Pattern.compile("(?is)USE\\s+(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))\\s*;?\\s*");
+    // Possessive quantifiers (*+, ++, ?+) throughout: these run on an event loop against texts a client
+    // chooses, and backtracking ("KILL 1" and a megabyte of spaces before an 'x') held it for minutes;
+    // a possessive group is also matched in a loop, not by a recursion per character.
+    private static final Pattern KILL = Pattern.compile("(?is)KILL\\s++(?:(QUERY|CONNECTION)\\s++)?(\\d{1,10})\\s*+;?+\\s*+");
+    private static final Pattern USE = Pattern.compile("(?is)USE\\s++(?:`((?:[^`]|``)++)`|([A-Za-z0-9_$]++))\\s*+;?+\\s*+");
     private static final Pattern LITERAL = Pattern.compile(
-            "(?is)'(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\"|[-+]?[0-9]+(?:\\.[0-9]+)?(?:e[-+]?[0-9]+)?"
-                    + "|[A-Za-z_][A-Za-z0-9_-]*");
+            "(?is)'(?:[^'\\\\]|\\\\.|'')*+'|\"(?:[^\"\\\\]|\\\\.|\"\")*+\"|[-+]?+[0-9]++(?:\\.[0-9]++)?+(?:e[-+]?+[0-9]++)?+"
+                    + "|[A-Za-z_][A-Za-z0-9_-]*+");
 
     /** Statements that end an open transaction with a commit, explicitly or implicitly (MySQL's list, abridged). */
     private static final Set<String> COMMITTING = Set.of("COMMIT", "BEGIN", "START", "CREATE", "ALTER", "DROP",

@@ -79,4 +79,32 @@ class SessionStatementTest {
         assertThat(SessionStatement.mayCommit("SET @x = 1")).isFalse();
         assertThat(SessionStatement.mayCommit("SELECT 1")).isFalse();
     }
+
+    @Test
+    void clientChosenTextsOfMegabytesAreClassifiedInOnePass() {
+        // each of these held the proxy's event loop for minutes or overflowed its stack (wire fuzz)
+        int n = 1 << 20;
+        long t0 = System.nanoTime();
+        assertThat(SessionStatement.classify("SELECT 1" + ";".repeat(n) + "x").kind()).isEqualTo(Kind.OTHER);
+        assertThat(SessionStatement.classify(";".repeat(n)).kind()).isEqualTo(Kind.OTHER);
+        assertThat(SessionStatement.classify("KILL 1" + " ".repeat(n) + "x").kind()).isEqualTo(Kind.OTHER);
+        assertThat(SessionStatement.classify("USE a" + " ".repeat(n) + "x").kind()).isEqualTo(Kind.OTHER);
+        assertThat(SessionStatement.classify("USE `" + "a".repeat(n) + "`").name()).hasSize(n);
+        assertThat(SessionStatement.classify("/*!".repeat(n / 3) + "SELECT 1" + "*/".repeat(n / 3)).kind())
+                .isEqualTo(Kind.READ);
+        SessionStatement set = SessionStatement.classify("SET @a = '" + "\\'".repeat(n / 2) + "'");
+        assertThat(set.kind()).isEqualTo(Kind.SET);
+        assertThat(set.constant()).isTrue();
+        assertThat(SessionStatement.classify("SET @a = 1" + ", @b = 'x'".repeat(n / 10)).keys()).hasSize(n / 10 + 1);
+        assertThat(SessionStatement.mayCommit("COMMIT" + ";".repeat(n))).isTrue();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void severalStatementsAreTextAfterASemicolonThatIsNotACommentOrWhiteSpace() {
+        assertThat(Lexing.severalStatements("SELECT 1; ;  /* c */ -- x\n# y\n;")).isFalse();
+        assertThat(Lexing.severalStatements("SELECT ';' ; SELECT 2")).isTrue();
+        assertThat(Lexing.severalStatements("SELECT 1; /*!40101 SET NAMES utf8 */")).isTrue();
+        assertThat(Lexing.stripLeadingComments("/*!40101 /*!50000 SET x = 1 */ */")).isEqualTo("SET x = 1");
+    }
 }

@@ -46,9 +46,17 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
     private final MysqlServer server;
 
     TestComputeNode(String name, byte[] secret) throws InterruptedException {
+        this(name, secret, b -> { });
+    }
+
+    /** @param settings changes to the defaults (4 handler threads) */
+    TestComputeNode(String name, byte[] secret, java.util.function.Consumer<MysqlServerConfig.Builder> settings)
+            throws InterruptedException {
         this.name = name;
-        this.server = new MysqlServer(MysqlServerConfig.builder().port(0).handlerThreads(4).proxySecret(secret)
-                .localName("test-cn-" + name + "-" + System.nanoTime()).build(), this, this).start();
+        MysqlServerConfig.Builder b = MysqlServerConfig.builder().port(0).handlerThreads(4).proxySecret(secret)
+                .localName("test-cn-" + name + "-" + System.nanoTime());
+        settings.accept(b);
+        this.server = new MysqlServer(b.build(), this, this).start();
     }
 
     /** Whether a session is inside SLEEP now. */
@@ -108,6 +116,14 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
 
         @Override
         public QueryResult query(String sql) throws MysqlException {
+            try {
+                return run(sql);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) { // SET @x = <no literal>, KILL <no number>, …
+                throw MysqlException.of(MysqlError.PARSE, sql.length() > 80 ? sql.substring(0, 80) : sql, 1);
+            }
+        }
+
+        private QueryResult run(String sql) throws MysqlException {
             String s = sql.trim();
             if (s.startsWith("/*") && s.indexOf("*/") > 0) {
                 s = s.substring(s.indexOf("*/") + 2).trim(); // a driver's comment

@@ -23,7 +23,13 @@ final class BinaryParams {
     private BinaryParams() {
     }
 
+    /** MySQL's DECIMAL: at most 65 digits, at most 30 after the point. */
+    private static final int DECIMAL_DIGITS = 65;
+    private static final int DECIMAL_SCALE = 30;
+
     /**
+     * The statement's long data is used, not cleared (the caller accounts for it and clears it).
+     *
      * @param in reader positioned after statement id, flags and iteration count
      * @throws MalformedPacketException when the block does not follow the protocol (connection is closed)
      * @throws MysqlException           when a value is well-formed but invalid (e.g. month 13)
@@ -70,7 +76,6 @@ final class BinaryParams {
             }
             params.add(new Parameter(type, unsigned, value, raw));
         }
-        stmt.clearLongData();
         return params;
     }
 
@@ -122,15 +127,40 @@ final class BinaryParams {
                 return time(in);
             case DECIMAL:
             case NEWDECIMAL:
-                String text = in.lenencString();
-                try {
-                    return new BigDecimal(text.trim());
-                } catch (NumberFormatException e) {
-                    throw MysqlException.of(MysqlError.WRONG_ARGUMENTS, e, "mysqld_stmt_execute");
-                }
+                return decimal(in.lenencString());
             default:
                 throw new MalformedPacketException("unexpected parameter type " + type);
         }
+    }
+
+    /**
+     * A DECIMAL parameter as MySQL's DECIMAL can hold it: rounded to 30 places, no negative scale, at most
+     * 65 digits, else ERR 1210. Unbounded, "1e999999999" would reach the engine as a BigDecimal whose plain
+     * text is a gigabyte.
+     */
+    private static BigDecimal decimal(String text) throws MysqlException {
+        BigDecimal d;
+        try {
+            d = new BigDecimal(text.trim());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw MysqlException.of(MysqlError.WRONG_ARGUMENTS, e, "mysqld_stmt_execute");
+        }
+        long integerDigits = (long) d.precision() - d.scale();
+        if (integerDigits > DECIMAL_DIGITS) {
+            throw MysqlException.of(MysqlError.WRONG_ARGUMENTS, "mysqld_stmt_execute");
+        }
+        if (integerDigits < -DECIMAL_SCALE) {
+            return BigDecimal.ZERO.setScale(DECIMAL_SCALE); // below 10^-31: rounds to 0 (without dividing by 10^scale)
+        }
+        if (d.scale() > DECIMAL_SCALE) {
+            d = d.setScale(DECIMAL_SCALE, java.math.RoundingMode.HALF_UP);
+        } else if (d.scale() < 0) {
+            d = d.setScale(0);
+        }
+        if (d.precision() > DECIMAL_DIGITS) { // 35+ integer digits and 30 decimals: fewer decimals, as MySQL
+            d = d.setScale(Math.max(0, DECIMAL_DIGITS - (d.precision() - d.scale())), java.math.RoundingMode.HALF_UP);
+        }
+        return d;
     }
 
     private static Object dateTime(PacketReader in, ColumnType type)

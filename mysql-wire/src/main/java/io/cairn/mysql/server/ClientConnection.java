@@ -7,13 +7,16 @@ import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionInfo;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,8 +29,12 @@ import java.util.logging.Logger;
  *
  * <p>Failure behaviour: a protocol violation (malformed packet, wrong sequence id, oversized packet) gets
  * an ERR packet when one can be sent, then the channel is closed; failed authentication gets ERR 1045 and
- * close. Exceptions are logged at FINE (they are the client's fault); the server keeps running. When the
- * channel closes for any reason, {@link SessionHandler#close()} runs once, after the last command.
+ * close. Exceptions are logged at FINE (they are the client's fault); the server keeps running. A client
+ * that is not logged in {@link MysqlServerConfig#connectTimeout()} after connecting is disconnected. An
+ * unexpected exception while a packet is processed (a bug, here or in the engine) is logged at WARNING
+ * and answered with ERR 1105, then the connection is closed: it never leaves the client waiting. When the
+ * channel closes for any reason, {@link SessionHandler#close()} runs once, after the last command, and only
+ * then does the connection stop counting towards {@link MysqlServerConfig#maxConnections()}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
@@ -44,6 +51,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private Channel channel;
     private PacketWriter out;
+    private PacketDecoder decoder;
+    // event loop side
+    private boolean refused;
+    private ScheduledFuture<?> loginDeadline;
+    /** Set (by the serial task) when the login succeeded; read by the login deadline on the event loop. */
+    private volatile boolean authenticated;
 
     // state below is touched only by the serial tasks
     private Phase phase = Phase.GREETING_SENT;
@@ -87,17 +100,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        out = new PacketWriter(channel);
+        out = new PacketWriter(channel, config.netWriteTimeout());
+        decoder = ctx.pipeline().get(PacketDecoder.class);
         if (!server.register(this)) {
-            tasks.execute(() -> fail(0, MysqlException.of(MysqlError.CON_COUNT)));
+            // refused here, on the event loop: a flood of connections over the limit costs no handler thread
+            refused = true;
+            ctx.writeAndFlush(PacketWriter.frame(0, Responses.error(MysqlException.of(MysqlError.CON_COUNT))))
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
+            loginDeadline = ctx.executor().schedule(this::loginTimedOut, config.connectTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
             tasks.execute(this::sendGreeting);
         }
         ctx.fireChannelActive();
     }
 
+    private void loginTimedOut() {
+        if (!authenticated) {
+            LOG.log(Level.FINE, "connection {0}: not logged in within {1} ms; closing",
+                    new Object[] {id, config.connectTimeout().toMillis()});
+            channel.close();
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            return;
+        }
         if (queued.incrementAndGet() >= PAUSE_READING_AT) {
             channel.config().setAutoRead(false);
         }
@@ -129,9 +159,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        server.unregister(this);
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
         out.writabilityChanged(); // wake a writer waiting for a channel that will never drain
-        tasks.execute(this::closeSession);
+        if (!refused) {
+            tasks.execute(this::closeSession);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -171,6 +205,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             fail(out.sequence(), MysqlException.of(MysqlError.MALFORMED_PACKET));
         } catch (MysqlException e) {
             fail(out.sequence(), e);
+        } catch (RuntimeException | Error e) {
+            // an authenticator or session factory that failed, or a bug here: the client must not wait forever
+            LOG.log(Level.WARNING, "connection " + id + ": internal error in phase " + phase + "; closing", e);
+            fail(out.sequence(), MysqlException.of(MysqlError.UNKNOWN_ERROR, "internal error"));
         }
     }
 
@@ -266,6 +304,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         handler = h;
         dispatcher = new CommandDispatcher(h, out, agreed, config, server);
         phase = Phase.COMMAND;
+        authenticated = true;
+        loginDeadline.cancel(false);
+        if (decoder != null) {
+            // before the OK goes out (same event loop, in order): the client's next packet may be big
+            channel.eventLoop().execute(decoder::authenticated);
+        }
         out.send(Responses.ok(0, 0, ServerStatus.of(h), 0, "", false));
         out.flush();
         nonce = null;
@@ -285,7 +329,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         out.sequence(seq);
         out.send(Responses.error(error));
         out.flush();
-        closeChannel();
+        phase = Phase.CLOSED;
+        LingeringClose.close(channel); // so that the client reads the ERR even if it sent more
     }
 
     private void closeChannel() {
@@ -305,5 +350,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 LOG.log(Level.WARNING, "session handler of connection " + id + " failed to close", e);
             }
         }
+        server.unregister(this);
     }
 }

@@ -38,6 +38,8 @@ final class CommandDispatcher {
     private final MysqlServerConfig config;
     private final MysqlServer server;
     private final Map<Integer, PreparedStatementState> statements = new HashMap<>();
+    /** Bytes of COM_STMT_SEND_LONG_DATA held for all statements; at most max_allowed_packet. */
+    private long longDataBytes;
     private int nextStatementId = 1;
     private int lastPrepared;
 
@@ -95,6 +97,7 @@ final class CommandDispatcher {
                 case Commands.RESET_CONNECTION:
                     handler.resetSession();
                     statements.clear();
+                    longDataBytes = 0;
                     ok();
                     break;
                 case Commands.STATISTICS:
@@ -175,6 +178,11 @@ final class CommandDispatcher {
         int id = nextStatementId;
         nextStatementId = nextStatementId == Integer.MAX_VALUE ? 1 : nextStatementId + 1;
         StatementMetadata meta = handler.prepare(id, sql);
+        if (meta.parameters().size() > 0xFFFF || meta.columns().size() > 0xFFFF) {
+            closeInHandler(id); // the protocol counts both in two bytes
+            throw MysqlException.of(meta.parameters().size() > 0xFFFF ? MysqlError.PS_MANY_PARAM
+                    : MysqlError.TOO_MANY_FIELDS);
+        }
         statements.put(id, new PreparedStatementState(id, meta.parameters().size()));
         lastPrepared = id;
         out.send(new PacketBuilder(12).u8(0).i32(id).u16(meta.columns().size()).u16(meta.parameters().size())
@@ -201,12 +209,23 @@ final class CommandDispatcher {
         in.u8(); // cursor flags: cursors are not supported, the whole result set is sent
         in.i32(); // iteration count, always 1
         PreparedStatementState stmt = statement(id, "mysqld_stmt_execute");
-        if (stmt.longDataTotal > config.maxAllowedPacket()) {
-            stmt.clearLongData();
-            throw MysqlException.of(MysqlError.NET_PACKET_TOO_LARGE);
+        if (stmt.longDataOverflow) {
+            releaseLongData(stmt);
+            throw MysqlException.of(MysqlError.LONG_DATA_TOO_LONG);
         }
-        List<Parameter> params = BinaryParams.decode(in, stmt);
+        List<Parameter> params;
+        try {
+            params = BinaryParams.decode(in, stmt);
+        } finally {
+            releaseLongData(stmt); // used or not, an execute ends the statement's long data (as in MySQL)
+        }
         writeResult(handler.execute(stmt.id, params), true);
+    }
+
+    private void releaseLongData(PreparedStatementState stmt) {
+        longDataBytes -= stmt.longDataTotal;
+        stmt.clearLongData();
+        stmt.longDataOverflow = false;
     }
 
     private void sendLongData(PacketReader in) throws MalformedPacketException {
@@ -219,29 +238,42 @@ final class CommandDispatcher {
                     new Object[] {id, param});
             return;
         }
-        stmt.longDataTotal += data.length;
-        if (stmt.longDataTotal > config.maxAllowedPacket()) {
-            return; // reported by the next execute; nothing more is buffered
+        if (stmt.longDataOverflow) {
+            return; // refused at the next execute; nothing more is buffered
+        }
+        if (longDataBytes + data.length > config.maxAllowedPacket()) {
+            // the connection's long data, all statements together, stays within max_allowed_packet
+            releaseLongData(stmt);
+            stmt.longDataOverflow = true;
+            return;
         }
         if (stmt.longData[param] == null) {
             stmt.longData[param] = new ByteArrayOutputStream();
         }
         stmt.longData[param].write(data, 0, data.length);
+        stmt.longDataTotal += data.length;
+        longDataBytes += data.length;
     }
 
     private void closeStatement(int id) {
-        if (statements.remove(id) != null) {
-            try {
-                handler.closeStatement(id);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "closing statement " + id + " failed", e);
-            }
+        PreparedStatementState stmt = statements.remove(id);
+        if (stmt != null) {
+            releaseLongData(stmt);
+            closeInHandler(id);
+        }
+    }
+
+    private void closeInHandler(int id) {
+        try {
+            handler.closeStatement(id);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing statement " + id + " failed", e);
         }
     }
 
     private void resetStatement(int id) throws MysqlException {
         PreparedStatementState stmt = statement(id, "mysqld_stmt_reset");
-        stmt.clearLongData();
+        releaseLongData(stmt);
         handler.resetStatement(stmt.id);
         ok();
     }

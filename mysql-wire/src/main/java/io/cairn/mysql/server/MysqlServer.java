@@ -14,6 +14,7 @@ import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
@@ -130,10 +131,14 @@ public final class MysqlServer implements AutoCloseable {
     private void addConnectionHandlers(Channel ch) {
         acceptedTotal.incrementAndGet();
         long id = nextConnectionId.getAndUpdate(v -> v >= 0xFFFFFFFFL ? 1 : v + 1);
+        // first, so that it sees every read: a stall inside a packet is judged by the decoder
+        ch.pipeline().addLast("idle", new IdleStateHandler(config.netReadTimeout().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
         if (tls != null) {
             ch.pipeline().addLast("tls-upgrade", tls.newHandler());
         }
-        ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket()));
+        ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket(),
+                MysqlServerConfig.MAX_HANDSHAKE_PACKET));
         ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool));
     }
 

@@ -3,6 +3,7 @@ package io.cairn.mysql.server;
 import io.cairn.mysql.AuthPlugin;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -28,13 +29,27 @@ import java.util.Objects;
  *                                {@link ProxyLogin#PLUGIN}, or null to refuse such logins
  * @param localName               name of an in-JVM address ({@link io.netty.channel.local.LocalAddress})
  *                                served besides the TCP port, for a proxy in the same JVM; or null
+ * @param connectTimeout          how long a client may take from connecting to being logged in (TLS and
+ *                                auth switch included); then the connection is closed (MySQL's
+ *                                connect_timeout), 100 ms .. 1 h
+ * @param netReadTimeout          how long a client may pause in the middle of a packet; then the connection
+ *                                is closed (MySQL's net_read_timeout; an idle connection between commands is
+ *                                not affected), 100 ms .. 1 h
+ * @param netWriteTimeout         how long an answer may wait for a client that does not read it; then the
+ *                                connection is closed (MySQL's net_write_timeout), 100 ms .. 1 h
  */
 public record MysqlServerConfig(String host, int port, int ioThreads, int handlerThreads, int maxConnections,
                                 long maxAllowedPacket, int maxPreparedStatements, String serverVersion,
                                 AuthPlugin defaultAuthPlugin, Path tlsKeyStore, char[] tlsKeyStorePassword,
-                                byte[] proxySecret, String localName) {
+                                byte[] proxySecret, String localName, Duration connectTimeout,
+                                Duration netReadTimeout, Duration netWriteTimeout) {
 
     public static final long DEFAULT_MAX_ALLOWED_PACKET = 64L * 1024 * 1024;
+    /**
+     * The largest packet a client may send before it is logged in: no handshake response or auth answer
+     * needs more, and an unauthenticated client must not make the server buffer max_allowed_packet.
+     */
+    public static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
     public MysqlServerConfig {
         Objects.requireNonNull(host, "host");
@@ -52,6 +67,13 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         check((tlsKeyStore == null) == (tlsKeyStorePassword == null), "tlsKeyStorePassword",
                 "set together with tlsKeyStore");
         check(proxySecret == null || proxySecret.length >= 16, "proxySecret", "at least 16 bytes");
+        check(timeout(connectTimeout), "connectTimeout", connectTimeout);
+        check(timeout(netReadTimeout), "netReadTimeout", netReadTimeout);
+        check(timeout(netWriteTimeout), "netWriteTimeout", netWriteTimeout);
+    }
+
+    private static boolean timeout(Duration d) {
+        return d != null && d.toMillis() >= 100 && d.compareTo(Duration.ofHours(1)) <= 0;
     }
 
     private static void check(boolean ok, String property, Object value) {
@@ -60,7 +82,10 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         }
     }
 
-    /** Loopback defaults: 127.0.0.1:6101, 1 I/O thread, 8 handler threads, 64 MiB packets. */
+    /**
+     * Loopback defaults: 127.0.0.1:6101, 1 I/O thread, 64 handler threads, 1000 connections, 64 MiB packets,
+     * MySQL's timeouts (connect 10 s, net read 30 s, net write 60 s).
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,6 +110,9 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         private char[] tlsKeyStorePassword;
         private byte[] proxySecret;
         private String localName;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration netReadTimeout = Duration.ofSeconds(30);
+        private Duration netWriteTimeout = Duration.ofSeconds(60);
 
         public Builder host(String v) {
             host = v;
@@ -147,10 +175,25 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
             return this;
         }
 
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder netReadTimeout(Duration v) {
+            netReadTimeout = v;
+            return this;
+        }
+
+        public Builder netWriteTimeout(Duration v) {
+            netWriteTimeout = v;
+            return this;
+        }
+
         public MysqlServerConfig build() {
             return new MysqlServerConfig(host, port, ioThreads, handlerThreads, maxConnections, maxAllowedPacket,
                     maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsKeyStore, tlsKeyStorePassword,
-                    proxySecret, localName);
+                    proxySecret, localName, connectTimeout, netReadTimeout, netWriteTimeout);
         }
     }
 }

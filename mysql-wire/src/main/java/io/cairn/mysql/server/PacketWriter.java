@@ -3,7 +3,10 @@ package io.cairn.mysql.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Frames payloads as MySQL packets (splitting at 0xFFFFFF bytes), numbers them with the running sequence
@@ -11,7 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Used only from the connection's handler-executor task (one thread at a time, never the event loop):
  * when the channel is not writable (the client reads slowly) {@link #send} blocks that thread until it is,
- * so a large result set never piles up in memory. {@link #writabilityChanged()} is called by the event loop.
+ * so a large result set never piles up in memory; a client that reads nothing for the write timeout
+ * (MySQL's net_write_timeout) is disconnected, and whatever is sent after that is dropped, so the thread
+ * is free again. {@link #writabilityChanged()} is called by the event loop.
  *
  * <p>Buffers are unpooled heap buffers: they are filled on a handler thread and released on the event
  * loop, and a pooled buffer crossing threads like that costs Netty's allocator more (its per-thread
@@ -19,14 +24,26 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class PacketWriter {
     static final int BATCH = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(PacketWriter.class.getName());
 
     private final Channel channel;
+    private final long writeTimeoutNanos;
     private final Object writable = new Object();
     private ByteBuf pending;
     private int seq;
+    /** The channel closed (or was closed for a stalled reader) while a writer waited: sends are dropped. */
+    private boolean dead;
 
-    PacketWriter(Channel channel) {
+    PacketWriter(Channel channel, Duration writeTimeout) {
         this.channel = channel;
+        this.writeTimeoutNanos = writeTimeout.toNanos();
+    }
+
+    /** One packet (payload shorter than 0xFFFFFF bytes) with its header, for a write on the event loop. */
+    static ByteBuf frame(int seq, PacketBuilder payload) {
+        ByteBuf b = Unpooled.buffer(payload.length() + 4);
+        b.writeMediumLE(payload.length()).writeByte(seq).writeBytes(payload.array(), 0, payload.length());
+        return b;
     }
 
     /** The sequence id the next packet gets. */
@@ -43,6 +60,9 @@ final class PacketWriter {
     }
 
     void send(byte[] payload, int length) {
+        if (dead) {
+            return;
+        }
         int off = 0;
         while (true) {
             int n = Math.min(length - off, PacketDecoder.MAX_PHYSICAL);
@@ -70,6 +90,10 @@ final class PacketWriter {
 
     private void writePending(boolean flush) {
         awaitWritable();
+        if (dead) {
+            discard();
+            return;
+        }
         if (pending != null) {
             ByteBuf b = pending;
             pending = null;
@@ -103,10 +127,23 @@ final class PacketWriter {
             return;
         }
         channel.flush();
+        long deadline = System.nanoTime() + writeTimeoutNanos;
         synchronized (writable) {
-            while (!channel.isWritable() && channel.isActive()) {
+            while (!channel.isWritable()) {
+                if (!channel.isActive()) {
+                    dead = true;
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(Level.FINE, "{0}: the client read nothing for {1} ms; closing",
+                            new Object[] {channel.remoteAddress(), writeTimeoutNanos / 1_000_000});
+                    dead = true;
+                    channel.close();
+                    return;
+                }
                 try {
-                    writable.wait(1000);
+                    writable.wait(Math.max(1, Math.min(1000, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

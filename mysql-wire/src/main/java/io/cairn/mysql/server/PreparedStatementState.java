@@ -11,6 +11,8 @@ final class PreparedStatementState {
     /** Per parameter: data sent with COM_STMT_SEND_LONG_DATA since the last execute/reset, or null. */
     final ByteArrayOutputStream[] longData;
     long longDataTotal;
+    /** Long data went past the connection's limit: the next execute is refused (and clears this). */
+    boolean longDataOverflow;
 
     PreparedStatementState(int id, int parameterCount) {
         this.id = id;

@@ -60,8 +60,27 @@ class BinaryParamsTest {
         PacketBuilder p = new PacketBuilder().u8(0).u8(1);
         types(p, ColumnType.BLOB.code(), 0);
         assertThat((byte[]) BinaryParams.decode(new PacketReader(p.toByteArray()), stmt).get(0).value())
-                .containsExactly(1, 2, 3);
-        assertThat(stmt.longData[0]).isNull();
+                .containsExactly(1, 2, 3); // (the dispatcher clears it: it also counts the connection's total)
+    }
+
+    @Test
+    void decimalsAreWhatMysqlsDecimalHolds() throws Exception {
+        assertThat(decimal("1e5")).isEqualByComparingTo("100000").extracting(BigDecimal::scale).isEqualTo(0);
+        assertThat(decimal("0." + "0".repeat(40) + "1")).isEqualByComparingTo("0").extracting(BigDecimal::scale)
+                .isEqualTo(30);
+        assertThat(decimal("1.00000000000000000000000000000049")).isEqualByComparingTo("1");
+        assertThat(decimal("-1E-999999999")).isEqualByComparingTo("0");
+        for (String beyond : new String[] {"1e999999999", "9".repeat(66), "1e-2147483648", "abc"}) {
+            assertThatThrownBy(() -> decimal(beyond)).isInstanceOf(MysqlException.class)
+                    .extracting(e -> ((MysqlException) e).code()).isEqualTo(1210);
+        }
+    }
+
+    private static BigDecimal decimal(String text) throws Exception {
+        PreparedStatementState stmt = new PreparedStatementState(1, 1);
+        byte[] p = types(new PacketBuilder().u8(0).u8(1), ColumnType.NEWDECIMAL.code(), 0).lenencString(text)
+                .toByteArray();
+        return (BigDecimal) BinaryParams.decode(new PacketReader(p), stmt).get(0).value();
     }
 
     @Test

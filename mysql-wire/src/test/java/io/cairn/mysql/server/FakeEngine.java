@@ -28,6 +28,8 @@ final class FakeEngine implements Authenticator, SessionHandlerFactory, AutoClos
     static final String NATIVE_USER = "nativeuser";
     static final String NATIVE_EMPTY_USER = "nativeempty";
     static final String PASSWORD = "s3cret-pässword";
+    /** Looking this user up throws (an authenticator with a bug). */
+    static final String FAILING_USER = "boom";
 
     private final Map<String, Credential> users = Map.of(
             "root", Credential.forPassword(AuthPlugin.CACHING_SHA2_PASSWORD, ""),
@@ -72,6 +74,9 @@ final class FakeEngine implements Authenticator, SessionHandlerFactory, AutoClos
 
     @Override
     public Optional<Credential> lookup(String user, SocketAddress remoteAddress) {
+        if (user.equals(FAILING_USER)) {
+            throw new IllegalStateException("fixture bug on purpose: user look-up failed");
+        }
         return Optional.ofNullable(users.get(user));
     }
 

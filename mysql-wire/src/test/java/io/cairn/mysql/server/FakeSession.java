@@ -213,6 +213,9 @@ final class FakeSession implements SessionHandler {
     }
 
     private QueryResult kill(String id, boolean queryOnly) throws MysqlException {
+        if (!id.trim().matches("[0-9]{1,18}")) {
+            throw MysqlException.of(MysqlError.PARSE, "KILL " + id, 1);
+        }
         if (!engine.server().kill(Long.parseLong(id.trim()), queryOnly)) {
             throw MysqlException.of(MysqlError.UNKNOWN_THREAD, id.trim());
         }

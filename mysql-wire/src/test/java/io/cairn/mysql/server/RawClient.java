@@ -84,6 +84,18 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** True when nothing arrives (and the server does not close) for {@code millis}. */
+    boolean quietFor(long millis) throws IOException {
+        socket.setSoTimeout((int) millis);
+        try {
+            return socket.getInputStream().read() < -1; // any byte or EOF: not quiet
+        } catch (java.net.SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

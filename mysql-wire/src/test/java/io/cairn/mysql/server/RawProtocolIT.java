@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,9 +23,12 @@ class RawProtocolIT {
     private static final int MAX_PACKET = 64 * 1024;
     private static FakeEngine engine;
 
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+
     @BeforeAll
     static void start() throws InterruptedException {
-        engine = FakeEngine.start(b -> b.maxAllowedPacket(MAX_PACKET));
+        engine = FakeEngine.start(b -> b.maxAllowedPacket(MAX_PACKET).connectTimeout(TIMEOUT).netReadTimeout(TIMEOUT)
+                .netWriteTimeout(TIMEOUT));
     }
 
     @AfterAll
@@ -115,6 +119,53 @@ class RawProtocolIT {
             throw new AssertionError("expected an error");
         } catch (SQLException e) {
             assertThat(e.getErrorCode()).isEqualTo(1153);
+        }
+    }
+
+    @Test
+    void anAuthenticatorThatThrowsGetsTheClientError1105AndACloseNotAHang() throws IOException {
+        try (RawClient c = new RawClient(engine.port())) {
+            c.readPacket();
+            c.writePacket(1, new PacketBuilder().i32(Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION
+                    | Capabilities.PLUGIN_AUTH | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA).i32(1 << 24).u8(255)
+                    .zeros(23).nulString(FakeEngine.FAILING_USER).lenenc(0).nulString("caching_sha2_password")
+                    .toByteArray());
+            assertThat(RawClient.errorCode(c.readPacket())).isEqualTo(1105);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aHandshakePacketBiggerThan64KiBIsRefusedBeforeItIsRead() throws IOException {
+        try (RawClient c = new RawClient(engine.port())) {
+            c.readPacket();
+            c.writeRaw(RawClient.header(MysqlServerConfig.MAX_HANDSHAKE_PACKET + 1, 1));
+            assertThat(RawClient.errorCode(c.readPacket())).isEqualTo(1153);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotLogInOrStopsInsideAPacketIsDisconnectedAfterItsTimeout() throws IOException {
+        try (RawClient silent = new RawClient(engine.port()); RawClient midPacket = new RawClient(engine.port())) {
+            midPacket.login();
+            midPacket.writeRaw(RawClient.header(100, 0));
+            midPacket.writeRaw(new byte[] {Commands.QUERY, 'S'});
+            silent.readPacket();
+            long t0 = System.nanoTime();
+            assertThat(silent.closedByServer()).isTrue();
+            assertThat(midPacket.closedByServer()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void anIdleLoggedInConnectionIsNotDisconnected() throws IOException {
+        try (RawClient c = new RawClient(engine.port())) {
+            c.login();
+            // idle for several read timeouts: the server neither sends anything nor closes
+            assertThat(c.quietFor(4 * TIMEOUT.toMillis())).isTrue();
+            c.writePacket(0, new byte[] {Commands.PING});
+            assertThat(c.readPacket()[0]).isEqualTo((byte) 0);
         }
     }
 
