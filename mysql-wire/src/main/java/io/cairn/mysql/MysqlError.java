@@ -80,6 +80,12 @@ public enum MysqlError {
     NON_UNIQ_TABLE(1066, "42000", "Not unique table/alias: '%s'", false),
     NON_UNIQ_ERROR(1052, "23000", "Column '%s' in %s is ambiguous", false),
     SP_DOES_NOT_EXIST(1305, "42000", "FUNCTION %s does not exist", false),
+    // XA transactions (one-phase commit only)
+    XAER_NOTA(1397, "XAE04", "XAER_NOTA: Unknown XID", false),
+    XAER_INVAL(1398, "XAE05", "XAER_INVAL: Invalid arguments (or unsupported command)", false),
+    XAER_RMFAIL(1399, "XAE07", "XAER_RMFAIL: The command cannot be executed when global transaction is in the  %s state", false),
+    XAER_OUTSIDE(1400, "XAE09", "XAER_OUTSIDE: Some work is done outside global transaction", false),
+    XA_RBDEADLOCK(1614, "XA102", "XA_RBDEADLOCK: Transaction branch was rolled back: deadlock was detected", true),
     // The CN could not reach its data in time (apply lag, no TN): a lock wait timeout, so that clients retry.
     DATA_UNAVAILABLE(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction", true),
     // Sent by the proxy, for a session whose compute node it cannot reach.

@@ -105,6 +105,8 @@ public final class Session implements SessionHandler, SessionContext {
     private boolean readOnly;
     private Transaction txn;
     private boolean explicit;
+    /** The XA branch this session's transaction belongs to, or null. */
+    private XaStatements.Branch xa;
     private long lastInsertId;
     private long rowCount = -1;
     private long foundRows;
@@ -408,12 +410,18 @@ public final class Session implements SessionHandler, SessionContext {
                 use(c.identifier());
                 result = QueryResult.ok();
             }
-            case "BEGIN", "START" -> result = begin(c);
+            case "XA" -> result = new XaStatements(this).run(c);
+            case "BEGIN", "START" -> {
+                checkNoXa();
+                result = begin(c);
+            }
             case "COMMIT" -> {
+                checkNoXa();
                 commit();
                 result = QueryResult.ok();
             }
             case "ROLLBACK" -> {
+                checkNoXa();
                 c.next();
                 c.accept("WORK");
                 if (c.accept("TO")) {
@@ -691,6 +699,9 @@ public final class Session implements SessionHandler, SessionContext {
         if (statementDepth > 0) {
             return body.apply(txn);
         }
+        if (xa != null && xa.state != XaStatements.State.ACTIVE) {
+            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
+        }
         boolean own = txn == null && autocommit;
         boolean fresh = txn == null;
         if (fresh) {
@@ -810,6 +821,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     /** DDL, BEGIN and account statements end an open transaction with a commit (MySQL's implicit commit). */
     void commitImplicitly() {
+        checkNoXa();
         if (txn != null) {
             commit();
         }
@@ -819,9 +831,51 @@ public final class Session implements SessionHandler, SessionContext {
         if (txn != null) {
             txn.rollback();
         }
+        xa = null;
         txn = null;
         explicit = false;
         readOnly = false;
+    }
+
+    /** Local transaction control and implicit commits are refused while an XA branch is open, as in MySQL. */
+    private void checkNoXa() {
+        if (xa != null) {
+            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
+        }
+    }
+
+    XaStatements.Branch xaBranch() {
+        return xa;
+    }
+
+    boolean explicitTransaction() {
+        return explicit;
+    }
+
+    /**
+     * XA START: the branch's work runs in a transaction of its own. A read-only transaction that
+     * autocommit=0 left open is ended first; one with work is outside any global transaction (1400).
+     */
+    void startXa(XaStatements.Branch branch) {
+        if (txn != null) {
+            if (explicit || txn.hasWrites()) {
+                throw new SqlException(MysqlError.XAER_OUTSIDE);
+            }
+            rollbackQuietly();
+        }
+        txn = engine.node().begin(takeIsolation(), concurrency());
+        explicit = true;
+        xa = branch;
+    }
+
+    /** Ends the XA branch: commits (one phase) or rolls back its transaction. */
+    void endXa(boolean commit) {
+        xa = null;
+        if (commit) {
+            commit();
+        } else {
+            rollbackQuietly();
+        }
     }
 
     private void checkWritable() {
