@@ -65,9 +65,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Reads and long polls are served by the co-located peer when one is given (no RPC), otherwise
  * by the leader through a stale-read query (the leader is looked up through group info and checked
- * again once per election timeout; see {@link #readTarget()}). {@link #commitIndex()} and {@link #currentLease()} are
- * linearizable read-only queries (Ratis ReadIndex, answered at once by a leader within its lease),
- * handed straight to the co-located peer when there is one.
+ * again once per election timeout; see {@link #readTarget()}). {@link #commitIndex()} and
+ * {@link #currentLease()} are linearizable read-only queries (Ratis ReadIndex, answered at once by a
+ * leader within its lease), handed straight to the co-located peer when there is one, else sent to
+ * that same leader.
  *
  * <p>Thread-safe. Owns three Ratis clients (writes, reads, probes) and one completion thread; {@link #close()} releases them.
  */
@@ -409,8 +410,10 @@ public final class RaftLogClient implements LogService {
                     return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
                 }
                 last = reply.getException();
+                readPeerCheckedNanos = 0; // without a co-located peer: look the leader up again
             } catch (ExecutionException e) {
                 last = unwrap(e);
+                readPeerCheckedNanos = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LogUnavailableException("interrupted while waiting for the log", e);
@@ -425,16 +428,20 @@ public final class RaftLogClient implements LogService {
     }
 
     /**
-     * The query through the Ratis client: to the leader the co-located peer follows, when it knows one.
+     * The query through the Ratis client: to the leader the co-located peer follows, when it knows one;
+     * without a co-located peer, to the leader as last looked up ({@link #readTarget()}).
      * The client on its own sends to the leader it last heard of, and keeps doing so while that one is
      * paused or cut off and answers nothing, whatever leader the others have elected meanwhile (chaos
      * suite: reads on a follower failed for 5.6 s after a new leader was serving, until the paused old
-     * leader came back).
+     * leader came back). A client that only reads never hears of the leader at all (followers answer
+     * linearizable reads too, by asking the leader for its commit index and waiting until they have
+     * applied it: one more round trip on every read barrier).
      */
     private CompletableFuture<RaftClientReply> readThroughClient(Message query) {
         String leader = localLeader();
-        return leader == null ? reader.async().sendReadOnlyUnordered(query)
-                : reader.async().sendReadOnlyUnordered(query, RaftPeerId.valueOf(leader));
+        RaftPeerId target = leader != null ? RaftPeerId.valueOf(leader) : local == null ? readTarget() : null;
+        return target == null ? reader.async().sendReadOnlyUnordered(query)
+                : reader.async().sendReadOnlyUnordered(query, target);
     }
 
     /** How often a waiting read index checks whether the co-located peer follows another leader. */
