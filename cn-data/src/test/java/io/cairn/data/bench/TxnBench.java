@@ -5,6 +5,7 @@ import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
 import io.cairn.log.LogService;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.log.impl.RaftLogClient;
 import io.cairn.txn.Key;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionService;
@@ -30,7 +31,9 @@ import java.util.logging.Logger;
  * 3-peer in-process Ratis log with two TNs, at 1, 16 and 64 clients; the single-append log
  * latency in the same run; and TN failover time under load (kill the active TN, seconds until the
  * next commit succeeds on the other). Properties: {@code bench.seconds} (10 per phase),
- * {@code bench.dir}.
+ * {@code bench.dir}, {@code bench.leader} (a peer id, {@code p1}..{@code p3}: move the log leadership
+ * there before measuring; default: whichever peer won the election). The TNs' and the CN's log clients
+ * have no co-located peer; each phase prints the log leader and the peer the CN reads from.
  *
  * <pre>mvn -q -pl cn-data test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.cairn.data.bench.TxnBench</pre>
  */
@@ -55,6 +58,13 @@ public final class TxnBench {
         try (LogCluster logs = LogCluster.builder().peers(3).baseDir(dir).electionTimeout(Duration.ofSeconds(1))
                 .appendTimeout(Duration.ofSeconds(5)).build()) {
             logs.waitForLeader();
+            String wanted = System.getProperty("bench.leader");
+            if (wanted != null && !wanted.isBlank()) {
+                LogService admin = logs.newClient();
+                admin.transferLeadership(wanted.strip());
+                logs.waitUntil("log peer " + wanted + " leads", () -> wanted.strip().equals(leader(logs)));
+            }
+            System.out.printf(Locale.ROOT, "log leader=%s (bench.leader=%s)%n", leader(logs), wanted);
             List<TransactionNode> tns = new CopyOnWriteArrayList<>();
             for (String id : List.of("tn-a", "tn-b")) {
                 TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(),
@@ -65,7 +75,8 @@ public final class TxnBench {
             }
             Supplier<TransactionService> active = () -> tns.stream()
                     .filter(t -> t.state() == TransactionNode.State.ACTIVE).findFirst().orElse(tns.get(0));
-            try (DataNode cn = new DataNode(logs.newClient(), active,
+            RaftLogClient cnLog = logs.newClient();
+            try (DataNode cn = new DataNode(cnLog, active,
                     new DataNode.Settings("bench", Duration.ofSeconds(10), Duration.ofSeconds(20)))) {
                 cn.start();
                 LogService log = logs.newClient();
@@ -77,8 +88,9 @@ public final class TxnBench {
                     run(cn, clients, Duration.ofSeconds(2));
                     Phase p = run(cn, clients, Duration.ofSeconds(seconds));
                     phases.add(p);
-                    System.out.printf(Locale.ROOT, "clients=%d commits=%d tps=%.0f p50=%.3fms p99=%.3fms%n",
-                            p.clients(), p.commits(), p.tps(), p.p50Ms(), p.p99Ms());
+                    System.out.printf(Locale.ROOT, "clients=%d commits=%d tps=%.0f p50=%.3fms p99=%.3fms leader=%s"
+                            + " cn-reads-from=%s%n", p.clients(), p.commits(), p.tps(), p.p50Ms(), p.p99Ms(), leader(logs),
+                            cnLog.readPeer().orElse("none"));
                 }
                 double failover = failoverSeconds(cn, tns);
                 System.out.printf(Locale.ROOT, "tn failover: %.2f s%n", failover);
@@ -88,6 +100,17 @@ public final class TxnBench {
                 tns.forEach(TransactionNode::close);
             }
         }
+    }
+
+    /** The peer that leads the log now (as the peers themselves see it), or "none". */
+    private static String leader(LogCluster logs) {
+        for (int i = 0; i < logs.size(); i++) {
+            String id = LogCluster.id(i);
+            if (logs.isRunning(i) && logs.peer(i).status().map(s -> id.equals(s.leaderId())).orElse(false)) {
+                return id;
+            }
+        }
+        return "none";
     }
 
     private static double appendLatencyP50(LogService log, Duration duration) {

@@ -33,10 +33,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -59,9 +64,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * which abandons its retries, so a timed-out write is not retried in the background forever.
  *
  * <p>Reads and long polls are served by the co-located peer when one is given (no RPC), otherwise
- * by the leader through a stale-read query. {@link #commitIndex()} and {@link #currentLease()} are
- * linearizable read-only queries (Ratis ReadIndex, answered at once by a leader within its lease),
- * handed straight to the co-located peer when there is one.
+ * by the leader through a stale-read query (the leader is looked up through group info and checked
+ * again once per election timeout; see {@link #readTarget()}). {@link #commitIndex()} and
+ * {@link #currentLease()} are linearizable read-only queries (Ratis ReadIndex, answered at once by a
+ * leader within its lease), handed straight to the co-located peer when there is one, else sent to
+ * that same leader.
  *
  * <p>Thread-safe. Owns three Ratis clients (writes, reads, probes) and one completion thread; {@link #close()} releases them.
  */
@@ -100,6 +107,16 @@ public final class RaftLogClient implements LogService {
     private final ExecutorService completionThread;
     private final GroupCommitter committer;
     private volatile boolean closed;
+    /**
+     * Without a co-located peer: the peer that stale reads and long polls go to first, the leader as last
+     * found through group info (null before the first read). See {@link #readTarget()}.
+     */
+    private volatile RaftPeerId readPeer;
+    /** When {@link #readPeer} was last looked up ({@code System.nanoTime()}); 0 forces a look-up. */
+    private volatile long readPeerCheckedNanos;
+    /** How long a looked-up read peer is used before asking again whether it still leads. */
+    private final long readPeerRecheckNanos;
+    private final AtomicBoolean lookingUpReadPeer = new AtomicBoolean();
 
     /**
      * @param config the group and timeouts
@@ -112,6 +129,7 @@ public final class RaftLogClient implements LogService {
         this.properties = RatisSetup.common(config);
         this.timeoutMs = config.appendTimeout().toMillis();
         this.readAttemptMs = Math.min(timeoutMs, 2 * config.electionTimeout().toMillis());
+        this.readPeerRecheckNanos = config.electionTimeout().toNanos();
         this.writer.set(newClient(RetryPolicies.retryForeverWithSleep(RatisSetup.ms(50))));
         int attempts = (int) Math.max(1, timeoutMs / 100);
         this.reader = newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RatisSetup.ms(100)));
@@ -392,8 +410,10 @@ public final class RaftLogClient implements LogService {
                     return LogCodec.decodeStatus(reply.getMessage().getContent().asReadOnlyByteBuffer());
                 }
                 last = reply.getException();
+                readPeerCheckedNanos = 0; // without a co-located peer: look the leader up again
             } catch (ExecutionException e) {
                 last = unwrap(e);
+                readPeerCheckedNanos = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LogUnavailableException("interrupted while waiting for the log", e);
@@ -408,16 +428,20 @@ public final class RaftLogClient implements LogService {
     }
 
     /**
-     * The query through the Ratis client: to the leader the co-located peer follows, when it knows one.
+     * The query through the Ratis client: to the leader the co-located peer follows, when it knows one;
+     * without a co-located peer, to the leader as last looked up ({@link #readTarget()}).
      * The client on its own sends to the leader it last heard of, and keeps doing so while that one is
      * paused or cut off and answers nothing, whatever leader the others have elected meanwhile (chaos
      * suite: reads on a follower failed for 5.6 s after a new leader was serving, until the paused old
-     * leader came back).
+     * leader came back). A client that only reads never hears of the leader at all (followers answer
+     * linearizable reads too, by asking the leader for its commit index and waiting until they have
+     * applied it: one more round trip on every read barrier).
      */
     private CompletableFuture<RaftClientReply> readThroughClient(Message query) {
         String leader = localLeader();
-        return leader == null ? reader.async().sendReadOnlyUnordered(query)
-                : reader.async().sendReadOnlyUnordered(query, RaftPeerId.valueOf(leader));
+        RaftPeerId target = leader != null ? RaftPeerId.valueOf(leader) : local == null ? readTarget() : null;
+        return target == null ? reader.async().sendReadOnlyUnordered(query)
+                : reader.async().sendReadOnlyUnordered(query, target);
     }
 
     /** How often a waiting read index checks whether the co-located peer follows another leader. */
@@ -469,11 +493,12 @@ public final class RaftLogClient implements LogService {
 
     /**
      * A query answered from one peer's applied state without a majority round (a stale read of
-     * committed entries): the last known leader first, then each other peer, once each.
+     * committed entries): the leader as last found first ({@link #readTarget()}), then each other peer,
+     * once each.
      */
     private ByteBuffer staleQuery(byte[] query, long timeout) {
         List<RaftPeerId> candidates = new ArrayList<>();
-        Optional.ofNullable(reader.getLeaderId()).ifPresent(candidates::add);
+        Optional.ofNullable(readTarget()).ifPresent(candidates::add);
         group.getPeers().stream().map(RaftPeer::getId).filter(id -> !candidates.contains(id)).forEach(candidates::add);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
         Exception lastError = null;
@@ -490,8 +515,76 @@ public final class RaftLogClient implements LogService {
             } catch (IOException | StatusRuntimeException e) {
                 lastError = e; // peer down or unreachable: ask the next one
             }
+            readPeerCheckedNanos = 0; // the read peer failed: look the leader up again next time
         }
         throw new LogUnavailableException("no log peer answered a read within " + timeout + " ms", lastError);
+    }
+
+    /**
+     * Where a client without a co-located peer reads: the leader, found by asking the peers for their
+     * group info, and asked again whether it still leads once per election timeout (and after it failed
+     * to answer). Reading from the leader matters for latency: a follower applies an entry only after the
+     * leader has told it the entry is committed, one more round trip (see {@link PromptCommitRpcType}).
+     * Before, reads went to the leader the Ratis client had heard of, which for a client that only reads
+     * was the first peer of the group or whatever another client in this JVM had last been redirected
+     * to, so a remote compute node read from a follower in some runs and from the leader in others.
+     * One thread looks up at a time; the others meanwhile use the previous answer.
+     *
+     * @return the peer to read from first, or null when none is known yet (then every peer in order)
+     */
+    private RaftPeerId readTarget() {
+        RaftPeerId current = readPeer;
+        if ((current == null || System.nanoTime() - readPeerCheckedNanos > readPeerRecheckNanos)
+                && lookingUpReadPeer.compareAndSet(false, true)) {
+            try {
+                current = findLeader(current);
+                readPeer = current;
+                readPeerCheckedNanos = System.nanoTime();
+            } finally {
+                lookingUpReadPeer.set(false);
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The leader as the peers report it: {@code hint} first, then the leader a peer names, then the
+     * others, each asked at most once, until one says it leads; {@code hint} when none does.
+     */
+    private RaftPeerId findLeader(RaftPeerId hint) {
+        Deque<RaftPeerId> toAsk = new ArrayDeque<>();
+        Optional.ofNullable(hint).ifPresent(toAsk::add);
+        group.getPeers().forEach(p -> toAsk.add(p.getId()));
+        Set<RaftPeerId> asked = new HashSet<>();
+        while (!toAsk.isEmpty() && !closed) {
+            RaftPeerId id = toAsk.poll();
+            if (!asked.add(id)) {
+                continue;
+            }
+            try {
+                GroupInfo info = toGroupInfo(probe.getGroupManagementApi(id).info(group.getGroupId()));
+                if (id.toString().equals(info.leaderId())) {
+                    return id;
+                }
+                if (info.leaderId() != null) {
+                    toAsk.addFirst(RaftPeerId.valueOf(info.leaderId()));
+                }
+            } catch (IOException | StatusRuntimeException e) {
+                // down or unreachable: ask the next one
+            }
+        }
+        return hint;
+    }
+
+    /**
+     * The peer this client reads from: its co-located peer, else the leader as last found (empty before
+     * the first read). For diagnostics and benchmarks.
+     */
+    public Optional<String> readPeer() {
+        if (local != null) {
+            return Optional.of(local.id());
+        }
+        return Optional.ofNullable(readPeer).map(RaftPeerId::toString);
     }
 
     // ---- administration ----

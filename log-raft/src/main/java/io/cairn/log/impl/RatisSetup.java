@@ -49,6 +49,9 @@ final class RatisSetup {
 
     static RaftProperties server(LogConfig config) {
         RaftProperties p = common(config);
+        // gRPC, but a leader tells each caught-up follower of every commit-index advance at once
+        // (Ratis waits for the next entry or heartbeat): see PromptCommitRpcType.
+        RaftConfigKeys.Rpc.setType(p, new PromptCommitRpcType());
         LogConfig.PeerSpec self = config.self();
         GrpcConfigKeys.Server.setHost(p, self.host()); // the peer's own address, not every interface
         GrpcConfigKeys.Server.setPort(p, self.port());

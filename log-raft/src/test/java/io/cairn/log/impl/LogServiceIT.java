@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -108,6 +109,28 @@ class LogServiceIT {
         assertThat(info.peers()).extracting(GroupInfo.PeerInfo::id).containsExactlyInAnyOrder("p1", "p2", "p3");
         assertThat(info.peers()).allSatisfy(p -> assertThat(p.lag()).isBetween(-1L, 100L));
         assertThat(log.append(List.of(rec("y")))).isGreaterThan(lsn);
+    }
+
+    /**
+     * Without a co-located peer, reads go to the leader, whichever peer it is, and follow it when it
+     * moves. Before, they went to the peer the Ratis client had heard of, which for a client that only
+     * reads was the first peer of the group (or another client's last redirect): a follower in most runs.
+     */
+    @Test
+    void aClientWithoutAPeerReadsFromTheLeaderAndFollowsIt() {
+        RaftLogClient remote = cluster.newClient();
+        LogService admin = cluster.newClient();
+        int first = cluster.waitForLeader();
+        for (int step = 1; step <= cluster.size(); step++) {
+            String target = LogCluster.id((first + step) % cluster.size()); // the first peer, p1, comes up once
+            admin.transferLeadership(target);
+            cluster.waitUntil(target + " leads", () -> LogCluster.id(cluster.waitForLeader()).equals(target));
+            long lsn = admin.append(List.of(rec(target)));
+            // the read peer is asked again whether it leads once per election timeout
+            cluster.waitUntil("reads of a client without a peer go to " + target,
+                    () -> !remote.read(lsn, 1 << 20).entries().isEmpty() && remote.readPeer().equals(Optional.of(target)));
+            assertThat(strings(remote.read(lsn, 1 << 20).entries())).containsExactly(target);
+        }
     }
 
     @Test
