@@ -46,7 +46,8 @@ final class JpaBank {
     record Attempt(long id, int from, int to, long amount, Outcome outcome, String answer) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build(); // HTTP/2 (h2c) calls were cut by GOAWAY mid-run
 
     private final String api;
     private final String jdbcUrl;

@@ -63,24 +63,6 @@ class JpaBankIT {
         transfersKeepTheBooks(bank);
     }
 
-    /** Exploration: what Liberty makes of a data source without a type, and whether a transfer works through it. */
-    @Test
-    void dataSourceWithoutAType() throws Exception {
-        for (String[] unit : new String[][] {{"noType", "jdbc/bankNoType", "jpa_notype"},
-                {"noTypeProperties", "jdbc/bankNoTypeProperties", "jpa_notype_props"}}) {
-            System.out.println("JpaBankIT: " + unit[1] + " is a "
-                    + Http.get(BASE + "/bank/api/" + unit[0] + "/datasource?jndi=" + unit[1]).body());
-            try {
-                JpaBank bank = bank(unit[0], unit[2], "");
-                System.out.println("JpaBankIT: " + unit[0] + " isolation: " + Http.get(BASE + "/bank/api/" + unit[0] + "/isolation").body());
-                bank.run(1, 3, new AtomicBoolean());
-                System.out.println("JpaBankIT: " + unit[0] + ": " + bank.check().report() + " " + bank.check().sampleErrors());
-            } catch (AssertionError e) {
-                System.out.println("JpaBankIT: " + unit[0] + ": " + e.getMessage());
-            }
-        }
-    }
-
     private static JpaBank bank(String unit, String database, String options) {
         Wait.until("the database " + database + " to be created through the proxy", Duration.ofSeconds(120),
                 () -> JpaBank.createSchema(SERVER_URL, database));

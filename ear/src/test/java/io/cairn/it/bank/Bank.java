@@ -13,10 +13,6 @@ import java.sql.SQLException;
  */
 @ApplicationScoped
 public class Bank {
-    @PersistenceContext(unitName = "noType")
-    private EntityManager noType;
-    @PersistenceContext(unitName = "noTypeProperties")
-    private EntityManager noTypeProperties;
     @PersistenceContext(unitName = "single")
     private EntityManager single;
     @PersistenceContext(unitName = "serverPrepared")
@@ -73,8 +69,6 @@ public class Bank {
 
     private EntityManager em(String unit) {
         return switch (unit) {
-            case "noType" -> noType;
-            case "noTypeProperties" -> noTypeProperties;
             case "single" -> single;
             case "serverPrepared" -> serverPrepared;
             case "repeatableRead" -> repeatableRead;

@@ -11,11 +11,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.ConnectionPoolDataSource;
-import javax.sql.DataSource;
-import javax.sql.XADataSource;
 
 /**
  * The bank over HTTP, as the issue's application had it. A transfer's answer starts with its outcome:
@@ -64,16 +59,6 @@ public class BankResource {
     @Path("isolation")
     public String isolation(@PathParam("unit") String unit) throws SQLException {
         return bank.isolation(unit);
-    }
-
-    /** Which kind of Connector/J data source Liberty made for JNDI name {@code name}. */
-    @GET
-    @Path("datasource")
-    public String dataSource(@QueryParam("jndi") String name) throws NamingException, SQLException {
-        DataSource ds = (DataSource) new InitialContext().lookup(name);
-        return ds.isWrapperFor(XADataSource.class) ? "XADataSource"
-                : ds.isWrapperFor(ConnectionPoolDataSource.class) ? "ConnectionPoolDataSource"
-                : ds.isWrapperFor(java.sql.Driver.class) ? "Driver" : "DataSource";
     }
 
     private static Response answer(int status, String outcome, Throwable e) {
