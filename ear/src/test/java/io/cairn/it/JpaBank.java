@@ -298,7 +298,7 @@ final class JpaBank {
         return head + (last.isEmpty() ? "" : " (" + (colon > 0 ? last.substring(0, colon) : last) + ")");
     }
 
-    record Result(String summary, List<String> problems, List<String> sampleErrors) {
+    record Result(String summary, List<String> problems, List<String> examples) {
         /** The assertion message: the summary, then each problem on a line (the first 30). */
         String report() {
             StringBuilder out = new StringBuilder(summary);

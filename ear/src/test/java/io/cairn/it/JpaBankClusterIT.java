@@ -93,7 +93,7 @@ class JpaBankClusterIT {
         assertThat(failed.get()).isNull();
         JpaBank.Result result = bank.check();
         System.out.printf("JpaBankClusterIT: %s; %s (%d s); e.g. %s%n", timeline, result.summary(),
-                (System.nanoTime() - start) / 1_000_000_000L, result.sampleErrors());
+                (System.nanoTime() - start) / 1_000_000_000L, result.examples());
         assertThat(result.problems()).withFailMessage(() -> timeline + "\n" + result.report()).isEmpty();
     }
 

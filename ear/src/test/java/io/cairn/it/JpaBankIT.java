@@ -77,7 +77,7 @@ class JpaBankIT {
         bank.run(CLIENTS, TRANSFERS, new AtomicBoolean());
         JpaBank.Result result = bank.check();
         System.out.printf("JpaBankIT: %s (%d s); e.g. %s%n", result.summary(), (System.nanoTime() - start) / 1_000_000_000L,
-                result.sampleErrors());
+                result.examples());
         assertThat(result.problems()).withFailMessage(result::report).isEmpty();
         assertThat(bank.acknowledged()).as("committed transfers: %s", result.summary()).isGreaterThan(TRANSFERS / 10);
     }
