@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>One class, one deployment: when a second test class redeploys the same EAR into the running server,
  * Liberty's {@code /health} keeps answering UP with no checks for the new deployment, so every test that
- * needs the deployed EAR lives here.
+ * needs the deployed EAR lives here. ({@link JpaBankIT} deploys it again, later — failsafe runs the classes in
+ * alphabetical order — and uses only SQL.)
  */
 @ExtendWith(ArquillianExtension.class)
 class AllInOneServerIT {
