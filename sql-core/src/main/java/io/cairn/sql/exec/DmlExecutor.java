@@ -462,8 +462,9 @@ public final class DmlExecutor {
         StringBuilder sql = new StringBuilder("SELECT ");
         SqlNodeList exprs = assignments.getSourceExpressionList();
         for (int i = 0; i < exprs.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(exprs.get(i).toSqlString(
-                    org.apache.calcite.sql.dialect.MysqlSqlDialect.DEFAULT).getSql());
+            // parenthesized: a subquery prints without its parentheses
+            sql.append(i == 0 ? "(" : ", (").append(exprs.get(i).toSqlString(
+                    org.apache.calcite.sql.dialect.MysqlSqlDialect.DEFAULT).getSql()).append(')');
         }
         sql.append(" FROM (VALUES (");
         appendRow(sql, cols, old);
@@ -495,7 +496,7 @@ public final class DmlExecutor {
             if (v == null) {
                 sql.append("CAST(NULL AS ").append(cols.get(i).type().toCalcite(
                         io.cairn.sql.plan.QueryCompiler.TYPE_FACTORY, true).getFullTypeString()
-                        .replace(" NOT NULL", "")).append(')');
+                        .replace(" NOT NULL", "").replaceAll(" (CHARACTER SET|COLLATE) \"[^\"]*\"", "")).append(')');
             } else if (v instanceof byte[] b) {
                 sql.append("X'").append(java.util.HexFormat.of().formatHex(b)).append('\'');
             } else {
