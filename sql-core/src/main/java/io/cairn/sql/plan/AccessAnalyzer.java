@@ -95,7 +95,12 @@ final class AccessAnalyzer {
                 || !last(id).equalsIgnoreCase(CairnTable.ROW_KEY)) {
             return 0;
         }
-        SqlQualified q = validator.getSelectScope(s).fullyQualify(id);
+        SqlQualified q;
+        try {
+            q = validator.getSelectScope(s).fullyQualify(id);
+        } catch (RuntimeException e) {
+            return 0; // every item then counts as read: stricter, never looser
+        }
         SqlValidatorTable t = q.namespace == null ? null : q.namespace.getTable();
         CairnTable ct = t == null ? null : t.unwrap(CairnTable.class);
         return ct == null ? 0 : 1 + ct.definition().columns().size();

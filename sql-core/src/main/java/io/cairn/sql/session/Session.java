@@ -84,6 +84,13 @@ import org.apache.calcite.sql.SqlNode;
  * (optimistic mode, or after a TN failover lost the locks), rolls the whole transaction back: 1213 /
  * SQLSTATE 40001.
  *
+ * <h2>Privileges</h2>
+ * The session is one account ({@code 'user'@'host'}, matched at login); its privileges are resolved
+ * once per grants version ({@link #privileges(Transaction)}). Every plan is checked at every execution
+ * ({@link #checkAccess}: what it reads, views' queries with their definers' rights), DML targets by
+ * {@link DmlExecutor}, DDL by {@link #checkDdlPrivilege}, SHOW by {@link ShowStatements}, account
+ * statements by {@link AccountStatements}; see the README's "Accounts and privileges".
+ *
  * <p>Threading: as {@link SessionHandler} says — one command at a time, {@link #cancel()} from any thread.
  */
 public final class Session implements SessionHandler, SessionContext {
@@ -93,6 +100,8 @@ public final class Session implements SessionHandler, SessionContext {
     private static final int DDL_ATTEMPTS = 20;
     /** Warnings kept per statement (MySQL's default max_error_count). */
     private static final int MAX_WARNINGS = 64;
+    /** The message of {@link MysqlError#NO_SUCH_TABLE}: database and table. */
+    private static final java.util.regex.Pattern NO_SUCH_TABLE_MESSAGE = java.util.regex.Pattern.compile("Table '(.*)\\.(.*)' doesn't exist");
 
     private final SqlEngine engine;
     private final SessionInfo info;
@@ -266,7 +275,7 @@ public final class Session implements SessionHandler, SessionContext {
     private MysqlException mapError(RuntimeException e) {
         MysqlException m = ErrorMapper.toMysql(e, database);
         if (m.code() == MysqlError.NO_SUCH_TABLE.code()) {
-            java.util.regex.Matcher t = java.util.regex.Pattern.compile("Table '(.*)\\.(.*)' doesn't exist").matcher(m.getMessage());
+            java.util.regex.Matcher t = NO_SUCH_TABLE_MESSAGE.matcher(m.getMessage());
             if (t.matches() && !privilegesNow().seesTable(t.group(1), t.group(2))) {
                 return ErrorMapper.toMysql(AccessChecks.tableDenied(Privilege.SELECT, user(), clientHost, t.group(2)), database);
             }
@@ -450,17 +459,17 @@ public final class Session implements SessionHandler, SessionContext {
             case "INSERT", "REPLACE" -> {
                 checkWritable();
                 InsertRewriter.Insert ins = InsertRewriter.rewrite(tokens, c.end(), this);
-                result = dml(() -> DmlExecutor.insert(ins, env()), "INSERT");
+                result = dml(() -> DmlExecutor.insert(ins, env()));
             }
             case "UPDATE" -> {
                 checkWritable();
                 ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
-                result = dml(() -> DmlExecutor.update(text, env()), "UPDATE");
+                result = dml(() -> DmlExecutor.update(text, env()));
             }
             case "DELETE" -> {
                 checkWritable();
                 ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
-                result = dml(() -> DmlExecutor.delete(text, env()), "DELETE");
+                result = dml(() -> DmlExecutor.delete(text, env()));
             }
             case "SET" -> result = new SessionStatements(this).set(c);
             case "PASSWORD" -> {
@@ -821,7 +830,7 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     /** Runs INSERT/REPLACE/UPDATE/DELETE; {@link DmlExecutor} checks the privileges on its target table. */
-    private QueryResult dml(Supplier<QueryResult.Ok> body, String privilege) {
+    private QueryResult dml(Supplier<QueryResult.Ok> body) {
         return inStatement(LockMode.EXCLUSIVE, null, t -> body.get());
     }
 

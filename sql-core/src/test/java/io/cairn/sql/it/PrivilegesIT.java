@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The fixture: database {@code app} (tables {@code pub}, {@code t}, {@code t2}; views over the
  * secret table with root's rights, with the invoker's rights, and one nobody was granted), database
  * {@code secret} (table {@code s}). {@code bob} holds table privileges on {@code app.pub}, column
- * privileges on {@code app.t}, SELECT on both views over the secret table and CREATE VIEW on {@code bobdb};
+ * privileges on {@code app.t}, SELECT on both views over the secret table and CREATE, CREATE VIEW on {@code bobdb};
  * {@code carol} holds SELECT on {@code app.*} WITH GRANT OPTION; {@code dave} holds nothing;
  * {@code ops} holds PROCESS and CONNECTION_ADMIN.
  */
@@ -57,7 +57,7 @@ class PrivilegesIT {
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON app.pub TO bob",
                     "GRANT SELECT (id, a), INSERT (id, a), UPDATE (a) ON app.t TO bob",
                     "GRANT SELECT ON app.v_secret TO bob", "GRANT SELECT ON app.v_invoker TO bob",
-                    "GRANT CREATE VIEW ON bobdb.* TO bob",
+                    "GRANT CREATE, CREATE VIEW ON bobdb.* TO bob",
                     "CREATE USER carol IDENTIFIED BY 'carol-pw'",
                     "GRANT SELECT ON app.* TO carol WITH GRANT OPTION",
                     "CREATE USER dave IDENTIFIED WITH mysql_native_password BY 'dave-pw'",
@@ -137,10 +137,19 @@ class PrivilegesIT {
         a.add(refused("derived table", "bob", "SELECT * FROM (SELECT v FROM secret.s) d", 1142));
         a.add(refused("common table expression", "bob", "WITH c AS (SELECT v FROM secret.s) SELECT * FROM c", 1142));
         a.add(refused("UNION", "bob", "SELECT id, x FROM app.pub UNION SELECT id, 0 FROM secret.s", 1142));
+        a.add(refused("NATURAL JOIN", "bob", "SELECT * FROM app.pub NATURAL JOIN secret.s", 1142));
+        a.add(refused("LATERAL derived table", "bob",
+                "SELECT p.x FROM app.pub p, LATERAL (SELECT v FROM secret.s WHERE s.id = p.id) d", 1142));
+        a.add(refused("TABLE statement", "bob", "TABLE secret.s", 1142));
+        a.add(refused("subquery next to a granted view", "bob",
+                "SELECT v FROM app.v_secret WHERE v IN (SELECT v FROM secret.s)", 1142));
         a.add(refused("subquery in SET", "bob", "SET @x = (SELECT v FROM secret.s WHERE id = 1)", 1142));
         a.add(refused("subquery in DO", "bob", "DO (SELECT COUNT(*) FROM secret.s)", 1142));
         // writes
         a.add(refused("INSERT … SELECT source", "bob", "INSERT INTO app.pub SELECT id + 10, 1 FROM secret.s", 1142));
+        a.add(refused("subquery in INSERT … VALUES", "bob",
+                "INSERT INTO app.pub (id, x) VALUES (50, (SELECT COUNT(*) FROM secret.s))", 1142));
+        a.add(refused("CREATE TABLE … LIKE a hidden table", "bob", "CREATE TABLE bobdb.copy LIKE secret.s", 1142));
         a.add(refused("UPDATE with a subquery", "bob", "UPDATE app.pub SET x = (SELECT COUNT(*) FROM secret.s) WHERE id = 1", 1142));
         a.add(refused("DELETE with a subquery", "bob", "DELETE FROM app.pub WHERE id IN (SELECT id FROM secret.s)", 1142));
         a.add(refused("UPDATE of a hidden table", "bob", "UPDATE secret.s SET v = 'x'", 1142));
@@ -162,6 +171,10 @@ class PrivilegesIT {
         a.add(refused("column in GROUP BY", "bob", "SELECT COUNT(*) FROM app.t GROUP BY b", 1143));
         a.add(refused("column in a join condition", "bob", "SELECT p.x FROM app.pub p JOIN app.t t ON t.b = 'b1'", 1143));
         a.add(refused("column in a derived table", "bob", "SELECT id FROM (SELECT id, secret FROM app.t) d", 1143));
+        a.add(refused("column in a correlated subquery", "bob",
+                "SELECT p.x FROM app.pub p WHERE EXISTS (SELECT 1 FROM app.t t WHERE t.id = p.id AND t.secret = 'x1')", 1143));
+        a.add(refused("column in a window", "bob", "SELECT id, SUM(a) OVER (PARTITION BY secret) FROM app.t", 1143));
+        a.add(refused("column in HAVING", "bob", "SELECT a FROM app.t GROUP BY a HAVING MAX(secret) > ''", 1143));
         a.add(refused("UPDATE of a column without UPDATE", "bob", "UPDATE app.t SET b = 'x' WHERE id = 1", 1143));
         a.add(refused("UPDATE reading a column without SELECT", "bob", "UPDATE app.t SET a = 1 WHERE secret = 'x1'", 1143));
         a.add(refused("INSERT into a column without INSERT", "bob", "INSERT INTO app.t (id, b) VALUES (7, 'x')", 1143));
@@ -174,6 +187,8 @@ class PrivilegesIT {
         // information_schema and SHOW
         a.add(rows("information_schema.TABLES hides tables", "bob",
                 "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'secret'", 0));
+        a.add(rows("information_schema.COLUMNS hides a hidden table's columns", "bob",
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'secret'", 0));
         a.add(rows("information_schema.SCHEMATA hides databases", "bob",
                 "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'secret'", 0));
         a.add(rows("information_schema.COLUMNS hides columns", "bob",
@@ -231,6 +246,7 @@ class PrivilegesIT {
         a.add(allowed("INSERT … SELECT from granted tables", "bob", "INSERT INTO app.pub SELECT id + 100, a FROM app.t"));
         a.add(allowed("DELETE with DELETE", "bob", "DELETE FROM app.pub WHERE id >= 100"));
         a.add(allowed("CREATE VIEW over what its creator may read", "bob", "CREATE VIEW bobdb.bobs_pub AS SELECT x FROM app.pub"));
+        a.add(allowed("CREATE TABLE … LIKE a readable table", "bob", "CREATE TABLE bobdb.copy2 LIKE app.pub"));
         a.add(rows("SHOW TABLES shows granted tables", "bob@app", "SHOW TABLES", 4)); // pub, t, v_secret, v_invoker
         a.add(rows("information_schema shows granted tables", "bob",
                 "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'pub'", 1));
@@ -417,7 +433,7 @@ class PrivilegesIT {
             while (rs.next()) {
                 lines.add(rs.getString(1));
             }
-            assertThat(lines).containsExactly("GRANT USAGE ON *.* TO `bob`@`%`", "GRANT CREATE VIEW ON `bobdb`.* TO `bob`@`%`",
+            assertThat(lines).containsExactly("GRANT USAGE ON *.* TO `bob`@`%`", "GRANT CREATE, CREATE VIEW ON `bobdb`.* TO `bob`@`%`",
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.`pub` TO `bob`@`%`",
                     "GRANT SELECT (`a`, `id`), INSERT (`a`, `id`), UPDATE (`a`) ON `app`.`t` TO `bob`@`%`",
                     "GRANT SELECT ON `app`.`v_invoker` TO `bob`@`%`", "GRANT SELECT ON `app`.`v_secret` TO `bob`@`%`");
