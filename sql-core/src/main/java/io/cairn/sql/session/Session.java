@@ -640,10 +640,19 @@ public final class Session implements SessionHandler, SessionContext {
 
     /**
      * The session user's privileges as of transaction {@code t} (one key read when accounts and grants
-     * did not change since the last statement).
+     * did not change since the last statement), or as of now when that is newer and {@code t} spans
+     * statements.
      */
     AccountPrivileges privileges(Transaction t) {
         Accounts a = engine.privileges().at(t);
+        if (t == txn && (explicit || !autocommit)) {
+            // the snapshot of a transaction that spans statements may predate a REVOKE, which, as in
+            // MySQL, holds from the next statement: the newer of its grants and the latest ones count
+            Accounts latest = engine.users().current();
+            if (latest.version() > a.version()) {
+                a = latest;
+            }
+        }
         if (a != accountsSeen) {
             privileges = a.privileges(a.account(account.user(), account.host())); // NONE once the account is dropped
             accountsSeen = a;

@@ -355,6 +355,25 @@ class PrivilegesIT {
     }
 
     @Test
+    void aRevokeHoldsFromTheNextStatementOfAnOpenTransaction() throws SQLException {
+        try (Statement s = root().createStatement()) {
+            s.execute("CREATE USER quinn IDENTIFIED BY 'quinn-pw'");
+            s.execute("GRANT SELECT ON app.pub TO quinn");
+        }
+        try (Connection quinn = DriverManager.getConnection(cluster.mysqlUrl(0, ""), "quinn", "quinn-pw");
+                Statement q = quinn.createStatement()) {
+            q.execute("BEGIN");
+            try (ResultSet rs = q.executeQuery("SELECT x FROM app.pub WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            root().createStatement().execute("REVOKE SELECT ON app.pub FROM quinn");
+            assertThatThrownBy(() -> q.executeQuery("SELECT x FROM app.pub WHERE id = 1")) // same snapshot, new grants
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1142));
+            q.execute("ROLLBACK");
+        }
+    }
+
+    @Test
     void aViewIsCheckedWithItsDefinersRightsAtEachUse() throws SQLException {
         try (Statement s = root().createStatement()) {
             s.execute("CREATE USER gina IDENTIFIED BY 'gina-pw'");
