@@ -52,7 +52,7 @@ import org.apache.calcite.sql.validate.SqlValidatorTable;
  * view that was inlined but which the walk did not meet needs SELECT on all its columns by the
  * session's user. Not thread-safe: one use per compilation.
  */
-final class AccessAnalyzer {
+public final class AccessAnalyzer {
     private final SqlValidator validator;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     /** Tables and views met by the walk, in any rights: db NUL name, lower-cased. */
@@ -86,6 +86,36 @@ final class AccessAnalyzer {
             out.add(new TableAccess(e.database, e.table, e.privilege, new ArrayList<>(e.columns.values()), e.all, e.via));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The tables a parsed (not validated) statement names in FROM clauses, anywhere in it: database
+     * (null when not named) and name. For statements that do not compile, whose tables must still be
+     * checked before their errors are reported.
+     */
+    public static List<String[]> namedTables(SqlNode parsed) {
+        List<String[]> out = new ArrayList<>();
+        parsed.accept(new org.apache.calcite.sql.util.SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call instanceof SqlSelect s) {
+                    fromNames(s.getFrom(), out);
+                }
+                return super.visit(call);
+            }
+        });
+        return out;
+    }
+
+    private static void fromNames(SqlNode n, List<String[]> out) {
+        if (n instanceof SqlIdentifier id && !id.isStar()) {
+            out.add(new String[] {id.names.size() >= 2 ? id.names.get(id.names.size() - 2) : null, last(id)});
+        } else if (n instanceof SqlJoin j) {
+            fromNames(j.getLeft(), out);
+            fromNames(j.getRight(), out);
+        } else if (n != null && n.getKind() == SqlKind.AS) {
+            fromNames(((SqlCall) n).operand(0), out);
+        }
     }
 
     /** The number of leading select items that are an UPDATE/DELETE's row key and row image (see {@code DmlExecutor}). */
@@ -435,7 +465,7 @@ final class AccessAnalyzer {
         }
     }
 
-    private static String last(SqlIdentifier id) {
+    static String last(SqlIdentifier id) {
         return id.names.get(id.names.size() - 1);
     }
 }

@@ -1196,7 +1196,35 @@ public final class Session implements SessionHandler, SessionContext {
                 }
             }
             String literal = text.literalText();
-            return new Bound(checked(compile(key(c, kind, literal), c, () -> parse.apply(literal), dml)), Map.of());
+            CompiledQuery q;
+            try {
+                q = compile(key(c, kind, literal), c, () -> parse.apply(literal), dml);
+            } catch (RuntimeException e) {
+                hideTables(literal, parse, c);
+                throw e;
+            }
+            return new Bound(checked(q), Map.of());
+        }
+
+        /**
+         * A statement that does not compile (an unknown column, say) is refused with 1142 first when it
+         * names a table the user holds no privilege on, as MySQL checks privileges before columns: the
+         * error must not tell that the table exists.
+         */
+        private void hideTables(String text, Function<String, SqlNode> parse, Catalog c) {
+            SqlNode node;
+            try {
+                node = parse.apply(text);
+            } catch (RuntimeException e) {
+                return; // a syntax error says nothing about tables
+            }
+            AccountPrivileges p = privileges(t);
+            for (String[] name : io.cairn.sql.plan.AccessAnalyzer.namedTables(node)) {
+                String db = name[0] != null ? name[0] : database;
+                if (db != null && c.table(db, name[1]) != null && !p.seesTable(db, name[1])) {
+                    throw AccessChecks.tableDenied(Privilege.SELECT, user(), clientHost, name[1]);
+                }
+            }
         }
 
         /** The plan, once the session's user (and view definers) may run it. */

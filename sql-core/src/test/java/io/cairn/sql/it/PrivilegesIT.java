@@ -126,6 +126,7 @@ class PrivilegesIT {
         a.add(refused("qualified name from another database", "bob@app", "SELECT * FROM secret.s", 1142));
         a.add(refused("USE of a database without privileges", "bob", "USE secret", 1044));
         a.add(refused("missing table in a hidden database looks the same", "bob", "SELECT * FROM secret.nosuch", 1142));
+        a.add(refused("unknown column of a hidden table looks the same", "bob", "SELECT nosuch FROM secret.s", 1142));
         a.add(refused("SELECT … FOR UPDATE", "bob", "SELECT v FROM secret.s WHERE id = 1 FOR UPDATE", 1142));
         // joins, subqueries, derived tables, set operations
         a.add(refused("join", "bob", "SELECT p.x, s.v FROM app.pub p JOIN secret.s s ON p.id = s.id", 1142));
