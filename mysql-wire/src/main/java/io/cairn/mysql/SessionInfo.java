@@ -11,7 +11,8 @@ import java.util.Map;
  * @param database           the database asked for in the handshake, or null
  * @param attributes         connection attributes sent by the client (CLIENT_CONNECT_ATTRS), possibly empty
  * @param clientCapabilities the capability flags both sides agreed on (client's flags ∩ server's)
- * @param remoteAddress      the client's address
+ * @param remoteAddress      the client's address: the peer of the connection, or, for a login through a
+ *                           Cairn proxy, the address of the proxy's client
  */
 public record SessionInfo(long connectionId, String user, String database, Map<String, String> attributes,
                           int clientCapabilities, SocketAddress remoteAddress) {

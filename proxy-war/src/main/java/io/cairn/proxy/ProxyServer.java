@@ -248,10 +248,10 @@ public final class ProxyServer implements AutoCloseable {
      * Sends {@code KILL [QUERY] id} for a session's compute node connection over a side connection
      * logged in as that session's user; best effort (a failure is logged).
      */
-    void killOnComputeNode(Backend target, String user, boolean queryOnly, EventLoop loop) {
+    void killOnComputeNode(Backend target, String user, String clientAddress, boolean queryOnly, EventLoop loop) {
         String sql = (queryOnly ? "KILL QUERY " : "KILL ") + target.connectionId();
         Backend.Login login = new Backend.Login(user, null, 255, CAPABILITIES, Map.of(), ProxyLogin.Mode.ASSERT,
-                "", new byte[0], new byte[0]);
+                "", new byte[0], new byte[0], clientAddress);
         Backend side = new Backend(target.cn(), login, settings.secret(), settings.loginTimeout(), new SideCommand(sql));
         dial(loop, side);
     }

@@ -155,6 +155,13 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         return r == null ? null : r.user();
     }
 
+    /** The client's IP address ("" when unknown): compute nodes match accounts' host parts against it (any thread). */
+    String clientAddress() {
+        Channel c = client;
+        return c != null && c.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "";
+    }
+
     // ---- client side ----
 
     @Override
@@ -488,7 +495,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         Backend.Login login = new Backend.Login(routing.user(), state.database(), hello.charset(),
                 capabilities, hello.attributes(), first ? ProxyLogin.Mode.VERIFY : ProxyLogin.Mode.ASSERT,
                 hello.plugin() == null ? "mysql_native_password" : hello.plugin(), first ? salt : new byte[0],
-                first ? hello.authResponse() : new byte[0]);
+                first ? hello.authResponse() : new byte[0], clientAddress());
         candidate = new Backend(cn, login, server.settings().secret(), server.settings().loginTimeout(), this);
         server.dial(client.eventLoop(), candidate);
     }
@@ -1021,7 +1028,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         Backend where = victim.backend();
         if (where != null) {
-            server.killOnComputeNode(where, victim.user(), queryOnly, client.eventLoop());
+            server.killOnComputeNode(where, victim.user(), victim.clientAddress(), queryOnly, client.eventLoop());
         }
         if (!queryOnly) {
             victim.execute(victim::close);

@@ -21,6 +21,8 @@ public final class Capabilities {
     public static final int PLUGIN_AUTH = 1 << 19;
     public static final int CONNECT_ATTRS = 1 << 20;
     public static final int PLUGIN_AUTH_LENENC_CLIENT_DATA = 1 << 21;
+    /** The client can run in the sandbox an expired password leaves it in (else such a login is refused, 1862). */
+    public static final int CAN_HANDLE_EXPIRED_PASSWORDS = 1 << 22;
     public static final int SESSION_TRACK = 1 << 23;
     public static final int DEPRECATE_EOF = 1 << 24;
 
@@ -28,7 +30,7 @@ public final class Capabilities {
     public static final int SERVER_DEFAULT = LONG_PASSWORD | FOUND_ROWS | LONG_FLAG | CONNECT_WITH_DB | NO_SCHEMA
             | IGNORE_SPACE | PROTOCOL_41 | INTERACTIVE | TRANSACTIONS | SECURE_CONNECTION | MULTI_STATEMENTS
             | MULTI_RESULTS | PS_MULTI_RESULTS | PLUGIN_AUTH | CONNECT_ATTRS | PLUGIN_AUTH_LENENC_CLIENT_DATA
-            | DEPRECATE_EOF;
+            | CAN_HANDLE_EXPIRED_PASSWORDS | DEPRECATE_EOF;
 
     private Capabilities() {
     }

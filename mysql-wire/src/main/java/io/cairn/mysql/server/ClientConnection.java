@@ -64,6 +64,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private byte[] nonce;
     private Handshake.Response response;
     private Credential credential;
+    /** The client's address: the peer's, or the one a proxy's login names. */
+    private SocketAddress remote;
     private CommandDispatcher dispatcher;
 
     /** Read by {@link #kill} from any thread. */
@@ -253,20 +255,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             throw new MalformedPacketException("SSLRequest without TLS configured");
         }
         response = Handshake.parseResponse(payload);
-        Optional<Credential> found = server.authenticator().lookup(response.user(), channel.remoteAddress());
-        if (found.isEmpty()) {
-            throw accessDenied();
-        }
-        credential = found.get();
+        remote = channel.remoteAddress();
         byte[] authResponse = response.authResponse();
         AuthPlugin clientPlugin = response.plugin() == null
                 ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(response.plugin());
+        ProxyLogin.Claim claim = null;
         if (ProxyLogin.PLUGIN.equals(response.plugin())) {
-            ProxyLogin.Claim claim = ProxyLogin.verify(config.proxySecret(), nonce, response.user(), authResponse);
+            // checked before the look-up: the claim names the client, whose address selects the account
+            claim = ProxyLogin.verify(config.proxySecret(), nonce, response.user(), authResponse);
             if (claim == null) {
                 LOG.log(Level.FINE, "connection {0}: refused cairn_proxy login of {1}", new Object[] {id, response.user()});
                 throw accessDenied();
             }
+            remote = clientAddress(claim.clientAddress(), remote);
+        }
+        Optional<Credential> found = server.authenticator().lookup(response.user(), remote);
+        if (found.isEmpty()) {
+            throw accessDenied();
+        }
+        credential = found.get();
+        if (claim != null) {
             if (claim.mode() == ProxyLogin.Mode.ASSERT) {
                 openSession(); // the proxy verified this user's password on its first login
                 return;
@@ -288,7 +296,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void authenticate(byte[] authResponse) throws MysqlException {
         if (!AuthPlugins.verify(credential, nonce, authResponse)) {
-            throw accessDenied();
+            MysqlException refusal = server.authenticator().loginFailed(response.user(), remote);
+            throw refusal != null ? refusal : accessDenied();
         }
         if (credential.plugin() == AuthPlugin.CACHING_SHA2_PASSWORD && !credential.emptyPassword()) {
             out.send(new PacketBuilder(2).u8(0x01).u8(AuthPlugins.FAST_AUTH_SUCCESS));
@@ -299,7 +308,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void openSession() throws MysqlException {
         int agreed = response.capabilities() & serverCapabilities();
         SessionInfo info = new SessionInfo(id, response.user(), response.database(), response.attributes(),
-                agreed, channel.remoteAddress());
+                agreed, remote);
         SessionHandler h = server.sessionFactory().open(info);
         handler = h;
         dispatcher = new CommandDispatcher(h, out, agreed, config, server);
@@ -316,8 +325,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         credential = null;
     }
 
+    /**
+     * The address a proxy claims for its client (an IP literal; no name is resolved), or {@code peer}
+     * when the claim has none (a proxy of an older version).
+     */
+    private static SocketAddress clientAddress(String claimed, SocketAddress peer) {
+        if (claimed.isEmpty() || !(claimed.indexOf(':') >= 0 || claimed.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch)))) {
+            return peer;
+        }
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByName(claimed), 0);
+        } catch (java.net.UnknownHostException e) {
+            return peer;
+        }
+    }
+
     private MysqlException accessDenied() {
-        SocketAddress remote = channel.remoteAddress();
+        SocketAddress remote = this.remote != null ? this.remote : channel.remoteAddress();
         String host = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "%";
         boolean usingPassword = response != null && response.authResponse().length > 0;
         return MysqlException.of(MysqlError.ACCESS_DENIED, response == null ? "" : response.user(), host,

@@ -104,10 +104,8 @@ final class CommandDispatcher {
                     out.send(new PacketBuilder().string(server.statistics()));
                     break;
                 case Commands.PROCESS_KILL:
-                    long id = Integer.toUnsignedLong(in.i32());
-                    if (!server.kill(id, false)) {
-                        throw MysqlException.of(MysqlError.UNKNOWN_THREAD, id);
-                    }
+                    // as the KILL statement, so that the engine decides who may end whose connection
+                    handler.query("KILL CONNECTION " + Integer.toUnsignedLong(in.i32()));
                     ok();
                     break;
                 default:

@@ -12,9 +12,11 @@ import javax.crypto.spec.SecretKeySpec;
  * refuses it like a wrong password.
  *
  * <p>The auth data of the HandshakeResponse is {@code u8 version, u8 mode, lenenc client plugin,
- * lenenc proxy salt, lenenc client auth response, 32-byte HMAC-SHA256}. The HMAC, keyed with the
- * secret, covers the server's nonce (so a captured login cannot be replayed against another greeting),
- * the user name and every byte before it.
+ * lenenc proxy salt, lenenc client auth response, [version 2: lenenc client address,] 32-byte
+ * HMAC-SHA256}. The HMAC, keyed with the secret, covers the server's nonce (so a captured login cannot
+ * be replayed against another greeting), the user name and every byte before it. The client address
+ * (an IP literal, or empty when unknown) is the address of the proxy's client: the compute node
+ * matches accounts' host parts ({@code 'bob'@'10.0.%'}) against it, not against the proxy.
  * <ul>
  *   <li>{@link Mode#VERIFY} (a client's first login): the server checks the client's auth response
  *       against the user's stored hash exactly as for a direct client, with the proxy's salt as the
@@ -27,9 +29,12 @@ public final class ProxyLogin {
     /** The plugin name in the HandshakeResponse. */
     public static final String PLUGIN = "cairn_proxy";
 
-    private static final int VERSION = 1;
+    /** Version 1 had no client address; it is still accepted. */
+    private static final int VERSION_1 = 1;
+    private static final int VERSION = 2;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_FIELD = 256;
+    private static final int MAX_ADDRESS = 64;
 
     /** What the proxy asks of the compute node. */
     public enum Mode {
@@ -48,18 +53,30 @@ public final class ProxyLogin {
      * @param clientPlugin the plugin the client's auth response was made with (VERIFY), else empty
      * @param salt         the nonce the proxy gave the client (VERIFY), else empty
      * @param clientAuth   the client's auth response to {@code salt} (VERIFY), else empty
+     * @param clientAddress the IP address of the proxy's client, or empty when the proxy did not say
      */
-    public record Claim(Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth) {
+    public record Claim(Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth, String clientAddress) {
     }
 
     private ProxyLogin() {
     }
 
-    /** The auth data for a login to a server that greeted with {@code serverNonce}. */
+    /** The auth data for a login to a server that greeted with {@code serverNonce}, without a client address. */
     public static byte[] encode(byte[] secret, byte[] serverNonce, String user, Mode mode, String clientPlugin,
             byte[] salt, byte[] clientAuth) {
-        PacketBuilder p = new PacketBuilder(64 + salt.length + clientAuth.length);
-        p.u8(VERSION).u8(mode.wire).lenencString(clientPlugin).lenencBytes(salt).lenencBytes(clientAuth);
+        return encode(secret, serverNonce, user, mode, clientPlugin, salt, clientAuth, "");
+    }
+
+    /**
+     * The auth data for a login to a server that greeted with {@code serverNonce}.
+     *
+     * @param clientAddress the IP address (literal) of the proxy's client, or "" when unknown
+     */
+    public static byte[] encode(byte[] secret, byte[] serverNonce, String user, Mode mode, String clientPlugin,
+            byte[] salt, byte[] clientAuth, String clientAddress) {
+        PacketBuilder p = new PacketBuilder(96 + salt.length + clientAuth.length);
+        p.u8(VERSION).u8(mode.wire).lenencString(clientPlugin).lenencBytes(salt).lenencBytes(clientAuth)
+                .lenencString(clientAddress == null ? "" : clientAddress);
         byte[] body = p.toByteArray();
         return new PacketBuilder(body.length + MAC_LENGTH).bytes(body).bytes(mac(secret, serverNonce, user, body))
                 .toByteArray();
@@ -83,7 +100,8 @@ public final class ProxyLogin {
         }
         try {
             PacketReader in = new PacketReader(body);
-            if (in.u8() != VERSION) {
+            int version = in.u8();
+            if (version != VERSION && version != VERSION_1) {
                 return null;
             }
             int wireMode = in.u8();
@@ -91,10 +109,12 @@ public final class ProxyLogin {
             String plugin = in.lenencString();
             byte[] salt = in.lenencBytes();
             byte[] auth = in.lenencBytes();
-            if (mode == null || in.remaining() != 0 || salt.length > MAX_FIELD || auth.length > MAX_FIELD) {
+            String address = version == VERSION_1 ? "" : in.lenencString();
+            if (mode == null || in.remaining() != 0 || salt.length > MAX_FIELD || auth.length > MAX_FIELD
+                    || address.length() > MAX_ADDRESS) {
                 return null;
             }
-            return new Claim(mode, plugin, salt, auth);
+            return new Claim(mode, plugin, salt, auth, address);
         } catch (MalformedPacketException e) {
             return null;
         }

@@ -207,7 +207,7 @@ final class FakeSession implements SessionHandler {
             return kill(u.substring("KILL QUERY ".length()), true);
         }
         if (u.startsWith("KILL ")) {
-            return kill(u.substring("KILL ".length()), false);
+            return kill(u.substring("KILL ".length()).replaceFirst("^CONNECTION ", ""), false);
         }
         throw MysqlException.of(MysqlError.PARSE, s, 1);
     }

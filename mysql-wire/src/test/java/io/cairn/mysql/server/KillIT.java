@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** KILL QUERY / KILL through {@link MysqlServer#kill}, status flags, multi-results, COM_INIT_DB. */
+/** KILL QUERY / KILL through {@link MysqlServer#kill}, COM_PROCESS_KILL, status flags, multi-results, COM_INIT_DB. */
 class KillIT {
     private static FakeEngine engine;
 
@@ -72,6 +72,18 @@ class KillIT {
             assertThatThrownBy(() -> connectionId(victim)).isInstanceOf(SQLException.class);
         }
         assertThat(engine.server().kill(999_999, false)).isFalse();
+    }
+
+    @Test
+    void comProcessKillIsTheKillStatementOfTheSession() throws Exception {
+        try (Connection victim = connect(""); RawClient killer = new RawClient(engine.port())) {
+            long id = connectionId(victim);
+            killer.login();
+            killer.writePacket(0, new PacketBuilder().u8(Commands.PROCESS_KILL).i32((int) id).toByteArray());
+            assertThat(killer.readPacket()[0]).isEqualTo((byte) 0);
+            assertThat(engine.queries).contains("KILL CONNECTION " + id); // the session decides who may
+            assertThatThrownBy(() -> connectionId(victim)).isInstanceOf(SQLException.class);
+        }
     }
 
     @Test

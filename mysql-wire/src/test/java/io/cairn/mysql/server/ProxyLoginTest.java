@@ -19,6 +19,18 @@ class ProxyLoginTest {
         assertThat(claim.mode()).isEqualTo(ProxyLogin.Mode.VERIFY);
         assertThat(claim.salt()).isEqualTo(salt);
         assertThat(claim.clientAuth()).containsExactly(1, 2, 3);
+        assertThat(claim.clientAddress()).isEmpty();
+    }
+
+    @Test
+    void theClientsAddressTravelsUnderTheMac() {
+        byte[] nonce = AuthPlugins.nonce();
+        byte[] data = ProxyLogin.encode(SECRET, nonce, "alice", ProxyLogin.Mode.ASSERT, "", new byte[0], new byte[0],
+                "10.1.2.3");
+        assertThat(ProxyLogin.verify(SECRET, nonce, "alice", data).clientAddress()).isEqualTo("10.1.2.3");
+        int at = new String(data, StandardCharsets.ISO_8859_1).indexOf("10.1.2.3");
+        data[at + 7] = '4'; // 10.1.2.4
+        assertThat(ProxyLogin.verify(SECRET, nonce, "alice", data)).isNull();
     }
 
     @Test

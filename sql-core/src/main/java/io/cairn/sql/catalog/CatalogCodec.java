@@ -11,10 +11,12 @@ import java.util.List;
 
 /**
  * The stored form of a {@link TableDefinition}: a format version byte, then fields in declaration
- * order with {@link DataOutputStream} primitives. Stateless and thread-safe.
+ * order with {@link DataOutputStream} primitives. Format 2 adds a view's definer and SQL SECURITY
+ * after its SELECT; format 1 rows (no definer) are still read. Stateless and thread-safe.
  */
 final class CatalogCodec {
-    private static final int FORMAT = 1;
+    private static final int FORMAT_1 = 1;
+    private static final int FORMAT = 2;
 
     private CatalogCodec() {
     }
@@ -50,6 +52,12 @@ final class CatalogCodec {
                 out.writeBoolean(ix.unique());
             }
             writeNullable(out, t.viewSql());
+            out.writeBoolean(t.security() != null);
+            if (t.security() != null) {
+                out.writeUTF(t.security().definerUser());
+                out.writeUTF(t.security().definerHost());
+                out.writeBoolean(t.security().invoker());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,7 +67,7 @@ final class CatalogCodec {
     static TableDefinition decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_1) {
                 throw new IllegalStateException("unknown catalog row format " + format);
             }
             long id = in.readLong();
@@ -89,7 +97,9 @@ final class CatalogCodec {
                 indexes.add(new IndexDefinition(ixId, ixName, cols, desc, in.readBoolean()));
             }
             String view = readNullable(in);
-            return new TableDefinition(id, db, name, columns, pk, indexes, view);
+            TableDefinition.ViewSecurity security = format != FORMAT_1 && in.readBoolean()
+                    ? new TableDefinition.ViewSecurity(in.readUTF(), in.readUTF(), in.readBoolean()) : null;
+            return new TableDefinition(id, db, name, columns, pk, indexes, view, security);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,13 +18,30 @@ import java.util.Locale;
  * @param primaryKey primary-key column names, empty for a hidden row id
  * @param indexes    secondary indexes, UNIQUE keys included
  * @param viewSql    the SELECT of a view, or null for a base table
+ * @param security   a view's DEFINER and SQL SECURITY; null for a base table, and for views created
+ *                   before definers were stored (they run with the invoker's rights)
  */
 public record TableDefinition(long id, String database, String name, List<ColumnDefinition> columns,
-                              List<String> primaryKey, List<IndexDefinition> indexes, String viewSql) {
+                              List<String> primaryKey, List<IndexDefinition> indexes, String viewSql,
+                              ViewSecurity security) {
     public TableDefinition {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         indexes = List.copyOf(indexes);
+    }
+
+    /** A base table, or a view without a stored definer. */
+    public TableDefinition(long id, String database, String name, List<ColumnDefinition> columns,
+            List<String> primaryKey, List<IndexDefinition> indexes, String viewSql) {
+        this(id, database, name, columns, primaryKey, indexes, viewSql, null);
+    }
+
+    /**
+     * A view's DEFINER ({@code 'user'@'host'}) and SQL SECURITY.
+     *
+     * @param invoker SQL SECURITY INVOKER: the view's query runs with the rights of whoever uses the view
+     */
+    public record ViewSecurity(String definerUser, String definerHost, boolean invoker) {
     }
 
     public boolean isView() {
@@ -73,15 +90,15 @@ public record TableDefinition(long id, String database, String name, List<Column
     }
 
     public TableDefinition withId(long newId) {
-        return new TableDefinition(newId, database, name, columns, primaryKey, indexes, viewSql);
+        return new TableDefinition(newId, database, name, columns, primaryKey, indexes, viewSql, security);
     }
 
     public TableDefinition withColumns(List<ColumnDefinition> newColumns) {
-        return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql);
+        return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql, security);
     }
 
     public TableDefinition withIndexes(List<IndexDefinition> newIndexes) {
-        return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql);
+        return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql, security);
     }
 
     public TableDefinition withIndex(IndexDefinition ix) {

@@ -381,7 +381,8 @@ public final class DdlExecutor {
         for (String c : s.columns()) {
             cols.add(new ColumnDefinition(c, SqlType.of(DataType.TEXT), true, ColumnDefinition.DefaultKind.NONE, null, false));
         }
-        TableDefinition view = new TableDefinition(0, d, s.view().name(), cols, List.of(), List.of(), s.selectSql());
+        TableDefinition view = new TableDefinition(0, d, s.view().name(), cols, List.of(), List.of(), s.selectSql(),
+                new TableDefinition.ViewSecurity(s.definerUser(), s.definerHost(), s.invoker()));
         viewValidator.accept(view);
         store.putTable(txn, view);
     }

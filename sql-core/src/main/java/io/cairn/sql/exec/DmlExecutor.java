@@ -3,6 +3,7 @@ package io.cairn.sql.exec;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
 import io.cairn.sql.SqlException;
+import io.cairn.sql.auth.Privilege;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.codec.Values;
@@ -41,7 +42,9 @@ import org.apache.calcite.util.NlsString;
  * compiled query (for UPDATE/DELETE over the table's {@link CairnTable#ROW_KEY} column), then written
  * through a {@link TableWriter} into the statement's {@link WriteBuffer}, which reaches the
  * transaction only when the whole statement succeeded. Values are converted with MySQL's strict
- * rules ({@link io.cairn.sql.catalog.SqlType#coerce}). Stateless; one call per statement.
+ * rules ({@link io.cairn.sql.catalog.SqlType#coerce}). The target table's privileges are checked here
+ * ({@link StatementEnv#checkTable}); what the statement reads is checked with its compiled queries
+ * ({@link StatementEnv#compile}). Stateless; one call per statement.
  */
 public final class DmlExecutor {
     private DmlExecutor() {
@@ -56,6 +59,7 @@ public final class DmlExecutor {
         if (literal != null) {
             table = env.table(literal.database(), literal.table());
             targets = targetColumns(literal.columns(), table);
+            checkInsert(ins, table, targets, env);
             source = literal.rows();
         } else {
             SqlInsert node = (SqlInsert) SqlParsing.parse(ins.calciteText());
@@ -65,6 +69,7 @@ public final class DmlExecutor {
                 node.getTargetColumnList().forEach(c -> columns.add(last((SqlIdentifier) c)));
             }
             targets = targetColumns(columns, table);
+            checkInsert(ins, table, targets, env);
             source = table.isView() ? List.of() : sourceRows(node, ins.calciteText(), env);
         }
         if (table.isView()) {
@@ -144,13 +149,61 @@ public final class DmlExecutor {
         return new QueryResult.Ok(affected, firstGenerated, warnings, info);
     }
 
+    /**
+     * MySQL's privileges of an INSERT's target: INSERT on the columns it fills (all when none are
+     * named); REPLACE also DELETE; ON DUPLICATE KEY UPDATE also UPDATE on the columns it assigns and
+     * SELECT on the table's columns its expressions read (their subqueries are checked when compiled).
+     */
+    private static void checkInsert(InsertRewriter.Insert ins, TableDefinition table, int[] targets, StatementEnv env) {
+        env.checkTable(table, Privilege.INSERT, names(table, targets));
+        if (ins.mode() == InsertRewriter.Mode.REPLACE) {
+            env.checkTable(table, Privilege.DELETE, List.of());
+        }
+        if (ins.mode() == InsertRewriter.Mode.UPSERT) {
+            SqlUpdate assignments = (SqlUpdate) SqlParsing.parse("UPDATE `" + table.name().replace("`", "``")
+                    + "` SET " + ins.onDuplicateKeyUpdate());
+            env.checkTable(table, Privilege.UPDATE, names(table, targetColumns(assignments.getTargetColumnList(), table)));
+            List<String> read = new ArrayList<>();
+            for (SqlNode e : assignments.getSourceExpressionList()) {
+                columnsRead(e, read);
+            }
+            read.removeIf(c -> c.startsWith(InsertRewriter.NEW_PREFIX) || table.columnIndex(c) < 0);
+            if (!read.isEmpty()) {
+                env.checkTable(table, Privilege.SELECT, read);
+            }
+        }
+    }
+
+    /** The names of the identifiers in an expression, outside its subqueries. */
+    private static void columnsRead(SqlNode n, List<String> out) {
+        if (n instanceof SqlIdentifier id) {
+            out.add(last(id));
+        } else if (n instanceof SqlNodeList list) {
+            list.forEach(x -> columnsRead(x, out));
+        } else if (n instanceof SqlCall call && !(n instanceof SqlSelect)) {
+            call.getOperandList().forEach(x -> columnsRead(x, out));
+        }
+    }
+
+    private static List<String> names(TableDefinition table, int[] positions) {
+        List<String> out = new ArrayList<>(positions.length);
+        for (int p : positions) {
+            out.add(table.columns().get(p).name());
+        }
+        return out;
+    }
+
     /** Runs an UPDATE (single table). */
     public static QueryResult.Ok update(ShapedText text, StatementEnv env) {
         SqlUpdate node = (SqlUpdate) SqlParsing.parse(text.text());
         SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
         TableDefinition table = resolve(target, env);
+        if (table.isView()) {
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "UPDATE of a view");
+        }
         List<ColumnDefinition> cols = table.columns();
         int[] setCols = targetColumns(node.getTargetColumnList(), table);
+        env.checkTable(table, Privilege.UPDATE, names(table, setCols));
         String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
         StatementEnv.Bound b = env.compile("update", text, calciteText -> {
             SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
@@ -195,6 +248,10 @@ public final class DmlExecutor {
         SqlDelete node = (SqlDelete) SqlParsing.parse(text.text());
         SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
         TableDefinition table = resolve(target, env);
+        if (table.isView()) {
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "DELETE from a view");
+        }
+        env.checkTable(table, Privilege.DELETE, List.of());
         String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
         StatementEnv.Bound b = env.compile("delete", text, calciteText -> {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
@@ -405,8 +462,9 @@ public final class DmlExecutor {
         StringBuilder sql = new StringBuilder("SELECT ");
         SqlNodeList exprs = assignments.getSourceExpressionList();
         for (int i = 0; i < exprs.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(exprs.get(i).toSqlString(
-                    org.apache.calcite.sql.dialect.MysqlSqlDialect.DEFAULT).getSql());
+            // parenthesized: a subquery prints without its parentheses
+            sql.append(i == 0 ? "(" : ", (").append(exprs.get(i).toSqlString(
+                    org.apache.calcite.sql.dialect.MysqlSqlDialect.DEFAULT).getSql()).append(')');
         }
         sql.append(" FROM (VALUES (");
         appendRow(sql, cols, old);
@@ -438,7 +496,7 @@ public final class DmlExecutor {
             if (v == null) {
                 sql.append("CAST(NULL AS ").append(cols.get(i).type().toCalcite(
                         io.cairn.sql.plan.QueryCompiler.TYPE_FACTORY, true).getFullTypeString()
-                        .replace(" NOT NULL", "")).append(')');
+                        .replace(" NOT NULL", "").replaceAll(" (CHARACTER SET|COLLATE) \"[^\"]*\"", "")).append(')');
             } else if (v instanceof byte[] b) {
                 sql.append("X'").append(java.util.HexFormat.of().formatHex(b)).append('\'');
             } else {

@@ -3,6 +3,7 @@ package io.cairn.sql.exec;
 
 import io.cairn.data.Transaction;
 import io.cairn.mysql.MysqlError;
+import io.cairn.sql.auth.Visibility;
 import io.cairn.txn.LockMode;
 import java.util.Map;
 import java.util.TimeZone;
@@ -22,6 +23,8 @@ public final class ExecContext implements DataContext {
     public static final String TRANSACTION = "cairn.transaction";
     /** Key of the {@link LockMode} every row read is locked in (SELECT … FOR UPDATE/SHARE), or null. */
     public static final String ROW_LOCK = "cairn.rowLock";
+    /** Key of the {@link Visibility} that filters information_schema rows (null: the rows are hidden). */
+    public static final String VIEWER = "cairn.viewer";
 
     private final SchemaPlus rootSchema;
     private final JavaTypeFactory typeFactory;
@@ -33,6 +36,7 @@ public final class ExecContext implements DataContext {
     private final long deadlineNanos;
     private final WarningSink warnings;
     private final Map<String, Object> internals;
+    private final Visibility viewer;
 
     /**
      * Where a statement's warnings go (MySQL's SHOW WARNINGS list). Called on the executing thread;
@@ -73,9 +77,10 @@ public final class ExecContext implements DataContext {
         this.deadlineNanos = deadlineNanos;
         this.warnings = warnings;
         this.internals = Map.of();
+        this.viewer = null;
     }
 
-    private ExecContext(ExecContext base, Map<String, Object> internals) {
+    private ExecContext(ExecContext base, Map<String, Object> internals, Visibility viewer) {
         this.rootSchema = base.rootSchema;
         this.typeFactory = base.typeFactory;
         this.transaction = base.transaction;
@@ -86,11 +91,17 @@ public final class ExecContext implements DataContext {
         this.deadlineNanos = base.deadlineNanos;
         this.warnings = base.warnings;
         this.internals = internals;
+        this.viewer = viewer;
     }
 
     /** This context serving also the objects a compiled plan stashed for its generated code. */
     public ExecContext withInternals(Map<String, Object> planInternals) {
-        return planInternals.isEmpty() ? this : new ExecContext(this, planInternals);
+        return planInternals.isEmpty() ? this : new ExecContext(this, planInternals, viewer);
+    }
+
+    /** This context showing the information_schema rows {@code v} may see. */
+    public ExecContext withViewer(Visibility v) {
+        return new ExecContext(this, internals, v);
     }
 
     @Override
@@ -115,6 +126,8 @@ public final class ExecContext implements DataContext {
                 return transaction;
             case ROW_LOCK:
                 return rowLock;
+            case VIEWER:
+                return viewer;
             default:
                 break;
         }

@@ -43,6 +43,12 @@ public interface StatementEnv {
         return t;
     }
 
+    /**
+     * Throws 1142/1143 unless the session's user holds {@code privilege} on {@code table} (for a
+     * column privilege: on the table, or on each of {@code columns}).
+     */
+    void checkTable(TableDefinition table, io.cairn.sql.auth.Privilege privilege, java.util.Collection<String> columns);
+
     /** A compiled plan and the values of its parameters for one execution ("?0", … in Calcite's representation). */
     record Bound(CompiledQuery query, Map<String, Object> parameters) {
     }
@@ -50,6 +56,7 @@ public interface StatementEnv {
     /**
      * The compiled plan of a query, from the plan cache or compiled now: for the statement's shape
      * when Calcite compiles it with parameters and the values fit their types, else for its literal text.
+     * What the plan reads is checked against the session's privileges first (1142, 1143, 1356).
      *
      * @param kind  what the plan is for ("query", "update", …): part of the cache key
      * @param text  the statement

@@ -28,6 +28,30 @@ public final class DdlParser {
      *
      * @throws io.cairn.sql.SqlException 1064 when the text is not valid DDL
      */
+    /**
+     * An account name: {@code 'user'@'host'}, {@code user@host} or {@code user} (host {@code %}).
+     *
+     * @return user and host (host lower-cased)
+     */
+    public static String[] account(TokenCursor c) {
+        Token t = c.next();
+        String user = t.type() == Token.Type.STRING || t.identifier() != null ? t.text() : null;
+        if (user == null) {
+            throw c.error();
+        }
+        String host = "%";
+        if (!c.atEnd() && c.peek().type() == Token.Type.USER_VAR) {
+            host = c.next().text(); // @'host' and @host are lexed as a user variable
+            if (host.isEmpty() && c.acceptSymbol("%")) {
+                host = "%";
+            }
+        } else if (c.acceptSymbol("@")) {
+            Token h = c.next();
+            host = h.text();
+        }
+        return new String[] {user, host.toLowerCase(java.util.Locale.ROOT)};
+    }
+
     public static DdlStatement parse(TokenCursor c) {
         if (c.accept("CREATE")) {
             boolean orReplace = c.acceptAll("OR", "REPLACE");
@@ -52,13 +76,34 @@ public final class DdlParser {
                 c.expectEnd();
                 return new DdlStatement.CreateIndex(table, new IndexSpec(name, cols, unique));
             }
-            while (c.accept("ALGORITHM") || c.accept("DEFINER") || c.accept("SQL")) {
-                // ALGORITHM = x, DEFINER = user, SQL SECURITY x
-                c.acceptSymbol("=");
-                c.accept("SECURITY");
-                c.next();
-                if (c.peek() != null && c.peek().type() == Token.Type.USER_VAR) {
+            String definerUser = null;
+            String definerHost = null;
+            boolean invoker = false;
+            while (true) {
+                if (c.accept("ALGORITHM")) {
+                    c.expectSymbol("=");
                     c.next();
+                } else if (c.accept("DEFINER")) {
+                    c.expectSymbol("=");
+                    if (c.accept("CURRENT_USER")) {
+                        if (c.acceptSymbol("(")) {
+                            c.expectSymbol(")");
+                        }
+                    } else {
+                        String[] account = account(c);
+                        definerUser = account[0];
+                        definerHost = account[1];
+                    }
+                } else if (c.accept("SQL")) {
+                    c.expect("SECURITY");
+                    if (c.accept("INVOKER")) {
+                        invoker = true;
+                    } else {
+                        c.expect("DEFINER");
+                        invoker = false;
+                    }
+                } else {
+                    break;
                 }
             }
             if (c.accept("VIEW")) {
@@ -75,7 +120,7 @@ public final class DdlParser {
                 if (select.isEmpty()) {
                     throw c.error();
                 }
-                return new DdlStatement.CreateView(view, orReplace, columns, select);
+                return new DdlStatement.CreateView(view, orReplace, columns, select, definerUser, definerHost, invoker);
             }
             throw c.error();
         }

@@ -62,7 +62,18 @@ public sealed interface DdlStatement {
     record DropIndexAction(String index) implements AlterAction {
     }
 
-    /** CREATE [OR REPLACE] VIEW name [(columns)] AS select. */
-    record CreateView(Name view, boolean orReplace, List<String> columns, String selectSql) implements DdlStatement {
+    /**
+     * CREATE [OR REPLACE] [ALGORITHM = …] [DEFINER = user] [SQL SECURITY {DEFINER | INVOKER}] VIEW name
+     * [(columns)] AS select.
+     *
+     * @param definerUser the DEFINER's user, or null for CURRENT_USER (the session fills it in)
+     * @param definerHost the DEFINER's host, or null
+     * @param invoker     SQL SECURITY INVOKER
+     */
+    record CreateView(Name view, boolean orReplace, List<String> columns, String selectSql, String definerUser,
+                      String definerHost, boolean invoker) implements DdlStatement {
+        public CreateView withDefiner(String user, String host) {
+            return new CreateView(view, orReplace, columns, selectSql, user, host, invoker);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.cairn.sql.plan;
 
+import io.cairn.sql.auth.Visibility;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.exec.ExecContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +23,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * {@code information_schema} over a catalog snapshot: SCHEMATA, TABLES, VIEWS, COLUMNS, STATISTICS,
- * KEY_COLUMN_USAGE, TABLE_CONSTRAINTS, with the columns clients and JDBC drivers read. Immutable.
+ * KEY_COLUMN_USAGE, TABLE_CONSTRAINTS, with the columns clients and JDBC drivers read. The rows are
+ * built once per catalog version and shared; each scan shows only what the statement's user may see
+ * ({@link Visibility} from {@link ExecContext#VIEWER}: a database, table or column on which the user
+ * holds some privilege; a view's definition only with SHOW VIEW). Immutable.
  */
 public final class InformationSchema extends AbstractSchema {
     public static final String NAME = "information_schema";
@@ -126,7 +131,11 @@ public final class InformationSchema extends AbstractSchema {
 
     /** Columns named with a leading '#' are BIGINT, the others VARCHAR. */
     private void add(String name, List<Object[]> rows, String... columns) {
-        tables.put(name, new RowsTable(rows, columns));
+        String[] plain = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            plain[i] = columns[i].startsWith("#") ? columns[i].substring(1) : columns[i];
+        }
+        tables.put(name, new RowsTable(rows, columns, plain, name.equals("COLUMNS")));
     }
 
     @Override
@@ -134,14 +143,37 @@ public final class InformationSchema extends AbstractSchema {
         return tables;
     }
 
-    /** A fixed set of rows. */
+    /** A fixed set of rows, filtered per scan by what the user may see. */
     private static final class RowsTable extends AbstractTable implements ScannableTable {
         private final List<Object[]> rows;
         private final String[] columns;
+        private final int schemaAt;
+        private final int tableAt;
+        private final int columnAt;
+        private final int definitionAt;
 
-        RowsTable(List<Object[]> rows, String[] columns) {
+        RowsTable(List<Object[]> rows, String[] columns, String[] plainNames, boolean filterColumns) {
             this.rows = List.copyOf(rows);
             this.columns = columns;
+            List<String> names = java.util.Arrays.asList(plainNames);
+            this.schemaAt = names.contains("SCHEMA_NAME") ? names.indexOf("SCHEMA_NAME") : names.indexOf("TABLE_SCHEMA");
+            this.tableAt = names.indexOf("TABLE_NAME");
+            this.columnAt = filterColumns ? names.indexOf("COLUMN_NAME") : -1;
+            this.definitionAt = names.indexOf("VIEW_DEFINITION");
+        }
+
+        private boolean visible(Visibility v, Object[] row) {
+            String db = (String) row[schemaAt];
+            if (NAME.equals(db)) {
+                return true;
+            }
+            if (tableAt < 0) {
+                return v.seesDatabase(db);
+            }
+            if (columnAt < 0) {
+                return v.seesTable(db, (String) row[tableAt]);
+            }
+            return v.seesColumn(db, (String) row[tableAt], (String) row[columnAt]);
         }
 
         @Override
@@ -157,7 +189,23 @@ public final class InformationSchema extends AbstractSchema {
 
         @Override
         public Enumerable<Object[]> scan(DataContext root) {
-            return Linq4j.asEnumerable(rows);
+            if (!(root.get(ExecContext.VIEWER) instanceof Visibility v)) {
+                return Linq4j.emptyEnumerable(); // no user to show rows to
+            }
+            if (v == Visibility.ALL) {
+                return Linq4j.asEnumerable(rows);
+            }
+            List<Object[]> out = new ArrayList<>();
+            for (Object[] row : rows) {
+                if (visible(v, row)) {
+                    if (definitionAt >= 0 && !v.seesViewDefinition((String) row[schemaAt], (String) row[tableAt])) {
+                        row = row.clone();
+                        row[definitionAt] = "";
+                    }
+                    out.add(row);
+                }
+            }
+            return Linq4j.asEnumerable(out);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cairn.sql.plan;
 
+import io.cairn.sql.auth.TableAccess;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
 import java.nio.charset.Charset;
@@ -51,7 +52,9 @@ import org.apache.calcite.tools.Programs;
  * the default collation ({@link DefaultCollation}), optimization with
  * {@link Programs#standard()}, the filters above each table scan handed to it as its access path
  * ({@link AccessPaths}: key predicates become point and range lookups at run time), and code
- * generation to a {@link Bindable} — once per plan, so that running it costs no compilation.
+ * generation to a {@link Bindable} — once per plan, so that running it costs no compilation. The
+ * plan carries what it reads ({@link AccessAnalyzer}): plans are shared by every session, so
+ * privileges are checked against that list at each execution, never only here.
  *
  * <p>Thread-safe: every call uses its own validator and planner.
  */
@@ -91,10 +94,13 @@ public final class QueryCompiler {
      * @param root       the Calcite schema of that catalog
      * @param defaultDb  the session's database, or null
      * @param viewParser parses a view's stored SELECT
+     * @param dml        the query selects the rows of an UPDATE or DELETE (its leading row-key and row
+     *                   items are not reads of the statement, see {@link AccessAnalyzer})
      */
     public CompiledQuery compile(SqlNode query, Catalog catalog, SchemaPlus root, String defaultDb,
-            Function<TableDefinition, SqlNode> viewParser) {
-        SqlNode node = query.accept(new ViewInliner(catalog, defaultDb, viewParser, 0));
+            Function<TableDefinition, SqlNode> viewParser, boolean dml) {
+        List<TableDefinition> inlined = new ArrayList<>();
+        SqlNode node = query.accept(new ViewInliner(catalog, defaultDb, viewParser, 0, inlined));
         node = MysqlOperators.rewrite(node);
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root),
                 defaultDb == null ? List.of() : List.of(defaultDb), TYPE_FACTORY, CONFIG);
@@ -120,6 +126,7 @@ public final class QueryCompiler {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
+        List<TableAccess> access = AccessAnalyzer.analyze(validator, validated, dml, relRoot.rel, inlined);
         RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(DefaultCollation.apply(relRoot.project()));
         // the ordering is kept by the Sort inside the plan; asking for root.collation on the projected
         // rel would name fields the projection dropped (ORDER BY a column not selected)
@@ -132,6 +139,6 @@ public final class QueryCompiler {
                 EnumerableRel.Prefer.ARRAY);
         List<RelDataType> params = new ArrayList<>();
         parameterRowType.getFieldList().forEach(f -> params.add(f.getType()));
-        return new CompiledQuery(bindable, rowType, params, catalog.version(), Map.copyOf(internals));
+        return new CompiledQuery(bindable, rowType, params, catalog.version(), Map.copyOf(internals), access);
     }
 }

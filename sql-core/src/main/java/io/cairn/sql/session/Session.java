@@ -13,6 +13,13 @@ import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionInfo;
 import io.cairn.mysql.StatementMetadata;
 import io.cairn.sql.SqlException;
+import io.cairn.sql.auth.AccessChecks;
+import io.cairn.sql.auth.Account;
+import io.cairn.sql.auth.AccountPrivileges;
+import io.cairn.sql.auth.Accounts;
+import io.cairn.sql.auth.Hosts;
+import io.cairn.sql.auth.Privilege;
+import io.cairn.sql.auth.TableAccess;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
@@ -77,6 +84,13 @@ import org.apache.calcite.sql.SqlNode;
  * (optimistic mode, or after a TN failover lost the locks), rolls the whole transaction back: 1213 /
  * SQLSTATE 40001.
  *
+ * <h2>Privileges</h2>
+ * The session is one account ({@code 'user'@'host'}, matched at login); its privileges are resolved
+ * once per grants version ({@link #privileges(Transaction)}). Every plan is checked at every execution
+ * ({@link #checkAccess}: what it reads, views' queries with their definers' rights), DML targets by
+ * {@link DmlExecutor}, DDL by {@link #checkDdlPrivilege}, SHOW by {@link ShowStatements}, account
+ * statements by {@link AccountStatements}; see the README's "Accounts and privileges".
+ *
  * <p>Threading: as {@link SessionHandler} says — one command at a time, {@link #cancel()} from any thread.
  */
 public final class Session implements SessionHandler, SessionContext {
@@ -86,9 +100,20 @@ public final class Session implements SessionHandler, SessionContext {
     private static final int DDL_ATTEMPTS = 20;
     /** Warnings kept per statement (MySQL's default max_error_count). */
     private static final int MAX_WARNINGS = 64;
+    /** The message of {@link MysqlError#NO_SUCH_TABLE}: database and table. */
+    private static final java.util.regex.Pattern NO_SUCH_TABLE_MESSAGE = java.util.regex.Pattern.compile("Table '(.*)\\.(.*)' doesn't exist");
 
     private final SqlEngine engine;
     private final SessionInfo info;
+    /** The account the client logged in as ({@code CURRENT_USER()}). */
+    private final Account account;
+    /** The client's host as messages name it ({@code localhost} or its IP address). */
+    private final String clientHost;
+    /** The password expired: only ALTER USER / SET PASSWORD / SET run until it is changed (1820). */
+    private boolean sandbox;
+    /** The accounts snapshot {@link #privileges} was resolved from. */
+    private Accounts accountsSeen;
+    private AccountPrivileges privileges = AccountPrivileges.NONE;
     private final SessionVariables variables;
     private final Map<String, Object> userVariables = new HashMap<>();
     private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
@@ -113,9 +138,12 @@ public final class Session implements SessionHandler, SessionContext {
     private boolean multiStatements;
     private LocalDateTime statementStart = LocalDateTime.now(ZoneOffset.UTC);
 
-    Session(SqlEngine engine, SessionInfo info) throws MysqlException {
+    Session(SqlEngine engine, SessionInfo info, Account account) throws MysqlException {
         this.engine = engine;
         this.info = info;
+        this.account = account;
+        this.clientHost = Hosts.clientHost(info.remoteAddress());
+        this.sandbox = account.passwordExpired();
         this.variables = new SessionVariables(engine.globals());
         Object globalIsolation = engine.globals().get("transaction_isolation");
         if (globalIsolation != null) {
@@ -133,6 +161,21 @@ public final class Session implements SessionHandler, SessionContext {
 
     String user() {
         return info.user();
+    }
+
+    /** The account the session logged in as. */
+    Account account() {
+        return account;
+    }
+
+    /** The client's host for messages and SHOW PROCESSLIST. */
+    String clientHost() {
+        return clientHost;
+    }
+
+    /** Leaves the expired-password sandbox (the session's own password was changed). */
+    void passwordChanged() {
+        sandbox = false;
     }
 
     /** A command in progress: its text and when it started ({@link System#nanoTime()}). */
@@ -221,10 +264,25 @@ public final class Session implements SessionHandler, SessionContext {
             }
             return new QueryResult.Multi(results);
         } catch (RuntimeException e) {
-            throw ErrorMapper.toMysql(e, database);
+            throw mapError(e);
         } finally {
             running = null;
         }
+    }
+
+    /**
+     * Maps an error for the client; a missing table the user holds no privilege on is reported as
+     * 1142, as MySQL does, so that its existence cannot be probed.
+     */
+    private MysqlException mapError(RuntimeException e) {
+        MysqlException m = ErrorMapper.toMysql(e, database);
+        if (m.code() == MysqlError.NO_SUCH_TABLE.code()) {
+            java.util.regex.Matcher t = NO_SUCH_TABLE_MESSAGE.matcher(m.getMessage());
+            if (t.matches() && !privilegesNow().seesTable(t.group(1), t.group(2))) {
+                return ErrorMapper.toMysql(AccessChecks.tableDenied(Privilege.SELECT, user(), clientHost, t.group(2)), database);
+            }
+        }
+        return m;
     }
 
     @Override
@@ -240,7 +298,7 @@ public final class Session implements SessionHandler, SessionContext {
             prepared.put(statementId, new PreparedStatement(sql, tokens));
             return StatementMetadata.of(params, resultColumns(sql, tokens));
         } catch (RuntimeException e) {
-            throw ErrorMapper.toMysql(e, database);
+            throw mapError(e);
         }
     }
 
@@ -264,6 +322,11 @@ public final class Session implements SessionHandler, SessionContext {
             List<String> labels = SelectLabels.of(sql, nulls, c.end());
             return inStatement(t -> QueryRunner.columns(new Env(t).compile("query", text, SqlParsing::parse, false)
                     .query().rowType(), labels));
+        } catch (SqlException e) {
+            if (isAccessError(e)) {
+                throw e; // refused at PREPARE, as in MySQL (EXECUTE checks again)
+            }
+            return List.of();
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -281,7 +344,7 @@ public final class Session implements SessionHandler, SessionContext {
         try {
             return run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
-            throw ErrorMapper.toMysql(e, database);
+            throw mapError(e);
         } finally {
             running = null;
         }
@@ -306,16 +369,20 @@ public final class Session implements SessionHandler, SessionContext {
         try {
             Catalog c = catalogNow();
             TableDefinition t = database == null ? null : c.table(database, table);
-            if (t == null) {
-                throw new SqlException(MysqlError.NO_SUCH_TABLE, String.valueOf(database), table);
+            AccountPrivileges p = privilegesNow();
+            if (t == null || !p.seesTable(database, table)) {
+                throw t == null ? new SqlException(MysqlError.NO_SUCH_TABLE, String.valueOf(database), table)
+                        : AccessChecks.tableDenied(Privilege.SELECT, user(), clientHost, table);
             }
             List<ColumnDef> out = new ArrayList<>();
             for (var col : t.columns()) {
-                out.add(ColumnDef.of(col.name(), col.type().wireType()).inTable(database, t.name()));
+                if (p.seesColumn(database, t.name(), col.name())) {
+                    out.add(ColumnDef.of(col.name(), col.type().wireType()).inTable(database, t.name()));
+                }
             }
             return out;
         } catch (RuntimeException e) {
-            throw ErrorMapper.toMysql(e, database);
+            throw mapError(e);
         }
     }
 
@@ -384,25 +451,33 @@ public final class Session implements SessionHandler, SessionContext {
         if (first.isSymbol("(")) {
             kw = "SELECT";
         }
+        boolean setPassword = kw.equals("SET") && c.peek(1) != null && c.peek(1).is("PASSWORD");
+        if (sandbox && !setPassword && !kw.equals("SET") && !(kw.equals("ALTER") && c.peek(1) != null && c.peek(1).is("USER"))) {
+            throw new SqlException(MysqlError.MUST_CHANGE_PASSWORD);
+        }
         QueryResult result;
-        switch (kw) {
+        switch (setPassword ? "PASSWORD" : kw) {
             case "SELECT", "WITH", "VALUES", "TABLE" -> result = runQuery(c);
             case "INSERT", "REPLACE" -> {
                 checkWritable();
                 InsertRewriter.Insert ins = InsertRewriter.rewrite(tokens, c.end(), this);
-                result = dml(() -> DmlExecutor.insert(ins, env()), "INSERT");
+                result = dml(() -> DmlExecutor.insert(ins, env()));
             }
             case "UPDATE" -> {
                 checkWritable();
                 ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
-                result = dml(() -> DmlExecutor.update(text, env()), "UPDATE");
+                result = dml(() -> DmlExecutor.update(text, env()));
             }
             case "DELETE" -> {
                 checkWritable();
                 ShapedText text = StatementShaper.shape(tokens, 0, c.end(), this);
-                result = dml(() -> DmlExecutor.delete(text, env()), "DELETE");
+                result = dml(() -> DmlExecutor.delete(text, env()));
             }
             case "SET" -> result = new SessionStatements(this).set(c);
+            case "PASSWORD" -> {
+                commitImplicitly();
+                result = new AccountStatements(this).run(c);
+            }
             case "SHOW" -> result = new ShowStatements(this).show(c);
             case "DESC", "DESCRIBE", "EXPLAIN" -> result = new ShowStatements(this).describe(c);
             case "USE" -> {
@@ -487,6 +562,10 @@ public final class Session implements SessionHandler, SessionContext {
             ddl = DdlParser.parse(c);
         }
         checkDdlPrivilege(ddl);
+        if (ddl instanceof DdlStatement.CreateView cv) {
+            ddl = cv.withDefiner(cv.definerUser() != null ? cv.definerUser() : account.user(),
+                    cv.definerUser() != null ? cv.definerHost() : account.host());
+        }
         commitImplicitly();
         runDdl(ddl);
         if (ddl instanceof DdlStatement.AlterTable || ddl instanceof DdlStatement.CreateIndex
@@ -497,40 +576,135 @@ public final class Session implements SessionHandler, SessionContext {
         return QueryResult.ok();
     }
 
+    /**
+     * MySQL's privileges for DDL: CREATE/DROP on the database for CREATE/DROP DATABASE (1044), and on
+     * each table for the others (1142): CREATE (and SELECT on the LIKE table), DROP (also TRUNCATE),
+     * INDEX for CREATE/DROP INDEX, ALTER, CREATE and INSERT for ALTER TABLE, CREATE VIEW (and DROP for
+     * OR REPLACE of an existing view; the view's query is checked when it is compiled, see
+     * {@link #validateView}).
+     */
     private void checkDdlPrivilege(DdlStatement ddl) {
-        String priv = ddl instanceof DdlStatement.CreateDatabase || ddl instanceof DdlStatement.CreateTable
-                || ddl instanceof DdlStatement.CreateView ? "CREATE"
-                : ddl instanceof DdlStatement.CreateIndex ? "INDEX"
-                : ddl instanceof DdlStatement.AlterTable ? "ALTER" : "DROP";
-        String db = ddl instanceof DdlStatement.CreateDatabase cd ? cd.name()
-                : ddl instanceof DdlStatement.DropDatabase dd ? dd.name() : database;
-        checkPrivilege(priv, db, null);
+        AccountPrivileges p = privilegesNow();
+        if (ddl instanceof DdlStatement.CreateDatabase cd) {
+            requireDatabase(p, Privilege.CREATE, cd.name());
+        } else if (ddl instanceof DdlStatement.DropDatabase dd) {
+            requireDatabase(p, Privilege.DROP, dd.name());
+        } else if (ddl instanceof DdlStatement.CreateTable ct) {
+            requireTable(p, ct.table(), Privilege.CREATE);
+            if (ct.like() != null) {
+                requireTable(p, ct.like(), Privilege.SELECT);
+            }
+        } else if (ddl instanceof DdlStatement.DropTable dt) {
+            for (DdlStatement.Name n : dt.tables()) {
+                requireTable(p, n, Privilege.DROP);
+            }
+        } else if (ddl instanceof DdlStatement.CreateIndex ci) {
+            requireTable(p, ci.table(), Privilege.INDEX);
+        } else if (ddl instanceof DdlStatement.DropIndex di) {
+            requireTable(p, di.table(), Privilege.INDEX);
+        } else if (ddl instanceof DdlStatement.Truncate tr) {
+            requireTable(p, tr.table(), Privilege.DROP);
+        } else if (ddl instanceof DdlStatement.AlterTable at) {
+            requireTable(p, at.table(), Privilege.ALTER);
+            requireTable(p, at.table(), Privilege.CREATE);
+            requireTable(p, at.table(), Privilege.INSERT);
+        } else if (ddl instanceof DdlStatement.CreateView cv) {
+            requireTable(p, cv.view(), Privilege.CREATE_VIEW);
+            String db = cv.view().database() != null ? cv.view().database() : database;
+            TableDefinition existing = catalogNow().table(db, cv.view().name());
+            if (cv.orReplace() && existing != null) {
+                requireTable(p, cv.view(), Privilege.DROP);
+            }
+            if (cv.definerUser() != null && !(cv.definerUser().equals(account.user())
+                    && cv.definerHost().equalsIgnoreCase(account.host()))
+                    && !p.hasGlobal(Privilege.SUPER)) {
+                throw new SqlException(MysqlError.SPECIFIC_ACCESS_DENIED, "SUPER or SET_USER_ID");
+            }
+        }
+    }
+
+    /** 1044 unless the session's user holds {@code privilege} on database {@code db}. */
+    private void requireDatabase(AccountPrivileges p, Privilege privilege, String db) {
+        if (!privilege.in(p.database(db))) {
+            throw new SqlException(MysqlError.DB_ACCESS_DENIED, user(), account.host(), db);
+        }
+    }
+
+    /** 1142 unless the session's user holds {@code privilege} on the table (1046 without a database). */
+    private void requireTable(AccountPrivileges p, DdlStatement.Name n, Privilege privilege) {
+        String db = n.database() != null ? n.database() : database;
+        if (db == null) {
+            throw new SqlException(MysqlError.NO_DB);
+        }
+        AccessChecks.require(p, db, n.name(), privilege, List.of(), false, user(), clientHost);
+    }
+
+    /** Whether {@code e} is a refusal for lack of privileges. */
+    static boolean isAccessError(SqlException e) {
+        MysqlError m = e.error();
+        return m == MysqlError.TABLE_ACCESS_DENIED || m == MysqlError.COLUMN_ACCESS_DENIED || m == MysqlError.DB_ACCESS_DENIED
+                || m == MysqlError.VIEW_INVALID || m == MysqlError.NO_SUCH_USER || m == MysqlError.SPECIFIC_ACCESS_DENIED;
     }
 
     /**
-     * Throws 1044/1142 when the session's user lacks {@code privilege} on {@code db}. Privileges are
-     * checked against the database a statement runs in (the current one for DML and queries), so
-     * statements without a database (connect-time variable queries) and information_schema are free.
+     * The session user's privileges as of transaction {@code t} (one key read when accounts and grants
+     * did not change since the last statement), or as of now when that is newer and {@code t} spans
+     * statements.
      */
-    void checkPrivilege(String privilege, String db, String table) {
-        if (info.user().equals("root") || db == null || db.equalsIgnoreCase("information_schema")) {
-            return;
+    AccountPrivileges privileges(Transaction t) {
+        Accounts a = engine.privileges().at(t);
+        if (t == txn && (explicit || !autocommit)) {
+            // the snapshot of a transaction that spans statements may predate a REVOKE, which, as in
+            // MySQL, holds from the next statement: the newer of its grants and the latest ones count
+            Accounts latest = engine.users().current();
+            if (latest.version() > a.version()) {
+                a = latest;
+            }
+        }
+        if (a != accountsSeen) {
+            privileges = a.privileges(a.account(account.user(), account.host())); // NONE once the account is dropped
+            accountsSeen = a;
+        }
+        return privileges;
+    }
+
+    /** The session user's privileges as of the session's transaction, or a fresh snapshot. */
+    AccountPrivileges privilegesNow() {
+        if (txn != null) {
+            return privileges(txn);
         }
         Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
         try {
-            if (!engine.users().allowed(t, info.user(), db == null ? "*" : db, privilege)) {
-                if (table != null) {
-                    throw new SqlException(MysqlError.TABLE_ACCESS_DENIED, privilege, info.user(), host(), table);
-                }
-                throw new SqlException(MysqlError.DB_ACCESS_DENIED, info.user(), host(), String.valueOf(db));
-            }
+            return privileges(t);
         } finally {
             t.rollback();
         }
     }
 
-    String host() {
-        return "%";
+    /**
+     * Checks what a compiled plan reads ({@link CompiledQuery#access()}) against the session user's
+     * privileges, and the queries of SQL SECURITY DEFINER views against their definers' (1356 when a
+     * definer lacks them, 1449 when it no longer exists). Runs at every execution: plans are shared
+     * across sessions and users.
+     */
+    private void checkAccess(List<TableAccess> access, Transaction t) {
+        if (access.isEmpty()) {
+            return;
+        }
+        AccountPrivileges mine = privileges(t);
+        for (TableAccess a : access) {
+            if (a.via() == null) {
+                AccessChecks.require(mine, a, user(), clientHost);
+                continue;
+            }
+            Account definer = accountsSeen.account(a.via().definerUser(), a.via().definerHost());
+            if (definer == null) {
+                throw new SqlException(MysqlError.NO_SUCH_USER, a.via().definerUser(), a.via().definerHost());
+            }
+            if (!AccessChecks.allowed(accountsSeen.privileges(definer), a)) {
+                throw new SqlException(MysqlError.VIEW_INVALID, a.via().database(), a.via().view());
+            }
+        }
     }
 
     private void runDdl(DdlStatement ddl) {
@@ -544,7 +718,7 @@ public final class Session implements SessionHandler, SessionContext {
                 Catalog catalog = engine.store().load(t);
                 List<SqlException> notes = new ArrayList<>();
                 new DdlExecutor(t, catalog, engine.store(), database, notes::add,
-                        view -> validateView(view, catalog)).execute(ddl);
+                        view -> validateView(view, catalog, t)).execute(ddl);
                 commit(t);
                 notes.forEach(this::note);
                 if (ddl instanceof DdlStatement.DropDatabase d && database != null && d.name().equalsIgnoreCase(database)) {
@@ -576,9 +750,14 @@ public final class Session implements SessionHandler, SessionContext {
         }
     }
 
-    private void validateView(TableDefinition view, Catalog catalog) {
+    /**
+     * Compiles a new view's query, which also checks that its creator may read what it reads (CREATE
+     * VIEW needs SELECT on it, as in MySQL).
+     */
+    private void validateView(TableDefinition view, Catalog catalog, Transaction t) {
         SchemaPlus schema = CatalogSchemas.build(catalog, false);
-        engine.compiler().compile(parseView(view), catalog, schema, view.database(), this::parseView);
+        checkAccess(engine.compiler().compile(parseView(view), catalog, schema, view.database(), this::parseView, false)
+                .access(), t);
     }
 
     SqlNode parseView(TableDefinition view) {
@@ -622,7 +801,6 @@ public final class Session implements SessionHandler, SessionContext {
         QueryEnd qe = queryEnd(tokens, c.end());
         int end = qe.end();
         LockMode lock = qe.lock();
-        checkPrivilege("SELECT", database, null);
         List<Token> query = HavingRewriter.rewrite(tokens, end);
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         List<String> labels = SelectLabels.of(c.sql(), tokens, end);
@@ -668,8 +846,8 @@ public final class Session implements SessionHandler, SessionContext {
         });
     }
 
-    private QueryResult dml(Supplier<QueryResult.Ok> body, String privilege) {
-        checkPrivilege(privilege, database, null);
+    /** Runs INSERT/REPLACE/UPDATE/DELETE; {@link DmlExecutor} checks the privileges on its target table. */
+    private QueryResult dml(Supplier<QueryResult.Ok> body) {
         return inStatement(LockMode.EXCLUSIVE, null, t -> body.get());
     }
 
@@ -909,20 +1087,15 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     void use(String db) {
+        boolean informationSchema = db.equalsIgnoreCase("information_schema");
+        // privileges first, as in MySQL: an unprivileged user cannot tell a missing database from a hidden one
+        if (!informationSchema && !privilegesNow().seesDatabase(db)) {
+            throw new SqlException(MysqlError.DB_ACCESS_DENIED, user(), account.host(), db);
+        }
         Catalog c = catalogNow();
         String actual = c.database(db);
-        if (actual == null && !db.equalsIgnoreCase("information_schema")) {
+        if (actual == null && !informationSchema) {
             throw new SqlException(MysqlError.BAD_DB, db);
-        }
-        if (!info.user().equals("root")) {
-            Transaction t = engine.node().begin(Isolation.REPEATABLE_READ);
-            try {
-                if (!engine.users().anyPrivilege(t, info.user(), db)) {
-                    throw new SqlException(MysqlError.DB_ACCESS_DENIED, info.user(), host(), db);
-                }
-            } finally {
-                t.rollback();
-            }
         }
         database = actual != null ? actual : "information_schema";
     }
@@ -987,8 +1160,10 @@ public final class Session implements SessionHandler, SessionContext {
                 return foundRows;
             case "CONNECTION_ID":
                 return info.connectionId();
-            case "USER", "CURRENT_USER", "SESSION_USER", "SYSTEM_USER":
-                return info.user() + "@" + (upperName.equals("CURRENT_USER") ? "%" : "localhost");
+            case "USER", "SESSION_USER", "SYSTEM_USER":
+                return info.user() + "@" + clientHost;
+            case "CURRENT_USER":
+                return account.user() + "@" + account.host();
             case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP":
                 return statementStart;
             case "CURDATE", "CURRENT_DATE", "UTC_DATE":
@@ -1070,12 +1245,51 @@ public final class Session implements SessionHandler, SessionContext {
                     }
                     Map<String, Object> parameters = q == null ? null : ParameterBinder.bind(q.parameterTypes(), text.values());
                     if (parameters != null) {
-                        return new Bound(q, parameters);
+                        return new Bound(checked(q), parameters);
                     }
                 }
             }
             String literal = text.literalText();
-            return new Bound(compile(key(c, kind, literal), c, () -> parse.apply(literal), dml), Map.of());
+            CompiledQuery q;
+            try {
+                q = compile(key(c, kind, literal), c, () -> parse.apply(literal), dml);
+            } catch (RuntimeException e) {
+                hideTables(literal, parse, c);
+                throw e;
+            }
+            return new Bound(checked(q), Map.of());
+        }
+
+        /**
+         * A statement that does not compile (an unknown column, say) is refused with 1142 first when it
+         * names a table the user holds no privilege on, as MySQL checks privileges before columns: the
+         * error must not tell that the table exists.
+         */
+        private void hideTables(String text, Function<String, SqlNode> parse, Catalog c) {
+            SqlNode node;
+            try {
+                node = parse.apply(text);
+            } catch (RuntimeException e) {
+                return; // a syntax error says nothing about tables
+            }
+            AccountPrivileges p = privileges(t);
+            for (String[] name : io.cairn.sql.plan.AccessAnalyzer.namedTables(node)) {
+                String db = name[0] != null ? name[0] : database;
+                if (db != null && c.table(db, name[1]) != null && !p.seesTable(db, name[1])) {
+                    throw AccessChecks.tableDenied(Privilege.SELECT, user(), clientHost, name[1]);
+                }
+            }
+        }
+
+        /** The plan, once the session's user (and view definers) may run it. */
+        private CompiledQuery checked(CompiledQuery q) {
+            checkAccess(q.access(), t);
+            return q;
+        }
+
+        @Override
+        public void checkTable(TableDefinition table, Privilege privilege, java.util.Collection<String> columns) {
+            AccessChecks.require(privileges(t), table.database(), table.name(), privilege, columns, false, user(), clientHost);
         }
 
         private PlanCache.Key key(Catalog c, String kind, String text) {
@@ -1085,7 +1299,7 @@ public final class Session implements SessionHandler, SessionContext {
         private CompiledQuery compile(PlanCache.Key key, Catalog c, Supplier<SqlNode> parse, boolean dml) {
             return engine.plans().get(key, () -> engine.compiler().compile(parse.get(), c,
                     dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), database,
-                    Session.this::parseView));
+                    Session.this::parseView, dml));
         }
 
         @Override
@@ -1099,7 +1313,7 @@ public final class Session implements SessionHandler, SessionContext {
             long deadline = timeLimitMillis > 0 ? System.nanoTime() + timeLimitMillis * 1_000_000L : Long.MAX_VALUE;
             return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t,
                     rowLock, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline,
-                    Session.this::warn);
+                    Session.this::warn).withViewer(privileges(t));
         }
 
         @Override

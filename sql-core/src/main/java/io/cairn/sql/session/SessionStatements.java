@@ -4,6 +4,8 @@ import io.cairn.data.Isolation;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
 import io.cairn.sql.SqlException;
+import io.cairn.sql.auth.AccountPrivileges;
+import io.cairn.sql.auth.Privilege;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
 import java.util.List;
@@ -108,7 +110,8 @@ final class SessionStatements {
         }
         value = validated(n, value);
         if (global) {
-            if (!session.user().equals("root")) {
+            AccountPrivileges p = session.privilegesNow();
+            if (!p.hasGlobal(Privilege.SUPER) && !p.hasGlobal(Privilege.SYSTEM_VARIABLES_ADMIN)) {
                 throw new SqlException(MysqlError.SPECIFIC_ACCESS_DENIED, "SUPER or SYSTEM_VARIABLES_ADMIN");
             }
             if (!SessionVariables.known(n)) {
@@ -211,8 +214,10 @@ final class SessionStatements {
         if (s == null) {
             throw new SqlException(MysqlError.UNKNOWN_THREAD, target);
         }
-        if (!session.user().equals("root") && !session.user().equals(s.user())) {
-            throw new SqlException(MysqlError.UNKNOWN_THREAD, target);
+        // MySQL: a user's own sessions (by user name), any session with CONNECTION_ADMIN or SUPER
+        AccountPrivileges p = session.privilegesNow();
+        if (!session.user().equals(s.user()) && !p.hasGlobal(Privilege.CONNECTION_ADMIN) && !p.hasGlobal(Privilege.SUPER)) {
+            throw new SqlException(MysqlError.KILL_DENIED, target);
         }
         if (!queryOnly && session.engine().killConnection(target)) {
             return QueryResult.ok();

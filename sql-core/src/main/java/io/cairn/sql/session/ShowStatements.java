@@ -5,10 +5,17 @@ import io.cairn.mysql.ColumnType;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.QueryResult;
 import io.cairn.sql.SqlException;
+import io.cairn.sql.auth.AccessChecks;
+import io.cairn.sql.auth.Account;
+import io.cairn.sql.auth.AccountPrivileges;
+import io.cairn.sql.auth.Accounts;
+import io.cairn.sql.auth.Privilege;
+import io.cairn.sql.auth.ShowGrants;
 import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.ColumnDefinition;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.sql.frontend.DdlParser;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
 import io.cairn.sql.plan.InformationSchema;
@@ -23,10 +30,14 @@ import java.util.regex.Pattern;
 /**
  * The SHOW statements (and DESCRIBE) answered from the catalog and the session, with the result
  * columns MySQL 8.0 uses, which connectors rely on (Connector/J reads SHOW FULL TABLES, SHOW KEYS,
- * SHOW FULL COLUMNS for DatabaseMetaData). One use per statement.
+ * SHOW FULL COLUMNS for DatabaseMetaData). They show what the user may see, as MySQL does: databases,
+ * tables and columns on which the user holds some privilege (1044/1142 for one named without any),
+ * SHOW CREATE VIEW with SHOW VIEW and SELECT, other users' sessions in SHOW PROCESSLIST with PROCESS.
+ * One use per statement.
  */
 final class ShowStatements {
     private final Session session;
+    private AccountPrivileges privileges;
 
     ShowStatements(Session session) {
         this.session = session;
@@ -73,6 +84,7 @@ final class ShowStatements {
                 if (c.accept("DATABASE") || c.accept("SCHEMA")) {
                     c.acceptAll("IF", "NOT", "EXISTS");
                     String db = c.identifier();
+                    requireDatabase(db);
                     String actual = catalog().database(db);
                     if (actual == null) {
                         throw new SqlException(MysqlError.BAD_DB, db);
@@ -128,9 +140,13 @@ final class ShowStatements {
             case "PROCESSLIST" -> {
                 List<Object[]> rows = new ArrayList<>();
                 long now = System.nanoTime();
+                boolean all = privileges().hasGlobal(Privilege.PROCESS);
                 for (Session s : session.engine().sessions().values()) {
+                    if (!all && !s.user().equals(session.user())) {
+                        continue; // without PROCESS, a user sees only its own sessions
+                    }
                     Session.Running r = s.running();
-                    rows.add(new Object[] {s.connectionId(), s.user(), "localhost", s.database(),
+                    rows.add(new Object[] {s.connectionId(), s.user(), s.clientHost(), s.database(),
                             r == null ? "Sleep" : "Query", r == null ? 0L : (now - r.startNanos()) / 1_000_000_000L,
                             r == null ? "" : "executing", r == null ? null : r.sql()});
                 }
@@ -168,8 +184,12 @@ final class ShowStatements {
                 if (d == null) {
                     throw new SqlException(MysqlError.NO_DB);
                 }
+                requireDatabase(d);
                 List<Object[]> rows = new ArrayList<>();
                 for (TableDefinition td : catalog().tables(d)) {
+                    if (!privileges().seesTable(d, td.name())) {
+                        continue;
+                    }
                     rows.add(new Object[] {td.name(), td.isView() ? null : "InnoDB", 10L, "Dynamic", 0L,
                             td.isView() ? null : "utf8mb4_0900_ai_ci", td.isView() ? "VIEW" : ""});
                 }
@@ -178,8 +198,7 @@ final class ShowStatements {
                         rows, c, 0);
             }
             case "GRANTS" -> {
-                return rows(List.of(col("Grants for " + session.user() + "@%")),
-                        List.<Object[]>of(new Object[] {"GRANT USAGE ON *.* TO `" + session.user() + "`@`%`"}));
+                return grants(c);
             }
             case "PLUGINS", "TRIGGERS", "EVENTS", "PROCEDURE", "FUNCTION", "MASTER", "BINARY", "SLAVE", "REPLICA",
                     "OPEN", "PRIVILEGES", "PROFILES" -> {
@@ -196,11 +215,60 @@ final class ShowStatements {
         return session.catalogNow();
     }
 
+    private AccountPrivileges privileges() {
+        if (privileges == null) {
+            privileges = session.privilegesNow();
+        }
+        return privileges;
+    }
+
+    /** 1044 unless the user holds some privilege on (or inside) database {@code db}. */
+    private void requireDatabase(String db) {
+        if (!db.equalsIgnoreCase(InformationSchema.NAME) && !privileges().seesDatabase(db)) {
+            throw new SqlException(MysqlError.DB_ACCESS_DENIED, session.user(), session.account().host(), db);
+        }
+    }
+
+    /**
+     * SHOW GRANTS [FOR user[@host] | CURRENT_USER[()]]: the session's own account, or any account for a
+     * user with global SELECT (MySQL asks for SELECT on the mysql schema, which Cairn does not have).
+     */
+    private QueryResult grants(TokenCursor c) {
+        Account target = session.account();
+        if (c.accept("FOR")) {
+            if (c.accept("CURRENT_USER")) {
+                if (c.acceptSymbol("(")) {
+                    c.expectSymbol(")");
+                }
+            } else {
+                String[] name = DdlParser.account(c);
+                Accounts all = session.engine().users().current();
+                boolean own = name[0].equals(target.user()) && name[1].equalsIgnoreCase(target.host());
+                if (!own && !privileges().hasGlobal(Privilege.SELECT)) {
+                    throw new SqlException(MysqlError.DB_ACCESS_DENIED, session.user(), session.account().host(), "mysql");
+                }
+                target = all.account(name[0], name[1]);
+                if (target == null) {
+                    throw new SqlException(MysqlError.NONEXISTING_GRANT, name[0], name[1]);
+                }
+            }
+        }
+        c.expectEnd();
+        Accounts all = session.engine().users().current();
+        List<Object[]> rows = new ArrayList<>();
+        for (String line : ShowGrants.lines(target, all.grants(target.user(), target.host()))) {
+            rows.add(new Object[] {line});
+        }
+        return rows(List.of(col("Grants for " + target.user() + "@" + target.host())), rows);
+    }
+
     private List<Object[]> databases() {
         List<Object[]> rows = new ArrayList<>();
         rows.add(new Object[] {InformationSchema.NAME});
         for (String db : catalog().databases()) {
-            rows.add(new Object[] {db});
+            if (privileges().seesDatabase(db)) {
+                rows.add(new Object[] {db});
+            }
         }
         rows.sort((a, b) -> ((String) a[0]).compareToIgnoreCase((String) b[0]));
         return rows;
@@ -218,6 +286,7 @@ final class ShowStatements {
         if (d == null) {
             throw new SqlException(MysqlError.NO_DB);
         }
+        requireDatabase(d);
         Catalog cat = catalog();
         String actual = cat.database(d);
         if (actual == null) {
@@ -225,6 +294,9 @@ final class ShowStatements {
         }
         List<Object[]> rows = new ArrayList<>();
         for (TableDefinition t : cat.tables(actual)) {
+            if (!privileges().seesTable(actual, t.name())) {
+                continue;
+            }
             rows.add(full ? new Object[] {t.name(), t.isView() ? "VIEW" : "BASE TABLE"} : new Object[] {t.name()});
         }
         List<ColumnDef> cols = new ArrayList<>();
@@ -240,6 +312,9 @@ final class ShowStatements {
         if (d == null) {
             throw new SqlException(MysqlError.NO_DB);
         }
+        if (!privileges().seesTable(d, name)) {
+            throw AccessChecks.tableDenied(Privilege.SELECT, session.user(), session.clientHost(), name);
+        }
         TableDefinition t = catalog().table(d, name);
         if (t == null) {
             throw new SqlException(MysqlError.NO_SUCH_TABLE, d, name);
@@ -250,8 +325,9 @@ final class ShowStatements {
     private QueryResult columns(String db, String name, boolean full, Pattern like) {
         TableDefinition t = table(db, name);
         List<Object[]> rows = new ArrayList<>();
+        AccountPrivileges p = privileges();
         for (ColumnDefinition c : t.columns()) {
-            if (like != null && !like.matcher(c.name()).matches()) {
+            if ((like != null && !like.matcher(c.name()).matches()) || !p.seesColumn(t.database(), t.name(), c.name())) {
                 continue;
             }
             String key = key(t, c.name());
@@ -260,7 +336,7 @@ final class ShowStatements {
             String extra = c.autoIncrement() ? "auto_increment" : "";
             if (full) {
                 rows.add(new Object[] {c.name(), c.type().ddl(), c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
-                        c.nullable() ? "YES" : "NO", key, def, extra, "select,insert,update,references", ""});
+                        c.nullable() ? "YES" : "NO", key, def, extra, columnPrivileges(p.column(t.database(), t.name(), c.name())), ""});
             } else {
                 rows.add(new Object[] {c.name(), c.type().ddl(), c.nullable() ? "YES" : "NO", key, def, extra});
             }
@@ -270,6 +346,17 @@ final class ShowStatements {
                         col("Privileges"), col("Comment"))
                 : List.of(col("Field"), col("Type"), col("Null"), col("Key"), col("Default"), col("Extra"));
         return rows(cols, rows);
+    }
+
+    /** The Privileges column of SHOW FULL COLUMNS: the column privileges the user holds, lower-cased. */
+    private static String columnPrivileges(long mask) {
+        List<String> out = new ArrayList<>();
+        for (Privilege p : List.of(Privilege.SELECT, Privilege.INSERT, Privilege.UPDATE, Privilege.REFERENCES)) {
+            if (p.in(mask)) {
+                out.add(p.sqlName().toLowerCase(Locale.ROOT));
+            }
+        }
+        return String.join(",", out);
     }
 
     private static String key(TableDefinition t, String column) {
@@ -310,8 +397,13 @@ final class ShowStatements {
     private QueryResult createTable(String db, String name) {
         TableDefinition t = table(db, name);
         if (t.isView()) {
+            // SHOW CREATE VIEW: SHOW VIEW and SELECT on the view, as in MySQL
+            for (Privilege needed : List.of(Privilege.SHOW_VIEW, Privilege.SELECT)) {
+                AccessChecks.require(privileges(), t.database(), t.name(), needed, List.of(), false, session.user(),
+                        session.clientHost());
+            }
             return rows(List.of(col("View"), col("Create View"), col("character_set_client"), col("collation_connection")),
-                    List.<Object[]>of(new Object[] {t.name(), "CREATE VIEW `" + t.name() + "` AS " + t.viewSql(),
+                    List.<Object[]>of(new Object[] {t.name(), "CREATE " + viewOptions(t) + "VIEW `" + t.name() + "` AS " + t.viewSql(),
                             "utf8mb4", "utf8mb4_0900_ai_ci"}));
         }
         StringBuilder sb = new StringBuilder("CREATE TABLE `").append(t.name()).append("` (\n");
@@ -341,6 +433,16 @@ final class ShowStatements {
         }
         sb.append(String.join(",\n", parts)).append("\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci");
         return rows(List.of(col("Table"), col("Create Table")), List.<Object[]>of(new Object[] {t.name(), sb.toString()}));
+    }
+
+    /** MySQL's {@code ALGORITHM=UNDEFINED DEFINER=`u`@`h` SQL SECURITY …} of SHOW CREATE VIEW ("" for a view without a definer). */
+    private static String viewOptions(TableDefinition view) {
+        TableDefinition.ViewSecurity sec = view.security();
+        if (sec == null) {
+            return "";
+        }
+        return "ALGORITHM=UNDEFINED DEFINER=`" + sec.definerUser().replace("`", "``") + "`@`" + sec.definerHost().replace("`", "``")
+                + "` SQL SECURITY " + (sec.invoker() ? "INVOKER " : "DEFINER ");
     }
 
     private static String quoteAll(List<String> names, List<Boolean> desc) {

@@ -6,12 +6,15 @@ import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionHandlerFactory;
 import io.cairn.mysql.SessionInfo;
+import io.cairn.sql.auth.AccountStore;
+import io.cairn.sql.auth.PrivilegeCache;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.CatalogCache;
 import io.cairn.sql.catalog.CatalogStore;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
 import io.cairn.sql.plan.SchemaCache;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The SQL engine of one compute node: the MySQL {@link SessionHandlerFactory} and
  * {@link Authenticator} that a {@code MysqlServer} on the CN port is built with. Holds what sessions
  * share: the catalog cache, the Calcite schemas of the current catalog, the plan cache, the
- * auto-increment allocator and the user store, all over the CN's {@link DataNode}.
+ * auto-increment allocator, the accounts and grants cache and the authenticator, all over the CN's
+ * {@link DataNode}.
  *
  * <p>Thread-safe. Sessions are independent; each runs its statements on the wire layer's handler
  * threads, one at a time.
@@ -35,6 +39,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final PlanCache plans = new PlanCache(PLAN_CACHE_SIZE);
     private final QueryCompiler compiler = new QueryCompiler();
     private final AutoIncrementAllocator autoIncrement;
+    private final PrivilegeCache privileges;
     private final Users users;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final GlobalVariables globals = new GlobalVariables();
@@ -42,17 +47,26 @@ public final class SqlEngine implements SessionHandlerFactory {
 
     /**
      * @param node         the CN's data layer (started)
-     * @param rootPassword the password of {@code root} when the user store is first created ("" for none)
+     * @param rootPassword the password of {@code 'root'@'%'} while no row for it exists ("" for none)
      */
     public SqlEngine(DataNode node, String rootPassword) {
-        this.node = node;
-        this.autoIncrement = new AutoIncrementAllocator(node, store);
-        this.users = new Users(node, rootPassword);
+        this(node, rootPassword, Clock.systemUTC());
     }
 
+    /**
+     * @param clock the time failed-login blocks (PASSWORD_LOCK_TIME) are measured with
+     */
+    public SqlEngine(DataNode node, String rootPassword, Clock clock) {
+        this.node = node;
+        this.autoIncrement = new AutoIncrementAllocator(node, store);
+        this.privileges = new PrivilegeCache(new AccountStore(), rootPassword);
+        this.users = new Users(node, privileges, clock);
+    }
+
+    /** Opens the session of an authenticated client; refuses locked, blocked and expired accounts (see {@link Users}). */
     @Override
     public SessionHandler open(SessionInfo info) throws MysqlException {
-        Session s = new Session(this, info);
+        Session s = new Session(this, info, users.loggedIn(info));
         sessions.put(info.connectionId(), s);
         return s;
     }
@@ -118,5 +132,10 @@ public final class SqlEngine implements SessionHandlerFactory {
 
     Users users() {
         return users;
+    }
+
+    /** Accounts and grants by snapshot. */
+    PrivilegeCache privileges() {
+        return privileges;
     }
 }

@@ -3,145 +3,142 @@ package io.cairn.sql.session;
 import io.cairn.data.DataNode;
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
-import io.cairn.mysql.AuthPlugin;
 import io.cairn.mysql.Authenticator;
 import io.cairn.mysql.Credential;
 import io.cairn.mysql.MysqlError;
+import io.cairn.mysql.MysqlException;
+import io.cairn.mysql.SessionInfo;
 import io.cairn.sql.SqlException;
-import io.cairn.sql.catalog.CatalogStore;
-import io.cairn.txn.Key;
+import io.cairn.sql.auth.Account;
+import io.cairn.sql.auth.Accounts;
+import io.cairn.sql.auth.Hosts;
+import io.cairn.sql.auth.PrivilegeCache;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Locale;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Accounts and database-level privileges, stored as catalog rows ({@link CatalogStore#USERS},
- * {@link CatalogStore#GRANTS}) so that they replicate and commit like any data. Host parts of
- * account names are accepted and ignored (every account is {@code user@'%'}).
+ * The {@link Authenticator} of a compute node: accounts {@code 'user'@'host'} ({@link Accounts}) as
+ * of a fresh snapshot, matched against the client's address in MySQL's most-specific-first order.
  *
- * <p>{@code root} exists implicitly with the configured password and all privileges until a row for
- * it is written (ALTER USER root …). Passwords are stored as {@code mysql_native_password} hashes,
- * which every client supports. Thread-safe.
+ * <p>Account states checked at login ({@link #loggedIn}, after the password was proven):
+ * ACCOUNT LOCK refuses with 3118; an expired password (PASSWORD EXPIRE) refuses with 1862 unless the
+ * client can handle expired passwords, whose session may then only set a new one (1820 otherwise).
+ *
+ * <p>Failed-login tracking, as MySQL's FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME: after that many
+ * consecutive failed logins the account is blocked for that many days (or until unlocked) and every
+ * login, with the right password or not, is refused with 3955; a successful login resets the count,
+ * and so does any ALTER USER of the account (it gets a new revision). The counts live in this compute
+ * node's memory, as MySQL's do in its server's: they are not shared with the other compute nodes and a
+ * restart forgets them (a client that spreads its guesses over N compute nodes gets N times the
+ * attempts before every one of them blocks the account).
+ *
+ * <p>Thread-safe.
  */
 public final class Users implements Authenticator {
-    /** Privileges known to GRANT; ALL stands for all of them. */
-    public static final Set<String> PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP",
-            "ALTER", "INDEX", "CREATE VIEW", "SHOW VIEW", "REFERENCES", "EXECUTE", "TRIGGER", "EVENT",
-            "LOCK TABLES", "CREATE TEMPORARY TABLES", "ALL");
+    /** The capability flag of clients that can run with an expired password (MySQL's CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS). */
+    static final int CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS = 1 << 22;
 
     private final DataNode node;
-    private final String rootPassword;
+    private final PrivilegeCache accounts;
+    private final Clock clock;
+    /** Failed-login state by account ({@code user NUL host}), for accounts that track them. */
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
-    Users(DataNode node, String rootPassword) {
-        this.node = node;
-        this.rootPassword = rootPassword == null ? "" : rootPassword;
+    /** Consecutive failed logins of one account revision, and until when it is blocked (null: not). */
+    private record Failures(long revision, int count, Instant blockedUntil) {
     }
 
-    @Override
-    public Optional<Credential> lookup(String user, SocketAddress remoteAddress) {
+    Users(DataNode node, PrivilegeCache accounts, Clock clock) {
+        this.node = node;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** Accounts and grants as a fresh snapshot sees them. */
+    Accounts current() {
         Transaction t = node.begin(Isolation.REPEATABLE_READ);
         try {
-            return credential(t, user);
+            return accounts.at(t);
         } finally {
             t.rollback();
         }
     }
 
-    Optional<Credential> credential(Transaction t, String user) {
-        byte[] row = t.get(userKey(user));
-        if (row == null) {
-            return user.equals("root") ? Optional.of(Credential.forPassword(AuthPlugin.MYSQL_NATIVE_PASSWORD, rootPassword))
-                    : Optional.empty();
+    @Override
+    public Optional<Credential> lookup(String user, SocketAddress remoteAddress) {
+        Account a = current().match(user, remoteAddress);
+        return a == null ? Optional.empty() : Optional.of(a.credential());
+    }
+
+    @Override
+    public MysqlException loginFailed(String user, SocketAddress remoteAddress) {
+        Account a = current().match(user, remoteAddress);
+        if (a == null || !a.tracksFailedLogins()) {
+            return null;
         }
-        return Optional.of(new Credential(AuthPlugin.MYSQL_NATIVE_PASSWORD, Arrays.copyOfRange(row, 1, row.length)));
-    }
-
-    boolean exists(Transaction t, String user) {
-        return t.get(userKey(user)) != null || user.equals("root");
-    }
-
-    void put(Transaction t, String user, String password) {
-        byte[] hash = Credential.forPassword(AuthPlugin.MYSQL_NATIVE_PASSWORD, password).storedHash();
-        byte[] row = new byte[hash.length + 1];
-        row[0] = 1; // format
-        System.arraycopy(hash, 0, row, 1, hash.length);
-        t.put(userKey(user), row);
-    }
-
-    void drop(Transaction t, String user) {
-        t.delete(userKey(user));
-        Iterator<Map.Entry<byte[], byte[]>> it = t.scan(CatalogStore.GRANTS, prefix(user), io.cairn.sql.codec.KeyCodec.prefixEnd(prefix(user)));
-        while (it.hasNext()) {
-            t.delete(Key.of(CatalogStore.GRANTS, it.next().getKey()));
-        }
-    }
-
-    /** The privileges of {@code user} on {@code database} ("*" for global grants). */
-    Set<String> grants(Transaction t, String user, String database) {
-        byte[] v = t.get(grantKey(user, database));
-        Set<String> out = new LinkedHashSet<>();
-        if (v != null) {
-            for (String p : new String(v, StandardCharsets.UTF_8).split(",")) {
-                if (!p.isEmpty()) {
-                    out.add(p);
-                }
+        Instant now = clock.instant();
+        Failures f = failures.compute(key(a), (k, old) -> {
+            Failures base = old == null || old.revision() != a.revision() ? new Failures(a.revision(), 0, null) : old;
+            if (base.blockedUntil() != null && now.isBefore(base.blockedUntil())) {
+                return base;
             }
-        }
-        return out;
-    }
-
-    void setGrants(Transaction t, String user, String database, Set<String> privileges) {
-        if (privileges.isEmpty()) {
-            t.delete(grantKey(user, database));
-        } else {
-            t.put(grantKey(user, database), String.join(",", privileges).getBytes(StandardCharsets.UTF_8));
-        }
+            int count = base.blockedUntil() != null ? 1 : base.count() + 1; // a block that ran out starts a new count
+            Instant until = count >= a.failedLoginAttempts()
+                    ? (a.passwordLockDays() == Account.UNBOUNDED ? Instant.MAX : now.plus(Duration.ofDays(a.passwordLockDays())))
+                    : null;
+            return new Failures(a.revision(), until != null ? 0 : count, until);
+        });
+        return f.blockedUntil() != null ? blocked(a, f, Hosts.clientHost(remoteAddress), now) : null;
     }
 
     /**
-     * Whether {@code user} may use {@code privilege} on {@code database}: root always; others by a
-     * global or database grant of that privilege or ALL.
+     * The account of a client that proved its password (or that a proxy asserted), checked for
+     * logging in: 3118 when locked, 3955 while blocked by failed logins, 1862 for an expired password
+     * the client cannot handle. Resets the account's failed-login count.
      */
-    boolean allowed(Transaction t, String user, String database, String privilege) {
-        if (user.equals("root")) {
-            return true;
+    Account loggedIn(SessionInfo info) throws MysqlException {
+        Account a = current().match(info.user(), info.remoteAddress());
+        String host = Hosts.clientHost(info.remoteAddress());
+        if (a == null) { // dropped between the password check and now
+            throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
         }
-        for (String scope : new String[] {"*", database == null ? "*" : database.toLowerCase(Locale.ROOT)}) {
-            Set<String> g = grants(t, user, scope);
-            if (g.contains("ALL") || g.contains(privilege)) {
-                return true;
+        if (a.locked()) {
+            throw MysqlException.of(MysqlError.ACCOUNT_HAS_BEEN_LOCKED, info.user(), host);
+        }
+        if (a.tracksFailedLogins()) {
+            Instant now = clock.instant();
+            Failures f = failures.get(key(a));
+            if (f != null && f.revision() == a.revision() && f.blockedUntil() != null && now.isBefore(f.blockedUntil())) {
+                throw blocked(a, f, host, now);
             }
+            failures.remove(key(a));
         }
-        return false;
-    }
-
-    /** Whether {@code user} has any privilege on {@code database} (for USE / SHOW DATABASES). */
-    boolean anyPrivilege(Transaction t, String user, String database) {
-        return user.equals("root") || !grants(t, user, "*").isEmpty()
-                || !grants(t, user, database.toLowerCase(Locale.ROOT)).isEmpty();
-    }
-
-    static void checkUserName(String user) {
-        if (user.isEmpty() || user.length() > 32) {
-            throw new SqlException(MysqlError.CANNOT_USER, "CREATE USER", user);
+        if (a.passwordExpired() && (info.clientCapabilities() & CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) == 0) {
+            throw MysqlException.of(MysqlError.MUST_CHANGE_PASSWORD_LOGIN);
         }
+        return a;
     }
 
-    private static Key userKey(String user) {
-        return Key.of(CatalogStore.USERS, user.getBytes(StandardCharsets.UTF_8));
+    private static MysqlException blocked(Account a, Failures f, String host, Instant now) {
+        String days = a.passwordLockDays() == Account.UNBOUNDED ? "unlimited" : String.valueOf(a.passwordLockDays());
+        String remaining = a.passwordLockDays() == Account.UNBOUNDED ? "unlimited"
+                : String.valueOf(Math.max(1, (Duration.between(now, f.blockedUntil()).toHours() + 23) / 24));
+        return MysqlException.of(MysqlError.ACCOUNT_BLOCKED_BY_PASSWORD_LOCK, a.user(), host, days, remaining,
+                a.failedLoginAttempts());
     }
 
-    private static byte[] prefix(String user) {
-        return (user + "\u0000").getBytes(StandardCharsets.UTF_8);
+    private static String key(Account a) {
+        return a.user() + "\0" + a.host();
     }
 
-    private static Key grantKey(String user, String database) {
-        return Key.of(CatalogStore.GRANTS, (user + "\u0000" + database.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
+    static void checkUserName(String user, String host) {
+        if (user.isEmpty() || user.length() > 32 || !Hosts.valid(host)) {
+            throw new SqlException(MysqlError.CANNOT_USER, "CREATE USER", Account.quoted(user, host));
+        }
     }
 }
