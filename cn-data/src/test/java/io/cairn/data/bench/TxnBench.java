@@ -32,8 +32,11 @@ import java.util.logging.Logger;
  * latency in the same run; and TN failover time under load (kill the active TN, seconds until the
  * next commit succeeds on the other). Properties: {@code bench.seconds} (10 per phase),
  * {@code bench.dir}, {@code bench.leader} (a peer id, {@code p1}..{@code p3}: move the log leadership
- * there before measuring; default: whichever peer won the election). The TNs' and the CN's log clients
- * have no co-located peer; each phase prints the log leader and the peer the CN reads from.
+ * there before measuring; default: whichever peer won the election), {@code bench.cn-peer}
+ * ({@code follower}, the default: the CN reads from a co-located follower, as two of three compute nodes
+ * of a cluster do; {@code leader}; {@code none}: no co-located peer, reads go to the leader over RPC).
+ * The TNs' log clients have no co-located peer. Each phase prints the log leader and the peer the CN
+ * reads from.
  *
  * <pre>mvn -q -pl cn-data test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.cairn.data.bench.TxnBench</pre>
  */
@@ -75,7 +78,7 @@ public final class TxnBench {
             }
             Supplier<TransactionService> active = () -> tns.stream()
                     .filter(t -> t.state() == TransactionNode.State.ACTIVE).findFirst().orElse(tns.get(0));
-            RaftLogClient cnLog = logs.newClient();
+            RaftLogClient cnLog = cnLogClient(logs, System.getProperty("bench.cn-peer", "follower").strip());
             try (DataNode cn = new DataNode(cnLog, active,
                     new DataNode.Settings("bench", Duration.ofSeconds(10), Duration.ofSeconds(20)))) {
                 cn.start();
@@ -100,6 +103,16 @@ public final class TxnBench {
                 tns.forEach(TransactionNode::close);
             }
         }
+    }
+
+    private static RaftLogClient cnLogClient(LogCluster logs, String where) {
+        int leader = logs.waitForLeader();
+        return switch (where) {
+            case "follower" -> logs.newClientOn((leader + 1) % logs.size());
+            case "leader" -> logs.newClientOn(leader);
+            case "none" -> logs.newClient();
+            default -> throw new IllegalArgumentException("bench.cn-peer: follower, leader or none, not " + where);
+        };
     }
 
     /** The peer that leads the log now (as the peers themselves see it), or "none". */
