@@ -21,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code jdbc/bankCluster}, Liberty's default isolation): the transfers go on while s1 (the URL's first host: its
  * proxy and its compute node) is killed with SIGKILL and restarted. Transfers may fail meanwhile; one whose commit
  * lost its answer is resolved by the transfer table, and the books must balance as in {@link JpaBankIT}.
+ * {@code -Dcairn.jpa.rounds=N} runs N such rounds on the same cluster, each on tables created again and with its own
+ * kill and restart.
  */
 @ExtendWith(ArquillianExtension.class)
 class JpaBankClusterIT {
@@ -51,6 +53,12 @@ class JpaBankClusterIT {
 
     @Test
     void transfersWhileTheFirstProxysServerIsKilledAndRestarted() throws Exception {
+        for (int round = 1; round <= JpaBankIT.ROUNDS; round++) {
+            round(round);
+        }
+    }
+
+    private void round(int round) throws Exception {
         // a fresh cluster may still be settling its TN lease: repeated until it passes
         Wait.until("the database jpa_cluster to be created", Duration.ofSeconds(120),
                 () -> JpaBank.createSchema("jdbc:mysql://" + HOSTS + "/" + OPTIONS, "jpa_cluster"));
@@ -92,7 +100,8 @@ class JpaBankClusterIT {
         }
         assertThat(failed.get()).isNull();
         JpaBank.Result result = bank.check();
-        System.out.printf("JpaBankClusterIT: %s; %s (%d s); e.g. %s%n", timeline, result.summary(),
+        System.out.printf("JpaBankClusterIT round %d/%d: %s; %s (%d s); e.g. %s%n", round, JpaBankIT.ROUNDS, timeline,
+                result.summary(),
                 (System.nanoTime() - start) / 1_000_000_000L, result.examples());
         assertThat(result.problems()).withFailMessage(() -> timeline + "\n" + result.report()).isEmpty();
     }

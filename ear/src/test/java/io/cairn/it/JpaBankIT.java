@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * match the committed transfers (see {@link JpaBank}). The data sources (ear/src/test/liberty/server.xml) leave the
  * isolation level to Liberty, whose default for MySQL is READ COMMITTED, except the REPEATABLE READ one.
  *
+ * <p>Each test runs {@code cairn.jpa.rounds} rounds (default 1), each on tables created again.
+ *
  * <p>The test server runs the Cairn EAR (deployed again after {@link AllInOneServerIT}; this class needs only SQL,
  * not /health) and the bank application.
  */
@@ -31,6 +33,8 @@ class JpaBankIT {
     static final int ACCOUNTS = 8;
     static final int CLIENTS = 8;
     static final int TRANSFERS = 400;
+    /** Rounds per test: {@code -Dcairn.jpa.rounds=10} for issue 16's ten runs. */
+    static final int ROUNDS = Integer.getInteger("cairn.jpa.rounds", 1);
 
     @Deployment(name = "cairn", order = 1, testable = false)
     static EnterpriseArchive cairn() {
@@ -44,23 +48,25 @@ class JpaBankIT {
 
     @Test
     void readCommittedByDefaultClientSidePreparedStatements() throws Exception {
-        JpaBank bank = bank("single", "jpa_single", "");
-        assertThat(bank.isolation()).isEqualTo("jdbc=READ_COMMITTED session=READ-COMMITTED");
-        transfersKeepTheBooks(bank);
+        rounds("single", "jpa_single", "", "jdbc=READ_COMMITTED session=READ-COMMITTED");
     }
 
     @Test
     void readCommittedByDefaultServerSidePreparedStatements() throws Exception {
-        JpaBank bank = bank("serverPrepared", "jpa_sps", "&useServerPrepStmts=true");
-        assertThat(bank.isolation()).isEqualTo("jdbc=READ_COMMITTED session=READ-COMMITTED");
-        transfersKeepTheBooks(bank);
+        rounds("serverPrepared", "jpa_sps", "&useServerPrepStmts=true", "jdbc=READ_COMMITTED session=READ-COMMITTED");
     }
 
     @Test
     void repeatableRead() throws Exception {
-        JpaBank bank = bank("repeatableRead", "jpa_rr", "");
-        assertThat(bank.isolation()).isEqualTo("jdbc=REPEATABLE_READ session=REPEATABLE-READ");
-        transfersKeepTheBooks(bank);
+        rounds("repeatableRead", "jpa_rr", "", "jdbc=REPEATABLE_READ session=REPEATABLE-READ");
+    }
+
+    private static void rounds(String unit, String database, String options, String isolation) throws Exception {
+        for (int round = 1; round <= ROUNDS; round++) {
+            JpaBank bank = bank(unit, database, options);
+            assertThat(bank.isolation()).isEqualTo(isolation);
+            transfersKeepTheBooks(bank, round);
+        }
     }
 
     private static JpaBank bank(String unit, String database, String options) {
@@ -72,12 +78,12 @@ class JpaBankIT {
         return bank;
     }
 
-    private static void transfersKeepTheBooks(JpaBank bank) throws Exception {
+    private static void transfersKeepTheBooks(JpaBank bank, int round) throws Exception {
         long start = System.nanoTime();
         bank.run(CLIENTS, TRANSFERS, new AtomicBoolean());
         JpaBank.Result result = bank.check();
-        System.out.printf("JpaBankIT: %s (%d s); e.g. %s%n", result.summary(), (System.nanoTime() - start) / 1_000_000_000L,
-                result.examples());
+        System.out.printf("JpaBankIT round %d/%d: %s (%d s); e.g. %s%n", round, ROUNDS, result.summary(),
+                (System.nanoTime() - start) / 1_000_000_000L, result.examples());
         assertThat(result.problems()).withFailMessage(result::report).isEmpty();
         assertThat(bank.acknowledged()).as("committed transfers: %s", result.summary()).isGreaterThan(TRANSFERS / 10);
     }

@@ -27,9 +27,11 @@ public class Bank {
         volatile boolean flushed;
     }
 
+    /** Opens the accounts in tables the test has just created again: what the shared cache holds is forgotten first. */
     @Transactional
     public void open(String unit, int accounts, long balance) {
         EntityManager em = em(unit);
+        em.getEntityManagerFactory().getCache().evictAll();
         for (int i = 0; i < accounts; i++) {
             em.persist(new Account(i, balance));
         }
