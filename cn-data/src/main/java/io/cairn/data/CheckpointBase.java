@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -56,41 +57,71 @@ final class CheckpointBase {
     /** The live rows with {@code from <= key < to} (null: unbounded), in key order. */
     Iterator<CheckpointRow> scan(long tableId, byte[] from, byte[] to) {
         List<String> keys = segments.getOrDefault(tableId, List.of());
-        List<DecodedSegment> newestFirst = new ArrayList<>(keys.size());
-        int[] next = new int[keys.size()];
+        // Cursors ordered by their row's key, then by age (newest first): the head is the next key's newest row.
+        PriorityQueue<Cursor> cursors = new PriorityQueue<>(Math.max(1, keys.size()));
         for (int i = 0; i < keys.size(); i++) {
             DecodedSegment segment = cache.get(keys.get(i));
-            newestFirst.add(segment);
-            next[i] = segment.lowerBound(from);
+            Cursor cursor = new Cursor(segment, i, segment.lowerBound(from));
+            if (cursor.valid()) {
+                cursors.add(cursor);
+            }
         }
         return new LookaheadIterator<>() {
             @Override
             protected CheckpointRow advance() {
-                while (true) {
-                    // The smallest key at any cursor; the newest segment holding it decides.
-                    CheckpointRow least = null;
-                    for (int i = 0; i < next.length; i++) {
-                        if (next[i] < newestFirst.get(i).size()) {
-                            CheckpointRow row = newestFirst.get(i).row(next[i]);
-                            if (least == null || Arrays.compareUnsigned(row.key(), least.key()) < 0) {
-                                least = row;
-                            }
-                        }
-                    }
-                    if (least == null || (to != null && Arrays.compareUnsigned(least.key(), to) >= 0)) {
+                while (!cursors.isEmpty()) {
+                    Cursor head = cursors.poll();
+                    CheckpointRow newest = head.row();
+                    if (to != null && Arrays.compareUnsigned(newest.key(), to) >= 0) {
+                        cursors.clear();
                         return null;
                     }
-                    for (int i = 0; i < next.length; i++) {
-                        if (next[i] < newestFirst.get(i).size()
-                                && Arrays.equals(newestFirst.get(i).row(next[i]).key(), least.key())) {
-                            next[i]++;
-                        }
+                    head.next(cursors);
+                    // older segments' rows of the same key are hidden by the newest one
+                    while (!cursors.isEmpty() && Arrays.equals(cursors.peek().row().key(), newest.key())) {
+                        cursors.poll().next(cursors);
                     }
-                    if (least.value() != null) {
-                        return least;
+                    if (newest.value() != null) {
+                        return newest;
                     }
                 }
+                return null;
             }
         };
+    }
+
+    /** A position in one segment of a scan; {@code age} 0 is the newest segment. */
+    private static final class Cursor implements Comparable<Cursor> {
+        private final DecodedSegment segment;
+        private final int age;
+        private int index;
+
+        Cursor(DecodedSegment segment, int age, int index) {
+            this.segment = segment;
+            this.age = age;
+            this.index = index;
+        }
+
+        boolean valid() {
+            return index < segment.size();
+        }
+
+        CheckpointRow row() {
+            return segment.row(index);
+        }
+
+        /** Moves to the next row and goes back into {@code cursors} unless the segment is done. */
+        void next(PriorityQueue<Cursor> cursors) {
+            index++;
+            if (valid()) {
+                cursors.add(this);
+            }
+        }
+
+        @Override
+        public int compareTo(Cursor other) {
+            int c = Arrays.compareUnsigned(row().key(), other.row().key());
+            return c != 0 ? c : Integer.compare(age, other.age);
+        }
     }
 }

@@ -107,6 +107,22 @@ class CheckpointBaseTest {
     }
 
     @Test
+    void theNewestOfThreeSegmentsDecidesEachKey() {
+        MvccStore store = new MvccStore(base(2, List.of(
+                List.of(row("a", "a0"), row("b", "b0"), row("c", "c0"), row("f", "f0")),
+                List.of(row("a", null), row("c", "c1"), row("d", "d1"), row("f", null)),
+                List.of(row("a", "a2"), row("c", null), row("e", "e2")))));
+        assertThat(scan(store, null, null, 10)).containsExactly("a=a2", "b=b0", "d=d1", "e=e2");
+        assertThat(scan(store, "b", "e", 10)).containsExactly("b=b0", "d=d1");
+        assertThat(scan(store, "c", null, 10)).containsExactly("d=d1", "e=e2");
+        assertThat(scan(store, "e", "f", 10)).containsExactly("e=e2");
+        assertThat(scan(store, "f", null, 10)).isEmpty();
+        assertThat(read(store, "a", 10)).isEqualTo("a2");
+        assertThat(read(store, "c", 10)).isNull();
+        assertThat(read(store, "f", 10)).isNull();
+    }
+
+    @Test
     void aPrunedDeletionStillHidesTheCheckpointRow() {
         MvccStore store = store();
         store.apply(20, List.of(Write.delete(key("a"))));
