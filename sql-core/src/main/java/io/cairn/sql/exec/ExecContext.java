@@ -121,6 +121,14 @@ public final class ExecContext implements DataContext {
 
     @Override
     public Object get(String name) {
+        // Generated code fetches the plan's stashed objects and the parameters for every row: those first.
+        Object stashed = internals.get(name);
+        if (stashed != null) {
+            return stashed;
+        }
+        if (!name.isEmpty() && name.charAt(0) == '?') {
+            return parameters.get(name);
+        }
         switch (name) {
             case TRANSACTION:
                 return transaction;
@@ -144,8 +152,7 @@ public final class ExecContext implements DataContext {
         if (name.equals(Variable.USER.camelName)) {
             return null;
         }
-        Object v = internals.get(name);
-        return v != null ? v : parameters.get(name);
+        return parameters.get(name);
     }
 
     public Transaction transaction() {
