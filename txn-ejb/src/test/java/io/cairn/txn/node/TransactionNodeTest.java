@@ -86,8 +86,9 @@ class TransactionNodeTest {
         nodes.forEach(TransactionNode::close);
     }
 
+    /** Polls {@code condition} for up to 30 s: a bound for a loaded 2-core machine, not an expected time. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
