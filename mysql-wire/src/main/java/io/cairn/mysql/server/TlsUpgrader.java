@@ -77,6 +77,8 @@ public final class TlsUpgrader {
     private final char[] password;
     private final String setting;
     private volatile Loaded current;
+    /** The file that failed to load at the last check, so that it is reported once, not every period. */
+    private volatile Object failedKey;
 
     private TlsUpgrader(Path keyStore, char[] password, String setting) {
         this.keyStore = keyStore;
@@ -124,15 +126,16 @@ public final class TlsUpgrader {
      */
     public boolean reloadIfChanged() {
         Object key = fileKey();
-        if (key == null || key.equals(current.fileKey())) {
+        if (key == null || key.equals(current.fileKey()) || key.equals(failedKey)) {
             return false;
         }
         try {
             reload();
             return true;
         } catch (IllegalArgumentException e) {
+            failedKey = key;
             LOG.log(Level.WARNING, "CAIRN0311W: the changed TLS key store cannot be used yet; "
-                    + "connections keep the previous certificate: {0}", e.getMessage());
+                    + "connections keep the previous certificate until it changes again: {0}", e.getMessage());
             return false;
         }
     }

@@ -50,7 +50,7 @@ final class ClusterVariables {
         try {
             for (String name : NAMES) {
                 byte[] v = t.get(key(name));
-                Long value = v != null && v.length == 8 ? ByteBuffer.wrap(v).getLong() : startup.get(name);
+                Long value = v != null && v.length == 8 ? Long.valueOf(ByteBuffer.wrap(v).getLong()) : startup.get(name);
                 if (value != null) {
                     globals.set(name, value);
                 } else {
