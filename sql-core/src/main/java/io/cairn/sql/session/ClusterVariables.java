@@ -44,21 +44,16 @@ final class ClusterVariables {
         startup.forEach(globals::set);
     }
 
-    /** Brings this compute node's global values up to the catalog's (a fresh snapshot). */
-    void refresh() {
-        Transaction t = node.begin(Isolation.REPEATABLE_READ);
-        try {
-            for (String name : NAMES) {
-                byte[] v = t.get(key(name));
-                Long value = v != null && v.length == 8 ? Long.valueOf(ByteBuffer.wrap(v).getLong()) : startup.get(name);
-                if (value != null) {
-                    globals.set(name, value);
-                } else {
-                    globals.reset(name);
-                }
+    /** Brings this compute node's global values up to the catalog's, as {@code t} (a fresh snapshot) sees them. */
+    void refresh(Transaction t) {
+        for (String name : NAMES) {
+            byte[] v = t.get(key(name));
+            Long value = v != null && v.length == 8 ? Long.valueOf(ByteBuffer.wrap(v).getLong()) : startup.get(name);
+            if (value != null) {
+                globals.set(name, value);
+            } else {
+                globals.reset(name);
             }
-        } finally {
-            t.rollback();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.DataNode;
+import io.cairn.data.Isolation;
+import io.cairn.data.Transaction;
 import io.cairn.mysql.Authenticator;
 import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.SessionHandler;
@@ -93,8 +95,14 @@ public final class SqlEngine implements SessionHandlerFactory {
      */
     @Override
     public SessionHandler open(SessionInfo info) throws MysqlException {
-        clusterVariables.refresh();
-        Account account = users.loggedIn(info, globals);
+        Account account;
+        Transaction t = node.begin(Isolation.REPEATABLE_READ); // one snapshot for the variables and the account
+        try {
+            clusterVariables.refresh(t);
+            account = users.loggedIn(info, t, globals);
+        } finally {
+            t.rollback();
+        }
         Session s = new Session(this, info, account);
         synchronized (admission) { // counting and joining at once: two logins cannot both take the last place
             try {

@@ -103,9 +103,12 @@ public final class Users implements Authenticator {
      * logging in: 3159 without TLS while {@code require_secure_transport} is ON, 1045 without TLS for
      * a REQUIRE SSL account, 3118 when locked, 3955 while blocked by failed logins, 1862 for an expired password
      * the client cannot handle. Resets the account's failed-login count.
+     *
+     * @param t       a fresh snapshot, in which the accounts are read
+     * @param globals the global variables (require_secure_transport) as of {@code t}
      */
-    Account loggedIn(SessionInfo info, GlobalVariables globals) throws MysqlException {
-        Account a = current().match(info.user(), info.remoteAddress());
+    Account loggedIn(SessionInfo info, Transaction t, GlobalVariables globals) throws MysqlException {
+        Account a = accounts.at(t).match(info.user(), info.remoteAddress());
         String host = Hosts.clientHost(info.remoteAddress());
         if (a == null) { // dropped between the password check and now
             throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
