@@ -15,6 +15,8 @@ public enum MysqlError {
     USER_LIMIT_REACHED(1226, "42000", "User '%s' has exceeded the '%s' resource (current value: %d)", false),
     SECURE_TRANSPORT_REQUIRED(3159, "HY000",
             "Connections using insecure transport are prohibited while --require_secure_transport=ON.", false),
+    NO_SECURE_TRANSPORTS_CONFIGURED(3160, "HY000",
+            "No secure transports (SSL or Shared Memory) are configured, unable to set --require_secure_transport=ON.", false),
     // Sent unasked to a session idle longer than wait_timeout / interactive_timeout (MySQL 8.0.24+), then it is closed.
     CLIENT_INTERACTION_TIMEOUT(4031, "HY000", "The client was disconnected by the server because of inactivity.", false),
     ACCESS_DENIED(1045, "28000", "Access denied for user '%s'@'%s' (using password: %s)", false),

@@ -61,11 +61,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private volatile boolean authenticated;
     /** Packets received (counted on the event loop): an idle deadline holds only if none came since it was set. */
     private volatile long received;
-    /** The client switched to TLS (set by the serial task that follows the SSLRequest). */
-    private boolean secure;
-    private ScheduledFuture<?> idleDeadline;
-    /** Counts idle deadlines set (serial tasks only): a deadline set before the latest command is void. */
-    private long idleArmed;
+    /** Set by the serial tasks, cancelled by the event loop when the channel closes. */
+    private volatile ScheduledFuture<?> idleDeadline;
 
     // state below is touched only by the serial tasks
     private Phase phase = Phase.GREETING_SENT;
@@ -78,6 +75,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private CommandDispatcher dispatcher;
     /** What the proxy counted, for a login through a proxy; else null. */
     private SessionInfo.ProxyCounts proxyCounts;
+    /** The client's connection uses TLS: it switched (SSLRequest), or the proxy's login says its client did. */
+    private boolean secure;
+    /** Counts idle deadlines set: a deadline set before the latest command is void. */
+    private long idleArmed;
 
     /** Read by {@link #kill} from any thread. */
     private volatile SessionHandler handler;
@@ -280,7 +281,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         AuthPlugin clientPlugin = response.plugin() == null
                 ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(response.plugin());
         ProxyLogin.Claim claim = null;
-        SessionInfo.ProxyCounts proxyCounts = null;
         if (ProxyLogin.PLUGIN.equals(response.plugin())) {
             // checked before the look-up: the claim names the client, whose address selects the account
             claim = ProxyLogin.verify(config.proxySecret(), nonce, response.user(), authResponse);
@@ -293,7 +293,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             proxyCounts = new SessionInfo.ProxyCounts(claim.connections(), claim.userConnections(),
                     claim.mode() == ProxyLogin.Mode.ASSERT);
         }
-        this.proxyCounts = proxyCounts;
         Optional<Credential> found = server.authenticator().lookup(response.user(), remote);
         if (found.isEmpty()) {
             throw accessDenied();

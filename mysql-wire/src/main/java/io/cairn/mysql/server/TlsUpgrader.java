@@ -124,7 +124,7 @@ public final class TlsUpgrader {
      *
      * @return whether a new certificate is in use
      */
-    public boolean reloadIfChanged() {
+    public synchronized boolean reloadIfChanged() {
         Object key = fileKey();
         if (key == null || key.equals(current.fileKey()) || key.equals(failedKey)) {
             return false;

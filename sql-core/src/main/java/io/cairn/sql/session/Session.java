@@ -166,6 +166,11 @@ public final class Session implements SessionHandler, SessionContext {
         return info.connectionId();
     }
 
+    /** Whether the client's own connection uses TLS (to this port, or to the proxy that logged in for it). */
+    boolean secure() {
+        return info.secure();
+    }
+
     /** Whether a proxy logged in for this session's client. */
     boolean viaProxy() {
         return info.proxy() != null;

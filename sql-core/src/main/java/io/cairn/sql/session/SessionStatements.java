@@ -117,6 +117,11 @@ final class SessionStatements {
             if (!SessionVariables.known(n)) {
                 throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
             }
+            if (n.equals("require_secure_transport") && Long.valueOf(1).equals(value) && !session.secure()
+                    && session.engine().tlsReloader() == null) {
+                // no TLS here and none on the way in: nobody could log in again, this administrator included
+                throw new SqlException(MysqlError.NO_SECURE_TRANSPORTS_CONFIGURED);
+            }
             if (ClusterVariables.NAMES.contains(n)) {
                 session.engine().clusterVariables().set(n, ((Number) value).longValue());
             } else {
