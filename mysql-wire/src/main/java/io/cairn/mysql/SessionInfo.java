@@ -36,9 +36,10 @@ public record SessionInfo(long connectionId, String user, String database, Map<S
      *
      * @param connections     the proxy's client connections, this one included
      * @param userConnections the proxy's client connections of this user name, this one included
-     * @param moved           the session was already admitted and only moves between compute nodes
-     *                        (limits are not checked again)
+     * @param admitted        the proxy logs in for a client it admitted before (its session moves to another
+     *                        compute node, or a KILL on its behalf): transport and limits were checked at its
+     *                        first login and are not checked again
      */
-    public record ProxyCounts(int connections, int userConnections, boolean moved) {
+    public record ProxyCounts(int connections, int userConnections, boolean admitted) {
     }
 }

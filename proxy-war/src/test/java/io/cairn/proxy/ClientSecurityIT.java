@@ -130,6 +130,11 @@ class ClientSecurityIT {
             assertThat(ssl.output()).contains("42");
             assertThat(ssl.exit()).isZero();
         }
+        // KILL through the proxy logs in to the CN for the victim's user: admitted before, not refused now
+        Connection victim = tls(proxy.port(), "root", "");
+        long victimId = victim.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+        exec(tls(proxy.port(), "root", ""), "KILL " + victimId);
+        await("the killed session is closed", () -> !victim.isValid(2));
         assertThatThrownBy(() -> exec(admin, "SET SESSION require_secure_transport = OFF"))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1229));
         exec(admin, "SET GLOBAL require_secure_transport = OFF");

@@ -16,7 +16,8 @@ import java.util.Collection;
  * a proxy spreads them over several compute nodes. So each limit holds per proxy and per compute node
  * port, like MySQL's per server, not for the cluster as a whole. A proxy counts users by name, not by
  * account: for a user with accounts on several host patterns the account's limit bounds all of them. A
- * session that the proxy moves between compute nodes was admitted already and is not checked again.
+ * session that the proxy moves between compute nodes (or a KILL the proxy sends for it) was admitted
+ * already and is not checked again.
  */
 final class ConnectionLimits {
     private ConnectionLimits() {
@@ -29,7 +30,7 @@ final class ConnectionLimits {
     static void admit(SessionInfo info, Account account, GlobalVariables globals, Collection<Session> others)
             throws MysqlException {
         SessionInfo.ProxyCounts proxy = info.proxy();
-        if (proxy != null && proxy.moved()) {
+        if (proxy != null && proxy.admitted()) {
             return;
         }
         long connections;

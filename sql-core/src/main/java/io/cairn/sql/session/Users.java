@@ -113,10 +113,11 @@ public final class Users implements Authenticator {
         if (a == null) { // dropped between the password check and now
             throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
         }
-        if (!info.secure() && Long.valueOf(1).equals(globals.get("require_secure_transport"))) {
+        boolean admitted = info.proxy() != null && info.proxy().admitted(); // checked at its first login
+        if (!info.secure() && !admitted && Long.valueOf(1).equals(globals.get("require_secure_transport"))) {
             throw MysqlException.of(MysqlError.SECURE_TRANSPORT_REQUIRED);
         }
-        if (!info.secure() && a.requireSsl()) { // MySQL does not say why: a plain 1045
+        if (!info.secure() && !admitted && a.requireSsl()) { // MySQL does not say why: a plain 1045
             throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
         }
         if (a.locked()) {
