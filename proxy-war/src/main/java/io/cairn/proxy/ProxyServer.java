@@ -160,8 +160,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Counts a client connection of {@code user} (its login name, before any group suffix is cut off:
-     * the compute node checks the account's limit against it); returns the count, this one included.
+     * Counts a client connection of {@code user} (the name the compute node sees, any group suffix cut
+     * off: it checks the account's limit against this count); returns the count, this one included.
      */
     int userConnected(String user) {
         return userConnections.merge(user, 1, Integer::sum);
