@@ -4,6 +4,7 @@ import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.DataNode;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
+import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.sql.session.SqlEngine;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
@@ -12,6 +13,7 @@ import io.cairn.node.Role;
 import io.cairn.node.RoleService;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,9 +47,12 @@ public final class ComputeNodeRole implements RoleService {
      * @param clusterSecret authenticates commit calls to a TN on another server; null when unset
      * @param proxySecret   lets proxies log in on their clients' behalf (the cluster secret, or without
      *                      one a secret only this JVM's proxy knows)
+     * @param clientTls     TLS for clients of the MySQL port (shared with this server's proxy port), or null
+     * @param requireSecureTransport the start-up value of {@code require_secure_transport} (a value set
+     *                      with SET GLOBAL, kept in the catalog, takes precedence)
      */
     public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
-            byte[] proxySecret) {
+            byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport) {
     }
 
     private final Supplier<LogService> log;
@@ -99,12 +104,17 @@ public final class ComputeNodeRole implements RoleService {
                 new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)), checkpoints);
         node.start();
         data = node;
-        SqlEngine engine = new SqlEngine(node, settings.rootPassword());
+        SqlEngine engine = new SqlEngine(node, settings.rootPassword(), Clock.systemUTC(),
+                settings.requireSecureTransport() ? Map.of("require_secure_transport", 1L) : Map.of());
         // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
-                .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name).build(),
+                .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name)
+                .tls(settings.clientTls()).build(),
                 engine.authenticator(), engine).start();
         engine.setConnectionKiller(id -> server.kill(id, false));
+        if (settings.clientTls() != null) {
+            engine.setTlsReloader(settings.clientTls()::reload);
+        }
         mysql = server;
     }
 

@@ -11,6 +11,14 @@ package io.cairn.mysql;
  */
 public enum MysqlError {
     CON_COUNT(1040, "08004", "Too many connections", false),
+    TOO_MANY_USER_CONNECTIONS(1203, "42000", "User %s already has more than 'max_user_connections' active connections", false),
+    USER_LIMIT_REACHED(1226, "42000", "User '%s' has exceeded the '%s' resource (current value: %d)", false),
+    SECURE_TRANSPORT_REQUIRED(3159, "HY000",
+            "Connections using insecure transport are prohibited while --require_secure_transport=ON.", false),
+    NO_SECURE_TRANSPORTS_CONFIGURED(3160, "HY000",
+            "No secure transports (SSL or Shared Memory) are configured, unable to set --require_secure_transport=ON.", false),
+    // Sent unasked to a session idle longer than wait_timeout / interactive_timeout (MySQL 8.0.24+), then it is closed.
+    CLIENT_INTERACTION_TIMEOUT(4031, "HY000", "The client was disconnected by the server because of inactivity.", false),
     ACCESS_DENIED(1045, "28000", "Access denied for user '%s'@'%s' (using password: %s)", false),
     DB_ACCESS_DENIED(1044, "42000", "Access denied for user '%s'@'%s' to database '%s'", false),
     NO_DB(1046, "3D000", "No database selected", false),
@@ -57,6 +65,8 @@ public enum MysqlError {
     UNKNOWN_SYSTEM_VARIABLE(1193, "HY000", "Unknown system variable '%s'", false),
     CANT_EXECUTE_IN_READ_ONLY_TRANSACTION(1792, "25006", "Cannot execute statement in a READ ONLY transaction.", false),
     WRONG_VALUE_FOR_VAR(1231, "42000", "Variable '%s' can't be set to the value of '%s'", false),
+    GLOBAL_VARIABLE(1229, "HY000", "Variable '%s' is a GLOBAL variable and should be set with SET GLOBAL", false),
+    SSL_LIBRARY_ERROR(3888, "HY000", "Failed to set up SSL because of the following SSL library error: %s", false),
     WRONG_TYPE_FOR_VAR(1232, "42000", "Incorrect argument type to variable '%s'", false),
     OPERAND_COLUMNS(1241, "21000", "Operand should contain %d column(s)", false),
     SUBQUERY_NO_1_ROW(1242, "21000", "Subquery returns more than 1 row", false),

@@ -104,6 +104,16 @@ public interface SessionHandler extends AutoCloseable {
     String database();
 
     /**
+     * How long the session may stay idle between commands (MySQL's wait_timeout, or interactive_timeout
+     * for clients that announced CLIENT_INTERACTIVE); asked after each command. When it passes without a
+     * new command, the wire layer sends {@link MysqlError#CLIENT_INTERACTION_TIMEOUT} and closes the
+     * connection, which then closes the session (rolling back its transaction). Null: no limit.
+     */
+    default java.time.Duration idleTimeout() {
+        return null;
+    }
+
+    /**
      * The connection ended (COM_QUIT, client gone, killed, server closed): roll back and release everything.
      * Called exactly once, after the last command returned; must not throw.
      */

@@ -42,11 +42,12 @@ final class Backend extends ChannelInboundHandlerAdapter {
      * @param clientPlugin plugin of {@code clientAuth} (VERIFY)
      * @param salt         the proxy's greeting nonce the client answered (VERIFY)
      * @param clientAuth   the client's auth response (VERIFY)
-     * @param clientAddress the client's IP address, which the compute node matches accounts' hosts against
-     *                      ("" when unknown)
+     * @param client       the client's IP address, which the compute node matches accounts' hosts against,
+     *                     whether it uses TLS, and the proxy's connection counts, which the compute node checks
+     *                     against connection limits
      */
     record Login(String user, String database, int charset, int capabilities, Map<String, String> attributes,
-            ProxyLogin.Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth, String clientAddress) {
+            ProxyLogin.Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth, ProxyLogin.Client client) {
     }
 
     /** Receives the outcome of the login and then the compute node's packets. */
@@ -176,7 +177,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
         }
         connectionId = greeting.connectionId();
         byte[] auth = ProxyLogin.encode(secret, greeting.nonce(), login.user(), login.mode(), login.clientPlugin(),
-                login.salt(), login.clientAuth(), login.clientAddress());
+                login.salt(), login.clientAuth(), login.client());
         Handshake.Response response = new Handshake.Response(login.capabilities() | REQUIRED_CAPABILITIES,
                 16 * 1024 * 1024, login.charset(), login.user(), auth, login.database(), ProxyLogin.PLUGIN,
                 login.attributes());

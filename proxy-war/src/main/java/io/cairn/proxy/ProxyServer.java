@@ -4,6 +4,7 @@ import io.cairn.mysql.server.Capabilities;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.PacketDecoder;
 import io.cairn.mysql.server.ProxyLogin;
+import io.cairn.mysql.server.TlsUpgrader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -85,6 +86,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<String, Integer> absentChecks = new HashMap<>();
     private final Object sessionEnded = new Object();
     private final AtomicInteger open = new AtomicInteger();
+    /** Logged-in or logging-in client connections per user name, for MAX_USER_CONNECTIONS. */
+    private final Map<String, Integer> userConnections = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -122,6 +125,10 @@ public final class ProxyServer implements AutoCloseable {
                 })
                 .bind(settings.host(), settings.port()).sync().channel();
         boss.scheduleWithFixedDelay(this::checkPlacement, 1, 1, TimeUnit.SECONDS);
+        if (settings.tls() != null) { // a changed key store serves new connections
+            long period = TlsUpgrader.CHECK_PERIOD.toMillis();
+            boss.scheduleWithFixedDelay(settings.tls()::reloadIfChanged, period, period, TimeUnit.MILLISECONDS);
+        }
         LOG.info(() -> "MySQL proxy listening on " + listener.localAddress());
         return this;
     }
@@ -150,6 +157,19 @@ public final class ProxyServer implements AutoCloseable {
         }
         sessions.put(session.id(), session);
         return true;
+    }
+
+    /**
+     * Counts a client connection of {@code user} (the name the compute node sees, any group suffix cut
+     * off: it checks the account's limit against this count); returns the count, this one included.
+     */
+    int userConnected(String user) {
+        return userConnections.merge(user, 1, Integer::sum);
+    }
+
+    /** The connection {@link #userConnected} counted has ended. */
+    void userDisconnected(String user) {
+        userConnections.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }
 
     void unregister(ProxySession session) {
@@ -251,7 +271,7 @@ public final class ProxyServer implements AutoCloseable {
     void killOnComputeNode(Backend target, String user, String clientAddress, boolean queryOnly, EventLoop loop) {
         String sql = (queryOnly ? "KILL QUERY " : "KILL ") + target.connectionId();
         Backend.Login login = new Backend.Login(user, null, 255, CAPABILITIES, Map.of(), ProxyLogin.Mode.ASSERT,
-                "", new byte[0], new byte[0], clientAddress);
+                "", new byte[0], new byte[0], new ProxyLogin.Client(clientAddress, false, 0, 0));
         Backend side = new Backend(target.cn(), login, settings.secret(), settings.loginTimeout(), new SideCommand(sql));
         dial(loop, side);
     }

@@ -88,6 +88,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private volatile GroupRules.Routing routing;
     /** The client switched to TLS (SSLRequest). */
     private boolean tls;
+    /** This proxy's client connections of the session's user when it logged in, itself included (0: not yet counted). */
+    private int userConnections;
     private int capabilities;
     private volatile SessionState state;
     private final Deque<Packet> pending = new ArrayDeque<>();
@@ -248,6 +250,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         }
         capabilities = hello.capabilities() & ProxyServer.CAPABILITIES; // TLS ends here: never asked of a CN
         routing = server.settings().groupRules().route(hello.user(), hello.attributes());
+        userConnections = server.userConnected(routing.user());
         state = new SessionState(hello.database());
         nextClientSeq = packet.lastSeq() + 1;
         phase = Phase.LOGGING_IN;
@@ -495,7 +498,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         Backend.Login login = new Backend.Login(routing.user(), state.database(), hello.charset(),
                 capabilities, hello.attributes(), first ? ProxyLogin.Mode.VERIFY : ProxyLogin.Mode.ASSERT,
                 hello.plugin() == null ? "mysql_native_password" : hello.plugin(), first ? salt : new byte[0],
-                first ? hello.authResponse() : new byte[0], clientAddress());
+                first ? hello.authResponse() : new byte[0],
+                new ProxyLogin.Client(clientAddress(), tls, server.connections(), userConnections));
         candidate = new Backend(cn, login, server.settings().secret(), server.settings().loginTimeout(), this);
         server.dial(client.eventLoop(), candidate);
     }
@@ -1096,6 +1100,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         if (registered) {
             registered = false;
             server.unregister(this);
+        }
+        if (userConnections > 0) {
+            userConnections = 0;
+            server.userDisconnected(routing.user());
         }
     }
 

@@ -3,7 +3,6 @@ package io.cairn.proxy;
 import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.node.ConfigException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,8 +24,7 @@ import java.util.function.Function;
  * @param shutdownGrace    how long a stopping proxy lets open transactions finish
  *                         ({@code cairn.proxy.shutdown-grace-seconds})
  * @param tls              TLS for clients that ask for it (SSLRequest), or null when not configured
- *                         ({@code cairn.proxy.tls.key-store}, a PKCS12 file, and
- *                         {@code cairn.proxy.tls.key-store-password}, best given by environment variable)
+ *                         ({@link ClientTls}: shared with this server's compute node port)
  * @param clientLoginTimeout how long a client may take from connecting to being logged in (TLS, auth
  *                         switch and the compute node's login included); then it is disconnected
  * @param netReadTimeout   how long a client may pause in the middle of a packet; then it is disconnected
@@ -40,8 +38,6 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
     public static final String MAX_CONNECTIONS = "cairn.proxy.max-connections";
     public static final String USER_GROUPS = "cairn.proxy.user-groups";
     public static final String SHUTDOWN_GRACE = "cairn.proxy.shutdown-grace-seconds";
-    public static final String TLS_KEY_STORE = "cairn.proxy.tls.key-store";
-    public static final String TLS_KEY_STORE_PASSWORD = "cairn.proxy.tls.key-store-password";
 
     /**
      * Reads the proxy's own properties.
@@ -51,6 +47,16 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
      * @throws ConfigException naming the bad property
      */
     public static ProxySettings load(String host, int port, String clusterSecret, byte[] jvmSecret,
+            Function<String, Optional<String>> lookup) {
+        return load(host, port, clusterSecret, jvmSecret, ClientTls.load(lookup), lookup);
+    }
+
+    /**
+     * Reads the proxy's own properties, with TLS already loaded ({@link ClientTls#load}).
+     *
+     * @param tls the client-facing TLS, or null for none
+     */
+    public static ProxySettings load(String host, int port, String clusterSecret, byte[] jvmSecret, TlsUpgrader tls,
             Function<String, Optional<String>> lookup) {
         int max = intSetting(lookup, MAX_CONNECTIONS, 4096, 1, 100_000);
         int grace = intSetting(lookup, SHUTDOWN_GRACE, 10, 0, 3600);
@@ -64,21 +70,8 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
         byte[] secret = localOnly ? jvmSecret : clusterSecret.getBytes(StandardCharsets.UTF_8);
         // the compute nodes' defaults (MySQL's connect_timeout, net_read_timeout, net_write_timeout)
         return new ProxySettings(host, port, max, 64L * 1024 * 1024, secret, localOnly, rules,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls(lookup),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
-    }
-
-    private static TlsUpgrader tls(Function<String, Optional<String>> lookup) {
-        Optional<String> keyStore = lookup.apply(TLS_KEY_STORE).map(String::trim).filter(v -> !v.isEmpty());
-        if (keyStore.isEmpty()) {
-            return null;
-        }
-        char[] password = lookup.apply(TLS_KEY_STORE_PASSWORD).orElse("").toCharArray();
-        try {
-            return TlsUpgrader.fromKeyStore(Path.of(keyStore.get()), password);
-        } catch (IllegalArgumentException e) { // unreadable, wrong password: the message names the file, not the password
-            throw new ConfigException(TLS_KEY_STORE, e.getMessage());
-        }
     }
 
     private static int intSetting(Function<String, Optional<String>> lookup, String key, int otherwise, int min,

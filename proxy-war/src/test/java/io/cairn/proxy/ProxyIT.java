@@ -181,8 +181,8 @@ class ProxyIT {
                 "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();
-        try (ProxyServer tls = startProxy(SECRET, Map.of(ProxySettings.TLS_KEY_STORE, keyStore.toString(),
-                ProxySettings.TLS_KEY_STORE_PASSWORD, "changeit"))) {
+        try (ProxyServer tls = startProxy(SECRET, Map.of(ClientTls.KEY_STORE, keyStore.toString(),
+                ClientTls.KEY_STORE_PASSWORD, "changeit"))) {
             String url = "jdbc:mysql://127.0.0.1:" + tls.port() + "/test?useServerPrepStmts=true&sslMode=";
             for (String mode : List.of("REQUIRED", "DISABLED")) {
                 try (Connection c = DriverManager.getConnection(url + mode, "alice", TestComputeNode.PASSWORD)) {
@@ -201,9 +201,9 @@ class ProxyIT {
                 assertThat(query(c, "SELECT 1")).isEqualTo("1");
             }
         }
-        assertThatThrownBy(() -> startProxy(SECRET, Map.of(ProxySettings.TLS_KEY_STORE, keyStore.toString(),
-                ProxySettings.TLS_KEY_STORE_PASSWORD, "wrong"))).isInstanceOf(io.cairn.node.ConfigException.class)
-                .hasMessageContaining(ProxySettings.TLS_KEY_STORE).hasMessageNotContaining("wrong");
+        assertThatThrownBy(() -> startProxy(SECRET, Map.of(ClientTls.KEY_STORE, keyStore.toString(),
+                ClientTls.KEY_STORE_PASSWORD, "wrong"))).isInstanceOf(io.cairn.node.ConfigException.class)
+                .hasMessageContaining(ClientTls.KEY_STORE).hasMessageNotContaining("wrong");
         assertThatThrownBy(() -> connect("root", "", "sslMode=REQUIRED")).as("no key, no TLS")
                 .isInstanceOf(SQLException.class);
     }

@@ -34,7 +34,9 @@ import java.util.logging.Logger;
  * unexpected exception while a packet is processed (a bug, here or in the engine) is logged at WARNING
  * and answered with ERR 1105, then the connection is closed: it never leaves the client waiting. When the
  * channel closes for any reason, {@link SessionHandler#close()} runs once, after the last command, and only
- * then does the connection stop counting towards {@link MysqlServerConfig#maxConnections()}.
+ * then does the connection stop counting towards {@link MysqlServerConfig#maxConnections()}. A session idle
+ * between commands for longer than its {@link SessionHandler#idleTimeout()} (wait_timeout) gets ERR 4031
+ * (sequence id 0, unasked, as MySQL 8.0.24+ sends it) and is closed.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
@@ -57,6 +59,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> loginDeadline;
     /** Set (by the serial task) when the login succeeded; read by the login deadline on the event loop. */
     private volatile boolean authenticated;
+    /** Packets received (counted on the event loop): an idle deadline holds only if none came since it was set. */
+    private volatile long received;
+    /** Set by the serial tasks, cancelled by the event loop when the channel closes. */
+    private volatile ScheduledFuture<?> idleDeadline;
 
     // state below is touched only by the serial tasks
     private Phase phase = Phase.GREETING_SENT;
@@ -67,6 +73,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** The client's address: the peer's, or the one a proxy's login names. */
     private SocketAddress remote;
     private CommandDispatcher dispatcher;
+    /** What the proxy counted, for a login through a proxy; else null. */
+    private SessionInfo.ProxyCounts proxyCounts;
+    /** The client's connection uses TLS: it switched (SSLRequest), or the proxy's login says its client did. */
+    private boolean secure;
+    /** Counts idle deadlines set: a deadline set before the latest command is void. */
+    private long idleArmed;
 
     /** Read by {@link #kill} from any thread. */
     private volatile SessionHandler handler;
@@ -130,6 +142,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (refused) {
             return;
         }
+        received++; // only this event loop writes it
         if (queued.incrementAndGet() >= PAUSE_READING_AT) {
             channel.config().setAutoRead(false);
         }
@@ -148,7 +161,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == TlsUpgrader.TLS_STARTED) {
-            tasks.execute(() -> expectedSeq = 2);
+            tasks.execute(() -> {
+                expectedSeq = 2;
+                secure = true;
+            });
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -163,6 +179,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (loginDeadline != null) {
             loginDeadline.cancel(false);
+        }
+        if (idleDeadline != null) {
+            idleDeadline.cancel(false);
         }
         out.writabilityChanged(); // wake a writer waiting for a channel that will never drain
         if (!refused) {
@@ -242,6 +261,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             case COMMAND -> {
                 if (dispatcher.dispatch(packet.payload()) == CommandDispatcher.Next.CLOSE) {
                     closeChannel();
+                } else {
+                    armIdleDeadline();
                 }
             }
             default -> throw new IllegalStateException("packet in phase " + phase);
@@ -268,6 +289,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 throw accessDenied();
             }
             remote = clientAddress(claim.clientAddress(), remote);
+            secure = claim.clientTls(); // what matters is the client's own connection, to the proxy
+            proxyCounts = new SessionInfo.ProxyCounts(claim.connections(), claim.userConnections(),
+                    claim.mode() == ProxyLogin.Mode.ASSERT);
         }
         Optional<Credential> found = server.authenticator().lookup(response.user(), remote);
         if (found.isEmpty()) {
@@ -308,7 +332,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void openSession() throws MysqlException {
         int agreed = response.capabilities() & serverCapabilities();
         SessionInfo info = new SessionInfo(id, response.user(), response.database(), response.attributes(),
-                agreed, remote);
+                agreed, remote, secure, proxyCounts);
         SessionHandler h = server.sessionFactory().open(info);
         handler = h;
         dispatcher = new CommandDispatcher(h, out, agreed, config, server);
@@ -323,6 +347,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         out.flush();
         nonce = null;
         credential = null;
+        armIdleDeadline();
+    }
+
+    /** After a command (or the login): the session's idle timeout starts now. */
+    private void armIdleDeadline() {
+        if (idleDeadline != null) {
+            idleDeadline.cancel(false);
+            idleDeadline = null;
+        }
+        java.time.Duration timeout = handler.idleTimeout();
+        if (timeout == null || phase != Phase.COMMAND) {
+            return;
+        }
+        long seen = received;
+        long generation = ++idleArmed;
+        idleDeadline = channel.eventLoop().schedule(() -> {
+            if (received == seen) {
+                tasks.execute(() -> idleTimedOut(seen, generation));
+            }
+        }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void idleTimedOut(long seen, long generation) {
+        if (phase != Phase.COMMAND || received != seen || generation != idleArmed) {
+            return; // a command came meanwhile; its end sets a new deadline
+        }
+        LOG.log(Level.FINE, "connection {0}: idle longer than its wait_timeout; closing", id);
+        fail(0, MysqlException.of(MysqlError.CLIENT_INTERACTION_TIMEOUT));
     }
 
     /**

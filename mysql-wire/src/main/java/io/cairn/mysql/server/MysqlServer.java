@@ -75,7 +75,7 @@ public final class MysqlServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
-        this.tls = config.tls() ? TlsUpgrader.fromKeyStore(config.tlsKeyStore(), config.tlsKeyStorePassword()) : null;
+        this.tls = config.tlsUpgrader();
     }
 
     /**
@@ -123,6 +123,10 @@ public final class MysqlServer implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
+        }
+        if (tls != null) {
+            long period = TlsUpgrader.CHECK_PERIOD.toMillis();
+            bossGroup.scheduleWithFixedDelay(tls::reloadIfChanged, period, period, TimeUnit.MILLISECONDS);
         }
         LOG.log(Level.INFO, "MySQL protocol server listening on {0}", serverChannel.localAddress());
         return this;

@@ -23,8 +23,8 @@ import java.util.Objects;
  * @param serverVersion           version announced in the handshake; should start with "8.0." so that
  *                                clients use MySQL 8 behaviour
  * @param defaultAuthPlugin       plugin announced in the handshake
- * @param tlsKeyStore             PKCS12 key store for TLS, or null for no TLS
- * @param tlsKeyStorePassword     its password (null when tlsKeyStore is null)
+ * @param tlsUpgrader             TLS for clients that ask for it (its key store, protocols, ciphers and
+ *                                reloading), or null for no TLS; one may be shared with other servers
  * @param proxySecret             the cluster secret that lets a Cairn proxy log in with
  *                                {@link ProxyLogin#PLUGIN}, or null to refuse such logins
  * @param localName               name of an in-JVM address ({@link io.netty.channel.local.LocalAddress})
@@ -40,7 +40,7 @@ import java.util.Objects;
  */
 public record MysqlServerConfig(String host, int port, int ioThreads, int handlerThreads, int maxConnections,
                                 long maxAllowedPacket, int maxPreparedStatements, String serverVersion,
-                                AuthPlugin defaultAuthPlugin, Path tlsKeyStore, char[] tlsKeyStorePassword,
+                                AuthPlugin defaultAuthPlugin, TlsUpgrader tlsUpgrader,
                                 byte[] proxySecret, String localName, Duration connectTimeout,
                                 Duration netReadTimeout, Duration netWriteTimeout) {
 
@@ -64,8 +64,6 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         check(serverVersion != null && !serverVersion.isEmpty() && serverVersion.indexOf('\0') < 0,
                 "serverVersion", serverVersion);
         Objects.requireNonNull(defaultAuthPlugin, "defaultAuthPlugin");
-        check((tlsKeyStore == null) == (tlsKeyStorePassword == null), "tlsKeyStorePassword",
-                "set together with tlsKeyStore");
         check(proxySecret == null || proxySecret.length >= 16, "proxySecret", "at least 16 bytes");
         check(timeout(connectTimeout), "connectTimeout", connectTimeout);
         check(timeout(netReadTimeout), "netReadTimeout", netReadTimeout);
@@ -92,7 +90,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
 
     /** Whether TLS is configured. */
     public boolean tls() {
-        return tlsKeyStore != null;
+        return tlsUpgrader != null;
     }
 
     /** Builder with the defaults of {@link #builder()}. */
@@ -106,8 +104,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         private int maxPreparedStatements = 16_382;
         private String serverVersion = "8.0.36-cairn";
         private AuthPlugin defaultAuthPlugin = AuthPlugin.CACHING_SHA2_PASSWORD;
-        private Path tlsKeyStore;
-        private char[] tlsKeyStorePassword;
+        private TlsUpgrader tlsUpgrader;
         private byte[] proxySecret;
         private String localName;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -160,8 +157,13 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         }
 
         public Builder tls(Path keyStore, char[] password) {
-            tlsKeyStore = keyStore;
-            tlsKeyStorePassword = password == null ? null : password.clone();
+            tlsUpgrader = keyStore == null ? null : TlsUpgrader.fromKeyStore(keyStore, password);
+            return this;
+        }
+
+        /** TLS with an upgrader that may also serve another port (one reload covers both). */
+        public Builder tls(TlsUpgrader v) {
+            tlsUpgrader = v;
             return this;
         }
 
@@ -192,7 +194,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
 
         public MysqlServerConfig build() {
             return new MysqlServerConfig(host, port, ioThreads, handlerThreads, maxConnections, maxAllowedPacket,
-                    maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsKeyStore, tlsKeyStorePassword,
+                    maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsUpgrader,
                     proxySecret, localName, connectTimeout, netReadTimeout, netWriteTimeout);
         }
     }

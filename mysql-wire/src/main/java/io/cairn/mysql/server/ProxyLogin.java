@@ -12,11 +12,14 @@ import javax.crypto.spec.SecretKeySpec;
  * refuses it like a wrong password.
  *
  * <p>The auth data of the HandshakeResponse is {@code u8 version, u8 mode, lenenc client plugin,
- * lenenc proxy salt, lenenc client auth response, [version 2: lenenc client address,] 32-byte
- * HMAC-SHA256}. The HMAC, keyed with the secret, covers the server's nonce (so a captured login cannot
+ * lenenc proxy salt, lenenc client auth response, [version 2+: lenenc client address,] [version 3: u8
+ * flags (1: the client uses TLS), lenenc the proxy's client connections, lenenc those of this user,]
+ * 32-byte HMAC-SHA256}. The HMAC, keyed with the secret, covers the server's nonce (so a captured login cannot
  * be replayed against another greeting), the user name and every byte before it. The client address
  * (an IP literal, or empty when unknown) is the address of the proxy's client: the compute node
- * matches accounts' host parts ({@code 'bob'@'10.0.%'}) against it, not against the proxy.
+ * matches accounts' host parts ({@code 'bob'@'10.0.%'}) against it, not against the proxy. The TLS flag
+ * lets the compute node apply {@code require_secure_transport} and {@code REQUIRE SSL} to the client's
+ * own connection, and the counts let it apply connection limits per proxy (see {@link Client}).
  * <ul>
  *   <li>{@link Mode#VERIFY} (a client's first login): the server checks the client's auth response
  *       against the user's stored hash exactly as for a direct client, with the proxy's salt as the
@@ -29,12 +32,15 @@ public final class ProxyLogin {
     /** The plugin name in the HandshakeResponse. */
     public static final String PLUGIN = "cairn_proxy";
 
-    /** Version 1 had no client address; it is still accepted. */
+    /** Version 1 had no client address, version 2 no TLS flag and counts; both are still accepted. */
     private static final int VERSION_1 = 1;
-    private static final int VERSION = 2;
+    private static final int VERSION_2 = 2;
+    private static final int VERSION = 3;
+    private static final int FLAG_TLS = 1;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_FIELD = 256;
     private static final int MAX_ADDRESS = 64;
+    private static final long MAX_COUNT = 10_000_000;
 
     /** What the proxy asks of the compute node. */
     public enum Mode {
@@ -55,7 +61,22 @@ public final class ProxyLogin {
      * @param clientAuth   the client's auth response to {@code salt} (VERIFY), else empty
      * @param clientAddress the IP address of the proxy's client, or empty when the proxy did not say
      */
-    public record Claim(Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth, String clientAddress) {
+    public record Claim(Mode mode, String clientPlugin, byte[] salt, byte[] clientAuth, String clientAddress,
+            boolean clientTls, int connections, int userConnections) {
+    }
+
+    /**
+     * What the proxy says about its client.
+     *
+     * @param address         the client's IP address (literal), or "" when unknown
+     * @param tls             whether the client's connection to the proxy uses TLS
+     * @param connections     the proxy's client connections, this one included (0: not counted)
+     * @param userConnections the proxy's client connections of this user name, this one included (0: not counted)
+     */
+    public record Client(String address, boolean tls, int connections, int userConnections) {
+        public Client {
+            address = address == null ? "" : address;
+        }
     }
 
     private ProxyLogin() {
@@ -74,9 +95,16 @@ public final class ProxyLogin {
      */
     public static byte[] encode(byte[] secret, byte[] serverNonce, String user, Mode mode, String clientPlugin,
             byte[] salt, byte[] clientAuth, String clientAddress) {
-        PacketBuilder p = new PacketBuilder(96 + salt.length + clientAuth.length);
+        return encode(secret, serverNonce, user, mode, clientPlugin, salt, clientAuth, new Client(clientAddress, false, 0, 0));
+    }
+
+    /** The auth data for a login to a server that greeted with {@code serverNonce}, on behalf of {@code client}. */
+    public static byte[] encode(byte[] secret, byte[] serverNonce, String user, Mode mode, String clientPlugin,
+            byte[] salt, byte[] clientAuth, Client client) {
+        PacketBuilder p = new PacketBuilder(112 + salt.length + clientAuth.length);
         p.u8(VERSION).u8(mode.wire).lenencString(clientPlugin).lenencBytes(salt).lenencBytes(clientAuth)
-                .lenencString(clientAddress == null ? "" : clientAddress);
+                .lenencString(client.address()).u8(client.tls() ? FLAG_TLS : 0)
+                .lenenc(Math.max(0, client.connections())).lenenc(Math.max(0, client.userConnections()));
         byte[] body = p.toByteArray();
         return new PacketBuilder(body.length + MAC_LENGTH).bytes(body).bytes(mac(secret, serverNonce, user, body))
                 .toByteArray();
@@ -101,7 +129,7 @@ public final class ProxyLogin {
         try {
             PacketReader in = new PacketReader(body);
             int version = in.u8();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
                 return null;
             }
             int wireMode = in.u8();
@@ -110,11 +138,21 @@ public final class ProxyLogin {
             byte[] salt = in.lenencBytes();
             byte[] auth = in.lenencBytes();
             String address = version == VERSION_1 ? "" : in.lenencString();
+            int flags = 0;
+            long connections = 0;
+            long userConnections = 0;
+            if (version == VERSION) {
+                flags = in.u8();
+                connections = in.lenenc();
+                userConnections = in.lenenc();
+            }
             if (mode == null || in.remaining() != 0 || salt.length > MAX_FIELD || auth.length > MAX_FIELD
-                    || address.length() > MAX_ADDRESS) {
+                    || address.length() > MAX_ADDRESS || connections < 0 || connections > MAX_COUNT
+                    || userConnections < 0 || userConnections > MAX_COUNT) {
                 return null;
             }
-            return new Claim(mode, plugin, salt, auth, address);
+            return new Claim(mode, plugin, salt, auth, address, (flags & FLAG_TLS) != 0, (int) connections,
+                    (int) userConnections);
         } catch (MalformedPacketException e) {
             return null;
         }

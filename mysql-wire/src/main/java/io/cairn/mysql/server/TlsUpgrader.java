@@ -5,15 +5,24 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.KeyManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Switches a connection to TLS when the client's first packet is an SSLRequest (a 32-byte handshake
@@ -21,9 +30,21 @@ import java.util.List;
  * {@link ClientConnection} (user event {@link #TLS_STARTED}, so the next handshake response is expected with
  * sequence id 2), inserts Netty's SslHandler behind itself and removes itself; bytes already received
  * after the SSLRequest (the TLS ClientHello) flow into the SslHandler. Any other first packet just removes
- * the upgrader. Used by the compute node's server and by the proxy's client-facing port.
+ * the upgrader. Used by the compute node's server and by the proxy's client-facing port; one instance
+ * may serve both.
+ *
+ * <p>Protocols and ciphers: TLS 1.3 and 1.2 only, and of 1.2 only ECDHE key exchange with AEAD ciphers
+ * ({@link #CIPHERS}): no RSA key exchange, no CBC, no SHA-1 MACs. A client offering only older
+ * protocols or other ciphers fails the TLS handshake.
+ *
+ * <p>Reloading: the key store is read again, for new connections only, when {@link #reload()} is called
+ * (ALTER INSTANCE RELOAD TLS) or when {@link #reloadIfChanged()} sees another modification time or size
+ * (the servers call it every {@link #CHECK_PERIOD}). Connections already in TLS keep their session. A key
+ * store that cannot be read leaves the previous certificate in use. Thread-safe.
  */
 public final class TlsUpgrader {
+    private static final Logger LOG = Logger.getLogger(TlsUpgrader.class.getName());
+
     /** User event fired when the SSLRequest was consumed. */
     public static final Object TLS_STARTED = new Object() {
         @Override
@@ -32,25 +53,127 @@ public final class TlsUpgrader {
         }
     };
 
-    private final SslContext context;
+    /** How often servers look at the key store file for a change. */
+    public static final Duration CHECK_PERIOD = Duration.ofSeconds(1);
 
-    private TlsUpgrader(SslContext context) {
-        this.context = context;
+    /** Offered protocols, newest first. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * Offered cipher suites: TLS 1.3's three, and TLS 1.2 with forward secrecy (ECDHE) and AEAD only
+     * (AES-GCM, ChaCha20-Poly1305), for ECDSA and RSA certificates.
+     */
+    public static final List<String> CIPHERS = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** A loaded key store: the context new connections get, and what identified the file then. */
+    private record Loaded(SslContext context, Object fileKey, String subject) {
+    }
+
+    private final Path keyStore;
+    private final char[] password;
+    private final String setting;
+    private volatile Loaded current;
+    /** The file that failed to load at the last check, so that it is reported once, not every period. */
+    private volatile Object failedKey;
+
+    private TlsUpgrader(Path keyStore, char[] password, String setting) {
+        this.keyStore = keyStore;
+        this.password = password.clone();
+        this.setting = setting;
+        this.current = load();
     }
 
     /**
      * @throws IllegalArgumentException naming the key store when it cannot be read
      */
     public static TlsUpgrader fromKeyStore(Path keyStore, char[] password) {
+        return fromKeyStore(keyStore, password, "tlsKeyStore");
+    }
+
+    /**
+     * @param setting the configuration property that named the key store, for messages
+     * @throws IllegalArgumentException naming the setting and the key store when it cannot be read
+     */
+    public static TlsUpgrader fromKeyStore(Path keyStore, char[] password, String setting) {
+        return new TlsUpgrader(keyStore, password, setting);
+    }
+
+    /** The subject of the certificate new connections get (for logs and tests). */
+    public String subject() {
+        return current.subject();
+    }
+
+    /**
+     * Reads the key store again now (ALTER INSTANCE RELOAD TLS).
+     *
+     * @throws IllegalArgumentException when it cannot be read; the previous certificate stays in use
+     */
+    public synchronized void reload() {
+        current = load();
+        LOG.log(Level.INFO, "CAIRN0310I: TLS key store {0} reloaded; new connections get {1}",
+                new Object[] {keyStore, current.subject()});
+    }
+
+    /**
+     * Reloads the key store when its modification time or size changed since it was loaded. A file that
+     * cannot be read (e.g. half written) is logged and tried again at the next check.
+     *
+     * @return whether a new certificate is in use
+     */
+    public synchronized boolean reloadIfChanged() {
+        Object key = fileKey();
+        if (key == null || key.equals(current.fileKey()) || key.equals(failedKey)) {
+            return false;
+        }
+        try {
+            reload();
+            return true;
+        } catch (IllegalArgumentException e) {
+            failedKey = key;
+            LOG.log(Level.WARNING, "CAIRN0311W: the changed TLS key store cannot be used yet; "
+                    + "connections keep the previous certificate until it changes again: {0}", e.getMessage());
+            return false;
+        }
+    }
+
+    private Object fileKey() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(keyStore, BasicFileAttributes.class);
+            return Arrays.asList(a.fileKey(), a.lastModifiedTime().toMillis(), a.size()); // a replaced file has another inode
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Loaded load() {
+        Object key = fileKey();
         try (InputStream in = Files.newInputStream(keyStore)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
-            return new TlsUpgrader(SslContextBuilder.forServer(kmf).build());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("invalid MySQL server setting tlsKeyStore: " + keyStore + ": " + e, e);
+            SslContext context = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).build();
+            return new Loaded(context, key, subject(ks));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("invalid MySQL server setting " + setting + ": " + keyStore + ": " + e, e);
         }
+    }
+
+    private static String subject(KeyStore ks) throws GeneralSecurityException {
+        for (String alias : java.util.Collections.list(ks.aliases())) {
+            if (ks.isKeyEntry(alias)) {
+                Certificate c = ks.getCertificate(alias);
+                if (c instanceof X509Certificate x) {
+                    return x.getSubjectX500Principal().getName() + " serial " + x.getSerialNumber().toString(16);
+                }
+            }
+        }
+        throw new GeneralSecurityException("no private key entry with an X.509 certificate");
     }
 
     /** A handler to put first in a new connection's pipeline. */
@@ -73,7 +196,8 @@ public final class TlsUpgrader {
                 if ((caps & Capabilities.SSL) != 0) {
                     in.skipBytes(36);
                     ctx.fireUserEventTriggered(TLS_STARTED);
-                    ctx.pipeline().addAfter(ctx.name(), "tls", context.newHandler(ctx.alloc()));
+                    // the certificate of the moment: a reload changes it for later connections only
+                    ctx.pipeline().addAfter(ctx.name(), "tls", current.context().newHandler(ctx.alloc()));
                 }
             }
             ctx.pipeline().remove(this);

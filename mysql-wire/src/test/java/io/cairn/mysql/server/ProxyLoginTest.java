@@ -46,4 +46,44 @@ class ProxyLoginTest {
         assertThat(ProxyLogin.verify(SECRET, nonce, "alice", data)).isNull();
         assertThat(ProxyLogin.verify(SECRET, nonce, "alice", new byte[5])).isNull();
     }
+
+    @Test
+    void theClientsTlsFlagAndTheProxysCountsTravelUnderTheMac() {
+        byte[] nonce = AuthPlugins.nonce();
+        byte[] data = ProxyLogin.encode(SECRET, nonce, "alice", ProxyLogin.Mode.VERIFY, "caching_sha2_password",
+                AuthPlugins.nonce(), new byte[] {1}, new ProxyLogin.Client("10.1.2.3", true, 200, 7));
+        ProxyLogin.Claim claim = ProxyLogin.verify(SECRET, nonce, "alice", data);
+        assertThat(claim.clientTls()).isTrue();
+        assertThat(claim.connections()).isEqualTo(200);
+        assertThat(claim.userConnections()).isEqualTo(7);
+        int flags = data.length - 32 - 2 - 1; // flags, the two counts (one byte each below 251), the MAC
+        assertThat(data[flags]).isEqualTo((byte) 1);
+        data[flags] = 0; // a proxy's client without TLS claimed as plain: refused
+        assertThat(ProxyLogin.verify(SECRET, nonce, "alice", data)).isNull();
+    }
+
+    @Test
+    void aVersion2LoginHasNeitherTlsNorCounts() {
+        byte[] nonce = AuthPlugins.nonce();
+        byte[] body = new PacketBuilder(64).u8(2).u8(2).lenencString("").lenencBytes(new byte[0])
+                .lenencBytes(new byte[0]).lenencString("10.0.0.9").toByteArray();
+        byte[] mac;
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+            m.update("cairn_proxy".getBytes(StandardCharsets.US_ASCII));
+            m.update((byte) 0);
+            m.update(nonce);
+            m.update("alice".getBytes(StandardCharsets.UTF_8));
+            m.update((byte) 0);
+            mac = m.doFinal(body);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+        byte[] data = new PacketBuilder(body.length + 32).bytes(body).bytes(mac).toByteArray();
+        ProxyLogin.Claim claim = ProxyLogin.verify(SECRET, nonce, "alice", data);
+        assertThat(claim.clientAddress()).isEqualTo("10.0.0.9");
+        assertThat(claim.clientTls()).isFalse();
+        assertThat(claim.connections()).isZero();
+    }
 }

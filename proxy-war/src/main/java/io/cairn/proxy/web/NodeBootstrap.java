@@ -13,6 +13,7 @@ import io.cairn.node.NodeConfig;
 import io.cairn.node.Probe;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.proxy.ClientTls;
 import io.cairn.proxy.ProxyRole;
 import io.cairn.proxy.ProxyServer;
 import io.cairn.proxy.ProxySettings;
@@ -25,6 +26,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import io.cairn.mysql.server.MysqlServer;
+import io.cairn.mysql.server.TlsUpgrader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -100,11 +102,14 @@ public class NodeBootstrap {
         // without a cluster secret, this server's proxy and CN still trust each other through a JVM-only one
         byte[] jvmSecret = new byte[32];
         new SecureRandom().nextBytes(jvmSecret);
+        // one key store for both client ports, so one reload (file change, ALTER INSTANCE RELOAD TLS) covers both
+        TlsUpgrader clientTls = ClientTls.load(lookup);
         ProxySettings proxySettings = nodeConfig.runs(Role.PROXY) ? ProxySettings.load(nodeConfig.host(),
-                nodeConfig.ports().proxyMysql(), clusterSecret, jvmSecret, lookup) : null;
+                nodeConfig.ports().proxyMysql(), clusterSecret, jvmSecret, clientTls, lookup) : null;
         byte[] proxySecret = clusterSecret != null ? clusterSecret.getBytes(StandardCharsets.UTF_8) : jvmSecret;
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
-                nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret);
+                nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret, clientTls,
+                ClientTls.requireSecureTransport(lookup));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock

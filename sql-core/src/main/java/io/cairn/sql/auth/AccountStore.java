@@ -26,7 +26,9 @@ import java.util.Map;
  * in two key spaces):
  * <ul>
  *   <li>{@link CatalogStore#USERS}: key {@code user NUL host}, value format 2: plugin, flags
- *       (locked, password expired), FAILED_LOGIN_ATTEMPTS, PASSWORD_LOCK_TIME, revision, hash.</li>
+ *       (locked, password expired, REQUIRE SSL), FAILED_LOGIN_ATTEMPTS, PASSWORD_LOCK_TIME, revision, hash,
+ *       and then MAX_USER_CONNECTIONS (rows written before it existed end after the hash and read as 0;
+ *       their flags never had the REQUIRE SSL bit).</li>
  *   <li>{@link CatalogStore#GRANTS}: key {@code user NUL host NUL level NUL db NUL table NUL column}
  *       (names lower-cased), value format 2: the privilege mask and the names as granted.</li>
  *   <li>{@link CatalogStore#META} {@code grants_version}: bumped by every account statement, so that
@@ -42,6 +44,7 @@ public final class AccountStore {
     private static final int FORMAT = 2;
     private static final int LOCKED = 1;
     private static final int EXPIRED = 2;
+    private static final int REQUIRE_SSL = 4;
 
     /** The grants version this transaction sees (0 before any account statement). */
     public long version(Transaction t) {
@@ -83,13 +86,15 @@ public final class AccountStore {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeByte(a.credential().plugin().ordinal());
-            out.writeByte((a.locked() ? LOCKED : 0) | (a.passwordExpired() ? EXPIRED : 0));
+            out.writeByte((a.locked() ? LOCKED : 0) | (a.passwordExpired() ? EXPIRED : 0)
+                    | (a.requireSsl() ? REQUIRE_SSL : 0));
             out.writeInt(a.failedLoginAttempts());
             out.writeInt(a.passwordLockDays());
             out.writeLong(a.revision());
             byte[] hash = a.credential().storedHash();
             out.writeByte(hash.length);
             out.write(hash);
+            out.writeInt(a.maxUserConnections());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -176,7 +181,7 @@ public final class AccountStore {
         if (nul < 0) { // format 1: user only, mysql_native_password hash
             return new Account(new String(key, StandardCharsets.UTF_8), "%",
                     new Credential(AuthPlugin.MYSQL_NATIVE_PASSWORD, Arrays.copyOfRange(value, 1, value.length)),
-                    false, false, 0, 0, 0);
+                    false, false, 0, 0, 0, false, 0);
         }
         String user = new String(key, 0, nul, StandardCharsets.UTF_8);
         String host = new String(key, nul + 1, key.length - nul - 1, StandardCharsets.UTF_8);
@@ -192,8 +197,9 @@ public final class AccountStore {
             long revision = in.readLong();
             byte[] hash = new byte[in.readUnsignedByte()];
             in.readFully(hash);
+            int maxUserConnections = in.available() >= 4 ? in.readInt() : 0;
             return new Account(user, host, new Credential(plugin, hash), (flags & LOCKED) != 0, (flags & EXPIRED) != 0,
-                    attempts, lockDays, revision);
+                    attempts, lockDays, revision, (flags & REQUIRE_SSL) != 0, maxUserConnections);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

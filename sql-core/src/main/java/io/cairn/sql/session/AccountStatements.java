@@ -33,8 +33,9 @@ import java.util.Map;
  *
  * <p>New accounts authenticate with caching_sha2_password unless {@code IDENTIFIED WITH
  * mysql_native_password}. Options: PASSWORD EXPIRE, ACCOUNT LOCK/UNLOCK, FAILED_LOGIN_ATTEMPTS,
- * PASSWORD_LOCK_TIME (see {@link Users}). REQUIRE other than NONE and resource limits other than 0 are
- * refused (1235), not silently ignored.
+ * PASSWORD_LOCK_TIME, REQUIRE SSL / REQUIRE NONE and WITH MAX_USER_CONNECTIONS n (see {@link Users}).
+ * REQUIRE X509/ISSUER/SUBJECT/CIPHER and the other resource limits other than 0 are refused (1235), not
+ * silently ignored.
  *
  * <p>Each statement commits in a transaction of its own that also bumps the grants version, so every
  * session checks its next statement against the new grants.
@@ -58,6 +59,8 @@ final class AccountStatements {
         Boolean expire;
         Integer failedLoginAttempts;
         Integer passwordLockDays;
+        Boolean requireSsl;
+        Integer maxUserConnections;
     }
 
     /** What one statement does, against the accounts of its transaction. */
@@ -154,7 +157,8 @@ final class AccountStatements {
                 continue;
             }
             Auth auth = e.getValue();
-            Account a = new Account(user, host, credential(auth, AuthPlugin.CACHING_SHA2_PASSWORD), false, false, 0, 0, r.revision);
+            Account a = new Account(user, host, credential(auth, AuthPlugin.CACHING_SHA2_PASSWORD), false, false, 0, 0, r.revision,
+                    false, 0);
             r.store.put(r.t, withOptions(a, o));
         }
         if (!failed.isEmpty()) {
@@ -175,7 +179,8 @@ final class AccountStatements {
             users = accountsWithAuth(c);
         }
         Options o = options(c);
-        boolean optionsGiven = o.lock != null || o.expire != null || o.failedLoginAttempts != null || o.passwordLockDays != null;
+        boolean optionsGiven = o.lock != null || o.expire != null || o.failedLoginAttempts != null || o.passwordLockDays != null
+                || o.requireSsl != null || o.maxUserConnections != null;
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String[], Auth> e : users.entrySet()) {
             String user = e.getKey()[0];
@@ -326,13 +331,19 @@ final class AccountStatements {
         Options o = new Options();
         while (!c.atEnd()) {
             if (c.accept("REQUIRE")) {
-                if (!c.accept("NONE")) {
-                    throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "REQUIRE " + c.peek().text());
+                if (c.accept("NONE")) {
+                    o.requireSsl = false;
+                } else if (c.accept("SSL")) {
+                    o.requireSsl = true;
+                } else {
+                    throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "REQUIRE " + (c.atEnd() ? "" : c.peek().text()));
                 }
             } else if (c.accept("WITH")) {
                 do {
-                    String limit = c.next().text();
-                    if (!c.next().text().equals("0")) {
+                    String limit = c.next().text().toUpperCase(java.util.Locale.ROOT);
+                    if (limit.equals("MAX_USER_CONNECTIONS")) {
+                        o.maxUserConnections = limit(c);
+                    } else if (!c.next().text().equals("0")) {
                         throw new SqlException(MysqlError.NOT_SUPPORTED_YET, limit + " other than 0");
                     }
                 } while (!c.atEnd() && c.peek().text().toUpperCase(java.util.Locale.ROOT).startsWith("MAX_"));
@@ -378,7 +389,27 @@ final class AccountStatements {
         throw c.error();
     }
 
+    /** A resource limit: 0 to 4294967295 in MySQL; Cairn keeps it in an int (larger is no limit in practice). */
+    private static int limit(TokenCursor c) {
+        Token n = c.next();
+        try {
+            long v = Long.parseLong(n.text());
+            if (v >= 0 && v <= 4_294_967_295L) {
+                return (int) Math.min(v, Integer.MAX_VALUE);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the syntax error
+        }
+        throw c.error();
+    }
+
     private static Account withOptions(Account a, Options o) {
+        if (o.requireSsl != null) {
+            a = a.withRequireSsl(o.requireSsl);
+        }
+        if (o.maxUserConnections != null) {
+            a = a.withMaxUserConnections(o.maxUserConnections);
+        }
         if (o.lock != null) {
             a = a.withLocked(o.lock);
         }

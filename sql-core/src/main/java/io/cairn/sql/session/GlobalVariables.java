@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The system variables changed with SET GLOBAL on this compute node (the others keep
- * {@link SessionVariables}' defaults). New sessions start from them; running sessions keep their
+ * {@link SessionVariables}' defaults), and this compute node's copy of the cluster-wide ones
+ * ({@link ClusterVariables}). New sessions start from them; running sessions keep their
  * own values, as in MySQL. Thread-safe.
  */
 public final class GlobalVariables {
@@ -18,6 +19,11 @@ public final class GlobalVariables {
 
     void set(String name, Object value) {
         changed.put(name, value);
+    }
+
+    /** Back to the default. */
+    void reset(String name) {
+        changed.remove(name);
     }
 
     /** Every changed value, by name. */

@@ -104,6 +104,9 @@ public final class Session implements SessionHandler, SessionContext {
     private static final java.util.regex.Pattern NO_SUCH_TABLE_MESSAGE = java.util.regex.Pattern.compile("Table '(.*)\\.(.*)' doesn't exist");
 
     private final SqlEngine engine;
+    /** The capability flag of clients that are interactive (the mysql CLI): wait_timeout starts from interactive_timeout. */
+    private static final int CLIENT_INTERACTIVE = 1 << 10;
+
     private final SessionInfo info;
     /** The account the client logged in as ({@code CURRENT_USER()}). */
     private final Account account;
@@ -145,6 +148,10 @@ public final class Session implements SessionHandler, SessionContext {
         this.clientHost = Hosts.clientHost(info.remoteAddress());
         this.sandbox = account.passwordExpired();
         this.variables = new SessionVariables(engine.globals());
+        if ((info.clientCapabilities() & CLIENT_INTERACTIVE) != 0) {
+            // MySQL: an interactive client's session wait_timeout starts from the global interactive_timeout
+            variables.set("wait_timeout", variables.get("global.interactive_timeout"));
+        }
         Object globalIsolation = engine.globals().get("transaction_isolation");
         if (globalIsolation != null) {
             isolation = SessionStatements.isolation(String.valueOf(globalIsolation));
@@ -157,6 +164,23 @@ public final class Session implements SessionHandler, SessionContext {
 
     long connectionId() {
         return info.connectionId();
+    }
+
+    /** Whether the client's own connection uses TLS (to this port, or to the proxy that logged in for it). */
+    boolean secure() {
+        return info.secure();
+    }
+
+    /** Whether a proxy logged in for this session's client. */
+    boolean viaProxy() {
+        return info.proxy() != null;
+    }
+
+    /** The session's wait_timeout (see the constructor for interactive clients). */
+    @Override
+    public java.time.Duration idleTimeout() {
+        Object v = variables.get("wait_timeout");
+        return java.time.Duration.ofSeconds(((Number) v).longValue());
     }
 
     String user() {
@@ -544,6 +568,35 @@ public final class Session implements SessionHandler, SessionContext {
         return false;
     }
 
+    /**
+     * ALTER INSTANCE RELOAD TLS [NO ROLLBACK ON ERROR]: the client ports' key store is read again, for new
+     * connections (CONNECTION_ADMIN, 1227). A key store that cannot be read is 3888 and the previous
+     * certificate stays in use, also with NO ROLLBACK ON ERROR (where MySQL would turn TLS off).
+     */
+    private QueryResult alterInstance(TokenCursor c) {
+        c.next();
+        c.next();
+        if (!c.acceptAll("RELOAD", "TLS")) {
+            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "this ALTER INSTANCE");
+        }
+        c.acceptAll("NO", "ROLLBACK", "ON", "ERROR");
+        c.expectEnd();
+        AccountPrivileges p = privilegesNow();
+        if (!p.hasGlobal(Privilege.CONNECTION_ADMIN)) {
+            throw new SqlException(MysqlError.SPECIFIC_ACCESS_DENIED, "CONNECTION_ADMIN");
+        }
+        SqlEngine.TlsReloader reloader = engine.tlsReloader();
+        if (reloader == null) {
+            throw new SqlException(MysqlError.SSL_LIBRARY_ERROR, "no TLS key store is configured");
+        }
+        try {
+            reloader.reload();
+        } catch (IllegalArgumentException e) {
+            throw new SqlException(MysqlError.SSL_LIBRARY_ERROR, e.getMessage());
+        }
+        return QueryResult.ok();
+    }
+
     private QueryResult ddlOrAccount(TokenCursor c) {
         Token second = c.peek(1);
         String k2 = second == null ? "" : second.keyword();
@@ -554,6 +607,9 @@ public final class Session implements SessionHandler, SessionContext {
         }
         if (k0.equals("RENAME")) {
             throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "RENAME TABLE");
+        }
+        if (k0.equals("ALTER") && k2.equals("INSTANCE")) {
+            return alterInstance(c);
         }
         DdlStatement ddl;
         if (k0.equals("DROP") && (k2.equals("INDEX") || k2.equals("KEY"))) {

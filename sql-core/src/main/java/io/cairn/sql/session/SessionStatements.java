@@ -117,8 +117,20 @@ final class SessionStatements {
             if (!SessionVariables.known(n)) {
                 throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
             }
-            session.engine().globals().set(n, value instanceof Integer i ? (Object) (long) i : value);
+            if (n.equals("require_secure_transport") && Long.valueOf(1).equals(value) && !session.secure()
+                    && session.engine().tlsReloader() == null) {
+                // no TLS here and none on the way in: nobody could log in again, this administrator included
+                throw new SqlException(MysqlError.NO_SECURE_TRANSPORTS_CONFIGURED);
+            }
+            if (ClusterVariables.NAMES.contains(n)) {
+                session.engine().clusterVariables().set(n, ((Number) value).longValue());
+            } else {
+                session.engine().globals().set(n, value instanceof Integer i ? (Object) (long) i : value);
+            }
             return;
+        }
+        if (GLOBAL_ONLY.contains(n)) {
+            throw new SqlException(MysqlError.GLOBAL_VARIABLE, n);
         }
         switch (n) {
             case "autocommit" -> session.setAutocommit(truth(n, value));
@@ -133,9 +145,25 @@ final class SessionStatements {
         }
     }
 
+    /** Variables without a session value. */
+    private static final java.util.Set<String> GLOBAL_ONLY = java.util.Set.of("require_secure_transport",
+            "max_connections", "max_user_connections");
+
     /** The value to store for the variables whose values Cairn acts on, checked; others as given. */
     private static Object validated(String name, Object value) {
         switch (name) {
+            case "require_secure_transport" -> {
+                return truth(name, value) ? 1L : 0L;
+            }
+            case "max_connections" -> {
+                return clamped(name, value, 1, 100_000);
+            }
+            case "max_user_connections" -> {
+                return clamped(name, value, 0, 4_294_967_295L);
+            }
+            case "wait_timeout", "interactive_timeout" -> {
+                return clamped(name, value, 1, 31_536_000);
+            }
             case "innodb_lock_wait_timeout" -> {
                 long seconds;
                 try {
@@ -156,6 +184,17 @@ final class SessionStatements {
                 return value;
             }
         }
+    }
+
+    /** An integer value, clamped to MySQL's range of the variable (as MySQL does, with a warning it omits here). */
+    private static long clamped(String name, Object value, long min, long max) {
+        long v;
+        try {
+            v = value instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
+        }
+        return Math.max(min, Math.min(max, v));
     }
 
     private static boolean truth(String name, Object value) {

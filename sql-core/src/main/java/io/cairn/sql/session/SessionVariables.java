@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * System variables of one session, answered like MySQL 8.0 for the variables connectors and tools
  * ask for. A session starts from the global values: the defaults below, except those changed with
  * SET GLOBAL on this compute node ({@link GlobalVariables}; not shared with other compute nodes, not
- * kept across restarts). Names ignore case. Not thread-safe: one session.
+ * kept across restarts) or, for the few that decide logins and idle sessions, in the cluster
+ * ({@link ClusterVariables}). Names ignore case. Not thread-safe: one session.
  */
 public final class SessionVariables {
     /** The version announced to clients and returned by VERSION(). */
@@ -49,7 +50,7 @@ public final class SessionVariables {
             {"group_concat_max_len", 1024L}, {"long_query_time", 10.0}, {"binlog_format", "ROW"},
             {"log_bin", 0L}, {"gtid_mode", "OFF"}, {"read_only", 0L}, {"super_read_only", 0L},
             {"innodb_version", "8.0.36"}, {"storage_engine", "InnoDB"},
-            {"cairn_txn_mode", "pessimistic"},
+            {"cairn_txn_mode", "pessimistic"}, {"require_secure_transport", 0L}, {"max_user_connections", 0L},
         };
         for (Object[] kv : d) {
             DEFAULTS.put((String) kv[0], kv[1]);

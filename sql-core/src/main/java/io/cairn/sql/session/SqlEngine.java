@@ -1,11 +1,14 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.DataNode;
+import io.cairn.data.Isolation;
+import io.cairn.data.Transaction;
 import io.cairn.mysql.Authenticator;
 import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionHandlerFactory;
 import io.cairn.mysql.SessionInfo;
+import io.cairn.sql.auth.Account;
 import io.cairn.sql.auth.AccountStore;
 import io.cairn.sql.auth.PrivilegeCache;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
@@ -43,7 +46,19 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final Users users;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final GlobalVariables globals = new GlobalVariables();
+    private final ClusterVariables clusterVariables;
+    private final Object admission = new Object();
     private volatile java.util.function.LongPredicate connectionKiller = id -> false;
+    private volatile TlsReloader tlsReloader;
+
+    /** ALTER INSTANCE RELOAD TLS: reads the key store of the client ports again. */
+    @FunctionalInterface
+    public interface TlsReloader {
+        /**
+         * @throws IllegalArgumentException when the key store cannot be read (the previous one stays in use)
+         */
+        void reload();
+    }
 
     /**
      * @param node         the CN's data layer (started)
@@ -57,18 +72,62 @@ public final class SqlEngine implements SessionHandlerFactory {
      * @param clock the time failed-login blocks (PASSWORD_LOCK_TIME) are measured with
      */
     public SqlEngine(DataNode node, String rootPassword, Clock clock) {
+        this(node, rootPassword, clock, Map.of());
+    }
+
+    /**
+     * @param startupGlobals this server's start-up values of cluster-wide global variables, e.g.
+     *                       {@code require_secure_transport} = 1; a value SET GLOBAL stored in the catalog
+     *                       takes precedence
+     */
+    public SqlEngine(DataNode node, String rootPassword, Clock clock, Map<String, Long> startupGlobals) {
         this.node = node;
         this.autoIncrement = new AutoIncrementAllocator(node, store);
         this.privileges = new PrivilegeCache(new AccountStore(), rootPassword);
         this.users = new Users(node, privileges, clock);
+        this.clusterVariables = new ClusterVariables(node, globals, startupGlobals);
     }
 
-    /** Opens the session of an authenticated client; refuses locked, blocked and expired accounts (see {@link Users}). */
+    /**
+     * Opens the session of an authenticated client; refuses locked, blocked and expired accounts, clients
+     * without TLS where it is required ({@link Users}) and clients over the connection limits
+     * ({@link ConnectionLimits}).
+     */
     @Override
     public SessionHandler open(SessionInfo info) throws MysqlException {
-        Session s = new Session(this, info, users.loggedIn(info));
-        sessions.put(info.connectionId(), s);
+        Account account;
+        Transaction t = node.begin(Isolation.REPEATABLE_READ); // one snapshot for the variables and the account
+        try {
+            clusterVariables.refresh(t);
+            account = users.loggedIn(info, t, globals);
+        } finally {
+            t.rollback();
+        }
+        Session s = new Session(this, info, account);
+        synchronized (admission) { // counting and joining at once: two logins cannot both take the last place
+            try {
+                ConnectionLimits.admit(info, account, globals, sessions.values());
+            } catch (MysqlException e) {
+                s.close();
+                throw e;
+            }
+            sessions.put(info.connectionId(), s);
+        }
         return s;
+    }
+
+    /** The cluster-wide global variables. */
+    ClusterVariables clusterVariables() {
+        return clusterVariables;
+    }
+
+    /** Sets what ALTER INSTANCE RELOAD TLS does; without it the statement fails (no TLS configured). */
+    public void setTlsReloader(TlsReloader reloader) {
+        this.tlsReloader = reloader;
+    }
+
+    TlsReloader tlsReloader() {
+        return tlsReloader;
     }
 
     /** The values SET GLOBAL changed on this compute node. */

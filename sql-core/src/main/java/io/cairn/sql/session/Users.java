@@ -25,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link Authenticator} of a compute node: accounts {@code 'user'@'host'} ({@link Accounts}) as
  * of a fresh snapshot, matched against the client's address in MySQL's most-specific-first order.
  *
- * <p>Account states checked at login ({@link #loggedIn}, after the password was proven):
+ * <p>Account states checked at login ({@link #loggedIn}, after the password was proven): a client
+ * without TLS (its own connection, also behind a proxy) is refused with 3159 while
+ * {@code require_secure_transport} is ON, and with 1045 when its account has REQUIRE SSL;
  * ACCOUNT LOCK refuses with 3118; an expired password (PASSWORD EXPIRE) refuses with 1862 unless the
  * client can handle expired passwords, whose session may then only set a new one (1820 otherwise).
  *
@@ -98,13 +100,24 @@ public final class Users implements Authenticator {
 
     /**
      * The account of a client that proved its password (or that a proxy asserted), checked for
-     * logging in: 3118 when locked, 3955 while blocked by failed logins, 1862 for an expired password
+     * logging in: 3159 without TLS while {@code require_secure_transport} is ON, 1045 without TLS for
+     * a REQUIRE SSL account, 3118 when locked, 3955 while blocked by failed logins, 1862 for an expired password
      * the client cannot handle. Resets the account's failed-login count.
+     *
+     * @param t       a fresh snapshot, in which the accounts are read
+     * @param globals the global variables (require_secure_transport) as of {@code t}
      */
-    Account loggedIn(SessionInfo info) throws MysqlException {
-        Account a = current().match(info.user(), info.remoteAddress());
+    Account loggedIn(SessionInfo info, Transaction t, GlobalVariables globals) throws MysqlException {
+        Account a = accounts.at(t).match(info.user(), info.remoteAddress());
         String host = Hosts.clientHost(info.remoteAddress());
         if (a == null) { // dropped between the password check and now
+            throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
+        }
+        boolean admitted = info.proxy() != null && info.proxy().admitted(); // checked at its first login
+        if (!info.secure() && !admitted && Long.valueOf(1).equals(globals.get("require_secure_transport"))) {
+            throw MysqlException.of(MysqlError.SECURE_TRANSPORT_REQUIRED);
+        }
+        if (!info.secure() && !admitted && a.requireSsl()) { // MySQL does not say why: a plain 1045
             throw MysqlException.of(MysqlError.ACCESS_DENIED, info.user(), host, "YES");
         }
         if (a.locked()) {

@@ -217,4 +217,22 @@ class BasicsIT {
             assertThat(rs.next()).as("connection stays usable").isTrue();
         }
     }
+
+    @Test
+    void requireSecureTransportCannotBeTurnedOnWhereNoClientCouldUseTls() throws Exception {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("SET GLOBAL require_secure_transport = ON"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(3160);
+                        assertThat(e.getSQLState()).isEqualTo("HY000");
+                    });
+            try (ResultSet rs = s.executeQuery("SELECT @@global.require_secure_transport")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        }
+        try (Connection c = cluster.connect(0, "")) {
+            assertThat(c.isValid(5)).isTrue(); // still let in
+        }
+    }
 }
