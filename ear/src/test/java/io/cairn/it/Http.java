@@ -12,9 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** A small HTTP client for the tests: GET and POST with optional Basic credentials, JSON bodies parsed. */
+/**
+ * A small HTTP client for the tests: calls with optional Basic credentials, JSON bodies parsed. HTTP/1.1:
+ * with the client's default, HTTP/2, the server's GOAWAY has cut calls short.
+ */
 final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     record Answer(int status, String body) {
         JsonStructure json() {
@@ -35,6 +39,16 @@ final class Http {
     static Answer post(String url, String user, String password) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.noBody()), user, password);
+    }
+
+    /** Any method, with a plain-text body if {@code body} is not null. */
+    static Answer call(String method, String url, String body, String user, String password) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        if (body != null) {
+            request.header("Content-Type", "text/plain");
+        }
+        return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)), user, password);
     }
 
     private static Answer send(HttpRequest.Builder request, String user, String password) {
