@@ -1,6 +1,7 @@
 package io.cairn.proxy.web;
 
 import io.cairn.node.ConfigException;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -25,14 +26,17 @@ import org.eclipse.microprofile.config.Config;
  * caller's group; a group names the role of the same name). Only protected paths are looked at:
  * {@code /api/internal/…} is not ({@link ClusterAuthFilter} guards it).
  *
- * <p>A refused login (no, malformed or wrong credentials: 401 with a {@code Basic} challenge) is written to
- * the {@link AuditLog} here, since such a call never reaches the application. Without any configured
- * account every admin call gets 503 naming {@code cairn.admin.password}. Bad account settings stop
- * start-up with {@code CAIRN0001E} naming the property.
+ * <p>On a server with an HTTPS port ({@code cairn.https.port}) the admin API answers only there: a call over
+ * plain HTTP gets 403 naming the port, before its credentials are looked at. A refused call (that, or no,
+ * malformed or wrong credentials: 401 with a {@code Basic} challenge) is written to the {@link AuditLog}
+ * here, since it never reaches the application. Without any configured account every admin call gets 503
+ * naming {@code cairn.admin.password}. Bad account settings are logged as {@code CAIRN0001E} naming the
+ * property (which makes {@code bin/cairn} stop the server), and the admin API answers 503.
  */
 @ApplicationScoped
 public class AdminAuthentication implements HttpAuthenticationMechanism {
     static final String REALM = "cairn-admin";
+    static final String HTTPS_PORT = "cairn.https.port";
     private static final int MAX_HEADER = 1024;
     private static final Logger LOG = Logger.getLogger(AdminAuthentication.class.getName());
 
@@ -44,10 +48,16 @@ public class AdminAuthentication implements HttpAuthenticationMechanism {
 
     private volatile AdminAccounts accounts;
     private volatile ConfigException misconfigured;
+    private int httpsPort;
 
     /** Reads the accounts at start-up, so a bad setting shows at once and not at the first call. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         accounts();
+    }
+
+    @PostConstruct
+    void init() {
+        httpsPort = config.getOptionalValue(HTTPS_PORT, Integer.class).orElse(-1);
     }
 
     @Override
@@ -57,6 +67,10 @@ public class AdminAuthentication implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         long start = System.nanoTime();
+        if (httpsPort > 0 && !request.isSecure()) {
+            return refuse(request, response, context, null, HttpServletResponse.SC_FORBIDDEN,
+                    "the admin API answers only over HTTPS, on port " + httpsPort, start);
+        }
         AdminAccounts accounts = accounts();
         if (accounts == null || !accounts.any()) {
             String why = accounts == null ? misconfigured.getMessage()
