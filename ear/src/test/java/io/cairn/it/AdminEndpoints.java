@@ -116,7 +116,8 @@ final class AdminEndpoints {
     /** Copies every jar of the EAR (also those inside its RAR and WAR) and the WAR's classes into {@code dir}. */
     private static void unpack(java.nio.file.Path ear, java.nio.file.Path dir, List<URL> urls, List<String> classNames)
             throws IOException {
-        java.nio.file.Path classes = dir.resolve("war-classes");
+        // created first: a class loader takes a URL without a trailing '/' for a jar
+        java.nio.file.Path classes = Files.createDirectories(dir.resolve("war-classes"));
         urls.add(classes.toUri().toURL());
         try (ZipFile zip = new ZipFile(ear.toFile())) {
             for (ZipEntry e : zip.stream().toList()) {

@@ -129,7 +129,7 @@ class AllInOneServerIT {
         assertThat(Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).status()).as("still not drained").isEqualTo(200);
 
         // Server-to-server calls are not admin calls: the cluster secret guards them, not these accounts.
-        Http.Answer internal = Http.call("POST", BASE + "/api/internal/tn/keep-alive", "", null, null);
+        Http.Answer internal = Http.call("POST", BASE + "/api/internal/tn/keep-alive", null, null, null);
         assertThat(internal.status()).isEqualTo(401);
         assertThat(internal.body()).containsAnyOf("internal API disabled", "cluster secret required");
     }
