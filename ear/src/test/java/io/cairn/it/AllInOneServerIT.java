@@ -33,7 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The EAR, unchanged, on a managed Liberty server (all roles, one server): health lists a check per role
  * (and storage for readiness), everything becomes ready, and the admin API lists the member and demands
- * credentials; SQL with unmodified clients (Connector/J, the {@code mariadb} command-line client) through
+ * credentials: its read-only user may call every status call and none that changes state (403), the operator
+ * may, and each change and each refusal is one line of the audit log (endpoints found by reflection over the
+ * EAR's resource classes, {@link AdminEndpoints}); SQL with unmodified clients (Connector/J, the {@code mariadb} command-line client) through
  * the proxy port. Storage: the RAR embedded in the EAR and its connection factory configured in
  * {@code cairn.xml} (embedded default: one local directory, 1+0), looked up by the WAR; the readiness check
  * probes through it, and a bean on the server round-trips an object through it

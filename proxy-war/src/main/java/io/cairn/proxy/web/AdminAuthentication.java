@@ -46,18 +46,23 @@ public class AdminAuthentication implements HttpAuthenticationMechanism {
     @Inject
     AuditLog audit;
 
-    private volatile AdminAccounts accounts;
-    private volatile ConfigException misconfigured;
+    private AdminAccounts accounts;
+    private ConfigException misconfigured;
     private int httpsPort;
-
-    /** Reads the accounts at start-up, so a bad setting shows at once and not at the first call. */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        accounts();
-    }
 
     @PostConstruct
     void init() {
         httpsPort = config.getOptionalValue(HTTPS_PORT, Integer.class).orElse(-1);
+        try {
+            accounts = AdminAccounts.from(key -> config.getOptionalValue(key, String.class));
+        } catch (ConfigException e) {
+            misconfigured = e;
+            LOG.severe("CAIRN0001E: Bad configuration, the admin API refuses every call: " + e.getMessage());
+        }
+    }
+
+    /** Observing the start makes the container create this bean then: a bad setting shows at once, not at the first call. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
     }
 
     @Override
@@ -71,7 +76,6 @@ public class AdminAuthentication implements HttpAuthenticationMechanism {
             return refuse(request, response, context, null, HttpServletResponse.SC_FORBIDDEN,
                     "the admin API answers only over HTTPS, on port " + httpsPort, start);
         }
-        AdminAccounts accounts = accounts();
         if (accounts == null || !accounts.any()) {
             String why = accounts == null ? misconfigured.getMessage()
                     : "admin API disabled: set " + AdminAccounts.PASSWORD;
@@ -113,17 +117,5 @@ public class AdminAuthentication implements HttpAuthenticationMechanism {
             // the client went away; nothing to answer
         }
         return AuthenticationStatus.SEND_FAILURE;
-    }
-
-    private AdminAccounts accounts() {
-        if (accounts == null && misconfigured == null) {
-            try {
-                accounts = AdminAccounts.from(key -> config.getOptionalValue(key, String.class));
-            } catch (ConfigException e) {
-                misconfigured = e;
-                LOG.severe("CAIRN0001E: Bad configuration, the admin API refuses every call: " + e.getMessage());
-            }
-        }
-        return accounts;
     }
 }
