@@ -33,7 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The EAR, unchanged, on a managed Liberty server (all roles, one server): health lists a check per role
  * (and storage for readiness), everything becomes ready, and the admin API lists the member and demands
- * credentials; SQL with unmodified clients (Connector/J, the {@code mariadb} command-line client) through
+ * credentials: its read-only user may call every status call and none that changes state (403), the operator
+ * may, and each change and each refusal is one line of the audit log (endpoints found by reflection over the
+ * EAR's resource classes, {@link AdminEndpoints}); SQL with unmodified clients (Connector/J, the {@code mariadb} command-line client) through
  * the proxy port. Storage: the RAR embedded in the EAR and its connection factory configured in
  * {@code cairn.xml} (embedded default: one local directory, 1+0), looked up by the WAR; the readiness check
  * probes through it, and a bean on the server round-trips an object through it
@@ -48,6 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AllInOneServerIT {
     private static final String BASE = "http://127.0.0.1:" + System.getProperty("cairn.it.http.port", "9180");
     private static final String PASSWORD = System.getProperty("cairn.it.admin.password");
+    private static final String READER_PASSWORD = System.getProperty("cairn.it.admin.readonly.password");
+    private static final Path AUDIT = Path.of(System.getProperty("cairn.it.wlp"), "usr/servers/cairn-it/logs/audit.log");
     private static final int PROXY_PORT = Integer.getInteger("cairn.it.proxy.port", 6091);
     private static final String URL = "jdbc:mysql://127.0.0.1:" + PROXY_PORT + "/?sslMode=DISABLED&connectTimeout=5000";
 
@@ -103,11 +107,84 @@ class AllInOneServerIT {
                         .getJsonObject(0).getString("state")));
     }
 
+    // ---- the admin API's accounts (operator admin, read-only reader), roles and audit log.
+
     @Test
-    void adminApiRefusesMissingOrWrongCredentials() {
+    void adminApiRefusesMissingOrWrongCredentialsAndAuditsTheRefusals() throws IOException {
         assertThat(Http.get(BASE + "/api/cluster/members").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "admin", "wrong").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "root", PASSWORD).status()).isEqualTo(401);
+        assertThat(Http.get(BASE + "/api/cluster/members", "reader", PASSWORD).status()).isEqualTo(401);
+        assertThat(Http.get(BASE + "/api/cluster/members", "admin", READER_PASSWORD).status()).isEqualTo(401);
+
+        String probe = "probe=" + System.nanoTime() + "x";
+        String drain = BASE + "/api/cluster/cn/it/drain?" + probe;
+        assertThat(Http.call("POST", drain, null, null, null).status()).isEqualTo(401);
+        assertThat(Http.call("POST", drain, null, "admin", "wrong").status()).isEqualTo(401);
+        assertThat(Http.call("POST", drain, null, "reader", PASSWORD).status()).isEqualTo(401);
+        assertThat(auditLines(probe)).hasSize(3).allSatisfy(line -> assertThat(line)
+                .contains(" addr=127.0.0.1 method=POST path=/api/cluster/cn/it/drain ").contains(" status=401 "));
+        assertThat(auditLines(probe)).anySatisfy(l -> assertThat(l).contains(" user=- "))
+                .anySatisfy(l -> assertThat(l).contains(" user=admin "))
+                .anySatisfy(l -> assertThat(l).contains(" user=reader "))
+                .noneSatisfy(l -> assertThat(l).containsAnyOf(PASSWORD, "wrong"));
+        assertThat(Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).status()).as("still not drained").isEqualTo(200);
+
+        // Server-to-server calls are not admin calls: the cluster secret guards them, not these accounts.
+        Http.Answer internal = Http.call("POST", BASE + "/api/internal/tn/keep-alive", null, null, null);
+        assertThat(internal.status()).isEqualTo(401);
+        assertThat(internal.body()).containsAnyOf("internal API disabled", "cluster secret required");
+    }
+
+    /**
+     * Every admin endpoint, found by reflection over the EAR's resource classes (a new one is covered without
+     * being listed here): status calls answer the read-only user; every call that changes state is 403 for
+     * it and reaches the resource for the operator (a server, peer or key that does not exist: 404/400, so
+     * nothing changes; the storage self-test runs), and each of those calls is one audit line with user,
+     * method, path, query and status. Reads are not audited.
+     */
+    @Test
+    void theReaderMayReadButNotChangeTheOperatorMayAndEveryChangeIsAudited() throws IOException {
+        List<AdminEndpoints.Endpoint> endpoints = AdminEndpoints.of(Path.of(System.getProperty("cairn.ear")));
+        assertThat(endpoints).extracting(AdminEndpoints.Endpoint::toString).contains("GET /api/cluster/members",
+                "POST /api/cluster/cn/{server}/drain", "PUT /api/cluster/cn/{server}/group", "POST /api/storage/heal");
+        String run = Long.toString(System.nanoTime());
+        int i = 0;
+        for (AdminEndpoints.Endpoint e : endpoints) {
+            String probe = "probe=" + run + "-" + i++ + "x";
+            String value = "no-such-" + run;
+            String url = BASE + e.call(value) + (e.queryParams().isEmpty() ? "?" : "&") + probe;
+            String body = e.textBody() ? value : null;
+            Http.Answer asReader = Http.call(e.method(), url, body, "reader", READER_PASSWORD);
+            if (!e.mutating()) {
+                assertThat(asReader.status()).as("reader: %s", e).isNotIn(401, 403).isLessThan(500);
+                if (!e.path().contains("{")) {
+                    assertThat(asReader.status()).as("reader: %s", e).isEqualTo(200);
+                }
+                assertThat(auditLines(probe)).as("reads are not audited: %s", e).isEmpty();
+                continue;
+            }
+            assertThat(asReader.status()).as("reader: %s", e).isEqualTo(403);
+            Http.Answer asOperator = Http.call(e.method(), url, body, "admin", PASSWORD);
+            assertThat(asOperator.status()).as("operator: %s: %s", e, asOperator.body()).isIn(200, 400, 404);
+
+            String path = e.call(value).replaceAll("\\?.*", "");
+            List<String> lines = auditLines(probe);
+            assertThat(lines).as("audit lines of %s", e).hasSize(2);
+            assertThat(lines.get(0)).contains(" user=reader addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
+                    .contains(probe).contains(" status=403 ").containsPattern(" ms=\\d+$");
+            assertThat(lines.get(1)).contains(" user=admin addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
+                    .contains(" status=" + asOperator.status() + " ");
+            if (body != null) {
+                assertThat(lines.get(1)).contains(" body=" + body + " ");
+            }
+        }
+    }
+
+    /** The audit log's lines that name {@code probe} (a query parameter unique to one test's calls). */
+    private static List<String> auditLines(String probe) throws IOException {
+        assertThat(AUDIT).as("the audit log").exists();
+        return Files.readAllLines(AUDIT).stream().filter(l -> l.contains(probe)).toList();
     }
 
     // ---- storage: the RAR embedded in the EAR, its connection factory from cairn.xml (embedded default:

@@ -3,6 +3,7 @@ package io.cairn.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +22,14 @@ class ClusterMembershipIT {
     private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
     private static final Path VAR = REPO.resolve("ear/target/cluster-it");
     private static final int OFFSET = 1000;
+    /** The admin API, over HTTPS as in every cluster, trusting the servers' certificates that bin/cairn exported. */
+    private static HttpClient admin;
 
     @BeforeAll
     static void clusterUp() throws Exception {
         Files.createDirectories(VAR);
         cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
+        admin = Http.trusting(VAR.resolve("https/admin-certificates.pem"));
     }
 
     @AfterAll
@@ -66,7 +70,7 @@ class ClusterMembershipIT {
             cairn(Duration.ofSeconds(30), "cluster", "storage", "stop", "6");
             Wait.until("storage readiness DOWN on s1 and s2", Duration.ofSeconds(30),
                     () -> "DOWN".equals(storageStatus(1)) && "DOWN".equals(storageStatus(2)));
-            assertThat(Http.get(base(1) + "/api/storage/health", "admin", password()).json().asJsonObject()
+            assertThat(Http.get(admin, adminBase(1) + "/api/storage/health", "admin", password()).json().asJsonObject()
                     .getInt("answering")).isEqualTo(3);
         } finally {
             for (String n : List.of("2", "4", "6")) {
@@ -82,8 +86,13 @@ class ClusterMembershipIT {
         return "http://127.0.0.1:" + (9079 + server + OFFSET);
     }
 
+    /** Server sI's admin API: its HTTPS port (9442 + I). */
+    private static String adminBase(int server) {
+        return "https://127.0.0.1:" + (9442 + server + OFFSET);
+    }
+
     private static Http.Answer selfTest(int server) {
-        return Http.post(base(server) + "/api/storage/selftest", "admin", password());
+        return Http.post(admin, adminBase(server) + "/api/storage/selftest", "admin", password());
     }
 
     /** The status of server {@code sI}'s storage readiness check, or null if it does not answer. */
@@ -107,14 +116,7 @@ class ClusterMembershipIT {
 
     /** The names of the members server {@code sI} lists, sorted; empty if it does not answer. */
     private static List<String> memberNames(int server) {
-        String password;
-        try {
-            password = Files.readString(VAR.resolve("admin-password")).trim();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Http.Answer answer = Http.get("http://127.0.0.1:" + (9079 + server + OFFSET) + "/api/cluster/members",
-                "admin", password);
+        Http.Answer answer = Http.get(admin, adminBase(server) + "/api/cluster/members", "admin", password());
         if (answer.status() != 200) {
             return List.of();
         }

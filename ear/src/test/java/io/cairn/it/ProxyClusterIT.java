@@ -265,8 +265,7 @@ class ProxyClusterIT {
 
     /** The compute node endpoint each of {@code sessions} (connected through s1's proxy) is on. */
     private static List<String> computeNodesOf(List<Connection> sessions) throws SQLException {
-        Http.Answer answer = Http.get("http://127.0.0.1:" + (9080 + OFFSET) + "/api/cluster/proxy/connections",
-                "admin", password());
+        Http.Answer answer = Http.get(admin(), adminBase(1) + "/api/cluster/proxy/connections", "admin", password());
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         Map<Long, String> placement = new java.util.HashMap<>();
         for (jakarta.json.JsonValue v : answer.json().asJsonArray()) {
@@ -282,8 +281,7 @@ class ProxyClusterIT {
 
     /** Server {@code sI}'s proxy's sessions per compute node endpoint. */
     private static Map<String, Integer> proxySessions(int server) {
-        Http.Answer answer = Http.get("http://127.0.0.1:" + (9079 + server + OFFSET) + "/api/cluster/proxy/sessions",
-                "admin", password());
+        Http.Answer answer = Http.get(admin(), adminBase(server) + "/api/cluster/proxy/sessions", "admin", password());
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         Map<String, Integer> sessions = new java.util.HashMap<>();
         answer.json().asJsonObject().forEach((k, v) -> sessions.put(k, Integer.parseInt(v.toString())));
@@ -300,6 +298,21 @@ class ProxyClusterIT {
                 .filter(c -> c.getString("name").equals("tn") && c.containsKey("data"))
                 .map(c -> c.getJsonObject("data").getString("state", null)).findFirst().orElse(null);
     }
+
+    /** Server sI's admin API: its HTTPS port (9442 + I), as in every cluster. */
+    private static String adminBase(int server) {
+        return "https://127.0.0.1:" + (9442 + server + OFFSET);
+    }
+
+    /** A client trusting the servers' certificates, which bin/cairn exported when the cluster started. */
+    private static java.net.http.HttpClient admin() {
+        if (admin == null) {
+            admin = Http.trusting(VAR.resolve("https/admin-certificates.pem"));
+        }
+        return admin;
+    }
+
+    private static java.net.http.HttpClient admin;
 
     private static String password() {
         try {

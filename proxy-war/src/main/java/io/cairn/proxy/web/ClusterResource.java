@@ -4,6 +4,7 @@ import io.cairn.node.MemberInfo;
 import io.cairn.node.Node;
 import io.cairn.proxy.ProxyRole;
 import io.cairn.proxy.ProxyServer;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -29,6 +30,7 @@ public class ClusterResource {
     NodeBootstrap bootstrap;
 
     /** The members of the cluster, oldest first; 503 while this server has not joined. */
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
     @Path("members")
     public List<MemberInfo> members() {
@@ -43,6 +45,7 @@ public class ClusterResource {
      * Drains the compute node of {@code server}: proxies send it no new sessions and move its sessions
      * to other CNs of its group, idle ones at once, the others at their next transaction boundary.
      */
+    @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("cn/{server}/drain")
     public MemberInfo drain(@PathParam("server") String server) {
@@ -52,6 +55,7 @@ public class ClusterResource {
     }
 
     /** Ends a drain: the compute node takes new sessions again. */
+    @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("cn/{server}/undrain")
     public MemberInfo undrain(@PathParam("server") String server) {
@@ -65,6 +69,7 @@ public class ClusterResource {
      * back to its configured {@code cairn.cn.group}). Its sessions of the old group move away at their
      * next transaction boundary.
      */
+    @RolesAllowed(AdminRoles.OPERATOR)
     @PUT
     @Path("cn/{server}/group")
     @Consumes(MediaType.TEXT_PLAIN)
@@ -80,6 +85,7 @@ public class ClusterResource {
     }
 
     /** This server's proxy sessions per compute node endpoint (404 on a server without the proxy role). */
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
     @Path("proxy/sessions")
     public Map<String, Integer> proxySessions() {
@@ -88,6 +94,7 @@ public class ClusterResource {
     }
 
     /** This server's proxy sessions: id, user, group, compute node, whether inside a transaction. */
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
     @Path("proxy/connections")
     public List<ProxyServer.SessionView> proxyConnections() {

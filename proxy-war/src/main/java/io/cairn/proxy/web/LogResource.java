@@ -4,6 +4,7 @@ import io.cairn.log.GroupInfo;
 import io.cairn.log.LogException;
 import io.cairn.log.LogRole;
 import io.cairn.log.LogService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -29,6 +30,7 @@ public class LogResource {
     NodeBootstrap bootstrap;
 
     /** Leader, term and each peer's progress. */
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
     public GroupInfo group() {
         try {
@@ -43,6 +45,7 @@ public class LogResource {
      * answers the group once the transfer completed. Note that the active TN pulls the leadership back to
      * its own peer after a while (see txn-ejb's README).
      */
+    @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("leader/transfer")
     public GroupInfo transfer(@QueryParam("to") String to) {

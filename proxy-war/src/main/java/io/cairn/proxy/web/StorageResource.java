@@ -7,6 +7,7 @@ import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.storage.StorageException;
 import io.cairn.storage.StorageHealth;
 import io.cairn.storage.StorageUnavailableException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -25,7 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Object storage for operators, under {@code /api/storage} (admin credentials, {@link AdminAuthFilter}):
+ * Object storage for operators, under {@code /api/storage} (status: both admin roles; heal and self-test: operator):
  * <ul>
  *   <li>{@code GET health}: every endpoint, up or down, and whether reads can work (at least k up);</li>
  *   <li>{@code POST heal} (all objects) or {@code POST heal?key=K}: rebuild missing or corrupt shards, and
@@ -42,6 +43,7 @@ public class StorageResource {
     @Inject
     StorageAccess storage;
 
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
     @Path("health")
     public JsonObject health() {
@@ -60,6 +62,7 @@ public class StorageResource {
         }
     }
 
+    @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("heal")
     public JsonObject heal(@QueryParam("key") String key) {
@@ -84,6 +87,7 @@ public class StorageResource {
         }
     }
 
+    @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("selftest")
     public Response selfTest() {
