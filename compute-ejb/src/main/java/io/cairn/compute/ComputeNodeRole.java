@@ -1,7 +1,9 @@
 package io.cairn.compute;
 
+
 import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.DataNode;
+import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.TlsUpgrader;
@@ -10,6 +12,7 @@ import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
 import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
+import io.cairn.node.tls.ClusterTls;
 import io.cairn.node.RoleService;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
@@ -50,9 +53,12 @@ public final class ComputeNodeRole implements RoleService {
      * @param clientTls     TLS for clients of the MySQL port (shared with this server's proxy port), or null
      * @param requireSecureTransport the start-up value of {@code require_secure_transport} (a value set
      *                      with SET GLOBAL, kept in the catalog, takes precedence)
+     * @param clusterTls    the cluster PKI: calls to a remote TN go over HTTPS with it, and the MySQL port
+     *                      offers TLS with it (instead of clientTls's certificate); null on a loopback-only
+     *                      server without one
      */
     public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
-            byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport) {
+            byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport, ClusterTls clusterTls) {
     }
 
     private final Supplier<LogService> log;
@@ -109,7 +115,7 @@ public final class ComputeNodeRole implements RoleService {
         // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
                 .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name)
-                .tls(settings.clientTls()).build(),
+                .tls(settings.clientTls()).clusterCertificates(clusterCertificates()).build(),
                 engine.authenticator(), engine).start();
         engine.setConnectionKiller(id -> server.kill(id, false));
         if (settings.clientTls() != null) {
@@ -137,8 +143,15 @@ public final class ComputeNodeRole implements RoleService {
                     + " is on another server and cairn.cluster.secret is not set", null);
         }
         RemoteTransactionNode remote = remoteTns.computeIfAbsent(lease.endpoint(),
-                endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, COMMIT_CALL_TIMEOUT));
+                endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, settings.clusterTls() != null,
+                        COMMIT_CALL_TIMEOUT));
         return new LeaseBoundCalls(remote, lease, data::activeTransactionNode, remoteCalls, LEASE_CHECK);
+    }
+
+    /** The cluster PKI as the MySQL port uses it (TLS offered, proxies' certificates checked), or null. */
+    private ClusterCertificates clusterCertificates() {
+        ClusterTls tls = settings.clusterTls();
+        return tls == null ? null : new ClusterCertificates(tls.material().keyManager(), tls.material().trustManager());
     }
 
     /** The MySQL server of this CN; null before {@link #start()} and after {@link #stop()}. */

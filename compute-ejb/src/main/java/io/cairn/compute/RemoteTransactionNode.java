@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * The TN of another server, reached over HTTP. 200 carries the answer; 409 a refused commit or a
+ * The TN of another server, reached over HTTPS with the cluster's mutual TLS (or plain HTTP on a
+ * loopback-only cluster without it). 200 carries the answer; 409 a refused commit or a
  * deadlock victim (the {@code Cairn-Error} header says which); anything else, or no answer, means
  * the outcome is unknown ({@link TransactionNodeUnavailableException}) and the caller repeats the
  * same request. A lock call waits at the TN for less than the read timeout.
@@ -30,11 +31,30 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
     private final String secret;
     private final TransactionNodeClient client;
 
-    RemoteTransactionNode(String endpoint, String secret, Duration timeout) {
+    /**
+     * Liberty's SSL configuration with the cluster key and trust stores ({@code liberty-config/cluster-tls.xml}).
+     * Liberty's JAX-RS client takes its TLS settings from such a configuration, named by the property
+     * below; an {@code SSLContext} handed to the builder is not used (the call fails for want of a default
+     * SSL configuration).
+     */
+    static final String CLUSTER_SSL_CONFIG = "cairnClusterSSL";
+    private static final String LIBERTY_SSL_CONFIG_PROPERTY = "com.ibm.ws.jaxrs.client.ssl.config";
+
+    /**
+     * @param endpoint the TN's internal HTTP(S) address, {@code host:port}
+     * @param secret   the cluster secret, sent with every call
+     * @param https    over HTTPS with the cluster certificate ({@link #CLUSTER_SSL_CONFIG}: this server's
+     *                 certificate presented, only the cluster CA trusted), else plain HTTP (loopback only)
+     */
+    RemoteTransactionNode(String endpoint, String secret, boolean https, Duration timeout) {
         this.endpoint = endpoint;
         this.secret = secret;
-        this.client = RestClientBuilder.newBuilder()
-                .baseUri(URI.create("http://" + endpoint))
+        RestClientBuilder builder = RestClientBuilder.newBuilder()
+                .baseUri(URI.create((https ? "https://" : "http://") + endpoint));
+        if (https) {
+            builder = builder.property(LIBERTY_SSL_CONFIG_PROPERTY, CLUSTER_SSL_CONFIG);
+        }
+        this.client = builder
                 .connectTimeout(1, TimeUnit.SECONDS)
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)

@@ -2,12 +2,19 @@ package io.cairn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.log.impl.LogConfig;
+import io.cairn.log.impl.RaftLogClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +87,25 @@ class ClusterMembershipIT {
         Wait.until("storage readiness UP on s1 and s2", Duration.ofSeconds(30),
                 () -> "UP".equals(storageStatus(1)) && "UP".equals(storageStatus(2)));
         assertThat(selfTest(2).status()).isEqualTo(200);
+    }
+
+    /**
+     * The cluster's Raft ports speak mutual TLS with the PKI {@code bin/cairn} made: a Raft client without
+     * the cluster certificate (plain gRPC) cannot append to the cluster's log, and the log still works.
+     */
+    @Test
+    void aRaftClientWithoutTheClusterCertificateCannotAppend() throws Exception {
+        String peers = "s1=127.0.0.1:" + (6201 + OFFSET) + ",s2=127.0.0.1:" + (6202 + OFFSET)
+                + ",s3=127.0.0.1:" + (6203 + OFFSET);
+        Map<String, String> settings = Map.of(LogConfig.PEERS, peers, LogConfig.APPEND_TIMEOUT_MS, "3000");
+        try (RaftLogClient outsider = new RaftLogClient(
+                LogConfig.fromProperties(key -> Optional.ofNullable(settings.get(key))), null)) {
+            assertThatThrownBy(() -> outsider.append(List.of("not from the cluster".getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(RuntimeException.class);
+        }
+        assertThat(Files.readString(VAR.resolve("tls/password")).trim()).isNotEmpty();
+        Wait.until("every server ready after the attempt", Duration.ofSeconds(30),
+                () -> Http.get(base(1) + "/health/ready").status() == 200 && Http.get(base(2) + "/health/ready").status() == 200);
     }
 
     private static String base(int server) {

@@ -1,5 +1,7 @@
 package io.cairn.node;
 
+import io.cairn.node.tls.ClusterTls;
+
 import java.nio.file.Files;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,6 +25,8 @@ import java.util.function.Function;
  * @param cnGroup         the CN group label of this server's compute node ({@code cairn.cn.group})
  * @param ports           the ports this server listens on
  * @param hazelcastMembers host:port of the Hazelcast members to join ({@code cairn.hazelcast.members})
+ * @param clusterTls      the cluster PKI for internal traffic ({@code cairn.cluster.tls.*}); empty: plain,
+ *                        allowed only when {@code host} is a loopback address
  */
 public record NodeConfig(
         String name,
@@ -32,7 +36,8 @@ public record NodeConfig(
         String clusterName,
         String cnGroup,
         Ports ports,
-        List<String> hazelcastMembers) {
+        List<String> hazelcastMembers,
+        Optional<ClusterTls> clusterTls) {
 
     public static final String NAME = "cairn.node.name";
     public static final String ROLES = "cairn.roles";
@@ -45,17 +50,30 @@ public record NodeConfig(
     public static final String PROXY_PORT = "cairn.proxy.port";
     public static final String CN_PORT = "cairn.cn.port";
     public static final String HTTP_PORT = "cairn.http.port";
+    /**
+     * Liberty's second HTTPS port, for internal calls between servers when cluster TLS is configured (it requires
+     * a cluster certificate; the admin API's HTTPS port, {@code cairn.https.port}, does not).
+     */
+    public static final String INTERNAL_PORT = "cairn.internal.port";
     public static final String LOG_PORT = "cairn.log.port";
     public static final String HAZELCAST_PORT = "cairn.hazelcast.port";
     public static final String HAZELCAST_MEMBERS = "cairn.hazelcast.members";
 
     /** The ports of one server; the all-in-one defaults are those of cluster server {@code s1}. */
-    public record Ports(int proxyMysql, int cnMysql, int http, int log, int hazelcast) {
+    public record Ports(int proxyMysql, int cnMysql, int http, int internal, int log, int hazelcast) {
     }
 
     public NodeConfig {
         roles = Set.copyOf(roles);
         hazelcastMembers = List.copyOf(hazelcastMembers);
+    }
+
+    /**
+     * Where other servers reach this one's internal HTTP API, {@code host:port}: the HTTPS port with
+     * cluster TLS (callers then speak HTTPS), else the HTTP port.
+     */
+    public String internalHttpAddress() {
+        return host + ":" + (clusterTls.isPresent() ? ports.internal() : ports.http());
     }
 
     public boolean runs(Role role) {
@@ -81,6 +99,7 @@ public record NodeConfig(
                 source.port(PROXY_PORT, 6001),
                 source.port(CN_PORT, 6101),
                 source.port(HTTP_PORT, 9080),
+                source.port(INTERNAL_PORT, 9643),
                 source.port(LOG_PORT, 6201),
                 source.port(HAZELCAST_PORT, 5701));
         List<String> members = new ArrayList<>();
@@ -104,7 +123,15 @@ public record NodeConfig(
                     + ", not a loopback address, and root would have an empty password (it is used until"
                     + " ALTER USER root sets one)");
         }
-        return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members);
+        Optional<ClusterTls> clusterTls = ClusterTls.load(lookup);
+        if (clusterTls.isEmpty() && !isLoopback(host)) {
+            // internal ports reachable from other machines must authenticate their peers and encrypt
+            throw new ConfigException(ClusterTls.KEY_STORE, "must be set: the cluster ports bind to " + host
+                    + ", not a loopback address, and internal traffic would be plain and unauthenticated"
+                    + " (bin/cairn generates the cluster PKI under var/tls)");
+        }
+        return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members,
+                clusterTls);
     }
 
     private static boolean isLoopback(String host) {

@@ -8,12 +8,20 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.cairn.node.tls.ClusterTls;
+import io.cairn.node.tls.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigTest {
     @TempDir
     Path temp;
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> all = new HashMap<>(base);
+        all.put(key, value);
+        return all;
+    }
 
     private NodeConfig load(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(values);
@@ -26,7 +34,7 @@ class NodeConfigTest {
         NodeConfig config = load(Map.of());
         assertThat(config.roles()).containsExactlyInAnyOrder(Role.PROXY, Role.CN, Role.TN, Role.LOG);
         assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.ports()).isEqualTo(new NodeConfig.Ports(6001, 6101, 9080, 6201, 5701));
+        assertThat(config.ports()).isEqualTo(new NodeConfig.Ports(6001, 6101, 9080, 9643, 6201, 5701));
         assertThat(config.hazelcastMembers()).containsExactly("127.0.0.1:5701");
         assertThat(config.cnGroup()).isEqualTo("default");
         assertThat(config.dataDir()).isEqualTo(temp.resolve("data"));
@@ -70,12 +78,33 @@ class NodeConfigTest {
     }
 
     @Test
-    void anEmptyRootPasswordIsRefusedWhenTheMysqlPortsBindBeyondLoopback() {
-        assertThatThrownBy(() -> load(Map.of(NodeConfig.HOST, "0.0.0.0")))
+    void anEmptyRootPasswordIsRefusedWhenTheMysqlPortsBindBeyondLoopback() throws Exception {
+        Map<String, String> tls = clusterTlsSettings();
+        assertThatThrownBy(() -> load(with(tls, NodeConfig.HOST, "0.0.0.0")))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(NodeConfig.ROOT_PASSWORD + ": must be set");
-        assertThat(load(Map.of(NodeConfig.HOST, "0.0.0.0", NodeConfig.ROOT_PASSWORD, "s3cret")).host()).isEqualTo("0.0.0.0");
-        assertThat(load(Map.of(NodeConfig.HOST, "0.0.0.0", NodeConfig.ROLES, "tn,log")).roles())
+        assertThat(load(with(with(tls, NodeConfig.HOST, "0.0.0.0"), NodeConfig.ROOT_PASSWORD, "s3cret")).host())
+                .isEqualTo("0.0.0.0");
+        assertThat(load(with(with(tls, NodeConfig.HOST, "0.0.0.0"), NodeConfig.ROLES, "tn,log")).roles())
                 .as("no MySQL port on this server").containsExactlyInAnyOrder(Role.TN, Role.LOG);
         assertThat(load(Map.of(NodeConfig.HOST, "::1")).host()).as("loopback").isEqualTo("::1");
+    }
+
+    @Test
+    void clusterTlsIsRequiredWhenTheClusterPortsBindBeyondLoopback() throws Exception {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.HOST, "0.0.0.0", NodeConfig.ROOT_PASSWORD, "s3cret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(ClusterTls.KEY_STORE + ": must be set")
+                .extracting(e -> ((ConfigException) e).property()).isEqualTo(ClusterTls.KEY_STORE);
+        assertThat(load(Map.of()).clusterTls()).as("all-in-one on loopback: plain").isEmpty();
+        Map<String, String> tls = clusterTlsSettings();
+        NodeConfig config = load(with(with(tls, NodeConfig.HOST, "0.0.0.0"), NodeConfig.ROOT_PASSWORD, "s3cret"));
+        assertThat(config.clusterTls()).isPresent();
+        assertThat(config.internalHttpAddress()).isEqualTo("0.0.0.0:9643");
+        assertThat(load(Map.of()).internalHttpAddress()).isEqualTo("127.0.0.1:9080");
+    }
+
+    private Map<String, String> clusterTlsSettings() throws Exception {
+        TestPki pki = TestPki.create(temp.resolve("pki"));
+        return pki.settings(pki.issue("s1"));
     }
 }

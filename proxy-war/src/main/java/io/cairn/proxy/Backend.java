@@ -10,12 +10,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.local.LocalChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLParameters;
 
 /**
  * One connection from the proxy to a compute node's MySQL port, logged in for one client session
@@ -30,6 +34,9 @@ import java.util.logging.Logger;
  */
 final class Backend extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(Backend.class.getName());
+
+    /** The max packet size the proxy announces to a compute node. */
+    private static final int MAX_PACKET = 16 * 1024 * 1024;
 
     /** Capabilities the proxy always uses towards a compute node, whatever the client announced. */
     static final int REQUIRED_CAPABILITIES = Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION
@@ -79,6 +86,8 @@ final class Backend extends ChannelInboundHandlerAdapter {
     private final ComputeNodes.Cn cn;
     private final Login login;
     private final byte[] secret;
+    /** Cluster TLS towards a compute node over TCP (presenting this server's certificate), or null. */
+    private final SslContext tls;
     private final Duration timeout;
     private final Owner owner;
     private Phase phase = Phase.CONNECTING;
@@ -87,10 +96,16 @@ final class Backend extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     private boolean exchanged;
 
-    Backend(ComputeNodes.Cn cn, Login login, byte[] secret, Duration timeout, Owner owner) {
+    /**
+     * @param tls the cluster TLS client context, or null: with it a connection over TCP (not the in-JVM
+     *            one) switches to TLS after the greeting, as a MySQL client asking for SSL does, and the
+     *            login goes over it
+     */
+    Backend(ComputeNodes.Cn cn, Login login, byte[] secret, SslContext tls, Duration timeout, Owner owner) {
         this.cn = cn;
         this.login = login;
         this.secret = secret;
+        this.tls = tls;
         this.timeout = timeout;
         this.owner = owner;
     }
@@ -176,13 +191,44 @@ final class Backend extends ChannelInboundHandlerAdapter {
             return;
         }
         connectionId = greeting.connectionId();
+        int capabilities = login.capabilities() | REQUIRED_CAPABILITIES;
+        if (tls == null || channel instanceof LocalChannel) {
+            sendLogin(greeting, capabilities, 1);
+            return;
+        }
+        if ((greeting.capabilities() & Capabilities.SSL) == 0) {
+            fail("offers no TLS, and this proxy logs in to compute nodes only over cluster TLS");
+            return;
+        }
+        // Protocol::SSLRequest in plain text, then TLS, then the login as packet 2 (what CN port expects)
+        send(1, Handshake.sslRequest(capabilities, MAX_PACKET, login.charset()).toByteArray());
+        int colon = cn.endpoint().lastIndexOf(':');
+        SslHandler handler = tls.newHandler(channel.alloc(), cn.endpoint().substring(0, colon),
+                Integer.parseInt(cn.endpoint().substring(colon + 1)));
+        SSLParameters parameters = handler.engine().getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the CN's certificate names its address
+        handler.engine().setSSLParameters(parameters);
+        channel.pipeline().addFirst("cluster-tls", handler);
+        handler.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                sendLogin(greeting, capabilities | Capabilities.SSL, 2);
+            } else {
+                fail("TLS handshake failed: " + done.cause().getMessage());
+            }
+        });
+        arm();
+    }
+
+    private void sendLogin(Handshake.Greeting greeting, int capabilities, int seq) {
+        if (phase != Phase.GREETING) {
+            return; // failed or closed while TLS was being set up
+        }
         byte[] auth = ProxyLogin.encode(secret, greeting.nonce(), login.user(), login.mode(), login.clientPlugin(),
                 login.salt(), login.clientAuth(), login.client());
-        Handshake.Response response = new Handshake.Response(login.capabilities() | REQUIRED_CAPABILITIES,
-                16 * 1024 * 1024, login.charset(), login.user(), auth, login.database(), ProxyLogin.PLUGIN,
-                login.attributes());
+        Handshake.Response response = new Handshake.Response(capabilities, MAX_PACKET, login.charset(), login.user(),
+                auth, login.database(), ProxyLogin.PLUGIN, login.attributes());
         phase = Phase.AUTH;
-        send(1, Handshake.response(response).toByteArray());
+        send(seq, Handshake.response(response).toByteArray());
         arm();
     }
 

@@ -272,7 +272,8 @@ public final class ProxyServer implements AutoCloseable {
         String sql = (queryOnly ? "KILL QUERY " : "KILL ") + target.connectionId();
         Backend.Login login = new Backend.Login(user, null, 255, CAPABILITIES, Map.of(), ProxyLogin.Mode.ASSERT,
                 "", new byte[0], new byte[0], new ProxyLogin.Client(clientAddress, false, 0, 0));
-        Backend side = new Backend(target.cn(), login, settings.secret(), settings.loginTimeout(), new SideCommand(sql));
+        Backend side = new Backend(target.cn(), login, settings.secret(), settings.clusterTls(), settings.loginTimeout(),
+                new SideCommand(sql));
         dial(loop, side);
     }
 

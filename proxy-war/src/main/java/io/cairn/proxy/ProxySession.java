@@ -500,7 +500,8 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
                 hello.plugin() == null ? "mysql_native_password" : hello.plugin(), first ? salt : new byte[0],
                 first ? hello.authResponse() : new byte[0],
                 new ProxyLogin.Client(clientAddress(), tls, server.connections(), userConnections));
-        candidate = new Backend(cn, login, server.settings().secret(), server.settings().loginTimeout(), this);
+        candidate = new Backend(cn, login, server.settings().secret(), server.settings().clusterTls(),
+                server.settings().loginTimeout(), this);
         server.dial(client.eventLoop(), candidate);
     }
 

@@ -1,11 +1,15 @@
 package io.cairn.proxy;
 
+import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.node.ConfigException;
+import io.cairn.node.tls.ClusterTls;
+import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * The validated settings of this server's proxy.
@@ -29,11 +33,13 @@ import java.util.function.Function;
  *                         switch and the compute node's login included); then it is disconnected
  * @param netReadTimeout   how long a client may pause in the middle of a packet; then it is disconnected
  * @param netWriteTimeout  how long a client may read nothing while answers wait for it; then it is disconnected
+ * @param clusterTls       cluster TLS towards compute nodes on other servers (presents this server's cluster
+ *                         certificate, trusts only the cluster CA), or null when cluster TLS is not configured
  */
 public record ProxySettings(String host, int port, int maxConnections, long maxAllowedPacket, byte[] secret,
         boolean localOnly, GroupRules groupRules, Duration connectTimeout, Duration loginTimeout,
         String serverVersion, Duration shutdownGrace, TlsUpgrader tls, Duration clientLoginTimeout,
-        Duration netReadTimeout, Duration netWriteTimeout) {
+        Duration netReadTimeout, Duration netWriteTimeout, SslContext clusterTls) {
 
     public static final String MAX_CONNECTIONS = "cairn.proxy.max-connections";
     public static final String USER_GROUPS = "cairn.proxy.user-groups";
@@ -71,7 +77,20 @@ public record ProxySettings(String host, int port, int maxConnections, long maxA
         // the compute nodes' defaults (MySQL's connect_timeout, net_read_timeout, net_write_timeout)
         return new ProxySettings(host, port, max, 64L * 1024 * 1024, secret, localOnly, rules,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(grace), tls,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), null);
+    }
+
+    /** The same settings, logging in to compute nodes over cluster TLS with {@code certificates}. */
+    public ProxySettings withClusterTls(ClusterCertificates certificates) {
+        SslContext context;
+        try {
+            context = certificates.clientContext();
+        } catch (SSLException e) {
+            throw new ConfigException(ClusterTls.KEY_STORE, "cannot make a TLS client context: " + e.getMessage());
+        }
+        return new ProxySettings(host, port, maxConnections, maxAllowedPacket, secret, localOnly, groupRules,
+                connectTimeout, loginTimeout, serverVersion, shutdownGrace, tls, clientLoginTimeout, netReadTimeout,
+                netWriteTimeout, context);
     }
 
     private static int intSetting(Function<String, Optional<String>> lookup, String key, int otherwise, int min,

@@ -43,7 +43,7 @@ class ProxyWireFuzzIT {
         TlsUpgrader tls = TlsUpgrader.fromKeyStore(TestKeyStore.create(dir), TestKeyStore.PASSWORD);
         ProxySettings settings = new ProxySettings("127.0.0.1", 0, 4096, MAX_PACKET, SECRET, false,
                 GroupRules.parse(""), Duration.ofSeconds(2), Duration.ofSeconds(5), "8.0.36-cairn", Duration.ofSeconds(1),
-                tls, TIMEOUT, TIMEOUT, TIMEOUT);
+                tls, TIMEOUT, TIMEOUT, TIMEOUT, null);
         proxy = new ProxyServer(settings, nodes, ProxyServer.LocalCn.NONE).start();
     }
 

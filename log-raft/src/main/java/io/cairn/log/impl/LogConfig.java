@@ -1,6 +1,7 @@
 package io.cairn.log.impl;
 
 import io.cairn.node.ConfigException;
+import io.cairn.node.tls.ClusterTls;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +24,12 @@ import java.util.function.Function;
  * @param lagThreshold readiness: the most log entries this peer may be behind the leader
  * @param electionTimeout minimum Raft election timeout (the maximum is twice that)
  * @param segmentSizeBytes size at which the Raft log rolls to a new segment (purge works per segment)
+ * @param tls the cluster PKI: with it every gRPC channel (peer to peer, client, admin) is mutual TLS
+ *            and takes only peers whose certificate the cluster CA signed; {@code null}: plain gRPC
  */
 public record LogConfig(List<PeerSpec> peers, String selfId, Path dataDir, String groupName,
                         Duration appendTimeout, long lagThreshold, Duration electionTimeout,
-                        long segmentSizeBytes) {
+                        long segmentSizeBytes, ClusterTls tls) {
 
     public static final String PEERS = "cairn.log.peers";
     public static final String SELF = "cairn.log.self";
@@ -88,7 +91,8 @@ public record LogConfig(List<PeerSpec> peers, String selfId, Path dataDir, Strin
         long lag = parseLong(lookup, LAG_THRESHOLD, DEFAULT_LAG_THRESHOLD);
         Duration election = Duration.ofMillis(parseLong(lookup, ELECTION_TIMEOUT_MS, DEFAULT_ELECTION_TIMEOUT.toMillis()));
         long segment = parseLong(lookup, SEGMENT_SIZE, DEFAULT_SEGMENT_SIZE);
-        return new LogConfig(peers, self, dir, group, appendTimeout, lag, election, segment);
+        ClusterTls tls = ClusterTls.load(lookup).orElse(null);
+        return new LogConfig(peers, self, dir, group, appendTimeout, lag, election, segment, tls);
     }
 
     /** Parses {@code p1=127.0.0.1:6201,p2=127.0.0.1:6202}. */
@@ -135,7 +139,13 @@ public record LogConfig(List<PeerSpec> peers, String selfId, Path dataDir, Strin
 
     /** The same configuration for another peer of the group (used by test fixtures). */
     public LogConfig withSelf(String id, Path dir) {
-        return new LogConfig(peers, id, dir, groupName, appendTimeout, lagThreshold, electionTimeout, segmentSizeBytes);
+        return new LogConfig(peers, id, dir, groupName, appendTimeout, lagThreshold, electionTimeout, segmentSizeBytes, tls);
+    }
+
+    /** The same configuration with other TLS material ({@code null}: plain), e.g. a client of another CA. */
+    public LogConfig withTls(ClusterTls other) {
+        return new LogConfig(peers, selfId, dataDir, groupName, appendTimeout, lagThreshold, electionTimeout,
+                segmentSizeBytes, other);
     }
 
     private static long parseLong(Function<String, Optional<String>> lookup, String key, long dflt) {

@@ -9,6 +9,7 @@ import io.cairn.log.LogTruncatedException;
 import io.cairn.log.LogUnavailableException;
 import io.cairn.log.StaleEpochException;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -84,6 +85,8 @@ public final class RaftLogClient implements LogService {
     private final LogConfig config;
     private final RaftGroup group;
     private final RaftProperties properties;
+    /** The cluster's mutual TLS for every channel, when configured (see {@link RatisSetup#parameters}). */
+    private final Parameters parameters;
     private final RaftLogPeer local;
     private final long timeoutMs;
     /**
@@ -127,6 +130,7 @@ public final class RaftLogClient implements LogService {
         this.local = local;
         this.group = RatisSetup.group(config);
         this.properties = RatisSetup.common(config);
+        this.parameters = RatisSetup.parameters(config);
         this.timeoutMs = config.appendTimeout().toMillis();
         this.readAttemptMs = Math.min(timeoutMs, 2 * config.electionTimeout().toMillis());
         this.readPeerRecheckNanos = config.electionTimeout().toNanos();
@@ -151,7 +155,7 @@ public final class RaftLogClient implements LogService {
 
     private RaftClient newClient(RetryPolicy retry) {
         return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
-                .setProperties(properties).setRetryPolicy(retry).build();
+                .setProperties(properties).setParameters(parameters).setRetryPolicy(retry).build();
     }
 
     // ---- writes ----

@@ -51,6 +51,7 @@ public final class RaftLogPeer implements AutoCloseable {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(RatisSetup.server(config))
+                .setParameters(RatisSetup.parameters(config))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server = s;

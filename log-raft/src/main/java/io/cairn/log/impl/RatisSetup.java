@@ -2,8 +2,10 @@ package io.cairn.log.impl;
 
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -45,6 +47,22 @@ final class RatisSetup {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, request);
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, request);
         return p;
+    }
+
+    /**
+     * What Ratis takes besides properties: with cluster TLS, one mutual-TLS config that Ratis' gRPC
+     * factory ({@code GrpcFactory}, which {@link PromptCommitRpcType} extends) uses for the peer-to-peer,
+     * client and admin channels alike, as server and as client: each side presents its cluster
+     * certificate and accepts only a chain ending at the cluster CA (the server side requires a client
+     * certificate). Clients and servers both need it.
+     */
+    static Parameters parameters(LogConfig config) {
+        Parameters parameters = new Parameters();
+        if (config.tls() != null) {
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(config.tls().material().keyManager(),
+                    config.tls().material().trustManager(), true));
+        }
+        return parameters;
     }
 
     static RaftProperties server(LogConfig config) {

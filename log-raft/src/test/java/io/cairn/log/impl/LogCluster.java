@@ -3,6 +3,7 @@ package io.cairn.log.impl;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogService;
+import io.cairn.node.tls.ClusterTls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ public final class LogCluster implements AutoCloseable {
             spec.append(i == 0 ? "" : ",").append(id(i)).append("=127.0.0.1:").append(freePort());
         }
         this.base = new LogConfig(LogConfig.parsePeers(spec.toString()), null, null, "test-" + root.getFileName(),
-                b.appendTimeout, 100, b.electionTimeout, b.segmentSizeBytes);
+                b.appendTimeout, 100, b.electionTimeout, b.segmentSizeBytes, b.tls);
         this.peers = new RaftLogPeer[b.peers];
         this.waitTimeout = b.waitTimeout;
     }
@@ -58,6 +59,13 @@ public final class LogCluster implements AutoCloseable {
         private long segmentSizeBytes = LogConfig.DEFAULT_SEGMENT_SIZE;
         private Duration waitTimeout = Duration.ofSeconds(30);
         private Path baseDir;
+        private ClusterTls tls;
+
+        /** Mutual TLS on every Raft channel: peers and the cluster's clients present {@code tls}. */
+        public Builder tls(ClusterTls tls) {
+            this.tls = tls;
+            return this;
+        }
 
         /** Where the peers' data directories are created (default: the system temp directory). */
         public Builder baseDir(Path dir) {
@@ -139,6 +147,16 @@ public final class LogCluster implements AutoCloseable {
     /** A new client without a local peer (reads go to the leader); closed with the cluster. */
     public synchronized RaftLogClient newClient() {
         RaftLogClient c = new RaftLogClient(base, null);
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * A new client without a local peer that presents other TLS material than the cluster's (or none,
+     * {@code null}): what an outsider could try. Closed with the cluster.
+     */
+    public synchronized RaftLogClient newClientWithTls(ClusterTls tls) {
+        RaftLogClient c = new RaftLogClient(base.withTls(tls), null);
         clients.add(c);
         return c;
     }

@@ -10,6 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.local.LocalChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
@@ -284,6 +286,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (ProxyLogin.PLUGIN.equals(response.plugin())) {
             // checked before the look-up: the claim names the client, whose address selects the account
             claim = ProxyLogin.verify(config.proxySecret(), nonce, response.user(), authResponse);
+            if (claim != null && !fromClusterServer()) {
+                LOG.log(Level.FINE, "connection {0}: cairn_proxy login of {1} without a cluster certificate",
+                        new Object[] {id, response.user()});
+                claim = null;
+            }
             if (claim == null) {
                 LOG.log(Level.FINE, "connection {0}: refused cairn_proxy login of {1}", new Object[] {id, response.user()});
                 throw accessDenied();
@@ -375,6 +382,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         LOG.log(Level.FINE, "connection {0}: idle longer than its wait_timeout; closing", id);
         fail(0, MysqlException.of(MysqlError.CLIENT_INTERACTION_TIMEOUT));
+    }
+
+    /**
+     * Whether the peer may use a {@link ProxyLogin}: always without cluster TLS (the secret alone), and
+     * with it only over the in-JVM address or a TLS connection whose peer presented a certificate of
+     * the cluster CA.
+     */
+    private boolean fromClusterServer() {
+        ClusterCertificates cluster = config.clusterCertificates();
+        if (cluster == null || channel instanceof LocalChannel) {
+            return true;
+        }
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls != null && cluster.fromClusterServer(tls.engine().getSession());
     }
 
     /**

@@ -36,6 +36,14 @@ public final class Handshake {
         return p;
     }
 
+    /**
+     * Protocol::SSLRequest as a client writes it (the first 32 bytes of a HandshakeResponse41, with
+     * CLIENT_SSL), after which it starts TLS and sends the full response with sequence id 2.
+     */
+    public static PacketBuilder sslRequest(int capabilities, long maxPacket, int charset) {
+        return new PacketBuilder(32).i32(capabilities | Capabilities.SSL).i32((int) maxPacket).u8(charset).zeros(23);
+    }
+
     /** True when the payload is an SSLRequest (the short response asking to switch to TLS). */
     public static boolean isSslRequest(byte[] payload) throws MalformedPacketException {
         if (payload.length < 32) {

@@ -75,7 +75,9 @@ public final class MysqlServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
-        this.tls = config.tlsUpgrader();
+        // with the cluster PKI the port shows the cluster certificate (a proxy checks it) and asks for the client's
+        this.tls = config.clusterCertificates() != null ? TlsUpgrader.forCluster(config.clusterCertificates())
+                : config.tlsUpgrader();
     }
 
     /**

@@ -27,6 +27,10 @@ import java.util.Objects;
  *                                reloading), or null for no TLS; one may be shared with other servers
  * @param proxySecret             the cluster secret that lets a Cairn proxy log in with
  *                                {@link ProxyLogin#PLUGIN}, or null to refuse such logins
+ * @param clusterCertificates     the cluster PKI, or null: with it the port offers TLS with the cluster
+ *                                certificate (instead of tlsUpgrader's), requests a client certificate,
+ *                                and accepts a {@link ProxyLogin} over TCP only from a peer that presented
+ *                                one the cluster CA signed (the in-JVM address stays trusted)
  * @param localName               name of an in-JVM address ({@link io.netty.channel.local.LocalAddress})
  *                                served besides the TCP port, for a proxy in the same JVM; or null
  * @param connectTimeout          how long a client may take from connecting to being logged in (TLS and
@@ -41,8 +45,8 @@ import java.util.Objects;
 public record MysqlServerConfig(String host, int port, int ioThreads, int handlerThreads, int maxConnections,
                                 long maxAllowedPacket, int maxPreparedStatements, String serverVersion,
                                 AuthPlugin defaultAuthPlugin, TlsUpgrader tlsUpgrader,
-                                byte[] proxySecret, String localName, Duration connectTimeout,
-                                Duration netReadTimeout, Duration netWriteTimeout) {
+                                byte[] proxySecret, ClusterCertificates clusterCertificates, String localName,
+                                Duration connectTimeout, Duration netReadTimeout, Duration netWriteTimeout) {
 
     public static final long DEFAULT_MAX_ALLOWED_PACKET = 64L * 1024 * 1024;
     /**
@@ -88,9 +92,9 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         return new Builder();
     }
 
-    /** Whether TLS is configured. */
+    /** Whether TLS is configured (a key store or the cluster PKI). */
     public boolean tls() {
-        return tlsUpgrader != null;
+        return tlsUpgrader != null || clusterCertificates != null;
     }
 
     /** Builder with the defaults of {@link #builder()}. */
@@ -106,6 +110,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         private AuthPlugin defaultAuthPlugin = AuthPlugin.CACHING_SHA2_PASSWORD;
         private TlsUpgrader tlsUpgrader;
         private byte[] proxySecret;
+        private ClusterCertificates clusterCertificates;
         private String localName;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration netReadTimeout = Duration.ofSeconds(30);
@@ -172,6 +177,11 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
             return this;
         }
 
+        public Builder clusterCertificates(ClusterCertificates v) {
+            clusterCertificates = v;
+            return this;
+        }
+
         public Builder localName(String v) {
             localName = v;
             return this;
@@ -195,7 +205,7 @@ public record MysqlServerConfig(String host, int port, int ioThreads, int handle
         public MysqlServerConfig build() {
             return new MysqlServerConfig(host, port, ioThreads, handlerThreads, maxConnections, maxAllowedPacket,
                     maxPreparedStatements, serverVersion, defaultAuthPlugin, tlsUpgrader,
-                    proxySecret, localName, connectTimeout, netReadTimeout, netWriteTimeout);
+                    proxySecret, clusterCertificates, localName, connectTimeout, netReadTimeout, netWriteTimeout);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -87,6 +88,14 @@ public final class TlsUpgrader {
         this.current = load();
     }
 
+    /** A fixed context, without a key store file to reload. */
+    private TlsUpgrader(Loaded fixed) {
+        this.keyStore = null;
+        this.password = new char[0];
+        this.setting = null;
+        this.current = fixed;
+    }
+
     /**
      * @throws IllegalArgumentException naming the key store when it cannot be read
      */
@@ -113,6 +122,9 @@ public final class TlsUpgrader {
      * @throws IllegalArgumentException when it cannot be read; the previous certificate stays in use
      */
     public synchronized void reload() {
+        if (keyStore == null) {
+            return; // the cluster certificate: nothing to read again
+        }
         current = load();
         LOG.log(Level.INFO, "CAIRN0310I: TLS key store {0} reloaded; new connections get {1}",
                 new Object[] {keyStore, current.subject()});
@@ -125,6 +137,9 @@ public final class TlsUpgrader {
      * @return whether a new certificate is in use
      */
     public synchronized boolean reloadIfChanged() {
+        if (keyStore == null) {
+            return false;
+        }
         Object key = fileKey();
         if (key == null || key.equals(current.fileKey()) || key.equals(failedKey)) {
             return false;
@@ -174,6 +189,18 @@ public final class TlsUpgrader {
             }
         }
         throw new GeneralSecurityException("no private key entry with an X.509 certificate");
+    }
+
+    /**
+     * TLS with the cluster certificate, asking for the client's (see {@link ClusterCertificates}); not
+     * reloaded: the cluster PKI changes with a restart.
+     */
+    public static TlsUpgrader forCluster(ClusterCertificates certificates) {
+        try {
+            return new TlsUpgrader(new Loaded(certificates.serverContext(), null, "the cluster certificate"));
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("invalid MySQL server setting clusterCertificates: " + e, e);
+        }
     }
 
     /** A handler to put first in a new connection's pipeline. */

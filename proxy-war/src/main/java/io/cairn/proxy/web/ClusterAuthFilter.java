@@ -1,20 +1,36 @@
 package io.cairn.proxy.web;
 
+import io.cairn.node.ConfigException;
+import io.cairn.node.NodeConfig;
+import io.cairn.node.tls.ClusterTls;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Authenticates server-to-server calls ({@code /api/internal/…}) by the cluster secret
- * ({@code cairn.cluster.secret}) in the {@code Cairn-Cluster-Secret} header. Without a configured
- * secret the internal API refuses every call.
+ * Authenticates server-to-server calls ({@code /api/internal/…}).
+ *
+ * <p>With cluster TLS ({@code cairn.cluster.tls.*}) a call must come over the internal HTTPS port
+ * ({@code cairn.internal.port}); plain HTTP and the admin API's HTTPS port are refused with 403. That port
+ * ({@code liberty-config/cluster-tls.xml}) requires a client certificate
+ * that chains to its trust store, which holds only the cluster CA, so a call that arrived over it came
+ * from a server of the cluster. (A check of the chain in the servlet request's
+ * {@code jakarta.servlet.request.X509Certificate} attribute, with the certificate only requested, refused
+ * a valid cluster certificate on Liberty 25.0.0.11, not diagnosed further; so the check is the TLS
+ * handshake's.) In every case the call must also carry the cluster secret
+ * ({@code cairn.cluster.secret}) in the {@code Cairn-Cluster-Secret} header: the certificate says
+ * "a server of this cluster", the secret stays a second factor and is what authenticates the
+ * loopback-only cluster without TLS. Without a configured secret the internal API refuses every call.
  */
 @Provider
 public class ClusterAuthFilter implements ContainerRequestFilter {
@@ -26,11 +42,26 @@ public class ClusterAuthFilter implements ContainerRequestFilter {
     Config config;
 
     private byte[] expected;
+    private ClusterTls clusterTls;
+    private int internalPort;
+    private String disabled;
+
+    @Context
+    HttpServletRequest servletRequest;
 
     @PostConstruct
     void init() {
         expected = config.getOptionalValue(SECRET, String.class).filter(s -> !s.isEmpty())
                 .map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        if (expected == null) {
+            disabled = "internal API disabled: set " + SECRET;
+        }
+        try {
+            clusterTls = ClusterTls.load(key -> config.getOptionalValue(key, String.class)).orElse(null);
+            internalPort = config.getOptionalValue(NodeConfig.INTERNAL_PORT, Integer.class).orElse(9643);
+        } catch (ConfigException e) {
+            disabled = "internal API disabled: " + e.getMessage();
+        }
     }
 
     /**
@@ -47,11 +78,28 @@ public class ClusterAuthFilter implements ContainerRequestFilter {
         if (!isInternal(request)) {
             return;
         }
-        String given = request.getHeaderString(HEADER);
-        if (expected == null || given == null || given.length() > 256
-                || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)) {
-            request.abortWith(Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_PLAIN)
-                    .entity(expected == null ? "internal API disabled: set " + SECRET : "cluster secret required").build());
+        refusal(request, servletRequest.getLocalPort()).ifPresent(refusal -> request.abortWith(Response.status(refusal.status())
+                .type(MediaType.TEXT_PLAIN).entity(refusal.message()).build()));
+    }
+
+    /** Why an internal call that arrived on {@code localPort} is refused, or empty when it may pass. */
+    Optional<Refusal> refusal(ContainerRequestContext request, int localPort) {
+        if (disabled != null) {
+            return Optional.of(new Refusal(Response.Status.UNAUTHORIZED, disabled));
         }
+        if (clusterTls != null && (!request.getSecurityContext().isSecure() || localPort != internalPort)) {
+            return Optional.of(new Refusal(Response.Status.FORBIDDEN,
+                    "internal API requires HTTPS with the cluster certificate"));
+        }
+        String given = request.getHeaderString(HEADER);
+        if (given == null || given.length() > 256
+                || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)) {
+            return Optional.of(new Refusal(Response.Status.UNAUTHORIZED, "cluster secret required"));
+        }
+        return Optional.empty();
+    }
+
+    /** An HTTP status and the plain-text reason sent with it. */
+    record Refusal(Response.Status status, String message) {
     }
 }

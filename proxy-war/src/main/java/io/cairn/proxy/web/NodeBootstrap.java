@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.TlsUpgrader;
 import java.nio.charset.StandardCharsets;
@@ -96,20 +97,26 @@ public class NodeBootstrap {
             return logRole.logService();
         };
         String rootPassword = lookup.apply(NodeConfig.ROOT_PASSWORD).orElse("");
-        String endpoint = nodeConfig.host() + ":" + nodeConfig.ports().http();
+        String endpoint = nodeConfig.internalHttpAddress();
         CheckpointStore checkpoints = storage.checkpointStore();
         String clusterSecret = lookup.apply(ClusterAuthFilter.SECRET).filter(v -> !v.isBlank()).orElse(null);
         // without a cluster secret, this server's proxy and CN still trust each other through a JVM-only one
         byte[] jvmSecret = new byte[32];
         new SecureRandom().nextBytes(jvmSecret);
+        ClusterCertificates clusterCertificates = nodeConfig.clusterTls()
+                .map(tls -> new ClusterCertificates(tls.material().keyManager(), tls.material().trustManager()))
+                .orElse(null);
         // one key store for both client ports, so one reload (file change, ALTER INSTANCE RELOAD TLS) covers both
         TlsUpgrader clientTls = ClientTls.load(lookup);
         ProxySettings proxySettings = nodeConfig.runs(Role.PROXY) ? ProxySettings.load(nodeConfig.host(),
                 nodeConfig.ports().proxyMysql(), clusterSecret, jvmSecret, clientTls, lookup) : null;
+        if (proxySettings != null && clusterCertificates != null) {
+            proxySettings = proxySettings.withClusterTls(clusterCertificates);
+        }
         byte[] proxySecret = clusterSecret != null ? clusterSecret.getBytes(StandardCharsets.UTF_8) : jvmSecret;
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
                 nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret, clientTls,
-                ClientTls.requireSecureTransport(lookup));
+                ClientTls.requireSecureTransport(lookup), nodeConfig.clusterTls().orElse(null));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock

@@ -2,17 +2,23 @@ package io.cairn.proxy.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import io.cairn.node.tls.TestPki;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which calls the cluster filter guards. Found by the chaos suite: Liberty gives the request path with a
@@ -46,9 +52,40 @@ class AuthFiltersTest {
         assertThat(refusal(cluster(), "/cluster/members", Map.of())).isNull();
     }
 
+    @Test
+    void withClusterTlsAnInternalCallNeedsHttpsAndTheSecret(@TempDir Path temp) throws Exception {
+        TestPki pki = TestPki.create(temp.resolve("cluster"));
+        Map<String, String> settings = new HashMap<>(pki.settings(pki.issue("s1")));
+        settings.put(ClusterAuthFilter.SECRET, SECRET);
+        ClusterAuthFilter f = new ClusterAuthFilter();
+        f.config = config(settings);
+        f.init();
+        Map<String, String> withSecret = Map.of(ClusterAuthFilter.HEADER, SECRET);
+
+        assertThat(f.refusal(call(false, withSecret), 9080)).get().extracting(ClusterAuthFilter.Refusal::status)
+                .as("plain HTTP").isEqualTo(Response.Status.FORBIDDEN);
+        assertThat(f.refusal(call(true, withSecret), 9443)).get().extracting(ClusterAuthFilter.Refusal::status)
+                .as("the admin API's HTTPS port (no client certificate asked)").isEqualTo(Response.Status.FORBIDDEN);
+        assertThat(f.refusal(call(true, Map.of()), 9643)).get().extracting(ClusterAuthFilter.Refusal::message)
+                .as("HTTPS without the secret").isEqualTo("cluster secret required");
+        assertThat(f.refusal(call(true, withSecret), 9643)).isEmpty();
+    }
+
+    private static ContainerRequestContext call(boolean secure, Map<String, String> headers) {
+        SecurityContext security = stub(SecurityContext.class, (name, args) -> "isSecure".equals(name) ? secure : null);
+        UriInfo uri = stub(UriInfo.class, (name, args) -> "getPath".equals(name) ? "/internal/tn/commit" : null);
+        return stub(ContainerRequestContext.class, (name, args) -> switch (name) {
+            case "getUriInfo" -> uri;
+            case "getSecurityContext" -> security;
+            case "getHeaderString" -> headers.get((String) args[0]);
+            default -> throw new UnsupportedOperationException(name);
+        });
+    }
+
     private static ClusterAuthFilter cluster() {
         ClusterAuthFilter f = new ClusterAuthFilter();
         f.config = config(Map.of(ClusterAuthFilter.SECRET, SECRET));
+        f.servletRequest = stub(HttpServletRequest.class, (name, args) -> "getLocalPort".equals(name) ? 9080 : null);
         f.init();
         return f;
     }
