@@ -79,6 +79,23 @@ public class StorageAccess {
             }
 
             @Override
+            public byte[] get(String key, long offset, int length) {
+                try (ObjectStoreConnection c = connection()) {
+                    return c.get(key, offset, length);
+                }
+            }
+
+            @Override
+            public void put(String key, java.nio.file.Path file) {
+                try (ObjectStoreConnection c = connection();
+                        java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                    c.put(key, in, java.nio.file.Files.size(file));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read " + file, e);
+                }
+            }
+
+            @Override
             public java.util.List<String> list(String prefix) {
                 try (ObjectStoreConnection c = connection()) {
                     return c.list(prefix);

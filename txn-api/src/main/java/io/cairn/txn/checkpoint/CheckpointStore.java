@@ -1,5 +1,11 @@
 package io.cairn.txn.checkpoint;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +20,31 @@ public interface CheckpointStore {
     void put(String key, byte[] bytes);
 
     byte[] get(String key);
+
+    /**
+     * {@code length} bytes of the object from {@code offset}: a block of a segment. The storage
+     * connector reads only the stripes that cover the range; this default reads the whole object.
+     */
+    default byte[] get(String key, long offset, int length) {
+        byte[] all = get(key);
+        if (offset < 0 || length < 0 || offset + length > all.length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside " + key + " of " + all.length
+                    + " bytes");
+        }
+        return Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+    }
+
+    /**
+     * Stores the file's bytes under {@code key} (a segment written to local disk, so that nobody holds
+     * it in memory). The storage connector streams it; this default reads it whole.
+     */
+    default void put(String key, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            put(key, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
 
     /** The keys under {@code prefix}, in no particular order. */
     List<String> list(String prefix);

@@ -5,14 +5,24 @@ import java.time.Duration;
 /**
  * How the active TN checkpoints.
  *
- * @param interval            a checkpoint at least this often while keys change
- * @param maxKeys             or sooner, once this many keys changed
- * @param maxSegmentsPerTable a table with more segments than this is merged into one
- * @param garbageGrace        how long a superseded manifest (and the segments only it refers to) or
- *                            an object no manifest refers to stays in storage: a CN that started from
- *                            a manifest just before it was superseded must be able to finish loading
+ * @param interval        a checkpoint at least this often while keys change
+ * @param maxKeys         or sooner, once this many keys changed
+ * @param maxRunsPerTable a table with more upper runs than this (one per checkpoint that changed it)
+ *                        has them merged into its bottom run, key range by key range
+ * @param garbageGrace    how long a superseded manifest (and the segments only it refers to) or an
+ *                        object no manifest refers to stays in storage: a CN that started from a
+ *                        manifest just before it was superseded must be able to finish loading
+ * @param segmentBytes    about how big a segment object grows before the next one starts
+ * @param blockBytes      about how big one block (the unit a CN reads and caches) is
  */
-public record CheckpointSettings(Duration interval, int maxKeys, int maxSegmentsPerTable, Duration garbageGrace) {
+public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerTable, Duration garbageGrace,
+        long segmentBytes, int blockBytes) {
+    /** Segments of about 64 MiB. */
+    public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+    /** Blocks of about 256 KiB. */
+    public static final int DEFAULT_BLOCK_BYTES = 256 << 10;
+    /** The storage connector's object size limit, which a segment must stay well under. */
+    private static final long MAX_SEGMENT_BYTES = 192L << 20;
 
     /** @throws IllegalArgumentException a value out of range, named */
     public CheckpointSettings {
@@ -22,16 +32,27 @@ public record CheckpointSettings(Duration interval, int maxKeys, int maxSegments
         if (maxKeys < 1) {
             throw new IllegalArgumentException("checkpoint maxKeys must be at least 1, not " + maxKeys);
         }
-        if (maxSegmentsPerTable < 1) {
-            throw new IllegalArgumentException("checkpoint maxSegmentsPerTable must be at least 1, not "
-                    + maxSegmentsPerTable);
+        if (maxRunsPerTable < 1) {
+            throw new IllegalArgumentException("checkpoint maxRunsPerTable must be at least 1, not " + maxRunsPerTable);
         }
         if (garbageGrace == null || garbageGrace.isNegative()) {
             throw new IllegalArgumentException("checkpoint garbageGrace must not be negative, not " + garbageGrace);
         }
+        if (blockBytes < 1024 || blockBytes > 16 << 20) {
+            throw new IllegalArgumentException("checkpoint blockBytes must be between 1 KiB and 16 MiB, not " + blockBytes);
+        }
+        if (segmentBytes < blockBytes || segmentBytes > MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("checkpoint segmentBytes must be between blockBytes and "
+                    + MAX_SEGMENT_BYTES + ", not " + segmentBytes);
+        }
     }
 
-    /** Every minute or 100 000 keys; tables merged beyond 8 segments; garbage kept 5 minutes. */
+    /** With segments and blocks of the default sizes. */
+    public CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerTable, Duration garbageGrace) {
+        this(interval, maxKeys, maxRunsPerTable, garbageGrace, DEFAULT_SEGMENT_BYTES, DEFAULT_BLOCK_BYTES);
+    }
+
+    /** Every minute or 100 000 keys; runs merged beyond 8; garbage kept 5 minutes; 64 MiB segments of 256 KiB blocks. */
     public static CheckpointSettings defaults() {
         return new CheckpointSettings(Duration.ofSeconds(60), 100_000, 8, Duration.ofMinutes(5));
     }

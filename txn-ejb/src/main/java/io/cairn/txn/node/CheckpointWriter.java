@@ -6,24 +6,26 @@ import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.checkpoint.TableSegment;
+import io.cairn.txn.checkpoint.SegmentRows;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.function.LongPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes one checkpoint from a {@link CheckpointCut}: per table a sorted Arrow segment of the keys
- * changed since the latest manifest, then a manifest listing every segment still needed, then the
- * log before the covered LSN is truncated, then superseded objects are collected.
+ * Writes one checkpoint from a {@link CheckpointCut}: per table the keys changed since the latest
+ * manifest as a new upper run of segments, then a manifest listing every segment still needed, then
+ * the log before the covered LSN is truncated, then superseded objects are collected.
  *
  * <h2>Order and crash safety</h2>
  * Segments, then the manifest (the commit point), then truncation: a crash in between leaves the
@@ -40,8 +42,10 @@ import java.util.logging.Logger;
  *
  * <h2>Compaction</h2>
  * A key space named by a drop marker is left out (its segments are no longer listed and its new
- * rows not written). A table that would have more than {@code maxSegmentsPerTable} segments gets
- * them merged, with its new rows, into one ({@link SegmentMerge}).
+ * rows not written). A table with more than {@code maxRunsPerTable} upper runs has them merged, with
+ * its new rows, into its bottom run ({@link RunMerge}, streaming): only the bottom segments whose key
+ * ranges the upper runs touch are rewritten, and deletions go, since nothing older is left for them to
+ * hide. Memory holds a block per run and the segment being written goes through a local file.
  *
  * <p>Not thread-safe: runs on the TN's checkpoint thread, one checkpoint at a time.
  */
@@ -51,18 +55,18 @@ final class CheckpointWriter {
     private final CheckpointStore store;
     private final LogService log;
     private final LongPredicate holdsLease;
-    private final int maxSegmentsPerTable;
+    private final CheckpointSettings settings;
     private final CheckpointGarbage garbage;
 
     /**
      * @param holdsLease whether the TN still holds the lease of the given epoch (asks the log)
      */
-    CheckpointWriter(CheckpointStore store, LogService log, LongPredicate holdsLease, int maxSegmentsPerTable,
+    CheckpointWriter(CheckpointStore store, LogService log, LongPredicate holdsLease, CheckpointSettings settings,
             CheckpointGarbage garbage) {
         this.store = store;
         this.log = log;
         this.holdsLease = holdsLease;
-        this.maxSegmentsPerTable = maxSegmentsPerTable;
+        this.settings = settings;
         this.garbage = garbage;
     }
 
@@ -85,12 +89,9 @@ final class CheckpointWriter {
         String attempt = UUID.randomUUID().toString().substring(0, 8);
         Map<Long, List<CheckpointRow>> fresh = freshRows(cut, base == null ? 0 : base.lsn());
         Set<Long> dropped = droppedKeySpaces(base, fresh);
+        Map<Long, TableRuns> baseRuns = TableRuns.of(base);
 
-        Map<Long, List<Manifest.Segment>> baseByTable = new TreeMap<>();
-        for (Manifest.Segment segment : base == null ? List.<Manifest.Segment>of() : base.segments()) {
-            baseByTable.computeIfAbsent(segment.tableId(), id -> new ArrayList<>()).add(segment);
-        }
-        Set<Long> tables = new TreeSet<>(baseByTable.keySet());
+        Set<Long> tables = new TreeSet<>(baseRuns.keySet());
         tables.addAll(fresh.keySet());
         List<Manifest.Segment> segments = new ArrayList<>();
         int written = 0;
@@ -99,30 +100,24 @@ final class CheckpointWriter {
             if (dropped.contains(table)) {
                 continue;
             }
-            List<Manifest.Segment> old = baseByTable.getOrDefault(table, List.of());
+            TableRuns runs = baseRuns.getOrDefault(table, TableRuns.NONE);
             List<CheckpointRow> rows = fresh.get(table);
-            if (old.size() + (rows == null ? 0 : 1) > maxSegmentsPerTable) {
-                List<List<CheckpointRow>> all = new ArrayList<>();
-                for (Manifest.Segment segment : old) {
-                    all.add(TableSegment.read(store.get(segment.objectKey())));
-                }
-                if (rows != null) {
-                    all.add(rows);
-                }
-                rows = SegmentMerge.merge(all);
+            IntFunction<String> keys = part -> Manifest.segmentKey(cut.epoch(), seq, attempt, table, part);
+            List<Manifest.Segment> made;
+            if (runs.isEmpty()) { // a table's first segments: the bottom run, without deletions
+                made = writeRun(table, Manifest.Segment.BOTTOM, new RunMerge(List.of(rows.iterator()), false), keys,
+                        List.of());
+            } else if (runs.upper().size() + (rows == null ? 0 : 1) > settings.maxRunsPerTable()) {
+                CompactedTable compacted = compact(table, runs, rows, keys);
+                segments.addAll(compacted.kept());
+                made = compacted.written();
                 merged++;
             } else {
-                segments.addAll(old);
-                if (rows != null && old.isEmpty()) {
-                    rows = SegmentMerge.merge(List.of(rows)); // a table's first segment needs no deletions
-                }
+                segments.addAll(runs.all());
+                made = rows == null ? List.of() : writeRun(table, seq, rows.iterator(), keys, List.of());
             }
-            if (rows != null && !rows.isEmpty()) {
-                String key = Manifest.segmentKey(cut.epoch(), seq, attempt, table);
-                store.put(key, TableSegment.write(rows));
-                segments.add(new Manifest.Segment(table, rows.size(), key));
-                written++;
-            }
+            segments.addAll(made);
+            written += made.size();
         }
         Manifest manifest = new Manifest(cut.epoch(), seq, cut.lastLsn(),
                 Math.max(cut.lastTs(), base == null ? 0 : base.maxTs()), segments);
@@ -134,13 +129,72 @@ final class CheckpointWriter {
         int mergedTables = merged;
         LOG.info(() -> "CAIRN0106I: checkpoint " + manifest.objectKey() + " covers the log up to LSN " + manifest.lsn()
                 + " in " + manifest.segments().size() + " segment(s) (" + newSegments + " new, " + mergedTables
-                + " table(s) merged, " + dropped.size() + " key space(s) dropped so far); the log before it is truncated");
+                + " table(s) compacted, " + dropped.size() + " key space(s) dropped so far); the log before it is truncated");
         try {
             garbage.collect(() -> holdsLease.test(cut.epoch()));
         } catch (RuntimeException e) { // the checkpoint stands; the next one collects again
             LOG.log(Level.WARNING, "CAIRN0107W: collecting superseded checkpoint objects failed: " + e.getMessage(), e);
         }
         return manifest;
+    }
+
+    /** The bottom segments a compaction keeps, and those it wrote. */
+    private record CompactedTable(List<Manifest.Segment> kept, List<Manifest.Segment> written) {
+    }
+
+    /**
+     * Merges every upper run (and the new rows, the newest) into the bottom run. A bottom segment is
+     * rewritten only when an upper segment's key range or a new key overlaps its range.
+     */
+    private CompactedTable compact(long table, TableRuns runs, List<CheckpointRow> rows, IntFunction<String> keys) {
+        List<Manifest.Segment> upperSegments = new ArrayList<>();
+        runs.upper().values().forEach(upperSegments::addAll);
+        List<Manifest.Segment> touched = new ArrayList<>();
+        List<Manifest.Segment> kept = new ArrayList<>();
+        for (Manifest.Segment bottom : runs.bottom()) {
+            boolean overlaps = upperSegments.stream().anyMatch(u -> overlap(u, bottom))
+                    || rows != null && anyKeyIn(rows, bottom);
+            (overlaps ? touched : kept).add(bottom);
+        }
+        List<Iterator<CheckpointRow>> newestFirst = new ArrayList<>();
+        if (rows != null) {
+            newestFirst.add(rows.iterator());
+        }
+        for (List<Manifest.Segment> run : runs.upper().descendingMap().values()) {
+            newestFirst.add(TableRuns.rows(store, run));
+        }
+        newestFirst.add(TableRuns.rows(store, touched));
+        List<byte[]> boundaries = kept.stream().map(Manifest.Segment::firstKey).toList();
+        List<Manifest.Segment> written = writeRun(table, Manifest.Segment.BOTTOM, new RunMerge(newestFirst, false), keys,
+                boundaries);
+        return new CompactedTable(kept, written);
+    }
+
+    private static boolean overlap(Manifest.Segment a, Manifest.Segment b) {
+        return Arrays.compareUnsigned(a.firstKey(), b.lastKey()) <= 0 && Arrays.compareUnsigned(b.firstKey(), a.lastKey()) <= 0;
+    }
+
+    /** Whether a key of {@code sorted} lies in the segment's range. */
+    private static boolean anyKeyIn(List<CheckpointRow> sorted, Manifest.Segment segment) {
+        int low = 0;
+        int high = sorted.size();
+        while (low < high) { // the first row with key >= the segment's first key
+            int mid = (low + high) >>> 1;
+            if (Arrays.compareUnsigned(sorted.get(mid).key(), segment.firstKey()) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low < sorted.size() && Arrays.compareUnsigned(sorted.get(low).key(), segment.lastKey()) <= 0;
+    }
+
+    private List<Manifest.Segment> writeRun(long table, long run, Iterator<CheckpointRow> rows, IntFunction<String> keys,
+            List<byte[]> boundaries) {
+        try (SegmentSink sink = new SegmentSink(store, table, run, settings, keys, boundaries)) {
+            rows.forEachRemaining(sink::add);
+            return sink.finish();
+        }
     }
 
     /** The latest manifest in storage, or null before the first checkpoint. */
@@ -169,22 +223,22 @@ final class CheckpointWriter {
 
     /** Every key space dropped by a marker in the base's marker segments or in the new rows. */
     private Set<Long> droppedKeySpaces(Manifest base, Map<Long, List<CheckpointRow>> fresh) {
-        List<List<CheckpointRow>> markers = new ArrayList<>();
+        List<Iterator<CheckpointRow>> markers = new ArrayList<>();
         if (base != null) {
             for (Manifest.Segment segment : base.segments()) {
                 if (segment.tableId() == DroppedKeySpaces.MARKERS) {
-                    markers.add(TableSegment.read(store.get(segment.objectKey())));
+                    markers.add(new SegmentRows(store, segment));
                 }
             }
         }
-        markers.add(fresh.getOrDefault(DroppedKeySpaces.MARKERS, List.of()));
+        markers.add(fresh.getOrDefault(DroppedKeySpaces.MARKERS, List.of()).iterator());
         Set<Long> dropped = new HashSet<>();
-        for (List<CheckpointRow> rows : markers) {
-            for (CheckpointRow row : rows) {
+        for (Iterator<CheckpointRow> rows : markers) {
+            rows.forEachRemaining(row -> {
                 if (row.value() != null) {
                     dropped.add(DroppedKeySpaces.keySpace(row.key()));
                 }
-            }
+            });
         }
         return dropped;
     }

@@ -174,7 +174,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     public void enableCheckpoints(CheckpointStore store, CheckpointSettings checkpointSettings) {
         CheckpointGarbage garbage = new CheckpointGarbage(store, ticker, checkpointSettings.garbageGrace());
         CheckpointWriter writer = new CheckpointWriter(store, log, this::holdsLease,
-                checkpointSettings.maxSegmentsPerTable(), garbage);
+                checkpointSettings, garbage);
         this.checkpoints = new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id());
     }
 

@@ -13,7 +13,7 @@ import io.cairn.txn.Write;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.checkpoint.TableSegment;
+import io.cairn.txn.checkpoint.SegmentRows;
 import io.cairn.txn.record.TnLease;
 import io.cairn.txn.testing.GatedCheckpointStore;
 import io.cairn.txn.testing.InMemoryLog;
@@ -140,6 +140,65 @@ class CheckpointTest {
         assertThat(truncated()).isFalse();
     }
 
+    /** The table's rows as a reader sees them: segments in manifest order, a later one wins. */
+    private Map<Integer, Byte> tableRows(Manifest manifest) {
+        Map<Integer, Byte> rows = new TreeMap<>();
+        for (Manifest.Segment segment : manifest.segments()) {
+            if (segment.tableId() != TABLE) {
+                continue;
+            }
+            new SegmentRows(store, segment).forEachRemaining(row -> {
+                int k = ByteBuffer.wrap(row.key()).getInt();
+                if (row.value() == null) {
+                    rows.remove(k);
+                } else {
+                    rows.put(k, row.value()[0]);
+                }
+            });
+        }
+        return rows;
+    }
+
+    @Test
+    void compactionRewritesOnlyTheBottomSegmentsWhoseKeyRangesChanged() throws Exception {
+        // small segments, so that the table's bottom run has many
+        TransactionNode tn = activeNode(store, new CheckpointSettings(INTERVAL, 100_000, 2, Duration.ofMinutes(5),
+                8 * 1024, 1024));
+        Map<Integer, Byte> expected = new TreeMap<>();
+        List<Write> writes = new ArrayList<>();
+        for (int k = 0; k < 5000; k++) {
+            writes.add(Write.put(key(TABLE, k), new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            expected.put(k, (byte) 1);
+        }
+        commit(tn, writes.toArray(Write[]::new));
+        Manifest first = nextCheckpoint();
+        List<Manifest.Segment> bottom = first.segments().stream().filter(s -> s.tableId() == TABLE).toList();
+        assertThat(bottom).hasSizeGreaterThan(5).allMatch(Manifest.Segment::bottom);
+        assertThat(bottom.stream().mapToLong(Manifest.Segment::bytes).max().orElseThrow()).isLessThan(12 * 1024);
+
+        // three rounds of changes near the start of the key space: the third has them compacted
+        for (int round = 2; round <= 4; round++) {
+            commit(tn, Write.put(key(TABLE, round), new byte[] {(byte) round}), Write.delete(key(TABLE, 10 + round)));
+            expected.put(round, (byte) round);
+            expected.remove(10 + round);
+            nextCheckpoint();
+        }
+        Manifest compacted = store.latestManifest().orElseThrow();
+        List<Manifest.Segment> now = compacted.segments().stream().filter(s -> s.tableId() == TABLE).toList();
+        assertThat(now).as("everything merged into the bottom run").allMatch(Manifest.Segment::bottom);
+        List<String> kept = now.stream().map(Manifest.Segment::objectKey).filter(k -> bottom.stream()
+                .anyMatch(b -> b.objectKey().equals(k))).toList();
+        assertThat(kept).as("untouched key ranges keep their objects").hasSize(bottom.size() - 1);
+        List<Manifest.Segment> sorted = new ArrayList<>(now);
+        sorted.sort(TableRuns.BY_FIRST_KEY);
+        for (int i = 1; i < sorted.size(); i++) {
+            assertThat(java.util.Arrays.compareUnsigned(sorted.get(i - 1).lastKey(), sorted.get(i).firstKey()))
+                    .as("bottom segments have disjoint key ranges").isNegative();
+        }
+        assertThat(tableRows(compacted)).isEqualTo(expected);
+        assertThat(now.stream().mapToLong(Manifest.Segment::rows).sum()).as("no deletions left").isEqualTo(expected.size());
+    }
+
     @Test
     void tablesWithManySegmentsAreMergedAndDroppedKeySpacesLeaveStorage() throws Exception {
         Duration grace = Duration.ofSeconds(30);
@@ -159,22 +218,10 @@ class CheckpointTest {
             writes.add(Write.put(key(DROPPED, round), new byte[] {(byte) round}));
             commit(tn, writes.toArray(Write[]::new));
             Manifest manifest = nextCheckpoint();
-            assertThat(manifest.segments().stream().filter(s -> s.tableId() == TABLE)).hasSizeLessThanOrEqualTo(3);
+            assertThat(manifest.segments().stream().filter(s -> s.tableId() == TABLE && !s.bottom())
+                    .map(Manifest.Segment::run).distinct()).as("upper runs").hasSizeLessThanOrEqualTo(3);
         }
-        Manifest merged = store.latestManifest().orElseThrow();
-        List<Manifest.Segment> tableSegments = merged.segments().stream().filter(s -> s.tableId() == TABLE).toList();
-        Map<Integer, Byte> rows = new TreeMap<>();
-        for (Manifest.Segment segment : tableSegments) {
-            for (CheckpointRow row : TableSegment.read(store.get(segment.objectKey()))) {
-                int k = ByteBuffer.wrap(row.key()).getInt();
-                if (row.value() == null) {
-                    rows.remove(k);
-                } else {
-                    rows.put(k, row.value()[0]);
-                }
-            }
-        }
-        assertThat(rows).isEqualTo(expected);
+        assertThat(tableRows(store.latestManifest().orElseThrow())).isEqualTo(expected);
         assertThat(segmentObjects(DROPPED)).isNotEmpty();
 
         commit(tn, Write.put(DroppedKeySpaces.marker(DROPPED), new byte[0]));
@@ -244,13 +291,17 @@ class CheckpointTest {
     }
 
     private List<String> segmentObjects(long table) {
-        return store.list(Manifest.SEGMENT_PREFIX).stream().filter(k -> k.endsWith("/" + table + ".arrow")).toList();
+        return store.list(Manifest.SEGMENT_PREFIX).stream().filter(k -> k.contains("/" + table + "-")).toList();
     }
 
     @Test
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 0, Duration.ZERO))
-                .hasMessageContaining("maxSegmentsPerTable");
+                .hasMessageContaining("maxRunsPerTable");
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 30, 4096))
+                .hasMessageContaining("segmentBytes");
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 20, 10))
+                .hasMessageContaining("blockBytes");
         assertThatThrownBy(() -> new CheckpointSettings(Duration.ZERO, 10, 8, Duration.ZERO))
                 .hasMessageContaining("interval");
     }

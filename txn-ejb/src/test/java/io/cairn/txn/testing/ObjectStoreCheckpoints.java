@@ -2,6 +2,11 @@ package io.cairn.txn.testing;
 
 import io.cairn.storage.ObjectStore;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,6 +28,20 @@ public final class ObjectStoreCheckpoints implements CheckpointStore {
     @Override
     public byte[] get(String key) {
         return store.get(key);
+    }
+
+    @Override
+    public byte[] get(String key, long offset, int length) {
+        return store.get(key, offset, length);
+    }
+
+    @Override
+    public void put(String key, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            store.put(key, in, Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
