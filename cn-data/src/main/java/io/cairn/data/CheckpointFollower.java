@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 /**
  * Moves a running CN onto each newer checkpoint the TN publishes, so that its memory holds only
  * what changed since the latest one. Its own thread looks for a newer manifest at a fixed period and
- * prepares it (downloads the segments, builds the {@link CheckpointBase}); the log tailer takes it
+ * prepares it (reads the segments' indexes, builds the {@link CheckpointBase}); the log tailer takes it
  * once it has applied the log up to the manifest's LSN and rebases its store on it
  * ({@link MvccStore#rebase}). Storage errors only delay the move to the next look.
  *

@@ -9,8 +9,7 @@ import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
-import io.cairn.txn.checkpoint.TableSegment;
-import java.nio.file.Path;
+import io.cairn.txn.checkpoint.SegmentIndex;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -41,30 +40,30 @@ public final class DataNode implements AutoCloseable {
     }
 
     /**
-     * Where this CN keeps the checkpoint it reads: downloaded segment objects as files in
-     * {@code directory} (reused across restarts: objects never change), decoded segments in memory
-     * up to about {@code maxDecodedBytes}; every {@code followEvery} it looks for a newer checkpoint
-     * to move onto.
+     * How this CN reads checkpoints: indexes and blocks of segments in one cache of at most
+     * {@code blockCacheBytes} of heap; every {@code followEvery} it looks for a newer checkpoint to
+     * move onto.
      */
-    public record CacheSettings(Path directory, long maxDecodedBytes, Duration followEvery) {
+    public record CacheSettings(long blockCacheBytes, Duration followEvery) {
+        /** The block cache when none is given. */
+        public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
+
         /** @throws IllegalArgumentException a value out of range, named */
         public CacheSettings {
-            if (directory == null) {
-                throw new IllegalArgumentException("the segment cache directory is required");
-            }
-            if (maxDecodedBytes < 0) {
-                throw new IllegalArgumentException("maxDecodedBytes must not be negative, not " + maxDecodedBytes);
+            if (blockCacheBytes < 1 << 20) {
+                throw new IllegalArgumentException("the block cache must be at least 1 MiB, not " + blockCacheBytes
+                        + " bytes");
             }
             if (followEvery == null || followEvery.isNegative() || followEvery.isZero()) {
                 throw new IllegalArgumentException("followEvery must be positive, not " + followEvery);
             }
         }
-    }
 
-    /** The memory bound of decoded segments when none is given. */
-    static final long DEFAULT_DECODED_BYTES = 128L << 20;
-    /** How often a CN looks for a newer checkpoint when not told. */
-    static final Duration DEFAULT_FOLLOW_EVERY = Duration.ofSeconds(10);
+        /** A 256 MiB block cache; a look for a newer checkpoint every 10 s. */
+        public static CacheSettings defaults() {
+            return new CacheSettings(DEFAULT_BLOCK_CACHE_BYTES, Duration.ofSeconds(10));
+        }
+    }
 
     private final LogService log;
     private final Supplier<TransactionService> transactionNode;
@@ -72,7 +71,7 @@ public final class DataNode implements AutoCloseable {
     private final LogTailer tailer;
     private final ReadBarrier readBarrier;
     private final ActiveSnapshots active = new ActiveSnapshots();
-    private final SegmentCache cache;
+    private final BlockCache cache;
     private final CheckpointLoader loader;
     private final CheckpointFollower follower;
     private final Duration followEvery;
@@ -86,7 +85,7 @@ public final class DataNode implements AutoCloseable {
     }
 
     /**
-     * A CN whose segment cache lives in a temporary directory, removed by {@link #close()}.
+     * A CN with the default cache settings.
      *
      * @param checkpoints where the TN writes checkpoints; this CN starts from the latest one and
      *                    follows the log from there. Null when checkpoints are off (then the log
@@ -94,23 +93,21 @@ public final class DataNode implements AutoCloseable {
      */
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints) {
-        this(log, transactionNode, settings, checkpoints,
-                checkpoints == null ? null : SegmentCache.temporary(checkpoints, DEFAULT_DECODED_BYTES, settings.name()),
-                DEFAULT_FOLLOW_EVERY);
+        this(log, transactionNode, settings, checkpoints, CacheSettings.defaults());
     }
 
     /**
-     * @param checkpoints as above, not null
-     * @param cache       where checkpoint segments are cached
+     * @param checkpoints as above
+     * @param cache       how checkpoints are cached and followed
      */
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints, CacheSettings cache) {
         this(log, transactionNode, settings, checkpoints,
-                new SegmentCache(checkpoints, cache.directory(), cache.maxDecodedBytes()), cache.followEvery());
+                checkpoints == null ? null : new BlockCache(checkpoints, cache.blockCacheBytes()), cache.followEvery());
     }
 
     private DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
-            CheckpointStore checkpoints, SegmentCache cache, Duration followEvery) {
+            CheckpointStore checkpoints, BlockCache cache, Duration followEvery) {
         this.log = log;
         this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
@@ -127,7 +124,7 @@ public final class DataNode implements AutoCloseable {
 
     public void start() {
         if (cache != null) {
-            TableSegment.warmUp(); // checkpoints are read: not on a client's time
+            SegmentIndex.warmUp(); // checkpoints are read: not on a client's time
         }
         tailer.start();
         if (follower != null) {
@@ -312,6 +309,19 @@ public final class DataNode implements AutoCloseable {
     /** The object key of the checkpoint manifest this CN reads under its memory, or null. */
     public String checkpointInUse() {
         return loader.manifestInUse();
+    }
+
+    /** What the checkpoint block cache did since the start; null when checkpoints are off. */
+    public BlockCacheStats blockCacheStats() {
+        if (cache == null) {
+            return null;
+        }
+        var stats = cache.stats();
+        return new BlockCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount(), cache.weight());
+    }
+
+    /** Block cache figures: hits, misses, evictions, and the bytes it holds now. */
+    public record BlockCacheStats(long hits, long misses, long evictions, long bytes) {
     }
 
     /** The highest commit timestamp this CN has applied. */

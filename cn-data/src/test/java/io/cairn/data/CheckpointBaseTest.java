@@ -9,22 +9,16 @@ import io.cairn.txn.Write;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.checkpoint.TableSegment;
 import io.cairn.txn.testing.ObjectStoreCheckpoints;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An {@link MvccStore} over a checkpoint read on demand: memory versions win, deletions hide, segments merge. */
 class CheckpointBaseTest {
     private static final long TABLE = 7;
     private final CheckpointStore objects = new ObjectStoreCheckpoints(new InMemoryObjectStore());
-    @TempDir
-    Path dir;
 
     private static byte[] v(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -45,16 +39,14 @@ class CheckpointBaseTest {
                 List.of(row("b", "b1"), row("c", null), row("d", "d1")))));
     }
 
-    private CheckpointBase base(long seq, List<List<CheckpointRow>> segmentRows) {
+    /** A checkpoint whose runs are the lists given, oldest (the bottom run) first. */
+    private CheckpointBase base(long seq, List<List<CheckpointRow>> runs) {
         List<Manifest.Segment> segments = new ArrayList<>();
-        int n = 0;
-        for (List<CheckpointRow> rows : segmentRows) {
-            String objectKey = Manifest.segmentKey(1, seq, "x", TABLE) + ++n;
-            objects.put(objectKey, TableSegment.write(rows));
-            segments.add(new Manifest.Segment(TABLE, rows.size(), objectKey));
+        for (int run = 0; run < runs.size(); run++) {
+            segments.addAll(TestSegments.put(objects, TABLE, run, runs.get(run), Integer.MAX_VALUE, 4096, "s" + seq));
         }
         Manifest manifest = new Manifest(1, seq, 10 * seq, 5, segments);
-        return new CheckpointBase(manifest, new SegmentCache(objects, dir, 1 << 20));
+        return new CheckpointBase(manifest, new BlockCache(objects, 1 << 20));
     }
 
     @Test
@@ -143,10 +135,71 @@ class CheckpointBaseTest {
     }
 
     @Test
-    void theCacheKeepsDownloadsOnDiskAndDecodedSegmentsUnderItsBound() {
-        MvccStore ignored = store();
-        List<String> keys = objects.list(Manifest.SEGMENT_PREFIX).stream().sorted().toList();
-        List<String> fetched = new ArrayList<>();
+    void runsOfManySegmentsAndBlocksReadLikeAMap() {
+        // a bottom run of 20 000 keys in segments of 3 000 rows and 1 KiB blocks, and two upper runs
+        java.util.Random random = new java.util.Random(42);
+        java.util.TreeMap<String, String> model = new java.util.TreeMap<>();
+        List<List<CheckpointRow>> runs = new ArrayList<>();
+        java.util.TreeMap<String, String> bottom = new java.util.TreeMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            bottom.put(String.format("k%06d", i * 3), "b" + i + "-".repeat(60));
+        }
+        runs.add(rows(bottom));
+        model.putAll(bottom);
+        for (int run = 1; run <= 2; run++) {
+            java.util.TreeMap<String, String> upper = new java.util.TreeMap<>();
+            for (int i = 0; i < 2_000; i++) {
+                String pk = String.format("k%06d", random.nextInt(60_000));
+                upper.put(pk, random.nextInt(4) == 0 ? null : "u" + run + "-" + i);
+            }
+            runs.add(rows(upper));
+            upper.forEach((k, v) -> {
+                if (v == null) {
+                    model.remove(k);
+                } else {
+                    model.put(k, v);
+                }
+            });
+        }
+        List<Manifest.Segment> segments = new ArrayList<>();
+        for (int run = 0; run < runs.size(); run++) {
+            segments.addAll(TestSegments.put(objects, TABLE, run, runs.get(run), 3_000, 1024, "big"));
+        }
+        assertThat(segments.stream().filter(Manifest.Segment::bottom)).hasSize(7);
+        BlockCache cache = new BlockCache(objects, 256 << 10);
+        CheckpointBase base = new CheckpointBase(new Manifest(1, 1, 10, 5, segments), cache);
+        for (int i = 0; i < 60_000; i += 7) {
+            String pk = String.format("k%06d", i);
+            byte[] value = base.get(TABLE, v(pk));
+            assertThat(value == null ? null : new String(value, StandardCharsets.UTF_8)).as(pk).isEqualTo(model.get(pk));
+        }
+        List<String> all = new ArrayList<>();
+        base.scan(TABLE, null, null).forEachRemaining(r -> all.add(new String(r.key(), StandardCharsets.UTF_8) + "="
+                + new String(r.value(), StandardCharsets.UTF_8)));
+        assertThat(all).isEqualTo(model.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        List<String> range = new ArrayList<>();
+        base.scan(TABLE, v("k012345"), v("k030001")).forEachRemaining(r -> range.add(new String(r.key(),
+                StandardCharsets.UTF_8)));
+        assertThat(range).isEqualTo(List.copyOf(model.subMap("k012345", "k030001").keySet()));
+        assertThat(cache.weight()).as("bounded").isLessThanOrEqualTo(256 << 10);
+        assertThat(cache.stats().evictionCount()).as("the table is bigger than the cache").isPositive();
+    }
+
+    private static List<CheckpointRow> rows(java.util.TreeMap<String, String> map) {
+        List<CheckpointRow> rows = new ArrayList<>();
+        map.forEach((k, value) -> rows.add(row(k, value)));
+        return rows;
+    }
+
+    @Test
+    void aPointReadFetchesOnlyTheIndexAndOneBlock() {
+        List<CheckpointRow> rows = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            rows.add(row(String.format("k%06d", i), "value-" + i + "-" + "x".repeat(40)));
+        }
+        List<Manifest.Segment> segments = TestSegments.put(objects, TABLE, 0, rows, Integer.MAX_VALUE, 16 * 1024, "one");
+        long size = segments.get(0).bytes();
+        List<Long> ranges = new ArrayList<>();
         CheckpointStore counting = new CheckpointStore() {
             @Override
             public void put(String key, byte[] bytes) {
@@ -155,8 +208,13 @@ class CheckpointBaseTest {
 
             @Override
             public byte[] get(String key) {
-                fetched.add(key);
-                return objects.get(key);
+                throw new AssertionError("whole-object read of " + key);
+            }
+
+            @Override
+            public byte[] get(String key, long offset, int length) {
+                ranges.add((long) length);
+                return objects.get(key, offset, length);
             }
 
             @Override
@@ -169,42 +227,13 @@ class CheckpointBaseTest {
                 objects.delete(key);
             }
         };
-        SegmentCache first = new SegmentCache(counting, dir.resolve("c"), 0);
-        keys.forEach(first::download);
-        assertThat(fetched).hasSize(2);
-        DecodedSegment decoded = first.get(keys.get(0));
-        assertThat(first.get(keys.get(0))).as("bound 0: decoded again from disk").isNotSameAs(decoded);
-        assertThat(fetched).as("never downloaded twice").hasSize(2);
-
-        SegmentCache restarted = new SegmentCache(counting, dir.resolve("c"), 1 << 20);
-        DecodedSegment again = restarted.get(keys.get(1));
-        assertThat(restarted.get(keys.get(1))).isSameAs(again);
-        assertThat(fetched).as("a restarted CN reuses the files").hasSize(2);
-        restarted.retainOnly(java.util.Set.of(keys.get(1)));
-        restarted.get(keys.get(0));
-        assertThat(fetched).as("files of other checkpoints were removed").hasSize(3);
-        assertThat(ignored.keyCounts()).isEqualTo(Map.of(TABLE, 7));
-    }
-
-    @Test
-    void theMemoryBoundEvictsTheLeastRecentlyUsedSegment() throws InterruptedException {
-        List<String> keys = new ArrayList<>();
-        for (String pk : List.of("a", "b", "c")) {
-            String key = Manifest.segmentKey(1, 1, "x", TABLE) + pk;
-            objects.put(key, TableSegment.write(List.of(row(pk, "v".repeat(100)))));
-            keys.add(key);
-        }
-        SegmentCache sizing = new SegmentCache(objects, dir.resolve("s"), 1 << 20);
-        long one = sizing.get(keys.get(0)).bytes();
-        SegmentCache cache = new SegmentCache(objects, dir.resolve("c"), 2 * one);
-        DecodedSegment a = cache.get(keys.get(0));
-        DecodedSegment b = cache.get(keys.get(1));
-        Thread.sleep(1); // recency is a nanoTime per use: make the order unambiguous
-        assertThat(cache.get(keys.get(0))).isSameAs(a);
-        Thread.sleep(1);
-        DecodedSegment c = cache.get(keys.get(2));
-        assertThat(cache.get(keys.get(0))).as("used after b: kept").isSameAs(a);
-        assertThat(cache.get(keys.get(2))).isSameAs(c);
-        assertThat(cache.get(keys.get(1))).as("least recently used: evicted, decoded again").isNotSameAs(b);
+        CheckpointBase base = new CheckpointBase(new Manifest(1, 1, 10, 5, segments), new BlockCache(counting, 8 << 20));
+        assertThat(base.get(TABLE, v("k031415"))).isEqualTo(v("value-31415-" + "x".repeat(40)));
+        long read = ranges.stream().mapToLong(Long::longValue).sum();
+        assertThat(read).as("index and one block of a " + size + "-byte segment").isLessThan(size / 5);
+        int before = ranges.size();
+        assertThat(base.get(TABLE, v("k031416"))).isNotNull();
+        assertThat(ranges).as("the same block again: from the cache").hasSize(before);
+        assertThat(base.get(TABLE, v("k0314165"))).as("absent").isNull();
     }
 }

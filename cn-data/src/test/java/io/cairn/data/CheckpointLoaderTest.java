@@ -8,23 +8,18 @@ import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.checkpoint.TableSegment;
 import io.cairn.txn.testing.ObjectStoreCheckpoints;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointLoaderTest {
     private static final long TABLE = 5;
     private final CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
-    @TempDir
-    Path dir;
 
     private Manifest publish(long seq, long lsn, byte value) {
-        String segment = Manifest.segmentKey(1, seq, "t", TABLE);
-        store.put(segment, TableSegment.write(List.of(new CheckpointRow(new byte[] {1}, lsn * 10, new byte[] {value}))));
-        Manifest manifest = new Manifest(1, seq, lsn, lsn * 10, List.of(new Manifest.Segment(TABLE, 1, segment)));
+        List<Manifest.Segment> segments = TestSegments.put(store, TABLE, 0,
+                List.of(new CheckpointRow(new byte[] {1}, lsn * 10, new byte[] {value})), 10, 4096, "t" + seq);
+        Manifest manifest = new Manifest(1, seq, lsn, lsn * 10, segments);
         store.put(manifest.objectKey(), manifest.encode());
         return manifest;
     }
@@ -66,7 +61,7 @@ class CheckpointLoaderTest {
         publish(2, 20, (byte) 2);
         store.delete(old.segments().get(0).objectKey()); // the TN's garbage collection got there first
         CheckpointStore view = readingOldFirst(old);
-        LogTailer.Start start = new CheckpointLoader(view, new SegmentCache(view, dir, 1 << 20)).load();
+        LogTailer.Start start = new CheckpointLoader(view, new BlockCache(view, 1 << 20)).load();
         assertThat(start.fromLsn()).isEqualTo(21);
         assertThat(start.store().get(Key.of(TABLE, new byte[] {1}), Long.MAX_VALUE)).containsExactly(2);
     }
@@ -75,13 +70,13 @@ class CheckpointLoaderTest {
     void aMissingObjectOfTheLatestManifestIsAnError() {
         Manifest only = publish(1, 10, (byte) 1);
         store.delete(only.segments().get(0).objectKey());
-        assertThatThrownBy(() -> new CheckpointLoader(store, new SegmentCache(store, dir, 1 << 20)).load())
+        assertThatThrownBy(() -> new CheckpointLoader(store, new BlockCache(store, 1 << 20)).load())
                 .isInstanceOf(RuntimeException.class);
     }
 
     @Test
     void withoutCheckpointsTheLogIsFollowedFromItsStart() {
         assertThat(new CheckpointLoader(null, null).load().fromLsn()).isEqualTo(1);
-        assertThat(new CheckpointLoader(store, new SegmentCache(store, dir, 1 << 20)).load().fromLsn()).isEqualTo(1);
+        assertThat(new CheckpointLoader(store, new BlockCache(store, 1 << 20)).load().fromLsn()).isEqualTo(1);
     }
 }

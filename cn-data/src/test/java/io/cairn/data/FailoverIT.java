@@ -13,7 +13,6 @@ import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bank transfers from 16 clients between 100 accounts over two CNs and two TNs on a real 3-peer
@@ -48,7 +45,7 @@ class FailoverIT {
     private static final long INITIAL = Bank.INITIAL;
 
     @Test
-    void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures(@TempDir Path caches) throws Exception {
+    void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures() throws Exception {
         try (S3Checkpoints s3 = new S3Checkpoints(); LogCluster logs = LogCluster.builder().peers(3).build()) {
             CheckpointStore checkpoints = s3.store();
             logs.waitForLeader();
@@ -64,9 +61,7 @@ class FailoverIT {
                     .filter(tn -> tn.state() == TransactionNode.State.ACTIVE).findFirst().orElse(liveTns.get(0));
             DataNode.Settings settings = new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(20));
             // CNs move onto each newer checkpoint while the clients run (a look every 300 ms).
-            AtomicInteger cacheNumber = new AtomicInteger();
-            Supplier<DataNode.CacheSettings> cache = () -> new DataNode.CacheSettings(
-                    caches.resolve("cn" + cacheNumber.incrementAndGet()), 4 << 20, Duration.ofMillis(300));
+            Supplier<DataNode.CacheSettings> cache = () -> new DataNode.CacheSettings(4 << 20, Duration.ofMillis(300));
             List<DataNode> cns = new CopyOnWriteArrayList<>(List.of(
                     new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get()),
                     new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get())));
