@@ -56,9 +56,11 @@ public final class ComputeNodeRole implements RoleService {
      * @param clusterTls    the cluster PKI: calls to a remote TN go over HTTPS with it, and the MySQL port
      *                      offers TLS with it (instead of clientTls's certificate); null on a loopback-only
      *                      server without one
+     * @param checkpointCache how the CN caches checkpoint blocks ({@code cairn.cn.block-cache})
      */
     public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
-            byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport, ClusterTls clusterTls) {
+            byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport, ClusterTls clusterTls,
+            DataNode.CacheSettings checkpointCache) {
     }
 
     private final Supplier<LogService> log;
@@ -107,7 +109,8 @@ public final class ComputeNodeRole implements RoleService {
     @Override
     public void start() throws InterruptedException {
         DataNode node = new DataNode(log.get(), this::activeTransactionNode,
-                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)), checkpoints);
+                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)), checkpoints,
+                settings.checkpointCache());
         node.start();
         data = node;
         SqlEngine engine = new SqlEngine(node, settings.rootPassword(), Clock.systemUTC(),

@@ -47,6 +47,10 @@ public record NodeConfig(
     public static final String DATA_DIR = "cairn.data.dir";
     public static final String CLUSTER_NAME = "cairn.cluster.name";
     public static final String CN_GROUP = "cairn.cn.group";
+    /** The heap the compute node's checkpoint block cache may take (a size: bytes, or with k, m, g). */
+    public static final String BLOCK_CACHE = "cairn.cn.block-cache";
+    /** The TN's memory budget of changes not yet in a checkpoint (a size; default a quarter of the heap). */
+    public static final String MEMTABLE_MAX = "cairn.memtable.max";
     public static final String PROXY_PORT = "cairn.proxy.port";
     public static final String CN_PORT = "cairn.cn.port";
     public static final String HTTP_PORT = "cairn.http.port";

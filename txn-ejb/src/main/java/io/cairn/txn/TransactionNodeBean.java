@@ -12,9 +12,9 @@ public class TransactionNodeBean {
 
     /** The TN role of this server, created on first use. */
     public synchronized TransactionNodeRole role(Supplier<LogService> log, CheckpointStore checkpoints, String name,
-            String endpoint) {
+            String endpoint, long memtableBytes) {
         if (role == null) {
-            role = new TransactionNodeRole(log, checkpoints, name, endpoint);
+            role = new TransactionNodeRole(log, checkpoints, name, endpoint, memtableBytes);
         }
         return role;
     }

@@ -27,6 +27,7 @@ public final class TransactionNodeRole implements RoleService {
     private final CheckpointStore checkpoints;
     private final String name;
     private final String endpoint;
+    private final long memtableBytes;
     private volatile TransactionNode node;
 
     /**
@@ -34,8 +35,11 @@ public final class TransactionNodeRole implements RoleService {
      * @param checkpoints where the active TN writes checkpoints; null turns them off
      * @param name        this server's name, the TN's lease holder id
      * @param endpoint    where CNs reach this TN
+     * @param memtableBytes the memory budget of changes not yet in a checkpoint ({@code cairn.memtable.max})
      */
-    public TransactionNodeRole(Supplier<LogService> log, CheckpointStore checkpoints, String name, String endpoint) {
+    public TransactionNodeRole(Supplier<LogService> log, CheckpointStore checkpoints, String name, String endpoint,
+            long memtableBytes) {
+        this.memtableBytes = memtableBytes;
         this.log = log;
         this.checkpoints = checkpoints;
         this.name = name;
@@ -52,7 +56,7 @@ public final class TransactionNodeRole implements RoleService {
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
         if (checkpoints != null) {
-            tn.enableCheckpoints(checkpoints, CheckpointSettings.defaults());
+            tn.enableCheckpoints(checkpoints, CheckpointSettings.defaults().withMemtableBytes(memtableBytes));
         }
         tn.start();
         node = tn;

@@ -2,6 +2,7 @@ package io.cairn.proxy.web;
 
 import io.cairn.compute.ComputeNodeBean;
 import io.cairn.compute.ComputeNodeRole;
+import io.cairn.data.DataNode;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogRole;
 import io.cairn.log.LogService;
@@ -9,6 +10,7 @@ import io.cairn.log.impl.LogConfig;
 import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
 import io.cairn.node.Node;
+import io.cairn.node.ByteSize;
 import io.cairn.node.NodeConfig;
 import io.cairn.node.Probe;
 import io.cairn.node.Role;
@@ -18,6 +20,7 @@ import io.cairn.proxy.ProxyRole;
 import io.cairn.proxy.ProxyServer;
 import io.cairn.proxy.ProxySettings;
 import io.cairn.txn.TransactionNodeBean;
+import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.TransactionNodeRole;
 import io.cairn.txn.TransactionService;
 import jakarta.annotation.PreDestroy;
@@ -116,9 +119,14 @@ public class NodeBootstrap {
         byte[] proxySecret = clusterSecret != null ? clusterSecret.getBytes(StandardCharsets.UTF_8) : jvmSecret;
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
                 nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret, clientTls,
-                ClientTls.requireSecureTransport(lookup), nodeConfig.clusterTls().orElse(null));
+                ClientTls.requireSecureTransport(lookup), nodeConfig.clusterTls().orElse(null),
+                new DataNode.CacheSettings(ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE)
+                        .orElse("256m"), 1 << 20, Long.MAX_VALUE), DataNode.CacheSettings.defaults().followEvery()));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
-                ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint) : null;
+                ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint,
+                        ByteSize.parse(NodeConfig.MEMTABLE_MAX, lookup.apply(NodeConfig.MEMTABLE_MAX)
+                                .orElse(String.valueOf(CheckpointSettings.defaultMemtableBytes())), 1 << 20, Long.MAX_VALUE))
+                : null;
         // the CN asks on every commit: a plain call, not one through the EJB container's singleton lock
         Supplier<TransactionService> localActiveTn = tnRole == null ? () -> null : tnRole::activeService;
         ComputeNodeRole cnRole = nodeConfig.roles().contains(Role.CN)

@@ -100,6 +100,30 @@ public final class SegmentIndex {
         }
     }
 
+    /**
+     * Writes and reads back a one-row segment, so that Arrow's and Guava's classes are loaded before
+     * the first real read: done lazily, it cost a CN's first sessions seconds on a busy machine, right
+     * when they had just moved to it from a failed CN.
+     */
+    public static void warmUp() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("cairn-warm-up-", ".arrow");
+            try {
+                try (SegmentWriter writer = new SegmentWriter(file, 1024)) {
+                    writer.add(new CheckpointRow(new byte[] {0}, 1, new byte[0]));
+                    writer.finish();
+                }
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                RangeReader reader = (offset, length) -> Arrays.copyOfRange(bytes, (int) offset, (int) offset + length);
+                read(reader, bytes.length).readBlock(reader, 0);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot warm up the segment reader", e);
+        }
+    }
+
     public int blocks() {
         return blocks.size();
     }

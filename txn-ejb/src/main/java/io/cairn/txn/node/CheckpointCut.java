@@ -13,6 +13,8 @@ import java.util.NavigableMap;
  * @param lastLsn the last log entry read before the cut: the checkpoint covers the log up to it
  * @param lastTs  the highest commit timestamp read before the cut
  * @param changes unmodifiable, in key order
+ * @param bytes   about the heap the changes take
  */
-record CheckpointCut(long epoch, long lastLsn, long lastTs, NavigableMap<Key, PendingChanges.Change> changes) {
+record CheckpointCut(long epoch, long lastLsn, long lastTs, NavigableMap<Key, PendingChanges.Change> changes,
+        long bytes) {
 }

@@ -37,6 +37,8 @@ final class CheckpointScheduler implements AutoCloseable {
     private CheckpointCut running;
     private Future<Manifest> job;
     private volatile int pendingKeys;
+    /** The heap of noted changes and of the cut being written. */
+    private volatile long pendingBytes;
 
     CheckpointScheduler(CheckpointWriter writer, CheckpointSettings settings, Ticker ticker, String name) {
         this.writer = writer;
@@ -54,6 +56,20 @@ final class CheckpointScheduler implements AutoCloseable {
     void onCommit(long lsn, CommitRecord record) {
         pending.onCommit(lsn, record);
         pendingKeys = pending.size();
+        updateBytes();
+    }
+
+    private void updateBytes() {
+        CheckpointCut cut = running;
+        pendingBytes = pending.bytes() + (cut == null ? 0 : cut.bytes());
+    }
+
+    /**
+     * About the heap that changes not yet in a checkpoint take: those noted and those being written
+     * (any thread; the TN slows commits while it passes twice the budget).
+     */
+    long pendingBytes() {
+        return pendingBytes;
     }
 
     /** Keys changed and not yet in a checkpoint as far as this TN knows (any thread; for monitoring). */
@@ -68,6 +84,7 @@ final class CheckpointScheduler implements AutoCloseable {
         }
         CheckpointCut cut = pending.cut(epoch);
         running = cut;
+        updateBytes();
         lastStartNanos = ticker.nanoTime();
         job = thread.submit(() -> writer.write(cut));
     }
@@ -89,7 +106,7 @@ final class CheckpointScheduler implements AutoCloseable {
             }
             finish();
         }
-        return pending.size() > 0 && (pending.size() >= settings.maxKeys()
+        return pending.size() > 0 && (pending.size() >= settings.maxKeys() || pending.bytes() >= settings.memtableBytes()
                 || ticker.nanoTime() - lastStartNanos >= settings.interval().toNanos());
     }
 
@@ -118,6 +135,7 @@ final class CheckpointScheduler implements AutoCloseable {
             job = null;
             running = null;
             pendingKeys = pending.size();
+            updateBytes();
         }
     }
 

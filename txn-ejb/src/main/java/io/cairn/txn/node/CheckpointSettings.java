@@ -14,9 +14,11 @@ import java.time.Duration;
  *                        manifest just before it was superseded must be able to finish loading
  * @param segmentBytes    about how big a segment object grows before the next one starts
  * @param blockBytes      about how big one block (the unit a CN reads and caches) is
+ * @param memtableBytes   or sooner, once the changes not in a checkpoint take about this much heap;
+ *                        past twice as much, commits are slowed until a checkpoint catches up
  */
 public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerTable, Duration garbageGrace,
-        long segmentBytes, int blockBytes) {
+        long segmentBytes, int blockBytes, long memtableBytes) {
     /** Segments of about 64 MiB. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** Blocks of about 256 KiB. */
@@ -41,18 +43,35 @@ public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerT
         if (blockBytes < 1024 || blockBytes > 16 << 20) {
             throw new IllegalArgumentException("checkpoint blockBytes must be between 1 KiB and 16 MiB, not " + blockBytes);
         }
+        if (memtableBytes < 1 << 20) {
+            throw new IllegalArgumentException("checkpoint memtableBytes must be at least 1 MiB, not " + memtableBytes);
+        }
         if (segmentBytes < blockBytes || segmentBytes > MAX_SEGMENT_BYTES) {
             throw new IllegalArgumentException("checkpoint segmentBytes must be between blockBytes and "
                     + MAX_SEGMENT_BYTES + ", not " + segmentBytes);
         }
     }
 
-    /** With segments and blocks of the default sizes. */
+    /** With segments, blocks and the memory budget of the default sizes. */
     public CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerTable, Duration garbageGrace) {
-        this(interval, maxKeys, maxRunsPerTable, garbageGrace, DEFAULT_SEGMENT_BYTES, DEFAULT_BLOCK_BYTES);
+        this(interval, maxKeys, maxRunsPerTable, garbageGrace, DEFAULT_SEGMENT_BYTES, DEFAULT_BLOCK_BYTES,
+                defaultMemtableBytes());
     }
 
-    /** Every minute or 100 000 keys; runs merged beyond 8; garbage kept 5 minutes; 64 MiB segments of 256 KiB blocks. */
+    /** The same with another memory budget. */
+    public CheckpointSettings withMemtableBytes(long bytes) {
+        return new CheckpointSettings(interval, maxKeys, maxRunsPerTable, garbageGrace, segmentBytes, blockBytes, bytes);
+    }
+
+    /** A quarter of the heap. */
+    public static long defaultMemtableBytes() {
+        return Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /**
+     * Every minute, 100 000 keys or a quarter of the heap; runs merged beyond 8; garbage kept 5 minutes;
+     * 64 MiB segments of 256 KiB blocks.
+     */
     public static CheckpointSettings defaults() {
         return new CheckpointSettings(Duration.ofSeconds(60), 100_000, 8, Duration.ofMinutes(5));
     }

@@ -18,7 +18,11 @@ final class PendingChanges {
     record Change(long lsn, long ts, byte[] value) {
     }
 
+    /** What one noted change costs besides its key and value bytes: tree entry, key and change objects. */
+    static final int ENTRY_OVERHEAD = 120;
+
     private TreeMap<Key, Change> changes = new TreeMap<>();
+    private long bytes;
     private long lastLsn;
     private long lastTs;
 
@@ -26,11 +30,21 @@ final class PendingChanges {
     void onCommit(long lsn, CommitRecord record) {
         for (Write write : record.writes()) {
             if (write.kind() != Write.Kind.LOCK) {
-                changes.put(write.key(), new Change(lsn, record.commitTs(), write.value()));
+                Change old = changes.put(write.key(), new Change(lsn, record.commitTs(), write.value()));
+                bytes += size(write.key(), write.value()) - (old == null ? 0 : size(write.key(), old.value()));
             }
         }
         lastLsn = Math.max(lastLsn, lsn);
         lastTs = Math.max(lastTs, record.commitTs());
+    }
+
+    private static long size(Key key, byte[] value) {
+        return ENTRY_OVERHEAD + key.bytes().length + (value == null ? 0 : value.length);
+    }
+
+    /** About the heap the noted changes take. */
+    long bytes() {
+        return bytes;
     }
 
     /** Keys changed since the last cut. */
@@ -40,18 +54,29 @@ final class PendingChanges {
 
     /** Everything noted so far, for a checkpoint under {@code epoch}; this starts empty again. */
     CheckpointCut cut(long epoch) {
-        CheckpointCut cut = new CheckpointCut(epoch, lastLsn, lastTs, Collections.unmodifiableNavigableMap(changes));
+        CheckpointCut cut = new CheckpointCut(epoch, lastLsn, lastTs, Collections.unmodifiableNavigableMap(changes), bytes);
         changes = new TreeMap<>();
+        bytes = 0;
         return cut;
     }
 
     /** Forgets the changes a checkpoint covering the log up to {@code lsn} holds. */
     void forgetCoveredBy(long lsn) {
-        changes.values().removeIf(change -> change.lsn() <= lsn);
+        changes.entrySet().removeIf(entry -> {
+            boolean covered = entry.getValue().lsn() <= lsn;
+            if (covered) {
+                bytes -= size(entry.getKey(), entry.getValue().value());
+            }
+            return covered;
+        });
     }
 
     /** Takes back the changes of a cut whose checkpoint failed; what was noted since is newer and wins. */
     void restore(CheckpointCut cut) {
-        cut.changes().forEach(changes::putIfAbsent);
+        cut.changes().forEach((key, change) -> {
+            if (changes.putIfAbsent(key, change) == null) {
+                bytes += size(key, change.value());
+            }
+        });
     }
 }

@@ -134,7 +134,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private State state = State.STANDBY;
 
     // Driver thread only (the lease is read by others too).
+    /** The longest one commit waits for checkpoints to catch up with the memory budget. */
+    static final Duration THROTTLE_WAIT = Duration.ofSeconds(1);
+
     private CheckpointScheduler checkpoints;
+    private long memtableBytes;
+    private volatile boolean throttling;
     private long nextLsn = 1;
     private volatile Lease seenLease = Lease.NONE;
     private long seenLeaseAtNanos;
@@ -176,6 +181,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         CheckpointWriter writer = new CheckpointWriter(store, log, this::holdsLease,
                 checkpointSettings, garbage);
         this.checkpoints = new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id());
+        this.memtableBytes = checkpointSettings.memtableBytes();
     }
 
     /** Starts following the log; the TN becomes active by itself when no other TN holds the lease. */
@@ -203,6 +209,42 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return seenLease;
     }
 
+    /**
+     * Back-pressure: while the changes not yet in a checkpoint take more than twice the memory budget
+     * (object storage slower than the writers), a commit waits up to {@link #THROTTLE_WAIT} for a
+     * checkpoint to catch up, so that writers slow down instead of the heap running out.
+     */
+    private void slowWhileCheckpointsLag() {
+        CheckpointScheduler scheduler = checkpoints;
+        if (scheduler == null || scheduler.pendingBytes() <= 2 * memtableBytes) {
+            if (throttling) {
+                throttling = false;
+                LOG.info("CAIRN0112I: checkpoints caught up; commits go at full speed again");
+            }
+            return;
+        }
+        if (!throttling) {
+            throttling = true;
+            LOG.warning("CAIRN0111W: " + (scheduler.pendingBytes() >> 20) + " MiB of changes wait for a checkpoint "
+                    + "(budget " + (memtableBytes >> 20) + " MiB, cairn.memtable.max): commits are slowed until one "
+                    + "catches up");
+        }
+        long deadline = System.nanoTime() + THROTTLE_WAIT.toNanos();
+        try {
+            while (scheduler.pendingBytes() > 2 * memtableBytes && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** About the heap of changes not yet in a checkpoint (noted, or being written); 0 without checkpoints. */
+    public long pendingCheckpointBytes() {
+        CheckpointScheduler scheduler = checkpoints;
+        return scheduler == null ? 0 : scheduler.pendingBytes();
+    }
+
     /** Keys changed in the log and not in a checkpoint as far as this TN knows; 0 without checkpoints. */
     public int pendingCheckpointKeys() {
         CheckpointScheduler scheduler = checkpoints;
@@ -216,6 +258,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     @Override
     public CommitResult commit(CommitRequest request) {
+        slowWhileCheckpointsLag();
         CompletableFuture<CommitResult> result;
         synchronized (this) {
             if (state != State.ACTIVE) {

@@ -123,6 +123,31 @@ class CheckpointTest {
     }
 
     @Test
+    void changesPastTheMemoryBudgetAreCheckpointedAtOnceAndSlowCommitsWhileStorageLags() throws Exception {
+        GatedCheckpointStore slow = new GatedCheckpointStore(store);
+        long budget = 1 << 20;
+        TransactionNode tn = activeNode(slow, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO,
+                64 << 20, 256 << 10, budget));
+        byte[] big = new byte[64 * 1024];
+        for (int i = 0; i < 17; i++) { // just over the budget: neither the interval nor the key count is reached
+            commit(tn, Write.put(key(TABLE, i), big));
+        }
+        await("a checkpoint started by the memory budget", () -> slow.waiting() == 1);
+        for (int i = 17; i < 34; i++) {
+            commit(tn, Write.put(key(TABLE, i), big));
+        }
+        await("noted: past twice the budget", () -> tn.pendingCheckpointBytes() > 2 * budget);
+        long start = System.nanoTime();
+        commit(tn, Write.put(key(TABLE, 34), new byte[] {1}));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a commit slowed while storage lags")
+                .isGreaterThanOrEqualTo(TransactionNode.THROTTLE_WAIT.minusMillis(50));
+        slow.open();
+        await("every change checkpointed, without the interval", () -> store.latestManifest()
+                .map(m -> tableRows(m).size() == 35).orElse(false));
+        await("the memory given back", () -> tn.pendingCheckpointBytes() < budget);
+    }
+
+    @Test
     void aTransactionNodeThatLosesItsLeaseMidCheckpointNeitherPublishesNorTruncates() throws Exception {
         GatedCheckpointStore slow = new GatedCheckpointStore(store);
         TransactionNode tn = activeNode(slow, new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO));
@@ -163,7 +188,7 @@ class CheckpointTest {
     void compactionRewritesOnlyTheBottomSegmentsWhoseKeyRangesChanged() throws Exception {
         // small segments, so that the table's bottom run has many
         TransactionNode tn = activeNode(store, new CheckpointSettings(INTERVAL, 100_000, 2, Duration.ofMinutes(5),
-                8 * 1024, 1024));
+                8 * 1024, 1024, 64 << 20));
         Map<Integer, Byte> expected = new TreeMap<>();
         List<Write> writes = new ArrayList<>();
         for (int k = 0; k < 5000; k++) {
@@ -298,10 +323,12 @@ class CheckpointTest {
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 0, Duration.ZERO))
                 .hasMessageContaining("maxRunsPerTable");
-        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 30, 4096))
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 30, 4096, 64 << 20))
                 .hasMessageContaining("segmentBytes");
-        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 20, 10))
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 20, 10, 64 << 20))
                 .hasMessageContaining("blockBytes");
+        assertThatThrownBy(() -> new CheckpointSettings(INTERVAL, 10, 8, Duration.ZERO, 1L << 20, 4096, 1000))
+                .hasMessageContaining("memtableBytes");
         assertThatThrownBy(() -> new CheckpointSettings(Duration.ZERO, 10, 8, Duration.ZERO))
                 .hasMessageContaining("interval");
     }
