@@ -4,6 +4,8 @@ import io.cairn.data.DataNode;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.sql.session.SqlEngine;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.InMemoryLog;
 import java.sql.Connection;
@@ -26,11 +28,17 @@ public final class SqlCluster implements AutoCloseable {
     private final List<DataNode> dataNodes = new ArrayList<>();
     private final List<SqlEngine> engines = new ArrayList<>();
     private final List<MysqlServer> servers = new ArrayList<>();
+    private final String rootPassword;
+    private final CheckpointStore checkpoints;
+    private final DataNode.CacheSettings cacheSettings;
 
     /** Builder. */
     public static final class Builder {
         private int cns = 1;
         private String rootPassword = "";
+        private CheckpointStore checkpoints;
+        private CheckpointSettings checkpointSettings;
+        private DataNode.CacheSettings cacheSettings;
 
         public Builder cns(int n) {
             cns = n;
@@ -42,8 +50,16 @@ public final class SqlCluster implements AutoCloseable {
             return this;
         }
 
+        /** The TN checkpoints into {@code store}; CNs start from and follow its checkpoints. */
+        public Builder checkpoints(CheckpointStore store, CheckpointSettings settings, DataNode.CacheSettings cache) {
+            checkpoints = store;
+            checkpointSettings = settings;
+            cacheSettings = cache;
+            return this;
+        }
+
         public SqlCluster build() throws InterruptedException {
-            return new SqlCluster(cns, rootPassword);
+            return new SqlCluster(this);
         }
     }
 
@@ -51,23 +67,37 @@ public final class SqlCluster implements AutoCloseable {
         return new Builder();
     }
 
-    private SqlCluster(int cns, String rootPassword) throws InterruptedException {
+    private SqlCluster(Builder b) throws InterruptedException {
+        this.rootPassword = b.rootPassword;
+        this.checkpoints = b.checkpoints;
+        this.cacheSettings = b.cacheSettings;
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        if (b.checkpoints != null) {
+            tn.enableCheckpoints(b.checkpoints, b.checkpointSettings);
+        }
         tn.start();
         waitForActiveTn();
-        for (int i = 0; i < cns; i++) {
-            DataNode dn = new DataNode(log, () -> tn,
-                    new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5)));
-            dn.start();
-            dataNodes.add(dn);
-            SqlEngine engine = new SqlEngine(dn, rootPassword);
-            engines.add(engine);
-            MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
-                    .handlerThreads(4).build(), engine.authenticator(), engine).start();
-            engine.setConnectionKiller(id -> server.kill(id, false));
-            servers.add(server);
+        for (int i = 0; i < b.cns; i++) {
+            addCn();
         }
+    }
+
+    /** Starts another compute node (from the latest checkpoint when checkpoints are on); its index. */
+    public int addCn() throws InterruptedException {
+        int i = dataNodes.size();
+        DataNode.Settings settings = new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        DataNode dn = checkpoints == null ? new DataNode(log, () -> tn, settings)
+                : new DataNode(log, () -> tn, settings, checkpoints, cacheSettings);
+        dn.start();
+        dataNodes.add(dn);
+        SqlEngine engine = new SqlEngine(dn, rootPassword);
+        engines.add(engine);
+        MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
+                .handlerThreads(4).build(), engine.authenticator(), engine).start();
+        engine.setConnectionKiller(id -> server.kill(id, false));
+        servers.add(server);
+        return i;
     }
 
     /** Waits (bounded) for the TN to take its lease: a condition, not a fixed sleep. */
