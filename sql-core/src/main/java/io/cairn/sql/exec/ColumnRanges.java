@@ -210,8 +210,8 @@ public final class ColumnRanges {
             return ctx.get("?" + p.getIndex());
         }
         if (n.getKind() == SqlKind.CAST && ((RexCall) n).getOperands().get(0) instanceof RexDynamicParam p
-                && p.getType().getSqlTypeName() == n.getType().getSqlTypeName()) {
-            return ctx.get("?" + p.getIndex()); // a typed parameter (StatementShaper)
+                && (p.getType().getSqlTypeName() == n.getType().getSqlTypeName() || widensInteger(p.getType(), n.getType()))) {
+            return ctx.get("?" + p.getIndex()); // a typed parameter (StatementShaper), or an integer one widened
         }
         if (n instanceof RexCall c && c.getOperator() == MysqlOperators.COLLATION_KEY) {
             Object v = raw(c.getOperands().get(0), ctx); // a string compared by the default collation
@@ -222,6 +222,15 @@ public final class ColumnRanges {
             return v == UNKNOWN ? UNKNOWN : MysqlFunctions.toDouble(v instanceof NlsString s ? s.getValue() : v);
         }
         return UNKNOWN;
+    }
+
+    /**
+     * Whether a cast from {@code from} to {@code to} turns integers into BIGINT, which changes no value:
+     * an INT literal compared with a BIGINT column arrives as {@code CAST(?0):BIGINT}. Without this, a
+     * point query on a BIGINT primary key was a full scan.
+     */
+    private static boolean widensInteger(RelDataType from, RelDataType to) {
+        return SqlTypeName.INT_TYPES.contains(from.getSqlTypeName()) && to.getSqlTypeName() == SqlTypeName.BIGINT;
     }
 
     private static Object convert(Object v, ValueKind kind) {

@@ -81,4 +81,35 @@ class ColumnRangesTest {
         RexNode asInt = rex.makeCast(type(SqlTypeName.INTEGER), column);
         assertThat(ranges(equals(asInt, rex.makeExactLiteral(BigDecimal.ONE)), ValueKind.DECIMAL)).isNull();
     }
+
+    @Test
+    void anIntegerParameterWidenedToABigintKeyIsAPoint() {
+        RexNode column = rex.makeInputRef(type(SqlTypeName.BIGINT), 0);
+        RexNode param = rex.makeCast(type(SqlTypeName.BIGINT), rex.makeDynamicParam(type(SqlTypeName.INTEGER), 0));
+        org.apache.calcite.DataContext ctx = new org.apache.calcite.DataContext() {
+            @Override
+            public org.apache.calcite.schema.SchemaPlus getRootSchema() {
+                return null;
+            }
+
+            @Override
+            public org.apache.calcite.adapter.java.JavaTypeFactory getTypeFactory() {
+                return null;
+            }
+
+            @Override
+            public org.apache.calcite.linq4j.QueryProvider getQueryProvider() {
+                return null;
+            }
+
+            @Override
+            public Object get(String name) {
+                return "?0".equals(name) ? 123 : null;
+            }
+        };
+        assertThat(ColumnRanges.of(List.of(equals(column, param)), 0, ValueKind.LONG, ctx))
+                .as("a point lookup, not a full scan").containsExactly(new ColumnRanges.Range(123L, true, 123L, true));
+        RexNode narrowed = rex.makeCast(type(SqlTypeName.INTEGER), rex.makeDynamicParam(type(SqlTypeName.DECIMAL), 0));
+        assertThat(ColumnRanges.of(List.of(equals(column, narrowed)), 0, ValueKind.LONG, ctx)).isNull();
+    }
 }
