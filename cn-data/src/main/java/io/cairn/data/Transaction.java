@@ -125,6 +125,11 @@ public final class Transaction {
         return writeSetBytes;
     }
 
+    /** The most bytes {@link #writeSetBytes()} may reach. */
+    public long maxWriteSetBytes() {
+        return node.maxWriteSetBytes();
+    }
+
     /** Whether the transaction has buffered writes or locks. */
     public boolean hasWrites() {
         return !workspace.isEmpty() || !held.isEmpty();

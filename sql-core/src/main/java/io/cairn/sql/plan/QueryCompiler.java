@@ -51,7 +51,8 @@ import org.apache.calcite.tools.Programs;
  * (MySQL conformance, case-insensitive names), conversion to relational algebra, strings compared by
  * the default collation ({@link DefaultCollation}), optimization with
  * {@link Programs#standard()}, the filters above each table scan handed to it as its access path
- * ({@link AccessPaths}: key predicates become point and range lookups at run time), and code
+ * ({@link AccessPaths}: key predicates become point and range lookups at run time), sorts and hash
+ * aggregations metered against the statement's operator memory ({@link OperatorMemoryMeters}), and code
  * generation to a {@link Bindable} — once per plan, so that running it costs no compilation. The
  * plan carries what it reads ({@link AccessAnalyzer}): plans are shared by every session, so
  * privileges are checked against that list at each execution, never only here.
@@ -132,7 +133,8 @@ public final class QueryCompiler {
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         Program program = Programs.standard();
-        RelNode physical = AccessPaths.attach(program.run(planner, logical, desired, List.of(), List.of()));
+        RelNode physical = OperatorMemoryMeters.attach(AccessPaths.attach(program.run(planner, logical, desired,
+                List.of(), List.of())));
         @SuppressWarnings("unchecked")
         Map<String, Object> internals = new java.util.HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(internals, null, (EnumerableRel) physical,

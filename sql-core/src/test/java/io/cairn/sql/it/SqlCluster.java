@@ -31,6 +31,20 @@ public final class SqlCluster implements AutoCloseable {
     public static final class Builder {
         private int cns = 1;
         private String rootPassword = "";
+        private long maxWriteSetBytes = DataNode.MAX_WRITE_SET_BYTES;
+        private long maxOperatorMemory = SqlEngine.DEFAULT_MAX_OPERATOR_MEMORY;
+
+        /** cairn.txn.max-size of every CN. */
+        public Builder maxWriteSetBytes(long bytes) {
+            maxWriteSetBytes = bytes;
+            return this;
+        }
+
+        /** cairn.sql.max-operator-memory of every CN. */
+        public Builder maxOperatorMemory(long bytes) {
+            maxOperatorMemory = bytes;
+            return this;
+        }
 
         public Builder cns(int n) {
             cns = n;
@@ -43,7 +57,7 @@ public final class SqlCluster implements AutoCloseable {
         }
 
         public SqlCluster build() throws InterruptedException {
-            return new SqlCluster(cns, rootPassword);
+            return new SqlCluster(this);
         }
     }
 
@@ -51,17 +65,17 @@ public final class SqlCluster implements AutoCloseable {
         return new Builder();
     }
 
-    private SqlCluster(int cns, String rootPassword) throws InterruptedException {
+    private SqlCluster(Builder b) throws InterruptedException {
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         tn.start();
         waitForActiveTn();
-        for (int i = 0; i < cns; i++) {
+        for (int i = 0; i < b.cns; i++) {
             DataNode dn = new DataNode(log, () -> tn,
-                    new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                    new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5), b.maxWriteSetBytes));
             dn.start();
             dataNodes.add(dn);
-            SqlEngine engine = new SqlEngine(dn, rootPassword);
+            SqlEngine engine = new SqlEngine(dn, b.rootPassword, Clock.systemUTC(), java.util.Map.of(), b.maxOperatorMemory);
             engines.add(engine);
             MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
                     .handlerThreads(4).build(), engine.authenticator(), engine).start();
