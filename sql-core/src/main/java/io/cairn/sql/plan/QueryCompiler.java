@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
@@ -117,6 +118,9 @@ public final class QueryCompiler {
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
+        // ORDER BY … LIMIT n as a top-n sort holding n rows (the default plan sorts every row, then takes n),
+        // which the operator memory limit does not meter
+        planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
         // Calcite's semi-join rules lose every row joined to a grand total of no rows (see SemiJoinRules)
         SemiJoinRules.replace(planner);
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));

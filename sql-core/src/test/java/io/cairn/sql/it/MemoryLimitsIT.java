@@ -117,6 +117,9 @@ class MemoryLimitsIT {
             List<String> sorted = rows(s, "SELECT id FROM big WHERE id < 100 ORDER BY pad DESC, id");
             assertThat(sorted).hasSize(100);
             assertThat(rows(s, "SELECT COUNT(*) FROM big")).as("no sort, no limit").containsExactly(String.valueOf(ROWS));
+            // a top-N sort holds N rows only
+            assertThat(rows(s, "SELECT id FROM big ORDER BY pad DESC LIMIT 3")).hasSize(3);
+
         }
     }
 
