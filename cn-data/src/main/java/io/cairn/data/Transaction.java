@@ -398,12 +398,16 @@ public final class Transaction {
      *                                      made (the statement's earlier writes stay until it is aborted)
      */
     private void write(Write w) {
-        Write before = workspace.get(w.key());
+        Write before = workspace.put(w.key(), w);
         long size = writeSetBytes + CommitRecord.writeBytes(w) - (before == null ? 0 : CommitRecord.writeBytes(before));
         if (size > node.maxWriteSetBytes()) {
+            if (before == null) { // put back what was there: one map look-up on the usual path, two on this one
+                workspace.remove(w.key());
+            } else {
+                workspace.put(w.key(), before);
+            }
             throw new TransactionTooLargeException(size, node.maxWriteSetBytes());
         }
-        workspace.put(w.key(), w);
         writeSetBytes = size;
         if (inStatement) {
             undo.putIfAbsent(w.key(), before == null ? ABSENT : before);

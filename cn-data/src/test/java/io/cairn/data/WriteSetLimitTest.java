@@ -3,14 +3,18 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.txn.CommitRequest;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
+import io.cairn.txn.record.CommitRpc;
 import io.cairn.txn.testing.InMemoryLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,5 +154,18 @@ class WriteSetLimitTest {
             t.commit(); // the in-memory log refuses appends the Raft log would refuse
             assertThat(large.begin(Isolation.REPEATABLE_READ).get(key(i))).hasSize(last);
         }
+    }
+
+    @Test
+    void theLargestWriteSetFitsTheCommitCallToARemoteTransactionNode() {
+        // the worst ratio of call bytes to write set bytes: the smallest writes, each with its read ts
+        Write smallest = Write.lock(Key.of(0, new byte[0]));
+        int n = (int) (DataNode.MAX_WRITE_SET_BYTES / CommitRecord.writeBytes(smallest));
+        List<Write> writes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            writes.add(Write.lock(Key.of(i, new byte[0])));
+        }
+        byte[] call = CommitRpc.encodeRequest(new CommitRequest("t".repeat(64), 1, writes));
+        assertThat(call.length).isLessThanOrEqualTo(CommitRpc.MAX_REQUEST_BYTES);
     }
 }
