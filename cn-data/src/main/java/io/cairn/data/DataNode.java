@@ -10,6 +10,7 @@ import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.SegmentIndex;
+import io.cairn.txn.record.CommitRecord;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -32,11 +33,33 @@ public final class DataNode implements AutoCloseable {
     /** Snapshots and commits slower than this are logged with where their time went (failover diagnosis). */
     private static final long SLOW_NANOS = 1_000_000_000L;
     /**
-     * @param name          for thread names and messages
-     * @param applyTimeout  how long a snapshot or commit may wait for this CN to apply the log
-     * @param commitTimeout how long a commit may keep retrying an unavailable transaction node
+     * The largest write set a transaction can commit: its commit record must fit one log append
+     * ({@link LogService#MAX_APPEND_BYTES}, with the record's length and header). Counted as
+     * {@link CommitRecord#writeBytes} over the writes.
      */
-    public record Settings(String name, Duration applyTimeout, Duration commitTimeout) {
+    public static final long MAX_WRITE_SET_BYTES = LogService.MAX_APPEND_BYTES - 4 - CommitRecord.MAX_HEADER_BYTES;
+
+    /**
+     * @param name             for thread names and messages
+     * @param applyTimeout     how long a snapshot or commit may wait for this CN to apply the log
+     * @param commitTimeout    how long a commit may keep retrying an unavailable transaction node
+     * @param maxWriteSetBytes the most bytes one transaction's writes (keys, values, index entries and
+     *                         locked keys, as the commit record holds them) may take; a write past it
+     *                         fails with {@link TransactionTooLargeException}. 1 to {@link #MAX_WRITE_SET_BYTES}.
+     */
+    public record Settings(String name, Duration applyTimeout, Duration commitTimeout, long maxWriteSetBytes) {
+        /** @throws IllegalArgumentException maxWriteSetBytes out of range */
+        public Settings {
+            if (maxWriteSetBytes < 1 || maxWriteSetBytes > MAX_WRITE_SET_BYTES) {
+                throw new IllegalArgumentException("the write set limit must be 1 to " + MAX_WRITE_SET_BYTES
+                        + " bytes (what one log entry holds), not " + maxWriteSetBytes);
+            }
+        }
+
+        /** Settings with the largest write set limit. */
+        public Settings(String name, Duration applyTimeout, Duration commitTimeout) {
+            this(name, applyTimeout, commitTimeout, MAX_WRITE_SET_BYTES);
+        }
     }
 
     /**
@@ -294,6 +317,11 @@ public final class DataNode implements AutoCloseable {
 
     void lockHolderEnded(String txnId, boolean release) {
         locks.holderEnded(txnId, release);
+    }
+
+    /** The write set limit of this CN's transactions. */
+    long maxWriteSetBytes() {
+        return settings.maxWriteSetBytes();
     }
 
     /** Waits (bounded by the apply timeout) until this CN has applied log entry {@code lsn}. */

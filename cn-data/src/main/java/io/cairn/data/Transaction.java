@@ -9,6 +9,7 @@ import io.cairn.txn.LockRequest;
 import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.Write;
+import io.cairn.txn.record.CommitRecord;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -44,6 +45,12 @@ import java.util.function.BooleanSupplier;
  * {@link Concurrency#OPTIMISTIC} mode this is first-committer-wins; in pessimistic mode it is the
  * safety net for locks lost with a TN failover.
  *
+ * <h2>Size</h2>
+ * The write set goes to the TN in one request and into the log as one record, so it is bounded
+ * ({@link DataNode.Settings#maxWriteSetBytes()}, counted as the commit record counts it: keys, values,
+ * index entries, locked keys). A write past the bound fails with {@link TransactionTooLargeException}
+ * and is not made; the statement is then aborted and the transaction goes on.
+ *
  * <p>Not thread-safe: one session drives it. After commit, rollback or a failed commit it is over
  * and every call fails with {@link IllegalStateException}.
  */
@@ -59,6 +66,8 @@ public final class Transaction {
     /** Made when first asked (a commit with writes, a lock): a random UUID costs a system call, reads need none. */
     private String id;
     private final TreeMap<Key, Write> workspace = new TreeMap<>();
+    /** What the workspace takes in the commit record ({@link CommitRecord#writeBytes}), kept below the node's limit. */
+    private long writeSetBytes;
     /** Per written or locked key, the earliest read point its value was based on. */
     private final Map<Key, Long> readTs = new HashMap<>();
     /** The locks the TN has granted this transaction. */
@@ -109,6 +118,16 @@ public final class Transaction {
 
     public Concurrency concurrency() {
         return concurrency;
+    }
+
+    /** The bytes the transaction's writes take in its commit record so far (what the write set limit counts). */
+    public long writeSetBytes() {
+        return writeSetBytes;
+    }
+
+    /** The most bytes {@link #writeSetBytes()} may reach. */
+    public long maxWriteSetBytes() {
+        return node.maxWriteSetBytes();
     }
 
     /** Whether the transaction has buffered writes or locks. */
@@ -222,11 +241,14 @@ public final class Transaction {
 
     private void undoStatementWrites() {
         for (Map.Entry<Key, Write> e : undo.entrySet()) {
+            Write replaced;
             if (e.getValue() == ABSENT) {
-                workspace.remove(e.getKey());
+                replaced = workspace.remove(e.getKey());
             } else {
-                workspace.put(e.getKey(), e.getValue());
+                replaced = workspace.put(e.getKey(), e.getValue());
+                writeSetBytes += CommitRecord.writeBytes(e.getValue());
             }
+            writeSetBytes -= CommitRecord.writeBytes(replaced);
         }
         undo.clear();
     }
@@ -371,8 +393,22 @@ public final class Transaction {
         write(Write.delete(key));
     }
 
+    /**
+     * @throws TransactionTooLargeException the write set would grow past the limit: the write is not
+     *                                      made (the statement's earlier writes stay until it is aborted)
+     */
     private void write(Write w) {
         Write before = workspace.put(w.key(), w);
+        long size = writeSetBytes + CommitRecord.writeBytes(w) - (before == null ? 0 : CommitRecord.writeBytes(before));
+        if (size > node.maxWriteSetBytes()) {
+            if (before == null) { // put back what was there: one map look-up on the usual path, two on this one
+                workspace.remove(w.key());
+            } else {
+                workspace.put(w.key(), before);
+            }
+            throw new TransactionTooLargeException(size, node.maxWriteSetBytes());
+        }
+        writeSetBytes = size;
         if (inStatement) {
             undo.putIfAbsent(w.key(), before == null ? ABSENT : before);
         }
@@ -444,6 +480,7 @@ public final class Transaction {
     public void rollback() {
         if (state == State.OPEN) {
             workspace.clear();
+            writeSetBytes = 0;
             end(State.ROLLED_BACK, true);
         }
     }

@@ -57,10 +57,11 @@ public final class ComputeNodeRole implements RoleService {
      *                      offers TLS with it (instead of clientTls's certificate); null on a loopback-only
      *                      server without one
      * @param checkpointCache how the CN caches checkpoint blocks ({@code cairn.cn.block-cache})
+     * @param limits        the memory bounds of transactions and statements
      */
     public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
             byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport, ClusterTls clusterTls,
-            DataNode.CacheSettings checkpointCache) {
+            DataNode.CacheSettings checkpointCache, ComputeNodeLimits limits) {
     }
 
     private final Supplier<LogService> log;
@@ -109,12 +110,13 @@ public final class ComputeNodeRole implements RoleService {
     @Override
     public void start() throws InterruptedException {
         DataNode node = new DataNode(log.get(), this::activeTransactionNode,
-                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10)), checkpoints,
-                settings.checkpointCache());
+                new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                        settings.limits().maxWriteSetBytes()), checkpoints, settings.checkpointCache());
         node.start();
         data = node;
         SqlEngine engine = new SqlEngine(node, settings.rootPassword(), Clock.systemUTC(),
-                settings.requireSecureTransport() ? Map.of("require_secure_transport", 1L) : Map.of());
+                settings.requireSecureTransport() ? Map.of("require_secure_transport", 1L) : Map.of(),
+                settings.limits().maxOperatorMemory());
         // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
                 .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name)

@@ -39,6 +39,14 @@ public interface LogService extends AutoCloseable {
     long NO_EPOCH = -1;
 
     /**
+     * The most record bytes one append may carry, counting each record's length plus 4: an append is one
+     * log entry, and the log refuses larger entries (Ratis' {@code raft.server.log.appender.buffer.byte-limit},
+     * set to this plus room for the entry's framing). Writers that batch split their batches below it; a
+     * larger append fails and its outcome is not unknown but certain: nothing is written.
+     */
+    int MAX_APPEND_BYTES = (8 << 20) - (64 << 10);
+
+    /**
      * Appends records unconditionally; see {@link #append(long, List)}.
      */
     default long append(List<byte[]> records) {

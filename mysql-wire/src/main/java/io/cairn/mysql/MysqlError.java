@@ -38,6 +38,12 @@ public enum MysqlError {
     LOCK_DEADLOCK(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction", true),
     LOCK_NOWAIT(3572, "HY000", "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.", true),
     QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted", false),
+    // MySQL names max_binlog_cache_size here; Cairn's bound is the write set a commit sends (TiDB: "transaction too large").
+    TRANS_CACHE_FULL(1197, "HY000", "Transaction required more than 'cairn.txn.max-size' bytes of storage (%d): transaction"
+            + " too large; commit it in smaller transactions or increase this server setting and try again", false),
+    // MySQL's sort buffer; Cairn's bound is the memory one statement's sorts and groupings may hold.
+    OUT_OF_SORTMEMORY(1038, "HY001", "Out of sort memory, consider increasing server sort buffer size"
+            + " ('cairn.sql.max-operator-memory', %d bytes)", false),
     UNKNOWN_STMT_HANDLER(1243, "HY000", "Unknown prepared statement handler (%s) given to %s", false),
     WRONG_ARGUMENTS(1210, "HY000", "Incorrect arguments to %s", false),
     NOT_SUPPORTED_YET(1235, "42000", "This version of MySQL doesn't yet support '%s'", false),

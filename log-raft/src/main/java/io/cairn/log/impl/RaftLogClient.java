@@ -173,6 +173,15 @@ public final class RaftLogClient implements LogService {
         if (epoch < NO_EPOCH) {
             throw new IllegalArgumentException("epoch must be >= 0 or NO_EPOCH, was " + epoch);
         }
+        long bytes = 0;
+        for (byte[] r : records) {
+            bytes += 4 + r.length;
+        }
+        if (bytes > MAX_APPEND_BYTES) {
+            // refused here, certainly not written, rather than by Ratis after the entry was handed over
+            throw new IllegalArgumentException("an append of " + bytes + " record bytes exceeds the log's "
+                    + MAX_APPEND_BYTES);
+        }
         return committer.submit(epoch, records);
     }
 

@@ -1,5 +1,6 @@
 package io.cairn.log.impl;
 
+import io.cairn.log.LogService;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Turns a {@link LogConfig} into Ratis group and properties; the one place Ratis is tuned. */
 final class RatisSetup {
+    /** Room in a Raft entry beyond its records: the data command's header, record lengths' slack, Ratis' proto fields. */
+    static final int ENTRY_FRAMING = 64 << 10;
 
     private RatisSetup() {
     }
@@ -100,7 +103,9 @@ final class RatisSetup {
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((8L << 20) + (64 << 10)));
         // Send new entries to followers at once (the default waits up to 1 ms after the previous send).
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(8L << 20));
+        // Also the largest entry Ratis accepts: LogService.MAX_APPEND_BYTES plus room for the command header
+        // and Ratis' own framing of the entry.
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(LogService.MAX_APPEND_BYTES + ENTRY_FRAMING));
 
         // Linearizable reads (commitIndex barrier) use ReadIndex. A leader that heard from a
         // majority within its lease (a fraction of the minimum election timeout, before which no

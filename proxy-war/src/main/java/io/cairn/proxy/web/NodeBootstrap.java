@@ -1,6 +1,7 @@
 package io.cairn.proxy.web;
 
 import io.cairn.compute.ComputeNodeBean;
+import io.cairn.compute.ComputeNodeLimits;
 import io.cairn.compute.ComputeNodeRole;
 import io.cairn.data.DataNode;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -121,7 +122,8 @@ public class NodeBootstrap {
                 nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret, clientTls,
                 ClientTls.requireSecureTransport(lookup), nodeConfig.clusterTls().orElse(null),
                 new DataNode.CacheSettings(ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE)
-                        .orElse("256m"), 1 << 20, Long.MAX_VALUE), DataNode.CacheSettings.defaults().followEvery()));
+                        .orElse("256m"), 1 << 20, Long.MAX_VALUE), DataNode.CacheSettings.defaults().followEvery()),
+                ComputeNodeLimits.load(lookup));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint,
                         ByteSize.parse(NodeConfig.MEMTABLE_MAX, lookup.apply(NodeConfig.MEMTABLE_MAX)

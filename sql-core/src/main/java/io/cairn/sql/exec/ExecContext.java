@@ -37,6 +37,7 @@ public final class ExecContext implements DataContext {
     private final WarningSink warnings;
     private final Map<String, Object> internals;
     private final Visibility viewer;
+    private final OperatorMemory operatorMemory;
 
     /**
      * Where a statement's warnings go (MySQL's SHOW WARNINGS list). Called on the executing thread;
@@ -78,9 +79,11 @@ public final class ExecContext implements DataContext {
         this.warnings = warnings;
         this.internals = Map.of();
         this.viewer = null;
+        this.operatorMemory = new OperatorMemory(OperatorMemory.UNLIMITED);
     }
 
-    private ExecContext(ExecContext base, Map<String, Object> internals, Visibility viewer) {
+    private ExecContext(ExecContext base, Map<String, Object> internals, Visibility viewer,
+            OperatorMemory operatorMemory) {
         this.rootSchema = base.rootSchema;
         this.typeFactory = base.typeFactory;
         this.transaction = base.transaction;
@@ -92,16 +95,27 @@ public final class ExecContext implements DataContext {
         this.warnings = base.warnings;
         this.internals = internals;
         this.viewer = viewer;
+        this.operatorMemory = operatorMemory;
     }
 
     /** This context serving also the objects a compiled plan stashed for its generated code. */
     public ExecContext withInternals(Map<String, Object> planInternals) {
-        return planInternals.isEmpty() ? this : new ExecContext(this, planInternals, viewer);
+        return planInternals.isEmpty() ? this : new ExecContext(this, planInternals, viewer, operatorMemory);
     }
 
     /** This context showing the information_schema rows {@code v} may see. */
     public ExecContext withViewer(Visibility v) {
-        return new ExecContext(this, internals, v);
+        return new ExecContext(this, internals, v, operatorMemory);
+    }
+
+    /** This context with a budget of {@code limitBytes} for the memory its sorts and groupings hold. */
+    public ExecContext withOperatorMemory(long limitBytes) {
+        return new ExecContext(this, internals, viewer, new OperatorMemory(limitBytes));
+    }
+
+    /** What this execution's sorts and groupings hold, and may hold. */
+    public OperatorMemory operatorMemory() {
+        return operatorMemory;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.cairn.sql.exec;
 
 import io.cairn.data.Transaction;
+import io.cairn.data.TransactionTooLargeException;
 import io.cairn.txn.Key;
+import io.cairn.txn.Write;
+import io.cairn.txn.record.CommitRecord;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +18,8 @@ public final class WriteBuffer {
 
     private final Transaction txn;
     private final Map<Key, byte[]> overlay = new TreeMap<>();
+    /** What the overlay's writes will take in the transaction's write set (at least; it may replace some). */
+    private long bytes;
 
     public WriteBuffer(Transaction txn) {
         this.txn = txn;
@@ -33,12 +38,30 @@ public final class WriteBuffer {
         return txn.get(key);
     }
 
+    /** @throws TransactionTooLargeException the statement's writes alone exceed the transaction's write set limit */
     public void put(Key key, byte[] value) {
-        overlay.put(key, value);
+        add(key, value);
     }
 
+    /** @throws TransactionTooLargeException as {@link #put} */
     public void delete(Key key) {
-        overlay.put(key, DELETED);
+        add(key, DELETED);
+    }
+
+    /**
+     * Fails as soon as the statement's own writes are more than the transaction could ever take, rather than
+     * after buffering all of them (an INSERT … SELECT of a large table).
+     */
+    private void add(Key key, byte[] value) {
+        byte[] before = overlay.put(key, value);
+        bytes += size(key, value) - (before == null ? 0 : size(key, before));
+        if (bytes > txn.maxWriteSetBytes()) {
+            throw new TransactionTooLargeException(bytes, txn.maxWriteSetBytes());
+        }
+    }
+
+    private static int size(Key key, byte[] value) {
+        return CommitRecord.writeBytes(value == DELETED ? Write.delete(key) : Write.put(key, value));
     }
 
     /** Hands the writes to the transaction. */
@@ -51,5 +74,6 @@ public final class WriteBuffer {
             }
         }
         overlay.clear();
+        bytes = 0;
     }
 }

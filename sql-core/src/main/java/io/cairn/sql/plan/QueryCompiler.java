@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
@@ -51,7 +52,8 @@ import org.apache.calcite.tools.Programs;
  * (MySQL conformance, case-insensitive names), conversion to relational algebra, strings compared by
  * the default collation ({@link DefaultCollation}), optimization with
  * {@link Programs#standard()}, the filters above each table scan handed to it as its access path
- * ({@link AccessPaths}: key predicates become point and range lookups at run time), and code
+ * ({@link AccessPaths}: key predicates become point and range lookups at run time), sorts and hash
+ * aggregations metered against the statement's operator memory ({@link OperatorMemoryMeters}), and code
  * generation to a {@link Bindable} — once per plan, so that running it costs no compilation. The
  * plan carries what it reads ({@link AccessAnalyzer}): plans are shared by every session, so
  * privileges are checked against that list at each execution, never only here.
@@ -116,6 +118,9 @@ public final class QueryCompiler {
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
+        // ORDER BY … LIMIT n as a top-n sort holding n rows (the default plan sorts every row, then takes n),
+        // which the operator memory limit does not meter
+        planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
         // Calcite's semi-join rules lose every row joined to a grand total of no rows (see SemiJoinRules)
         SemiJoinRules.replace(planner);
         RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
@@ -132,7 +137,8 @@ public final class QueryCompiler {
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         Program program = Programs.standard();
-        RelNode physical = AccessPaths.attach(program.run(planner, logical, desired, List.of(), List.of()));
+        RelNode physical = OperatorMemoryMeters.attach(AccessPaths.attach(program.run(planner, logical, desired,
+                List.of(), List.of())));
         @SuppressWarnings("unchecked")
         Map<String, Object> internals = new java.util.HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(internals, null, (EnumerableRel) physical,

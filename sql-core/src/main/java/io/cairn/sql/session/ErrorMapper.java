@@ -2,6 +2,7 @@ package io.cairn.sql.session;
 
 import io.cairn.data.DataUnavailableException;
 import io.cairn.data.LockWaitTimeoutException;
+import io.cairn.data.TransactionTooLargeException;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
 import io.cairn.sql.SqlException;
@@ -22,6 +23,7 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  * <ul>
  *   <li>{@link SqlException} → its {@link MysqlError};</li>
  *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException}, {@link DeadlockException} → 1213 / 40001 (retryable);</li>
+ *   <li>{@link TransactionTooLargeException} → 1197 naming the limit (the statement is undone, the transaction stays open);</li>
  *   <li>{@link LockWaitTimeoutException} → 1205, or 1317 when the statement was cancelled while it waited;</li>
  *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
  *       commit may have reached the log, and running it again would apply it twice);</li>
@@ -56,6 +58,9 @@ public final class ErrorMapper {
         }
         if (e instanceof WriteConflictException || e instanceof SnapshotTooOldException || e instanceof DeadlockException) {
             return of(MysqlError.LOCK_DEADLOCK, MysqlError.LOCK_DEADLOCK.template(), e);
+        }
+        if (e instanceof TransactionTooLargeException t) {
+            return of(MysqlError.TRANS_CACHE_FULL, String.format(MysqlError.TRANS_CACHE_FULL.template(), t.limit()), e);
         }
         if (e instanceof LockWaitTimeoutException w) {
             return w.cancelled() ? of(MysqlError.QUERY_INTERRUPTED, MysqlError.QUERY_INTERRUPTED.template(), e)

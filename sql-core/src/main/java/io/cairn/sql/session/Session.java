@@ -1369,7 +1369,7 @@ public final class Session implements SessionHandler, SessionContext {
             long deadline = timeLimitMillis > 0 ? System.nanoTime() + timeLimitMillis * 1_000_000L : Long.MAX_VALUE;
             return new ExecContext(dml ? engine.schemas().dmlSchema(c) : engine.schemas().querySchema(c), QueryCompiler.TYPE_FACTORY, t,
                     rowLock, parameters, cancel, statementStart.toInstant(ZoneOffset.UTC).toEpochMilli(), deadline,
-                    Session.this::warn).withViewer(privileges(t));
+                    Session.this::warn).withViewer(privileges(t)).withOperatorMemory(engine.maxOperatorMemory());
         }
 
         @Override

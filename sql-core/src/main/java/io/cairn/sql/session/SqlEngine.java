@@ -60,6 +60,11 @@ public final class SqlEngine implements SessionHandlerFactory {
         void reload();
     }
 
+    /** The operator memory of a statement when none is configured (cairn.sql.max-operator-memory). */
+    public static final long DEFAULT_MAX_OPERATOR_MEMORY = 64L << 20;
+
+    private final long maxOperatorMemory;
+
     /**
      * @param node         the CN's data layer (started)
      * @param rootPassword the password of {@code 'root'@'%'} while no row for it exists ("" for none)
@@ -81,6 +86,19 @@ public final class SqlEngine implements SessionHandlerFactory {
      *                       takes precedence
      */
     public SqlEngine(DataNode node, String rootPassword, Clock clock, Map<String, Long> startupGlobals) {
+        this(node, rootPassword, clock, startupGlobals, DEFAULT_MAX_OPERATOR_MEMORY);
+    }
+
+    /**
+     * @param maxOperatorMemory the bytes one statement's sorts and groupings may hold
+     *                          ({@code cairn.sql.max-operator-memory}; past it: 1038), positive
+     */
+    public SqlEngine(DataNode node, String rootPassword, Clock clock, Map<String, Long> startupGlobals,
+            long maxOperatorMemory) {
+        if (maxOperatorMemory < 1) {
+            throw new IllegalArgumentException("the operator memory limit must be positive, not " + maxOperatorMemory);
+        }
+        this.maxOperatorMemory = maxOperatorMemory;
         this.node = node;
         this.autoIncrement = new AutoIncrementAllocator(node, store);
         this.privileges = new PrivilegeCache(new AccountStore(), rootPassword);
@@ -114,6 +132,11 @@ public final class SqlEngine implements SessionHandlerFactory {
             sessions.put(info.connectionId(), s);
         }
         return s;
+    }
+
+    /** What one statement's sorts and groupings may hold, in bytes. */
+    long maxOperatorMemory() {
+        return maxOperatorMemory;
     }
 
     /** The cluster-wide global variables. */

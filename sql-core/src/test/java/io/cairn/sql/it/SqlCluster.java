@@ -31,6 +31,8 @@ public final class SqlCluster implements AutoCloseable {
     private final String rootPassword;
     private final CheckpointStore checkpoints;
     private final DataNode.CacheSettings cacheSettings;
+    private final long maxWriteSetBytes;
+    private final long maxOperatorMemory;
 
     /** Builder. */
     public static final class Builder {
@@ -39,6 +41,20 @@ public final class SqlCluster implements AutoCloseable {
         private CheckpointStore checkpoints;
         private CheckpointSettings checkpointSettings;
         private DataNode.CacheSettings cacheSettings;
+        private long maxWriteSetBytes = DataNode.MAX_WRITE_SET_BYTES;
+        private long maxOperatorMemory = SqlEngine.DEFAULT_MAX_OPERATOR_MEMORY;
+
+        /** cairn.txn.max-size of every CN. */
+        public Builder maxWriteSetBytes(long bytes) {
+            maxWriteSetBytes = bytes;
+            return this;
+        }
+
+        /** cairn.sql.max-operator-memory of every CN. */
+        public Builder maxOperatorMemory(long bytes) {
+            maxOperatorMemory = bytes;
+            return this;
+        }
 
         public Builder cns(int n) {
             cns = n;
@@ -71,6 +87,8 @@ public final class SqlCluster implements AutoCloseable {
         this.rootPassword = b.rootPassword;
         this.checkpoints = b.checkpoints;
         this.cacheSettings = b.cacheSettings;
+        this.maxWriteSetBytes = b.maxWriteSetBytes;
+        this.maxOperatorMemory = b.maxOperatorMemory;
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         if (b.checkpoints != null) {
@@ -86,12 +104,13 @@ public final class SqlCluster implements AutoCloseable {
     /** Starts another compute node (from the latest checkpoint when checkpoints are on); its index. */
     public int addCn() throws InterruptedException {
         int i = dataNodes.size();
-        DataNode.Settings settings = new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        DataNode.Settings settings = new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5),
+                maxWriteSetBytes);
         DataNode dn = checkpoints == null ? new DataNode(log, () -> tn, settings)
                 : new DataNode(log, () -> tn, settings, checkpoints, cacheSettings);
         dn.start();
         dataNodes.add(dn);
-        SqlEngine engine = new SqlEngine(dn, rootPassword);
+        SqlEngine engine = new SqlEngine(dn, rootPassword, Clock.systemUTC(), java.util.Map.of(), maxOperatorMemory);
         engines.add(engine);
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
                 .handlerThreads(4).build(), engine.authenticator(), engine).start();

@@ -16,6 +16,8 @@ import java.util.List;
 public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
     private static final byte TAG = 'C';
     private static final byte VERSION = 1;
+    /** The most bytes a record takes besides its writes: tag, version, txn id (UTF-8, up to 3 bytes a char), ts, count. */
+    public static final int MAX_HEADER_BYTES = 2 + 2 + 3 * io.cairn.txn.CommitRequest.MAX_TXN_ID + 8 + 4;
 
     public CommitRecord {
         writes = List.copyOf(writes);
@@ -23,10 +25,20 @@ public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
 
     public byte[] encode() {
         byte[] id = Writes.utf8(txnId);
-        ByteBuffer out = ByteBuffer.allocate(2 + 2 + id.length + 8 + Writes.size(writes));
+        ByteBuffer out = ByteBuffer.allocate(encodedSize());
         out.put(TAG).put(VERSION).putShort((short) id.length).put(id).putLong(commitTs);
         Writes.put(out, writes);
         return out.array();
+    }
+
+    /** The length of {@link #encode()}'s bytes, without encoding. */
+    public int encodedSize() {
+        return 2 + 2 + Writes.utf8(txnId).length + 8 + Writes.size(writes);
+    }
+
+    /** The bytes {@code write} takes in an encoded record (and in a commit request, but for its read ts). */
+    public static int writeBytes(Write write) {
+        return Writes.size(write);
     }
 
     /** Whether {@code record} is a commit record (other record kinds may share the log). */

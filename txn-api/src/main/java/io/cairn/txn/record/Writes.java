@@ -25,9 +25,13 @@ final class Writes {
     static int size(List<Write> writes) {
         int size = 4;
         for (Write write : writes) {
-            size += 1 + 8 + 2 + write.key().length() + (write.value() != null ? 4 + write.value().length : 0);
+            size += size(write);
         }
         return size;
+    }
+
+    static int size(Write write) {
+        return 1 + 8 + 2 + write.key().length() + (write.value() != null ? 4 + write.value().length : 0);
     }
 
     static void put(ByteBuffer out, List<Write> writes) {

@@ -286,8 +286,15 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                     throw e;
                 }
                 long ts = Math.max(lastTs + 1, clock.millis() * 1000);
-                lastTs = ts;
                 CommitRecord record = new CommitRecord(request.txnId(), ts, request.writes());
+                if (4L + record.encodedSize() > LogService.MAX_APPEND_BYTES) {
+                    // validated before it is logged: the log would refuse it, and this TN step down
+                    locks.release(request.txnId());
+                    throw new IllegalArgumentException("the write set of " + request.txnId() + " needs "
+                            + record.encodedSize() + " bytes in the log, more than one log entry holds ("
+                            + (LogService.MAX_APPEND_BYTES - 4) + ")");
+                }
+                lastTs = ts;
                 window.record(ts, request.writes());
                 result = new CompletableFuture<>();
                 inFlight.put(request.txnId(), result);
@@ -446,8 +453,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 if (state == State.CLOSED) {
                     return;
                 }
-                batch = queue;
-                queue = new ArrayList<>();
+                batch = takeBatch();
                 batchEpoch = epoch;
             }
             List<byte[]> records = new ArrayList<>(batch.size());
@@ -477,6 +483,32 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 stepDown(batch, e);
             }
         }
+    }
+
+    /**
+     * The queued commits that fit one log append, oldest first (at least one: commit refuses records that
+     * fit none); the rest stay queued for the next append, so log order stays commit-timestamp order.
+     * Caller holds the monitor.
+     */
+    private List<Pending> takeBatch() {
+        long bytes = 0;
+        int n = 0;
+        while (n < queue.size()) {
+            long size = 4L + queue.get(n).record().encodedSize();
+            if (n > 0 && bytes + size > LogService.MAX_APPEND_BYTES) {
+                break;
+            }
+            bytes += size;
+            n++;
+        }
+        if (n == queue.size()) {
+            List<Pending> all = queue;
+            queue = new ArrayList<>();
+            return all;
+        }
+        List<Pending> batch = new ArrayList<>(queue.subList(0, n));
+        queue = new ArrayList<>(queue.subList(n, queue.size()));
+        return batch;
     }
 
     /** Fails the given and all queued commits (outcome unknown) and rebuilds from the log as a standby. */

@@ -316,4 +316,49 @@ class TransactionNodeTest {
         // and it still conflicts with a writer from an older snapshot
         assertThatThrownBy(() -> tn.commit(put("late", 0, 1))).isInstanceOf(WriteConflictException.class);
     }
+
+    private static CommitRequest big(String txn, long snapshot, int key, int bytes) {
+        return new CommitRequest(txn, snapshot, List.of(Write.put(key(key), new byte[bytes])));
+    }
+
+    @Test
+    void queuedCommitsLargerThanOneLogEntryGoOutInSeveralAppendsInOrder() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        log.holdAppends(true);
+        long snapshot = tn.lastCommitTs();
+        CompletableFuture<CommitResult> first = CompletableFuture.supplyAsync(() -> tn.commit(put("a", snapshot, 1)));
+        await("the first is queued", () -> tn.lastCommitTs() > snapshot);
+        long afterFirst = tn.lastCommitTs();
+        List<CompletableFuture<CommitResult>> bigOnes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // 9 MiB together, 3 MiB each: two appends at least
+            String id = "big" + i;
+            int key = 10 + i;
+            bigOnes.add(CompletableFuture.supplyAsync(() -> tn.commit(big(id, snapshot, key, 3 << 20))));
+            long expected = afterFirst + i + 1;
+            await("big" + i + " is queued", () -> tn.lastCommitTs() >= expected);
+        }
+        log.holdAppends(false);
+        first.get(10, TimeUnit.SECONDS);
+        List<Long> lsns = new ArrayList<>();
+        for (CompletableFuture<CommitResult> f : bigOnes) {
+            lsns.add(f.get(10, TimeUnit.SECONDS).lsn());
+        }
+        assertThat(lsns).as("log order is commit order").isSorted();
+        assertThat(lsns.get(0)).as("not one entry").isLessThan(lsns.get(2));
+        assertThat(tn.state()).isEqualTo(TransactionNode.State.ACTIVE);
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("a", "big0", "big1", "big2");
+    }
+
+    @Test
+    void aWriteSetNoLogEntryHoldsIsRefusedBeforeItIsLogged() throws Exception {
+        TransactionNode tn = node("tn1");
+        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        long snapshot = tn.lastCommitTs();
+        assertThatThrownBy(() -> tn.commit(big("huge", snapshot, 1, LogService.MAX_APPEND_BYTES)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than one log entry holds");
+        assertThat(tn.state()).as("no step-down").isEqualTo(TransactionNode.State.ACTIVE);
+        tn.commit(put("next", snapshot, 1));
+        assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("next");
+    }
 }

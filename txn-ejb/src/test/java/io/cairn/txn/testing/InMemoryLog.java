@@ -66,6 +66,13 @@ public final class InMemoryLog implements LogService {
             }
         }
         checkAvailable();
+        long bytes = 0;
+        for (byte[] r : records) {
+            bytes += 4 + r.length;
+        }
+        if (bytes > MAX_APPEND_BYTES) { // as the Raft log refuses it
+            throw new IllegalArgumentException("an append of " + bytes + " record bytes exceeds " + MAX_APPEND_BYTES);
+        }
         if (epoch != NO_EPOCH && epoch < lease.epoch()) {
             nextLsn++; // a refused entry still takes a log index, as in Raft
             throw new StaleEpochException(epoch, lease.epoch());
