@@ -38,6 +38,11 @@ final class ActiveSnapshots {
         return e;
     }
 
+    /** How many transactions are open. */
+    int size() {
+        return entries.size();
+    }
+
     /** The oldest registered snapshot, or {@code ifNone} when no transaction is open. */
     long oldest(long ifNone) {
         long min = ifNone;

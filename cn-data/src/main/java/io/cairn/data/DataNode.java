@@ -352,6 +352,11 @@ public final class DataNode implements AutoCloseable {
     public record BlockCacheStats(long hits, long misses, long evictions, long bytes) {
     }
 
+    /** How many transactions of this node are open (each holds back the MVCC horizon); for monitoring and tests. */
+    public int openTransactions() {
+        return active.size();
+    }
+
     /** The highest commit timestamp this CN has applied. */
     public long appliedTs() {
         return tailer.appliedTs();

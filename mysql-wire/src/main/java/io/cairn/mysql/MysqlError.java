@@ -44,6 +44,8 @@ public enum MysqlError {
     // MySQL's sort buffer; Cairn's bound is the memory one statement's sorts and groupings may hold.
     OUT_OF_SORTMEMORY(1038, "HY001", "Out of sort memory, consider increasing server sort buffer size"
             + " ('cairn.sql.max-operator-memory', %d bytes)", false),
+    // COM_STMT_FETCH of a statement without an open cursor
+    STMT_HAS_NO_OPEN_CURSOR(1421, "HY000", "The statement (%s) has no open cursor.", false),
     UNKNOWN_STMT_HANDLER(1243, "HY000", "Unknown prepared statement handler (%s) given to %s", false),
     WRONG_ARGUMENTS(1210, "HY000", "Incorrect arguments to %s", false),
     NOT_SUPPORTED_YET(1235, "42000", "This version of MySQL doesn't yet support '%s'", false),

@@ -6,9 +6,11 @@ import java.util.Objects;
 /**
  * What a statement produced: a result set ({@link Rows}), an OK with counters ({@link Ok}), or several of
  * them in order ({@link Multi}, for multi-statement queries; the wire layer sets SERVER_MORE_RESULTS_EXISTS
- * between them and requires the client to have announced CLIENT_MULTI_RESULTS).
+ * between them and requires the client to have announced CLIENT_MULTI_RESULTS), or a result set whose
+ * rows are produced while they are sent ({@link Streamed}).
  */
-public sealed interface QueryResult permits QueryResult.Rows, QueryResult.Ok, QueryResult.Multi {
+public sealed interface QueryResult permits QueryResult.Rows, QueryResult.Ok, QueryResult.Multi,
+        QueryResult.Streamed {
 
     /**
      * A result set. Each row is an array with one value per column; accepted Java value types:
@@ -44,6 +46,25 @@ public sealed interface QueryResult permits QueryResult.Rows, QueryResult.Ok, Qu
     }
 
     /**
+     * A result set whose rows the engine produces while the wire layer sends them: the metadata first,
+     * then each row as {@link RowStream#next()} yields it, written to the client in batches that wait for
+     * the client to read (bounded buffers), then the terminating EOF/OK after {@link RowStream#finish()}.
+     * Not allowed inside {@link Multi}. The wire layer always closes the stream.
+     *
+     * @param columns column definitions, not empty
+     * @param rows    the rows, pulled on the connection's command task
+     */
+    record Streamed(List<ColumnDef> columns, RowStream rows) implements QueryResult {
+        public Streamed {
+            columns = List.copyOf(columns);
+            Objects.requireNonNull(rows, "rows");
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("a result set needs at least one column");
+            }
+        }
+    }
+
+    /**
      * Success without a result set.
      *
      * @param affectedRows rows changed (or matched, per CLIENT_FOUND_ROWS, which is the engine's business)
@@ -61,8 +82,8 @@ public sealed interface QueryResult permits QueryResult.Rows, QueryResult.Ok, Qu
     record Multi(List<QueryResult> results) implements QueryResult {
         public Multi {
             results = List.copyOf(results);
-            if (results.isEmpty() || results.stream().anyMatch(r -> r instanceof Multi)) {
-                throw new IllegalArgumentException("Multi needs one or more non-Multi results");
+            if (results.isEmpty() || results.stream().anyMatch(r -> r instanceof Multi || r instanceof Streamed)) {
+                throw new IllegalArgumentException("Multi needs one or more results, none Multi or Streamed");
             }
         }
     }

@@ -440,6 +440,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         out.discard();
         SessionHandler h = handler;
         handler = null;
+        if (dispatcher != null) {
+            dispatcher.closeCursors(); // before the session closes: a cursor's statement ends first
+        }
         if (h != null) {
             try {
                 h.close();

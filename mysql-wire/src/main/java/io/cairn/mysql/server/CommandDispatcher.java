@@ -26,6 +26,8 @@ import java.util.logging.Logger;
  */
 final class CommandDispatcher {
     private static final Logger LOG = Logger.getLogger(CommandDispatcher.class.getName());
+    /** COM_STMT_EXECUTE flag asking for a server-side cursor (CURSOR_TYPE_READ_ONLY). */
+    private static final int CURSOR_TYPE_READ_ONLY = 1;
     /** COM_STMT_EXECUTE statement id meaning "the statement prepared last" (MariaDB pipelining). */
     private static final int LAST_PREPARED = -1;
 
@@ -91,10 +93,14 @@ final class CommandDispatcher {
                 case Commands.STMT_RESET:
                     resetStatement(in.i32());
                     break;
+                case Commands.STMT_FETCH:
+                    fetch(in);
+                    break;
                 case Commands.SET_OPTION:
                     setOption(in.u16());
                     break;
                 case Commands.RESET_CONNECTION:
+                    closeCursors();
                     handler.resetSession();
                     statements.clear();
                     longDataBytes = 0;
@@ -154,6 +160,8 @@ final class CommandDispatcher {
             out.send(Responses.ok(ok.affectedRows(), ok.lastInsertId(), status, ok.warnings(), ok.info(), false));
         } else if (result instanceof QueryResult.Rows rows) {
             ResultSetEncoder.write(out, rows, binary, capabilities, status);
+        } else if (result instanceof QueryResult.Streamed streamed) {
+            ResultStreamer.write(out, streamed, binary, capabilities, () -> status() | extraStatus);
         } else {
             throw new IllegalStateException("handler returned " + result);
         }
@@ -204,9 +212,10 @@ final class CommandDispatcher {
 
     private void execute(PacketReader in) throws MalformedPacketException, MysqlException {
         int id = in.i32();
-        in.u8(); // cursor flags: cursors are not supported, the whole result set is sent
+        int flags = in.u8();
         in.i32(); // iteration count, always 1
         PreparedStatementState stmt = statement(id, "mysqld_stmt_execute");
+        stmt.closeCursor(); // as in MySQL, an execute closes the statement's open cursor
         if (stmt.longDataOverflow) {
             releaseLongData(stmt);
             throw MysqlException.of(MysqlError.LONG_DATA_TOO_LONG);
@@ -217,7 +226,71 @@ final class CommandDispatcher {
         } finally {
             releaseLongData(stmt); // used or not, an execute ends the statement's long data (as in MySQL)
         }
-        writeResult(handler.execute(stmt.id, params), true);
+        QueryResult result = handler.execute(stmt.id, params);
+        if ((flags & CURSOR_TYPE_READ_ONLY) != 0 && openCursor(stmt, result)) {
+            return;
+        }
+        writeResult(result, true);
+    }
+
+    /**
+     * Answers an execute that asked for a cursor with a result set: the metadata and an EOF (OK under
+     * DEPRECATE_EOF, which Connector/J expects here) flagged SERVER_STATUS_CURSOR_EXISTS; the rows wait
+     * for COM_STMT_FETCH.
+     *
+     * @return false when the result is not a result set (sent as usual)
+     */
+    private boolean openCursor(PreparedStatementState stmt, QueryResult result) throws MysqlException {
+        ServerCursor cursor;
+        if (result instanceof QueryResult.Streamed streamed) {
+            cursor = ServerCursor.open(streamed.columns(), streamed.rows());
+        } else if (result instanceof QueryResult.Rows rows) {
+            cursor = ServerCursor.open(rows.columns(), new ListRowStream(rows));
+        } else {
+            return false;
+        }
+        stmt.cursor = cursor;
+        out.send(new PacketBuilder(9).lenenc(cursor.columns.size()));
+        for (ColumnDef c : cursor.columns) {
+            out.send(ResultSetEncoder.columnDefinition(c, false));
+        }
+        out.send(Responses.end(capabilities, status() | ServerStatus.CURSOR_EXISTS, 0));
+        return true;
+    }
+
+    /** COM_STMT_FETCH: the next rows of the statement's cursor, then EOF with CURSOR_EXISTS or LAST_ROW_SENT. */
+    private void fetch(PacketReader in) throws MalformedPacketException, MysqlException {
+        int id = in.i32();
+        long max = Integer.toUnsignedLong(in.i32());
+        PreparedStatementState stmt = statement(id, "mysqld_stmt_fetch");
+        ServerCursor cursor = stmt.cursor;
+        if (cursor == null) {
+            throw MysqlException.of(MysqlError.STMT_HAS_NO_OPEN_CURSOR, Integer.toUnsignedString(id));
+        }
+        int warnings;
+        try {
+            warnings = cursor.fetch(out, max);
+        } catch (MysqlException | RuntimeException | Error e) {
+            stmt.closeCursor(); // the statement failed: the ERR ends the cursor
+            throw e;
+        }
+        if (warnings >= 0) {
+            stmt.closeCursor();
+            out.send(Responses.end(capabilities, status() | ServerStatus.LAST_ROW_SENT, warnings));
+        } else {
+            out.send(Responses.end(capabilities, status() | ServerStatus.CURSOR_EXISTS, 0));
+        }
+    }
+
+    /** Closes every open cursor (COM_RESET_CONNECTION, the connection's end). */
+    void closeCursors() {
+        for (PreparedStatementState stmt : statements.values()) {
+            try {
+                stmt.closeCursor();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing the cursor of statement " + stmt.id + " failed", e);
+            }
+        }
     }
 
     private void releaseLongData(PreparedStatementState stmt) {
@@ -256,6 +329,7 @@ final class CommandDispatcher {
     private void closeStatement(int id) {
         PreparedStatementState stmt = statements.remove(id);
         if (stmt != null) {
+            stmt.closeCursor();
             releaseLongData(stmt);
             closeInHandler(id);
         }
@@ -271,6 +345,7 @@ final class CommandDispatcher {
 
     private void resetStatement(int id) throws MysqlException {
         PreparedStatementState stmt = statement(id, "mysqld_stmt_reset");
+        stmt.closeCursor();
         releaseLongData(stmt);
         handler.resetStatement(stmt.id);
         ok();

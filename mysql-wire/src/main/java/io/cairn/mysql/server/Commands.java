@@ -15,6 +15,7 @@ public final class Commands {
     public static final int STMT_CLOSE = 0x19;
     public static final int STMT_RESET = 0x1a;
     public static final int SET_OPTION = 0x1b;
+    public static final int STMT_FETCH = 0x1c;
     public static final int RESET_CONNECTION = 0x1f;
 
     private Commands() {

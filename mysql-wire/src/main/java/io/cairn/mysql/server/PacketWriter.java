@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * Frames payloads as MySQL packets (splitting at 0xFFFFFF bytes), numbers them with the running sequence
- * id and writes them to the channel in batches of about {@value #BATCH} bytes.
+ * id and writes them to the channel in batches of about {@value #BATCH} bytes, each flushed at once (so a
+ * streamed result reaches the client while it is produced).
  *
  * <p>Used only from the connection's handler-executor task (one thread at a time, never the event loop):
  * when the channel is not writable (the client reads slowly) {@link #send} blocks that thread until it is,
@@ -75,7 +76,7 @@ final class PacketWriter {
             seq = (seq + 1) & 0xFF;
             off += n;
             if (pending.readableBytes() >= BATCH) {
-                writePending(false);
+                writeBatch();
             }
             if (n < PacketDecoder.MAX_PHYSICAL) {
                 return;
@@ -83,34 +84,56 @@ final class PacketWriter {
         }
     }
 
-    /** Writes and flushes everything sent so far. */
-    void flush() {
-        writePending(true);
+    /**
+     * Whether the connection is gone (closed, or closed for a stalled reader): whatever is sent now is
+     * dropped, so a producer of rows can stop.
+     */
+    boolean closed() {
+        return dead || !channel.isActive();
     }
 
-    private void writePending(boolean flush) {
+    /**
+     * Writes and flushes a full batch through Netty's own write task, which counts the bytes in the
+     * channel's outbound buffer at once: the writability check before the next batch then sees them, so
+     * the buffer never grows past the high-water mark plus one batch.
+     */
+    private void writeBatch() {
         awaitWritable();
         if (dead) {
             discard();
             return;
         }
-        if (pending != null) {
-            ByteBuf b = pending;
-            pending = null;
-            if (flush && !channel.eventLoop().inEventLoop()) {
-                // one task instead of Netty's recycled write task (also handed back across threads)
-                try {
-                    channel.eventLoop().execute(() -> channel.writeAndFlush(b, channel.voidPromise()));
-                } catch (RejectedExecutionException e) { // the server is stopping: nobody will read it
-                    b.release();
-                }
-            } else if (flush) {
-                channel.writeAndFlush(b, channel.voidPromise());
-            } else {
-                channel.write(b, channel.voidPromise());
-            }
-        } else if (flush) {
+        ByteBuf b = pending;
+        pending = null;
+        channel.writeAndFlush(b, channel.voidPromise());
+    }
+
+    /** Writes and flushes everything sent so far. */
+    void flush() {
+        writePending();
+    }
+
+    private void writePending() {
+        awaitWritable();
+        if (dead) {
+            discard();
+            return;
+        }
+        if (pending == null) {
             channel.flush();
+            return;
+        }
+        ByteBuf b = pending;
+        pending = null;
+        if (channel.eventLoop().inEventLoop()) {
+            channel.writeAndFlush(b, channel.voidPromise());
+            return;
+        }
+        // one task instead of Netty's recycled write task (also handed back across threads)
+        try {
+            channel.eventLoop().execute(() -> channel.writeAndFlush(b, channel.voidPromise()));
+        } catch (RejectedExecutionException e) { // the server is stopping: nobody will read it
+            b.release();
         }
     }
 

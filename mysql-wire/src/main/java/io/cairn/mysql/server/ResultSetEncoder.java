@@ -57,21 +57,34 @@ final class ResultSetEncoder {
             throws MysqlException {
         List<ColumnDef> columns = rs.columns();
         writeMetadata(out, columns, capabilities, status);
-        PacketBuilder row = new PacketBuilder(256);
+        int sizeHint = 64;
         for (Object[] values : rs.rows()) {
-            if (values == null || values.length != columns.size()) {
-                throw MysqlException.of(MysqlError.UNKNOWN_ERROR, "row has "
-                        + (values == null ? 0 : values.length) + " values for " + columns.size() + " columns");
-            }
-            row = new PacketBuilder(Math.max(64, row.length()));
-            if (binary) {
-                binaryRow(row, columns, values);
-            } else {
-                textRow(row, columns, values);
-            }
+            PacketBuilder row = row(columns, values, binary, sizeHint);
+            sizeHint = Math.max(64, row.length());
             out.send(row);
         }
         out.send(Responses.end(capabilities, status, rs.warnings()));
+    }
+
+    /**
+     * One row packet in the text or binary protocol.
+     *
+     * @param sizeHint the initial buffer size (the previous row's length)
+     * @throws MysqlException when the row does not have one value per column
+     */
+    static PacketBuilder row(List<ColumnDef> columns, Object[] values, boolean binary, int sizeHint)
+            throws MysqlException {
+        if (values == null || values.length != columns.size()) {
+            throw MysqlException.of(MysqlError.UNKNOWN_ERROR, "row has "
+                    + (values == null ? 0 : values.length) + " values for " + columns.size() + " columns");
+        }
+        PacketBuilder row = new PacketBuilder(sizeHint);
+        if (binary) {
+            binaryRow(row, columns, values);
+        } else {
+            textRow(row, columns, values);
+        }
+        return row;
     }
 
     private static void textRow(PacketBuilder p, List<ColumnDef> columns, Object[] values) {

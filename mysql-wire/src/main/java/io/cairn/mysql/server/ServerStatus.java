@@ -7,6 +7,10 @@ public final class ServerStatus {
     public static final int IN_TRANS = 1;
     public static final int AUTOCOMMIT = 2;
     public static final int MORE_RESULTS_EXISTS = 8;
+    /** A COM_STMT_EXECUTE opened a server-side cursor: rows come with COM_STMT_FETCH. */
+    public static final int CURSOR_EXISTS = 64;
+    /** A COM_STMT_FETCH sent the cursor's last row: the cursor is closed. */
+    public static final int LAST_ROW_SENT = 128;
     public static final int IN_TRANS_READONLY = 8192;
 
     private ServerStatus() {

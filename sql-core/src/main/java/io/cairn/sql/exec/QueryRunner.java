@@ -17,49 +17,37 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.avatica.util.ByteString;
-import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 
 /**
  * Runs a {@link CompiledQuery} and converts its rows and row type to what the MySQL wire layer sends.
- * Stateless and thread-safe.
+ * Stateless and thread-safe. Errors of the generated code: an {@link ArithmeticException} (also one that
+ * failed a plan class's static initializer, where constants are computed) is 1690 "BIGINT value is out of
+ * range"; a plan class that cannot load is an {@link IllegalStateException}.
  */
 public final class QueryRunner {
     private QueryRunner() {
     }
 
-    /** The rows in Calcite's internal representation, one array per row. */
+    /**
+     * The rows in Calcite's internal representation, one array per row, all in memory (for internal
+     * callers such as DML source rows; a client's result set streams through {@link QueryRows}).
+     */
     public static List<Object[]> rawRows(CompiledQuery query, ExecContext ctx) {
-        int width = query.rowType().getFieldCount();
-        List<Object[]> rows = new ArrayList<>();
-        try (Enumerator<Object> e = query.bindable().bind(ctx.withInternals(query.internals())).enumerator()) {
-            while (e.moveNext()) {
-                Object current = e.current();
-                rows.add(width == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current);
-            }
-        } catch (ArithmeticException e) {
-            throw new SqlException(MysqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", e.getMessage());
-        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-            // generated code computes constant expressions in static initializers: an overflow there
-            // fails the class's initialization, and every later run of the plan reports that again
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ArithmeticException || String.valueOf(t.getMessage()).contains("ArithmeticException")) {
-                    throw new SqlException(MysqlError.NUMERIC_OUT_OF_RANGE, e, "BIGINT", "constant expression");
-                }
-            }
-            throw new IllegalStateException("generated code of the plan failed to load", e);
-        }
-        return rows;
+        return list(query, ctx, false);
     }
 
-    /** The rows with values converted to the wire layer's Java types. */
+    /** The rows with values converted to the wire layer's Java types, all in memory. */
     public static List<Object[]> externalRows(CompiledQuery query, ExecContext ctx) {
-        List<Object[]> rows = rawRows(query, ctx);
-        List<RelDataTypeField> fields = query.rowType().getFieldList();
-        for (Object[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = external(fields.get(i).getType(), row[i]);
+        return list(query, ctx, true);
+    }
+
+    private static List<Object[]> list(CompiledQuery query, ExecContext ctx, boolean external) {
+        List<Object[]> rows = new ArrayList<>();
+        try (QueryRows cursor = QueryRows.open(query, ctx, external)) {
+            for (Object[] row = cursor.next(); row != null; row = cursor.next()) {
+                rows.add(row);
             }
         }
         return rows;

@@ -26,6 +26,7 @@ import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.exec.DdlExecutor;
 import io.cairn.sql.exec.DmlExecutor;
 import io.cairn.sql.exec.ExecContext;
+import io.cairn.sql.exec.QueryRows;
 import io.cairn.sql.exec.QueryRunner;
 import io.cairn.sql.exec.StatementEnv;
 import io.cairn.sql.frontend.CalciteText;
@@ -125,6 +126,11 @@ public final class Session implements SessionHandler, SessionContext {
     private final AtomicBoolean cancel = new AtomicBoolean();
     /** The command running now (SHOW PROCESSLIST reads it from other sessions' threads), or null. */
     private volatile Running running;
+
+    /** The query whose rows are being sent (its statement still open), or null. */
+    private StreamedQuery streaming;
+    /** Whether the running command may answer with a streamed result: a single statement, not a multi-statement query. */
+    private boolean mayStream;
 
     private String database;
     private boolean autocommit = true;
@@ -275,11 +281,13 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public QueryResult query(String sql) throws MysqlException {
+        detachStream();
         cancel.set(false);
         running = new Running(sql, System.nanoTime());
         try {
             List<String> statements = multiStatements ? splitStatements(sql) : List.of(sql);
             if (statements.size() == 1) {
+                mayStream = true;
                 return run(statements.get(0));
             }
             List<QueryResult> results = new ArrayList<>();
@@ -290,7 +298,10 @@ public final class Session implements SessionHandler, SessionContext {
         } catch (RuntimeException e) {
             throw mapError(e);
         } finally {
-            running = null;
+            mayStream = false;
+            if (streaming == null) {
+                running = null; // else it runs until the stream ends
+            }
         }
     }
 
@@ -311,6 +322,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public StatementMetadata prepare(int statementId, String sql) throws MysqlException {
+        detachStream();
         try {
             List<Token> tokens = Lexer.tokenize(sql);
             int params = 0;
@@ -363,14 +375,19 @@ public final class Session implements SessionHandler, SessionContext {
             throw new MysqlException(MysqlError.UNKNOWN_STMT_HANDLER.code(), MysqlError.UNKNOWN_STMT_HANDLER.sqlState(),
                     String.format(MysqlError.UNKNOWN_STMT_HANDLER.template(), statementId, "mysqld_stmt_execute"), false, null);
         }
+        detachStream();
         cancel.set(false);
         running = new Running(ps.sql(), System.nanoTime());
         try {
+            mayStream = true;
             return run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
             throw mapError(e);
         } finally {
-            running = null;
+            mayStream = false;
+            if (streaming == null) {
+                running = null; // else it runs until the stream ends
+            }
         }
     }
 
@@ -381,6 +398,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public void initDb(String db) throws MysqlException {
+        detachStream();
         try {
             use(db);
         } catch (RuntimeException e) {
@@ -390,6 +408,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public List<ColumnDef> fieldList(String table, String wildcard) throws MysqlException {
+        detachStream();
         try {
             Catalog c = catalogNow();
             TableDefinition t = database == null ? null : c.table(database, table);
@@ -412,6 +431,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public void resetSession() {
+        abandonStream();
         rollbackQuietly();
         prepared.clear();
         userVariables.clear();
@@ -450,6 +470,7 @@ public final class Session implements SessionHandler, SessionContext {
 
     @Override
     public void close() {
+        abandonStream();
         rollbackQuietly();
         engine.closed(this);
     }
@@ -860,6 +881,9 @@ public final class Session implements SessionHandler, SessionContext {
         List<Token> query = HavingRewriter.rewrite(tokens, end);
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         List<String> labels = SelectLabels.of(c.sql(), tokens, end);
+        if (lock == null && mayStream && statementDepth == 0) {
+            return streamQuery(text, labels);
+        }
         try {
             return inStatement(lock, qe.noWait() ? Duration.ZERO : null, t -> {
                 Env env = env();
@@ -875,6 +899,111 @@ public final class Session implements SessionHandler, SessionContext {
                 throw new SqlException(MysqlError.LOCK_NOWAIT);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Starts a non-locking query whose rows go to the client as they are produced ({@link StreamedQuery}):
+     * the statement begins as in {@link #inStatement(LockMode, Duration, Function)} and stays open (and
+     * under autocommit its transaction) until the stream finishes ({@link #streamFinished}) or is
+     * abandoned ({@link #streamAbandoned}).
+     */
+    private QueryResult streamQuery(ShapedText text, List<String> labels) {
+        if (xa != null && xa.state != XaStatements.State.ACTIVE) {
+            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
+        }
+        boolean own = txn == null && autocommit;
+        boolean fresh = txn == null;
+        if (fresh) {
+            txn = engine.node().begin(takeIsolation(), concurrency());
+            explicit = false;
+        }
+        Transaction t = txn;
+        statementDepth++;
+        QueryRows rows = null;
+        try {
+            t.beginStatement(false, fresh);
+            currentEnv = new Env(t);
+            Env env = currentEnv;
+            StatementEnv.Bound b = env.compile("query", text, SqlParsing::parse, false);
+            rows = QueryRows.open(b.query(), env.execContext(b.parameters(), null, false, maxExecutionTime()), true);
+            List<ColumnDef> columns = QueryRunner.columns(b.query().rowType(), labels);
+            StreamedQuery q = new StreamedQuery(this, rows, t, own);
+            streaming = q;
+            return new QueryResult.Streamed(columns, q);
+        } catch (RuntimeException e) {
+            if (rows != null) {
+                rows.close();
+            }
+            endStreamedStatement(t, own, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The streamed query sent its last row: ends its statement (commits under autocommit).
+     *
+     * @return the statement's warning count
+     */
+    int streamFinished(StreamedQuery q) throws MysqlException {
+        Transaction t = q.transaction();
+        try {
+            t.endStatement(lockWaitTimeout(), cancel::get); // not locking: never asks to run again
+            statementDepth--;
+            currentEnv = null;
+            if (q.ownTransaction()) {
+                txn = null;
+                commit(t);
+            }
+        } catch (RuntimeException e) {
+            throw streamFailed(q, e);
+        }
+        streaming = null;
+        running = null;
+        foundRows = q.count();
+        rowCount = -1;
+        return warningCount();
+    }
+
+    /** The streamed query failed in the middle: its statement ends as failed; the error for the client. */
+    MysqlException streamFailed(StreamedQuery q, RuntimeException e) {
+        endStreamedStatement(q.transaction(), q.ownTransaction(), e);
+        return mapError(e);
+    }
+
+    /** The client stopped reading the streamed query (gone, cursor closed): its statement ends as failed. */
+    void streamAbandoned(StreamedQuery q) {
+        endStreamedStatement(q.transaction(), q.ownTransaction(), null);
+    }
+
+    /** The failure path of {@link #inStatement(LockMode, Duration, Function)} for a streamed statement. */
+    private void endStreamedStatement(Transaction t, boolean own, RuntimeException failure) {
+        streaming = null;
+        running = null;
+        currentEnv = null;
+        if (statementDepth > 0) {
+            statementDepth--;
+            t.abortStatement();
+        }
+        if (own || (failure instanceof TransactionException && !(failure instanceof LockWaitTimeoutException))) {
+            t.rollback();
+            if (txn == t) {
+                txn = null;
+            }
+        }
+    }
+
+    /** Before another command runs: an open cursor's remaining rows are read and its statement ends. */
+    private void detachStream() {
+        if (streaming != null) {
+            streaming.detach();
+        }
+    }
+
+    /** The session ends or resets: an open cursor's statement ends unread. */
+    private void abandonStream() {
+        if (streaming != null) {
+            streaming.close();
         }
     }
 
