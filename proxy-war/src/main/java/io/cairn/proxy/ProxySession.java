@@ -319,9 +319,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             return;
         }
         executing = null;
-        if (cmd >= Commands.STMT_EXECUTE && cmd <= Commands.STMT_RESET || cmd == 0x1c /* COM_STMT_FETCH */) {
+        if (cmd >= Commands.STMT_EXECUTE && cmd <= Commands.STMT_RESET || cmd == Commands.STMT_FETCH) {
             // what the compute node would refuse as malformed (and close): refused here, with the same error
-            int header = cmd == Commands.STMT_EXECUTE ? 10 : cmd == Commands.STMT_SEND_LONG_DATA ? 7 : 5;
+            int header = cmd == Commands.STMT_EXECUTE ? 10 : cmd == Commands.STMT_SEND_LONG_DATA ? 7
+                    : cmd == Commands.STMT_FETCH ? 9 : 5;
             if (payload.length < header) {
                 protocolError(nextClientSeq, "statement command of " + payload.length + " bytes");
                 return;
@@ -391,6 +392,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             case Commands.QUERY, Commands.STMT_EXECUTE -> ResponseTracker.Shape.RESULT;
             case Commands.STMT_PREPARE -> ResponseTracker.Shape.PREPARE;
             case Commands.FIELD_LIST -> ResponseTracker.Shape.FIELD_LIST;
+            case Commands.STMT_FETCH -> ResponseTracker.Shape.FETCH;
             default -> ResponseTracker.Shape.SINGLE;
         };
     }
@@ -411,6 +413,7 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
             return;
         }
         state.status(tracker.status());
+        trackCursor(cmd);
         if (!tracker.failed()) {
             if (cmd == Commands.INIT_DB) {
                 state.database(text(command.payload()));
@@ -426,6 +429,24 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         tracker = null;
         phase = Phase.IDLE;
         drive();
+    }
+
+    /**
+     * Follows the compute node's open cursors (a session holding one does not move: see
+     * {@link SessionState#unmovableReason()}); an execute closes the statement's previous cursor.
+     */
+    private void trackCursor(int cmd) {
+        if (executing == null) {
+            return;
+        }
+        int status = tracker.status();
+        switch (cmd) {
+            case Commands.STMT_EXECUTE -> executing.cursorOpen = !tracker.failed() && (status & ServerStatus.CURSOR_EXISTS) != 0;
+            case Commands.STMT_FETCH -> executing.cursorOpen = !tracker.failed() && (status & ServerStatus.LAST_ROW_SENT) == 0;
+            case Commands.STMT_RESET -> executing.cursorOpen = false;
+            default -> {
+            }
+        }
     }
 
     @Override

@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBuf;
  * which server status flags it ended with (so the proxy knows whether the session is inside a
  * transaction). Understands OK/ERR, text and binary result sets with or without EOF packets
  * (CLIENT_DEPRECATE_EOF), multi-results (SERVER_MORE_RESULTS_EXISTS), COM_STMT_PREPARE answers,
- * COM_FIELD_LIST and one-packet answers. Continuation packets of a payload split at 16 MiB are
+ * COM_FIELD_LIST, one-packet answers, and server-side cursors: an execute that opened one ends after
+ * its metadata with SERVER_STATUS_CURSOR_EXISTS, and each COM_STMT_FETCH answer is rows and an EOF. Continuation packets of a payload split at 16 MiB are
  * skipped. Not thread-safe: one per command, on the session's event loop.
  */
 final class ResponseTracker {
@@ -20,6 +21,8 @@ final class ResponseTracker {
         PREPARE,
         /** COM_FIELD_LIST: column definitions up to EOF, or ERR. */
         FIELD_LIST,
+        /** COM_STMT_FETCH: binary rows up to EOF (OK under DEPRECATE_EOF), or ERR. */
+        FETCH,
         /** Any other answered command: one packet. */
         SINGLE
     }
@@ -44,6 +47,9 @@ final class ResponseTracker {
         this.shape = shape;
         this.deprecateEof = deprecateEof;
         this.status = status;
+        if (shape == Shape.FETCH) {
+            step = Step.ROWS;
+        }
     }
 
     /**
@@ -68,9 +74,17 @@ final class ResponseTracker {
         switch (step) {
             case FIRST -> first(frame, at, header, length);
             case COLUMNS -> countDown(Step.COLUMNS_END, Step.ROWS);
-            case COLUMNS_END, PARAMS_END, PREPARED_COLUMNS_END -> {
+            case COLUMNS_END -> {
                 expectEnd(frame, at, header, length);
-                step = step == Step.COLUMNS_END ? Step.ROWS : step == Step.PARAMS_END ? afterParams() : Step.DONE;
+                if (step != Step.DONE && (eofStatus(frame, at) & ServerStatus.CURSOR_EXISTS) != 0) {
+                    endOfResult(eofStatus(frame, at)); // a cursor: the rows come with COM_STMT_FETCH
+                } else if (step != Step.DONE) {
+                    step = Step.ROWS;
+                }
+            }
+            case PARAMS_END, PREPARED_COLUMNS_END -> {
+                expectEnd(frame, at, header, length);
+                step = step == Step.PARAMS_END ? afterParams() : Step.DONE;
             }
             case ROWS -> rows(frame, at, header, length);
             case PARAMS -> countDown(Step.PARAMS_END, null);

@@ -34,6 +34,12 @@ final class SessionState {
         boolean typesSent;
         /** Long data sent and not yet consumed by an execute: the statement cannot move. */
         boolean longData;
+        /**
+         * The compute node holds an open cursor of this statement (an execute answered with
+         * SERVER_STATUS_CURSOR_EXISTS, not yet ended by the last fetch, an error, a reset or a close): the
+         * session cannot move, the cursor would not follow.
+         */
+        boolean cursorOpen;
 
         Prepared(int clientId, String sql, int parameters, int backendId) {
             this.clientId = clientId;
@@ -130,6 +136,9 @@ final class SessionState {
         for (Prepared p : statements.values()) {
             if (p.longData) {
                 return "long data pending for a prepared statement";
+            }
+            if (p.cursorOpen) {
+                return "a cursor is open";
             }
         }
         return null;

@@ -475,6 +475,34 @@ class ProxyIT {
     }
 
     @Test
+    void aCursorIsFetchedThroughTheProxyAndADrainWaitsForItsEnd() throws Exception {
+        try (Connection c = connect("root", "", "useCursorFetch=true&defaultFetchSize=7")) {
+            String cn = query(c, "SELECT CN");
+            String other = cn.equals("a1") ? "a2" : "a1";
+            try (PreparedStatement ps = c.prepareStatement("SELECT ROWS 100 SIZE 10"); ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(i);
+                }
+                setMember(cn, "default", true);
+                for (int i = 50; i < 100; i++) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(i);
+                    if (i % 7 == 0) {
+                        // fetches of 7 rows: a drain moves idle sessions within a second, these 2 s are its
+                        // chances to (wrongly) move this one with its cursor
+                        Thread.sleep(250);
+                        assertThat(cns.get(cn).sessions).as("not moved while its cursor is open").isNotEmpty();
+                    }
+                }
+                assertThat(rs.next()).isFalse();
+            }
+            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sessions.isEmpty());
+            assertThat(query(c, "SELECT CN")).as("moved once the cursor ended").isEqualTo(other);
+        }
+    }
+
+    @Test
     void aCnThatJoinsGetsItsShareOfIdleSessionsWhichKeepTheirState() throws Exception {
         setMember("a2", "default", true); // a1 takes every session
         List<Connection> open = new ArrayList<>();

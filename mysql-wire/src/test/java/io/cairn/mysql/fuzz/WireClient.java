@@ -308,7 +308,11 @@ public final class WireClient implements AutoCloseable {
                     return new Answer(Outcome.OTHER, 0, "", "unexpected result header " + h, p);
                 }
                 long columns = lenenc(p, 0);
-                skipColumns(columns, deadline);
+                if ((skipColumns(columns, deadline) & 0x0040) != 0) {
+                    // SERVER_STATUS_CURSOR_EXISTS: an execute with a cursor flag opened a cursor, rows wait for COM_STMT_FETCH
+                    lastStatus = 0x0040;
+                    return new Answer(Outcome.ROWS, 0, "", "", p);
+                }
                 while (true) {
                     byte[] row = readPacket(left(deadline));
                     if (row.length > 0 && (row[0] & 0xFF) == 0xFF) {
@@ -323,13 +327,16 @@ public final class WireClient implements AutoCloseable {
         }
     }
 
-    private void skipColumns(long n, long deadline) throws IOException {
+    /** Skips column definitions and the EOF after them (if not deprecated); returns that EOF's status flags, else 0. */
+    private int skipColumns(long n, long deadline) throws IOException {
         for (long i = 0; i < n; i++) {
             readPacket(left(deadline));
         }
         if (!deprecateEof) {
-            readPacket(left(deadline)); // EOF
+            byte[] eof = readPacket(left(deadline));
+            return eof.length >= 5 && (eof[0] & 0xFF) == 0xFE ? eofStatus(eof) : 0;
         }
+        return 0;
     }
 
     private void skipDefinitions(int n, long deadline) throws IOException {
