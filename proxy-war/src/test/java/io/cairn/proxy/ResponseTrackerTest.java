@@ -32,6 +32,42 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void anExecuteThatOpenedACursorEndsAfterItsMetadataWithAndWithoutEof() {
+        int cursor = ServerStatus.AUTOCOMMIT | ServerStatus.CURSOR_EXISTS;
+        ResponseTracker eof = new ResponseTracker(ResponseTracker.Shape.RESULT, false, ServerStatus.AUTOCOMMIT);
+        assertThat(eof.feed(frame(1, new PacketBuilder().lenenc(1)))).isFalse();
+        assertThat(eof.feed(frame(2, column()))).isFalse();
+        assertThat(eof.feed(frame(3, Responses.eof(cursor, 0)))).isTrue();
+        assertThat(eof.status()).isEqualTo(cursor);
+
+        ResponseTracker deprecated = new ResponseTracker(ResponseTracker.Shape.RESULT, true, ServerStatus.AUTOCOMMIT);
+        assertThat(deprecated.feed(frame(1, new PacketBuilder().lenenc(1)))).isFalse();
+        assertThat(deprecated.feed(frame(2, column()))).isFalse();
+        assertThat(deprecated.feed(frame(3, Responses.end(io.cairn.mysql.server.Capabilities.DEPRECATE_EOF, cursor, 0))))
+                .isTrue();
+        assertThat(deprecated.status()).isEqualTo(cursor);
+    }
+
+    @Test
+    void aFetchAnswerIsRowsThenAnEofOrAnError() {
+        ResponseTracker t = new ResponseTracker(ResponseTracker.Shape.FETCH, false, ServerStatus.CURSOR_EXISTS);
+        assertThat(t.feed(frame(1, new PacketBuilder().u8(0).u8(0).lenencString("x")))).isFalse();
+        assertThat(t.feed(frame(2, new PacketBuilder().u8(0).u8(0).lenencString("y")))).isFalse();
+        assertThat(t.feed(frame(3, Responses.eof(ServerStatus.LAST_ROW_SENT, 0)))).isTrue();
+        assertThat(t.status()).isEqualTo(ServerStatus.LAST_ROW_SENT);
+
+        ResponseTracker empty = new ResponseTracker(ResponseTracker.Shape.FETCH, true, 0);
+        assertThat(empty.feed(frame(1, Responses.end(io.cairn.mysql.server.Capabilities.DEPRECATE_EOF,
+                ServerStatus.CURSOR_EXISTS, 0)))).isTrue();
+        assertThat(empty.status()).isEqualTo(ServerStatus.CURSOR_EXISTS);
+
+        ResponseTracker failed = new ResponseTracker(ResponseTracker.Shape.FETCH, true, 0);
+        assertThat(failed.feed(frame(1, new PacketBuilder().u8(0).u8(0).lenencString("x")))).isFalse();
+        assertThat(failed.feed(frame(2, Responses.error(1317, "70100", "Query execution was interrupted")))).isTrue();
+        assertThat(failed.failed()).isTrue();
+    }
+
+    @Test
     void multiResultsGoOnWhileMoreResultsExists() {
         ResponseTracker t = new ResponseTracker(ResponseTracker.Shape.RESULT, true, 0);
         assertThat(t.feed(frame(1, Responses.ok(1, 0, ServerStatus.MORE_RESULTS_EXISTS, 0, "", false)))).isFalse();

@@ -269,8 +269,9 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
             int params = (int) sql.chars().filter(c -> c == '?').count();
             prepared.put(statementId, sql);
             boolean select = sql.trim().toUpperCase(Locale.ROOT).startsWith("SELECT");
+            boolean rows = sql.trim().toUpperCase(Locale.ROOT).startsWith("SELECT ROWS ");
             List<ColumnDef> columns = new ArrayList<>();
-            for (int i = 0; i < (select ? Math.max(params, 1) : 0); i++) {
+            for (int i = 0; i < (rows ? 2 : select ? Math.max(params, 1) : 0); i++) {
                 columns.add(ColumnDef.of("c" + i, ColumnType.VAR_STRING));
             }
             return StatementMetadata.of(params, columns);
