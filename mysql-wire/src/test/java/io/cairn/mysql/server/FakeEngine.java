@@ -43,6 +43,9 @@ final class FakeEngine implements Authenticator, SessionHandlerFactory, AutoClos
     final ConcurrentLinkedQueue<List<Parameter>> executed = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<SessionInfo> sessions = new ConcurrentLinkedQueue<>();
     volatile CountDownLatch sleeping = new CountDownLatch(1);
+    /** Rows the streamed results ({@code SELECT STREAM n}) produced, and how many of them were closed. */
+    final AtomicLong streamedRows = new AtomicLong();
+    final AtomicLong closedStreams = new AtomicLong();
     private final MysqlServer server;
 
     private FakeEngine(MysqlServerConfig config) throws InterruptedException {

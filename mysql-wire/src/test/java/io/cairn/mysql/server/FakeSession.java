@@ -103,6 +103,42 @@ final class FakeSession implements SessionHandler {
         this.database = info.database();
     }
 
+    private static final List<ColumnDef> STREAM_COLUMNS = List.of(ColumnDef.of("i", ColumnType.LONGLONG),
+            ColumnDef.of("s", ColumnType.VAR_STRING));
+
+    private QueryResult streamed(long count, long failAt) {
+        String filler = "r".repeat(100);
+        return new QueryResult.Streamed(STREAM_COLUMNS, new io.cairn.mysql.RowStream() {
+            private long next;
+            private boolean closed;
+
+            @Override
+            public Object[] next() throws MysqlException {
+                if (next == failAt) {
+                    throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
+                }
+                if (next == count) {
+                    return null;
+                }
+                engine.streamedRows.incrementAndGet();
+                return new Object[] {next++, filler};
+            }
+
+            @Override
+            public int finish() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    engine.closedStreams.incrementAndGet();
+                }
+            }
+        });
+    }
+
     @Override
     public QueryResult query(String sql) throws MysqlException {
         engine.queries.add(sql);
@@ -150,6 +186,10 @@ final class FakeSession implements SessionHandler {
         if (u.startsWith("SELECT * FROM TYPES WHERE ID = ")) {
             long id = Long.parseLong(u.substring("SELECT * FROM TYPES WHERE ID = ".length()).trim());
             return QueryResult.rows(TYPES_COLUMNS, TYPES_ROWS.stream().filter(r -> (Long) r[0] == id).toList());
+        }
+        if (u.startsWith("SELECT STREAM ")) { // SELECT STREAM n [FAIL k]: n rows (i, 100 x 'r') streamed, ERR 1317 at row k
+            String[] w = u.split("\\s+");
+            return streamed(Long.parseLong(w[2]), w.length > 4 ? Long.parseLong(w[4]) : -1);
         }
         if (u.equals("SELECT * FROM TYPES")) {
             return QueryResult.rows(TYPES_COLUMNS, TYPES_ROWS);
@@ -273,7 +313,8 @@ final class FakeSession implements SessionHandler {
         }
         int params = (int) sql.chars().filter(c -> c == '?').count();
         prepared.put(statementId, sql);
-        List<ColumnDef> columns = u.startsWith("SELECT * FROM TYPES") ? TYPES_COLUMNS : List.of();
+        List<ColumnDef> columns = u.startsWith("SELECT * FROM TYPES") ? TYPES_COLUMNS
+                : u.startsWith("SELECT STREAM ") ? STREAM_COLUMNS : List.of();
         return StatementMetadata.of(params, columns);
     }
 
