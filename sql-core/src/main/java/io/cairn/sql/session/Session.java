@@ -881,7 +881,9 @@ public final class Session implements SessionHandler, SessionContext {
         List<Token> query = HavingRewriter.rewrite(tokens, end);
         ShapedText text = StatementShaper.shape(query, 0, query.size(), this);
         List<String> labels = SelectLabels.of(c.sql(), tokens, end);
-        if (lock == null && mayStream && statementDepth == 0) {
+        boolean stream = mayStream && lock == null && statementDepth == 0;
+        mayStream = false; // the command's own query only, never one it runs inside
+        if (stream) {
             return streamQuery(text, labels);
         }
         try {
