@@ -201,6 +201,42 @@ class StreamingIT {
         awaitNoOpenTransaction();
     }
 
+    /** KILL QUERY in the middle of a streamed result: ERR 1317 after the rows sent; KILL: the connection ends. Either frees the statement. */
+    @Test
+    void killInTheMiddleOfAResultEndsItsStatement() throws Exception {
+        for (String kill : new String[] {"KILL QUERY ", "KILL "}) {
+            try (Connection c = connect(""); Connection admin = connect("");
+                 Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                long id;
+                try (ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+                s.setFetchSize(Integer.MIN_VALUE);
+                ResultSet rs = s.executeQuery(BIG_QUERY);
+                for (int i = 0; i < 1000; i++) {
+                    assertThat(rs.next()).isTrue();
+                }
+                try (Statement a = admin.createStatement()) {
+                    a.execute(kill + id);
+                }
+                long read = 1000;
+                try {
+                    while (rs.next()) {
+                        read++;
+                    }
+                    throw new AssertionError(kill + ": no error after " + read + " rows");
+                } catch (SQLException e) {
+                    if (kill.equals("KILL QUERY ")) {
+                        assertThat(e.getErrorCode()).isEqualTo(1317);
+                    }
+                }
+                assertThat(read).isLessThan(ROWS);
+                awaitNoOpenTransaction();
+            }
+        }
+    }
+
     /** Closing a result set early closes the cursor (COM_STMT_RESET/CLOSE) and ends its statement. */
     @Test
     void closingACursorEarlyEndsItsStatement() throws SQLException {
