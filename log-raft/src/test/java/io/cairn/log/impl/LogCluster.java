@@ -276,9 +276,22 @@ public final class LogCluster implements AutoCloseable {
         deleteTree(root);
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (32768 and up on Linux). A port the kernel hands out
+     * for {@code bind(0)} is also one it hands to outgoing connections, and one taken between this check
+     * and the peer's (re)start makes Ratis end the JVM ("Failed to start Grpc server", exit status 1),
+     * which a default test run saw once.
+     */
     private static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
             return s.getLocalPort();
         }
     }
