@@ -38,7 +38,6 @@ public final class SegmentWriter implements AutoCloseable {
     private final BigIntVector stamps;
     private final VarBinaryVector values;
     private final ByteArrayOutputStream index = new ByteArrayOutputStream();
-    private int blocks;
     private long[] hashes = new long[1024];
     private long rows;
     private int blockRows;
@@ -163,7 +162,6 @@ public final class SegmentWriter implements AutoCloseable {
         }
         ByteBuffer count = ByteBuffer.allocate(4).putInt(blockRows);
         index.write(count.array(), 0, 4);
-        blocks++;
         blockRows = 0;
         blockSize = 0;
     }
@@ -177,11 +175,6 @@ public final class SegmentWriter implements AutoCloseable {
     /** The hash the Bloom filter holds for a key. */
     static long keyHash(byte[] key) {
         return Hashing.murmur3_128().hashBytes(key).asLong();
-    }
-
-    /** Blocks written so far. */
-    int blocks() {
-        return blocks;
     }
 
     @Override
