@@ -27,7 +27,7 @@ class ChaosIT {
 
     @BeforeAll
     static void clusterUp() throws Exception {
-        Files.createDirectories(VAR);
+        FreshFolder.recreate(VAR);
         cluster = new CairnCluster(REPO.resolve("bin/cairn"), VAR, OFFSET, 3,
                 Map.of("CAIRN_WLP", REPO.resolve("ear/target/liberty/wlp").toString()));
         cluster.cairn(Duration.ofMinutes(8), "cluster", "up", "--servers", "3");

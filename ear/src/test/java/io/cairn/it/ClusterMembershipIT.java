@@ -1,5 +1,6 @@
 package io.cairn.it;
 
+import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +35,7 @@ class ClusterMembershipIT {
 
     @BeforeAll
     static void clusterUp() throws Exception {
-        Files.createDirectories(VAR);
+        FreshFolder.recreate(VAR);
         cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
         admin = Http.trusting(VAR.resolve("https/admin-certificates.pem"));
     }

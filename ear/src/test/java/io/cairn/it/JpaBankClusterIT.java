@@ -1,5 +1,6 @@
 package io.cairn.it;
 
+import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class JpaBankClusterIT {
 
     @BeforeAll
     static void clusterUp() throws Exception {
-        Files.createDirectories(VAR);
+        FreshFolder.recreate(VAR);
         cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
     }
 

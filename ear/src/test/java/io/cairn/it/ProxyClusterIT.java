@@ -1,5 +1,6 @@
 package io.cairn.it;
 
+import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +45,7 @@ class ProxyClusterIT {
 
     @BeforeAll
     static void clusterUp() throws Exception {
-        Files.createDirectories(VAR);
+        FreshFolder.recreate(VAR);
         cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
         cairn(Duration.ofSeconds(30), "cn", "group", "s3", "reporting");
         StringBuilder rows = new StringBuilder();
