@@ -905,21 +905,30 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     /**
+     * Refuses a statement in an XA transaction that is not active (XAER_RMFAIL), and begins an implicit
+     * transaction when none is open; whether it began one.
+     */
+    private boolean openStatementTransaction() {
+        if (xa != null && xa.state != XaStatements.State.ACTIVE) {
+            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
+        }
+        if (txn != null) {
+            return false;
+        }
+        txn = engine.node().begin(takeIsolation(), concurrency());
+        explicit = false;
+        return true;
+    }
+
+    /**
      * Starts a non-locking query whose rows go to the client as they are produced ({@link StreamedQuery}):
      * the statement begins as in {@link #inStatement(LockMode, Duration, Function)} and stays open (and
      * under autocommit its transaction) until the stream finishes ({@link #streamFinished}) or is
      * abandoned ({@link #streamAbandoned}).
      */
     private QueryResult streamQuery(ShapedText text, List<String> labels) {
-        if (xa != null && xa.state != XaStatements.State.ACTIVE) {
-            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
-        }
         boolean own = txn == null && autocommit;
-        boolean fresh = txn == null;
-        if (fresh) {
-            txn = engine.node().begin(takeIsolation(), concurrency());
-            explicit = false;
-        }
+        boolean fresh = openStatementTransaction();
         Transaction t = txn;
         statementDepth++;
         QueryRows rows = null;
@@ -1064,15 +1073,8 @@ public final class Session implements SessionHandler, SessionContext {
         if (statementDepth > 0) {
             return body.apply(txn);
         }
-        if (xa != null && xa.state != XaStatements.State.ACTIVE) {
-            throw new SqlException(MysqlError.XAER_RMFAIL, xa.state.name());
-        }
         boolean own = txn == null && autocommit;
-        boolean fresh = txn == null;
-        if (fresh) {
-            txn = engine.node().begin(takeIsolation(), concurrency());
-            explicit = false;
-        }
+        boolean fresh = openStatementTransaction();
         Transaction t = txn;
         Env previous = currentEnv;
         statementDepth++;

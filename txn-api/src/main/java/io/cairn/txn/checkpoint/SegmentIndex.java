@@ -210,12 +210,12 @@ public final class SegmentIndex {
 
         @Override
         public int write(ByteBuffer src) {
-            throw new UnsupportedOperationException();
+            throw new java.nio.channels.NonWritableChannelException();
         }
 
         @Override
         public SeekableByteChannel truncate(long size) {
-            throw new UnsupportedOperationException();
+            throw new java.nio.channels.NonWritableChannelException();
         }
 
         @Override
