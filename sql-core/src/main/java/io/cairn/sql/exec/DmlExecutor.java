@@ -195,16 +195,15 @@ public final class DmlExecutor {
 
     /** Runs an UPDATE (single table). */
     public static QueryResult.Ok update(ShapedText text, StatementEnv env) {
-        SqlUpdate node = (SqlUpdate) SqlParsing.parse(text.text());
-        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
-        TableDefinition table = resolve(target, env);
+        DmlTarget target = env.dmlTarget(text);
+        TableDefinition table = env.table(target.database(), target.table());
         if (table.isView()) {
             throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "UPDATE of a view");
         }
         List<ColumnDefinition> cols = table.columns();
-        int[] setCols = targetColumns(node.getTargetColumnList(), table);
+        int[] setCols = targetColumns(target.setColumns(), table);
         env.checkTable(table, Privilege.UPDATE, names(table, setCols));
-        String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
+        String alias = target.alias();
         StatementEnv.Bound b = env.compile("update", text, calciteText -> {
             SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
             SqlNodeList select = baseSelectList(alias, table);
@@ -245,14 +244,13 @@ public final class DmlExecutor {
 
     /** Runs a DELETE (single table). */
     public static QueryResult.Ok delete(ShapedText text, StatementEnv env) {
-        SqlDelete node = (SqlDelete) SqlParsing.parse(text.text());
-        SqlIdentifier target = (SqlIdentifier) node.getTargetTable();
-        TableDefinition table = resolve(target, env);
+        DmlTarget target = env.dmlTarget(text);
+        TableDefinition table = env.table(target.database(), target.table());
         if (table.isView()) {
             throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "DELETE from a view");
         }
         env.checkTable(table, Privilege.DELETE, List.of());
-        String alias = node.getAlias() != null ? node.getAlias().getSimple() : last(target);
+        String alias = target.alias();
         StatementEnv.Bound b = env.compile("delete", text, calciteText -> {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());

@@ -49,6 +49,9 @@ public interface StatementEnv {
      */
     void checkTable(TableDefinition table, io.cairn.sql.auth.Privilege privilege, java.util.Collection<String> columns);
 
+    /** The target of the UPDATE or DELETE {@code text}, parsed once per shape. */
+    DmlTarget dmlTarget(ShapedText text);
+
     /** A compiled plan and the values of its parameters for one execution ("?0", … in Calcite's representation). */
     record Bound(CompiledQuery query, Map<String, Object> parameters) {
     }

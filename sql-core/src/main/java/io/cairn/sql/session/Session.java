@@ -25,6 +25,7 @@ import io.cairn.sql.catalog.Catalog;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.exec.DdlExecutor;
 import io.cairn.sql.exec.DmlExecutor;
+import io.cairn.sql.exec.DmlTarget;
 import io.cairn.sql.exec.ExecContext;
 import io.cairn.sql.exec.QueryRows;
 import io.cairn.sql.exec.QueryRunner;
@@ -1418,6 +1419,11 @@ public final class Session implements SessionHandler, SessionContext {
         @Override
         public String database() {
             return database;
+        }
+
+        @Override
+        public DmlTarget dmlTarget(ShapedText text) {
+            return engine.dmlTargets().of(text.text());
         }
 
         @Override

@@ -14,6 +14,7 @@ import io.cairn.sql.auth.PrivilegeCache;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.CatalogCache;
 import io.cairn.sql.catalog.CatalogStore;
+import io.cairn.sql.exec.DmlTargets;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
 import io.cairn.sql.plan.SchemaCache;
@@ -40,6 +41,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final CatalogCache catalogs = new CatalogCache(store);
     private final SchemaCache schemas = new SchemaCache();
     private final PlanCache plans = new PlanCache(PLAN_CACHE_SIZE);
+    private final DmlTargets dmlTargets = new DmlTargets(PLAN_CACHE_SIZE);
     private final QueryCompiler compiler = new QueryCompiler();
     private final AutoIncrementAllocator autoIncrement;
     private final PrivilegeCache privileges;
@@ -202,6 +204,10 @@ public final class SqlEngine implements SessionHandlerFactory {
     /** The plan cache (hit/miss counters are useful in tests and benchmarks). */
     public PlanCache plans() {
         return plans;
+    }
+
+    DmlTargets dmlTargets() {
+        return dmlTargets;
     }
 
     QueryCompiler compiler() {
