@@ -196,7 +196,8 @@ public final class ExecContext implements DataContext {
 
     /** Throws 1317 when the statement was cancelled, 3024 when it ran past its time limit. */
     public static void checkCancelled(DataContext root) {
-        Object flag = root.get(Variable.CANCEL_FLAG.camelName);
+        // Table scans call this for every row: an ExecContext's own fields, not a lookup by name.
+        Object flag = root instanceof ExecContext e ? e.cancel : root.get(Variable.CANCEL_FLAG.camelName);
         if (flag instanceof AtomicBoolean b && b.get()) {
             throw new io.cairn.sql.SqlException(MysqlError.QUERY_INTERRUPTED);
         }

@@ -76,6 +76,8 @@ public final class OperatorMemory {
         private final Enumerator<T> input;
         private final OperatorMemory budget;
         private long counted;
+        /** The input's current row: Calcite's projections compute a row at each current() call. */
+        private T current;
 
         Metered(Enumerator<T> input, OperatorMemory budget) {
             this.input = input;
@@ -84,15 +86,17 @@ public final class OperatorMemory {
 
         @Override
         public T current() {
-            return input.current();
+            return current;
         }
 
         @Override
         public boolean moveNext() {
             if (!input.moveNext()) {
+                current = null;
                 return false;
             }
-            long bytes = PER_ROW + estimate(input.current());
+            current = input.current();
+            long bytes = PER_ROW + estimate(current);
             counted += bytes;
             budget.take(bytes);
             return true;
@@ -101,6 +105,7 @@ public final class OperatorMemory {
         @Override
         public void reset() {
             input.reset();
+            current = null;
         }
 
         @Override

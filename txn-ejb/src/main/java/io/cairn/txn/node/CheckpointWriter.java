@@ -42,8 +42,8 @@ import java.util.logging.Logger;
  *
  * <h2>Compaction</h2>
  * A key space named by a drop marker is left out (its segments are no longer listed and its new
- * rows not written). A table with more than {@code maxRunsPerTable} upper runs has them merged, with
- * its new rows, into its bottom run ({@link RunMerge}, streaming): only the bottom segments whose key
+ * rows not written). A table with more than {@code maxRunsPerTable} upper runs, or whose upper runs hold
+ * at least half as many rows as its bottom run, has them merged, with its new rows, into its bottom run ({@link RunMerge}, streaming): only the bottom segments whose key
  * ranges the upper runs touch are rewritten, and deletions go, since nothing older is left for them to
  * hide. Memory holds a block per run and the segment being written goes through a local file.
  *
@@ -107,7 +107,8 @@ final class CheckpointWriter {
             if (runs.isEmpty()) { // a table's first segments: the bottom run, without deletions
                 made = writeRun(table, Manifest.Segment.BOTTOM, new RunMerge(List.of(rows.iterator()), false), keys,
                         List.of());
-            } else if (runs.upper().size() + (rows == null ? 0 : 1) > settings.maxRunsPerTable()) {
+            } else if (runs.upper().size() + (rows == null ? 0 : 1) > settings.maxRunsPerTable()
+                    || upperRowsOutweighBottom(runs, rows)) {
                 CompactedTable compacted = compact(table, runs, rows, keys);
                 segments.addAll(compacted.kept());
                 made = compacted.written();
@@ -136,6 +137,28 @@ final class CheckpointWriter {
             LOG.log(Level.WARNING, "CAIRN0107W: collecting superseded checkpoint objects failed: " + e.getMessage(), e);
         }
         return manifest;
+    }
+
+    /**
+     * Whether the upper runs and the new rows together hold at least half as many rows as the bottom run.
+     * A scan reads every run's rows of its key range, so upper runs that rewrite much of a small, busy table
+     * (sysbench's 10,000-row tables take a full run each minute) multiply what every range scan reads; past
+     * this share a compaction, which rewrites only the bottom segments they overlap, costs less than the reads.
+     */
+    private static boolean upperRowsOutweighBottom(TableRuns runs, List<CheckpointRow> rows) {
+        long upper = rows == null ? 0 : rows.size();
+        for (List<Manifest.Segment> run : runs.upper().values()) {
+            upper += rowCount(run);
+        }
+        return upper > 0 && 2 * upper >= rowCount(runs.bottom());
+    }
+
+    private static long rowCount(List<Manifest.Segment> segments) {
+        long n = 0;
+        for (Manifest.Segment s : segments) {
+            n += s.rows();
+        }
+        return n;
     }
 
     /** The bottom segments a compaction keeps, and those it wrote. */

@@ -225,6 +225,34 @@ class CheckpointTest {
     }
 
     @Test
+    void upperRunsHoldingHalfAsManyRowsAsTheBottomAreCompactedAtOnce() throws Exception {
+        TransactionNode tn = activeNode(store, new CheckpointSettings(INTERVAL, 100_000, 8, Duration.ofMinutes(5)));
+        List<Write> writes = new ArrayList<>();
+        for (int k = 0; k < 100; k++) {
+            writes.add(Write.put(key(TABLE, k), new byte[] {1}));
+        }
+        commit(tn, writes.toArray(Write[]::new));
+        nextCheckpoint();
+
+        commit(tn, Write.put(key(TABLE, 1), new byte[] {2}), Write.put(key(TABLE, 2), new byte[] {2}));
+        List<Manifest.Segment> small = nextCheckpoint().segments().stream().filter(s -> s.tableId() == TABLE).toList();
+        assertThat(small).as("2 changed rows of 100 stay an upper run").anyMatch(s -> !s.bottom());
+
+        writes.clear();
+        for (int k = 0; k < 50; k++) {
+            writes.add(Write.put(key(TABLE, k), new byte[] {3}));
+        }
+        commit(tn, writes.toArray(Write[]::new));
+        Manifest compacted = nextCheckpoint();
+        List<Manifest.Segment> now = compacted.segments().stream().filter(s -> s.tableId() == TABLE).toList();
+        assertThat(now).as("52 upper rows over 100 bottom rows: merged").allMatch(Manifest.Segment::bottom);
+        assertThat(now.stream().mapToLong(Manifest.Segment::rows).sum()).isEqualTo(100);
+        Map<Integer, Byte> rows = tableRows(compacted);
+        assertThat(rows.get(1)).isEqualTo((byte) 3);
+        assertThat(rows.get(60)).isEqualTo((byte) 1);
+    }
+
+    @Test
     void tablesWithManySegmentsAreMergedAndDroppedKeySpacesLeaveStorage() throws Exception {
         Duration grace = Duration.ofSeconds(30);
         TransactionNode tn = activeNode(store, new CheckpointSettings(INTERVAL, 1000, 3, grace));
