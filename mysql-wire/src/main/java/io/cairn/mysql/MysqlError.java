@@ -35,6 +35,7 @@ public enum MysqlError {
     NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes", false),
     NET_PACKETS_OUT_OF_ORDER(1156, "08S01", "Got packets out of order", false),
     LOCK_WAIT_TIMEOUT(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction", true),
+    TABLE_DEF_CHANGED(1412, "HY000", "Table definition has changed, please retry transaction", true),
     LOCK_DEADLOCK(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction", true),
     LOCK_NOWAIT(3572, "HY000", "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.", true),
     QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted", false),

@@ -12,11 +12,13 @@ import java.util.List;
 /**
  * The stored form of a {@link TableDefinition}: a format version byte, then fields in declaration
  * order with {@link DataOutputStream} primitives. Format 2 adds a view's definer and SQL SECURITY
- * after its SELECT; format 1 rows (no definer) are still read. Stateless and thread-safe.
+ * after its SELECT; format 3 whether each index is still being built. Rows of formats 1 and 2 are still
+ * read. Stateless and thread-safe.
  */
 final class CatalogCodec {
     private static final int FORMAT_1 = 1;
-    private static final int FORMAT = 2;
+    private static final int FORMAT_2 = 2;
+    private static final int FORMAT = 3;
 
     private CatalogCodec() {
     }
@@ -50,6 +52,7 @@ final class CatalogCodec {
                     out.writeBoolean(d);
                 }
                 out.writeBoolean(ix.unique());
+                out.writeBoolean(ix.building());
             }
             writeNullable(out, t.viewSql());
             out.writeBoolean(t.security() != null);
@@ -67,7 +70,7 @@ final class CatalogCodec {
     static TableDefinition decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int format = in.readByte();
-            if (format != FORMAT && format != FORMAT_1) {
+            if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
                 throw new IllegalStateException("unknown catalog row format " + format);
             }
             long id = in.readLong();
@@ -94,7 +97,8 @@ final class CatalogCodec {
                 for (int k = 0; k < cols.size(); k++) {
                     desc.add(in.readBoolean());
                 }
-                indexes.add(new IndexDefinition(ixId, ixName, cols, desc, in.readBoolean()));
+                boolean unique = in.readBoolean();
+                indexes.add(new IndexDefinition(ixId, ixName, cols, desc, unique, format == FORMAT && in.readBoolean()));
             }
             String view = readNullable(in);
             TableDefinition.ViewSecurity security = format != FORMAT_1 && in.readBoolean()

@@ -12,10 +12,23 @@ import java.util.List;
  * @param columns    indexed column names, in order
  * @param descending per column: DESC
  * @param unique     UNIQUE
+ * @param building   still being filled ({@link io.cairn.sql.exec.IndexBuild}): writers keep its entries
+ *                   up to date, readers do not use it and SHOW does not list it
  */
-public record IndexDefinition(long id, String name, List<String> columns, List<Boolean> descending, boolean unique) {
+public record IndexDefinition(long id, String name, List<String> columns, List<Boolean> descending, boolean unique,
+        boolean building) {
     public IndexDefinition {
         columns = List.copyOf(columns);
         descending = List.copyOf(descending);
+    }
+
+    /** A complete index. */
+    public IndexDefinition(long id, String name, List<String> columns, List<Boolean> descending, boolean unique) {
+        this(id, name, columns, descending, unique, false);
+    }
+
+    /** This index, complete. */
+    public IndexDefinition built() {
+        return new IndexDefinition(id, name, columns, descending, unique, false);
     }
 }

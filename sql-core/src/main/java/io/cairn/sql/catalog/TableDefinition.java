@@ -97,6 +97,11 @@ public record TableDefinition(long id, String database, String name, List<Column
         return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql, security);
     }
 
+    /** The indexes queries may read and SHOW lists: all but those still being built. */
+    public List<IndexDefinition> readableIndexes() {
+        return indexes.stream().filter(ix -> !ix.building()).toList();
+    }
+
     public TableDefinition withIndexes(List<IndexDefinition> newIndexes) {
         return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql, security);
     }

@@ -151,7 +151,7 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
                 return txn.scan(tableId, null, null);
             }
         }
-        for (IndexDefinition ix : t.indexes()) {
+        for (IndexDefinition ix : t.readableIndexes()) {
             int col = t.columnIndex(ix.columns().get(0));
             List<ColumnRanges.Range> ranges = ColumnRanges.of(filters, col, codec.kinds().get(col), root);
             if (ranges != null) {

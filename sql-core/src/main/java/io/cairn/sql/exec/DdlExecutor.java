@@ -233,6 +233,21 @@ public final class DdlExecutor {
         }
     }
 
+    /**
+     * The first step of an online ADD INDEX ({@link IndexBuild}): the index joins the table's definition
+     * empty and marked as building, so that from this commit on every writer keeps its entries.
+     *
+     * @return the index as added
+     */
+    public IndexDefinition startIndexBuild(Name table, IndexSpec spec) {
+        TableDefinition t = table(table);
+        IndexDefinition ix = newIndex(t, spec);
+        IndexDefinition building = new IndexDefinition(ix.id(), ix.name(), ix.columns(), ix.descending(), ix.unique(), true);
+        store.putTable(txn, t.withIndex(building));
+        store.bumpVersion(txn);
+        return building;
+    }
+
     private void addIndex(TableDefinition t, IndexSpec spec) {
         IndexDefinition ix = newIndex(t, spec);
         TableDefinition updated = t.withIndex(ix);

@@ -54,8 +54,8 @@ public final class InformationSchema extends AbstractSchema {
                 long pos = 1;
                 for (ColumnDefinition c : t.columns()) {
                     String key = t.primaryKey().stream().anyMatch(p -> p.equalsIgnoreCase(c.name())) ? "PRI"
-                            : t.indexes().stream().anyMatch(ix -> ix.columns().get(0).equalsIgnoreCase(c.name()))
-                            ? (t.indexes().stream().anyMatch(ix -> ix.unique() && ix.columns().size() == 1
+                            : t.readableIndexes().stream().anyMatch(ix -> ix.columns().get(0).equalsIgnoreCase(c.name()))
+                            ? (t.readableIndexes().stream().anyMatch(ix -> ix.unique() && ix.columns().size() == 1
                                     && ix.columns().get(0).equalsIgnoreCase(c.name())) ? "UNI" : "MUL") : "";
                     boolean text = c.type().base().isString() || c.type().base().isBinary();
                     cols.add(new Object[] {"def", db, t.name(), c.name(), pos++,
@@ -79,7 +79,7 @@ public final class InformationSchema extends AbstractSchema {
                         seq++;
                     }
                 }
-                for (IndexDefinition ix : t.indexes()) {
+                for (IndexDefinition ix : t.readableIndexes()) {
                     if (ix.unique()) {
                         constraints.add(new Object[] {"def", db, ix.name(), db, t.name(), "UNIQUE"});
                     }

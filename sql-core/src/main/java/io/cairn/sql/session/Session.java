@@ -22,11 +22,13 @@ import io.cairn.sql.auth.Privilege;
 import io.cairn.sql.auth.TableAccess;
 import io.cairn.sql.catalog.AutoIncrementAllocator;
 import io.cairn.sql.catalog.Catalog;
+import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.sql.exec.DdlExecutor;
 import io.cairn.sql.exec.DmlExecutor;
 import io.cairn.sql.exec.DmlTarget;
 import io.cairn.sql.exec.ExecContext;
+import io.cairn.sql.exec.IndexBuild;
 import io.cairn.sql.exec.QueryRows;
 import io.cairn.sql.exec.QueryRunner;
 import io.cairn.sql.exec.StatementEnv;
@@ -127,6 +129,8 @@ public final class Session implements SessionHandler, SessionContext {
     private final AtomicBoolean cancel = new AtomicBoolean();
     /** The command running now (SHOW PROCESSLIST reads it from other sessions' threads), or null. */
     private volatile Running running;
+    /** See {@link #stage()}. */
+    private volatile String stage;
 
     /** The query whose rows are being sent (its statement still open), or null. */
     private StreamedQuery streaming;
@@ -216,6 +220,11 @@ public final class Session implements SessionHandler, SessionContext {
     /** The command this session is running, or null when idle. */
     Running running() {
         return running;
+    }
+
+    /** What the running command is doing when it says more than "executing" (an index build's progress), or null. */
+    String stage() {
+        return stage;
     }
 
     SqlEngine engine() {
@@ -786,6 +795,37 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     private void runDdl(DdlStatement ddl) {
+        if (ddl instanceof DdlStatement.CreateIndex c) {
+            buildIndex(c.table(), c.index());
+            return;
+        }
+        if (ddl instanceof DdlStatement.AlterTable a && a.actions().size() == 1
+                && a.actions().get(0) instanceof DdlStatement.AddIndex add) {
+            buildIndex(a.table(), add.index());
+            return;
+        }
+        inDdlTransaction(x -> {
+            x.execute(ddl);
+            return null;
+        });
+        if (ddl instanceof DdlStatement.DropDatabase d && database != null && d.name().equalsIgnoreCase(database)) {
+            database = null;
+        }
+    }
+
+    /** ADD INDEX online: the index is added as building, filled in batches, then made readable ({@link IndexBuild}). */
+    private void buildIndex(DdlStatement.Name table, DdlStatement.IndexSpec spec) {
+        IndexDefinition index = inDdlTransaction(x -> x.startIndexBuild(table, spec));
+        String db = table.database() != null ? table.database() : database;
+        try {
+            new IndexBuild(engine.node(), engine.store(), db, table.name(), index, cancel, s -> stage = s).run();
+        } finally {
+            stage = null;
+        }
+    }
+
+    /** Runs {@code action} in a DDL transaction of its own, again against the new catalog when a concurrent DDL won. */
+    private <T> T inDdlTransaction(Function<DdlExecutor, T> action) {
         WriteConflictException last = null;
         for (int attempt = 0; attempt < DDL_ATTEMPTS; attempt++) {
             if (attempt > 0) {
@@ -795,14 +835,11 @@ public final class Session implements SessionHandler, SessionContext {
             try {
                 Catalog catalog = engine.store().load(t);
                 List<SqlException> notes = new ArrayList<>();
-                new DdlExecutor(t, catalog, engine.store(), database, notes::add,
-                        view -> validateView(view, catalog, t)).execute(ddl);
+                T result = action.apply(new DdlExecutor(t, catalog, engine.store(), database, notes::add,
+                        view -> validateView(view, catalog, t)));
                 commit(t);
                 notes.forEach(this::note);
-                if (ddl instanceof DdlStatement.DropDatabase d && database != null && d.name().equalsIgnoreCase(database)) {
-                    database = null;
-                }
-                return;
+                return result;
             } catch (WriteConflictException e) {
                 last = e; // a concurrent DDL committed first: run again against the new catalog
             } finally {

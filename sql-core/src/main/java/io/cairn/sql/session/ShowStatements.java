@@ -148,7 +148,7 @@ final class ShowStatements {
                     Session.Running r = s.running();
                     rows.add(new Object[] {s.connectionId(), s.user(), s.clientHost(), s.database(),
                             r == null ? "Sleep" : "Query", r == null ? 0L : (now - r.startNanos()) / 1_000_000_000L,
-                            r == null ? "" : "executing", r == null ? null : r.sql()});
+                            r == null ? "" : s.stage() != null ? s.stage() : "executing", r == null ? null : r.sql()});
                 }
                 return rows(List.of(ColumnDef.of("Id", ColumnType.LONGLONG), col("User"), col("Host"), col("db"),
                         col("Command"), ColumnDef.of("Time", ColumnType.LONG), col("State"), col("Info")), rows);
@@ -363,7 +363,7 @@ final class ShowStatements {
         if (t.primaryKey().stream().anyMatch(p -> p.equalsIgnoreCase(column))) {
             return "PRI";
         }
-        for (IndexDefinition ix : t.indexes()) {
+        for (IndexDefinition ix : t.readableIndexes()) {
             if (ix.columns().get(0).equalsIgnoreCase(column)) {
                 return ix.unique() && ix.columns().size() == 1 ? "UNI" : "MUL";
             }
@@ -378,7 +378,7 @@ final class ShowStatements {
         for (String p : t.primaryKey()) {
             rows.add(new Object[] {t.name(), 0L, "PRIMARY", seq++, p, "A", 0L, null, null, "", "BTREE", "", "", "YES", null});
         }
-        for (IndexDefinition ix : t.indexes()) {
+        for (IndexDefinition ix : t.readableIndexes()) {
             seq = 1;
             for (int i = 0; i < ix.columns().size(); i++) {
                 String col = ix.columns().get(i);
@@ -427,7 +427,7 @@ final class ShowStatements {
         if (!t.primaryKey().isEmpty()) {
             parts.add("  PRIMARY KEY (" + quoteAll(t.primaryKey(), null) + ")");
         }
-        for (IndexDefinition ix : t.indexes()) {
+        for (IndexDefinition ix : t.readableIndexes()) {
             parts.add("  " + (ix.unique() ? "UNIQUE KEY `" : "KEY `") + ix.name() + "` ("
                     + quoteAll(ix.columns(), ix.descending()) + ")");
         }

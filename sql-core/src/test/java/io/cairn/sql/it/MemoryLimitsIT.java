@@ -136,4 +136,83 @@ class MemoryLimitsIT {
             assertThat(rows(s, "SELECT COUNT(DISTINCT id % 10) FROM big")).containsExactly("10");
         }
     }
+
+    /** A copy of {@code big} made within the write-set limit, 100 rows a statement, with k a permutation of the ids. */
+    private static void copyBig(Statement s, String table) throws SQLException {
+        s.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, k INT, pad VARCHAR(200))");
+        for (int from = 0; from < ROWS; from += 100) {
+            s.executeUpdate("INSERT INTO " + table + " SELECT id, (id * 7919) % " + ROWS + ", pad FROM big WHERE id >= "
+                    + from + " AND id < " + (from + 100));
+        }
+    }
+
+    /** The ids with k below {@code bound} in the order of an index on (k, pad), from a full scan's rows. */
+    private static List<String> idsInIndexOrder(Statement s, String table, int bound) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT id, k, pad FROM " + table)) {
+            while (rs.next()) {
+                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        return rows.stream().filter(r -> Integer.parseInt(r[1]) < bound)
+                .sorted(java.util.Comparator.<String[]>comparingInt(r -> Integer.parseInt(r[1]))
+                        .thenComparing(r -> r[2]).thenComparingInt(r -> Integer.parseInt(r[0])))
+                .map(r -> r[0]).toList();
+    }
+
+    @Test
+    void anIndexWhoseEntriesExceedTheWriteSetLimitIsBuiltInBatchesWhileWritersChangeTheTable() throws Exception {
+        try (Connection c = cluster.connect(0, "lim"); Statement s = c.createStatement()) {
+            copyBig(s, "ix1");
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
+            Thread writer = new Thread(() -> {
+                java.util.Random random = new java.util.Random(7);
+                try (Connection w = cluster.connect(0, "lim");
+                        PreparedStatement u = w.prepareStatement("UPDATE ix1 SET k = ?, pad = ? WHERE id = ?")) {
+                    while (!stop.get()) {
+                        u.setInt(1, random.nextInt(ROWS));
+                        u.setString(2, String.format("%05d", random.nextInt(ROWS)) + "y".repeat(195));
+                        u.setInt(3, random.nextInt(ROWS));
+                        u.executeUpdate();
+                        updates.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            try {
+                // about 440 KB of index entries against a 64 KiB write set: one transaction would fail with 1197
+                s.execute("CREATE INDEX k_pad ON ix1 (k, pad)");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            assertThat(updates.get()).as("rows changed while the index was built").isPositive();
+            // the index is read in (k, pad) order, a full scan in id order: the same ids in index order prove its entries
+            assertThat(rows(s, "SELECT id FROM ix1 WHERE k < 100")).isEqualTo(idsInIndexOrder(s, "ix1", 100));
+            assertThat(rows(s, "SELECT COUNT(*), SUM(id) FROM ix1 WHERE k >= 0"))
+                    .as("one entry per row, none left behind by an update").containsExactly(ROWS + "|" + (ROWS * (ROWS - 1) / 2));
+            assertThat(rows(s, "SHOW INDEX FROM ix1").stream().filter(r -> r.contains("k_pad")).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aUniqueIndexOverDuplicatesFailsWith1062AndIsRemoved() throws Exception {
+        try (Connection c = cluster.connect(0, "lim"); Statement s = c.createStatement()) {
+            copyBig(s, "ix2");
+            s.executeUpdate("UPDATE ix2 SET pad = (SELECT pad FROM big WHERE id = 3) WHERE id = 1999");
+            assertThatThrownBy(() -> s.execute("ALTER TABLE ix2 ADD UNIQUE INDEX pad_u (pad)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertMysqlError(e, 1062, "23000");
+                        assertThat(e.getMessage()).contains("pad_u");
+                    });
+            assertThat(rows(s, "SHOW INDEX FROM ix2")).noneMatch(r -> r.contains("pad_u"));
+            s.executeUpdate("UPDATE ix2 SET pad = 'unique now' WHERE id = 1999");
+            s.execute("ALTER TABLE ix2 ADD UNIQUE INDEX pad_u (pad)");
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO ix2 VALUES (5000, 1, 'unique now')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertMysqlError(e, 1062, "23000"));
+        }
+    }
 }

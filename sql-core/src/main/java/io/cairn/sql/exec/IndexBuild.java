@@ -1,0 +1,202 @@
+package io.cairn.sql.exec;
+
+import io.cairn.data.Concurrency;
+import io.cairn.data.DataNode;
+import io.cairn.data.Isolation;
+import io.cairn.data.Transaction;
+import io.cairn.mysql.MysqlError;
+import io.cairn.sql.SqlException;
+import io.cairn.sql.catalog.CatalogStore;
+import io.cairn.sql.catalog.IndexDefinition;
+import io.cairn.sql.catalog.TableDefinition;
+import io.cairn.txn.Key;
+import io.cairn.txn.WriteConflictException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Fills a new secondary index while the table stays open for reads and writes, so that an index of a
+ * table of any size is built in transactions that each stay far below the write-set limit.
+ *
+ * <p>The index was added to the table's definition as {@link IndexDefinition#building() building} in a
+ * transaction of its own ({@link DdlExecutor#startIndexBuild}); from then on every writer keeps its
+ * entries, while queries do not read it. This class then walks the table in primary-key order, a batch at
+ * a time, each batch an optimistic transaction that writes the entries of the rows it read. A writer that
+ * changed one of those rows after the batch's snapshot has written (or deleted) the same index key, so the
+ * batch fails its commit with a write conflict and is read again. Last, one transaction marks the index
+ * complete. A duplicate in a UNIQUE index ends the build with 1062 and removes the index again.
+ *
+ * <p>Left open: a writer whose statement began before the index was added, and commits after, does not
+ * write its entries (the same holds for every DDL today, see sql-core's README); a build stopped by a
+ * crash leaves the index building, and DROP INDEX removes it.
+ *
+ * <p>One build per instance, on the calling session's thread.
+ */
+public final class IndexBuild {
+    private static final Logger LOG = Logger.getLogger(IndexBuild.class.getName());
+    /** Rows per batch transaction. */
+    static final int BATCH_ROWS = 5_000;
+    /** Write-set bytes per batch transaction, and at most half the write-set limit, whatever the index's width. */
+    static final long BATCH_BYTES = 1L << 20;
+    private static final int ATTEMPTS = 20;
+
+    private final DataNode node;
+    private final CatalogStore store;
+    private final String database;
+    private final String table;
+    private final IndexDefinition index;
+    private final AtomicBoolean cancel;
+    private final Consumer<String> progress;
+    private long rows;
+
+    /**
+     * @param index    the index as {@link DdlExecutor#startIndexBuild} added it
+     * @param cancel   set by KILL QUERY: the build stops with 1317 and the index is removed
+     * @param progress told the state after each batch (SHOW PROCESSLIST shows it)
+     */
+    public IndexBuild(DataNode node, CatalogStore store, String database, String table, IndexDefinition index,
+            AtomicBoolean cancel, Consumer<String> progress) {
+        this.node = node;
+        this.store = store;
+        this.database = database;
+        this.table = table;
+        this.index = index;
+        this.cancel = cancel;
+        this.progress = progress;
+    }
+
+    /** Fills the index and marks it complete; on failure removes it and throws. */
+    public void run() {
+        long started = System.nanoTime();
+        LOG.info(() -> "CAIRN0501I: building index " + index.name() + " of " + database + "." + table + " online");
+        try {
+            byte[] from = null;
+            do {
+                if (cancel.get()) {
+                    throw new SqlException(MysqlError.QUERY_INTERRUPTED);
+                }
+                from = batchWithRetries(from);
+                progress.accept("building index " + index.name() + ": " + rows + " rows");
+            } while (from != null);
+            inCatalogTransaction(t -> replaceIndex(t, index.built()));
+        } catch (RuntimeException e) {
+            try {
+                inCatalogTransaction(t -> replaceIndex(t, null));
+            } catch (RuntimeException removal) {
+                e.addSuppressed(removal);
+            }
+            LOG.info(() -> "CAIRN0503I: index " + index.name() + " of " + database + "." + table + " was not built ("
+                    + e.getMessage() + "); it was removed");
+            throw e;
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        LOG.info(() -> "CAIRN0502I: index " + index.name() + " of " + database + "." + table + " built over " + rows
+                + " rows in " + ms + " ms");
+    }
+
+    private byte[] batchWithRetries(byte[] from) {
+        WriteConflictException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                return batch(from);
+            } catch (WriteConflictException e) {
+                last = e; // a writer changed a row of the batch since its snapshot: read the batch again
+            }
+        }
+        throw last;
+    }
+
+    /** Writes the entries of the rows from {@code from} on, one batch; returns where the next starts, or null. */
+    private byte[] batch(byte[] from) {
+        Transaction t = node.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
+        try {
+            TableDefinition def = current(t);
+            TableCodec codec = new TableCodec(def);
+            Iterator<Map.Entry<byte[], byte[]>> it = t.scan(def.id(), from, null);
+            long maxBytes = Math.min(BATCH_BYTES, t.maxWriteSetBytes() / 2);
+            int n = 0;
+            byte[] next = null;
+            while (it.hasNext()) {
+                Map.Entry<byte[], byte[]> e = it.next();
+                if (n >= BATCH_ROWS || t.writeSetBytes() >= maxBytes) {
+                    next = e.getKey();
+                    break;
+                }
+                Object[] row = codec.decodeRow(e.getValue());
+                Key k = codec.indexKey(index, row, e.getKey());
+                if (codec.checksUniqueness(index, row)) {
+                    byte[] holder = t.get(k);
+                    if (holder != null && !Arrays.equals(holder, e.getKey())) {
+                        throw new SqlException(MysqlError.DUP_ENTRY,
+                                codec.keyText(def.positions(index.columns()), row), def.name() + "." + index.name());
+                    }
+                }
+                t.put(k, e.getKey());
+                n++;
+            }
+            t.commit();
+            rows += n;
+            return next;
+        } finally {
+            t.rollback();
+        }
+    }
+
+    /** The table as {@code t} sees it; 1412 when it was dropped, replaced or lost the index meanwhile. */
+    private TableDefinition current(Transaction t) {
+        TableDefinition def = store.load(t).table(database, table);
+        IndexDefinition ix = def == null ? null : def.index(index.name());
+        if (ix == null || ix.id() != index.id() || !ix.building()) {
+            throw new SqlException(MysqlError.TABLE_DEF_CHANGED);
+        }
+        return def;
+    }
+
+    /** Puts {@code replacement} in the place of the building index (null: removes it and its entries). */
+    private void replaceIndex(Transaction t, IndexDefinition replacement) {
+        TableDefinition def = store.load(t).table(database, table);
+        if (def == null || def.index(index.name()) == null || def.index(index.name()).id() != index.id()) {
+            if (replacement == null) {
+                return; // already gone with its table, or dropped
+            }
+            throw new SqlException(MysqlError.TABLE_DEF_CHANGED);
+        }
+        List<IndexDefinition> indexes = new ArrayList<>();
+        for (IndexDefinition ix : def.indexes()) {
+            if (ix.id() != index.id()) {
+                indexes.add(ix);
+            } else if (replacement != null) {
+                indexes.add(replacement);
+            }
+        }
+        store.putTable(t, def.withIndexes(indexes));
+        if (replacement == null) {
+            t.dropKeySpace(index.id());
+        }
+        store.bumpVersion(t);
+    }
+
+    /** Runs {@code change} in a transaction of its own, again after a concurrent DDL committed first. */
+    private void inCatalogTransaction(Consumer<Transaction> change) {
+        WriteConflictException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Transaction t = node.begin(Isolation.REPEATABLE_READ);
+            try {
+                change.accept(t);
+                t.commit();
+                return;
+            } catch (WriteConflictException e) {
+                last = e;
+            } finally {
+                t.rollback();
+            }
+        }
+        throw last;
+    }
+}
