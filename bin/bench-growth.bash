@@ -41,6 +41,28 @@ growth_heap_sampler() {
   done
 }
 
+# The two helpers below read bench_growth's locals (port, user, pass, threads, secs, rows, logs, tps).
+# growth_measure LABEL DB TABLE_ROWS — point_select and read_write on Cairn; sets tps[LABEL_WORKLOAD].
+growth_measure() {
+  local label=$1 db=$2 size=$3 wl
+  for wl in oltp_point_select oltp_read_write; do
+    say "bench growth: $label $wl"
+    growth_sysbench "$port" "$user" "$pass" "$db" "$size" "$wl" run --threads="$threads" --time="$secs" \
+      > "$logs/$label-$wl.log" 2>&1 || true
+    tps[${label}_$wl]=$(growth_tps "$logs/$label-$wl.log")
+  done
+}
+
+# growth_load SIDE PORT USER PASS — loads the large tables into one side, timed; prints the seconds.
+growth_load() {
+  local side=$1 p=$2 u=$3 pw=$4 started
+  growth_sysbench "$p" "$u" "$pw" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
+  started=$(date +%s.%N)
+  growth_sysbench "$p" "$u" "$pw" sbgrowth "$rows" oltp_read_write prepare --threads=4 > "$logs/$side-load.log" 2>&1 \
+    || die "bench growth: loading $side failed (see $logs/$side-load.log)"
+  awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
 bench_growth() {
   local shared peer
   shared=$(cd "$ROOT/../shared" 2>/dev/null && pwd) || die "bench growth: $ROOT/../shared (the shared benchmark scripts) not found"
@@ -93,34 +115,16 @@ bench_growth() {
     growth_sysbench "$port" "$user" "$pass" sbsmall "$small" oltp_read_write run --threads="$threads" --time="$warmup" \
       > "$logs/warmup.log" 2>&1 || true
   fi
-  for wl in oltp_point_select oltp_read_write; do
-    say "bench growth: small $wl"
-    growth_sysbench "$port" "$user" "$pass" sbsmall "$small" "$wl" run --threads="$threads" --time="$secs" \
-      > "$logs/small-$wl.log" 2>&1 || true
-    tps[small_$wl]=$(growth_tps "$logs/small-$wl.log")
-  done
+  growth_measure small sbsmall "$small"
 
-  local started c_secs m_secs
+  local c_secs m_secs
   say "bench growth: loading 4 x $rows rows into Cairn through the proxy"
-  growth_sysbench "$port" "$user" "$pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
-  started=$(date +%s.%N)
-  growth_sysbench "$port" "$user" "$pass" sbgrowth "$rows" oltp_read_write prepare --threads=4 > "$logs/cairn-load.log" 2>&1 \
-    || die "bench growth: loading Cairn failed (see $logs/cairn-load.log)"
-  c_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  c_secs=$(growth_load cairn "$port" "$user" "$pass") || exit 1
   say "bench growth: loading the same rows into MariaDB"
-  growth_sysbench "$peer_port" "$peer_user" "$peer_pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
-  started=$(date +%s.%N)
-  growth_sysbench "$peer_port" "$peer_user" "$peer_pass" sbgrowth "$rows" oltp_read_write prepare --threads=4 \
-    > "$logs/mariadb-load.log" 2>&1 || die "bench growth: loading MariaDB failed (see $logs/mariadb-load.log)"
-  m_secs=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  m_secs=$(growth_load mariadb "$peer_port" "$peer_user" "$peer_pass") || exit 1
   growth_sysbench "$peer_port" "$peer_user" "$peer_pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
 
-  for wl in oltp_point_select oltp_read_write; do
-    say "bench growth: large $wl"
-    growth_sysbench "$port" "$user" "$pass" sbgrowth "$rows" "$wl" run --threads="$threads" --time="$secs" \
-      > "$logs/large-$wl.log" 2>&1 || true
-    tps[large_$wl]=$(growth_tps "$logs/large-$wl.log")
-  done
+  growth_measure large sbgrowth "$rows"
   kill "$sampler" 2>/dev/null || true
   trap - EXIT
   if [ "${CAIRN_GROWTH_KEEP:-}" != 1 ]; then
