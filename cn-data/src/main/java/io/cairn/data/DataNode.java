@@ -174,6 +174,16 @@ public final class DataNode implements AutoCloseable {
     }
 
     /**
+     * Starts a transaction at what this CN has applied so far, without the read barrier's majority
+     * round: it may miss commits acknowledged in the last moments. For checks that may lag by the
+     * apply delay, such as whether grants changed while a multi-statement transaction runs.
+     */
+    public Transaction beginApplied(Isolation isolation) {
+        ActiveSnapshots.Entry registration = active.register(tailer.appliedTs());
+        return new Transaction(this, isolation, Concurrency.PESSIMISTIC, tailer.appliedTs(), registration);
+    }
+
+    /**
      * A snapshot timestamp that includes every commit acknowledged before this call.
      *
      * @throws DataUnavailableException no log majority, or this CN is too far behind

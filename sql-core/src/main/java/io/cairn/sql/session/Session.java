@@ -742,8 +742,9 @@ public final class Session implements SessionHandler, SessionContext {
         Accounts a = engine.privileges().at(t);
         if (t == txn && (explicit || !autocommit)) {
             // the snapshot of a transaction that spans statements may predate a REVOKE, which, as in
-            // MySQL, holds from the next statement: the newer of its grants and the latest ones count
-            Accounts latest = engine.users().current();
+            // MySQL, holds from the next statement: the newer of its grants and the latest ones count.
+            // "Latest" is what this CN has applied: a read barrier per statement would cost a log round each.
+            Accounts latest = engine.users().applied();
             if (latest.version() > a.version()) {
                 a = latest;
             }

@@ -1,9 +1,11 @@
 package io.cairn.sql.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The plan cache: hits, misses, eviction of the least recently used, and lookups from many sessions at once. */
+/** The plan cache: hits, misses, its bound, and many sessions missing or hitting at once. */
 class PlanCacheTest {
     private static PlanCache.Key key(int i) {
         return new PlanCache.Key(1, "db", "query", "SELECT c FROM t WHERE id = ? /* " + i + " */");
+    }
+
+    private static CompiledQuery plan(long version) {
+        return new CompiledQuery(null, null, List.of(), version, Map.of(), List.of());
     }
 
     @Test
@@ -23,10 +29,7 @@ class PlanCacheTest {
         PlanCache cache = new PlanCache(10);
         AtomicInteger compiled = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            cache.get(key(1), () -> {
-                compiled.incrementAndGet();
-                return null;
-            });
+            cache.get(key(1), () -> plan(compiled.incrementAndGet()));
         }
         assertThat(compiled).hasValue(1);
         assertThat(cache.hits()).isEqualTo(2);
@@ -37,33 +40,60 @@ class PlanCacheTest {
     }
 
     @Test
-    void dropsTheLeastRecentlyUsedBeyondCapacity() throws InterruptedException {
+    void aFailedCompilationIsNotCached() {
         PlanCache cache = new PlanCache(10);
-        for (int i = 0; i < 10; i++) {
-            cache.get(key(i), () -> null);
+        assertThatThrownBy(() -> cache.get(key(1), () -> {
+            throw new IllegalStateException("no such column");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(cache.get(key(1), () -> plan(7)).catalogVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void staysWithinItsCapacity() {
+        PlanCache cache = new PlanCache(10);
+        for (int i = 0; i < 100; i++) {
+            cache.get(key(i), () -> plan(1));
         }
-        Thread.sleep(5); // last-use times are recorded at millisecond grain
-        cache.get(key(0), () -> null); // key 0 is now the most recently used
-        Thread.sleep(5);
-        cache.get(key(10), () -> null); // over capacity: the oldest tenth (key 1, then 2) goes
         assertThat(cache.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void sixteenSessionsMissingOneShapeCompileItOnce() throws Exception {
+        PlanCache cache = new PlanCache(1000);
         AtomicInteger compiled = new AtomicInteger();
-        cache.get(key(0), () -> {
-            compiled.incrementAndGet();
-            return null;
-        });
-        assertThat(compiled).as("the recently used key survived").hasValue(0);
-        cache.get(key(1), () -> {
-            compiled.incrementAndGet();
-            return null;
-        });
-        assertThat(compiled).as("the least recently used key was dropped").hasValue(1);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<CompiledQuery>> sessions = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                sessions.add(pool.submit(() -> {
+                    start.await();
+                    return cache.get(key(1), () -> {
+                        compiled.incrementAndGet();
+                        try {
+                            Thread.sleep(200); // a compilation takes long enough for all to arrive
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return plan(1);
+                    });
+                }));
+            }
+            start.countDown();
+            CompiledQuery first = sessions.get(0).get(10, TimeUnit.SECONDS);
+            for (Future<CompiledQuery> f : sessions) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isSameAs(first);
+            }
+            assertThat(compiled).hasValue(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
     void sixteenSessionsHitWhileAnotherCompiles() throws Exception {
         PlanCache cache = new PlanCache(1000);
-        cache.get(key(1), () -> null);
+        cache.get(key(1), () -> plan(1));
         CountDownLatch compiling = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(17);
@@ -75,7 +105,7 @@ class PlanCacheTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return null;
+                return plan(2);
             }));
             assertThat(compiling.await(10, TimeUnit.SECONDS)).isTrue();
             List<Future<?>> hits = new ArrayList<>();
