@@ -177,8 +177,12 @@ public final class MvccStore {
             drops.putIfAbsent(DroppedKeySpaces.keySpace(pk), ts);
         }
         ConcurrentSkipListMap<byte[], Version> table = table(tableId);
-        Version previous = table.put(pk, new Version(ts, value, table.get(pk)));
-        if (previous != null || value == null) {
+        boolean[] replaced = {false};
+        table.compute(pk, (k, older) -> { // one search of the skip list where get-then-put made two
+            replaced[0] = older != null;
+            return new Version(ts, value, older);
+        });
+        if (replaced[0] || value == null) {
             prunable.add(new Prunable(tableId, ByteBuffer.wrap(pk)));
         }
     }

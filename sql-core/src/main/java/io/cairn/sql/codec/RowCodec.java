@@ -61,6 +61,14 @@ public final class RowCodec {
 
     /** Decodes a row of {@code kinds.size()} columns. */
     public static Object[] decode(List<ValueKind> kinds, byte[] row) {
+        return decode(kinds, row, null);
+    }
+
+    /**
+     * Decodes the columns {@code read} marks (all when null) of a row of {@code kinds.size()} columns;
+     * the others are skipped without building their values and come back null.
+     */
+    public static Object[] decode(List<ValueKind> kinds, byte[] row, boolean[] read) {
         int n = kinds.size();
         Object[] values = new Object[n];
         int[] pos = {0};
@@ -72,7 +80,12 @@ public final class RowCodec {
             if ((row[nullsAt + (i >> 3)] & (1 << (i & 7))) != 0) {
                 continue;
             }
-            values[i] = switch (kinds.get(i)) {
+            ValueKind kind = kinds.get(i);
+            if (read != null && !read[i]) {
+                skip(kind, row, pos);
+                continue;
+            }
+            values[i] = switch (kind) {
                 case INT, DATE, TIME -> (int) readZigZag(row, pos);
                 case LONG, TIMESTAMP -> readZigZag(row, pos);
                 case DOUBLE -> {
@@ -86,11 +99,34 @@ public final class RowCodec {
                     int scale = (int) readZigZag(row, pos);
                     yield new BigDecimal(new BigInteger(readBytes(row, pos)), scale);
                 }
-                case STRING -> new String(readBytes(row, pos), StandardCharsets.UTF_8);
+                case STRING -> {
+                    int len = (int) readVarLong(row, pos);
+                    String v = new String(row, pos[0], len, StandardCharsets.UTF_8);
+                    pos[0] += len;
+                    yield v;
+                }
                 case BYTES -> new ByteString(readBytes(row, pos));
             };
         }
         return values;
+    }
+
+    /** Moves {@code pos} past one stored value of {@code kind}. */
+    private static void skip(ValueKind kind, byte[] row, int[] pos) {
+        switch (kind) {
+            case INT, DATE, TIME, LONG, TIMESTAMP -> readVarLong(row, pos);
+            case DOUBLE -> pos[0] += 8;
+            case DECIMAL -> {
+                readVarLong(row, pos);
+                skipBytes(row, pos);
+            }
+            case STRING, BYTES -> skipBytes(row, pos);
+        }
+    }
+
+    private static void skipBytes(byte[] row, int[] pos) {
+        int len = (int) readVarLong(row, pos); // before the add: pos[0] += f(pos) would add to the old position
+        pos[0] += len;
     }
 
     private static void writeBytes(ByteArrayOutputStream out, byte[] b) {

@@ -80,6 +80,14 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
 
     /** The rows whose access path {@code filters} allow (a superset of those passing them), one array per row. */
     public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
+        return scan(root, filters, null);
+    }
+
+    /**
+     * {@link #scan(DataContext, List)} building only the columns {@code read} marks (all when null): the
+     * plan reads no other, and they come back null.
+     */
+    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, boolean[] read) {
         Transaction txn = (Transaction) root.get(ExecContext.TRANSACTION);
         if (txn == null) {
             throw new IllegalStateException("no transaction in the DataContext");
@@ -105,7 +113,7 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
                         } else if (rowLock == LockMode.SHARED) {
                             txn.lockForShare(codec.rowKey(e.getKey()));
                         }
-                        Object[] row = codec.decodeRow(e.getValue());
+                        Object[] row = codec.decodeRow(e.getValue(), read);
                         if (withRowKey) {
                             Object[] wide = new Object[width + 1];
                             System.arraycopy(row, 0, wide, 0, width);
@@ -123,6 +131,11 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
     /** {@link #scan} of a one-column row type, each row as its value. */
     public Enumerable<Object> scanScalar(DataContext root, List<RexNode> filters) {
         return scan(root, filters).select(row -> row[0]);
+    }
+
+    /** {@link #scan(DataContext, List, boolean[])} of a one-column row type, each row as its value. */
+    public Enumerable<Object> scanScalar(DataContext root, List<RexNode> filters, boolean[] read) {
+        return scan(root, filters, read).select(row -> row[0]);
     }
 
     /** The (key, row) entries of the chosen access path. */

@@ -69,6 +69,11 @@ public final class TableCodec {
         return RowCodec.decode(kinds, value);
     }
 
+    /** The stored row {@code value} with only the columns {@code read} marks (all when null); the others are null. */
+    public Object[] decodeRow(byte[] value, boolean[] read) {
+        return RowCodec.decode(kinds, value, read);
+    }
+
     /** The entry key of {@code row} in {@code index}. */
     public Key indexKey(IndexDefinition index, Object[] row, byte[] pkBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
