@@ -30,14 +30,22 @@ final class ReadColumns {
         boolean changed = false;
         for (RelNode input : inputs) {
             RelNode a = attach(input);
-            ImmutableBitSet read = input instanceof CairnTableScan ? readBy(rel) : null;
-            if (read != null) {
+            ImmutableBitSet read = input instanceof CairnTableScan scan && prunable(scan) ? readBy(rel) : null;
+            if (read != null && read.cardinality() < input.getRowType().getFieldCount()) {
                 a = ((CairnTableScan) a).withReadColumns(read);
             }
             changed |= a != input;
             attached.add(a);
         }
         return changed ? rel.copy(rel.getTraitSet(), attached) : rel;
+    }
+
+    /**
+     * Whether a scan's rows may leave columns null. Not a one-column scan: its rows are the bare values,
+     * which generated code unboxes for a NOT NULL column even where nothing reads it (COUNT(*)).
+     */
+    private static boolean prunable(CairnTableScan scan) {
+        return scan.getRowType().getFieldCount() > 1;
     }
 
     /** The input columns {@code rel} reads, or null when it may read them all (or passes them on). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,6 +56,59 @@ class BasicsIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("information_schema");
         }
+    }
+
+    /** Scans decode only the columns the operator above reads (ReadColumns): every shape must still see its columns. */
+    @Test
+    void queriesReadingSomeColumnsSeeThemAndNullsStayNull() throws SQLException {
+        try (Connection c = DriverManager.getConnection(cluster.mysqlUrl(0, "") + "&useServerPrepStmts=true", "root", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE rc");
+            s.execute("CREATE TABLE rc.t (id INT PRIMARY KEY, k INT NOT NULL, c VARCHAR(200), pad CHAR(60),"
+                    + " d DECIMAL(10,2), x DOUBLE, b VARBINARY(8), INDEX (k))");
+            s.execute("CREATE TABLE rc.solo (n INT NOT NULL PRIMARY KEY)");
+            s.execute("INSERT INTO rc.t VALUES (1, 10, 'x', 'p', 1.50, 2.5, X'00ff'), (2, 20, NULL, 'q', NULL, 3.5, NULL),"
+                    + " (3, 30, 'z', NULL, 2.25, NULL, X'01')");
+            s.execute("INSERT INTO rc.solo VALUES (1), (2), (3)");
+            assertThat(rows(s, "SELECT SUM(k) FROM rc.t WHERE id BETWEEN 1 AND 3")).containsExactly("60");
+            assertThat(rows(s, "SELECT COUNT(*) FROM rc.solo")).containsExactly("3");
+            assertThat(rows(s, "SELECT COUNT(*), COUNT(c), SUM(d), MAX(x) FROM rc.t")).containsExactly("3,2,3.75,3.5");
+            assertThat(rows(s, "SELECT pad, d FROM rc.t WHERE k > 15 ORDER BY id")).containsExactly("q,null", "null,2.25");
+            assertThat(rows(s, "SELECT DISTINCT c FROM rc.t WHERE id BETWEEN 1 AND 3 ORDER BY c"))
+                    .containsExactly("null", "x", "z");
+            assertThat(rows(s, "SELECT k + 1 FROM rc.t WHERE c = 'z'")).containsExactly("31");
+            assertThat(rows(s, "SELECT LENGTH(b) FROM rc.t WHERE x IS NULL")).containsExactly("1");
+            assertThat(rows(s, "SELECT c, COUNT(*) FROM rc.t GROUP BY c ORDER BY c")).containsExactly("null,1", "x,1", "z,1");
+            assertThat(rows(s, "SELECT a.c, b.pad FROM rc.t a JOIN rc.t b ON a.id = b.id WHERE a.k > 10 ORDER BY a.id"))
+                    .containsExactly("null,q", "z,null");
+            assertThat(rows(s, "SELECT id, (SELECT MAX(k) FROM rc.t i WHERE i.id < o.id) FROM rc.t o ORDER BY id"))
+                    .containsExactly("1,null", "2,10", "3,20");
+            try (var ps = c.prepareStatement("SELECT c FROM rc.t WHERE id = ?")) {
+                ps.setInt(1, 3);
+                ResultSet rs = ps.executeQuery();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("z");
+            }
+            s.execute("UPDATE rc.t SET k = k + 1 WHERE c = 'x'");
+            assertThat(rows(s, "SELECT id, k, c, pad, d, x, LENGTH(b) FROM rc.t WHERE id = 1"))
+                    .containsExactly("1,11,x,p,1.50,2.5,2");
+            s.execute("DROP DATABASE rc");
+        }
+    }
+
+    private static List<String> rows(Statement s, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "," : "").append(rs.getString(i));
+                }
+                out.add(row.toString());
+            }
+        }
+        return out;
     }
 
     @Test
