@@ -179,8 +179,8 @@ public final class DataNode implements AutoCloseable {
      * apply delay, such as whether grants changed while a multi-statement transaction runs.
      */
     public Transaction beginApplied(Isolation isolation) {
-        ActiveSnapshots.Entry registration = active.register(tailer.appliedTs());
-        return new Transaction(this, isolation, Concurrency.PESSIMISTIC, tailer.appliedTs(), registration);
+        long applied = tailer.appliedTs();
+        return new Transaction(this, isolation, Concurrency.PESSIMISTIC, applied, active.register(applied));
     }
 
     /**

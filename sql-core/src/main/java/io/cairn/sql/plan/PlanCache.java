@@ -28,7 +28,7 @@ public final class PlanCache {
         if (capacity < 1) {
             throw new IllegalArgumentException("plan cache capacity must be positive: " + capacity);
         }
-        // Maintenance (eviction) runs on the calling thread: the size never drifts past the bound.
+        // Caffeine's upkeep (eviction) on the calling thread, not in the common fork-join pool.
         this.plans = Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).recordStats().build();
         this.literalOnly = Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build();
     }
