@@ -137,8 +137,8 @@ public final class QueryCompiler {
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         Program program = Programs.standard();
-        RelNode physical = OperatorMemoryMeters.attach(ReadColumns.attach(AccessPaths.attach(program.run(planner, logical,
-                desired, List.of(), List.of()))));
+        RelNode physical = EnumerableArraySort.replaceSorts(OperatorMemoryMeters.attach(ReadColumns.attach(AccessPaths.attach(
+                program.run(planner, logical, desired, List.of(), List.of())))));
         @SuppressWarnings("unchecked")
         Map<String, Object> internals = new java.util.HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(internals, null, (EnumerableRel) physical,
