@@ -1,8 +1,6 @@
 package io.cairn.sql.plan;
 
 import io.cairn.sql.exec.CairnTableScan;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.adapter.enumerable.EnumerableFilter;
 import org.apache.calcite.rel.RelNode;
@@ -18,19 +16,10 @@ final class AccessPaths {
     }
 
     static RelNode attach(RelNode rel) {
-        List<RelNode> inputs = rel.getInputs();
-        List<RelNode> attached = new ArrayList<>(inputs.size());
-        boolean changed = false;
-        for (RelNode input : inputs) {
-            RelNode a = attach(input);
-            RexNode condition = input instanceof CairnTableScan ? conditionOf(rel) : null;
-            if (condition != null) {
-                a = ((CairnTableScan) input).withAccessFilter(condition);
-            }
-            changed |= a != input;
-            attached.add(a);
-        }
-        return changed ? rel.copy(rel.getTraitSet(), attached) : rel;
+        return PlanRewrite.inputs(rel, (parent, input, original) -> {
+            RexNode condition = original instanceof CairnTableScan ? conditionOf(parent) : null;
+            return condition != null ? ((CairnTableScan) input).withAccessFilter(condition) : input;
+        });
     }
 
     /** The filter condition {@code rel} applies to its input's rows, or null. */

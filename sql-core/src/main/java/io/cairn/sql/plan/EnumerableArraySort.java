@@ -1,8 +1,6 @@
 package io.cairn.sql.plan;
 
 import io.cairn.sql.exec.RowSort;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.EnumerableSort;
@@ -30,19 +28,8 @@ final class EnumerableArraySort extends Sort implements EnumerableRel {
 
     /** {@code rel} with every full {@link EnumerableSort} replaced by an {@link EnumerableArraySort}. */
     static RelNode replaceSorts(RelNode rel) {
-        List<RelNode> inputs = rel.getInputs();
-        List<RelNode> replaced = new ArrayList<>(inputs.size());
-        boolean changed = false;
-        for (RelNode input : inputs) {
-            RelNode r = replaceSorts(input);
-            changed |= r != input;
-            replaced.add(r);
-        }
-        RelNode out = changed ? rel.copy(rel.getTraitSet(), replaced) : rel;
-        if (out instanceof EnumerableSort sort && sort.offset == null && sort.fetch == null) {
-            return new EnumerableArraySort(sort.getTraitSet(), sort.getInput(), sort.getCollation());
-        }
-        return out;
+        return PlanRewrite.bottomUp(rel, out -> out instanceof EnumerableSort sort && sort.offset == null && sort.fetch == null
+                ? new EnumerableArraySort(sort.getTraitSet(), sort.getInput(), sort.getCollation()) : out);
     }
 
     @Override

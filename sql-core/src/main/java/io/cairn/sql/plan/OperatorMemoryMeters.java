@@ -1,6 +1,5 @@
 package io.cairn.sql.plan;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
 import org.apache.calcite.adapter.enumerable.EnumerableSort;
@@ -17,21 +16,11 @@ final class OperatorMemoryMeters {
     }
 
     static RelNode attach(RelNode rel) {
-        List<RelNode> inputs = rel.getInputs();
-        List<RelNode> attached = new ArrayList<>(inputs.size());
-        boolean changed = false;
-        for (RelNode input : inputs) {
-            RelNode a = attach(input);
-            changed |= a != input;
-            attached.add(a);
-        }
-        RelNode out = changed ? rel.copy(rel.getTraitSet(), attached) : rel;
-        if (out instanceof EnumerableSort sort && sort.offset == null && sort.fetch == null) {
-            return sort.copy(sort.getTraitSet(), List.of(new EnumerableMemoryMeter(sort.getInput())));
-        }
-        if (out instanceof EnumerableAggregate) {
-            return new EnumerableMemoryMeter(out);
-        }
-        return out;
+        return PlanRewrite.bottomUp(rel, out -> {
+            if (out instanceof EnumerableSort sort && sort.offset == null && sort.fetch == null) {
+                return sort.copy(sort.getTraitSet(), List.of(new EnumerableMemoryMeter(sort.getInput())));
+            }
+            return out instanceof EnumerableAggregate ? new EnumerableMemoryMeter(out) : out;
+        });
     }
 }

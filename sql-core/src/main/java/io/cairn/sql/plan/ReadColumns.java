@@ -25,19 +25,11 @@ final class ReadColumns {
     }
 
     static RelNode attach(RelNode rel) {
-        List<RelNode> inputs = rel.getInputs();
-        List<RelNode> attached = new ArrayList<>(inputs.size());
-        boolean changed = false;
-        for (RelNode input : inputs) {
-            RelNode a = attach(input);
-            ImmutableBitSet read = input instanceof CairnTableScan scan && prunable(scan) ? readBy(rel) : null;
-            if (read != null && read.cardinality() < input.getRowType().getFieldCount()) {
-                a = ((CairnTableScan) a).withReadColumns(read);
-            }
-            changed |= a != input;
-            attached.add(a);
-        }
-        return changed ? rel.copy(rel.getTraitSet(), attached) : rel;
+        return PlanRewrite.inputs(rel, (parent, input, original) -> {
+            ImmutableBitSet read = original instanceof CairnTableScan scan && prunable(scan) ? readBy(parent) : null;
+            return read != null && read.cardinality() < original.getRowType().getFieldCount()
+                    ? ((CairnTableScan) input).withReadColumns(read) : input;
+        });
     }
 
     /**

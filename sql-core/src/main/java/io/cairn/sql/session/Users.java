@@ -63,12 +63,7 @@ public final class Users implements Authenticator {
 
     /** Accounts and grants as a fresh snapshot sees them. */
     Accounts current() {
-        Transaction t = node.begin(Isolation.REPEATABLE_READ);
-        try {
-            return accounts.at(t);
-        } finally {
-            t.rollback();
-        }
+        return readIn(node.begin(Isolation.REPEATABLE_READ));
     }
 
     /**
@@ -76,7 +71,11 @@ public final class Users implements Authenticator {
      * apply delay behind {@link #current()}, and no majority round per call.
      */
     Accounts applied() {
-        Transaction t = node.beginApplied(Isolation.REPEATABLE_READ);
+        return readIn(node.beginApplied(Isolation.REPEATABLE_READ));
+    }
+
+    /** Accounts and grants as {@code t} sees them; ends {@code t}. */
+    private Accounts readIn(Transaction t) {
         try {
             return accounts.at(t);
         } finally {
