@@ -135,13 +135,14 @@ public final class ExecContext implements DataContext {
 
     @Override
     public Object get(String name) {
-        // Generated code fetches the plan's stashed objects and the parameters for every row: those first.
+        // Generated code fetches the parameters and the plan's stashed objects for every row: those first,
+        // a parameter without probing the stashed objects (a miss there walks the probe sequence).
+        if (!name.isEmpty() && name.charAt(0) == '?') {
+            return parameters.get(name);
+        }
         Object stashed = internals.get(name);
         if (stashed != null) {
             return stashed;
-        }
-        if (!name.isEmpty() && name.charAt(0) == '?') {
-            return parameters.get(name);
         }
         switch (name) {
             case TRANSACTION:
