@@ -148,7 +148,8 @@ public final class ComputeNodeRole implements RoleService {
                     + " is on another server and cairn.cluster.secret is not set", null);
         }
         RemoteTransactionNode remote = remoteTns.computeIfAbsent(lease.endpoint(),
-                endpoint -> new RemoteTransactionNode(endpoint, clusterSecret, settings.clusterTls() != null,
+                endpoint -> new RemoteTransactionNode(endpoint, clusterSecret,
+                        settings.clusterTls() == null ? null : settings.clusterTls().material().sslContext(),
                         COMMIT_CALL_TIMEOUT));
         return new LeaseBoundCalls(remote, lease, data::activeTransactionNode, remoteCalls, LEASE_CHECK);
     }
