@@ -11,7 +11,7 @@ import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRpc;
 import io.cairn.txn.record.LockRpc;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -25,14 +25,29 @@ import jakarta.ws.rs.core.Response;
  * and row locks). 200 with the answer (204 for the lock calls that return nothing); 409 with
  * {@code Cairn-Error: write-conflict|snapshot-too-old|deadlock}; 503 when this TN is not active or
  * the outcome is unknown; 400 for a malformed body. Authenticated by {@link ClusterAuthFilter}.
+ *
+ * <p>One instance serves every call, and it asks the EJB for the TN only until it has one (a server's TN,
+ * once started, stays the same object): a request-scoped resource and an EJB call per RPC were most of
+ * the TN server's CPU under sysbench read_write on a 3-server cluster (Weld and the EJB container 55 of
+ * 169 samples, the TN's own work 8).
  */
 @Path("internal/tn")
-@RequestScoped
+@ApplicationScoped
 public class TransactionNodeResource {
     private static final String ERROR_HEADER = "Cairn-Error";
 
     @Inject
     TransactionNodeBean transactionNode;
+    private volatile TransactionService started;
+
+    /** This server's TN, or null when it runs none or it has not started yet. */
+    private TransactionService service() {
+        TransactionService tn = started;
+        if (tn == null) {
+            tn = started = transactionNode.service();
+        }
+        return tn;
+    }
 
     @POST
     @Path("commit")
@@ -45,7 +60,7 @@ public class TransactionNodeResource {
         } catch (IllegalArgumentException e) {
             return text(Response.Status.BAD_REQUEST, e.getMessage(), null);
         }
-        TransactionService tn = transactionNode.service();
+        TransactionService tn = service();
         if (tn == null) {
             return text(Response.Status.SERVICE_UNAVAILABLE, "this server runs no transaction node", null);
         }
@@ -72,7 +87,7 @@ public class TransactionNodeResource {
         } catch (IllegalArgumentException e) {
             return text(Response.Status.BAD_REQUEST, e.getMessage(), null);
         }
-        TransactionService tn = transactionNode.service();
+        TransactionService tn = service();
         if (tn == null) {
             return text(Response.Status.SERVICE_UNAVAILABLE, "this server runs no transaction node", null);
         }
@@ -114,7 +129,7 @@ public class TransactionNodeResource {
         } catch (IllegalArgumentException e) {
             return text(Response.Status.BAD_REQUEST, e.getMessage(), null);
         }
-        TransactionService tn = transactionNode.service();
+        TransactionService tn = service();
         if (tn == null) {
             return text(Response.Status.SERVICE_UNAVAILABLE, "this server runs no transaction node", null);
         }
