@@ -45,6 +45,11 @@ import org.apache.calcite.util.NlsString;
  * rules ({@link io.cairn.sql.catalog.SqlType#coerce}). The target table's privileges are checked here
  * ({@link StatementEnv#checkTable}); what the statement reads is checked with its compiled queries
  * ({@link StatementEnv#compile}). Stateless; one call per statement.
+ *
+ * <p>Rows selected by a query (UPDATE's and DELETE's targets, INSERT … SELECT's source) stream from its
+ * cursor into the write buffer, one at a time: the statement holds its writes, bounded by the transaction's
+ * write-set limit, and not also every row it read. The cursor reads the transaction as it was before the
+ * statement (the buffer is not part of it), so a statement never sees its own writes, as in MySQL.
  */
 public final class DmlExecutor {
     private DmlExecutor() {
@@ -54,13 +59,16 @@ public final class DmlExecutor {
     public static QueryResult.Ok insert(InsertRewriter.Insert ins, StatementEnv env) {
         TableDefinition table;
         int[] targets;
-        List<Object[]> source;
+        RowSource source;
         InsertValues literal = ins.values();
         if (literal != null) {
             table = env.table(literal.database(), literal.table());
             targets = targetColumns(literal.columns(), table);
             checkInsert(ins, table, targets, env);
-            source = literal.rows();
+            if (table.isView()) {
+                throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "INSERT into a view");
+            }
+            source = RowSource.of(literal.rows());
         } else {
             SqlInsert node = (SqlInsert) SqlParsing.parse(ins.calciteText());
             table = resolve((SqlIdentifier) node.getTargetTable(), env);
@@ -70,11 +78,18 @@ public final class DmlExecutor {
             }
             targets = targetColumns(columns, table);
             checkInsert(ins, table, targets, env);
-            source = table.isView() ? List.of() : sourceRows(node, ins.calciteText(), env);
+            if (table.isView()) {
+                throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "INSERT into a view");
+            }
+            source = sourceRows(node, ins.calciteText(), env);
         }
-        if (table.isView()) {
-            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "INSERT into a view");
+        try (source) {
+            return insert(ins, table, targets, source, literal != null, env);
         }
+    }
+
+    private static QueryResult.Ok insert(InsertRewriter.Insert ins, TableDefinition table, int[] targets,
+            RowSource source, boolean literal, StatementEnv env) {
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
@@ -82,7 +97,7 @@ public final class DmlExecutor {
         long firstGenerated = 0;
         long duplicates = 0;
         long rowNo = 0;
-        for (Object[] values : source) {
+        for (Object[] values = source.next(); values != null; values = source.next()) {
             rowNo++;
             if (values.length != targets.length) {
                 throw new SqlException(MysqlError.WRONG_VALUE_COUNT_ON_ROW, rowNo);
@@ -144,8 +159,8 @@ public final class DmlExecutor {
         buffer.flush();
         int warnings = env.warningCount();
         // MySQL's info text: for INSERT … SELECT and inserts of several rows, not for one VALUES row
-        String info = literal != null && source.size() == 1 ? ""
-                : String.format("Records: %d  Duplicates: %d  Warnings: %d", source.size(), duplicates, warnings);
+        String info = literal && rowNo == 1 ? ""
+                : String.format("Records: %d  Duplicates: %d  Warnings: %d", rowNo, duplicates, warnings);
         return new QueryResult.Ok(affected, firstGenerated, warnings, info);
     }
 
@@ -212,7 +227,6 @@ public final class DmlExecutor {
             }
             return selectFrom(u.getTargetTable(), u.getAlias(), select, u.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), null, true));
         List<RelDataTypeField> fields = b.query().rowType().getFieldList();
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
@@ -220,26 +234,28 @@ public final class DmlExecutor {
         int n = cols.size();
         long changed = 0;
         long rowNo = 0;
-        for (Object[] r : rows) {
-            rowNo++;
-            byte[] pk = ((ByteString) r[0]).getBytes();
-            Object[] old = Arrays.copyOfRange(r, 1, n + 1);
-            Object[] updated = old.clone();
-            for (int i = 0; i < setCols.length; i++) {
-                int field = n + 1 + i;
-                Object v = QueryRunner.external(fields.get(field).getType(), r[field]);
-                updated[setCols[i]] = checkNull(cols.get(setCols[i]), cols.get(setCols[i]).type().coerce(
-                        v, cols.get(setCols[i]).name(), rowNo));
-            }
-            if (!Arrays.deepEquals(old, updated)) {
-                writer.update(pk, old, updated);
-                changed++;
+        try (QueryRows rows = QueryRows.open(b.query(), env.execContext(b.parameters(), null, true), false)) {
+            for (Object[] r = rows.next(); r != null; r = rows.next()) {
+                rowNo++;
+                byte[] pk = ((ByteString) r[0]).getBytes();
+                Object[] old = Arrays.copyOfRange(r, 1, n + 1);
+                Object[] updated = old.clone();
+                for (int i = 0; i < setCols.length; i++) {
+                    int field = n + 1 + i;
+                    Object v = QueryRunner.external(fields.get(field).getType(), r[field]);
+                    updated[setCols[i]] = checkNull(cols.get(setCols[i]), cols.get(setCols[i]).type().coerce(
+                            v, cols.get(setCols[i]).name(), rowNo));
+                }
+                if (!Arrays.deepEquals(old, updated)) {
+                    writer.update(pk, old, updated);
+                    changed++;
+                }
             }
         }
         buffer.flush();
         int warnings = env.warningCount();
-        return new QueryResult.Ok(env.foundRows() ? rows.size() : changed, 0, warnings,
-                String.format("Rows matched: %d  Changed: %d  Warnings: %d", rows.size(), changed, warnings));
+        return new QueryResult.Ok(env.foundRows() ? rowNo : changed, 0, warnings,
+                String.format("Rows matched: %d  Changed: %d  Warnings: %d", rowNo, changed, warnings));
     }
 
     /** Runs a DELETE (single table). */
@@ -255,16 +271,19 @@ public final class DmlExecutor {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
         }, true);
-        List<Object[]> rows = QueryRunner.rawRows(b.query(), env.execContext(b.parameters(), null, true));
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
         int n = table.columns().size();
-        for (Object[] r : rows) {
-            writer.delete(((ByteString) r[0]).getBytes(), Arrays.copyOfRange(r, 1, n + 1));
+        long deleted = 0;
+        try (QueryRows rows = QueryRows.open(b.query(), env.execContext(b.parameters(), null, true), false)) {
+            for (Object[] r = rows.next(); r != null; r = rows.next()) {
+                writer.delete(((ByteString) r[0]).getBytes(), Arrays.copyOfRange(r, 1, n + 1));
+                deleted++;
+            }
         }
         buffer.flush();
-        return new QueryResult.Ok(rows.size(), 0, env.warningCount(), "");
+        return new QueryResult.Ok(deleted, 0, env.warningCount(), "");
     }
 
     private static SqlNodeList baseSelectList(String alias, TableDefinition table) {
@@ -320,7 +339,7 @@ public final class DmlExecutor {
     }
 
     /** The rows to insert, as external values (or {@link InsertValues#DEFAULT}). */
-    private static List<Object[]> sourceRows(SqlInsert node, String text, StatementEnv env) {
+    private static RowSource sourceRows(SqlInsert node, String text, StatementEnv env) {
         SqlNode source = node.getSource();
         if (source.getKind() == SqlKind.VALUES) {
             List<Object[]> rows = new ArrayList<>();
@@ -341,12 +360,46 @@ public final class DmlExecutor {
                 rows.add(values);
             }
             if (literal) {
-                return rows;
+                return RowSource.of(rows);
             }
         }
         StatementEnv.Bound b = env.compile("insert-source", ShapedText.literal(text),
                 t -> ((SqlInsert) SqlParsing.parse(t)).getSource(), false);
-        return QueryRunner.externalRows(b.query(), env.execContext(b.parameters(), null, false));
+        QueryRows rows = QueryRows.open(b.query(), env.execContext(b.parameters(), null, false), true);
+        return new RowSource() {
+            @Override
+            public Object[] next() {
+                return rows.next();
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+            }
+        };
+    }
+
+    /** The rows an INSERT writes, one at a time: its VALUES, or the cursor of its SELECT. */
+    private interface RowSource extends AutoCloseable {
+        /** The next row, or null after the last. */
+        Object[] next();
+
+        @Override
+        void close();
+
+        static RowSource of(List<Object[]> rows) {
+            java.util.Iterator<Object[]> it = rows.iterator();
+            return new RowSource() {
+                @Override
+                public Object[] next() {
+                    return it.hasNext() ? it.next() : null;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
     }
 
     private static final Object NOT_LITERAL = new Object();

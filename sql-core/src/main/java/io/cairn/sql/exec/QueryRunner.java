@@ -31,21 +31,12 @@ public final class QueryRunner {
     }
 
     /**
-     * The rows in Calcite's internal representation, one array per row, all in memory (for internal
-     * callers such as DML source rows; a client's result set streams through {@link QueryRows}).
+     * The rows with values converted to the wire layer's Java types, all in memory (for small internal results;
+     * a client's result set and the rows a DML statement changes stream through {@link QueryRows}).
      */
-    public static List<Object[]> rawRows(CompiledQuery query, ExecContext ctx) {
-        return list(query, ctx, false);
-    }
-
-    /** The rows with values converted to the wire layer's Java types, all in memory. */
     public static List<Object[]> externalRows(CompiledQuery query, ExecContext ctx) {
-        return list(query, ctx, true);
-    }
-
-    private static List<Object[]> list(CompiledQuery query, ExecContext ctx, boolean external) {
         List<Object[]> rows = new ArrayList<>();
-        try (QueryRows cursor = QueryRows.open(query, ctx, external)) {
+        try (QueryRows cursor = QueryRows.open(query, ctx, true)) {
             for (Object[] row = cursor.next(); row != null; row = cursor.next()) {
                 rows.add(row);
             }
