@@ -11,6 +11,7 @@ import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRpc;
 import io.cairn.txn.record.LockRpc;
+import io.cairn.txn.record.TnRpc;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,12 +35,6 @@ import javax.net.ssl.SSLContext;
  * HTTP/1.1 connections open and reuses them. Thread-safe.
  */
 final class RemoteTransactionNode implements TransactionService, AutoCloseable {
-    /** Header carrying the cluster secret that authenticates server-to-server calls (proxy-war ClusterAuthFilter). */
-    static final String SECRET_HEADER = "Cairn-Cluster-Secret";
-    /** Header naming the kind of a refusal: {@code write-conflict}, {@code snapshot-too-old} or {@code deadlock}. */
-    static final String ERROR_HEADER = "Cairn-Error";
-    private static final String PATH = "/api/internal/tn/";
-
     private final String endpoint;
     private final String secret;
     private final URI base;
@@ -56,7 +51,7 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
     RemoteTransactionNode(String endpoint, String secret, SSLContext tls, Duration timeout) {
         this.endpoint = endpoint;
         this.secret = secret;
-        this.base = URI.create((tls != null ? "https://" : "http://") + endpoint + PATH);
+        this.base = URI.create((tls != null ? "https://" : "http://") + endpoint + TnRpc.PATH);
         this.timeout = timeout;
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1));
@@ -72,33 +67,33 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
 
     @Override
     public CommitResult commit(CommitRequest request) {
-        return CommitRpc.decodeResult(call("commit", CommitRpc.encodeRequest(request)));
+        return CommitRpc.decodeResult(call(TnRpc.COMMIT, CommitRpc.encodeRequest(request)));
     }
 
     @Override
     public LockResult lock(LockRequest request) {
-        return LockRpc.decodeResult(call("lock", LockRpc.encodeRequest(request)));
+        return LockRpc.decodeResult(call(TnRpc.LOCK, LockRpc.encodeRequest(request)));
     }
 
     @Override
     public void abandonWait(String txnId) {
-        call("abandon-wait", LockRpc.encodeName(txnId));
+        call(TnRpc.ABANDON_WAIT, LockRpc.encodeName(txnId));
     }
 
     @Override
     public void release(String txnId) {
-        call("release", LockRpc.encodeName(txnId));
+        call(TnRpc.RELEASE, LockRpc.encodeName(txnId));
     }
 
     @Override
     public void keepAlive(String owner) {
-        call("keep-alive", LockRpc.encodeName(owner));
+        call(TnRpc.KEEP_ALIVE, LockRpc.encodeName(owner));
     }
 
     /** POSTs {@code body}; the answer of a 200 (or 204: empty), else the refusal or unavailability it means. */
     private byte[] call(String operation, byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(operation)).timeout(timeout)
-                .header(SECRET_HEADER, secret).header("Content-Type", "application/octet-stream")
+                .header(TnRpc.SECRET_HEADER, secret).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> response;
         try {
@@ -120,11 +115,11 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
         byte[] answer = response.body();
         String message = answer == null || answer.length == 0 ? "HTTP " + status : new String(answer, StandardCharsets.UTF_8);
         if (status == 409) {
-            String kind = response.headers().firstValue(ERROR_HEADER).orElse("");
-            if ("snapshot-too-old".equals(kind)) {
+            String kind = response.headers().firstValue(TnRpc.ERROR_HEADER).orElse("");
+            if (TnRpc.SNAPSHOT_TOO_OLD.equals(kind)) {
                 throw new SnapshotTooOldException(message);
             }
-            if ("deadlock".equals(kind)) {
+            if (TnRpc.DEADLOCK.equals(kind)) {
                 throw new DeadlockException(message);
             }
             throw new WriteConflictException(message);

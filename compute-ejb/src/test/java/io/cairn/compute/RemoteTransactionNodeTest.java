@@ -9,6 +9,7 @@ import io.cairn.txn.DeadlockException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.record.TnRpc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,9 +45,9 @@ class RemoteTransactionNodeTest {
     private void answer(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
         clientPorts.add(exchange.getRemoteAddress().getPort());
-        secretSeen.set(exchange.getRequestHeaders().getFirst(RemoteTransactionNode.SECRET_HEADER));
+        secretSeen.set(exchange.getRequestHeaders().getFirst(TnRpc.SECRET_HEADER));
         if (errorKind != null) {
-            exchange.getResponseHeaders().add(RemoteTransactionNode.ERROR_HEADER, errorKind);
+            exchange.getResponseHeaders().add(TnRpc.ERROR_HEADER, errorKind);
         }
         byte[] body = status == 204 ? new byte[0] : ("refused: " + errorKind).getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, status == 204 ? -1 : body.length);
@@ -74,9 +75,9 @@ class RemoteTransactionNodeTest {
         status = 409;
         errorKind = "write-conflict";
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(WriteConflictException.class).hasMessageContaining("refused");
-        errorKind = "snapshot-too-old";
+        errorKind = TnRpc.SNAPSHOT_TOO_OLD;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(SnapshotTooOldException.class);
-        errorKind = "deadlock";
+        errorKind = TnRpc.DEADLOCK;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(DeadlockException.class);
         status = 503;
         errorKind = null;
