@@ -13,13 +13,16 @@ import io.cairn.txn.checkpoint.SegmentIndex;
  * filter) and blocks, read from object storage with ranged reads on a miss. Segment objects are
  * write-once, so a cached entry never goes stale. Caffeine weighs each entry by its heap size and
  * evicts by frequency and recency (W-TinyLFU), so a long scan does not flush the blocks point reads
- * keep using.
+ * keep using. With a disk tier ({@link BlockFiles}) a heap miss reads the local file of that range before
+ * object storage.
  *
  * <p>Thread-safe; concurrent misses of one entry load it once.
  */
 final class BlockCache implements AutoCloseable {
     private final CheckpointStore store;
     private final Cache<Entry, Object> cache;
+    /** The local-disk tier, or null without one. */
+    private final BlockFiles disk;
 
     /** One cached thing: the index of a segment ({@code block == -1}) or one of its blocks. */
     private record Entry(String objectKey, int block) {
@@ -27,7 +30,13 @@ final class BlockCache implements AutoCloseable {
 
     /** @param maxBytes the bound of the heap the cached indexes and blocks take */
     BlockCache(CheckpointStore store, long maxBytes) {
+        this(store, maxBytes, null);
+    }
+
+    /** @param disk the local-disk tier under the heap, or null; closed with this cache */
+    BlockCache(CheckpointStore store, long maxBytes, BlockFiles disk) {
         this.store = store;
+        this.disk = disk;
         // maintenance (eviction) on the calling thread: no common-pool threads inside the application server
         this.cache = Caffeine.newBuilder().maximumWeight(maxBytes).executor(Runnable::run)
                 .weigher((Entry key, Object value) -> value instanceof Block b ? b.weight() : ((SegmentIndex) value).weight())
@@ -46,7 +55,16 @@ final class BlockCache implements AutoCloseable {
     }
 
     private SegmentIndex.RangeReader reader(Manifest.Segment segment) {
-        return (offset, length) -> store.get(segment.objectKey(), offset, length);
+        String key = segment.objectKey();
+        if (disk == null) {
+            return (offset, length) -> store.get(key, offset, length);
+        }
+        return (offset, length) -> disk.read(key, offset, length, (o, l) -> store.get(key, o, l));
+    }
+
+    /** The local-disk tier, or null. */
+    BlockFiles disk() {
+        return disk;
     }
 
     /** Hits, misses, loads and evictions since the start. */
@@ -62,5 +80,8 @@ final class BlockCache implements AutoCloseable {
     @Override
     public void close() {
         cache.invalidateAll();
+        if (disk != null) {
+            disk.close();
+        }
     }
 }

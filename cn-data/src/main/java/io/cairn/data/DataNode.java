@@ -64,10 +64,10 @@ public final class DataNode implements AutoCloseable {
 
     /**
      * How this CN reads checkpoints: indexes and blocks of segments in one cache of at most
-     * {@code blockCacheBytes} of heap; every {@code followEvery} it looks for a newer checkpoint to
-     * move onto.
+     * {@code blockCacheBytes} of heap, over an optional local-disk tier of at most {@code diskBytes} in
+     * {@code diskDir} (null: none); every {@code followEvery} it looks for a newer checkpoint to move onto.
      */
-    public record CacheSettings(long blockCacheBytes, Duration followEvery) {
+    public record CacheSettings(long blockCacheBytes, Duration followEvery, java.nio.file.Path diskDir, long diskBytes) {
         /** The block cache when none is given. */
         public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
 
@@ -80,6 +80,15 @@ public final class DataNode implements AutoCloseable {
             if (followEvery == null || followEvery.isNegative() || followEvery.isZero()) {
                 throw new IllegalArgumentException("followEvery must be positive, not " + followEvery);
             }
+            if (diskDir != null && diskBytes < 1 << 20) {
+                throw new IllegalArgumentException("the block cache's disk tier must be at least 1 MiB, not "
+                        + diskBytes + " bytes");
+            }
+        }
+
+        /** A heap cache only. */
+        public CacheSettings(long blockCacheBytes, Duration followEvery) {
+            this(blockCacheBytes, followEvery, null, 0);
         }
 
         /** A 256 MiB block cache; a look for a newer checkpoint every 10 s. */
@@ -126,7 +135,9 @@ public final class DataNode implements AutoCloseable {
     public DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
             CheckpointStore checkpoints, CacheSettings cache) {
         this(log, transactionNode, settings, checkpoints,
-                checkpoints == null ? null : new BlockCache(checkpoints, cache.blockCacheBytes()), cache.followEvery());
+                checkpoints == null ? null : new BlockCache(checkpoints, cache.blockCacheBytes(),
+                        cache.diskDir() == null ? null : new BlockFiles(cache.diskDir(), cache.diskBytes())),
+                cache.followEvery());
     }
 
     private DataNode(LogService log, Supplier<TransactionService> transactionNode, Settings settings,
@@ -355,11 +366,17 @@ public final class DataNode implements AutoCloseable {
             return null;
         }
         var stats = cache.stats();
-        return new BlockCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount(), cache.weight());
+        BlockFiles disk = cache.disk();
+        return new BlockCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount(), cache.weight(),
+                disk == null ? 0 : disk.hits(), disk == null ? 0 : disk.misses(), disk == null ? 0 : disk.bytes());
     }
 
-    /** Block cache figures: hits, misses, evictions, and the bytes it holds now. */
-    public record BlockCacheStats(long hits, long misses, long evictions, long bytes) {
+    /**
+     * Block cache figures: the heap tier's hits, misses, evictions and the bytes it holds now; the disk tier's
+     * hits (heap misses read from a local file), misses (read from object storage) and bytes (0 without one).
+     */
+    public record BlockCacheStats(long hits, long misses, long evictions, long bytes, long diskHits, long diskMisses,
+            long diskBytes) {
     }
 
     /** How many transactions of this node are open (each holds back the MVCC horizon); for monitoring and tests. */

@@ -49,6 +49,11 @@ public record NodeConfig(
     public static final String CN_GROUP = "cairn.cn.group";
     /** The heap the compute node's checkpoint block cache may take (a size: bytes, or with k, m, g). */
     public static final String BLOCK_CACHE = "cairn.cn.block-cache";
+    /**
+     * The local disk the block cache may take under the heap tier, in {@code <data dir>/block-cache} (a size;
+     * 0, the default, turns the disk tier off: the embedded default's object storage is a local folder already).
+     */
+    public static final String BLOCK_CACHE_DISK = "cairn.cn.block-cache-disk";
     /** The TN's memory budget of changes not yet in a checkpoint (a size; default a quarter of the heap). */
     public static final String MEMTABLE_MAX = "cairn.memtable.max";
     public static final String PROXY_PORT = "cairn.proxy.port";

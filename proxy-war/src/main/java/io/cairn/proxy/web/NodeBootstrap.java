@@ -90,6 +90,17 @@ public class NodeBootstrap {
         }
     }
 
+    /** The CN's block cache: heap ({@code cairn.cn.block-cache}) and local disk ({@code cairn.cn.block-cache-disk}). */
+    private static DataNode.CacheSettings cacheSettings(NodeConfig nodeConfig, Function<String, Optional<String>> lookup) {
+        long heap = ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE).orElse("256m"),
+                1 << 20, Long.MAX_VALUE);
+        String diskValue = lookup.apply(NodeConfig.BLOCK_CACHE_DISK).filter(v -> !v.isBlank()).orElse("0");
+        long disk = "0".equals(diskValue.trim()) ? 0
+                : ByteSize.parse(NodeConfig.BLOCK_CACHE_DISK, diskValue, 1 << 20, Long.MAX_VALUE);
+        return new DataNode.CacheSettings(heap, DataNode.CacheSettings.defaults().followEvery(),
+                disk == 0 ? null : nodeConfig.dataDir().resolve("block-cache"), disk);
+    }
+
     private List<RoleService> roleServices(NodeConfig nodeConfig, Node cluster,
             Function<String, Optional<String>> lookup) {
         LogRole logRole = nodeConfig.runs(Role.LOG) ? LogRole.fromProperties(withLogDefaults(nodeConfig, lookup)) : null;
@@ -121,8 +132,7 @@ public class NodeBootstrap {
         ComputeNodeRole.Settings cnSettings = new ComputeNodeRole.Settings(nodeConfig.name(), nodeConfig.host(),
                 nodeConfig.ports().cnMysql(), rootPassword, clusterSecret, proxySecret, clientTls,
                 ClientTls.requireSecureTransport(lookup), nodeConfig.clusterTls().orElse(null),
-                new DataNode.CacheSettings(ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE)
-                        .orElse("256m"), 1 << 20, Long.MAX_VALUE), DataNode.CacheSettings.defaults().followEvery()),
+                cacheSettings(nodeConfig, lookup),
                 ComputeNodeLimits.load(lookup));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
                 ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint,

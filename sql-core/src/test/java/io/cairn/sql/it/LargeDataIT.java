@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * sql-core/pom.xml): loaded through SQL while the TN checkpoints and compacts, read back by point,
  * range, secondary-index and full scans, changed and read again, then read by a CN started from the
  * checkpoint. Checkpoints go through the storage connector to a local directory, as in the embedded
- * default.
+ * default; the block cache has a disk tier larger than its heap tier and smaller than the data.
  */
 class LargeDataIT {
     private static final int ROWS = 250_000;
     private static final long BLOCK_CACHE = 4L << 20;
+    /** The block cache's disk tier: bigger than the heap tier, smaller than the data, so all three tiers serve. */
+    private static final long BLOCK_DISK = 16L << 20;
     private static final int KS = 1000;
 
     @TempDir
@@ -63,7 +65,8 @@ class LargeDataIT {
         CheckpointSettings checkpoints = new CheckpointSettings(Duration.ofSeconds(1), 50_000, 3, Duration.ofSeconds(30),
                 4L << 20, 32 << 10, 16L << 20);
         cluster = SqlCluster.builder().checkpoints(store, checkpoints,
-                new DataNode.CacheSettings(BLOCK_CACHE, Duration.ofMillis(500))).build();
+                new DataNode.CacheSettings(BLOCK_CACHE, Duration.ofMillis(500), dir.resolve("block-cache"), BLOCK_DISK))
+                .build();
     }
 
     @AfterEach
@@ -136,6 +139,9 @@ class LargeDataIT {
         DataNode.BlockCacheStats stats = cluster.dataNode(0).blockCacheStats();
         assertThat(stats.bytes()).isLessThanOrEqualTo(BLOCK_CACHE);
         assertThat(stats.evictions()).isPositive();
+        assertThat(stats.diskHits()).as("heap misses read from local files").isPositive();
+        assertThat(stats.diskMisses()).as("reads of object storage").isPositive();
+        assertThat(stats.diskBytes()).isLessThanOrEqualTo(BLOCK_DISK);
 
         // a CN started now reads the checkpoint
         cluster.killCn(0);
@@ -146,8 +152,8 @@ class LargeDataIT {
         System.gc();
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.printf("large-data checkpointed-bytes=%d block-cache=%d hits=%d misses=%d evictions=%d "
-                + "heap-after-gc=%d max-heap=%d%n", tableBytes, BLOCK_CACHE, stats.hits(), stats.misses(), stats.evictions(),
-                used, Runtime.getRuntime().maxMemory());
+                + "disk-hits=%d disk-misses=%d heap-after-gc=%d max-heap=%d%n", tableBytes, BLOCK_CACHE, stats.hits(),
+                stats.misses(), stats.evictions(), stats.diskHits(), stats.diskMisses(), used, Runtime.getRuntime().maxMemory());
         // fixed costs (Calcite, Netty, the TN's 60 s conflict window of every key written) are most of it;
         // that it does not grow with the data is for bin/cairn bench growth to show at two sizes
         assertThat(used).as("heap after GC").isLessThan(160L << 20);

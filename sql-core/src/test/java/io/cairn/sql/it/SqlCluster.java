@@ -106,8 +106,12 @@ public final class SqlCluster implements AutoCloseable {
         int i = dataNodes.size();
         DataNode.Settings settings = new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 maxWriteSetBytes);
+        // each CN its own disk tier folder, as each server has its own data directory
+        DataNode.CacheSettings cache = cacheSettings == null || cacheSettings.diskDir() == null ? cacheSettings
+                : new DataNode.CacheSettings(cacheSettings.blockCacheBytes(), cacheSettings.followEvery(),
+                        cacheSettings.diskDir().resolve("cn" + i), cacheSettings.diskBytes());
         DataNode dn = checkpoints == null ? new DataNode(log, () -> tn, settings)
-                : new DataNode(log, () -> tn, settings, checkpoints, cacheSettings);
+                : new DataNode(log, () -> tn, settings, checkpoints, cache);
         dn.start();
         dataNodes.add(dn);
         SqlEngine engine = new SqlEngine(dn, rootPassword, Clock.systemUTC(), java.util.Map.of(), maxOperatorMemory);
