@@ -21,6 +21,16 @@ import java.util.List;
  */
 public final class Lexer {
     private static final String[] SYMBOLS = {"<=>", "<>", "!=", "<=", ">=", ":=", "||", "&&", "<<", ">>", "->"};
+    /** The first characters of {@link #SYMBOLS}: only these need the longer symbols tried. */
+    private static final String MULTI_CHAR_STARTS = "<!>:|&-";
+    /** One-character symbols as strings, made once (a multi-row INSERT has tens of thousands of them). */
+    private static final String[] ONE_CHAR = new String[128];
+
+    static {
+        for (char c = 0; c < ONE_CHAR.length; c++) {
+            ONE_CHAR[c] = String.valueOf(c);
+        }
+    }
 
     private Lexer() {
     }
@@ -71,6 +81,12 @@ public final class Lexer {
             }
             int start = i;
             if (c == '\'' || c == '"') {
+                int plainEnd = plainQuotedEnd(sql, i, c);
+                if (plainEnd > 0) { // no escapes and no doubled quotes: the text between the quotes as it is
+                    out.add(new Token(Token.Type.STRING, sql.substring(i + 1, plainEnd - 1), start, plainEnd));
+                    i = plainEnd;
+                    continue;
+                }
                 StringBuilder value = new StringBuilder();
                 i = readQuoted(sql, i, c, value);
                 out.add(new Token(Token.Type.STRING, value.toString(), start, i));
@@ -197,11 +213,13 @@ public final class Lexer {
                 i++;
                 continue;
             }
-            String symbol = String.valueOf(c);
-            for (String s : SYMBOLS) {
-                if (sql.startsWith(s, i)) {
-                    symbol = s;
-                    break;
+            String symbol = c < ONE_CHAR.length ? ONE_CHAR[c] : String.valueOf(c);
+            if (MULTI_CHAR_STARTS.indexOf(c) >= 0) {
+                for (String s : SYMBOLS) {
+                    if (sql.startsWith(s, i)) {
+                        symbol = s;
+                        break;
+                    }
                 }
             }
             out.add(new Token(Token.Type.SYMBOL, symbol, start, i + symbol.length()));
@@ -216,6 +234,24 @@ public final class Lexer {
         }
         Token t = out.get(out.size() - 1);
         return t.type() == Token.Type.WORD || t.type() == Token.Type.QUOTED_ID;
+    }
+
+    /**
+     * Where the string quoted at {@code i} ends (just past its closing quote) if it holds no backslash and no
+     * doubled quote, else -1 (and for an unterminated one, which {@link #readQuoted} reports).
+     */
+    private static int plainQuotedEnd(String sql, int i, char quote) {
+        int n = sql.length();
+        for (int j = i + 1; j < n; j++) {
+            char d = sql.charAt(j);
+            if (d == '\\') {
+                return -1;
+            }
+            if (d == quote) {
+                return j + 1 < n && sql.charAt(j + 1) == quote ? -1 : j + 1;
+            }
+        }
+        return -1;
     }
 
     private static int readQuoted(String sql, int i, char quote, StringBuilder value) {

@@ -28,6 +28,16 @@ class LexerTest {
     }
 
     @Test
+    void plainStringsAndSymbolsReadAsTheGeneralPathReadsThem() {
+        assertThat(texts("('a b', \"\", '', 'x\\'', 'y''', 'tab\\t') <=> <> -> a-b"))
+                .containsExactly("SYMBOL:(", "STRING:a b", "SYMBOL:,", "STRING:", "SYMBOL:,", "STRING:", "SYMBOL:,",
+                        "STRING:x'", "SYMBOL:,", "STRING:y'", "SYMBOL:,", "STRING:tab\t", "SYMBOL:)", "SYMBOL:<=>",
+                        "SYMBOL:<>", "SYMBOL:->", "WORD:a", "SYMBOL:-", "WORD:b");
+        assertThatThrownBy(() -> Lexer.tokenize("SELECT 'abc\\'"))
+                .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.error().code()).isEqualTo(1064));
+    }
+
+    @Test
     void unterminatedStringIsASyntaxError() {
         assertThatThrownBy(() -> Lexer.tokenize("SELECT 'abc"))
                 .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.error().code()).isEqualTo(1064));
