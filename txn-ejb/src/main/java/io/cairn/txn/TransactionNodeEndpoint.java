@@ -5,6 +5,8 @@ import io.cairn.txn.record.LockRpc;
 import io.cairn.txn.record.TnRpc;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -45,8 +47,10 @@ public final class TransactionNodeEndpoint {
     /** Answers one call; an unknown operation is a 404. */
     public Answer call(String operation, byte[] body) {
         return switch (operation) {
-            case TnRpc.COMMIT -> commit(body);
-            case TnRpc.LOCK -> lock(body);
+            case TnRpc.COMMIT -> serve(body, CommitRpc::decodeRequest,
+                    (tn, request) -> Answer.ok(CommitRpc.encodeResult(tn.commit(request))));
+            case TnRpc.LOCK -> serve(body, LockRpc::decodeRequest,
+                    (tn, request) -> Answer.ok(LockRpc.encodeResult(tn.lock(request))));
             case TnRpc.ABANDON_WAIT -> named(body, CommitRequest.MAX_TXN_ID, TransactionService::abandonWait);
             case TnRpc.RELEASE -> named(body, CommitRequest.MAX_TXN_ID, TransactionService::release);
             case TnRpc.KEEP_ALIVE -> named(body, LockRequest.MAX_OWNER, TransactionService::keepAlive);
@@ -54,63 +58,34 @@ public final class TransactionNodeEndpoint {
         };
     }
 
-    private Answer commit(byte[] body) {
-        CommitRequest request;
+    /** A call whose body is one name (a transaction or an owner id) and that returns nothing. */
+    private Answer named(byte[] body, int maxLength, BiConsumer<TransactionService, String> call) {
+        return serve(body, b -> LockRpc.decodeName(b, maxLength), (tn, name) -> {
+            call.accept(tn, name);
+            return NO_CONTENT;
+        });
+    }
+
+    /** Decodes the body (400 if malformed), calls the TN (503 without one) and maps its refusals to 409 and 503. */
+    private <T> Answer serve(byte[] body, Function<byte[], T> decode, BiFunction<TransactionService, T, Answer> call) {
+        T request;
         try {
-            request = CommitRpc.decodeRequest(body);
+            request = decode.apply(body);
         } catch (IllegalArgumentException e) {
             return Answer.text(400, null, e.getMessage());
         }
-        TransactionService service = service();
-        if (service == null) {
-            return notRunning();
+        TransactionService tn = service();
+        if (tn == null) {
+            return Answer.text(503, null, "this server runs no transaction node");
         }
         try {
-            return Answer.ok(CommitRpc.encodeResult(service.commit(request)));
+            return call.apply(tn, request);
         } catch (WriteConflictException e) {
             return Answer.text(409, TnRpc.WRITE_CONFLICT, e.getMessage());
         } catch (SnapshotTooOldException e) {
             return Answer.text(409, TnRpc.SNAPSHOT_TOO_OLD, e.getMessage());
-        } catch (TransactionNodeUnavailableException e) {
-            return Answer.text(503, null, e.getMessage());
-        }
-    }
-
-    private Answer lock(byte[] body) {
-        LockRequest request;
-        try {
-            request = LockRpc.decodeRequest(body);
-        } catch (IllegalArgumentException e) {
-            return Answer.text(400, null, e.getMessage());
-        }
-        TransactionService service = service();
-        if (service == null) {
-            return notRunning();
-        }
-        try {
-            return Answer.ok(LockRpc.encodeResult(service.lock(request)));
         } catch (DeadlockException e) {
             return Answer.text(409, TnRpc.DEADLOCK, e.getMessage());
-        } catch (TransactionNodeUnavailableException e) {
-            return Answer.text(503, null, e.getMessage());
-        }
-    }
-
-    /** A call whose body is one name (a transaction or an owner id) and that returns nothing. */
-    private Answer named(byte[] body, int maxLength, BiConsumer<TransactionService, String> call) {
-        String name;
-        try {
-            name = LockRpc.decodeName(body, maxLength);
-        } catch (IllegalArgumentException e) {
-            return Answer.text(400, null, e.getMessage());
-        }
-        TransactionService service = service();
-        if (service == null) {
-            return notRunning();
-        }
-        try {
-            call.accept(service, name);
-            return NO_CONTENT;
         } catch (TransactionNodeUnavailableException e) {
             return Answer.text(503, null, e.getMessage());
         }
@@ -122,9 +97,5 @@ public final class TransactionNodeEndpoint {
             s = started = tn.get();
         }
         return s;
-    }
-
-    private static Answer notRunning() {
-        return Answer.text(503, null, "this server runs no transaction node");
     }
 }
