@@ -68,8 +68,10 @@ public final class DataNode implements AutoCloseable {
      * {@code diskDir} (null: none); every {@code followEvery} it looks for a newer checkpoint to move onto.
      */
     public record CacheSettings(long blockCacheBytes, Duration followEvery, java.nio.file.Path diskDir, long diskBytes) {
-        /** The block cache when none is given. */
-        public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
+        /** The block cache when none is given: an eighth of the heap, at least 16 MiB. */
+        public static long defaultBlockCacheBytes() {
+            return Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8);
+        }
 
         /** @throws IllegalArgumentException a value out of range, named */
         public CacheSettings {
@@ -93,7 +95,7 @@ public final class DataNode implements AutoCloseable {
 
         /** A 256 MiB block cache; a look for a newer checkpoint every 10 s. */
         public static CacheSettings defaults() {
-            return new CacheSettings(DEFAULT_BLOCK_CACHE_BYTES, Duration.ofSeconds(10));
+            return new CacheSettings(defaultBlockCacheBytes(), Duration.ofSeconds(10));
         }
     }
 

@@ -54,7 +54,7 @@ public record NodeConfig(
      * 0, the default, turns the disk tier off: the embedded default's object storage is a local folder already).
      */
     public static final String BLOCK_CACHE_DISK = "cairn.cn.block-cache-disk";
-    /** The TN's memory budget of changes not yet in a checkpoint (a size; default a quarter of the heap). */
+    /** The TN's memory budget of changes not yet in a checkpoint (a size; default an eighth of the heap). */
     public static final String MEMTABLE_MAX = "cairn.memtable.max";
     public static final String PROXY_PORT = "cairn.proxy.port";
     public static final String CN_PORT = "cairn.cn.port";

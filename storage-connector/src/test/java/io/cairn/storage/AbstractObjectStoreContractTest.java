@@ -151,6 +151,24 @@ public abstract class AbstractObjectStoreContractTest {
         assertThatThrownBy(() -> store.get(p + "short")).isInstanceOf(ObjectNotFoundException.class);
     }
 
+    /** A streamed object of several MiB (a checkpoint segment's case): coded through local files, not in memory. */
+    @Test
+    void largePutFromStreamReadsBackWholeAndByRange() {
+        byte[] data = bytes((5 << 20) + 12_345);
+        store.put(p + "big", new ByteArrayInputStream(data), data.length);
+        assertThat(store.get(p + "big")).isEqualTo(data);
+        assertThat(store.get(p + "big", 3_000_001, 70_000)).isEqualTo(Arrays.copyOfRange(data, 3_000_001, 3_070_001));
+        assertThat(store.get(p + "big", data.length - 10, 10))
+                .isEqualTo(Arrays.copyOfRange(data, data.length - 10, data.length));
+        assertThat(store.head(p + "big").size()).isEqualTo(data.length);
+        assertThatThrownBy(() -> store.put(p + "big", new ByteArrayInputStream(data), data.length))
+                .isInstanceOf(ObjectExistsException.class);
+
+        assertThatThrownBy(() -> store.put(p + "bigshort", new ByteArrayInputStream(data), data.length + 1L))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream ended");
+        assertThatThrownBy(() -> store.get(p + "bigshort")).isInstanceOf(ObjectNotFoundException.class);
+    }
+
     @Test
     void rejectsInvalidArguments() {
         for (String bad : new String[] {"", ".", "..", "a\nb", "x".repeat(ObjectStore.MAX_KEY_LENGTH + 1),

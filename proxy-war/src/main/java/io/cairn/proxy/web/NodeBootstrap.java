@@ -92,7 +92,8 @@ public class NodeBootstrap {
 
     /** The CN's block cache: heap ({@code cairn.cn.block-cache}) and local disk ({@code cairn.cn.block-cache-disk}). */
     private static DataNode.CacheSettings cacheSettings(NodeConfig nodeConfig, Function<String, Optional<String>> lookup) {
-        long heap = ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE).orElse("256m"),
+        long heap = ByteSize.parse(NodeConfig.BLOCK_CACHE, lookup.apply(NodeConfig.BLOCK_CACHE)
+                .orElse(String.valueOf(DataNode.CacheSettings.defaultBlockCacheBytes())),
                 1 << 20, Long.MAX_VALUE);
         String diskValue = lookup.apply(NodeConfig.BLOCK_CACHE_DISK).filter(v -> !v.isBlank()).orElse("0");
         long disk = "0".equals(diskValue.trim()) ? 0

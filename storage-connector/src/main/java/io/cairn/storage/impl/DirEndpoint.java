@@ -57,14 +57,38 @@ public final class DirEndpoint implements Endpoint {
 
     @Override
     public void put(String name, byte[] data) throws IOException {
+        replace(name, channel -> {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        });
+    }
+
+    @Override
+    public void put(String name, Path file) throws IOException {
+        replace(name, channel -> {
+            try (FileChannel from = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = from.size();
+                for (long done = 0; done < size;) {
+                    done += from.transferTo(done, size - done, channel);
+                }
+            }
+        });
+    }
+
+    /** Writes a file's new content. */
+    private interface Content {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Writes the content to a temporary file, forces it, and renames it over the name's file. */
+    private void replace(String name, Content content) throws IOException {
         Path target = file(name);
         Path temp = tmp.resolve(UUID.randomUUID().toString());
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                content.writeTo(ch);
                 ch.force(true);
             }
             try {

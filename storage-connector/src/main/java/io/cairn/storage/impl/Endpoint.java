@@ -1,6 +1,8 @@
 package io.cairn.storage.impl;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -20,6 +22,14 @@ public interface Endpoint extends AutoCloseable {
     String name();
 
     void put(String name, byte[] data) throws IOException;
+
+    /**
+     * Stores the file's bytes under {@code name}, as {@link #put(String, byte[])} does; implementations send
+     * them from the file without holding them in memory. The file is not changed while this runs.
+     */
+    default void put(String name, Path file) throws IOException {
+        put(name, Files.readAllBytes(file));
+    }
 
     /** The object's first {@code min(size, maxLength)} bytes: the whole object when it is not longer. */
     byte[] getPrefix(String name, int maxLength) throws IOException;

@@ -69,6 +69,11 @@ import java.util.logging.Logger;
 public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ErasureCodedStore.class.getName());
     private static final int KEY_LOCKS = 64;
+    /**
+     * A streamed put longer than this is coded into local shard files ({@link ShardFiles}) rather than in
+     * memory, where the object and its shards took two and a half times its size.
+     */
+    static final long STREAMED_PUT_MIN = 4L << 20;
     /** Bytes read to find a shard object's record: the whole record of objects of up to ~170 stripes (4+2). */
     static final int RECORD_PROBE = 4096;
 
@@ -448,17 +453,42 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         Objects.requireNonNull(data, "data");
         ShardNames.validateKey(key);
         checkSize(length);
-        byte[] bytes;
-        try {
-            bytes = data.readNBytes((int) length);
-        } catch (IOException e) {
-            throw new StorageException("put " + key + ": reading the input failed: " + e.getMessage(), e);
+        if (length <= STREAMED_PUT_MIN) {
+            byte[] bytes;
+            try {
+                bytes = data.readNBytes((int) length);
+            } catch (IOException e) {
+                throw new StorageException("put " + key + ": reading the input failed: " + e.getMessage(), e);
+            }
+            if (bytes.length != length) {
+                throw new IllegalArgumentException("put " + key + ": stream ended after " + bytes.length + " of "
+                        + length + " bytes");
+            }
+            putBytes(key, bytes);
+            return;
         }
-        if (bytes.length != length) {
-            throw new IllegalArgumentException("put " + key + ": stream ended after " + bytes.length + " of "
-                    + length + " bytes");
-        }
-        putBytes(key, bytes);
+        putCoded(key, (writeId, created) -> {
+            ShardFiles files;
+            try {
+                files = ShardFiles.write(codec, k, m, config.chunkSize(), data, length, writeId, created);
+            } catch (IOException e) {
+                throw new StorageException("put " + key + ": coding the input into shard files failed: "
+                        + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("put " + key + ": " + e.getMessage(), e);
+            }
+            return new CodedShards() {
+                @Override
+                public void put(Endpoint endpoint, String name, int shard) throws IOException {
+                    endpoint.put(name, files.file(shard));
+                }
+
+                @Override
+                public void close() {
+                    files.close();
+                }
+            };
+        });
     }
 
     private void checkSize(long length) {
@@ -507,6 +537,27 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     }
 
     private void putBytes(String key, byte[] data) {
+        putCoded(key, (writeId, created) -> {
+            Encoded enc = encode(data, writeId, created);
+            return (endpoint, name, shard) -> endpoint.put(name, enc.objects()[shard]);
+        });
+    }
+
+    /** The shard objects of one put, coded in memory or in local files; closed once they are stored. */
+    private interface CodedShards extends AutoCloseable {
+        void put(Endpoint endpoint, String name, int shard) throws IOException;
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** Codes an object's bytes under a write id and creation time. */
+    private interface Coder {
+        CodedShards code(UUID writeId, long created);
+    }
+
+    private void putCoded(String key, Coder coder) {
         ReentrantLock lock = lockFor(key);
         try {
             String name = ShardNames.shard(key);
@@ -519,35 +570,41 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             long now = clock.millis();
             // The write id starts with the creation time: healAll tells an old leftover from a put in progress.
             UUID writeId = new UUID(now, java.util.concurrent.ThreadLocalRandom.current().nextLong());
-            Encoded enc = encode(data, writeId, now);
-            MetaView existing = metaView(key, await(check));
-            if (existing.count(existing.notFound) <= m) {
-                complete(existing);
-            }
-            if (existing.winner != null) {
-                throw new ObjectExistsException(key);
-            }
-            try {
-                existing.require("put");
-            } catch (ObjectNotFoundException expected) {
-                // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
-            }
-            int quorum = config.writeQuorum();
-            Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
-                endpoints.get(e).put(name, enc.objects()[Math.floorMod(e - rot, n)]);
-                return null;
-            });
-            int[] wrote = succeeded(res);
-            if (wrote.length < quorum) {
-                undo(key, wrote);
-                throw new StorageUnavailableException("put " + key, wrote.length, quorum, lastError(res));
-            }
-            if (wrote.length < n) {
-                LOG.info(() -> "put " + key + ": committed on " + wrote.length + " of " + n
-                        + " endpoints; heal will rebuild the rest");
+            try (CodedShards shards = coder.code(writeId, now)) {
+                store(key, name, rot, shards, check);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Writes the coded shards of a key that must hold no committed object (see {@link #putCoded}). */
+    private void store(String key, String name, int rot, CodedShards shards, Pending<byte[]> check) {
+        MetaView existing = metaView(key, await(check));
+        if (existing.count(existing.notFound) <= m) {
+            complete(existing);
+        }
+        if (existing.winner != null) {
+            throw new ObjectExistsException(key);
+        }
+        try {
+            existing.require("put");
+        } catch (ObjectNotFoundException expected) {
+            // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
+        }
+        int quorum = config.writeQuorum();
+        Map<Integer, Outcome<Object>> res = fanOut(all(), e -> () -> {
+            shards.put(endpoints.get(e), name, Math.floorMod(e - rot, n));
+            return null;
+        });
+        int[] wrote = succeeded(res);
+        if (wrote.length < quorum) {
+            undo(key, wrote);
+            throw new StorageUnavailableException("put " + key, wrote.length, quorum, lastError(res));
+        }
+        if (wrote.length < n) {
+            LOG.info(() -> "put " + key + ": committed on " + wrote.length + " of " + n
+                    + " endpoints; heal will rebuild the rest");
         }
     }
 

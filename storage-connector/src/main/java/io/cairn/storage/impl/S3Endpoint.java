@@ -16,7 +16,12 @@ import io.minio.errors.MinioException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -214,6 +219,19 @@ public final class S3Endpoint implements Endpoint {
         });
     }
 
+    @Override
+    public void put(String name, Path file) throws IOException {
+        run("put", name, () -> {
+            if (!direct || !directPut(name, file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    client.putObject(PutObjectArgs.builder().bucket(bucket).object(name)
+                            .stream(in, Files.size(file), -1).contentType(OCTET_STREAM.toString()).build());
+                }
+            }
+            return null;
+        });
+    }
+
     /**
      * One signed PUT of {@code data} on the calling thread. The payload is sent as {@value #UNSIGNED_PAYLOAD}
      * with a (signed) {@code Content-MD5}: the server checks the bytes it stores against that digest and
@@ -225,9 +243,23 @@ public final class S3Endpoint implements Endpoint {
      * @throws IOException any other failure, as the SDK path reports it
      */
     private boolean directPut(String name, byte[] data) throws IOException, GeneralSecurityException {
-        String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
-        Request request = sign(requestFor(name, UNSIGNED_PAYLOAD).header("Content-MD5", md5)
-                .put(RequestBody.create(data, OCTET_STREAM)), UNSIGNED_PAYLOAD);
+        byte[] md5 = MessageDigest.getInstance("MD5").digest(data);
+        return directPut(name, RequestBody.create(data, OCTET_STREAM), md5);
+    }
+
+    /** {@link #directPut(String, byte[])} of a file's bytes, sent from the file. */
+    private boolean directPut(String name, Path file) throws IOException, GeneralSecurityException {
+        MessageDigest digest = MessageDigest.getInstance("MD5");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return directPut(name, RequestBody.create(file.toFile(), OCTET_STREAM), digest.digest());
+    }
+
+    private boolean directPut(String name, RequestBody payload, byte[] md5Digest) throws IOException, GeneralSecurityException {
+        String md5 = Base64.getEncoder().encodeToString(md5Digest);
+        Request request = sign(requestFor(name, UNSIGNED_PAYLOAD).header("Content-MD5", md5).put(payload),
+                UNSIGNED_PAYLOAD);
         try (Response r = http.newCall(request).execute()) {
             if (r.isSuccessful()) {
                 return true;

@@ -16,19 +16,36 @@ import java.util.Map;
  * whether the rows it locked changed since it read them. Commits older than the window are forgotten and
  * the window's start moves up; a snapshot older than the start can no longer be checked.
  *
+ * <p>The window is bounded in memory as well as in time: past {@code maxBytes} (about what its entries
+ * take on the heap) the oldest commits go early. A bulk load writes tens of thousands of keys a second, and
+ * a window of every key of the last minute held millions of them. A shorter window only fails
+ * transactions whose snapshot is older than its start, with the retryable "snapshot too old".
+ *
  * <p>Not thread-safe: the transaction node guards it with its sequencing lock.
  */
 final class ConflictWindow {
     private record Commit(long ts, List<Key> keys) {
     }
 
+    /** What one key of a commit costs besides its bytes: map node, boxed timestamp, key object, list slot. */
+    static final int ENTRY_OVERHEAD = 96;
+
     private final Map<Key, Long> lastCommit = new HashMap<>();
     private final ArrayDeque<Commit> byAge = new ArrayDeque<>();
+    private final long maxBytes;
     private long startTs;
+    private long bytes;
 
-    /** @param startTs snapshots below this cannot be checked (the window knows no older commits) */
-    ConflictWindow(long startTs) {
+    /**
+     * @param startTs  snapshots below this cannot be checked (the window knows no older commits)
+     * @param maxBytes about the most heap the window takes; the newest commit is always kept
+     */
+    ConflictWindow(long startTs, long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("a conflict window needs a positive size, not " + maxBytes);
+        }
         this.startTs = startTs;
+        this.maxBytes = maxBytes;
     }
 
     long startTs() {
@@ -72,7 +89,10 @@ final class ConflictWindow {
         return latest;
     }
 
-    /** Records a commit; commits must be recorded in timestamp order (a repeat is ignored). */
+    /**
+     * Records a commit; commits must be recorded in timestamp order (a repeat is ignored). Past the size
+     * bound the oldest commits are forgotten.
+     */
     void record(long ts, List<Write> writes) {
         if (!byAge.isEmpty() && ts <= byAge.peekLast().ts()) {
             return;
@@ -82,17 +102,39 @@ final class ConflictWindow {
             lastCommit.put(key, ts);
         }
         byAge.addLast(new Commit(ts, keys));
+        bytes += size(keys);
+        while (bytes > maxBytes && byAge.size() > 1) {
+            forgetOldest();
+        }
+    }
+
+    private static long size(List<Key> keys) {
+        long size = 0;
+        for (Key key : keys) {
+            size += ENTRY_OVERHEAD + key.length();
+        }
+        return size;
     }
 
     /** Forgets the commits with a timestamp below {@code ts}; the window then starts at the last one forgotten. */
     void forgetBefore(long ts) {
         while (!byAge.isEmpty() && byAge.peekFirst().ts() < ts) {
-            Commit old = byAge.removeFirst();
-            for (Key key : old.keys()) {
-                lastCommit.remove(key, old.ts());
-            }
-            startTs = Math.max(startTs, old.ts());
+            forgetOldest();
         }
+    }
+
+    private void forgetOldest() {
+        Commit old = byAge.removeFirst();
+        for (Key key : old.keys()) {
+            lastCommit.remove(key, old.ts());
+        }
+        bytes -= size(old.keys());
+        startTs = Math.max(startTs, old.ts());
+    }
+
+    /** About the heap the window takes. */
+    long bytes() {
+        return bytes;
     }
 
     int size() {

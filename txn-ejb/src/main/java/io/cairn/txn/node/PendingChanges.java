@@ -39,7 +39,7 @@ final class PendingChanges {
     }
 
     private static long size(Key key, byte[] value) {
-        return ENTRY_OVERHEAD + key.bytes().length + (value == null ? 0 : value.length);
+        return ENTRY_OVERHEAD + key.length() + (value == null ? 0 : value.length);
     }
 
     /** About the heap the noted changes take. */

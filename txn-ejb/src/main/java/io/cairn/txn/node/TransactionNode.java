@@ -96,8 +96,19 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
      * @param leaseDuration how long a lease lasts without renewal
      * @param window        how long commits stay in the conflict window
      * @param commitTimeout how long a commit may wait for the log
+     * @param windowBytes   about the most heap the conflict window takes; the oldest commits go early past it
      */
-    public record Settings(String id, String endpoint, Duration leaseDuration, Duration window, Duration commitTimeout) {
+    public record Settings(String id, String endpoint, Duration leaseDuration, Duration window, Duration commitTimeout,
+            long windowBytes) {
+        /** With a conflict window of at most {@link #defaultWindowBytes()}. */
+        public Settings(String id, String endpoint, Duration leaseDuration, Duration window, Duration commitTimeout) {
+            this(id, endpoint, leaseDuration, window, commitTimeout, defaultWindowBytes());
+        }
+
+        /** A sixteenth of the heap, at least 8 MiB: a minute of a bulk load's keys fits in neither. */
+        public static long defaultWindowBytes() {
+            return Math.max(8L << 20, Runtime.getRuntime().maxMemory() / 16);
+        }
     }
 
     /** Where this TN stands. */
@@ -617,7 +628,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 if (window == null) {
                     // Read from the log's start, nothing older exists; after a truncation, older
                     // commits are unknown, so snapshots before the first one read are too old.
-                    window = new ConflictWindow(readFromLogStart ? 0 : record.commitTs());
+                    window = new ConflictWindow(readFromLogStart ? 0 : record.commitTs(), settings.windowBytes());
                 }
                 window.record(record.commitTs(), record.writes());
                 if (checkpoints != null) {
@@ -705,7 +716,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 return;
             }
             if (window == null) {
-                window = new ConflictWindow(readFromLogStart ? 0 : lastTs);
+                window = new ConflictWindow(readFromLogStart ? 0 : lastTs, settings.windowBytes());
             }
             epoch = next;
             locks = new LockTable(ticker, LOCK_OWNER_TIMEOUT);
