@@ -2,7 +2,6 @@ package io.cairn.txn.node;
 
 import io.cairn.log.LogService;
 import io.cairn.txn.DroppedKeySpaces;
-import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +85,7 @@ final class CheckpointWriter {
         requireLease(cut, "writing");
         long seq = base == null ? 1 : base.seq() + 1;
         String attempt = UUID.randomUUID().toString().substring(0, 8);
-        Map<Long, List<CheckpointRow>> fresh = freshRows(cut, base == null ? 0 : base.lsn());
+        Map<Long, FreshRows> fresh = FreshRows.byTable(cut, base == null ? 0 : base.lsn());
         Set<Long> dropped = droppedKeySpaces(base, fresh);
         Map<Long, TableRuns> baseRuns = TableRuns.of(base);
 
@@ -101,7 +99,7 @@ final class CheckpointWriter {
                 continue;
             }
             TableRuns runs = baseRuns.getOrDefault(table, TableRuns.NONE);
-            List<CheckpointRow> rows = fresh.get(table);
+            FreshRows rows = fresh.get(table);
             IntFunction<String> keys = part -> Manifest.segmentKey(cut.epoch(), seq, attempt, table, part);
             List<Manifest.Segment> made;
             if (runs.isEmpty()) { // a table's first segments: the bottom run, without deletions
@@ -145,8 +143,8 @@ final class CheckpointWriter {
      * (sysbench's 10,000-row tables take a full run each minute) multiply what every range scan reads; past
      * this share a compaction, which rewrites only the bottom segments they overlap, costs less than the reads.
      */
-    private static boolean upperRowsOutweighBottom(TableRuns runs, List<CheckpointRow> rows) {
-        long upper = rows == null ? 0 : rows.size();
+    private static boolean upperRowsOutweighBottom(TableRuns runs, FreshRows rows) {
+        long upper = rows == null ? 0 : rows.count();
         for (List<Manifest.Segment> run : runs.upper().values()) {
             upper += rowCount(run);
         }
@@ -169,14 +167,14 @@ final class CheckpointWriter {
      * Merges every upper run (and the new rows, the newest) into the bottom run. A bottom segment is
      * rewritten only when an upper segment's key range or a new key overlaps its range.
      */
-    private CompactedTable compact(long table, TableRuns runs, List<CheckpointRow> rows, IntFunction<String> keys) {
+    private CompactedTable compact(long table, TableRuns runs, FreshRows rows, IntFunction<String> keys) {
         List<Manifest.Segment> upperSegments = new ArrayList<>();
         runs.upper().values().forEach(upperSegments::addAll);
         List<Manifest.Segment> touched = new ArrayList<>();
         List<Manifest.Segment> kept = new ArrayList<>();
         for (Manifest.Segment bottom : runs.bottom()) {
             boolean overlaps = upperSegments.stream().anyMatch(u -> overlap(u, bottom))
-                    || rows != null && anyKeyIn(rows, bottom);
+                    || rows != null && rows.anyKeyIn(bottom);
             (overlaps ? touched : kept).add(bottom);
         }
         List<Iterator<CheckpointRow>> newestFirst = new ArrayList<>();
@@ -195,21 +193,6 @@ final class CheckpointWriter {
 
     private static boolean overlap(Manifest.Segment a, Manifest.Segment b) {
         return Arrays.compareUnsigned(a.firstKey(), b.lastKey()) <= 0 && Arrays.compareUnsigned(b.firstKey(), a.lastKey()) <= 0;
-    }
-
-    /** Whether a key of {@code sorted} lies in the segment's range. */
-    private static boolean anyKeyIn(List<CheckpointRow> sorted, Manifest.Segment segment) {
-        int low = 0;
-        int high = sorted.size();
-        while (low < high) { // the first row with key >= the segment's first key
-            int mid = (low + high) >>> 1;
-            if (Arrays.compareUnsigned(sorted.get(mid).key(), segment.firstKey()) < 0) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low < sorted.size() && Arrays.compareUnsigned(sorted.get(low).key(), segment.lastKey()) <= 0;
     }
 
     private List<Manifest.Segment> writeRun(long table, long run, Iterator<CheckpointRow> rows, IntFunction<String> keys,
@@ -231,21 +214,8 @@ final class CheckpointWriter {
         }
     }
 
-    /** The cut's changes the base does not cover, by table, each sorted by key. */
-    private static Map<Long, List<CheckpointRow>> freshRows(CheckpointCut cut, long baseLsn) {
-        Map<Long, List<CheckpointRow>> byTable = new LinkedHashMap<>();
-        for (Map.Entry<Key, PendingChanges.Change> entry : cut.changes().entrySet()) {
-            PendingChanges.Change change = entry.getValue();
-            if (change.lsn() > baseLsn) {
-                byTable.computeIfAbsent(entry.getKey().tableId(), id -> new ArrayList<>())
-                        .add(new CheckpointRow(entry.getKey().bytes(), change.ts(), change.value()));
-            }
-        }
-        return byTable;
-    }
-
     /** Every key space dropped by a marker in the base's marker segments or in the new rows. */
-    private Set<Long> droppedKeySpaces(Manifest base, Map<Long, List<CheckpointRow>> fresh) {
+    private Set<Long> droppedKeySpaces(Manifest base, Map<Long, FreshRows> fresh) {
         List<Iterator<CheckpointRow>> markers = new ArrayList<>();
         if (base != null) {
             for (Manifest.Segment segment : base.segments()) {
@@ -254,7 +224,10 @@ final class CheckpointWriter {
                 }
             }
         }
-        markers.add(fresh.getOrDefault(DroppedKeySpaces.MARKERS, List.of()).iterator());
+        FreshRows newMarkers = fresh.get(DroppedKeySpaces.MARKERS);
+        if (newMarkers != null) {
+            markers.add(newMarkers.iterator());
+        }
         Set<Long> dropped = new HashSet<>();
         for (Iterator<CheckpointRow> rows : markers) {
             rows.forEachRemaining(row -> {
