@@ -25,6 +25,8 @@ final class PendingChanges {
     private long bytes;
     private long lastLsn;
     private long lastTs;
+    /** Every change at or below this LSN has been forgotten already (a manifest covered it). */
+    private long forgottenUpTo;
 
     /** Notes a commit read from the log at {@code lsn}; lock-only writes change nothing. */
     void onCommit(long lsn, CommitRecord record) {
@@ -60,8 +62,15 @@ final class PendingChanges {
         return cut;
     }
 
-    /** Forgets the changes a checkpoint covering the log up to {@code lsn} holds. */
+    /**
+     * Forgets the changes a checkpoint covering the log up to {@code lsn} holds. A walk over every
+     * change, so only when the checkpoint covers more than the last one did.
+     */
     void forgetCoveredBy(long lsn) {
+        if (lsn <= forgottenUpTo) {
+            return;
+        }
+        forgottenUpTo = lsn;
         changes.entrySet().removeIf(entry -> {
             boolean covered = entry.getValue().lsn() <= lsn;
             if (covered) {
