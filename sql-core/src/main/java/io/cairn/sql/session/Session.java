@@ -1081,8 +1081,24 @@ public final class Session implements SessionHandler, SessionContext {
         });
     }
 
-    /** Runs INSERT/REPLACE/UPDATE/DELETE; {@link DmlExecutor} checks the privileges on its target table. */
+    /**
+     * Runs INSERT/REPLACE/UPDATE/DELETE; {@link DmlExecutor} checks the privileges on its target table.
+     *
+     * <p>Under autocommit (pessimistic, outside XA) the statement first runs without row locks and
+     * commits at once: the commit's conflict check refuses it when a row it wrote changed after it read
+     * it or another transaction holds a lock on one. Only then does it run again the locking way (waiting
+     * for those locks, as InnoDB would). Uncontended, that saves the lock round trip to the TN every
+     * autocommit write paid (a bulk load's INSERTs: a fifth of the CN's time).
+     */
     private QueryResult dml(Supplier<QueryResult.Ok> body) {
+        if (statementDepth == 0 && txn == null && xa == null && autocommit
+                && concurrency() == Concurrency.PESSIMISTIC) {
+            try {
+                return inStatement(null, null, t -> body.get());
+            } catch (WriteConflictException e) {
+                clearWarnings(); // nothing of the attempt was committed; the locking run's warnings count
+            }
+        }
         return inStatement(LockMode.EXCLUSIVE, null, t -> body.get());
     }
 

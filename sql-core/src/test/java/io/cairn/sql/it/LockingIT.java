@@ -104,6 +104,31 @@ class LockingIT {
         }
     }
 
+    /**
+     * An autocommit write nobody contends commits without asking the TN for row locks; inside a
+     * transaction the same write locks its row. (That a contended autocommit write still waits for the
+     * holder is {@link #anUpdateWaitsForTheHolderThenChangesTheCommittedRow}.)
+     */
+    @Test
+    void anUncontendedAutocommitWriteTakesNoRowLocks() throws Exception {
+        try (Connection a = cluster.connect(0, "locks"); Statement sa = a.createStatement()) {
+            long before = cluster.transactionNode().lockRequests();
+            sa.executeUpdate("UPDATE t SET n = n + 1 WHERE id = 1");
+            sa.executeUpdate("INSERT INTO t (id, n) VALUES (4, 4)");
+            sa.executeUpdate("DELETE FROM t WHERE id = 3");
+            assertThat(cluster.transactionNode().lockRequests()).isEqualTo(before);
+            assertThat(n(a, 1)).isEqualTo(1);
+            assertThat(n(a, 4)).isEqualTo(4);
+
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE t SET n = n + 1 WHERE id = 1");
+            a.commit();
+            a.setAutoCommit(true);
+            assertThat(cluster.transactionNode().lockRequests()).isGreaterThan(before);
+            assertThat(n(a, 1)).isEqualTo(2);
+        }
+    }
+
     @Test
     void aWaitLongerThanInnodbLockWaitTimeoutFailsWith1205AndKeepsTheTransaction() throws Exception {
         try (Connection a = cluster.connect(0, "locks"); Connection b = cluster.connect(1, "locks");

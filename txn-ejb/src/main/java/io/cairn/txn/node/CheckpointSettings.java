@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param segmentBytes    about how big a segment object grows before the next one starts
  * @param blockBytes      about how big one block (the unit a CN reads and caches) is
  * @param memtableBytes   or sooner, once the changes not in a checkpoint take about this much heap;
- *                        past twice as much, commits are slowed until a checkpoint catches up
+ *                        past twice as much, commits are held back until a checkpoint catches up
  */
 public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerTable, Duration garbageGrace,
         long segmentBytes, int blockBytes, long memtableBytes) {

@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,6 +125,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private final Ticker ticker;
     private final Settings settings;
     private final ScheduledExecutorService driver;
+    private final LongAdder lockRequests = new LongAdder();
     private final Thread appender;
     private final LogLeadershipPull leadershipPull;
 
@@ -222,8 +224,13 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     /**
      * Back-pressure: while the changes not yet in a checkpoint take more than twice the memory budget
-     * (object storage slower than the writers), a commit waits up to {@link #THROTTLE_WAIT} for a
-     * checkpoint to catch up, so that writers slow down instead of the heap running out.
+     * (object storage slower than the writers, or checkpoints failing), a commit waits up to
+     * {@link #THROTTLE_WAIT} for a checkpoint to catch up, and is refused when none did: the CN repeats a
+     * refused commit until its commit timeout, so writers wait instead of the heap running out. (Letting
+     * each commit through after its wait held nobody back: four bulk writers grew the changes to 2.8
+     * million on a TN whose checkpoints kept failing, until its server ran out of heap.)
+     *
+     * @throws TransactionNodeUnavailableException the changes still take more than twice the budget
      */
     private void slowWhileCheckpointsLag() {
         CheckpointScheduler scheduler = checkpoints;
@@ -237,7 +244,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         if (!throttling) {
             throttling = true;
             LOG.warning("CAIRN0111W: " + (scheduler.pendingBytes() >> 20) + " MiB of changes wait for a checkpoint "
-                    + "(budget " + (memtableBytes >> 20) + " MiB, cairn.memtable.max): commits are slowed until one "
+                    + "(budget " + (memtableBytes >> 20) + " MiB, cairn.memtable.max): commits are held back until one "
                     + "catches up");
         }
         long deadline = System.nanoTime() + THROTTLE_WAIT.toNanos();
@@ -247,6 +254,12 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        long pending = scheduler.pendingBytes();
+        if (pending > 2 * memtableBytes) {
+            throw new TransactionNodeUnavailableException("transaction node " + settings.id() + " holds "
+                    + (pending >> 20) + " MiB of changes not yet in a checkpoint, more than twice its budget ("
+                    + (memtableBytes >> 20) + " MiB, cairn.memtable.max); the commit may be tried again", null);
         }
     }
 
@@ -357,6 +370,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     @Override
     public LockResult lock(LockRequest request) {
+        lockRequests.increment();
         LockTable term = activeLocks();
         NavigableMap<Key, LockMode> wanted = new TreeMap<>();
         request.shared().forEach(k -> wanted.put(k, LockMode.SHARED));
@@ -411,6 +425,11 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     public int heldLocks() {
         LockTable term = locks;
         return term == null ? 0 : term.heldCount();
+    }
+
+    /** Lock requests this TN has been asked, for monitoring. */
+    public long lockRequests() {
+        return lockRequests.sum();
     }
 
     /** Transactions waiting for a lock now (0 while standby), for monitoring. */
