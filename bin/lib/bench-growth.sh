@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench growth — sourced by bin/cairn (uses its port, server and SQL helpers).
 #
 # Loads sysbench's 4 tables of CAIRN_GROWTH_ROWS rows (default 1,000,000, about 1 GB) through the proxy of
