@@ -72,6 +72,15 @@ public final class LogRole implements RoleService {
         return c;
     }
 
+    /** The operations on this server's log group (leadership, peers); available once {@link #start()} returned. */
+    public LogAdmin logAdmin() {
+        RaftLogClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("the log role is not started");
+        }
+        return c;
+    }
+
     @Override
     public void stop() {
         RaftLogClient c = client;

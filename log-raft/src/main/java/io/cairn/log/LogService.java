@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * Leader changes are handled inside the implementation (the call is retried on the new leader).
  * Blocking methods throw the {@link LogException} subclasses directly; the asynchronous variants
  * complete their future exceptionally with them.
+ *
+ * <p>Changing the group itself (leadership, peers) is {@link LogAdmin}'s.
  */
 public interface LogService extends AutoCloseable {
 
@@ -127,22 +129,6 @@ public interface LogService extends AutoCloseable {
      * @return the truncation point in force afterwards
      */
     long truncateBefore(long lsn);
-
-    /** Leader, term and per-peer progress, as seen by the leader. */
-    GroupInfo groupInfo();
-
-    /**
-     * Asks the current leader to hand leadership to {@code peerId} and waits for it.
-     *
-     * @throws LogException the transfer did not complete within the timeout
-     */
-    void transferLeadership(String peerId);
-
-    /** Adds a voting peer ({@code id}, {@code host:port}); it catches up from the leader first. */
-    void addPeer(String peerId, String address);
-
-    /** Removes a voting peer from the group. */
-    void removePeer(String peerId);
 
     /** Releases the client's connections and threads; pending appends fail. Idempotent. */
     @Override

@@ -46,7 +46,7 @@ class LogRoleIT {
             assertThat(role.logService().read(lsn, 1024).entries()).hasSize(1);
             assertThat(role.readiness().up()).as(role.readiness().data().toString()).isTrue();
             assertThat(role.readiness().data()).containsEntry("leader", "p1");
-            GroupInfo info = role.logService().groupInfo();
+            GroupInfo info = role.logAdmin().groupInfo();
             assertThat(info.leaderId()).isEqualTo("p1");
             assertThat(info.peers()).extracting(GroupInfo.PeerInfo::id).containsExactly("p1");
             for (InetAddress other : nonLoopbackAddresses()) {

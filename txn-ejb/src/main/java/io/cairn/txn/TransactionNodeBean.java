@@ -1,5 +1,6 @@
 package io.cairn.txn;
 
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import jakarta.ejb.Singleton;
@@ -11,10 +12,10 @@ public class TransactionNodeBean {
     private TransactionNodeRole role;
 
     /** The TN role of this server, created on first use. */
-    public synchronized TransactionNodeRole role(Supplier<LogService> log, CheckpointStore checkpoints, String name,
-            String endpoint, long memtableBytes) {
+    public synchronized TransactionNodeRole role(Supplier<LogService> log, Supplier<LogAdmin> logAdmin,
+            CheckpointStore checkpoints, String name, String endpoint, long memtableBytes) {
         if (role == null) {
-            role = new TransactionNodeRole(log, checkpoints, name, endpoint, memtableBytes);
+            role = new TransactionNodeRole(log, logAdmin, checkpoints, name, endpoint, memtableBytes);
         }
         return role;
     }

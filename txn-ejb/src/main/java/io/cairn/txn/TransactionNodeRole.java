@@ -1,5 +1,6 @@
 package io.cairn.txn;
 
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
 import io.cairn.node.HealthReport;
 import io.cairn.node.Role;
@@ -24,6 +25,7 @@ public final class TransactionNodeRole implements RoleService {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Supplier<LogService> log;
+    private final Supplier<LogAdmin> logAdmin;
     private final CheckpointStore checkpoints;
     private final String name;
     private final String endpoint;
@@ -32,15 +34,17 @@ public final class TransactionNodeRole implements RoleService {
 
     /**
      * @param log         the shared log, available once the log role has started
+     * @param logAdmin    its group operations, from the same peer: the active TN pulls the leadership to it
      * @param checkpoints where the active TN writes checkpoints; null turns them off
      * @param name        this server's name, the TN's lease holder id
      * @param endpoint    where CNs reach this TN
      * @param memtableBytes the memory budget of changes not yet in a checkpoint ({@code cairn.memtable.max})
      */
-    public TransactionNodeRole(Supplier<LogService> log, CheckpointStore checkpoints, String name, String endpoint,
-            long memtableBytes) {
+    public TransactionNodeRole(Supplier<LogService> log, Supplier<LogAdmin> logAdmin, CheckpointStore checkpoints,
+            String name, String endpoint, long memtableBytes) {
         this.memtableBytes = memtableBytes;
         this.log = log;
+        this.logAdmin = logAdmin;
         this.checkpoints = checkpoints;
         this.name = name;
         this.endpoint = endpoint;
@@ -58,6 +62,7 @@ public final class TransactionNodeRole implements RoleService {
         if (checkpoints != null) {
             tn.enableCheckpoints(checkpoints, CheckpointSettings.defaults().withMemtableBytes(memtableBytes));
         }
+        tn.pullLogLeadership(logAdmin.get());
         tn.start();
         node = tn;
     }

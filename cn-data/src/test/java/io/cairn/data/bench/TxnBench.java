@@ -63,7 +63,7 @@ public final class TxnBench {
             logs.waitForLeader();
             String wanted = System.getProperty("bench.leader");
             if (wanted != null && !wanted.isBlank()) {
-                LogService admin = logs.newClient();
+                RaftLogClient admin = logs.newClient();
                 admin.transferLeadership(wanted.strip());
                 logs.waitUntil("log peer " + wanted + " leads", () -> wanted.strip().equals(leader(logs)));
             }

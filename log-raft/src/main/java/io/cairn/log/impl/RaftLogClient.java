@@ -2,6 +2,7 @@ package io.cairn.log.impl;
 
 import io.cairn.log.GroupInfo;
 import io.cairn.log.Lease;
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogException;
 import io.cairn.log.LogService;
@@ -73,7 +74,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe. Owns three Ratis clients (writes, reads, probes) and one completion thread; {@link #close()} releases them.
  */
-public final class RaftLogClient implements LogService {
+public final class RaftLogClient implements LogService, LogAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLogClient.class);
     /** An entry stops growing at this many record bytes (far below Ratis' message limits). */
     static final long MAX_BATCH_BYTES = 1 << 20;

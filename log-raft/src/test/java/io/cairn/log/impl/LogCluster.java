@@ -2,6 +2,7 @@ package io.cairn.log.impl;
 
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
 import io.cairn.node.tls.ClusterTls;
 
@@ -199,7 +200,7 @@ public final class LogCluster implements AutoCloseable {
      * the membership change would let it vote again in a term it already voted in, which Raft forbids;
      * Ratis' leader also refuses to move its next index below the old match index.)
      */
-    public void replaceWithEmpty(int i, LogService admin) throws IOException {
+    public void replaceWithEmpty(int i, LogAdmin admin) throws IOException {
         kill(i);
         deleteTree(dataDir(i));
         admin.removePeer(id(i));

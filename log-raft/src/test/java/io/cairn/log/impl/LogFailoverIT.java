@@ -64,7 +64,7 @@ class LogFailoverIT {
     void appendsThroughTheLeadersOwnPeerSurviveALeadershipMove() throws Exception {
         cluster = LogCluster.builder().peers(3).appendTimeout(Duration.ofSeconds(5)).build();
         int leader = cluster.waitForLeader();
-        LogService onLeader = cluster.newClientOn(leader); // writes go to the co-located peer while it leads
+        RaftLogClient onLeader = cluster.newClientOn(leader); // writes go to the co-located peer while it leads
         appendAcrossLeaderChange(onLeader, l -> {
             onLeader.transferLeadership(LogCluster.id((l + 1) % cluster.size()));
             return false;
@@ -113,7 +113,7 @@ class LogFailoverIT {
     void groupInfoDuringAnElectionNamesNoLeaderInsteadOfFailing() throws Exception {
         cluster = LogCluster.builder().peers(3).appendTimeout(Duration.ofSeconds(5)).build();
         int leader = cluster.waitForLeader();
-        LogService onFollower = cluster.newClientOn((leader + 1) % 3);
+        RaftLogClient onFollower = cluster.newClientOn((leader + 1) % 3);
         onFollower.append(List.of(rec("before")));
         String old = LogCluster.id(leader);
         cluster.kill(leader);
@@ -138,7 +138,7 @@ class LogFailoverIT {
         cluster = LogCluster.builder().peers(3).appendTimeout(Duration.ofSeconds(5)).build();
         int leader = cluster.waitForLeader();
         int follower = (leader + 1) % 3;
-        LogService onFollower = cluster.newClientOn(follower);
+        RaftLogClient onFollower = cluster.newClientOn(follower);
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger acked = new AtomicInteger();
         List<String> errors = new ArrayList<>();
@@ -267,7 +267,7 @@ class LogFailoverIT {
     @Test
     void followerRebuiltFromEmptyDiskCatchesUp() throws Exception {
         cluster = LogCluster.builder().peers(3).build();
-        LogService log = cluster.newClient();
+        RaftLogClient log = cluster.newClient();
         for (int i = 0; i < 20; i++) {
             log.append(List.of(rec("r" + i)));
         }

@@ -73,7 +73,7 @@ class LogServiceIT {
 
     @Test
     void commitIndexOnEveryPeerCoversEveryAcknowledgedAppend() {
-        LogService writer = cluster.newClient();
+        RaftLogClient writer = cluster.newClient();
         List<LogService> onPeers = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
             onPeers.add(cluster.newClientOn(i)); // leader and followers answer through their own peer
@@ -96,7 +96,7 @@ class LogServiceIT {
 
     @Test
     void leadershipCanBeTransferredAndGroupInfoShowsThePeers() {
-        LogService log = cluster.newClient();
+        RaftLogClient log = cluster.newClient();
         long lsn = log.append(List.of(rec("x")));
         cluster.waitUntilApplied(lsn);
         int leader = cluster.waitForLeader();
@@ -119,7 +119,7 @@ class LogServiceIT {
     @Test
     void aClientWithoutAPeerReadsFromTheLeaderAndFollowsIt() {
         RaftLogClient remote = cluster.newClient();
-        LogService admin = cluster.newClient();
+        RaftLogClient admin = cluster.newClient();
         int first = cluster.waitForLeader();
         for (int step = 1; step <= cluster.size(); step++) {
             String target = LogCluster.id((first + step) % cluster.size()); // the first peer, p1, comes up once
@@ -184,7 +184,7 @@ class LogServiceIT {
 
     @Test
     void truncateKeepsReadsFromTheTruncationPointAndPurgesBeforeIt() throws Exception {
-        LogService log = cluster.newClient();
+        RaftLogClient log = cluster.newClient();
         log.appendLease(3, "tn", rec("lease"));
         byte[] payload = new byte[1024];
         List<Long> lsns = new ArrayList<>();

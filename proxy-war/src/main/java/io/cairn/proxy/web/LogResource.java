@@ -1,9 +1,9 @@
 package io.cairn.proxy.web;
 
 import io.cairn.log.GroupInfo;
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogException;
 import io.cairn.log.LogRole;
-import io.cairn.log.LogService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -66,10 +66,10 @@ public class LogResource {
         }
     }
 
-    private LogService log() {
+    private LogAdmin log() {
         LogRole role = bootstrap.log().orElseThrow(() -> new NotFoundException("this server runs no log peer"));
         try {
-            return role.logService();
+            return role.logAdmin();
         } catch (IllegalStateException e) {
             throw new ServiceUnavailableException(e.getMessage());
         }

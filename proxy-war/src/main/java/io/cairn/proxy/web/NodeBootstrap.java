@@ -106,12 +106,13 @@ public class NodeBootstrap {
             Function<String, Optional<String>> lookup) {
         LogRole logRole = nodeConfig.runs(Role.LOG) ? LogRole.fromProperties(withLogDefaults(nodeConfig, lookup)) : null;
         // TN and CN use this server's log peer; servers without one need a remote log client (not yet).
-        Supplier<LogService> log = () -> {
+        Supplier<LogRole> localLog = () -> {
             if (logRole == null) {
                 throw new IllegalStateException("the tn and cn roles need the log role on the same server for now");
             }
-            return logRole.logService();
+            return logRole;
         };
+        Supplier<LogService> log = () -> localLog.get().logService();
         String rootPassword = lookup.apply(NodeConfig.ROOT_PASSWORD).orElse("");
         String endpoint = nodeConfig.internalHttpAddress();
         CheckpointStore checkpoints = storage.checkpointStore();
@@ -136,7 +137,8 @@ public class NodeBootstrap {
                 cacheSettings(nodeConfig, lookup),
                 ComputeNodeLimits.load(lookup));
         TransactionNodeRole tnRole = nodeConfig.roles().contains(Role.TN)
-                ? transactionNode.role(log, checkpoints, nodeConfig.name(), endpoint,
+                ? transactionNode.role(log, () -> localLog.get().logAdmin(), checkpoints,
+                        nodeConfig.name(), endpoint,
                         ByteSize.parse(NodeConfig.MEMTABLE_MAX, lookup.apply(NodeConfig.MEMTABLE_MAX)
                                 .orElse(String.valueOf(CheckpointSettings.defaultMemtableBytes())), 1 << 20, Long.MAX_VALUE))
                 : null;

@@ -2,7 +2,7 @@ package io.cairn.txn.node;
 
 import io.cairn.log.GroupInfo;
 import io.cairn.log.LogException;
-import io.cairn.log.LogService;
+import io.cairn.log.LogAdmin;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +25,7 @@ final class LogLeadershipPull implements AutoCloseable {
     /** A peer further behind than this would stall appends while it catches up: leave it be. */
     private static final long MAX_LAG = 100;
 
-    private final LogService log;
+    private final LogAdmin log;
     private final String peerId;
     private final Ticker ticker;
     private final long intervalNanos;
@@ -36,7 +36,7 @@ final class LogLeadershipPull implements AutoCloseable {
     private boolean asked;
 
     /** @param active whether the TN still holds its lease (asked again right before a transfer) */
-    LogLeadershipPull(LogService log, String peerId, Ticker ticker, Duration interval, BooleanSupplier active) {
+    LogLeadershipPull(LogAdmin log, String peerId, Ticker ticker, Duration interval, BooleanSupplier active) {
         this.log = log;
         this.active = active;
         this.peerId = peerId;

@@ -1,6 +1,7 @@
 package io.cairn.txn.node;
 
 import io.cairn.log.Lease;
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogException;
@@ -127,7 +128,6 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private final ScheduledExecutorService driver;
     private final LongAdder lockRequests = new LongAdder();
     private final Thread appender;
-    private final LogLeadershipPull leadershipPull;
 
     // Guarded by "this". The window is null until the first commit or takeover shows where it starts.
     private ConflictWindow window;
@@ -151,6 +151,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     static final Duration THROTTLE_WAIT = Duration.ofSeconds(1);
 
     private CheckpointScheduler checkpoints;
+    /** Moves the log's leadership to this TN's own peer while active; null: never. */
+    private LogLeadershipPull leadershipPull;
     private long memtableBytes;
     private volatile boolean throttling;
     private long nextLsn = 1;
@@ -175,8 +177,6 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         this.settings = settings;
         this.driver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cairn-tn-driver-" + settings.id()));
         this.appender = daemon(this::appendLoop, "cairn-tn-appender-" + settings.id());
-        this.leadershipPull = new LogLeadershipPull(log, settings.id(), ticker, LEADERSHIP_CHECK,
-                () -> state() == State.ACTIVE);
     }
 
     private static Thread daemon(Runnable body, String name) {
@@ -195,6 +195,16 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 checkpointSettings, garbage);
         this.checkpoints = new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id());
         this.memtableBytes = checkpointSettings.memtableBytes();
+    }
+
+    /**
+     * Makes this TN, while active, move the log's leadership to its own log peer (the one named like
+     * the TN, through {@code admin}) when that peer is caught up, so that commits take no extra hop
+     * to a leader on another server. Call before {@link #start()}.
+     */
+    public void pullLogLeadership(LogAdmin admin) {
+        this.leadershipPull = new LogLeadershipPull(admin, settings.id(), ticker, LEADERSHIP_CHECK,
+                () -> state() == State.ACTIVE);
     }
 
     /** Starts following the log; the TN becomes active by itself when no other TN holds the lease. */
@@ -581,7 +591,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             if (state() == State.ACTIVE) {
                 expireSilentLockOwners();
                 renew();
-                if (state() == State.ACTIVE) { // renew() steps down when the lease was lost
+                if (leadershipPull != null && state() == State.ACTIVE) { // renew() steps down when the lease was lost
                     leadershipPull.maybePull();
                 }
                 if (checkpoints != null) {
@@ -773,7 +783,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
             notifyAll();
         }
         driver.shutdownNow();
-        leadershipPull.close();
+        if (leadershipPull != null) {
+            leadershipPull.close();
+        }
         appender.interrupt();
         if (checkpoints != null) {
             checkpoints.close();

@@ -2,8 +2,8 @@ package io.cairn.txn.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cairn.log.LogService;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.log.impl.RaftLogClient;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
@@ -33,9 +33,10 @@ class LogLeadershipPullIT {
         cluster = LogCluster.builder().peers(3).build();
         int leader = cluster.waitForLeader();
         int own = (leader + 1) % cluster.size();
-        LogService log = cluster.newClientOn(own);
+        RaftLogClient log = cluster.newClientOn(own);
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings(LogCluster.id(own), "unused:0",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        tn.pullLogLeadership(log);
         tn.start();
         cluster.waitUntil("the TN is active", () -> tn.state() == TransactionNode.State.ACTIVE);
         cluster.waitUntil("the log leader is the TN's own peer", () -> cluster.waitForLeader() == own);

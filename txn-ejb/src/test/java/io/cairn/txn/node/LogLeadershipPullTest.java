@@ -3,7 +3,7 @@ package io.cairn.txn.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.log.GroupInfo;
-import io.cairn.log.LogService;
+import io.cairn.log.LogAdmin;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 /** The pull asks for the leadership only for an active TN, re-checked right before the transfer. */
 class LogLeadershipPullTest {
     /** A log whose leader is p1 of p1..p3 (all caught up); records the transfers asked for. */
-    private static LogService logLedByP1(List<String> transfers) {
+    private static LogAdmin logLedByP1(List<String> transfers) {
         GroupInfo info = new GroupInfo("p1", 3, 100, List.of(
                 new GroupInfo.PeerInfo("p1", "a:1", 100, 0),
                 new GroupInfo.PeerInfo("p2", "a:2", 100, 0),
                 new GroupInfo.PeerInfo("p3", "a:3", 100, 0)));
-        return (LogService) Proxy.newProxyInstance(LogService.class.getClassLoader(), new Class<?>[] {LogService.class},
+        return (LogAdmin) Proxy.newProxyInstance(LogAdmin.class.getClassLoader(), new Class<?>[] {LogAdmin.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "groupInfo" -> info;
                     case "transferLeadership" -> {

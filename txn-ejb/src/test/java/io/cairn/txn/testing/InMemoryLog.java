@@ -1,6 +1,5 @@
 package io.cairn.txn.testing;
 
-import io.cairn.log.GroupInfo;
 import io.cairn.log.Lease;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
@@ -176,27 +175,6 @@ public final class InMemoryLog implements LogService {
             entries.removeIf(e -> e.lsn() < lsn);
         }
         return truncatedBefore;
-    }
-
-    @Override
-    public synchronized GroupInfo groupInfo() {
-        long commit = nextLsn - 1;
-        return new GroupInfo("memory", 1, commit, List.of(new GroupInfo.PeerInfo("memory", "in-process", commit, 0)));
-    }
-
-    @Override
-    public void transferLeadership(String peerId) {
-        throw new LogException("the in-memory log has a single peer");
-    }
-
-    @Override
-    public void addPeer(String peerId, String address) {
-        throw new LogException("the in-memory log has a single peer");
-    }
-
-    @Override
-    public void removePeer(String peerId) {
-        throw new LogException("the in-memory log has a single peer");
     }
 
     @Override

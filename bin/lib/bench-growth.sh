@@ -1,10 +1,12 @@
+# shellcheck shell=bash
 # bench growth — sourced by bin/cairn (uses its port, server and SQL helpers).
 #
 # Loads sysbench's 4 tables of CAIRN_GROWTH_ROWS rows (default 1,000,000, about 1 GB) through the proxy of
 # the running cluster's s1, and the same rows into the MariaDB peer, timing both; then runs
 # oltp_point_select and oltp_read_write on the large tables and on 4 x CAIRN_GROWTH_SMALL_ROWS (10,000)
-# rows. Every CAIRN_GROWTH_HEAP_EVERY seconds (30) each server's heap is measured after a full collection
-# (jcmd GC.run, then GC.heap_info). Last line:
+# rows. Every CAIRN_GROWTH_HEAP_EVERY seconds (30) each server's heap is measured after a full collection:
+# the live objects jcmd GC.class_histogram counts right after the collection it runs (GC.run followed by
+# GC.heap_info also counted what the load allocated between the two calls, up to 300 MB more). Last line:
 #   growth point_select-vs-small=R1 read_write-vs-small=R2 load-vs-mariadb=R3 max-heap-mb=M
 # R1, R2: TPS on the large tables over TPS on the small ones; R3: Cairn's load rate (rows/s) over MariaDB's;
 # M: the largest heap after GC of any server during the run. Also CAIRN_BENCH_THREADS (16),
@@ -25,7 +27,7 @@ growth_tps() {
   sed -n 's/^ *transactions: *[0-9]* *(\([0-9.]*\) per sec.)/\1/p' "$1" | head -n1 | grep . || echo NA
 }
 
-# growth_heap_sampler OUT EVERY SERVERS... — appends "epoch server used_mb" after a full GC, until killed.
+# growth_heap_sampler OUT EVERY SERVERS... — appends "epoch server live_mb" after a full GC, until killed.
 growth_heap_sampler() {
   local out=$1 every=$2 s pid used
   shift 2
@@ -33,8 +35,7 @@ growth_heap_sampler() {
     for s in "$@"; do
       pid=$(pid_of "$s")
       [ -n "$pid" ] || continue
-      jcmd "$pid" GC.run > /dev/null 2>&1 || continue
-      used=$(jcmd "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*heap.*used \([0-9]*\)K.*/\1/p' | head -n1)
+      used=$(jcmd "$pid" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print int($3 / 1024) }')
       [ -n "$used" ] && echo "$(date +%s) $s $((used / 1024))" >> "$out"
     done
     sleep "$every"
