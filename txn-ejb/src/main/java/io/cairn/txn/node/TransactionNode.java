@@ -273,6 +273,11 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         }
     }
 
+    /** Whether a commit of {@code txnId} is in flight or committed (within the window). */
+    private synchronized boolean admitted(String txnId) {
+        return committed.containsKey(txnId) || inFlight.containsKey(txnId);
+    }
+
     /** About the heap of changes not yet in a checkpoint (noted, or being written); 0 without checkpoints. */
     public long pendingCheckpointBytes() {
         CheckpointScheduler scheduler = checkpoints;
@@ -292,7 +297,9 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     @Override
     public CommitResult commit(CommitRequest request) {
-        slowWhileCheckpointsLag();
+        if (!admitted(request.txnId())) { // a repeated call of an admitted commit is answered, never held back
+            slowWhileCheckpointsLag();
+        }
         CompletableFuture<CommitResult> result;
         synchronized (this) {
             if (state != State.ACTIVE) {

@@ -130,7 +130,9 @@ class CheckpointTest {
         TransactionNode tn = activeNode(slow, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO,
                 64 << 20, 256 << 10, budget));
         byte[] big = new byte[64 * 1024];
-        for (int i = 0; i < 17; i++) { // just over the budget: neither the interval nor the key count is reached
+        CommitRequest first = new CommitRequest("first", tn.lastCommitTs(), List.of(Write.put(key(TABLE, 0), big)));
+        long firstTs = tn.commit(first).commitTs();
+        for (int i = 1; i < 17; i++) { // just over the budget: neither the interval nor the key count is reached
             commit(tn, Write.put(key(TABLE, i), big));
         }
         await("a checkpoint started by the memory budget", () -> slow.waiting() == 1);
@@ -144,6 +146,8 @@ class CheckpointTest {
                 .hasMessageContaining("more than twice its budget");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the refused commit waited first")
                 .isGreaterThanOrEqualTo(TransactionNode.THROTTLE_WAIT.minusMillis(50));
+        assertThat(tn.commit(first).commitTs()).as("a repeated call of an admitted commit is answered at once")
+                .isEqualTo(firstTs);
         slow.open();
         await("every change checkpointed (not the refused one), without the interval", () -> store.latestManifest()
                 .map(m -> tableRows(m).size() == 34).orElse(false));
