@@ -95,6 +95,14 @@ public final class S3Endpoint implements Endpoint {
     private volatile boolean bucketReady;
 
     /**
+     * How long an idle connection stays in the pool: less than servers keep one (S3Proxy's Jetty closes it
+     * after 30 s, AWS S3 after about 20 s). A request on a connection the server had closed failed with
+     * "unexpected end of stream" (requests are not retried on another connection here; {@link CallPolicy}
+     * decides about attempts), on every endpoint at once after a quiet spell.
+     */
+    static final int IDLE_KEEP_SECONDS = 15;
+
+    /**
      * @param url e.g. {@code http://127.0.0.1:9001}
      * @param maxConcurrent how many requests may be in flight to this endpoint (sizes the HTTP dispatcher)
      * @param probeTimeout bound on a whole {@link #ping()} call
@@ -114,7 +122,7 @@ public final class S3Endpoint implements Endpoint {
                 .retryOnConnectionFailure(false)
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(maxConcurrent * 2, 1, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(maxConcurrent * 2, IDLE_KEEP_SECONDS, TimeUnit.SECONDS))
                 .build();
         this.http = http;
         this.base = HttpUrl.get(url);
