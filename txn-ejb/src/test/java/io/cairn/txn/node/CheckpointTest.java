@@ -321,6 +321,55 @@ class CheckpointTest {
         assertThat(standby.state()).isEqualTo(TransactionNode.State.STANDBY);
     }
 
+    /**
+     * While the active TN's checkpoints do not cover its changes, a standby's changes stay past its
+     * thresholds after every lookup of the latest manifest: it looks again only after
+     * {@link CheckpointScheduler#STANDBY_LOOKUP_GAP}, not on every tick of its driver.
+     */
+    @Test
+    void aStandbyLooksUpTheLatestManifestAtMostOncePerGap() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        CheckpointStore counted = new CheckpointStore() {
+            @Override
+            public void put(String key, byte[] bytes) {
+                store.put(key, bytes);
+            }
+
+            @Override
+            public byte[] get(String key) {
+                return store.get(key);
+            }
+
+            @Override
+            public List<String> list(String prefix) {
+                if (prefix.equals(Manifest.PREFIX)) {
+                    lookups.incrementAndGet();
+                }
+                return store.list(prefix);
+            }
+
+            @Override
+            public void delete(String key) {
+                store.delete(key);
+            }
+        };
+        TransactionNode active = activeNode(store, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO));
+        TransactionNode standby = node("standby", counted, new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
+        for (int k = 0; k < 10; k++) {
+            commit(active, Write.put(key(TABLE, k), new byte[] {1}));
+        }
+        await("the standby follows", () -> standby.pendingCheckpointKeys() == 10);
+        passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
+        await("a first lookup", () -> lookups.get() >= 1);
+        int first = lookups.get();
+        Thread.sleep(1_500); // five ticks of the standby's driver, no time on the TN's ticker
+        assertThat(lookups.get()).as("no lookup within the gap").isEqualTo(first);
+
+        passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
+        await("one more lookup once the gap passed", () -> lookups.get() > first);
+        assertThat(standby.pendingCheckpointKeys()).isEqualTo(10);
+    }
+
     @Test
     void aStandbyThatCannotReadTheLeaseInTheTruncatedLogStillWaitsForItToLapse() throws Exception {
         CheckpointSettings everyCommit = new CheckpointSettings(INTERVAL, 1, 8, Duration.ZERO);
