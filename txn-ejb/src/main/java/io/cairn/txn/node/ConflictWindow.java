@@ -24,7 +24,8 @@ import java.util.Map;
  * <p>Not thread-safe: the transaction node guards it with its sequencing lock.
  */
 final class ConflictWindow {
-    private record Commit(long ts, List<Key> keys) {
+    /** One recorded commit: its keys and about the heap they take in the window. */
+    private record Commit(long ts, List<Key> keys, long bytes) {
     }
 
     /** What one key of a commit costs besides its bytes: map node, boxed timestamp, key object, list slot. */
@@ -101,8 +102,9 @@ final class ConflictWindow {
         for (Key key : keys) {
             lastCommit.put(key, ts);
         }
-        byAge.addLast(new Commit(ts, keys));
-        bytes += size(keys);
+        Commit commit = new Commit(ts, keys, size(keys));
+        byAge.addLast(commit);
+        bytes += commit.bytes();
         while (bytes > maxBytes && byAge.size() > 1) {
             forgetOldest();
         }
@@ -128,7 +130,7 @@ final class ConflictWindow {
         for (Key key : old.keys()) {
             lastCommit.remove(key, old.ts());
         }
-        bytes -= size(old.keys());
+        bytes -= old.bytes();
         startTs = Math.max(startTs, old.ts());
     }
 

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 
 /**
  * One table's changes in a {@link CheckpointCut} that the base manifest does not cover (written after its
@@ -54,38 +53,11 @@ final class FreshRows {
         return count;
     }
 
-    /** The rows in key order. */
+    /** The rows in key order, made one at a time. */
     Iterator<CheckpointRow> iterator() {
-        Iterator<Map.Entry<Key, PendingChanges.Change>> entries = changes.entrySet().iterator();
-        return new Iterator<>() {
-            private CheckpointRow next = advance();
-
-            private CheckpointRow advance() {
-                while (entries.hasNext()) {
-                    Map.Entry<Key, PendingChanges.Change> entry = entries.next();
-                    PendingChanges.Change change = entry.getValue();
-                    if (change.lsn() > baseLsn) {
-                        return new CheckpointRow(entry.getKey().bytes(), change.ts(), change.value());
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public CheckpointRow next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                CheckpointRow row = next;
-                next = advance();
-                return row;
-            }
-        };
+        return changes.entrySet().stream().filter(entry -> entry.getValue().lsn() > baseLsn)
+                .map(entry -> new CheckpointRow(entry.getKey().bytes(), entry.getValue().ts(), entry.getValue().value()))
+                .iterator();
     }
 
     /** Whether one of the rows lies in the segment's key range. */

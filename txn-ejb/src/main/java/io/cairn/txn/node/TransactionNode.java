@@ -240,15 +240,19 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
      * each commit through after its wait held nobody back: four bulk writers grew the changes to 2.8
      * million on a TN whose checkpoints kept failing, until its server ran out of heap.)
      *
+     * @param txnId the commit's transaction: a repeated call of one already admitted is not held back
      * @throws TransactionNodeUnavailableException the changes still take more than twice the budget
      */
-    private void slowWhileCheckpointsLag() {
+    private void slowWhileCheckpointsLag(String txnId) {
         CheckpointScheduler scheduler = checkpoints;
         if (scheduler == null || scheduler.pendingBytes() <= 2 * memtableBytes) {
             if (throttling) {
                 throttling = false;
                 LOG.info("CAIRN0112I: checkpoints caught up; commits go at full speed again");
             }
+            return;
+        }
+        if (admitted(txnId)) { // a repeated call of an admitted commit is answered, never held back
             return;
         }
         if (!throttling) {
@@ -297,9 +301,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
 
     @Override
     public CommitResult commit(CommitRequest request) {
-        if (!admitted(request.txnId())) { // a repeated call of an admitted commit is answered, never held back
-            slowWhileCheckpointsLag();
-        }
+        slowWhileCheckpointsLag(request.txnId());
         CompletableFuture<CommitResult> result;
         synchronized (this) {
             if (state != State.ACTIVE) {

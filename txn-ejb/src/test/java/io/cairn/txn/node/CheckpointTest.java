@@ -328,31 +328,8 @@ class CheckpointTest {
      */
     @Test
     void aStandbyLooksUpTheLatestManifestAtMostOncePerGap() throws Exception {
-        AtomicInteger lookups = new AtomicInteger();
-        CheckpointStore counted = new CheckpointStore() {
-            @Override
-            public void put(String key, byte[] bytes) {
-                store.put(key, bytes);
-            }
-
-            @Override
-            public byte[] get(String key) {
-                return store.get(key);
-            }
-
-            @Override
-            public List<String> list(String prefix) {
-                if (prefix.equals(Manifest.PREFIX)) {
-                    lookups.incrementAndGet();
-                }
-                return store.list(prefix);
-            }
-
-            @Override
-            public void delete(String key) {
-                store.delete(key);
-            }
-        };
+        GatedCheckpointStore counted = new GatedCheckpointStore(store);
+        counted.open();
         TransactionNode active = activeNode(store, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO));
         TransactionNode standby = node("standby", counted, new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
         for (int k = 0; k < 10; k++) {
@@ -360,13 +337,13 @@ class CheckpointTest {
         }
         await("the standby follows", () -> standby.pendingCheckpointKeys() == 10);
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        await("a first lookup", () -> lookups.get() >= 1);
-        int first = lookups.get();
+        await("a first lookup", () -> counted.manifestLookups() >= 1);
+        int first = counted.manifestLookups();
         Thread.sleep(1_500); // five ticks of the standby's driver, no time on the TN's ticker
-        assertThat(lookups.get()).as("no lookup within the gap").isEqualTo(first);
+        assertThat(counted.manifestLookups()).as("no lookup within the gap").isEqualTo(first);
 
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        await("one more lookup once the gap passed", () -> lookups.get() > first);
+        await("one more lookup once the gap passed", () -> counted.manifestLookups() > first);
         assertThat(standby.pendingCheckpointKeys()).isEqualTo(10);
     }
 
