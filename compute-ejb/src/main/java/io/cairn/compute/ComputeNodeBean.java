@@ -1,22 +1,20 @@
 package io.cairn.compute;
 
-import io.cairn.log.LogService;
-import io.cairn.txn.TransactionService;
-import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.node.Role;
+import io.cairn.server.ServerAssembly;
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Singleton;
-import java.util.function.Supplier;
+import jakarta.ejb.Startup;
 
-/** The EJB face of the compute node: the one place other modules get this server's CN from. */
+/**
+ * Gives the server its CN ({@link ComputeNodeRole#create}) when this module starts; the
+ * {@link ServerAssembly} builds and starts it if the server's roles include {@code cn}.
+ */
 @Singleton
+@Startup
 public class ComputeNodeBean {
-    private ComputeNodeRole role;
-
-    /** The CN role of this server, created on first use. */
-    public synchronized ComputeNodeRole role(Supplier<LogService> log, Supplier<TransactionService> localActiveTn,
-            CheckpointStore checkpoints, ComputeNodeRole.Settings settings) {
-        if (role == null) {
-            role = new ComputeNodeRole(log, localActiveTn, checkpoints, settings);
-        }
-        return role;
+    @PostConstruct
+    void provide() {
+        ServerAssembly.shared().provide(Role.CN, ComputeNodeRole::create);
     }
 }

@@ -10,10 +10,15 @@ import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.sql.session.SqlEngine;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
+import io.cairn.node.ByteSize;
 import io.cairn.node.HealthReport;
+import io.cairn.node.NodeConfig;
 import io.cairn.node.Role;
 import io.cairn.node.tls.ClusterTls;
 import io.cairn.node.RoleService;
+import io.cairn.server.ClientTls;
+import io.cairn.server.LocalComputeNode;
+import io.cairn.server.ServerContext;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import java.time.Clock;
@@ -23,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +37,7 @@ import java.util.function.Supplier;
  * port serves SQL sessions ({@link SqlEngine} over {@link MysqlServer}). Ready while it listens and
  * follows the log with an apply lag under {@link #MAX_LAG} entries.
  */
-public final class ComputeNodeRole implements RoleService {
+public final class ComputeNodeRole implements RoleService, LocalComputeNode {
     static final long MAX_LAG = 1000;
 
     /**
@@ -102,6 +109,28 @@ public final class ComputeNodeRole implements RoleService {
         });
     }
 
+    /** This server's CN as the server's configuration describes it. */
+    public static ComputeNodeRole create(ServerContext context) {
+        NodeConfig config = context.config();
+        Function<String, Optional<String>> settings = context.settings();
+        Settings cn = new Settings(config.name(), config.host(), config.ports().cnMysql(),
+                settings.apply(NodeConfig.ROOT_PASSWORD).orElse(""), context.clusterSecret(), context.proxySecret(),
+                context.clientTls(), ClientTls.requireSecureTransport(settings), config.clusterTls().orElse(null),
+                cacheSettings(config, settings), ComputeNodeLimits.load(settings));
+        return new ComputeNodeRole(context.log(), context.localActiveTn(), context.checkpoints(), cn);
+    }
+
+    /** The block cache: heap ({@code cairn.cn.block-cache}) and local disk ({@code cairn.cn.block-cache-disk}). */
+    private static DataNode.CacheSettings cacheSettings(NodeConfig config, Function<String, Optional<String>> settings) {
+        long heap = ByteSize.parse(NodeConfig.BLOCK_CACHE, settings.apply(NodeConfig.BLOCK_CACHE)
+                .orElse(String.valueOf(DataNode.CacheSettings.defaultBlockCacheBytes())), 1 << 20, Long.MAX_VALUE);
+        String diskValue = settings.apply(NodeConfig.BLOCK_CACHE_DISK).filter(v -> !v.isBlank()).orElse("0");
+        long disk = "0".equals(diskValue.trim()) ? 0
+                : ByteSize.parse(NodeConfig.BLOCK_CACHE_DISK, diskValue, 1 << 20, Long.MAX_VALUE);
+        return new DataNode.CacheSettings(heap, DataNode.CacheSettings.defaults().followEvery(),
+                disk == 0 ? null : config.dataDir().resolve("block-cache"), disk);
+    }
+
     @Override
     public Role role() {
         return Role.CN;
@@ -160,7 +189,13 @@ public final class ComputeNodeRole implements RoleService {
         return tls == null ? null : new ClusterCertificates(tls.material().keyManager(), tls.material().trustManager());
     }
 
+    @Override
+    public String endpoint() {
+        return settings.host() + ":" + settings.mysqlPort();
+    }
+
     /** The MySQL server of this CN; null before {@link #start()} and after {@link #stop()}. */
+    @Override
     public MysqlServer mysqlServer() {
         return mysql;
     }

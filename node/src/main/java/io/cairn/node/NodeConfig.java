@@ -44,6 +44,8 @@ public record NodeConfig(
     public static final String HOST = "cairn.host";
     /** The password of the MySQL root user until the user catalog has one. */
     public static final String ROOT_PASSWORD = "cairn.root.password";
+    /** Authenticates server-to-server calls (internal API, proxy logins at CNs); unset: single-server only. */
+    public static final String CLUSTER_SECRET = "cairn.cluster.secret";
     public static final String DATA_DIR = "cairn.data.dir";
     public static final String CLUSTER_NAME = "cairn.cluster.name";
     public static final String CN_GROUP = "cairn.cn.group";

@@ -1,10 +1,15 @@
 package io.cairn.proxy;
 
+import io.cairn.mysql.server.MysqlServer;
 import io.cairn.node.ClusterView;
 import io.cairn.node.HealthReport;
 import io.cairn.node.MemberInfo;
 import io.cairn.node.Role;
+import io.cairn.node.NodeConfig;
 import io.cairn.node.RoleService;
+import io.cairn.server.LocalComputeNode;
+import io.cairn.server.ProxySessions;
+import io.cairn.server.ServerContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +20,7 @@ import java.util.Set;
  * session to a compute node of its group as membership lists them. Ready while it listens and every
  * group it knows (from the compute nodes' membership and the user rules) has a usable compute node.
  */
-public final class ProxyRole implements RoleService {
+public final class ProxyRole implements RoleService, ProxySessions {
     private final ClusterView cluster;
     private final ProxySettings settings;
     private final ProxyServer.LocalCn localCn;
@@ -26,6 +31,31 @@ public final class ProxyRole implements RoleService {
         this.cluster = cluster;
         this.settings = settings;
         this.localCn = localCn;
+    }
+
+    /**
+     * This server's proxy as the server's configuration describes it, reaching this server's CN, if any,
+     * without a socket.
+     */
+    public static ProxyRole create(ServerContext context) {
+        NodeConfig config = context.config();
+        ProxySettings settings = ProxySettings.load(config.host(), config.ports().proxyMysql(),
+                context.clusterSecret(), context.jvmSecret(), context.clientTls(), context.settings());
+        if (context.clusterCertificates() != null) {
+            settings = settings.withClusterTls(context.clusterCertificates());
+        }
+        ProxyServer.LocalCn localCn = context.localComputeNode().map(ProxyRole::localCn).orElse(ProxyServer.LocalCn.NONE);
+        return new ProxyRole(context.cluster(), settings, localCn);
+    }
+
+    private static ProxyServer.LocalCn localCn(LocalComputeNode cn) {
+        return new ProxyServer.LocalCn(cn.endpoint(), () -> {
+            MysqlServer server = cn.mysqlServer();
+            return server == null ? null : server.localAddress();
+        }, () -> {
+            MysqlServer server = cn.mysqlServer();
+            return server == null ? null : server.eventLoops();
+        });
     }
 
     @Override
@@ -83,12 +113,14 @@ public final class ProxyRole implements RoleService {
     }
 
     /** The proxy's logged-in sessions, empty before it started. */
-    public List<ProxyServer.SessionView> sessionViews() {
+    @Override
+    public List<SessionView> sessionViews() {
         ProxyServer s = server;
         return s == null ? List.of() : s.sessionViews();
     }
 
     /** The proxy's sessions per compute node endpoint, empty before it started. */
+    @Override
     public Map<String, Integer> sessions() {
         ProxyServer s = server;
         return s == null ? Map.of() : s.sessionsPerComputeNode();

@@ -5,6 +5,7 @@ import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.PacketDecoder;
 import io.cairn.mysql.server.ProxyLogin;
 import io.cairn.mysql.server.TlsUpgrader;
+import io.cairn.server.ProxySessions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -202,19 +203,10 @@ public final class ProxyServer implements AutoCloseable {
         return open.get();
     }
 
-    /**
-     * One client session of this proxy, as its connection list shows it.
-     *
-     * @param id          the connection id the client was given (what KILL takes)
-     * @param computeNode endpoint of the CN it is on, or null while it has none (logging in, moving)
-     */
-    public record SessionView(long id, String user, String group, String computeNode, boolean inTransaction) {
-    }
-
     /** This proxy's logged-in sessions, by id. */
-    public List<SessionView> sessionViews() {
+    public List<ProxySessions.SessionView> sessionViews() {
         return sessions.values().stream().map(ProxySession::view).filter(Objects::nonNull)
-                .sorted(Comparator.comparingLong(SessionView::id)).toList();
+                .sorted(Comparator.comparingLong(ProxySessions.SessionView::id)).toList();
     }
 
     /** This proxy's sessions per compute node endpoint. */

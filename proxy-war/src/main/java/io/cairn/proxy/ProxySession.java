@@ -15,6 +15,7 @@ import io.cairn.mysql.server.ProxyLogin;
 import io.cairn.mysql.server.Responses;
 import io.cairn.mysql.server.ServerStatus;
 import io.cairn.mysql.server.TlsUpgrader;
+import io.cairn.server.ProxySessions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -877,13 +878,13 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     }
 
     /** What the proxy's connection list shows of the session; null before its login. */
-    ProxyServer.SessionView view() {
+    ProxySessions.SessionView view() {
         GroupRules.Routing r = routing;
         SessionState st = state;
         if (r == null || st == null) {
             return null;
         }
-        return new ProxyServer.SessionView(id, r.user(), r.group(), computeNode(), st.inTransaction());
+        return new ProxySessions.SessionView(id, r.user(), r.group(), computeNode(), st.inTransaction());
     }
 
     /** The group the session belongs to, or null before its login. */

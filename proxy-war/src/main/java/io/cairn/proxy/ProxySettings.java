@@ -2,6 +2,7 @@ package io.cairn.proxy;
 
 import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.TlsUpgrader;
+import io.cairn.server.ClientTls;
 import io.cairn.node.ConfigException;
 import io.cairn.node.tls.ClusterTls;
 import io.netty.handler.ssl.SslContext;

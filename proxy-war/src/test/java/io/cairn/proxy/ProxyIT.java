@@ -1,5 +1,6 @@
 package io.cairn.proxy;
 
+import io.cairn.server.ClientTls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,27 +1,20 @@
 package io.cairn.txn;
 
-import io.cairn.log.LogAdmin;
-import io.cairn.log.LogService;
-import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.node.Role;
+import io.cairn.server.ServerAssembly;
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Singleton;
-import java.util.function.Supplier;
+import jakarta.ejb.Startup;
 
-/** The EJB face of the transaction node: the one place other modules get this server's TN from. */
+/**
+ * Gives the server its TN ({@link TransactionNodeRole#create}) when this module starts; the
+ * {@link ServerAssembly} builds and starts it if the server's roles include {@code tn}.
+ */
 @Singleton
+@Startup
 public class TransactionNodeBean {
-    private TransactionNodeRole role;
-
-    /** The TN role of this server, created on first use. */
-    public synchronized TransactionNodeRole role(Supplier<LogService> log, Supplier<LogAdmin> logAdmin,
-            CheckpointStore checkpoints, String name, String endpoint, long memtableBytes) {
-        if (role == null) {
-            role = new TransactionNodeRole(log, logAdmin, checkpoints, name, endpoint, memtableBytes);
-        }
-        return role;
-    }
-
-    /** This server's TN, or null when it runs none or it has not started. */
-    public synchronized TransactionService service() {
-        return role == null ? null : role.service();
+    @PostConstruct
+    void provide() {
+        ServerAssembly.shared().provide(Role.TN, TransactionNodeRole::create);
     }
 }

@@ -2,9 +2,13 @@ package io.cairn.txn;
 
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
+import io.cairn.node.ByteSize;
 import io.cairn.node.HealthReport;
+import io.cairn.node.NodeConfig;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.server.ActiveTransactionService;
+import io.cairn.server.ServerContext;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
@@ -19,7 +23,7 @@ import java.util.function.Supplier;
  * TN starts as a standby; the log's lease decides which one is active. Ready when active with its
  * lease, or standby following the log.
  */
-public final class TransactionNodeRole implements RoleService {
+public final class TransactionNodeRole implements RoleService, ActiveTransactionService {
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
@@ -50,6 +54,18 @@ public final class TransactionNodeRole implements RoleService {
         this.endpoint = endpoint;
     }
 
+    /**
+     * This server's TN as the server's configuration describes it: lease holder id the server's name, reached
+     * at its internal HTTP address, memtable budget {@code cairn.memtable.max}.
+     */
+    public static TransactionNodeRole create(ServerContext context) {
+        NodeConfig config = context.config();
+        long memtableBytes = ByteSize.parse(NodeConfig.MEMTABLE_MAX, context.settings().apply(NodeConfig.MEMTABLE_MAX)
+                .orElse(String.valueOf(CheckpointSettings.defaultMemtableBytes())), 1 << 20, Long.MAX_VALUE);
+        return new TransactionNodeRole(context.log(), context.logAdmin(), context.checkpoints(), config.name(),
+                config.internalHttpAddress(), memtableBytes);
+    }
+
     @Override
     public Role role() {
         return Role.TN;
@@ -73,6 +89,7 @@ public final class TransactionNodeRole implements RoleService {
     }
 
     /** The TN of this server if it is the active one now, else null. */
+    @Override
     public TransactionService activeService() {
         TransactionNode tn = node;
         return tn != null && tn.state() == TransactionNode.State.ACTIVE ? tn : null;

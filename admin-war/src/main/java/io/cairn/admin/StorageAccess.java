@@ -1,0 +1,127 @@
+package io.cairn.admin;
+
+import io.cairn.node.HealthReport;
+import io.cairn.storage.ObjectStoreConnection;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.storage.ObjectStoreConnectionFactory;
+import io.cairn.storage.StorageException;
+import io.cairn.storage.StorageHealth;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * This server's object storage: the connection factory of the storage resource adapter embedded in the
+ * EAR, as configured in {@code cairn.xml} and bound at {@value #JNDI_NAME}. The readiness check and the
+ * admin API reach storage only through it.
+ *
+ * <p>Thread-safe; every call takes its own connection handle (cheap, no I/O) and closes it.
+ */
+@ApplicationScoped
+public class StorageAccess {
+    /** Where {@code cairn.xml} binds the storage connection factory. */
+    public static final String JNDI_NAME = "jca/cairn/storage";
+    private static final Logger LOG = Logger.getLogger(StorageAccess.class.getName());
+
+    @Resource(lookup = JNDI_NAME)
+    ObjectStoreConnectionFactory factory;
+
+    /** The last readiness outcome, to log transitions once instead of on every probe. */
+    private final AtomicReference<Boolean> lastUp = new AtomicReference<>();
+
+    /** A new connection handle; the caller closes it. */
+    ObjectStoreConnection connection() {
+        return factory.getConnection();
+    }
+
+    /**
+     * Probes every endpoint through the connector ({@link ObjectStoreConnection#health()}): UP when at least
+     * k answer. A misconfigured or stopped adapter is DOWN with its message. Bounded by the connector's
+     * probe timeout (about twice the connect timeout per endpoint, all probed in parallel).
+     */
+    HealthReport readiness() {
+        HealthReport report;
+        try (ObjectStoreConnection c = connection()) {
+            report = toReport(c.health());
+        } catch (StorageException | IllegalStateException e) {
+            report = HealthReport.down(Map.of("error", String.valueOf(e.getMessage())));
+        }
+        Boolean before = lastUp.getAndSet(report.up());
+        if (before == null || before != report.up()) {
+            HealthReport r = report;
+            LOG.info(() -> "CAIRN0100I: object storage is " + (r.up() ? "UP" : "DOWN") + ": " + r.data());
+        }
+        return report;
+    }
+
+    /**
+     * The checkpoints' view of this storage: each call takes its own connection handle. The
+     * connector's errors (unchecked) reach the TN and CN, which retry or report them.
+     */
+    CheckpointStore checkpointStore() {
+        return new CheckpointStore() {
+            @Override
+            public void put(String key, byte[] bytes) {
+                try (ObjectStoreConnection c = connection()) {
+                    c.put(key, bytes);
+                }
+            }
+
+            @Override
+            public byte[] get(String key) {
+                try (ObjectStoreConnection c = connection()) {
+                    return c.get(key);
+                }
+            }
+
+            @Override
+            public byte[] get(String key, long offset, int length) {
+                try (ObjectStoreConnection c = connection()) {
+                    return c.get(key, offset, length);
+                }
+            }
+
+            @Override
+            public void put(String key, java.nio.file.Path file) {
+                try (ObjectStoreConnection c = connection();
+                        java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                    c.put(key, in, java.nio.file.Files.size(file));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read " + file, e);
+                }
+            }
+
+            @Override
+            public java.util.List<String> list(String prefix) {
+                try (ObjectStoreConnection c = connection()) {
+                    return c.list(prefix);
+                }
+            }
+
+            @Override
+            public void delete(String key) {
+                try (ObjectStoreConnection c = connection()) {
+                    c.delete(key);
+                }
+            }
+        };
+    }
+
+    /** Health data: counts, and the endpoints that did not answer with their errors. */
+    static HealthReport toReport(StorageHealth health) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("endpoints", health.endpoints().size());
+        data.put("answering", health.healthyEndpoints());
+        data.put("required", health.required());
+        String down = health.endpoints().stream().filter(e -> !e.up())
+                .map(e -> e.endpoint() + " (" + e.error() + ")").collect(Collectors.joining(", "));
+        if (!down.isEmpty()) {
+            data.put("down", down);
+        }
+        return HealthReport.of(health.isUp(), data);
+    }
+}
