@@ -14,8 +14,9 @@ import java.util.zip.CRC32C;
 /**
  * The shard objects of one object, coded from a stream into one local temporary file per shard, stripe
  * by stripe: a large object (a 64 MiB checkpoint segment) is never held in memory, only one stripe is.
- * The files have exactly the layout {@link ErasureCodedStore#encode} gives in memory (record in front,
- * then the shard's chunks), so readers cannot tell the two apart. {@link #close()} deletes the files.
+ * The files have exactly the layout {@link ShardWriter#encode} gives in memory (record in front, then the
+ * shard's chunks; both code through {@link StripeEncoder}), so readers cannot tell the two apart.
+ * {@link #close()} deletes the files.
  *
  * <p>Not thread-safe while it is written; afterwards any number of uploads may read the files.
  */
@@ -37,9 +38,9 @@ final class ShardFiles implements AutoCloseable {
     static ShardFiles write(ReedSolomon codec, int k, int m, int chunk, InputStream in, long size, UUID writeId,
             long created) throws IOException {
         int n = k + m;
-        int stripes = ShardMeta.stripes(size, k, chunk);
-        long stripeData = (long) k * chunk;
-        int head = ShardMeta.encodedLength(stripes * n);
+        StripeEncoder encoder = new StripeEncoder(codec, k, m, chunk, size);
+        int stripes = encoder.stripes();
+        int head = encoder.recordLength();
         Path[] files = new Path[n];
         FileChannel[] channels = new FileChannel[n];
         boolean done = false;
@@ -49,14 +50,12 @@ final class ShardFiles implements AutoCloseable {
                 channels[i] = FileChannel.open(files[i], StandardOpenOption.WRITE);
             }
             byte[][] chunks = new byte[n][chunk];
-            int[] crcs = new int[stripes * n];
             CRC32C objectCrc = new CRC32C();
             long read = 0;
             for (int s = 0; s < stripes; s++) {
-                long len = s == stripes - 1 ? size - s * stripeData : stripeData;
-                int cl = (int) ((len + k - 1) / k);
+                int cl = encoder.chunkLength(s);
                 for (int j = 0; j < k; j++) { // the stripe's bytes go to the data shards in turn, cl each
-                    int want = (int) Math.max(0, Math.min(cl, len - (long) j * cl));
+                    int want = encoder.dataLength(s, j);
                     int got = in.readNBytes(chunks[j], 0, want);
                     read += got;
                     if (got < want) {
@@ -65,14 +64,13 @@ final class ShardFiles implements AutoCloseable {
                     objectCrc.update(chunks[j], 0, want);
                     Arrays.fill(chunks[j], want, cl, (byte) 0);
                 }
-                codec.encodeParity(chunks, 0, cl);
-                long at = head + (long) s * chunk;
+                encoder.encode(s, chunks, 0);
+                long at = encoder.chunkPosition(s);
                 for (int i = 0; i < n; i++) {
-                    crcs[s * n + i] = ShardMeta.crc32c(chunks[i], 0, cl);
                     writeAt(channels[i], chunks[i], cl, at);
                 }
             }
-            ShardMeta meta = new ShardMeta(writeId, created, size, (int) objectCrc.getValue(), k, m, chunk, 0, crcs);
+            ShardMeta meta = encoder.meta(writeId, created, (int) objectCrc.getValue());
             byte[] record = new byte[head];
             for (int i = 0; i < n; i++) {
                 meta.forShard(i).encodeInto(record);

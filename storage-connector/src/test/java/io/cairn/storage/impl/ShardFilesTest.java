@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ShardFilesTest {
     private static final int K = 4;
@@ -17,21 +16,19 @@ class ShardFilesTest {
 
     /** Sizes around stripe edges: one short stripe, exactly one, one and a bit, a last stripe not all shards reach. */
     @Test
-    void theFilesHoldExactlyTheShardObjectsCodingInMemoryGives(@TempDir Path dir) throws Exception {
-        try (ErasureCodedStore store = TestStores.dirs(dir, K, M)) {
-            int chunk = 64 * 1024 / K;
-            for (int size : new int[] {1, 1000, K * chunk, K * chunk + 1, 3 * K * chunk + chunk + 7, 1 << 20}) {
-                byte[] data = new byte[size];
-                new Random(size).nextBytes(data);
-                UUID writeId = UUID.randomUUID();
-                ErasureCodedStore.Encoded inMemory = store.encode(data, writeId, 1234);
-                try (ShardFiles files = ShardFiles.write(new ReedSolomon(K, M), K, M, inMemory.meta().chunkSize(),
-                        new ByteArrayInputStream(data), size, writeId, 1234)) {
-                    assertThat(files.meta().objectCrc()).isEqualTo(inMemory.meta().objectCrc());
-                    for (int shard = 0; shard < K + M; shard++) {
-                        assertThat(Files.readAllBytes(files.file(shard))).as("size %d shard %d", size, shard)
-                                .isEqualTo(inMemory.objects()[shard]);
-                    }
+    void theFilesHoldExactlyTheShardObjectsCodingInMemoryGives() throws Exception {
+        int chunk = 64 * 1024 / K;
+        for (int size : new int[] {1, 1000, K * chunk, K * chunk + 1, 3 * K * chunk + chunk + 7, 1 << 20}) {
+            byte[] data = new byte[size];
+            new Random(size).nextBytes(data);
+            UUID writeId = UUID.randomUUID();
+            ShardWriter.Encoded inMemory = ShardWriter.encode(new ReedSolomon(K, M), K, M, chunk, data, writeId, 1234);
+            try (ShardFiles files = ShardFiles.write(new ReedSolomon(K, M), K, M, inMemory.meta().chunkSize(),
+                    new ByteArrayInputStream(data), size, writeId, 1234)) {
+                assertThat(files.meta().objectCrc()).isEqualTo(inMemory.meta().objectCrc());
+                for (int shard = 0; shard < K + M; shard++) {
+                    assertThat(Files.readAllBytes(files.file(shard))).as("size %d shard %d", size, shard)
+                            .isEqualTo(inMemory.objects()[shard]);
                 }
             }
         }
