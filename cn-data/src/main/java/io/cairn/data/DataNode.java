@@ -110,6 +110,7 @@ public final class DataNode implements AutoCloseable {
     private final CheckpointFollower follower;
     private final Duration followEvery;
     private final LockKeeper locks;
+    private volatile CommitCalls commitCalls;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -148,6 +149,7 @@ public final class DataNode implements AutoCloseable {
         this.readBarrier = new ReadBarrier(log::commitIndex);
         this.transactionNode = transactionNode;
         this.settings = settings;
+        this.commitCalls = new RetryingCommitCalls(settings.commitTimeout());
         this.cache = cache;
         this.followEvery = followEvery;
         this.loader = new CheckpointLoader(checkpoints, cache);
@@ -156,6 +158,14 @@ public final class DataNode implements AutoCloseable {
         // a new owner id per incarnation: locks of this CN's previous life are not its own
         this.locks = new LockKeeper(transactionNode, settings.name() + "#" + UUID.randomUUID().toString().substring(0, 8),
                 settings.name());
+    }
+
+    /**
+     * Sends commits through {@code calls} instead of the plain {@link RetryingCommitCalls} over the commit
+     * timeout; before {@link #start()}.
+     */
+    public void commitThrough(CommitCalls calls) {
+        this.commitCalls = calls;
     }
 
     public void start() {
@@ -230,51 +240,26 @@ public final class DataNode implements AutoCloseable {
     }
 
     /**
-     * Commits through the active TN, repeating the same request while no TN is available (the
-     * request is idempotent by transaction id), then waits (bounded) until this CN has applied it.
+     * Commits through the active TN with this CN's {@link CommitCalls} (which repeat the same request while
+     * no TN is available: it is idempotent by transaction id), then waits (bounded) until this CN has
+     * applied it.
      */
     CommitResult commit(CommitRequest request) {
         long start = System.nanoTime();
-        long deadline = start + settings.commitTimeout().toNanos();
-        long backoffMillis = 20;
-        StringBuilder attempts = null; // why each attempt failed, for a slow commit's log line (rarely needed)
-        while (true) {
-            try {
-                CommitResult result = transactionNode.get().commit(request);
-                long took = System.nanoTime() - start;
-                if (took > SLOW_NANOS) {
-                    String failed = attempts == null ? " in one call" : ", after" + attempts;
-                    LOG.info(() -> String.format("CAIRN0209I: commit %s took %d ms%s", request.txnId(), took / 1_000_000,
-                            failed));
-                }
-                try {
-                    tailer.awaitApplied(result.lsn(), settings.applyTimeout());
-                } catch (DataUnavailableException e) {
-                    // The commit is durable; only this CN's view lags. The next snapshot's read
-                    // barrier waits for it, so read-your-writes still holds.
-                    LOG.fine(() -> "commit " + request.txnId() + " at LSN " + result.lsn() + " not applied here yet: "
-                            + e.getMessage());
-                }
-                return result;
-            } catch (TransactionNodeUnavailableException e) {
-                if (attempts == null) {
-                    attempts = new StringBuilder();
-                }
-                if (attempts.length() < 2000) {
-                    attempts.append(String.format(" [%d ms: %s]", (System.nanoTime() - start) / 1_000_000, e.getMessage()));
-                }
-                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(backoffMillis); // back off while a TN takes over
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 500);
-            }
+        CommitResult result = commitCalls.commit(transactionNode, request);
+        long took = System.nanoTime() - start;
+        if (took > SLOW_NANOS) {
+            LOG.info(() -> String.format("CAIRN0209I: commit %s took %d ms", request.txnId(), took / 1_000_000));
         }
+        try {
+            tailer.awaitApplied(result.lsn(), settings.applyTimeout());
+        } catch (DataUnavailableException e) {
+            // The commit is durable; only this CN's view lags. The next snapshot's read
+            // barrier waits for it, so read-your-writes still holds.
+            LOG.fine(() -> "commit " + request.txnId() + " at LSN " + result.lsn() + " not applied here yet: "
+                    + e.getMessage());
+        }
+        return result;
     }
 
     /** How long one lock call waits at the TN before the caller looks at its deadline and cancel flag again. */

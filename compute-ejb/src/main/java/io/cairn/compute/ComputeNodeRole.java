@@ -2,6 +2,7 @@ package io.cairn.compute;
 
 
 import io.cairn.data.ActiveTransactionNode;
+import io.cairn.data.CommitCalls;
 import io.cairn.data.DataNode;
 import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.MysqlServer;
@@ -86,14 +87,18 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
      */
     private final ExecutorService remoteCalls;
     private volatile DataNode data;
+    private final CommitCalls commitCalls;
 
     /**
      * @param log           the shared log, available once the log role has started
      * @param localActiveTn this server's TN when it is the active one, else null
      * @param checkpoints   where checkpoints are, or null when they are off
+     * @param commitCalls   how commits reach the active TN through a failover; null: the data layer's
+     *                      plain {@link io.cairn.data.RetryingCommitCalls}
      */
     public ComputeNodeRole(Supplier<LogService> log, Supplier<TransactionService> localActiveTn,
-            CheckpointStore checkpoints, Settings settings) {
+            CheckpointStore checkpoints, Settings settings, CommitCalls commitCalls) {
+        this.commitCalls = commitCalls;
         this.log = log;
         this.localActiveTn = localActiveTn;
         this.checkpoints = checkpoints;
@@ -109,15 +114,19 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         });
     }
 
-    /** This server's CN as the server's configuration describes it. */
-    public static ComputeNodeRole create(ServerContext context) {
+    /**
+     * This server's CN as the server's configuration describes it.
+     *
+     * @param commitCalls how commits reach the active TN through a failover
+     */
+    public static ComputeNodeRole create(ServerContext context, CommitCalls commitCalls) {
         NodeConfig config = context.config();
         Function<String, Optional<String>> settings = context.settings();
         Settings cn = new Settings(config.name(), config.host(), config.ports().cnMysql(),
                 settings.apply(NodeConfig.ROOT_PASSWORD).orElse(""), context.clusterSecret(), context.proxySecret(),
                 context.clientTls(), ClientTls.requireSecureTransport(settings), config.clusterTls().orElse(null),
                 cacheSettings(config, settings), ComputeNodeLimits.load(settings));
-        return new ComputeNodeRole(context.log(), context.localActiveTn(), context.checkpoints(), cn);
+        return new ComputeNodeRole(context.log(), context.localActiveTn(), context.checkpoints(), cn, commitCalls);
     }
 
     /** The block cache: heap ({@code cairn.cn.block-cache}) and local disk ({@code cairn.cn.block-cache-disk}). */
@@ -141,6 +150,9 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         DataNode node = new DataNode(log.get(), this::activeTransactionNode,
                 new DataNode.Settings(name, Duration.ofSeconds(10), Duration.ofSeconds(10),
                         settings.limits().maxWriteSetBytes()), checkpoints, settings.checkpointCache());
+        if (commitCalls != null) {
+            node.commitThrough(commitCalls);
+        }
         node.start();
         data = node;
         SqlEngine engine = new SqlEngine(node, settings.rootPassword(), Clock.systemUTC(),
