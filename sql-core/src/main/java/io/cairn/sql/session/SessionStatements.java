@@ -76,7 +76,7 @@ final class SessionStatements {
             }
             int to = c.position();
             if (user) {
-                session.userVariables().put(name.toLowerCase(Locale.ROOT), session.evaluate(tokens, from, to));
+                session.userVariables().put(name.toLowerCase(Locale.ROOT), session.queries().evaluate(tokens, from, to));
             } else {
                 String n = name.toLowerCase(Locale.ROOT);
                 boolean global = n.startsWith("global.") || n.startsWith("persist")
@@ -106,7 +106,7 @@ final class SessionStatements {
                     : w.equalsIgnoreCase("OFF") || w.equalsIgnoreCase("FALSE") ? 0L
                     : w.equalsIgnoreCase("DEFAULT") ? SessionVariables.DEFAULTS.get(n) : w;
         } else {
-            value = session.evaluate(tokens, from, to);
+            value = session.queries().evaluate(tokens, from, to);
         }
         value = validated(n, value);
         if (global) {
@@ -133,9 +133,9 @@ final class SessionStatements {
             throw new SqlException(MysqlError.GLOBAL_VARIABLE, n);
         }
         switch (n) {
-            case "autocommit" -> session.setAutocommit(truth(n, value));
-            case "transaction_isolation", "tx_isolation" -> session.setIsolation(isolation(String.valueOf(value)), false);
-            case "transaction_read_only", "tx_read_only" -> session.setReadOnlyDefault(truth(n, value));
+            case "autocommit" -> session.transaction().setAutocommit(truth(n, value));
+            case "transaction_isolation", "tx_isolation" -> session.transaction().setIsolation(isolation(String.valueOf(value)), false);
+            case "transaction_read_only", "tx_read_only" -> setReadOnlyDefault(truth(n, value));
             default -> {
                 if (!SessionVariables.known(n)) {
                     throw new SqlException(MysqlError.UNKNOWN_SYSTEM_VARIABLE, n);
@@ -225,16 +225,25 @@ final class SessionStatements {
                 if (!c.atEnd() && !c.peek().isSymbol(",")) {
                     level.append('-').append(c.next().text());
                 }
-                session.setIsolation(isolation(level.toString()), nextOnly);
+                session.transaction().setIsolation(isolation(level.toString()), nextOnly);
             } else if (c.acceptAll("READ", "ONLY")) {
-                session.setReadOnlyDefault(true);
+                setReadOnlyDefault(true);
             } else if (c.acceptAll("READ", "WRITE")) {
-                session.setReadOnlyDefault(false);
+                setReadOnlyDefault(false);
             } else {
                 throw c.error();
             }
         } while (c.acceptSymbol(","));
         c.expectEnd();
+    }
+
+    /**
+     * Records the default access mode (SET TRANSACTION READ ONLY | READ WRITE, @@transaction_read_only);
+     * only START TRANSACTION READ ONLY makes a transaction read only.
+     */
+    private void setReadOnlyDefault(boolean ro) {
+        session.variables().set("transaction_read_only", ro ? 1L : 0L);
+        session.variables().set("tx_read_only", ro ? 1L : 0L);
     }
 
     QueryResult kill(TokenCursor c) {

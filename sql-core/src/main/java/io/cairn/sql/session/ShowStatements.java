@@ -117,7 +117,7 @@ final class ShowStatements {
             case "WARNINGS", "ERRORS" -> {
                 // errors are not kept (a failed statement's ERR packet is its only report): SHOW ERRORS is empty
                 List<Object[]> rows = new ArrayList<>();
-                for (Object[] w : session.warnings()) {
+                for (Object[] w : session.diagnostics().warnings()) {
                     if (t.is("WARNINGS") || "Error".equals(w[0])) {
                         rows.add(w);
                     }

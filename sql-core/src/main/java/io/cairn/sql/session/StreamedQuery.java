@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
 final class StreamedQuery implements RowStream {
     private enum State { STREAMING, DETACHED, OVER }
 
-    private final Session session;
+    private final SessionQueries queries;
     private final QueryRows rows;
     private final Transaction transaction;
     /** Whether the statement runs in a transaction of its own (autocommit), committed at its end. */
@@ -34,8 +34,8 @@ final class StreamedQuery implements RowStream {
     private int detachedWarnings;
     private MysqlException detachedFailure;
 
-    StreamedQuery(Session session, QueryRows rows, Transaction transaction, boolean ownTransaction) {
-        this.session = session;
+    StreamedQuery(SessionQueries queries, QueryRows rows, Transaction transaction, boolean ownTransaction) {
+        this.queries = queries;
         this.rows = rows;
         this.transaction = transaction;
         this.ownTransaction = ownTransaction;
@@ -53,7 +53,7 @@ final class StreamedQuery implements RowStream {
                     return row;
                 } catch (RuntimeException e) {
                     state = State.OVER;
-                    throw session.streamFailed(this, e);
+                    throw queries.streamFailed(this, e);
                 }
             case DETACHED:
                 if (!rest.isEmpty()) {
@@ -75,7 +75,7 @@ final class StreamedQuery implements RowStream {
             case STREAMING:
                 state = State.OVER;
                 rows.close();
-                return session.streamFinished(this);
+                return queries.streamFinished(this);
             case DETACHED:
                 state = State.OVER;
                 return detachedWarnings;
@@ -89,7 +89,7 @@ final class StreamedQuery implements RowStream {
         if (state == State.STREAMING) {
             state = State.OVER;
             rows.close();
-            session.streamAbandoned(this);
+            queries.streamAbandoned(this);
         } else {
             state = State.OVER;
             rest = null;
@@ -108,11 +108,11 @@ final class StreamedQuery implements RowStream {
                 rest.add(row);
             }
             rows.close();
-            detachedWarnings = session.streamFinished(this);
+            detachedWarnings = queries.streamFinished(this);
         } catch (MysqlException e) {
             detachedFailure = e;
         } catch (RuntimeException e) {
-            detachedFailure = session.streamFailed(this, e);
+            detachedFailure = queries.streamFailed(this, e);
         }
         state = State.DETACHED;
     }

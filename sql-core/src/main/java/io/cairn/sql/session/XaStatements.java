@@ -37,10 +37,10 @@ final class XaStatements {
         }
     }
 
-    private final Session session;
+    private final SessionTransaction transaction;
 
-    XaStatements(Session session) {
-        this.session = session;
+    XaStatements(SessionTransaction transaction) {
+        this.transaction = transaction;
     }
 
     QueryResult run(TokenCursor c) {
@@ -53,14 +53,14 @@ final class XaStatements {
                     throw new SqlException(MysqlError.XAER_INVAL);
                 }
                 c.expectEnd();
-                Branch current = session.xaBranch();
+                Branch current = transaction.xaBranch();
                 if (current != null) {
                     throw rmfail(current);
                 }
-                if (session.inTransaction() && session.explicitTransaction()) {
+                if (transaction.open() && transaction.explicit()) {
                     throw new SqlException(MysqlError.XAER_OUTSIDE);
                 }
-                session.startXa(new Branch(xid));
+                transaction.startXa(new Branch(xid));
             }
             case "END" -> {
                 Branch b = branch(c);
@@ -89,7 +89,7 @@ final class XaStatements {
                     throw rmfail(b); // a two-phase commit needs a prepared branch, which never exists here
                 }
                 try {
-                    session.endXa(true);
+                    transaction.endXa(true);
                 } catch (WriteConflictException | SnapshotTooOldException | DeadlockException e) {
                     throw new SqlException(MysqlError.XA_RBDEADLOCK); // refused for sure: the branch is rolled back
                 }
@@ -100,7 +100,7 @@ final class XaStatements {
                 if (b.state != State.IDLE) {
                     throw rmfail(b);
                 }
-                session.endXa(false);
+                transaction.endXa(false);
             }
             case "RECOVER" -> {
                 c.acceptAll("CONVERT", "XID");
@@ -117,7 +117,7 @@ final class XaStatements {
     /** The session's branch, which the statement's xid must name. */
     private Branch branch(TokenCursor c) {
         String xid = xid(c);
-        Branch b = session.xaBranch();
+        Branch b = transaction.xaBranch();
         if (b == null || !b.xid.equals(xid)) {
             throw new SqlException(MysqlError.XAER_NOTA);
         }
