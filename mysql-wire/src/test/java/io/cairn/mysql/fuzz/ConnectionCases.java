@@ -53,7 +53,7 @@ final class ConnectionCases {
      * memory for such a client forever, but close it once it has not been able to write for its timeout.
      */
     static void notReading(FuzzCase c) throws IOException {
-        WireClient w = c.loggedIn();
+        WireClient w = c.loggedInWithReceiveBuffer(64 * 1024);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] query = WireClient.packet(0, WireClient.commandPayload(io.cairn.mysql.server.Commands.QUERY,
                 c.target.bigResultQuery().getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -58,6 +58,8 @@ public final class FuzzCase {
     /** Whether the case's connection may end with a close the body did not ask for (e.g. a write failing). */
     boolean closeAllowed = true;
     private Handshake.Greeting greeting;
+    /** The receive buffer of the connections this case opens; 0: the system's. */
+    private int receiveBufferBytes;
     private int connections;
 
     FuzzCase(FuzzTarget target, FuzzKind kind, long seed, Sink sink) {
@@ -80,7 +82,7 @@ public final class FuzzCase {
     // ---- connecting ----
 
     public WireClient connect() throws IOException {
-        WireClient w = WireClient.connect(target.host(), target.port(), (int) ANSWER_MILLIS);
+        WireClient w = WireClient.connect(target.host(), target.port(), (int) ANSWER_MILLIS, receiveBufferBytes);
         open.add(w);
         connections++;
         return w;
@@ -112,6 +114,20 @@ public final class FuzzCase {
     }
 
     /** A connection logged in as the target's user (over TLS sometimes, when the target offers it). */
+    /**
+     * Logged in on a connection whose receive buffer holds only {@code bytes}, for a client that stops reading:
+     * with the system's buffer, which may grow to tens of MiB, a server's answers could all fit in it and the
+     * server would rightly never see a client that does not read.
+     */
+    public WireClient loggedInWithReceiveBuffer(int bytes) throws IOException {
+        receiveBufferBytes = bytes;
+        try {
+            return loggedIn();
+        } finally {
+            receiveBufferBytes = 0;
+        }
+    }
+
     public WireClient loggedIn() throws IOException {
         return loggedIn(capabilities());
     }

@@ -79,9 +79,20 @@ public final class WireClient implements AutoCloseable {
 
     /** Connects within {@code timeoutMillis}. */
     public static WireClient connect(String host, int port, int timeoutMillis) throws IOException {
+        return connect(host, port, timeoutMillis, 0);
+    }
+
+    /**
+     * Connects within {@code timeoutMillis} with a receive buffer of {@code receiveBufferBytes} (0: the system's,
+     * which Linux may grow to {@code net.ipv4.tcp_rmem}'s maximum, 32 MiB on some machines).
+     */
+    public static WireClient connect(String host, int port, int timeoutMillis, int receiveBufferBytes) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
+            if (receiveBufferBytes > 0) {
+                s.setReceiveBufferSize(receiveBufferBytes); // before connect: it sets the window offered
+            }
             s.connect(new InetSocketAddress(host, port), timeoutMillis);
         } catch (IOException e) {
             s.close();
