@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import io.cairn.node.HealthReport;
 import io.cairn.storage.ObjectStoreConnection;
+import io.cairn.server.ObjectStoreCheckpoints;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.storage.ObjectStoreConnectionFactory;
 import io.cairn.storage.StorageException;
@@ -58,57 +59,9 @@ public class StorageAccess {
         return report;
     }
 
-    /**
-     * The checkpoints' view of this storage: each call takes its own connection handle. The
-     * connector's errors (unchecked) reach the TN and CN, which retry or report them.
-     */
+    /** The checkpoints' view of this storage: each call takes its own connection handle. */
     CheckpointStore checkpointStore() {
-        return new CheckpointStore() {
-            @Override
-            public void put(String key, byte[] bytes) {
-                try (ObjectStoreConnection c = connection()) {
-                    c.put(key, bytes);
-                }
-            }
-
-            @Override
-            public byte[] get(String key) {
-                try (ObjectStoreConnection c = connection()) {
-                    return c.get(key);
-                }
-            }
-
-            @Override
-            public byte[] get(String key, long offset, int length) {
-                try (ObjectStoreConnection c = connection()) {
-                    return c.get(key, offset, length);
-                }
-            }
-
-            @Override
-            public void put(String key, java.nio.file.Path file) {
-                try (ObjectStoreConnection c = connection();
-                        java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-                    c.put(key, in, java.nio.file.Files.size(file));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot read " + file, e);
-                }
-            }
-
-            @Override
-            public java.util.List<String> list(String prefix) {
-                try (ObjectStoreConnection c = connection()) {
-                    return c.list(prefix);
-                }
-            }
-
-            @Override
-            public void delete(String key) {
-                try (ObjectStoreConnection c = connection()) {
-                    c.delete(key);
-                }
-            }
-        };
+        return ObjectStoreCheckpoints.perCall(this::connection);
     }
 
     /** Health data: counts, and the endpoints that did not answer with their errors. */

@@ -9,7 +9,7 @@ import io.cairn.txn.Write;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** An {@link MvccStore} over a checkpoint read on demand: memory versions win, deletions hide, segments merge. */
 class CheckpointBaseTest {
     private static final long TABLE = 7;
-    private final CheckpointStore objects = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+    private final CheckpointStore objects = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
 
     private static byte[] v(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

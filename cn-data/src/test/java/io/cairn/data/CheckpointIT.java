@@ -11,7 +11,7 @@ import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -63,7 +63,7 @@ class CheckpointIT {
 
     @Test
     void restartFromCheckpointAndLogTailGivesTheSameData() throws Exception {
-        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
         try (LogCluster logs = LogCluster.builder().peers(3).build()) {
             logs.waitForLeader();
             List<String> before;
@@ -116,7 +116,7 @@ class CheckpointIT {
 
     @Test
     void restartFromACompactedCheckpointGivesTheSameRowsAndDroppedRowsLeaveStorage() throws Exception {
-        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
         int maxRuns = 2;
         CheckpointSettings compacting = new CheckpointSettings(Duration.ofMillis(200), 1000, maxRuns, Duration.ZERO);
         try (LogCluster logs = LogCluster.builder().peers(3).build()) {
@@ -163,7 +163,7 @@ class CheckpointIT {
 
     @Test
     void aRunningComputeNodeMovesOntoEachNewerCheckpoint() throws Exception {
-        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
         try (LogCluster logs = LogCluster.builder().peers(3).build()) {
             logs.waitForLeader();
             TransactionNode tn = tn(logs, store);
@@ -222,7 +222,7 @@ class CheckpointIT {
 
     @Test
     void aManifestThatCannotBeReadIsAnError() {
-        CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+        CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
         store.put(Manifest.objectKey(1, 1), new byte[] {1, 2, 3});
         assertThatThrownBy(store::latestManifest).isInstanceOf(IllegalArgumentException.class);
     }

@@ -8,13 +8,13 @@ import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CheckpointLoaderTest {
     private static final long TABLE = 5;
-    private final CheckpointStore store = new ObjectStoreCheckpoints(new InMemoryObjectStore());
+    private final CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
 
     private Manifest publish(long seq, long lsn, byte value) {
         List<Manifest.Segment> segments = TestSegments.put(store, TABLE, 0,

@@ -6,7 +6,7 @@ import io.cairn.storage.jca.CairnStorageResourceAdapter;
 import io.cairn.storage.jca.ObjectStoreManagedConnectionFactory;
 import io.cairn.storage.testing.S3Endpoints;
 import io.cairn.txn.checkpoint.CheckpointStore;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 
 /**
  * Checkpoint storage on real S3 endpoints: six in-process S3Proxy servers under 4+2 erasure
@@ -40,7 +40,7 @@ final class S3Checkpoints implements AutoCloseable {
             endpoints.close();
             throw new IllegalStateException("cannot open the erasure-coded store over S3Proxy: " + e, e);
         }
-        store = new ObjectStoreCheckpoints(connection);
+        store = ObjectStoreCheckpoints.over(connection);
     }
 
     CheckpointStore store() {

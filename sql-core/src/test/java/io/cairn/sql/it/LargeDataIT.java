@@ -10,7 +10,7 @@ import io.cairn.storage.jca.ObjectStoreManagedConnectionFactory;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointSettings;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class LargeDataIT {
         mcf.setBucket("cairn");
         mcf.setResourceAdapter(adapter);
         connection = ((ObjectStoreConnectionFactory) mcf.createConnectionFactory()).getConnection();
-        store = new ObjectStoreCheckpoints(connection);
+        store = ObjectStoreCheckpoints.over(connection);
         // small segments and blocks, a small memory budget and cache: many of each at this size
         CheckpointSettings checkpoints = new CheckpointSettings(Duration.ofSeconds(1), 50_000, 3, Duration.ofSeconds(30),
                 4L << 20, 32 << 10, 16L << 20);

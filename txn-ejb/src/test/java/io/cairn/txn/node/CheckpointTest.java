@@ -18,7 +18,7 @@ import io.cairn.txn.checkpoint.SegmentRows;
 import io.cairn.txn.record.TnLease;
 import io.cairn.txn.testing.GatedCheckpointStore;
 import io.cairn.txn.testing.InMemoryLog;
-import io.cairn.txn.testing.ObjectStoreCheckpoints;
+import io.cairn.server.ObjectStoreCheckpoints;
 import io.cairn.txn.testing.TestTicker;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class CheckpointTest {
 
     private final InMemoryLog log = new InMemoryLog();
     private final InMemoryObjectStore objects = new InMemoryObjectStore();
-    private final CheckpointStore store = new ObjectStoreCheckpoints(objects);
+    private final CheckpointStore store = ObjectStoreCheckpoints.over(objects);
     private final TestTicker ticker = new TestTicker();
     private final AtomicInteger txn = new AtomicInteger();
     private final List<TransactionNode> nodes = new ArrayList<>();
