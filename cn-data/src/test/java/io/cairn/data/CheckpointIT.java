@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.log.LogTruncatedException;
+import io.cairn.data.testing.InProcessCluster;
+import io.cairn.data.testing.Wait;
 import io.cairn.log.impl.LogCluster;
 import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.Key;
@@ -63,54 +65,53 @@ class CheckpointIT {
 
     @Test
     void restartFromCheckpointAndLogTailGivesTheSameData() throws Exception {
-        CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
-        try (LogCluster logs = LogCluster.builder().peers(3).build()) {
-            logs.waitForLeader();
-            List<String> before;
-            TransactionNode tn = tn(logs, store);
-            try (DataNode cn = cn(logs, tn, store)) {
-                for (int round = 0; round < 6; round++) {
-                    Transaction t = cn.begin(Isolation.REPEATABLE_READ);
-                    for (int i = 0; i < 40; i++) {
-                        int k = round * 25 + i;
-                        if (k % 11 == 0 && round > 0) {
-                            t.delete(key(k));
-                        } else {
-                            t.put(key(k), ("r" + round + "k" + k).getBytes(StandardCharsets.UTF_8));
-                        }
+        try (InProcessCluster cluster = InProcessCluster.builder().logPeers(3).tns(1).cns(1).inMemoryStorage()
+                .checkpointSettings(new CheckpointSettings(Duration.ofMillis(300), 50, 8, Duration.ofSeconds(30)))
+                .build()) {
+            CheckpointStore store = cluster.checkpoints();
+            LogCluster logs = cluster.logs().orElseThrow();
+            DataNode cn = cluster.cn(0);
+            for (int round = 0; round < 6; round++) {
+                Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+                for (int i = 0; i < 40; i++) {
+                    int k = round * 25 + i;
+                    if (k % 11 == 0 && round > 0) {
+                        t.delete(key(k));
+                    } else {
+                        t.put(key(k), ("r" + round + "k" + k).getBytes(StandardCharsets.UTF_8));
                     }
-                    t.commit();
                 }
-                logs.waitUntil("a checkpoint", () -> store.list(Manifest.PREFIX).size() >= 1);
-                logs.waitUntil("the log truncated behind it", () -> truncated(logs));
-                // A commit after the checkpoint lives only in the log tail.
-                Transaction last = cn.begin(Isolation.REPEATABLE_READ);
-                last.put(key(9999), "tail".getBytes(StandardCharsets.UTF_8));
-                last.delete(key(1));
-                last.commit();
-                before = contents(cn);
-            } finally {
-                tn.close();
+                t.commit();
             }
+            Wait.until("a checkpoint", InProcessCluster.WAIT, () -> store.list(Manifest.PREFIX).size() >= 1);
+            Wait.until("the log truncated behind it", InProcessCluster.WAIT, () -> truncated(logs));
+            // A commit after the checkpoint lives only in the log tail.
+            Transaction last = cn.begin(Isolation.REPEATABLE_READ);
+            last.put(key(9999), "tail".getBytes(StandardCharsets.UTF_8));
+            last.delete(key(1));
+            last.commit();
+            List<String> before = contents(cn);
             assertThat(before).contains("9999=tail").doesNotContain("1=r0k1");
 
+            // everything stops, then starts again from the log peers' files and the checkpoint
+            cluster.killCn(0);
+            cluster.killTn(0);
             for (int peer = 0; peer < logs.size(); peer++) {
-                logs.kill(peer);
+                cluster.killLogPeer(peer);
             }
             for (int peer = 0; peer < logs.size(); peer++) {
-                logs.restart(peer, true);
+                cluster.restartLogPeer(peer, true);
             }
-            logs.waitForLeader();
-            TransactionNode again = tn(logs, store);
-            try (DataNode fresh = cn(logs, again, store)) {
-                assertThat(contents(fresh)).isEqualTo(before);
-                Transaction more = fresh.begin(Isolation.REPEATABLE_READ);
-                more.put(key(10_000), "after".getBytes(StandardCharsets.UTF_8));
-                more.commit();
-                assertThat(contents(fresh)).hasSize(before.size() + 1);
-            } finally {
-                again.close();
-            }
+            cluster.waitForLeader();
+            cluster.restartTn(0);
+            cluster.waitForActiveTn();
+            cluster.restartCn(0);
+            DataNode fresh = cluster.cn(0);
+            assertThat(contents(fresh)).isEqualTo(before);
+            Transaction more = fresh.begin(Isolation.REPEATABLE_READ);
+            more.put(key(10_000), "after".getBytes(StandardCharsets.UTF_8));
+            more.commit();
+            assertThat(contents(fresh)).hasSize(before.size() + 1);
         }
     }
 

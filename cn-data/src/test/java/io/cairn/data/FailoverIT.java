@@ -3,17 +3,16 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.log.LogEntry;
+import io.cairn.data.testing.InProcessCluster;
+import io.cairn.data.testing.Wait;
 import io.cairn.log.impl.LogCluster;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
-import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
-import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,12 +26,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bank transfers from 16 clients between 100 accounts over two CNs and two TNs on a real 3-peer
- * Ratis log with checkpoints on six real S3 endpoints (S3Proxy, 4+2 erasure coding), while in turn
+ * Ratis log with checkpoints on six real S3 endpoints (S3Proxy, 4+2 erasure coding; {@link InProcessCluster}),
+ * while in turn
  * the log leader is killed and restarted, one S3 endpoint stops, the active TN dies and a standby
  * takes over, and one CN dies and a new one starts from a checkpoint the new TN wrote with the S3
  * endpoint still down, and the CNs move onto each newer checkpoint as it appears: the total never
@@ -46,119 +45,104 @@ class FailoverIT {
 
     @Test
     void bankSurvivesLogLeaderTransactionNodeAndComputeNodeFailures() throws Exception {
-        try (S3Checkpoints s3 = new S3Checkpoints(); LogCluster logs = LogCluster.builder().peers(3).build()) {
-            CheckpointStore checkpoints = s3.store();
-            logs.waitForLeader();
-            List<TransactionNode> liveTns = new CopyOnWriteArrayList<>();
-            for (String id : List.of("tn-a", "tn-b")) {
-                TransactionNode tn = new TransactionNode(logs.newClient(), Clock.systemUTC(), new TransactionNode.Settings(
-                        id, id, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5)));
-                tn.enableCheckpoints(checkpoints, new CheckpointSettings(Duration.ofSeconds(1), 200, 8, Duration.ofSeconds(30)));
-                tn.start();
-                liveTns.add(tn);
+        try (InProcessCluster cluster = InProcessCluster.builder().logPeers(3).tns(2).cns(2).storage(4, 2).build()) {
+            CheckpointStore checkpoints = cluster.checkpoints();
+            // which CN each half of the clients uses: the second half moves to a replacement CN below
+            List<Integer> cnOfSlot = new CopyOnWriteArrayList<>(List.of(0, 1));
+            Transaction seed = cluster.cn(0).begin(Isolation.REPEATABLE_READ);
+            for (int i = 0; i < ACCOUNTS; i++) {
+                seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
             }
-            Supplier<TransactionService> activeTn = () -> liveTns.stream()
-                    .filter(tn -> tn.state() == TransactionNode.State.ACTIVE).findFirst().orElse(liveTns.get(0));
-            DataNode.Settings settings = new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(20));
-            // CNs move onto each newer checkpoint while the clients run (a look every 300 ms).
-            Supplier<DataNode.CacheSettings> cache = () -> new DataNode.CacheSettings(4 << 20, Duration.ofMillis(300));
-            List<DataNode> cns = new CopyOnWriteArrayList<>(List.of(
-                    new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get()),
-                    new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get())));
-            cns.forEach(DataNode::start);
-            try {
-                Transaction seed = cns.get(0).begin(Isolation.REPEATABLE_READ);
-                for (int i = 0; i < ACCOUNTS; i++) {
-                    seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
-                }
-                seed.commit();
+            seed.commit();
 
-                AtomicLongArray expected = new AtomicLongArray(ACCOUNTS);
-                for (int i = 0; i < ACCOUNTS; i++) {
-                    expected.set(i, INITIAL);
-                }
-                AtomicLong acknowledged = new AtomicLong();
-                AtomicLong unknown = new AtomicLong();
-                AtomicLong badTotals = new AtomicLong();
-                AtomicBoolean stop = new AtomicBoolean();
-                ExecutorService clients = Executors.newFixedThreadPool(16);
-                List<Future<?>> workers = new ArrayList<>();
-                for (int c = 0; c < 16; c++) {
-                    int slot = c % 2;
-                    Random random = new Random(c);
-                    workers.add(clients.submit(() -> {
-                        while (!stop.get()) {
-                            transfer(cns.get(slot), random, expected, acknowledged, unknown, badTotals);
-                        }
-                        return null;
-                    }));
-                }
-
-                awaitMore(acknowledged, 30);
-                int leader = logs.waitForLeader();
-                logs.kill(leader);
-                awaitMore(acknowledged, 30);
-                logs.restart(leader, true);
-                s3.endpoints().stop(5);
-                TransactionNode active = (TransactionNode) activeTn.get();
-                liveTns.remove(active);
-                active.close();
-                awaitMore(acknowledged, 30);
-                // A CN dies; its clients move to a new CN that starts from a checkpoint of the new TN.
-                TransactionNode successor = liveTns.get(0);
-                logs.waitUntil("a checkpoint of the new TN", () -> successor.state() == TransactionNode.State.ACTIVE
-                        && checkpoints.latestManifest().map(m -> m.epoch() == successor.epoch()).orElse(false));
-                DataNode dying = cns.get(1);
-                DataNode replacement = new DataNode(logs.newClient(), activeTn, settings, checkpoints, cache.get());
-                replacement.start();
-                cns.set(1, replacement);
-                dying.close();
-                awaitMore(acknowledged, 30);
-                s3.endpoints().start(5);
-                stop.set(true);
-                for (Future<?> worker : workers) {
-                    worker.get();
-                }
-                clients.shutdown();
-
-                logs.waitUntil("every CN reads the latest checkpoint", () -> cns.stream().allMatch(cn -> {
-                    String latest = checkpoints.latestManifest().map(Manifest::objectKey).orElse("none");
-                    return latest.equals(cn.checkpointInUse());
+            AtomicLongArray expected = new AtomicLongArray(ACCOUNTS);
+            for (int i = 0; i < ACCOUNTS; i++) {
+                expected.set(i, INITIAL);
+            }
+            AtomicLong acknowledged = new AtomicLong();
+            AtomicLong unknown = new AtomicLong();
+            AtomicLong badTotals = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < 16; c++) {
+                int slot = c % 2;
+                Random random = new Random(c);
+                workers.add(clients.submit(() -> {
+                    while (!stop.get()) {
+                        transfer(cluster.cn(cnOfSlot.get(slot)), random, expected, acknowledged, unknown, badTotals);
+                    }
+                    return null;
                 }));
-                assertThat(badTotals.get()).as("snapshots with a wrong total").isZero();
-                assertThat(unknown.get()).as("commits with an unknown outcome").isZero();
-                for (DataNode cn : cns) {
-                    Transaction check = cn.begin(Isolation.REPEATABLE_READ);
-                    long total = 0;
-                    for (int i = 0; i < ACCOUNTS; i++) {
-                        long balance = Bank.amount(check.get(Bank.account(TABLE, i)));
-                        assertThat(balance).as("account %d", i).isEqualTo(expected.get(i));
-                        total += balance;
-                    }
-                    assertThat(total).isEqualTo(ACCOUNTS * INITIAL);
-                }
-                logs.waitUntilApplied(logs.newClient().commitIndex());
-                List<String> first = null;
-                for (int peer = 0; peer < 3; peer++) {
-                    List<String> ids = commitIds(retained(logs, peer));
-                    assertThat(new HashSet<>(ids)).as("no commit twice on peer %d", peer).hasSameSizeAs(ids);
-                    if (first == null) {
-                        first = ids;
-                    } else {
-                        assertThat(ids).as("peer %d has the same commits", peer).isEqualTo(first);
-                    }
-                }
-                assertThat(first).as("commits still in the log (the rest are in checkpoints)")
-                        .hasSizeLessThanOrEqualTo((int) acknowledged.get() + 1);
-            } finally {
-                cns.forEach(DataNode::close);
-                liveTns.forEach(TransactionNode::close);
             }
+
+            awaitMore(acknowledged, 30);
+            int leader = cluster.waitForLeader();
+            cluster.killLogPeer(leader);
+            awaitMore(acknowledged, 30);
+            cluster.restartLogPeer(leader, true);
+            cluster.stopStorage(5);
+            int active = cluster.waitForActiveTn();
+            cluster.killTn(active);
+            awaitMore(acknowledged, 30);
+            // A CN dies; its clients move to a new CN that starts from a checkpoint of the new TN.
+            TransactionNode successor = cluster.tn(cluster.waitForActiveTn());
+            Wait.until("a checkpoint of the new TN", InProcessCluster.WAIT,
+                    () -> checkpoints.latestManifest().map(m -> m.epoch() == successor.epoch()).orElse(false));
+            int replacement = cluster.addCn();
+            cnOfSlot.set(1, replacement);
+            cluster.killCn(1);
+            awaitMore(acknowledged, 30);
+            cluster.startStorage(5);
+            stop.set(true);
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            clients.shutdown();
+
+            List<DataNode> cns = List.of(cluster.cn(0), cluster.cn(replacement));
+            Wait.until("every CN reads the latest checkpoint", InProcessCluster.WAIT, () -> cns.stream().allMatch(cn -> {
+                String latest = checkpoints.latestManifest().map(Manifest::objectKey).orElse("none");
+                return latest.equals(cn.checkpointInUse());
+            }));
+            assertThat(badTotals.get()).as("snapshots with a wrong total").isZero();
+            assertThat(unknown.get()).as("commits with an unknown outcome").isZero();
+            for (DataNode cn : cns) {
+                Transaction check = cn.begin(Isolation.REPEATABLE_READ);
+                long total = 0;
+                for (int i = 0; i < ACCOUNTS; i++) {
+                    long balance = Bank.amount(check.get(Bank.account(TABLE, i)));
+                    assertThat(balance).as("account %d", i).isEqualTo(expected.get(i));
+                    total += balance;
+                }
+                assertThat(total).isEqualTo(ACCOUNTS * INITIAL);
+            }
+            // no TN, no more checkpoints: every peer's log is truncated at the same point when they are compared
+            for (int i = 0; i < cluster.tnCount(); i++) {
+                cluster.killTn(i);
+            }
+            LogCluster logs = cluster.logs().orElseThrow();
+            logs.waitUntilApplied(logs.newClient().commitIndex());
+            List<String> first = null;
+            for (int peer = 0; peer < 3; peer++) {
+                List<String> ids = commitIds(retained(logs, peer));
+                assertThat(new HashSet<>(ids)).as("no commit twice on peer %d", peer).hasSameSizeAs(ids);
+                if (first == null) {
+                    first = ids;
+                } else {
+                    assertThat(ids).as("peer %d has the same commits", peer).isEqualTo(first);
+                }
+            }
+            assertThat(first).as("commits still in the log (the rest are in checkpoints)")
+                    .hasSizeLessThanOrEqualTo((int) acknowledged.get() + 1);
         }
     }
 
     private static void transfer(DataNode cn, Random random, AtomicLongArray expected, AtomicLong acknowledged,
             AtomicLong unknown, AtomicLong badTotals) {
+        if (cn == null) {
+            return; // killed after this client picked it: the client picks its CN again
+        }
         Transaction t;
         try {
             t = cn.begin(Isolation.REPEATABLE_READ);
@@ -191,15 +175,9 @@ class FailoverIT {
         }
     }
 
-    private static void awaitMore(AtomicLong acknowledged, long more) throws InterruptedException {
+    private static void awaitMore(AtomicLong acknowledged, long more) {
         long target = acknowledged.get() + more;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (acknowledged.get() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no progress: " + acknowledged.get() + " of " + target + " transfers");
-            }
-            Thread.sleep(50);
-        }
+        Wait.until(more + " more acknowledged transfers", Duration.ofSeconds(60), () -> acknowledged.get() >= target);
     }
 
     /** The entries a peer still holds: from the truncation point (the rest is in checkpoints). */
