@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -65,11 +66,12 @@ public final class InProcessCluster implements AutoCloseable {
         private int dataShards;
         private int parityShards;
         private boolean inMemoryStorage;
+        private CheckpointStore givenStore;
         private Duration lease = Duration.ofSeconds(1);
         private Duration tnCommitTimeout = Duration.ofSeconds(5);
         private CheckpointSettings checkpointSettings = new CheckpointSettings(Duration.ofSeconds(1), 200, 8,
                 Duration.ofSeconds(30));
-        private Supplier<DataNode.CacheSettings> cache = () -> new DataNode.CacheSettings(4 << 20, Duration.ofMillis(300));
+        private IntFunction<DataNode.CacheSettings> cache = i -> new DataNode.CacheSettings(4 << 20, Duration.ofMillis(300));
         private DataNode.Settings cnSettings = new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(20));
 
         /** Ratis peers of the log, each with its own folder and port; 0: the in-memory log (nothing to kill). */
@@ -103,6 +105,14 @@ public final class InProcessCluster implements AutoCloseable {
             return this;
         }
 
+        /** Checkpoints in {@code store}, which the test opened (and closes). */
+        public Builder checkpoints(CheckpointStore store) {
+            givenStore = store;
+            inMemoryStorage = false;
+            dataShards = 0;
+            return this;
+        }
+
         /** The TNs' lease: a takeover comes about one lease after the active TN stops renewing it. */
         public Builder lease(Duration d) {
             lease = d;
@@ -120,8 +130,8 @@ public final class InProcessCluster implements AutoCloseable {
             return this;
         }
 
-        /** Each CN's cache settings (called once per CN: a disk tier needs a folder of its own). */
-        public Builder cacheSettings(Supplier<DataNode.CacheSettings> s) {
+        /** The cache settings of the CN of each index (a disk tier needs a folder of its own). */
+        public Builder cacheSettings(IntFunction<DataNode.CacheSettings> s) {
             cache = s;
             return this;
         }
@@ -161,6 +171,8 @@ public final class InProcessCluster implements AutoCloseable {
                 store = ObjectStoreCheckpoints.over(c);
             } else if (b.inMemoryStorage) {
                 store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
+            } else {
+                store = b.givenStore;
             }
         } catch (RuntimeException e) {
             closeQuietly(logs);
@@ -341,7 +353,7 @@ public final class InProcessCluster implements AutoCloseable {
         DataNode.Settings s = new DataNode.Settings(settings.cnSettings.name() + i, settings.cnSettings.applyTimeout(),
                 settings.cnSettings.commitTimeout(), settings.cnSettings.maxWriteSetBytes());
         DataNode cn = checkpoints == null ? new DataNode(newLogClient(), activeTn(), s)
-                : new DataNode(newLogClient(), activeTn(), s, checkpoints, settings.cache.get());
+                : new DataNode(newLogClient(), activeTn(), s, checkpoints, settings.cache.apply(i));
         cn.start();
         return cn;
     }

@@ -1,13 +1,13 @@
 package io.cairn.sql.it;
 
 import io.cairn.data.DataNode;
+import io.cairn.data.testing.InProcessCluster;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.sql.session.SqlEngine;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
-import io.cairn.txn.testing.InMemoryLog;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,31 +18,36 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * In-process SQL cluster for tests: an in-memory log, one transaction node, N compute nodes, each a
- * {@link DataNode} + {@link SqlEngine} + {@link MysqlServer} on a free loopback port. Build with
- * {@code SqlCluster.builder().cns(2).build()}; close to stop everything.
+ * In-process SQL cluster for tests: cn-data's {@link InProcessCluster} (by default the in-memory log and one
+ * transaction node) with, on each compute node, a {@link SqlEngine} and a {@link MysqlServer} on a free
+ * loopback port. Build with {@code SqlCluster.builder().cns(2).build()}; close to stop everything.
  */
 public final class SqlCluster implements AutoCloseable {
-    private final InMemoryLog log = new InMemoryLog();
-    private final TransactionNode tn;
-    private final List<DataNode> dataNodes = new ArrayList<>();
+    private final InProcessCluster cluster;
     private final List<SqlEngine> engines = new ArrayList<>();
     private final List<MysqlServer> servers = new ArrayList<>();
     private final String rootPassword;
-    private final CheckpointStore checkpoints;
-    private final DataNode.CacheSettings cacheSettings;
-    private final long maxWriteSetBytes;
     private final long maxOperatorMemory;
+    private final byte[] proxySecret;
 
     /** Builder. */
     public static final class Builder {
         private int cns = 1;
+        private int logPeers;
+        private int tns = 1;
         private String rootPassword = "";
         private CheckpointStore checkpoints;
         private CheckpointSettings checkpointSettings;
         private DataNode.CacheSettings cacheSettings;
         private long maxWriteSetBytes = DataNode.MAX_WRITE_SET_BYTES;
         private long maxOperatorMemory = SqlEngine.DEFAULT_MAX_OPERATOR_MEMORY;
+        private byte[] proxySecret;
+
+        /** Lets proxies that know {@code secret} log in on their clients' behalf ({@code cairn_proxy}). */
+        public Builder proxySecret(byte[] secret) {
+            proxySecret = secret;
+            return this;
+        }
 
         /** cairn.txn.max-size of every CN. */
         public Builder maxWriteSetBytes(long bytes) {
@@ -58,6 +63,17 @@ public final class SqlCluster implements AutoCloseable {
 
         public Builder cns(int n) {
             cns = n;
+            return this;
+        }
+
+        /** Ratis log peers; 0 (the default): the in-memory log. */
+        public Builder logPeers(int n) {
+            logPeers = n;
+            return this;
+        }
+
+        public Builder tns(int n) {
+            tns = n;
             return this;
         }
 
@@ -85,17 +101,20 @@ public final class SqlCluster implements AutoCloseable {
 
     private SqlCluster(Builder b) throws InterruptedException {
         this.rootPassword = b.rootPassword;
-        this.checkpoints = b.checkpoints;
-        this.cacheSettings = b.cacheSettings;
-        this.maxWriteSetBytes = b.maxWriteSetBytes;
         this.maxOperatorMemory = b.maxOperatorMemory;
-        tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
-                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+        this.proxySecret = b.proxySecret;
+        InProcessCluster.Builder cb = InProcessCluster.builder().logPeers(b.logPeers).tns(b.tns).cns(0)
+                .lease(Duration.ofMillis(600)).tnCommitTimeout(Duration.ofSeconds(2))
+                .cnSettings(new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5), b.maxWriteSetBytes));
         if (b.checkpoints != null) {
-            tn.enableCheckpoints(b.checkpoints, b.checkpointSettings);
+            DataNode.CacheSettings cache = b.cacheSettings;
+            // each CN its own disk tier folder, as each server has its own data directory
+            cb.checkpoints(b.checkpoints).checkpointSettings(b.checkpointSettings)
+                    .cacheSettings(i -> cache == null || cache.diskDir() == null ? cache
+                            : new DataNode.CacheSettings(cache.blockCacheBytes(), cache.followEvery(),
+                                    cache.diskDir().resolve("cn" + i), cache.diskBytes()));
         }
-        tn.start();
-        waitForActiveTn();
+        cluster = cb.build();
         for (int i = 0; i < b.cns; i++) {
             addCn();
         }
@@ -103,36 +122,20 @@ public final class SqlCluster implements AutoCloseable {
 
     /** Starts another compute node (from the latest checkpoint when checkpoints are on); its index. */
     public int addCn() throws InterruptedException {
-        int i = dataNodes.size();
-        DataNode.Settings settings = new DataNode.Settings("cn" + i, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                maxWriteSetBytes);
-        // each CN its own disk tier folder, as each server has its own data directory
-        DataNode.CacheSettings cache = cacheSettings == null || cacheSettings.diskDir() == null ? cacheSettings
-                : new DataNode.CacheSettings(cacheSettings.blockCacheBytes(), cacheSettings.followEvery(),
-                        cacheSettings.diskDir().resolve("cn" + i), cacheSettings.diskBytes());
-        DataNode dn = checkpoints == null ? new DataNode(log, () -> tn, settings)
-                : new DataNode(log, () -> tn, settings, checkpoints, cache);
-        dn.start();
-        dataNodes.add(dn);
+        int i = cluster.addCn();
+        DataNode dn = cluster.cn(i);
         SqlEngine engine = new SqlEngine(dn, rootPassword, Clock.systemUTC(), java.util.Map.of(), maxOperatorMemory);
         engines.add(engine);
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host("127.0.0.1").port(0)
-                .handlerThreads(4).build(), engine.authenticator(), engine).start();
+                .handlerThreads(4).proxySecret(proxySecret).build(), engine.authenticator(), engine).start();
         engine.setConnectionKiller(id -> server.kill(id, false));
         servers.add(server);
         return i;
     }
 
-    /** Waits (bounded) for the TN to take its lease: a condition, not a fixed sleep. */
-    private void waitForActiveTn() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tn.state() != TransactionNode.State.ACTIVE) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("transaction node did not become active");
-            }
-            Thread.onSpinWait();
-            Thread.sleep(5); // polling a condition with a deadline
-        }
+    /** The parts under the SQL layer: log, TNs, data layers, storage, to stop and start. */
+    public InProcessCluster cluster() {
+        return cluster;
     }
 
     public int port(int cn) {
@@ -140,20 +143,21 @@ public final class SqlCluster implements AutoCloseable {
     }
 
     public DataNode dataNode(int cn) {
-        return dataNodes.get(cn);
+        return cluster.cn(cn);
     }
 
     public SqlEngine engine(int cn) {
         return engines.get(cn);
     }
 
+    /** The active transaction node. */
     public TransactionNode transactionNode() {
-        return tn;
+        return cluster.tn(cluster.waitForActiveTn());
     }
 
     /** Stops compute node {@code cn} as a crash would: its port closes, its sessions and lock keep-alives end. */
     public void killCn(int cn) {
-        dataNodes.get(cn).close(); // first: a crashed CN releases nothing, its sessions' rollbacks included
+        cluster.killCn(cn); // first: a crashed CN releases nothing, its sessions' rollbacks included
         servers.get(cn).close();
     }
 
@@ -178,7 +182,6 @@ public final class SqlCluster implements AutoCloseable {
     @Override
     public void close() {
         servers.forEach(MysqlServer::close); // closing twice (after killCn) is harmless
-        dataNodes.forEach(DataNode::close);
-        tn.close();
+        cluster.close();
     }
 }
