@@ -71,12 +71,12 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         if (this.endpoints.size() != n) {
             throw new IllegalArgumentException("need " + n + " endpoints, got " + this.endpoints.size());
         }
-        ReedSolomon codec = new ReedSolomon(k, m);
         this.fanOut = new FanOut(this.endpoints, policy);
         this.quorum = new MetaQuorum(fanOut, k, m);
-        this.writer = new ShardWriter(config, fanOut, quorum, keyLocks, codec, clock);
-        this.reader = new ShardReader(config, fanOut, quorum, codec);
-        this.healer = new ShardHealer(config, fanOut, quorum, keyLocks, codec, clock);
+        StoreParts parts = new StoreParts(config, fanOut, quorum, keyLocks, new ReedSolomon(k, m), clock);
+        this.writer = new ShardWriter(parts);
+        this.reader = new ShardReader(parts);
+        this.healer = new ShardHealer(parts);
     }
 
     /** Opens the endpoints named in the config with production policies. */

@@ -23,36 +23,25 @@ import java.util.stream.IntStream;
  * ({@link KeyLocks}).
  */
 final class ShardHealer {
-    private final StoreConfig config;
-    private final FanOut fanOut;
-    private final MetaQuorum quorum;
-    private final KeyLocks locks;
-    private final ReedSolomon codec;
-    private final Clock clock;
+    private final StoreParts parts;
     private final int n;
     private final int k;
     private final int m;
 
-    ShardHealer(StoreConfig config, FanOut fanOut, MetaQuorum quorum, KeyLocks locks, ReedSolomon codec,
-                Clock clock) {
-        this.config = config;
-        this.fanOut = fanOut;
-        this.quorum = quorum;
-        this.locks = locks;
-        this.codec = codec;
-        this.clock = clock;
-        this.k = config.dataShards();
-        this.m = config.parityShards();
-        this.n = k + m;
+    ShardHealer(StoreParts parts) {
+        this.parts = parts;
+        this.k = parts.k();
+        this.m = parts.m();
+        this.n = parts.n();
     }
 
     /** See {@link io.cairn.storage.ObjectStoreConnection#heal(String)}. */
     HealReport heal(String key) {
         List<HealReport.Repair> repairs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        ReentrantLock lock = locks.lock(key);
+        ReentrantLock lock = parts.locks().lock(key);
         try {
-            healLocked(key, quorum.readMetas(key), repairs, failures);
+            healLocked(key, parts.quorum().readMetas(key), repairs, failures);
         } finally {
             lock.unlock();
         }
@@ -64,7 +53,7 @@ final class ShardHealer {
         int stripes = meta.stripes();
         int head = meta.encodedLength();
         // rebuilt shards are written with their record in front: leave room for it
-        StripeWindow w = stripes == 0 ? null : new StripeWindow(fanOut, codec, key, v, 0, stripes - 1, head);
+        StripeWindow w = stripes == 0 ? null : new StripeWindow(parts.fanOut(), parts.codec(), key, v, 0, stripes - 1, head);
         HealReport.Reason[] reason = new HealReport.Reason[n];
         if (w != null) {
             Map<Integer, int[]> everything = new HashMap<>();
@@ -129,24 +118,24 @@ final class ShardHealer {
         String name = ShardNames.shard(key);
         int[] targets = placement.keySet().stream().mapToInt(Integer::intValue).filter(e -> {
             if (v.failed[e]) {
-                failures.add(key + ": " + fanOut.endpoint(e).name() + " unreachable, shard " + placement.get(e)
+                failures.add(key + ": " + parts.fanOut().endpoint(e).name() + " unreachable, shard " + placement.get(e)
                         + " not rebuilt");
                 return false;
             }
             return true;
         }).toArray();
-        Map<Integer, Outcome<Object>> res = fanOut.call(targets, e -> () -> {
+        Map<Integer, Outcome<Object>> res = parts.fanOut().call(targets, e -> () -> {
             int shard = placement.get(e);
             byte[] object = w == null ? new byte[head] : w.buf[shard]; // each shard has one target: no sharing
             meta.forShard(shard).encodeInto(object);
-            fanOut.endpoint(e).put(name, object); // replaces what was there (another write's leftover, a corrupt copy)
+            parts.fanOut().endpoint(e).put(name, object); // replaces what was there (another write's leftover, a corrupt copy)
             return null;
         });
         res.forEach((e, o) -> {
             if (o.ok()) {
-                repairs.add(new HealReport.Repair(key, fanOut.endpoint(e).name(), placement.get(e), why.get(e)));
+                repairs.add(new HealReport.Repair(key, parts.fanOut().endpoint(e).name(), placement.get(e), why.get(e)));
             } else {
-                failures.add(key + ": rebuilding shard " + placement.get(e) + " on " + fanOut.endpoint(e).name()
+                failures.add(key + ": rebuilding shard " + placement.get(e) + " on " + parts.fanOut().endpoint(e).name()
                         + " failed: " + o.error());
             }
         });
@@ -154,14 +143,14 @@ final class ShardHealer {
 
     /** See {@link io.cairn.storage.ObjectStoreConnection#healAll()}. */
     HealReport healAll() {
-        Map<String, Integer> counts = quorum.listShardCounts("", k);
+        Map<String, Integer> counts = parts.quorum().listShardCounts("", k);
         List<HealReport.Repair> repairs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (String name : new TreeSet<>(counts.keySet())) {
             String key = ShardNames.keyOfShard(name);
-            ReentrantLock lock = locks.lock(key);
+            ReentrantLock lock = parts.locks().lock(key);
             try {
-                MetaView v = quorum.readMetas(key);
+                MetaView v = parts.quorum().readMetas(key);
                 if (v.winner == null && v.count(v.notFound) > m) {
                     purgeLeftovers(key, v, repairs, failures);
                 } else {
@@ -182,20 +171,20 @@ final class ShardHealer {
      * elsewhere).
      */
     private void purgeLeftovers(String key, MetaView v, List<HealReport.Repair> repairs, List<String> failures) {
-        long cutoff = clock.millis() - config.orphanGrace().toMillis();
+        long cutoff = parts.clock().millis() - parts.config().orphanGrace().toMillis();
         int[] stale = IntStream.range(0, n)
                 .filter(e -> v.records[e] != null && v.records[e].createdMillis() <= cutoff).toArray();
         String name = ShardNames.shard(key);
-        Map<Integer, Outcome<Object>> res = fanOut.call(stale, e -> () -> {
-            fanOut.endpoint(e).delete(name);
+        Map<Integer, Outcome<Object>> res = parts.fanOut().call(stale, e -> () -> {
+            parts.fanOut().endpoint(e).delete(name);
             return null;
         });
         res.forEach((e, o) -> {
             if (o.ok()) {
-                repairs.add(new HealReport.Repair(key, fanOut.endpoint(e).name(), v.records[e].shardIndex(),
+                repairs.add(new HealReport.Repair(key, parts.fanOut().endpoint(e).name(), v.records[e].shardIndex(),
                         HealReport.Reason.STALE));
             } else {
-                failures.add(key + ": removing leftover on " + fanOut.endpoint(e).name() + " failed: " + o.error());
+                failures.add(key + ": removing leftover on " + parts.fanOut().endpoint(e).name() + " failed: " + o.error());
             }
         });
     }

@@ -21,25 +21,21 @@ import java.util.logging.Logger;
 final class ShardReader {
     private static final Logger LOG = Logger.getLogger(ShardReader.class.getName());
 
-    private final FanOut fanOut;
-    private final MetaQuorum quorum;
-    private final ReedSolomon codec;
+    private final StoreParts parts;
     private final int n;
     private final int k;
     private final int m;
     /** Longest shard object (record and shard) of an object of {@code maxObjectSize} bytes. */
     private final int maxShardObject;
 
-    ShardReader(StoreConfig config, FanOut fanOut, MetaQuorum quorum, ReedSolomon codec) {
-        this.fanOut = fanOut;
-        this.quorum = quorum;
-        this.codec = codec;
-        this.k = config.dataShards();
-        this.m = config.parityShards();
-        this.n = k + m;
-        long maxStripes = ShardMeta.stripes(config.maxObjectSize(), k, config.chunkSize());
+    ShardReader(StoreParts parts) {
+        this.parts = parts;
+        this.k = parts.k();
+        this.m = parts.m();
+        this.n = parts.n();
+        long maxStripes = ShardMeta.stripes(parts.config().maxObjectSize(), k, parts.config().chunkSize());
         this.maxShardObject = (int) Math.min(Integer.MAX_VALUE - 16,
-                maxStripes * config.chunkSize() + ShardMeta.encodedLength((int) maxStripes * n));
+                maxStripes * parts.config().chunkSize() + ShardMeta.encodedLength((int) maxStripes * n));
     }
 
     /**
@@ -75,8 +71,8 @@ final class ShardReader {
         }
         // The k data shards' endpoints first: when their k records agree, that write is the winner whatever the
         // other m say (no other write can reach k), so the parity endpoints are asked only when needed.
-        Map<Integer, Outcome<Prefetch>> res = fanOut.call(dataEndpoints, e -> () -> {
-            Endpoint ep = fanOut.endpoint(e);
+        Map<Integer, Outcome<Prefetch>> res = parts.fanOut().call(dataEndpoints, e -> () -> {
+            Endpoint ep = parts.fanOut().endpoint(e);
             int shard = placement.shardOn(e);
             byte[] head = length < 0 ? ep.getPrefix(name, maxShardObject) : MetaQuorum.readRecord(ep, name);
             try {
@@ -107,10 +103,10 @@ final class ShardReader {
         Map<Integer, Outcome<byte[]>> records = new HashMap<>();
         res.forEach((e, o) -> records.put(e, o.ok() ? new Outcome<>(o.value().record(), null)
                 : new Outcome<>(null, o.error())));
-        MetaView v = quorum.metaView(key, records);
+        MetaView v = parts.quorum().metaView(key, records);
         if (v.winner == null && v.count(v.notFound) <= m) {
             // (more than m "no such object" already rule out k records: not found, without asking the rest)
-            quorum.complete(v); // updates v in place
+            parts.quorum().complete(v); // updates v in place
         }
         ShardMeta meta = v.require("get");
         long len = length < 0 ? meta.size() : length;
@@ -174,7 +170,7 @@ final class ShardReader {
         long sd = meta.stripeDataSize();
         int s0 = (int) (offset / sd);
         int s1 = (int) ((offset + length - 1) / sd);
-        StripeWindow w = new StripeWindow(fanOut, codec, key, v, s0, s1, lead);
+        StripeWindow w = new StripeWindow(parts.fanOut(), parts.codec(), key, v, s0, s1, lead);
         // Which data chunks does the range touch?
         boolean[][] needed = new boolean[s1 - s0 + 1][k];
         for (int s = s0; s <= s1; s++) {
@@ -210,7 +206,7 @@ final class ShardReader {
             }
         }
         if (badFrom >= 0) {
-            quorum.complete(v); // round 2 needs to know where the parity shards are
+            parts.quorum().complete(v); // round 2 needs to know where the parity shards are
             Map<Integer, int[]> round2 = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 int a = -1;

@@ -35,33 +35,22 @@ final class ShardWriter {
      */
     static final long STREAMED_PUT_MIN = 4L << 20;
 
-    private final StoreConfig config;
-    private final FanOut fanOut;
-    private final MetaQuorum quorum;
-    private final KeyLocks locks;
-    private final ReedSolomon codec;
-    private final Clock clock;
+    private final StoreParts parts;
     private final int n;
     private final int k;
     private final int m;
 
-    ShardWriter(StoreConfig config, FanOut fanOut, MetaQuorum quorum, KeyLocks locks, ReedSolomon codec,
-                Clock clock) {
-        this.config = config;
-        this.fanOut = fanOut;
-        this.quorum = quorum;
-        this.locks = locks;
-        this.codec = codec;
-        this.clock = clock;
-        this.k = config.dataShards();
-        this.m = config.parityShards();
-        this.n = k + m;
+    ShardWriter(StoreParts parts) {
+        this.parts = parts;
+        this.k = parts.k();
+        this.m = parts.m();
+        this.n = parts.n();
     }
 
     /** Puts an object held in memory (checked by the caller: valid key, size within bounds). */
     void put(String key, byte[] data) {
         putCoded(key, (writeId, created) -> {
-            Encoded enc = encode(codec, k, m, config.chunkSize(), data, writeId, created);
+            Encoded enc = encode(parts.codec(), k, m, parts.config().chunkSize(), data, writeId, created);
             return (endpoint, name, shard) -> endpoint.put(name, enc.objects()[shard]);
         });
     }
@@ -85,7 +74,7 @@ final class ShardWriter {
         putCoded(key, (writeId, created) -> {
             ShardFiles files;
             try {
-                files = ShardFiles.write(codec, k, m, config.chunkSize(), data, length, writeId, created);
+                files = ShardFiles.write(parts.codec(), k, m, parts.config().chunkSize(), data, length, writeId, created);
             } catch (IOException e) {
                 throw new StorageException("put " + key + ": coding the input into shard files failed: "
                         + e.getMessage(), e);
@@ -148,7 +137,7 @@ final class ShardWriter {
     }
 
     private void putCoded(String key, Coder coder) {
-        ReentrantLock lock = locks.lock(key);
+        ReentrantLock lock = parts.locks().lock(key);
         try {
             String name = ShardNames.shard(key);
             // The key must hold no committed object: records are read on the pool while this thread codes. m+1
@@ -156,9 +145,9 @@ final class ShardWriter {
             ShardPlacement placement = ShardPlacement.of(key, n);
             int[] first = new int[m + 1];
             Arrays.setAll(first, placement::endpointOf);
-            Pending<byte[]> check = fanOut.submit(first,
-                    e -> () -> MetaQuorum.readRecord(fanOut.endpoint(e), name), false);
-            long now = clock.millis();
+            Pending<byte[]> check = parts.fanOut().submit(first,
+                    e -> () -> MetaQuorum.readRecord(parts.fanOut().endpoint(e), name), false);
+            long now = parts.clock().millis();
             // The write id starts with the creation time: healAll tells an old leftover from a put in progress.
             UUID writeId = new UUID(now, ThreadLocalRandom.current().nextLong());
             try (CodedShards shards = coder.code(writeId, now)) {
@@ -172,9 +161,9 @@ final class ShardWriter {
     /** Writes the coded shards of a key that must hold no committed object (see {@link #putCoded}). */
     private void store(String key, String name, ShardPlacement placement, CodedShards shards,
                        Pending<byte[]> check) {
-        MetaView existing = quorum.metaView(key, fanOut.await(check));
+        MetaView existing = parts.quorum().metaView(key, parts.fanOut().await(check));
         if (existing.count(existing.notFound) <= m) {
-            quorum.complete(existing);
+            parts.quorum().complete(existing);
         }
         if (existing.winner != null) {
             throw new ObjectExistsException(key);
@@ -184,9 +173,9 @@ final class ShardWriter {
         } catch (ObjectNotFoundException expected) {
             // the normal case: nothing committed under the key (leftovers of a failed put are overwritten)
         }
-        int writeQuorum = config.writeQuorum();
-        Map<Integer, Outcome<Object>> res = fanOut.call(fanOut.all(), e -> () -> {
-            shards.put(fanOut.endpoint(e), name, placement.shardOn(e));
+        int writeQuorum = parts.config().writeQuorum();
+        Map<Integer, Outcome<Object>> res = parts.fanOut().call(parts.fanOut().all(), e -> () -> {
+            shards.put(parts.fanOut().endpoint(e), name, placement.shardOn(e));
             return null;
         });
         int[] wrote = FanOut.succeeded(res);
@@ -203,8 +192,8 @@ final class ShardWriter {
     /** Undoes a failed put: deletes the shard objects it wrote. Failures are logged. */
     private void undo(String key, int[] wrote) {
         String name = ShardNames.shard(key);
-        Map<Integer, Outcome<Object>> r = fanOut.call(wrote, e -> () -> {
-            fanOut.endpoint(e).delete(name);
+        Map<Integer, Outcome<Object>> r = parts.fanOut().call(wrote, e -> () -> {
+            parts.fanOut().endpoint(e).delete(name);
             return null;
         });
         logFailures("undo put " + key, r);
@@ -213,7 +202,7 @@ final class ShardWriter {
     private void logFailures(String what, Map<Integer, ? extends Outcome<?>> res) {
         res.forEach((e, o) -> {
             if (!o.ok() && !o.notFound()) {
-                LOG.log(Level.WARNING, what + " failed on " + fanOut.endpoint(e).name()
+                LOG.log(Level.WARNING, what + " failed on " + parts.fanOut().endpoint(e).name()
                         + "; leftovers are removed by healAll", o.error());
             }
         });
