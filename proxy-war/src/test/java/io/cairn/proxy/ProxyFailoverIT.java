@@ -160,23 +160,24 @@ class ProxyFailoverIT {
         }
     }
 
+    /** Both balances in one statement, the ledger row in a second, then COMMIT. */
     private static void transfer(Connection c, String id, int from, int to, long amount) throws SQLException {
-        try (PreparedStatement debit = c.prepareStatement("UPDATE account SET balance = balance - ? WHERE id = ?");
-                PreparedStatement credit = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?");
-                PreparedStatement ledger = c.prepareStatement("INSERT INTO ledger VALUES (?, ?, ?, ?)")) {
-            debit.setLong(1, amount);
-            debit.setInt(2, from);
-            debit.executeUpdate();
-            credit.setLong(1, amount);
-            credit.setInt(2, to);
-            credit.executeUpdate();
-            ledger.setString(1, id);
-            ledger.setInt(2, from);
-            ledger.setInt(3, to);
-            ledger.setLong(4, amount);
-            ledger.executeUpdate();
+        try (PreparedStatement move = c.prepareStatement(
+                "UPDATE account SET balance = balance + CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)");
+                PreparedStatement entry = c.prepareStatement("INSERT INTO ledger (id, src, dst, amount) VALUES (?, ?, ?, ?)")) {
+            Object[] moveArgs = {from, -amount, amount, from, to};
+            Object[] entryArgs = {id, from, to, amount};
+            bind(move, moveArgs).executeUpdate();
+            bind(entry, entryArgs).executeUpdate();
             c.commit();
         }
+    }
+
+    private static PreparedStatement bind(PreparedStatement statement, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            statement.setObject(i + 1, args[i]);
+        }
+        return statement;
     }
 
     private static void rollbackQuietly(Connection c) {
