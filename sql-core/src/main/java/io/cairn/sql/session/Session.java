@@ -54,6 +54,7 @@ public final class Session implements SessionHandler, SessionContext {
     private final SessionPrivileges privileges;
     private final SessionQueries queries;
     private final StatementDispatcher dispatcher;
+    private final StatusCounters status = new StatusCounters();
     private final Map<Integer, PreparedStatement> prepared = new HashMap<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
     /** The command running now (SHOW PROCESSLIST reads it from other sessions' threads), or null. */
@@ -228,7 +229,26 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     private QueryResult run(String sql) {
-        return dispatcher.run(sql, Lexer.tokenize(sql));
+        List<Token> tokens = Lexer.tokenize(sql);
+        counted(tokens);
+        return dispatcher.run(sql, tokens);
+    }
+
+    /** Counts a statement a client sent, for this session's and the CN's {@code SHOW STATUS}. */
+    private void counted(List<Token> tokens) {
+        String command = StatusCounters.commandOf(tokens);
+        status.statement(command);
+        engine.status().statement(command);
+    }
+
+    private void countedPrepared(String command) {
+        status.preparedStatement(command);
+        engine.status().preparedStatement(command);
+    }
+
+    /** This session's statement counters ({@code SHOW SESSION STATUS}). */
+    StatusCounters status() {
+        return status;
     }
 
     /**
@@ -258,6 +278,7 @@ public final class Session implements SessionHandler, SessionContext {
                 }
             }
             prepared.put(statementId, new PreparedStatement(sql, tokens));
+            countedPrepared("stmt_prepare");
             return StatementMetadata.of(params, queries.resultColumns(sql, tokens));
         } catch (RuntimeException e) {
             throw mapError(e);
@@ -276,6 +297,8 @@ public final class Session implements SessionHandler, SessionContext {
         running = new Running(ps.sql(), System.nanoTime());
         try {
             queries.setMayStream(true);
+            countedPrepared("stmt_execute");
+            counted(ps.tokens());
             return dispatcher.run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
             throw mapError(e);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +58,7 @@ final class ShowStatements {
     QueryResult show(TokenCursor c) {
         c.expect("SHOW");
         boolean full = c.accept("FULL");
-        c.accept("GLOBAL");
+        boolean global = c.accept("GLOBAL");
         c.accept("SESSION");
         Token t = c.next();
         switch (t.keyword()) {
@@ -108,11 +109,7 @@ final class ShowStatements {
                 return filtered(List.of(col("Variable_name"), col("Value")), rows, c, 0);
             }
             case "STATUS" -> {
-                List<Object[]> rows = new ArrayList<>();
-                rows.add(new Object[] {"Threads_connected", String.valueOf(session.engine().sessions().size())});
-                rows.add(new Object[] {"Uptime", "1"});
-                rows.add(new Object[] {"Com_select", "0"});
-                return filtered(List.of(col("Variable_name"), col("Value")), rows, c, 0);
+                return filtered(List.of(col("Variable_name"), col("Value")), status(global), c, 0);
             }
             case "WARNINGS", "ERRORS" -> {
                 // errors are not kept (a failed statement's ERR packet is its only report): SHOW ERRORS is empty
@@ -454,6 +451,26 @@ final class ShowStatements {
     }
 
     /** Applies a trailing {@code LIKE 'pattern'} or {@code WHERE …} (string literals as names) to column {@code col}. */
+    /**
+     * The counters of {@code SHOW [GLOBAL|SESSION] STATUS}, sorted by name as MySQL sorts them: Com_xxx and
+     * Questions of the session, or with GLOBAL of this compute node; the others are the compute node's either way.
+     */
+    private List<Object[]> status(boolean global) {
+        SqlEngine engine = session.engine();
+        StatusCounters counters = global ? engine.status() : session.status();
+        Map<String, Object> values = new TreeMap<>(counters.commands());
+        values.put("Connections", engine.connections());
+        values.put("Max_used_connections", engine.maxUsedConnections());
+        values.put("Questions", counters.questions());
+        values.put("Queries", engine.status().questions());
+        values.put("Threads_connected", engine.sessions().size());
+        values.put("Uptime", engine.uptimeSeconds());
+        values.put("Uptime_since_flush_status", engine.uptimeSeconds());
+        List<Object[]> rows = new ArrayList<>();
+        values.forEach((name, value) -> rows.add(new Object[] {name, String.valueOf(value)}));
+        return rows;
+    }
+
     private QueryResult filtered(List<ColumnDef> cols, List<Object[]> rows, TokenCursor c, int col) {
         Pattern like = like(c);
         Set<String> names = null;

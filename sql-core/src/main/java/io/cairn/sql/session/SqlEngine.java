@@ -21,6 +21,8 @@ import io.cairn.sql.plan.SchemaCache;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The SQL engine of one compute node: the MySQL {@link SessionHandlerFactory} and
@@ -47,6 +49,11 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final PrivilegeCache privileges;
     private final Users users;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final StatusCounters status = new StatusCounters();
+    private final LongAdder connections = new LongAdder();
+    private final AtomicInteger maxUsedConnections = new AtomicInteger();
+    private final Clock clock;
+    private final long startMillis;
     private final GlobalVariables globals = new GlobalVariables();
     private final ClusterVariables clusterVariables;
     private final Object admission = new Object();
@@ -101,6 +108,8 @@ public final class SqlEngine implements SessionHandlerFactory {
             throw new IllegalArgumentException("the operator memory limit must be positive, not " + maxOperatorMemory);
         }
         this.maxOperatorMemory = maxOperatorMemory;
+        this.clock = clock;
+        this.startMillis = clock.millis();
         this.node = node;
         this.autoIncrement = new AutoIncrementAllocator(node, store);
         this.privileges = new PrivilegeCache(new AccountStore(), rootPassword);
@@ -132,7 +141,9 @@ public final class SqlEngine implements SessionHandlerFactory {
                 throw e;
             }
             sessions.put(info.connectionId(), s);
+            maxUsedConnections.accumulateAndGet(sessions.size(), Math::max);
         }
+        connections.increment();
         return s;
     }
 
@@ -179,6 +190,26 @@ public final class SqlEngine implements SessionHandlerFactory {
 
     void closed(Session s) {
         sessions.remove(s.connectionId(), s);
+    }
+
+    /** This CN's statement counters ({@code SHOW GLOBAL STATUS}). */
+    StatusCounters status() {
+        return status;
+    }
+
+    /** Sessions opened since this CN started ({@code Connections}). */
+    long connections() {
+        return connections.sum();
+    }
+
+    /** The most sessions open at once since this CN started ({@code Max_used_connections}). */
+    int maxUsedConnections() {
+        return maxUsedConnections.get();
+    }
+
+    /** Seconds since this CN's SQL engine started ({@code Uptime}). */
+    long uptimeSeconds() {
+        return (clock.millis() - startMillis) / 1000;
     }
 
     Map<Long, Session> sessions() {
