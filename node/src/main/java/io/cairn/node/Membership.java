@@ -104,7 +104,14 @@ public final class Membership implements AutoCloseable {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(node.hazelcastMembers());
+        if (node.kubernetesServiceDns().isPresent()) {
+            // Hazelcast's own Kubernetes discovery in DNS mode: the headless service's addresses, no API access
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", node.kubernetesServiceDns().get())
+                    .setProperty("service-port", String.valueOf(node.ports().hazelcast()));
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(node.hazelcastMembers());
+        }
 
         var attributes = config.getMemberAttributeConfig();
         attributes.setAttribute(ATTR_NAME, node.name());

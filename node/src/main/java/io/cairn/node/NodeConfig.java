@@ -24,7 +24,10 @@ import java.util.function.Function;
  * @param clusterName     the Hazelcast cluster name; servers join only their own cluster ({@code cairn.cluster.name})
  * @param cnGroup         the CN group label of this server's compute node ({@code cairn.cn.group})
  * @param ports           the ports this server listens on
- * @param hazelcastMembers host:port of the Hazelcast members to join ({@code cairn.hazelcast.members})
+ * @param hazelcastMembers host:port of the Hazelcast members to join ({@code cairn.hazelcast.members}); unused
+ *                        with Kubernetes discovery
+ * @param kubernetesServiceDns with {@code cairn.discovery=kubernetes}, the DNS name of the headless service whose
+ *                        addresses are the members to join ({@code cairn.discovery.service-dns}); empty: the list
  * @param clusterTls      the cluster PKI for internal traffic ({@code cairn.cluster.tls.*}); empty: plain,
  *                        allowed only when {@code host} is a loopback address
  */
@@ -37,6 +40,7 @@ public record NodeConfig(
         String cnGroup,
         Ports ports,
         List<String> hazelcastMembers,
+        Optional<String> kubernetesServiceDns,
         Optional<ClusterTls> clusterTls) {
 
     public static final String NAME = "cairn.node.name";
@@ -69,6 +73,10 @@ public record NodeConfig(
     public static final String LOG_PORT = "cairn.log.port";
     public static final String HAZELCAST_PORT = "cairn.hazelcast.port";
     public static final String HAZELCAST_MEMBERS = "cairn.hazelcast.members";
+    /** How a server finds the others: {@code static} (the member list, the default) or {@code kubernetes}. */
+    public static final String DISCOVERY = "cairn.discovery";
+    /** With Kubernetes discovery: the headless service whose DNS names every Cairn pod. */
+    public static final String DISCOVERY_SERVICE_DNS = "cairn.discovery.service-dns";
 
     /** The ports of one server; the all-in-one defaults are those of cluster server {@code s1}. */
     public record Ports(int proxyMysql, int cnMysql, int http, int internal, int log, int hazelcast) {
@@ -123,6 +131,19 @@ public record NodeConfig(
         if (members.isEmpty()) {
             throw new ConfigException(HAZELCAST_MEMBERS, "must list at least one host:port");
         }
+        Optional<String> serviceDns = switch (source.string(DISCOVERY, "static")) {
+            case "static" -> Optional.empty();
+            case "kubernetes" -> {
+                String dns = source.string(DISCOVERY_SERVICE_DNS, "");
+                if (!dns.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
+                    throw new ConfigException(DISCOVERY_SERVICE_DNS, "'" + dns + "' must be the DNS name of the"
+                            + " headless service of the Cairn pods (e.g. cairn-members.cairn.svc.cluster.local)");
+                }
+                yield Optional.of(dns);
+            }
+            default -> throw new ConfigException(DISCOVERY, "'" + source.string(DISCOVERY, "")
+                    + "' is not static or kubernetes");
+        };
         String group = source.string(CN_GROUP, "default");
         if (!isValidGroup(group)) {
             throw new ConfigException(CN_GROUP, "'" + group + "' must be 1-64 letters, digits, '_' or '-'");
@@ -142,7 +163,7 @@ public record NodeConfig(
                     + " (bin/cairn generates the cluster PKI under var/tls)");
         }
         return new NodeConfig(name, roles, host, dataDir, source.string(CLUSTER_NAME, "cairn"), group, ports, members,
-                clusterTls);
+                serviceDns, clusterTls);
     }
 
     private static boolean isLoopback(String host) {

@@ -41,6 +41,30 @@ class NodeConfigTest {
     }
 
     @Test
+    void kubernetesDiscoveryJoinsTheHeadlessServicesAddressesInsteadOfTheMemberList() {
+        NodeConfig config = load(Map.of(NodeConfig.DISCOVERY, "kubernetes",
+                NodeConfig.DISCOVERY_SERVICE_DNS, "cairn-members.cairn.svc.cluster.local"));
+        assertThat(config.kubernetesServiceDns()).contains("cairn-members.cairn.svc.cluster.local");
+        var join = Membership.hazelcastConfig(config).getNetworkConfig().getJoin();
+        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("cairn-members.cairn.svc.cluster.local");
+        assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+
+        var staticJoin = Membership.hazelcastConfig(load(Map.of())).getNetworkConfig().getJoin();
+        assertThat(staticJoin.getKubernetesConfig().isEnabled()).isFalse();
+        assertThat(staticJoin.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5701");
+    }
+
+    @Test
+    void aBadDiscoverySettingIsNamed() {
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.DISCOVERY, "multicast")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(NodeConfig.DISCOVERY);
+        assertThatThrownBy(() -> load(Map.of(NodeConfig.DISCOVERY, "kubernetes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(NodeConfig.DISCOVERY_SERVICE_DNS);
+    }
+
+    @Test
     void rolesAreASubsetInAnyCaseAndOrder() {
         assertThat(load(Map.of(NodeConfig.ROLES, " CN, proxy ")).roles()).isEqualTo(Set.of(Role.CN, Role.PROXY));
     }
