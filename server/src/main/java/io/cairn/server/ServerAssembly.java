@@ -1,7 +1,10 @@
 package io.cairn.server;
 
+import io.cairn.log.LogAdmin;
 import io.cairn.log.LogRole;
+import io.cairn.log.LogService;
 import io.cairn.log.impl.LogConfig;
+import io.cairn.log.impl.RaftLogClient;
 import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
@@ -53,6 +56,7 @@ public final class ServerAssembly {
     private NodeConfig config;
     private volatile Node node;
     private volatile String notStarted = "the application has not started yet";
+    private RaftLogClient remoteLog;
 
     /** An assembly of its own, for a test or an embedding; the application's modules use {@link #shared()}. */
     public ServerAssembly() {
@@ -124,11 +128,16 @@ public final class ServerAssembly {
     /** Builds the services in start order, so that a factory may look at the roles before it. */
     private List<RoleService> createServices(Node cluster) {
         LogRole logRole = config.runs(Role.LOG) ? LogRole.fromProperties(withLogDefaults()) : null;
-        Supplier<LogRole> localLog = () -> {
+        if (logRole == null && config.runs(Role.TN)) {
+            throw new ConfigException(NodeConfig.ROLES, "the tn role needs the log role on the same server: the"
+                    + " active TN keeps the log's leadership on its own peer");
+        }
+        Supplier<LogService> log = logRole != null ? logRole::logService : this::remoteLog;
+        Supplier<LogAdmin> logAdmin = () -> {
             if (logRole == null) {
-                throw new IllegalStateException("the tn and cn roles need the log role on the same server for now");
+                throw new IllegalStateException("this server runs no log peer");
             }
-            return logRole;
+            return logRole.logAdmin();
         };
         byte[] jvmSecret = new byte[32];
         new SecureRandom().nextBytes(jvmSecret);
@@ -143,8 +152,7 @@ public final class ServerAssembly {
             return local == null ? null : local.activeService();
         };
         ServerContext context = new ServerContext(config, settings, cluster, clusterSecret, jvmSecret,
-                ClientTls.load(settings), clusterCertificates, checkpoints, () -> localLog.get().logService(),
-                () -> localLog.get().logAdmin(), localActiveTn, Optional.empty());
+                ClientTls.load(settings), clusterCertificates, checkpoints, log, logAdmin, localActiveTn, Optional.empty());
         if (logRole != null) {
             services.put(Role.LOG, logRole);
         }
@@ -166,6 +174,17 @@ public final class ServerAssembly {
         return new ServerContext(c.config(), c.settings(), c.cluster(), c.clusterSecret(), c.jvmSecret(),
                 c.clientTls(), c.clusterCertificates(), c.checkpoints(), c.log(), c.logAdmin(), c.localActiveTn(),
                 Optional.of(cn));
+    }
+
+    /**
+     * The log of a server without a log peer (a compute node or proxy server): a client of the peers named in
+     * {@code cairn.log.peers}, which reads from and appends through the leader. Made when a role first asks.
+     */
+    private synchronized LogService remoteLog() {
+        if (remoteLog == null) {
+            remoteLog = new RaftLogClient(LogConfig.fromProperties(settings), null);
+        }
+        return remoteLog;
     }
 
     /**
@@ -191,6 +210,10 @@ public final class ServerAssembly {
         notStarted = "the server has stopped";
         if (current != null) {
             current.close();
+        }
+        if (remoteLog != null) {
+            remoteLog.close();
+            remoteLog = null;
         }
     }
 

@@ -146,7 +146,7 @@ class ServerAssemblyIT {
     @Test
     void theNodeStartsOnceEveryConfiguredRoleHasItsFactoryInWhicheverOrderTheyCome() throws Exception {
         assembly.provide(Role.PROXY, recording(() -> new ScriptedRole(Role.PROXY)));
-        assembly.start(settings("tn,cn,proxy", Map.of()), null);
+        assembly.start(settings("log,tn,cn,proxy", Map.of()), null);
         assembly.provide(Role.CN, recording(ScriptedCn::new));
 
         assertThat(assembly.node()).isEmpty();
@@ -157,7 +157,7 @@ class ServerAssemblyIT {
 
         assembly.provide(Role.TN, recording(ScriptedTn::new));
         assertThat(assembly.node()).isPresent();
-        waitUntil("every role has started", () -> List.of(Role.TN, Role.CN, Role.PROXY).stream()
+        waitUntil("every role has started", () -> List.of(Role.LOG, Role.TN, Role.CN, Role.PROXY).stream()
                 .allMatch(role -> assembly.health(role, Probe.STARTED).up()));
         assertThat(assembly.role(Role.CN, LocalComputeNode.class)).isPresent();
         assertThat(assembly.role(Role.PROXY, LocalComputeNode.class)).isEmpty();
@@ -168,7 +168,7 @@ class ServerAssemblyIT {
         assembly.provide(Role.TN, recording(ScriptedTn::new));
         assembly.provide(Role.CN, recording(ScriptedCn::new));
         assembly.provide(Role.PROXY, recording(() -> new ScriptedRole(Role.PROXY)));
-        assembly.start(settings("tn,cn,proxy", Map.of(NodeConfig.CLUSTER_SECRET, "s3cret")), null);
+        assembly.start(settings("log,tn,cn,proxy", Map.of(NodeConfig.CLUSTER_SECRET, "s3cret")), null);
 
         assertThat(contexts).hasSize(3); // built in start order: tn, cn, proxy
         ServerContext cn = contexts.get(1);
@@ -200,6 +200,17 @@ class ServerAssemblyIT {
         assertThat(contexts).isEmpty();
         assertThat(assembly.membershipHealth(Probe.LIVE).up()).isFalse();
         assertThat(assembly.health(Role.CN, Probe.READY).data().get("error").toString()).contains(NodeConfig.ROLES);
+    }
+
+    @Test
+    void aTransactionNodeWithoutALogPeerOnItsServerIsRefusedNamingTheRoles() throws Exception {
+        assembly.provide(Role.TN, recording(ScriptedTn::new));
+        assembly.start(settings("tn", Map.of()), null);
+
+        assertThat(assembly.node()).isEmpty();
+        assertThat(contexts).isEmpty();
+        assertThat(assembly.health(Role.TN, Probe.STARTED).data().get("error").toString()).contains(NodeConfig.ROLES)
+                .contains("log role");
     }
 
     @Test
