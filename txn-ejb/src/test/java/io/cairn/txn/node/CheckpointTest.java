@@ -145,7 +145,7 @@ class CheckpointTest {
                 .as("refused after waiting, while storage lags").isInstanceOf(TransactionNodeUnavailableException.class)
                 .hasMessageContaining("more than twice its budget");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the refused commit waited first")
-                .isGreaterThanOrEqualTo(TransactionNode.THROTTLE_WAIT.minusMillis(50));
+                .isGreaterThanOrEqualTo(CheckpointHooks.THROTTLE_WAIT.minusMillis(50));
         assertThat(tn.commit(first).commitTs()).as("a repeated call of an admitted commit is answered at once")
                 .isEqualTo(firstTs);
         slow.open();

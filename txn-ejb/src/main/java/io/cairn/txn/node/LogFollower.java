@@ -1,0 +1,91 @@
+package io.cairn.txn.node;
+
+import io.cairn.log.Lease;
+import io.cairn.log.LogBatch;
+import io.cairn.log.LogEntry;
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.txn.record.CommitRecord;
+
+/**
+ * Follows the log on the driver thread: applies the commits it reads to the {@link CommitHistory} (and
+ * notes them for checkpoints), and the leases to the {@link LeaseView}. Active or standby alike, so that a
+ * standby's history holds every commit of the active TN when it takes over.
+ *
+ * <p>Locking: the history is changed under the node's lock ({@link NodeState}'s monitor); the log is read
+ * without it. The read position belongs to the driver.
+ */
+final class LogFollower {
+    private static final int READ_BYTES = 4 << 20;
+
+    private final LogService log;
+    private final NodeState node;
+    private final CommitHistory history;
+    private final LeaseView leases;
+    private final CheckpointHooks checkpoints;
+    private long nextLsn = 1;
+
+    LogFollower(LogService log, NodeState node, CommitHistory history, LeaseView leases, CheckpointHooks checkpoints) {
+        this.log = log;
+        this.node = node;
+        this.history = history;
+        this.leases = leases;
+        this.checkpoints = checkpoints;
+    }
+
+    /** Starts over from the log's start with an empty history (after stepping down). Caller holds the node's lock. */
+    void rebuild() {
+        history.reset();
+        nextLsn = 1;
+    }
+
+    /**
+     * Applies visible log entries up to {@code untilLsn} (or all available) to the window, ids and lease
+     * view. Of the leases read, the newest counts, once: renewals read together arrived together.
+     */
+    void follow(long untilLsn) {
+        Lease newest = null;
+        try {
+            while (nextLsn <= untilLsn) {
+                LogBatch batch;
+                try {
+                    batch = log.read(nextLsn, READ_BYTES);
+                } catch (LogTruncatedException e) {
+                    synchronized (node) {
+                        history.logStartTruncated();
+                    }
+                    nextLsn = e.firstAvailableLsn();
+                    continue;
+                }
+                for (LogEntry entry : batch.entries()) {
+                    if (entry.kind() == LogEntry.Kind.LEASE) {
+                        newest = new Lease(entry.epoch(), entry.holder(), entry.lsn());
+                    } else {
+                        apply(entry);
+                    }
+                }
+                if (batch.nextLsn() <= nextLsn) {
+                    return;
+                }
+                nextLsn = batch.nextLsn();
+            }
+        } finally {
+            if (newest != null) {
+                leases.observe(newest);
+            }
+        }
+    }
+
+    private void apply(LogEntry entry) {
+        synchronized (node) {
+            for (byte[] bytes : entry.records()) {
+                if (!CommitRecord.isCommitRecord(bytes)) {
+                    continue;
+                }
+                CommitRecord record = CommitRecord.decode(bytes);
+                history.apply(record, entry.lsn());
+                checkpoints.onCommit(entry.lsn(), record);
+            }
+        }
+    }
+}
