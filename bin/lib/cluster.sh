@@ -95,6 +95,7 @@ cmd_cluster() {
       isolated_servers ;;
     storage) cluster_storage "$@" ;;
     leader) cluster_leader "$@" ;;
+    log) cluster_log "$@" ;;
     kill|restart|pause|resume|isolate|rejoin)
       local name=${1:-}; [ -n "$name" ] || die "cluster $sub: name a server (s1, s2, ...)"
       local index; index=$(index_of "$name")
@@ -111,6 +112,6 @@ cmd_cluster() {
           wait_ready "$name"
           say "$name restarted and ready" ;;
       esac ;;
-    *) die "cluster: unknown command '$sub' (up, down, status, kill, restart, pause, resume, isolate, rejoin, leader, storage)" ;;
+    *) die "cluster: unknown command '$sub' (up, down, status, kill, restart, pause, resume, isolate, rejoin, leader, log, storage)" ;;
   esac
 }
