@@ -1,7 +1,6 @@
 package io.cairn.log.impl;
 
 import io.cairn.log.GroupInfo;
-import io.cairn.log.Lease;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogService;
@@ -22,7 +21,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The LogService contract on a healthy 3-peer group. */
+/**
+ * What a 3-peer Ratis group adds to the {@link io.cairn.log.LogServiceContract} (run on it by
+ * {@link RaftLogServiceContractIT}): every peer serves the same entries and verdicts, leadership moves,
+ * truncation purges the Raft log and survives rebuilding and restarting peers.
+ */
 class LogServiceIT {
     private LogCluster cluster;
 
@@ -57,8 +60,6 @@ class LogServiceIT {
         LogService log = cluster.newClient();
         long a = log.append(List.of(rec("a1"), rec("a2")));
         long b = log.append(List.of(rec("b1")));
-        assertThat(b).isGreaterThan(a);
-        assertThat(log.commitIndex()).isGreaterThanOrEqualTo(b);
 
         cluster.waitUntilApplied(b);
         for (int i = 0; i < cluster.size(); i++) {
@@ -66,9 +67,6 @@ class LogServiceIT {
             LogBatch batch = cluster.newClientOn(i).read(a, 1 << 20);
             assertThat(batch.entries().get(0).lsn()).isEqualTo(a);
         }
-        LogBatch remote = log.read(b, 1);
-        assertThat(remote.entries()).hasSize(1);
-        assertThat(remote.entries().get(0).lsn()).isEqualTo(b);
     }
 
     @Test
@@ -133,18 +131,16 @@ class LogServiceIT {
         }
     }
 
+    /** A tail on a follower's own peer wakes for another client's append; one without a peer asks the leader. */
     @Test
-    void awaitCommittedWakesOnAppendAndTimesOutOtherwise() throws Exception {
+    void awaitCommittedOnAFollowerWakesForAnotherClientsAppend() throws Exception {
         LogService writer = cluster.newClient();
-        LogService tail = cluster.newClientOn(1);
+        int follower = (cluster.waitForLeader() + 1) % cluster.size();
+        LogService tail = cluster.newClientOn(follower);
         long last = writer.append(List.of(rec("x")));
         cluster.waitUntilApplied(last);
 
-        long t0 = System.nanoTime();
-        assertThat(tail.awaitCommitted(last + 1_000_000, Duration.ofMillis(200))).isLessThan(last + 1_000_000);
-        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
-
-        long applied = cluster.peer(1).stateMachine().appliedIndex();
+        long applied = cluster.peer(follower).stateMachine().appliedIndex();
         CompletableFuture<Long> woke = CompletableFuture.supplyAsync(() -> tail.awaitCommitted(applied, Duration.ofSeconds(10)));
         long next = writer.append(List.of(rec("y")));
         assertThat(woke.get(10, TimeUnit.SECONDS)).isGreaterThan(applied).isLessThanOrEqualTo(next);
@@ -153,25 +149,19 @@ class LogServiceIT {
         assertThat(remoteTail.awaitCommitted(0, Duration.ofSeconds(1))).isGreaterThan(0);
     }
 
+    /** The verdict is the state machine's, so every peer hides the same refused entries. */
     @Test
-    void staleEpochAppendsAndLeasesAreRejectedAndInvisible() {
+    void everyPeerReachesTheSameFencingVerdicts() {
         LogService log = cluster.newClient();
         long l1 = log.appendLease(1, "tn-a", rec("lease-a"));
         log.append(1, List.of(rec("a-epoch1")));
         log.append(List.of(rec("unconditional")));
         log.appendLease(2, "tn-b", rec("lease-b"));
-
-        assertThatThrownBy(() -> log.append(1, List.of(rec("a-late"))))
-                .isInstanceOfSatisfying(StaleEpochException.class, e -> {
-                    assertThat(e.epoch()).isEqualTo(1);
-                    assertThat(e.highestEpoch()).isEqualTo(2);
-                });
-        assertThatThrownBy(() -> log.appendLease(1, "tn-a", rec("x"))).isInstanceOf(StaleEpochException.class);
+        assertThatThrownBy(() -> log.append(1, List.of(rec("a-late")))).isInstanceOf(StaleEpochException.class);
         assertThatThrownBy(() -> log.appendLease(2, "tn-a", rec("x"))).isInstanceOf(StaleEpochException.class);
-        long renewed = log.appendLease(2, "tn-b", rec("renew"));
+        log.appendLease(2, "tn-b", rec("renew"));
         long last = log.append(2, List.of(rec("b-epoch2")));
 
-        assertThat(log.currentLease()).isEqualTo(new Lease(2, "tn-b", renewed));
         cluster.waitUntilApplied(last);
         for (int i = 0; i < cluster.size(); i++) {
             List<LogEntry> all = cluster.readAll(i, 0);
@@ -183,7 +173,7 @@ class LogServiceIT {
     }
 
     @Test
-    void truncateKeepsReadsFromTheTruncationPointAndPurgesBeforeIt() throws Exception {
+    void truncationPurgesTheRaftLogOnEveryPeerAndSurvivesRebuildAndRestart() throws Exception {
         RaftLogClient log = cluster.newClient();
         log.appendLease(3, "tn", rec("lease"));
         byte[] payload = new byte[1024];
@@ -207,7 +197,6 @@ class LogServiceIT {
             assertThat(tail.get(0).lsn()).isEqualTo(point);
             assertThat(new String(tail.get(0).records().get(0), StandardCharsets.UTF_8)).isEqualTo("r200:");
         }
-        assertThatThrownBy(() -> log.read(0, 1024)).isInstanceOf(LogTruncatedException.class);
         assertThat(cluster.peer(leader).logStartIndex()).isLessThanOrEqualTo(point);
 
         // A wiped follower is rebuilt from the leader's snapshot plus the log after it, with fencing intact.

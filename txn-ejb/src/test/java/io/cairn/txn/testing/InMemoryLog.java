@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 public final class InMemoryLog implements LogService {
     private final List<LogEntry> entries = new ArrayList<>();
     private long nextLsn = 1;
-    private long truncatedBefore = 1;
+    private long truncatedBefore = 0; // nothing truncated: a read from any LSN works, as on a Raft log
     private Lease lease = Lease.NONE;
     private boolean unavailable;
     private boolean loseNextAnswer;
@@ -73,7 +73,7 @@ public final class InMemoryLog implements LogService {
             throw new IllegalArgumentException("an append of " + bytes + " record bytes exceeds " + MAX_APPEND_BYTES);
         }
         if (epoch != NO_EPOCH && epoch < lease.epoch()) {
-            nextLsn++; // a refused entry still takes a log index, as in Raft
+            refuse();
             throw new StaleEpochException(epoch, lease.epoch());
         }
         long lsn = nextLsn++;
@@ -84,6 +84,15 @@ public final class InMemoryLog implements LogService {
             throw new LogUnavailableException("the answer to append " + lsn + " was lost (test)");
         }
         return lsn;
+    }
+
+    /**
+     * A refused entry still takes a log index, as in Raft, and is applied (invisibly): a tail waiting in
+     * {@link #awaitCommitted} wakes for it as it would on a peer.
+     */
+    private void refuse() {
+        nextLsn++;
+        notifyAll();
     }
 
     @Override
@@ -100,7 +109,7 @@ public final class InMemoryLog implements LogService {
         checkAvailable();
         boolean renewal = epoch == lease.epoch() && Objects.equals(holder, lease.holder());
         if (epoch < lease.epoch() || (epoch == lease.epoch() && !renewal)) {
-            nextLsn++;
+            refuse();
             throw new StaleEpochException(epoch, lease.epoch());
         }
         long lsn = nextLsn++;
