@@ -120,10 +120,11 @@ public interface LogService extends AutoCloseable {
 
     /**
      * Declares the entries before {@code lsn} unneeded (they are covered by a checkpoint). Once
-     * this returns, reads before {@code lsn} fail with {@link LogTruncatedException} on every peer
-     * and reads from {@code lsn} keep working. Each peer then takes a snapshot and Ratis purges the
-     * log segments before it in the background. Idempotent; a lower {@code lsn} than a previous
-     * call is a no-op.
+     * this returns, reads before {@code lsn} fail with {@link LogTruncatedException} on the leader, and
+     * on each other peer once it has applied the truncation (a moment later: until then it may still
+     * serve those entries, which are committed and correct); reads from {@code lsn} keep working
+     * everywhere. Each peer then takes a snapshot and Ratis purges the log segments before it in the
+     * background. Idempotent; a lower {@code lsn} than a previous call is a no-op.
      *
      * @param lsn at most {@link #commitIndex()}
      * @return the truncation point in force afterwards
