@@ -20,35 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * for sure is absent (else a phantom), and each balance equals its initial amount plus the transfers in
  * the table.
  */
-final class BankWorkload implements Workload {
+final class BankWorkload extends AbstractWorkload {
     private static final long INITIAL = 1000;
 
     /** What the client knows of one transfer: the phase it was in, its outcome and the error that told it. */
     private record Transfer(int from, int to, long amount, String phase, Outcome outcome, String error) {
     }
 
-    private enum Outcome { ACKNOWLEDGED, UNKNOWN, REFUSED }
-
-    private final Observations obs;
     private final int accounts;
-    private final int clients;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Transfer> transfers = new ConcurrentHashMap<>();
 
     BankWorkload(Observations obs, int accounts, int clients) {
-        this.obs = obs;
+        super("bank", obs, clients);
         this.accounts = accounts;
-        this.clients = clients;
-    }
-
-    @Override
-    public String name() {
-        return "bank";
-    }
-
-    @Override
-    public int clients() {
-        return clients;
     }
 
     @Override
@@ -77,8 +62,7 @@ final class BankWorkload implements Workload {
         int to = (from + 1 + r.nextInt(accounts - 1)) % accounts;
         long amount = 1 + r.nextInt(20);
         long id = ids.incrementAndGet();
-        String phase = obs.phase();
-        long start = System.nanoTime();
+        Attempt attempt = obs.begin();
         c.setAutoCommit(false);
         try {
             try (PreparedStatement debit = c.prepareStatement("UPDATE accounts SET balance = balance - ? WHERE id = ?");
@@ -98,19 +82,19 @@ final class BankWorkload implements Workload {
             }
         } catch (SQLException e) {
             // nothing was committed: the workspace dies with the transaction
-            transfers.put(id, new Transfer(from, to, amount, phase, Outcome.REFUSED, "before COMMIT: " + Client.describe(e)));
+            transfers.put(id, new Transfer(from, to, amount, attempt.phase(), Outcome.REFUSED,
+                    "before COMMIT: " + Client.describe(e)));
             throw e;
         }
         try {
             c.commit();
         } catch (SQLException e) {
-            transfers.put(id, new Transfer(from, to, amount, phase,
-                    Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED, "at COMMIT: " + Client.describe(e)));
+            transfers.put(id, new Transfer(from, to, amount, attempt.phase(), Outcome.ofFailure(e),
+                    "at COMMIT: " + Client.describe(e)));
             throw e;
         }
-        transfers.put(id, new Transfer(from, to, amount, phase, Outcome.ACKNOWLEDGED, null));
-        obs.acknowledged(phase);
-        obs.committed(start);
+        transfers.put(id, new Transfer(from, to, amount, attempt.phase(), Outcome.ACKNOWLEDGED, null));
+        obs.acknowledged(attempt);
     }
 
     private void readTotal(Connection c) throws SQLException {

@@ -67,8 +67,19 @@ final class Observations {
         faultAtNanos = Long.MAX_VALUE;
     }
 
+    /** An operation of a client begins now. */
+    Attempt begin() {
+        return new Attempt(phase, System.nanoTime());
+    }
+
+    /** An operation's commit was acknowledged to its client: counted in its phase and toward the RTO. */
+    void acknowledged(Attempt attempt) {
+        acknowledged(attempt.phase());
+        committed(attempt.startNanos());
+    }
+
     /** A commit acknowledged to a client; {@code startNanos} is when its transaction began. */
-    void committed(long startNanos) {
+    private void committed(long startNanos) {
         if (startNanos >= faultAtNanos) {
             firstCommitAfterFault.compareAndSet(0, System.nanoTime());
         }
@@ -102,7 +113,7 @@ final class Observations {
         System.out.println("chaos: VIOLATION [" + phaseLabel + "] " + what);
     }
 
-    synchronized void acknowledged(String phaseLabel) {
+    private synchronized void acknowledged(String phaseLabel) {
         phase(phaseLabel).acknowledged++;
     }
 

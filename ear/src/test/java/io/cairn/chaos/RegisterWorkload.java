@@ -12,9 +12,7 @@ import java.sql.Statement;
  * client saw acknowledged or read is a stale read (read-your-writes / monotonic reads broken). After a
  * write whose answer was lost the client first reads the row to learn which value holds.
  */
-final class RegisterWorkload implements Workload {
-    private final Observations obs;
-    private final int clients;
+final class RegisterWorkload extends AbstractWorkload {
     /** Per client: the highest value acknowledged to it or read by it. */
     private final long[] floor;
     /** Per client: the last write's outcome is unknown, read before writing again. */
@@ -23,21 +21,10 @@ final class RegisterWorkload implements Workload {
     private final String[] floorPhase;
 
     RegisterWorkload(Observations obs, int clients) {
-        this.obs = obs;
-        this.clients = clients;
+        super("register", obs, clients);
         this.floor = new long[clients];
         this.resync = new boolean[clients];
         this.floorPhase = new String[clients];
-    }
-
-    @Override
-    public String name() {
-        return "register";
-    }
-
-    @Override
-    public int clients() {
-        return clients;
     }
 
     @Override
@@ -46,7 +33,7 @@ final class RegisterWorkload implements Workload {
             s.execute("DROP TABLE IF EXISTS registers");
             s.execute("CREATE TABLE registers (client INT PRIMARY KEY, v BIGINT NOT NULL)");
             StringBuilder rows = new StringBuilder("INSERT INTO registers VALUES ");
-            for (int i = 0; i < clients; i++) {
+            for (int i = 0; i < clients(); i++) {
                 rows.append(i == 0 ? "" : ", ").append('(').append(i).append(", 0)");
                 floorPhase[i] = Observations.STEADY;
             }
@@ -63,21 +50,17 @@ final class RegisterWorkload implements Workload {
             resync[index] = false;
         }
         long next = floor[index] + 1;
-        String phase = obs.phase();
-        long start = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE registers SET v = ? WHERE client = ?")) {
-            ps.setLong(1, next);
-            ps.setInt(2, index);
-            ps.executeUpdate();
+        Attempt attempt = obs.begin();
+        try {
+            write(c, "UPDATE registers SET v = ? WHERE client = ?", next, index);
         } catch (SQLException e) {
             resync[index] = Client.outcomeUnknown(e);
             throw e;
         }
         floor[index] = next;
-        floorPhase[index] = phase;
-        obs.acknowledged(phase);
-        obs.committed(start);
-        floor[index] = Math.max(floor[index], read(index, c, phase));
+        floorPhase[index] = attempt.phase();
+        obs.acknowledged(attempt);
+        floor[index] = Math.max(floor[index], read(index, c, attempt.phase()));
     }
 
     /** Reads the client's row; a value below what it knows is a violation (reported, then returned). */
@@ -99,7 +82,7 @@ final class RegisterWorkload implements Workload {
     public void check(Connection c) throws SQLException {
         c.setAutoCommit(true);
         try (PreparedStatement ps = c.prepareStatement("SELECT v FROM registers WHERE client = ?")) {
-            for (int i = 0; i < clients; i++) {
+            for (int i = 0; i < clients(); i++) {
                 ps.setInt(1, i);
                 try (ResultSet rs = ps.executeQuery()) {
                     long v = rs.next() ? rs.getLong(1) : -1;

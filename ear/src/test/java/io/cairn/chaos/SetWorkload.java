@@ -1,7 +1,6 @@
 package io.cairn.chaos;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,30 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Set: unique values inserted in autocommit statements. At the end every acknowledged value is present,
  * none twice, none that was refused for sure; values whose answer was lost are resolved by reading.
  */
-final class SetWorkload implements Workload {
-    private enum Outcome { ACKNOWLEDGED, UNKNOWN, REFUSED }
-
+final class SetWorkload extends AbstractWorkload {
     private record Insert(String phase, Outcome outcome, String error) {
     }
 
-    private final Observations obs;
-    private final int clients;
     private final AtomicLong values = new AtomicLong();
     private final Map<Long, Insert> inserts = new ConcurrentHashMap<>();
 
     SetWorkload(Observations obs, int clients) {
-        this.obs = obs;
-        this.clients = clients;
-    }
-
-    @Override
-    public String name() {
-        return "set";
-    }
-
-    @Override
-    public int clients() {
-        return clients;
+        super("set", obs, clients);
     }
 
     @Override
@@ -54,20 +38,15 @@ final class SetWorkload implements Workload {
         Connection c = client.connection();
         c.setAutoCommit(true);
         long value = values.incrementAndGet();
-        String phase = obs.phase();
-        long start = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO elements VALUES (?, ?)")) {
-            ps.setLong(1, value);
-            ps.setInt(2, index);
-            ps.executeUpdate();
+        Attempt attempt = obs.begin();
+        try {
+            write(c, "INSERT INTO elements VALUES (?, ?)", value, index);
         } catch (SQLException e) {
-            inserts.put(value, new Insert(phase, Client.outcomeUnknown(e) ? Outcome.UNKNOWN : Outcome.REFUSED,
-                    Client.describe(e)));
+            inserts.put(value, new Insert(attempt.phase(), Outcome.ofFailure(e), Client.describe(e)));
             throw e;
         }
-        inserts.put(value, new Insert(phase, Outcome.ACKNOWLEDGED, null));
-        obs.acknowledged(phase);
-        obs.committed(start);
+        inserts.put(value, new Insert(attempt.phase(), Outcome.ACKNOWLEDGED, null));
+        obs.acknowledged(attempt);
     }
 
     @Override

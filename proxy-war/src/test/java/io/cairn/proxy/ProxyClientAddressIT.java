@@ -72,6 +72,6 @@ class ProxyClientAddressIT {
 
     private List<String> addressesSeenBy(String cn) {
         return cns.get(cn).sessions.values().stream()
-                .map(s -> ((InetSocketAddress) s.info.remoteAddress()).getAddress().getHostAddress()).toList();
+                .map(s -> ((InetSocketAddress) s.info().remoteAddress()).getAddress().getHostAddress()).toList();
     }
 }

@@ -15,6 +15,7 @@ import io.cairn.mysql.SessionInfo;
 import io.cairn.mysql.StatementMetadata;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
+import io.cairn.mysql.testing.AbstractFakeSession;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real MySQL server (mysql-wire) with a tiny session engine, standing for a compute node in proxy
@@ -61,12 +60,12 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
 
     /** Whether a session is inside SLEEP now. */
     boolean sleeping() {
-        return sessions.values().stream().anyMatch(s -> s.running);
+        return sessions.values().stream().anyMatch(Session::sleeping);
     }
 
     /** Ends every SLEEP now, as KILL QUERY would. */
     void cancelSleeps() {
-        sessions.values().forEach(s -> s.cancelled.countDown());
+        sessions.values().forEach(Session::endSleeps);
     }
 
     String endpoint() {
@@ -99,19 +98,11 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
         server.close();
     }
 
-    final class Session implements SessionHandler {
-        final SessionInfo info;
+    final class Session extends AbstractFakeSession {
         final Map<String, Object> variables = new HashMap<>();
-        final Map<Integer, String> prepared = new HashMap<>();
-        private final CountDownLatch cancelled = new CountDownLatch(1);
-        private volatile boolean running;
-        private String database;
-        private boolean autocommit = true;
-        private boolean inTransaction;
 
         Session(SessionInfo info) {
-            this.info = info;
-            this.database = info.database();
+            super(info);
         }
 
         @Override
@@ -124,10 +115,7 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
         }
 
         private QueryResult run(String sql) throws MysqlException {
-            String s = sql.trim();
-            if (s.startsWith("/*") && s.indexOf("*/") > 0) {
-                s = s.substring(s.indexOf("*/") + 2).trim(); // a driver's comment
-            }
+            String s = withoutDriverComment(sql);
             String u = s.toUpperCase(Locale.ROOT);
             if (u.startsWith("SET AUTOCOMMIT")) {
                 boolean on = u.endsWith("1") || u.endsWith("ON");
@@ -144,30 +132,19 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
                         value.startsWith("'") ? value.substring(1, value.length() - 1) : Long.valueOf(value));
                 return QueryResult.ok();
             }
-            if (u.startsWith("SET ")) {
-                return QueryResult.ok();
-            }
-            if (u.equals("BEGIN") || u.startsWith("START TRANSACTION")) {
-                inTransaction = true;
-                return QueryResult.ok();
-            }
-            if (u.equals("COMMIT") || u.equals("ROLLBACK")) {
-                inTransaction = false;
-                return QueryResult.ok();
-            }
-            if (u.startsWith("USE ")) {
-                initDb(s.substring(4).replace("`", "").trim());
-                return QueryResult.ok();
+            QueryResult answered = sessionStatement(s, u);
+            if (answered != null) {
+                return answered;
             }
             if (u.startsWith("INSERT")) {
                 inTransaction |= !autocommit;
                 return QueryResult.ok(1, 0);
             }
             if (u.equals("SLEEP")) {
-                return sleep();
+                return sleepUntilCancelled();
             }
             if (u.equals("COMMIT SLEEP")) { // a commit that does not answer until its CN dies (or KILL QUERY)
-                return sleep();
+                return sleepUntilCancelled();
             }
             if (u.startsWith("KILL QUERY ")) {
                 server.kill(Long.parseLong(u.substring(11).trim()), true);
@@ -178,7 +155,7 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
                 return QueryResult.ok();
             }
             if (u.startsWith("SELECT @@") || u.startsWith("SELECT  @@")) {
-                return systemVariables(s.substring(6).trim()); // drivers' start-up queries
+                return systemVariables(s.substring(6).trim(), Session::systemVariable); // drivers' start-up queries
             }
             if (u.startsWith("SELECT @")) {
                 Object v = variables.get(s.substring(7).trim().toLowerCase(Locale.ROOT));
@@ -191,7 +168,7 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
                 return row("db", ColumnType.VAR_STRING, database);
             }
             if (u.equals("SELECT CONNECTION_ID()")) {
-                return row("id", ColumnType.LONGLONG, info.connectionId());
+                return row("id", ColumnType.LONGLONG, info().connectionId());
             }
             if (u.equals("SELECT 1")) {
                 return row("1", ColumnType.LONGLONG, 1L);
@@ -210,52 +187,24 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
             throw MysqlException.of(MysqlError.PARSE, s, 1);
         }
 
-        private QueryResult sleep() throws MysqlException {
-            running = true;
-            try {
-                if (!cancelled.await(30, TimeUnit.SECONDS)) {
-                    throw MysqlException.of(MysqlError.QUERY_TIMEOUT);
-                }
-                if (dying) {
-                    Thread.sleep(2000); // answers only once its connection is gone: never, that is
-                }
-                throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
-            } finally {
-                running = false;
+        @Override
+        protected void sleepCancelled() throws InterruptedException {
+            if (dying) {
+                Thread.sleep(2000); // answers only once its connection is gone: never, that is
             }
         }
 
-        private QueryResult systemVariables(String selectList) {
-            List<ColumnDef> columns = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            for (String item : selectList.split(",")) {
-                String expr = item.trim();
-                String label = expr;
-                int as = expr.toUpperCase(Locale.ROOT).indexOf(" AS ");
-                if (as >= 0) {
-                    label = expr.substring(as + 4).trim();
-                    expr = expr.substring(0, as).trim();
-                }
-                String variable = expr.replaceFirst("(?i)^@@(session\\.|global\\.)?", "").toLowerCase(Locale.ROOT);
-                Object value = switch (variable) {
-                    case "auto_increment_increment", "lower_case_table_names" -> variable.startsWith("auto") ? 1L : 0L;
-                    case "max_allowed_packet" -> 64L * 1024 * 1024;
-                    case "wait_timeout", "interactive_timeout", "net_write_timeout" -> 28800L;
-                    case "transaction_isolation", "tx_isolation" -> "REPEATABLE-READ";
-                    case "sql_mode", "init_connect", "license" -> "";
-                    case "system_time_zone", "time_zone" -> "UTC";
-                    case "performance_schema", "transaction_read_only", "tx_read_only" -> 0L;
-                    default -> variable.startsWith("collation") ? "utf8mb4_0900_ai_ci" : "utf8mb4";
-                };
-                columns.add(ColumnDef.of(label, value instanceof Long ? ColumnType.LONGLONG : ColumnType.VAR_STRING));
-                values.add(value);
-            }
-            List<Object[]> rows = new ArrayList<>();
-            rows.add(values.toArray());
-            return QueryResult.rows(columns, rows);
+        private static Object systemVariable(String variable) {
+            return switch (variable) {
+                case "auto_increment_increment", "lower_case_table_names" -> variable.startsWith("auto") ? 1L : 0L;
+                case "max_allowed_packet" -> 64L * 1024 * 1024;
+                case "wait_timeout", "interactive_timeout", "net_write_timeout" -> 28800L;
+                case "transaction_isolation", "tx_isolation" -> "REPEATABLE-READ";
+                case "sql_mode", "init_connect", "license" -> "";
+                case "system_time_zone", "time_zone" -> "UTC";
+                case "performance_schema", "transaction_read_only", "tx_read_only" -> 0L;
+                default -> variable.startsWith("collation") ? "utf8mb4_0900_ai_ci" : "utf8mb4";
+            };
         }
 
         private QueryResult row(String label, ColumnType type, Object value) {
@@ -315,30 +264,8 @@ final class TestComputeNode implements Authenticator, SessionHandlerFactory, Aut
         }
 
         @Override
-        public void cancel() {
-            if (running) {
-                cancelled.countDown();
-            }
-        }
-
-        @Override
-        public boolean autocommit() {
-            return autocommit;
-        }
-
-        @Override
-        public boolean inTransaction() {
-            return inTransaction;
-        }
-
-        @Override
-        public String database() {
-            return database;
-        }
-
-        @Override
         public void close() {
-            sessions.remove(info.connectionId());
+            sessions.remove(info().connectionId());
         }
     }
 }

@@ -8,9 +8,9 @@ import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
 import io.cairn.mysql.Parameter;
 import io.cairn.mysql.QueryResult;
-import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionInfo;
 import io.cairn.mysql.StatementMetadata;
+import io.cairn.mysql.testing.AbstractFakeSession;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -23,15 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Test fixture: a SessionHandler serving a tiny in-memory table "types" (one column per type family), the
+ * Test fixture: a session serving a tiny in-memory table "types" (one column per type family), the
  * session variables drivers ask for, transaction statements, and a few statements that raise errors or
  * echo their parameters. Not an SQL engine: statements are matched by their text.
  */
-final class FakeSession implements SessionHandler {
+final class FakeSession extends AbstractFakeSession {
     static final Set<String> DATABASES = Set.of("test", "other");
 
     static final List<ColumnDef> TYPES_COLUMNS = List.of(
@@ -87,20 +85,12 @@ final class FakeSession implements SessionHandler {
         VARIABLES.put("version_comment", "Cairn test fixture");
     }
 
-    private final SessionInfo info;
-    private final Map<Integer, String> prepared = new HashMap<>();
-    private final CountDownLatch cancelled = new CountDownLatch(1);
     private final FakeEngine engine;
-    private boolean autocommit = true;
-    private boolean inTransaction;
-    private String database;
     private long lastInsertId;
-    private volatile boolean running;
 
     FakeSession(SessionInfo info, FakeEngine engine) {
-        this.info = info;
+        super(info);
         this.engine = engine;
-        this.database = info.database();
     }
 
     private static final List<ColumnDef> STREAM_COLUMNS = List.of(ColumnDef.of("i", ColumnType.LONGLONG),
@@ -142,16 +132,13 @@ final class FakeSession implements SessionHandler {
     @Override
     public QueryResult query(String sql) throws MysqlException {
         engine.queries.add(sql);
-        String s = sql.trim();
-        if (s.startsWith("/*") && s.indexOf("*/") > 0) {
-            s = s.substring(s.indexOf("*/") + 2).trim(); // driver comment
-        }
+        String s = withoutDriverComment(sql);
         String u = s.toUpperCase(Locale.ROOT);
         if (u.isEmpty()) {
             throw MysqlException.of(MysqlError.EMPTY_QUERY);
         }
         if (u.matches("(?s)SELECT\\s+@@.*")) {
-            return variables(s.substring("SELECT".length()).trim());
+            return systemVariables(s.substring("SELECT".length()).trim(), VARIABLES::get);
         }
         if (u.startsWith("SET AUTOCOMMIT")) {
             boolean on = u.endsWith("1") || u.endsWith("ON");
@@ -161,20 +148,9 @@ final class FakeSession implements SessionHandler {
             autocommit = on;
             return QueryResult.ok();
         }
-        if (u.startsWith("SET ")) {
-            return QueryResult.ok();
-        }
-        if (u.equals("BEGIN") || u.startsWith("START TRANSACTION")) {
-            inTransaction = true;
-            return QueryResult.ok();
-        }
-        if (u.equals("COMMIT") || u.equals("ROLLBACK")) {
-            inTransaction = false;
-            return QueryResult.ok();
-        }
-        if (u.startsWith("USE ")) {
-            initDb(s.substring(4).replace("`", "").trim());
-            return QueryResult.ok();
+        QueryResult answered = sessionStatement(s, u);
+        if (answered != null) {
+            return answered;
         }
         if (u.startsWith("INSERT")) {
             return insert();
@@ -199,7 +175,7 @@ final class FakeSession implements SessionHandler {
         }
         if (u.equals("SELECT CONNECTION_ID()")) {
             return QueryResult.rows(List.of(ColumnDef.of("CONNECTION_ID()", ColumnType.LONGLONG)),
-                    List.<Object[]>of(new Object[] {info.connectionId()}));
+                    List.<Object[]>of(new Object[] {info().connectionId()}));
         }
         if (u.equals("SELECT DATABASE()")) {
             return QueryResult.rows(List.of(ColumnDef.of("DATABASE()", ColumnType.VAR_STRING)),
@@ -262,20 +238,9 @@ final class FakeSession implements SessionHandler {
         return QueryResult.ok();
     }
 
-    private QueryResult sleepUntilCancelled() throws MysqlException {
-        running = true;
-        engine.sleeping.countDown();
-        try {
-            if (!cancelled.await(30, TimeUnit.SECONDS)) {
-                throw MysqlException.of(MysqlError.QUERY_TIMEOUT);
-            }
-            throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw MysqlException.of(MysqlError.QUERY_INTERRUPTED);
-        } finally {
-            running = false;
-        }
+    @Override
+    protected void sleepStarted() {
+        engine.sleeping.countDown(); // KillIT waits for this before it kills the SLEEP
     }
 
     private QueryResult insert() {
@@ -284,25 +249,6 @@ final class FakeSession implements SessionHandler {
         }
         lastInsertId = engine.autoIncrement.incrementAndGet();
         return QueryResult.ok(1, lastInsertId);
-    }
-
-    private QueryResult variables(String selectList) {
-        List<ColumnDef> columns = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
-        for (String item : selectList.split(",")) {
-            String expr = item.trim();
-            String label = expr;
-            int as = expr.toUpperCase(Locale.ROOT).indexOf(" AS ");
-            if (as >= 0) {
-                label = expr.substring(as + 4).trim();
-                expr = expr.substring(0, as).trim();
-            }
-            String name = expr.replaceFirst("(?i)^@@(session\\.|global\\.)?", "").toLowerCase(Locale.ROOT);
-            Object v = VARIABLES.get(name);
-            columns.add(ColumnDef.of(label, v instanceof Long ? ColumnType.LONGLONG : ColumnType.VAR_STRING));
-            values.add(v);
-        }
-        return QueryResult.rows(columns, List.<Object[]>of(values.toArray()));
     }
 
     @Override
@@ -394,28 +340,6 @@ final class FakeSession implements SessionHandler {
         prepared.clear();
         inTransaction = false;
         autocommit = true;
-    }
-
-    @Override
-    public void cancel() {
-        if (running) {
-            cancelled.countDown();
-        }
-    }
-
-    @Override
-    public boolean autocommit() {
-        return autocommit;
-    }
-
-    @Override
-    public boolean inTransaction() {
-        return inTransaction;
-    }
-
-    @Override
-    public String database() {
-        return database;
     }
 
     @Override
