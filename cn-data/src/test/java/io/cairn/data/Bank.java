@@ -2,6 +2,7 @@ package io.cairn.data;
 
 import io.cairn.txn.Key;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** The bank workload's rows for the tests: account keys and balances as 8-byte values. */
 final class Bank {
@@ -9,6 +10,20 @@ final class Bank {
     static final long INITIAL = 1_000;
 
     private Bank() {
+    }
+
+    /** Opens every account with {@link #INITIAL} in one transaction; returns the balances expected from now on. */
+    static AtomicLongArray open(DataNode cn, long table) {
+        Transaction seed = cn.begin(Isolation.REPEATABLE_READ);
+        for (int i = 0; i < ACCOUNTS; i++) {
+            seed.put(account(table, i), amount(INITIAL));
+        }
+        seed.commit();
+        AtomicLongArray expected = new AtomicLongArray(ACCOUNTS);
+        for (int i = 0; i < ACCOUNTS; i++) {
+            expected.set(i, INITIAL);
+        }
+        return expected;
     }
 
     static Key account(long table, int i) {

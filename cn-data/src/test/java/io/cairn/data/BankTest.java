@@ -57,16 +57,7 @@ class BankTest {
         try (TwoNodes rig = new TwoNodes()) {
             DataNode cn1 = rig.cn1;
             DataNode cn2 = rig.cn2;
-            Transaction seed = cn1.begin(Isolation.REPEATABLE_READ);
-            for (int i = 0; i < ACCOUNTS; i++) {
-                seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
-            }
-            seed.commit();
-
-            AtomicLongArray expected = new AtomicLongArray(ACCOUNTS);
-            for (int i = 0; i < ACCOUNTS; i++) {
-                expected.set(i, INITIAL);
-            }
+            AtomicLongArray expected = Bank.open(cn1, TABLE);
             AtomicLong acknowledged = new AtomicLong();
             AtomicLong conflicts = new AtomicLong();
             AtomicLong badTotals = new AtomicLong();

@@ -49,16 +49,7 @@ class FailoverIT {
             CheckpointStore checkpoints = cluster.checkpoints();
             // which CN each half of the clients uses: the second half moves to a replacement CN below
             List<Integer> cnOfSlot = new CopyOnWriteArrayList<>(List.of(0, 1));
-            Transaction seed = cluster.cn(0).begin(Isolation.REPEATABLE_READ);
-            for (int i = 0; i < ACCOUNTS; i++) {
-                seed.put(Bank.account(TABLE, i), Bank.amount(INITIAL));
-            }
-            seed.commit();
-
-            AtomicLongArray expected = new AtomicLongArray(ACCOUNTS);
-            for (int i = 0; i < ACCOUNTS; i++) {
-                expected.set(i, INITIAL);
-            }
+            AtomicLongArray expected = Bank.open(cluster.cn(0), TABLE);
             AtomicLong acknowledged = new AtomicLong();
             AtomicLong unknown = new AtomicLong();
             AtomicLong badTotals = new AtomicLong();

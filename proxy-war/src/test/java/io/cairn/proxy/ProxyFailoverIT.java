@@ -43,7 +43,8 @@ class ProxyFailoverIT {
 
     @Test
     void transfersThroughTheProxyLoseNothingWhenATnACnAndTheLogLeaderDie() throws Exception {
-        try (SqlCluster sql = SqlCluster.builder().logPeers(3).tns(2).cns(2).proxySecret(SECRET).build()) {
+        try (SqlCluster sql = SqlCluster.builder().cns(2).proxySecret(SECRET)
+                .underneath(c -> c.logPeers(3).tns(2)).build()) {
             InProcessCluster cluster = sql.cluster();
             List<ComputeNodes.Cn> members = List.of(
                     new ComputeNodes.Cn("cn0", "127.0.0.1:" + sql.port(0), "default", false, true),

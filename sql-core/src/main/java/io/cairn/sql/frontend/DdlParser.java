@@ -108,13 +108,7 @@ public final class DdlParser {
             }
             if (c.accept("VIEW")) {
                 Name view = name(c);
-                List<String> columns = new ArrayList<>();
-                if (c.acceptSymbol("(")) {
-                    do {
-                        columns.add(c.identifier());
-                    } while (c.acceptSymbol(","));
-                    c.expectSymbol(")");
-                }
+                List<String> columns = c.optionalIdentifierList();
                 c.expect("AS");
                 String select = c.sourceFrom(c.position());
                 if (select.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.cairn.sql.frontend;
 
 import io.cairn.sql.SqlException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A read position in a statement's tokens, for the hand-written parts of the grammar. Not thread-safe. */
@@ -103,6 +104,18 @@ public final class TokenCursor {
         if (!acceptSymbol(symbol)) {
             throw error();
         }
+    }
+
+    /** A parenthesized list of identifiers, {@code (a, b, c)}, if one comes next; else an empty list. */
+    public List<String> optionalIdentifierList() {
+        List<String> names = new ArrayList<>();
+        if (acceptSymbol("(")) {
+            do {
+                names.add(identifier());
+            } while (acceptSymbol(","));
+            expectSymbol(")");
+        }
+        return names;
     }
 
     /** An identifier (unquoted word or backticks). */

@@ -252,13 +252,7 @@ final class GrantStatements {
             }
             name.append(c.next().text().toUpperCase(Locale.ROOT));
         }
-        List<String> columns = new ArrayList<>();
-        if (c.acceptSymbol("(")) {
-            do {
-                columns.add(c.identifier());
-            } while (c.acceptSymbol(","));
-            c.expectSymbol(")");
-        }
+        List<String> columns = c.optionalIdentifierList();
         String n = name.toString();
         if (n.equals("ALL") || n.equals("ALL PRIVILEGES")) {
             if (!columns.isEmpty()) {

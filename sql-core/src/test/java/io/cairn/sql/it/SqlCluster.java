@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * In-process SQL cluster for tests: cn-data's {@link InProcessCluster} (by default the in-memory log and one
@@ -33,8 +34,7 @@ public final class SqlCluster implements AutoCloseable {
     /** Builder. */
     public static final class Builder {
         private int cns = 1;
-        private int logPeers;
-        private int tns = 1;
+        private Consumer<InProcessCluster.Builder> underneath = b -> { };
         private String rootPassword = "";
         private CheckpointStore checkpoints;
         private CheckpointSettings checkpointSettings;
@@ -66,14 +66,12 @@ public final class SqlCluster implements AutoCloseable {
             return this;
         }
 
-        /** Ratis log peers; 0 (the default): the in-memory log. */
-        public Builder logPeers(int n) {
-            logPeers = n;
-            return this;
-        }
-
-        public Builder tns(int n) {
-            tns = n;
+        /**
+         * Changes the cluster under the SQL layer, e.g. {@code c -> c.logPeers(3).tns(2)}; by default the in-memory
+         * log and one TN with a 600 ms lease.
+         */
+        public Builder underneath(Consumer<InProcessCluster.Builder> settings) {
+            underneath = settings;
             return this;
         }
 
@@ -103,7 +101,7 @@ public final class SqlCluster implements AutoCloseable {
         this.rootPassword = b.rootPassword;
         this.maxOperatorMemory = b.maxOperatorMemory;
         this.proxySecret = b.proxySecret;
-        InProcessCluster.Builder cb = InProcessCluster.builder().logPeers(b.logPeers).tns(b.tns).cns(0)
+        InProcessCluster.Builder cb = InProcessCluster.builder().logPeers(0).tns(1).cns(0)
                 .lease(Duration.ofMillis(600)).tnCommitTimeout(Duration.ofSeconds(2))
                 .cnSettings(new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5), b.maxWriteSetBytes));
         if (b.checkpoints != null) {
@@ -114,6 +112,7 @@ public final class SqlCluster implements AutoCloseable {
                             : new DataNode.CacheSettings(cache.blockCacheBytes(), cache.followEvery(),
                                     cache.diskDir().resolve("cn" + i), cache.diskBytes()));
         }
+        b.underneath.accept(cb);
         cluster = cb.build();
         for (int i = 0; i < b.cns; i++) {
             addCn();

@@ -2,6 +2,7 @@ package io.cairn.storage.impl;
 
 import io.cairn.storage.ObjectExistsException;
 import io.cairn.storage.ObjectNotFoundException;
+import io.cairn.storage.PutInput;
 import io.cairn.storage.StorageException;
 import io.cairn.storage.StorageUnavailableException;
 import io.cairn.storage.impl.FanOut.Outcome;
@@ -58,16 +59,7 @@ final class ShardWriter {
     /** Puts {@code length} bytes read from {@code data} (checked by the caller: valid key, length within bounds). */
     void put(String key, InputStream data, long length) {
         if (length <= STREAMED_PUT_MIN) {
-            byte[] bytes;
-            try {
-                bytes = data.readNBytes((int) length);
-            } catch (IOException e) {
-                throw new StorageException("put " + key + ": reading the input failed: " + e.getMessage(), e);
-            }
-            if (bytes.length != length) {
-                throw new IllegalArgumentException("put " + key + ": stream ended after " + bytes.length + " of "
-                        + length + " bytes");
-            }
+            byte[] bytes = PutInput.readAll(key, data, length);
             put(key, bytes);
             return;
         }

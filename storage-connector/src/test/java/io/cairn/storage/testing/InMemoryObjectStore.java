@@ -7,10 +7,10 @@ import io.cairn.storage.ObjectNotFoundException;
 import io.cairn.storage.ObjectStore;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.storage.ObjectStoreConnectionFactory;
+import io.cairn.storage.PutInput;
 import io.cairn.storage.StorageException;
 import io.cairn.storage.StorageHealth;
 import io.cairn.storage.StorageUnavailableException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -91,16 +91,7 @@ public final class InMemoryObjectStore implements ObjectStore {
         Objects.requireNonNull(data, "data");
         validateKey(key);
         checkSize(length);
-        byte[] bytes;
-        try {
-            bytes = data.readNBytes((int) length);
-        } catch (IOException e) {
-            throw new StorageException("put " + key + ": reading the input failed: " + e.getMessage(), e);
-        }
-        if (bytes.length != length) {
-            throw new IllegalArgumentException("put " + key + ": stream ended after " + bytes.length + " of "
-                    + length + " bytes");
-        }
+        byte[] bytes = PutInput.readAll(key, data, length);
         commit(key, bytes);
     }
 
