@@ -46,6 +46,9 @@ import java.util.logging.Logger;
  * {@value #REPLAY} ({@code KIND:seed}, run only that case, as printed with a finding).
  */
 public final class WireFuzzer {
+    /** How long after the server's write timeout a client that stopped reading starts reading to see the close. */
+    private static final long NOT_READING_GRACE_MILLIS = 4_000;
+
     public static final String SEED = "cairn.fuzz.seed";
     public static final String CASES = "cairn.fuzz.cases";
     public static final String REPLAY = "cairn.fuzz.replay";
@@ -103,7 +106,8 @@ public final class WireFuzzer {
             @Override
             public void publish(LogRecord r) {
                 if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getLoggerName() != null
-                        && (r.getLoggerName().startsWith("io.cairn") || r.getLoggerName().startsWith("io.netty"))) {
+                        && (r.getLoggerName().startsWith("io.cairn") || r.getLoggerName().startsWith("io.netty"))
+                        && !expected(r)) {
                     synchronized (logged) {
                         logged.add(r);
                     }
@@ -186,7 +190,7 @@ public final class WireFuzzer {
             long limit = serverTimeoutMillis + FuzzCase.SLACK_MILLIS;
             String what = read ? "a stalled connection" : "a connection that stopped reading";
             Runnable check = () -> {
-                long waited = read ? limit : limit - serverTimeoutMillis - 500;
+                long waited = read ? limit : limit - serverTimeoutMillis - NOT_READING_GRACE_MILLIS;
                 if (!client.awaitClose(waited)) {
                     report(kind, seed, Category.HANG, what + " was still open " + limit + " ms later (the server's"
                             + " timeout: " + serverTimeoutMillis + " ms)");
@@ -197,9 +201,12 @@ public final class WireFuzzer {
                 if (read) {
                     watches.add(watchers.submit(check));
                 } else {
-                    // not read until the server's timeout is (nearly) over: then read to see whether it closed
-                    watches.add(timer.schedule(() -> watchers.submit(check), serverTimeoutMillis + 500,
-                            TimeUnit.MILLISECONDS));
+                    // not read until the server's timeout is over: then read to see whether it closed. The
+                    // server's timer starts only once its buffers are full, which on a loaded machine comes
+                    // seconds after the case began; reading earlier makes the client a reading one again and
+                    // the server rightly keeps it (ProxyWireFuzzIT reported HANGs at load 8-16 on 2 cores)
+                    watches.add(timer.schedule(() -> watchers.submit(check),
+                            serverTimeoutMillis + NOT_READING_GRACE_MILLIS, TimeUnit.MILLISECONDS));
                 }
             }
         }
@@ -337,6 +344,15 @@ public final class WireFuzzer {
                         + " left (idle: " + g.idle() + "): connections leaked"));
             }
         }
+    }
+
+    /**
+     * Netty's line when it closes a TLS connection whose close_notify it could not send within its flush timeout:
+     * what a server must do to a client that stopped reading (NOT_READING over TLS), not an internal error.
+     */
+    private static boolean expected(LogRecord r) {
+        return r.getLoggerName().equals("io.netty.handler.ssl.SslHandler") && r.getMessage() != null
+                && r.getMessage().contains("Last write attempt timed out; force-closing the connection");
     }
 
     private void drainLogs() {
