@@ -52,7 +52,7 @@ final class CheckpointLoader {
         Optional<Manifest> latest = checkpoints == null ? Optional.empty() : checkpoints.latestManifest();
         for (int attempt = 1;; attempt++) {
             if (latest.isEmpty()) {
-                return new LogTailer.Start(new MvccStore(), 1, 0);
+                return new LogTailer.Start(checkpoints == null ? new MvccStore() : MvccStore.beforeFirstCheckpoint(), 1, 0);
             }
             Manifest manifest = latest.get();
             try {

@@ -123,6 +123,27 @@ class CheckpointBaseTest {
         assertThat(scan(store, null, null, 30)).containsExactly("b=b1", "d=d1", "e=e0");
     }
 
+    /**
+     * A deletion pruned before the CN had any checkpoint, then a checkpoint cut before the deletion (it still
+     * holds the row) adopted: the row must stay deleted. It came back before deletions were kept until a
+     * checkpoint covering them is adopted.
+     */
+    @Test
+    void aDeletionPrunedBeforeACheckpointCutEarlierIsAdoptedStillHidesTheRow() {
+        MvccStore store = MvccStore.beforeFirstCheckpoint();
+        store.apply(4, List.of(Write.put(key("a"), v("a0")), Write.put(key("b"), v("b0"))));
+        store.apply(8, List.of(Write.delete(key("a"))));
+        store.prune(30);
+        // a checkpoint covering only the commit at 4: "a" is a live row in it
+        MvccStore next = store.rebase(base(1, List.of(List.of(row("a", "a0"), row("b", "b0")))), 5);
+        assertThat(read(next, "a", 30)).isNull();
+        assertThat(scan(next, null, null, 30)).containsExactly("b=b0");
+        // once a checkpoint covering the deletion is adopted, memory lets it go
+        MvccStore covered = next.rebase(base(2, List.of(List.of(row("b", "b0")))), 8);
+        assertThat(covered.keysInMemory(TABLE)).isZero();
+        assertThat(scan(covered, null, null, 30)).containsExactly("b=b0");
+    }
+
     @Test
     void aFreedKeySpaceHidesItsCheckpointRows() {
         MvccStore store = store();
