@@ -64,6 +64,20 @@ class LogRoleIT {
         role.stop(); // idempotent
     }
 
+    @Test
+    void aPeerWhosePortIsTakenFailsToStartAndTheJvmGoesOn(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> props = Map.of(LogConfig.PEERS, "p1=127.0.0.1:" + taken.getLocalPort(),
+                    LogConfig.SELF, "p1", LogConfig.DIR, dir.toString());
+            LogRole role = LogRole.fromProperties(k -> Optional.ofNullable(props.get(k)));
+            // Ratis' own reaction is to end the JVM, which would end this test run too.
+            assertThatThrownBy(role::start).hasMessageContaining("could not start its endpoint 127.0.0.1:"
+                    + taken.getLocalPort());
+            assertThat(role.liveness().up()).isFalse();
+            role.stop();
+        }
+    }
+
     private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
         List<InetAddress> out = new ArrayList<>();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {

@@ -10,6 +10,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.LifeCycle;
 
 import java.io.IOException;
@@ -26,6 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * thread-safe and never block.
  */
 public final class RaftLogPeer implements AutoCloseable {
+    static {
+        // Ratis ends the JVM when its gRPC server cannot bind; in a Liberty server (or a test fork) that
+        // would take every other role down with it. Disabled, the same failure is an exception from start().
+        ExitUtils.disableSystemExit();
+    }
+
     private final LogConfig config;
     private final RaftGroup group;
     private final LogStateMachine stateMachine = new LogStateMachine();
@@ -55,7 +62,15 @@ public final class RaftLogPeer implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server = s;
-        s.start();
+        try {
+            s.start();
+        } catch (RuntimeException e) {
+            server = null;
+            s.close();
+            Throwable cause = e instanceof ExitUtils.ExitException && e.getCause() != null ? e.getCause() : e;
+            throw new IOException("log peer " + config.selfId() + " could not start its endpoint "
+                    + config.self().address() + ": " + cause.getMessage(), e);
+        }
         reconnector = new PeerReconnector(this, config.electionTimeout().dividedBy(2));
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -27,6 +28,9 @@ import java.util.stream.Stream;
  */
 public final class LogCluster implements AutoCloseable {
     private final Path root;
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000));
+
     private final LogConfig base;
     private final RaftLogPeer[] peers;
     private final List<RaftLogClient> clients = new ArrayList<>();
@@ -278,23 +282,21 @@ public final class LogCluster implements AutoCloseable {
     }
 
     /**
-     * A free port below the kernel's ephemeral range (32768 and up on Linux). A port the kernel hands out
-     * for {@code bind(0)} is also one it hands to outgoing connections, and one taken between this check
-     * and the peer's (re)start makes Ratis end the JVM ("Failed to start Grpc server", exit status 1),
-     * which a default test run saw once.
+     * The next free port below the kernel's ephemeral range (32768 and up on Linux): a port the kernel hands
+     * out for {@code bind(0)} is also one it hands to outgoing connections. Ports go out in turn from a
+     * random start, never twice in one JVM, so two peers (of one group, or of a group still closing) never
+     * share one; a port taken between this check and the peer's start fails that start.
      */
     private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+        for (int attempt = 0; attempt < 2_000; attempt++) {
+            int port = 20_000 + Math.floorMod(NEXT_PORT.getAndIncrement(), 12_000);
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 return s.getLocalPort();
             } catch (IOException taken) {
-                // try another
+                // try the next
             }
         }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        throw new IOException("no free port in 20000-31999");
     }
 
     private static void deleteTree(Path dir) {
