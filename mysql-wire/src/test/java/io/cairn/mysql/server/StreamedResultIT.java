@@ -2,6 +2,7 @@ package io.cairn.mysql.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -49,7 +50,8 @@ class StreamedResultIT {
             awaitSteady(pulled);
             assertThat(pulled.getAsLong()).as("rows produced while the client reads nothing").isBetween(1L, 500_000L);
         }
-        await(() -> engine.closedStreams.get() > closedBefore, "the stream is closed after the client left");
+        Wait.until("the stream is closed after the client left", Duration.ofSeconds(20),
+                () -> engine.closedStreams.get() > closedBefore);
     }
 
     @Test
@@ -128,15 +130,5 @@ class StreamedResultIT {
             Thread.sleep(500); // polling a condition with a deadline
         }
         throw new AssertionError("the producer never stopped: " + value.getAsLong() + " rows");
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(20); // polling a condition with a deadline
-        }
     }
 }
