@@ -183,7 +183,7 @@ final class ChaosRun {
                 }
                 long left = PACE_MS - (System.nanoTime() - began) / 1_000_000;
                 if (left > 0) {
-                    Thread.sleep(left);
+                    Thread.sleep(left); // the client's pace (an operation per PACE_MS at most), not a wait
                 }
             }
         } catch (InterruptedException e) {

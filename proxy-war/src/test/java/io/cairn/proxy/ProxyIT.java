@@ -283,7 +283,7 @@ class ProxyIT {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1_500);
+        Thread.sleep(1_500); // time for the login to (wrongly) fail at once: it must still be waiting
         assertThat(login).isNotDone();
         members.addAll(listed);
         assertThat(login.get(5, TimeUnit.SECONDS)).isIn("a1", "a2");
@@ -525,7 +525,9 @@ class ProxyIT {
             assertThat(cns.get("a1").sessions).hasSize(8);
             setMember("a2", "default", false); // joins: a1 is far above the group's average
             Wait.until("4 sessions moved to a2", Duration.ofSeconds(10), () -> cns.get("a2").sessions.size() == 4);
-            Thread.sleep(2500); // two more rounds of the rebalance: nothing more moves (4 against 4)
+            // two more rounds of the rebalance (one a second): nothing more moves (4 against 4); the proxy tells
+            // nobody when a round ran, so this is time for it to (wrongly) move more, not a wait for something
+            Thread.sleep(2500);
             assertThat(cns.get("a1").sessions).hasSize(4);
             assertThat(cns.get("a2").sessions).hasSize(4);
             assertThat(query(inTransaction, "SELECT CN")).as("a transaction stays where it is").isEqualTo("a1");

@@ -4,6 +4,7 @@ import static io.cairn.txn.node.TransactionNodeTest.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.log.LogService;
 import io.cairn.log.LogTruncatedException;
 import io.cairn.node.testing.Wait;
 import io.cairn.storage.testing.InMemoryObjectStore;
@@ -17,6 +18,7 @@ import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.checkpoint.SegmentRows;
 import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.DriverTicks;
 import io.cairn.txn.testing.GatedCheckpointStore;
 import io.cairn.txn.testing.InMemoryLog;
 import io.cairn.server.ObjectStoreCheckpoints;
@@ -58,7 +60,11 @@ class CheckpointTest {
     }
 
     private TransactionNode node(String id, CheckpointStore checkpoints, CheckpointSettings settings) {
-        TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings(id,
+        return node(id, log, checkpoints, settings);
+    }
+
+    private TransactionNode node(String id, LogService view, CheckpointStore checkpoints, CheckpointSettings settings) {
+        TransactionNode tn = new TransactionNode(view, Clock.systemUTC(), ticker, new TransactionNode.Settings(id,
                 id + ":9080", LEASE, Duration.ofSeconds(60), Duration.ofSeconds(5)));
         tn.enableCheckpoints(checkpoints, settings);
         nodes.add(tn);
@@ -332,7 +338,9 @@ class CheckpointTest {
         GatedCheckpointStore counted = new GatedCheckpointStore(store);
         counted.open();
         TransactionNode active = activeNode(store, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO));
-        TransactionNode standby = node("standby", counted, new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
+        DriverTicks standbyTicks = new DriverTicks(log);
+        TransactionNode standby = node("standby", standbyTicks.view(), counted,
+                new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
         for (int k = 0; k < 10; k++) {
             commit(active, Write.put(key(TABLE, k), new byte[] {1}));
         }
@@ -340,7 +348,9 @@ class CheckpointTest {
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
         Wait.until("a first lookup", WAIT, () -> counted.manifestLookups() >= 1);
         int first = counted.manifestLookups();
-        Thread.sleep(1_500); // five ticks of the standby's driver, no time on the TN's ticker
+        long ticks = standbyTicks.count();
+        Wait.until("five ticks of the standby's driver, no time on the TN's ticker", WAIT,
+                () -> standbyTicks.count() >= ticks + 6);
         assertThat(counted.manifestLookups()).as("no lookup within the gap").isEqualTo(first);
 
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);

@@ -16,6 +16,7 @@ import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.DriverTicks;
 import io.cairn.txn.testing.InMemoryLog;
 import io.cairn.txn.testing.TestTicker;
 import java.lang.reflect.InvocationTargetException;
@@ -228,7 +229,8 @@ class TransactionNodeTest {
         TransactionNode a = node("tn-a", ticker);
         Wait.until("a active", WAIT, () -> a.state() == TransactionNode.State.ACTIVE);
         AtomicBoolean stalled = new AtomicBoolean();
-        TransactionNode b = node("tn-b", ticker, stallableView(stalled));
+        DriverTicks bTicks = new DriverTicks(stallableView(stalled));
+        TransactionNode b = node("tn-b", ticker, bTicks.view());
         Wait.until("b reads a's lease", WAIT, () -> b.lease().lsn() == log.currentLease().lsn());
 
         stalled.set(true);
@@ -240,7 +242,8 @@ class TransactionNodeTest {
         a.close();
         stalled.set(false);
         Wait.until("b reads the renewals late", WAIT, () -> b.lease().lsn() == log.currentLease().lsn());
-        Thread.sleep(3 * LEASE.toMillis() / 10); // a few driver ticks: the ticker stands still
+        long ticks = bTicks.count();
+        Wait.until("a few ticks of b's driver (the ticker stands still)", WAIT, () -> bTicks.count() >= ticks + 3);
         assertThat(b.state()).as("a renewed, as far as b knows, just now").isEqualTo(TransactionNode.State.STANDBY);
 
         ticker.advance(LEASE.dividedBy(2).plusMillis(1));
