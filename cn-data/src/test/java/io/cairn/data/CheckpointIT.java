@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.log.LogTruncatedException;
 import io.cairn.data.testing.InProcessCluster;
-import io.cairn.data.testing.Wait;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.node.testing.Wait;
 import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.Key;
 import io.cairn.txn.checkpoint.CheckpointStore;

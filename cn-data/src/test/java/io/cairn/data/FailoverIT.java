@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.log.LogEntry;
 import io.cairn.data.testing.InProcessCluster;
-import io.cairn.data.testing.Wait;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;

@@ -3,6 +3,7 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.Key;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.node.TransactionNode;
@@ -38,12 +39,8 @@ class LockFailoverTest {
         return tns.stream().filter(t -> t.state() == TransactionNode.State.ACTIVE).findFirst().orElse(tns.get(0));
     }
 
-    private void awaitActive(TransactionNode tn) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tn.state() != TransactionNode.State.ACTIVE) {
-            assertThat(System.nanoTime()).as(tn + " active").isLessThan(deadline);
-            Thread.sleep(10); // polling a condition with a deadline
-        }
+    private static void awaitActive(TransactionNode tn) {
+        Wait.until(tn + " active", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
     }
 
     @Test

@@ -18,7 +18,7 @@ class ReadBarrierTest {
     private long slowRound() {
         long started = roundsStarted.incrementAndGet();
         try {
-            Thread.sleep(2);
+            Thread.sleep(2); // a round takes time, so that callers arrive while one is running: the behaviour tested
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,7 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.Key;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.node.TransactionNode;
@@ -25,14 +26,11 @@ class TransactionTest {
     private DataNode cn;
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() {
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         tn.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tn.state() != TransactionNode.State.ACTIVE && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Wait.until("the TN takes its lease", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
         cn = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5)));
         cn.start();
     }
@@ -58,27 +56,34 @@ class TransactionTest {
         return out;
     }
 
+    private void put(String k, String value) {
+        Transaction u = cn.begin(Isolation.REPEATABLE_READ);
+        u.put(key(k), v(value));
+        u.commit(); // returns once this CN has applied it
+    }
+
     @Test
-    void oldVersionsArePrunedOnceNoOpenTransactionCanReadThem() throws InterruptedException {
-        Transaction t = cn.begin(Isolation.REPEATABLE_READ);
-        t.put(key("x"), v("0"));
-        t.commit();
+    void oldVersionsArePrunedOnceNoOpenTransactionCanReadThem() {
+        // "marker" has a version that only the snapshot of "older" holds: its pruning, once "older" ends,
+        // shows a prune pass that ran after every version of x was in the store
+        put("marker", "0");
+        Transaction older = cn.begin(Isolation.REPEATABLE_READ);
+        assertThat(older.get(key("marker"))).isEqualTo(v("0"));
+        put("marker", "1");
+        put("x", "0");
         Transaction old = cn.begin(Isolation.REPEATABLE_READ);
         assertThat(old.get(key("x"))).isEqualTo(v("0"));
         for (int i = 1; i <= 3; i++) {
-            Transaction u = cn.begin(Isolation.REPEATABLE_READ);
-            u.put(key("x"), v(String.valueOf(i)));
-            u.commit();
+            put("x", String.valueOf(i));
         }
-        Thread.sleep(2500); // the tailer prunes every second
+        older.rollback();
+        Wait.until("a prune pass (the tailer prunes every second)", Duration.ofSeconds(10),
+                () -> cn.store().versionCount(key("marker")) == 1);
         assertThat(old.get(key("x"))).as("the open snapshot's version survives pruning").isEqualTo(v("0"));
         assertThat(cn.store().versionCount(key("x"))).isEqualTo(4);
         old.rollback();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (cn.store().versionCount(key("x")) > 1 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(cn.store().versionCount(key("x"))).as("versions left once no snapshot needs them").isEqualTo(1);
+        Wait.until("the versions of x no snapshot needs pruned", Duration.ofSeconds(10),
+                () -> cn.store().versionCount(key("x")) == 1);
         Transaction now = cn.begin(Isolation.REPEATABLE_READ);
         assertThat(now.get(key("x"))).isEqualTo(v("3"));
         now.rollback();

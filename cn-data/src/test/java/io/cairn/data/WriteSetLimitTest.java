@@ -3,6 +3,7 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
@@ -29,14 +30,11 @@ class WriteSetLimitTest {
     private DataNode cn;
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() {
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         tn.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tn.state() != TransactionNode.State.ACTIVE && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Wait.until("the TN takes its lease", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
         cn = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5), LIMIT));
         cn.start();
     }

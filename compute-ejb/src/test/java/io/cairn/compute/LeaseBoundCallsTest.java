@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.data.ActiveTransactionNode;
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.LockRequest;
@@ -17,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,8 @@ class LeaseBoundCallsTest {
 
     private final ExecutorService calls = Executors.newCachedThreadPool();
     private final AtomicReference<ActiveTransactionNode> lease = new AtomicReference<>(OLD);
+    /** How often a waiting call read the lease: it reads it once per check. */
+    private final AtomicInteger leaseReads = new AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -35,7 +39,10 @@ class LeaseBoundCallsTest {
     }
 
     private LeaseBoundCalls commitTo(Function<CommitRequest, CommitResult> commits) {
-        return new LeaseBoundCalls(commitsOnly(commits), OLD, lease::get, calls, Duration.ofMillis(10));
+        return new LeaseBoundCalls(commitsOnly(commits), OLD, () -> {
+            leaseReads.incrementAndGet();
+            return lease.get();
+        }, calls, Duration.ofMillis(10));
     }
 
     /** A TN whose commits are {@code commits}; these tests make no lock calls. */
@@ -92,7 +99,10 @@ class LeaseBoundCallsTest {
         caller.start();
         assertThat(called.await(5, TimeUnit.SECONDS)).isTrue();
         lease.set(new ActiveTransactionNode("s1", 7, "127.0.0.1:9080")); // a renewal: same epoch, keep waiting
-        Thread.sleep(50);
+        int readsBefore = leaseReads.get();
+        // the second read after the renewal comes once the caller has judged the renewal at least once
+        Wait.until("the waiting call checks the renewed lease", Duration.ofSeconds(5),
+                () -> leaseReads.get() >= readsBefore + 2);
         assertThat(caller.isAlive()).isTrue();
         long moved = System.nanoTime();
         lease.set(new ActiveTransactionNode("s3", 8, "127.0.0.1:9082"));

@@ -1,5 +1,6 @@
 package io.cairn.chaos;
 
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ final class ChaosRun {
         Thread.sleep(hold.toMillis());
         injector.heal(kind, target);
         long healed = System.nanoTime();
-        boolean recovered = waitUntil(RECOVERY, () -> allReady() && obs.rtoSeconds() >= 0);
+        boolean recovered = Wait.within(RECOVERY, () -> allReady() && obs.rtoSeconds() >= 0);
         double rto = obs.rtoSeconds();
         if (!recovered) {
             obs.violation(kind.label(), "cycle " + (c + 1) + " (" + kind.label() + " " + target.describe(kind)
@@ -135,7 +136,7 @@ final class ChaosRun {
         }
         obs.rto(kind, rto < 0 ? (System.nanoTime() - start) / 1e9 : rto);
         // errors of sessions the fault left hanging (socket timeouts) still count towards this fault
-        if (!waitUntil(SETTLE, () -> everyClientSucceededSince(healed))) {
+        if (!Wait.within(SETTLE, () -> everyClientSucceededSince(healed))) {
             log("cycle " + (c + 1) + ": not every client completed an operation within " + SETTLE.toSeconds()
                     + " s after recovery");
         }
@@ -182,7 +183,7 @@ final class ChaosRun {
                 }
                 long left = PACE_MS - (System.nanoTime() - began) / 1_000_000;
                 if (left > 0) {
-                    Thread.sleep(left);
+                    Thread.sleep(left); // the client's pace (an operation per PACE_MS at most), not a wait
                 }
             }
         } catch (InterruptedException e) {
@@ -234,21 +235,11 @@ final class ChaosRun {
         return obs.phases().values().stream().mapToLong(p -> p.acknowledged).sum();
     }
 
-    private void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        if (!waitUntil(timeout, condition)) {
+    /** An exception, not an AssertionError: {@link Chaos} reports a run that stopped early by catching it. */
+    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        if (!Wait.within(timeout, condition)) {
             throw new IllegalStateException("chaos: gave up waiting for " + what + " after " + timeout.toSeconds() + " s");
         }
-    }
-
-    private static boolean waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(200);
-        }
-        return true;
     }
 
     private void log(String text) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.log.impl.LogConfig;
 import io.cairn.log.impl.RaftLogClient;
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

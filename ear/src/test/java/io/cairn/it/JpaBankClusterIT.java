@@ -3,6 +3,7 @@ package io.cairn.it;
 import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.node.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.cairn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.node.testing.Wait;
 import java.io.File;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -3,6 +3,7 @@ package io.cairn.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,12 +12,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node with a real embedded Hazelcast member and scripted role services. */
 class NodeIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @TempDir
     Path temp;
 
@@ -80,16 +82,6 @@ class NodeIT {
         return NodeConfig.load(key -> Optional.ofNullable(values.get(key)));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     void roleLifecycleDrivesTheProbesAndThePublishedState() throws Exception {
         int port = freePort();
@@ -97,8 +89,8 @@ class NodeIT {
         ScriptedRole tn = new ScriptedRole(Role.TN, new IllegalStateException("no lease store"));
         try (Node node = new Node(config("n1", "log,tn", port, "127.0.0.1:" + port))) {
             node.start(List.of(log, tn));
-            await("log role started", () -> node.health(Role.LOG, Probe.STARTED).up());
-            await("tn role failed", () -> !node.health(Role.TN, Probe.LIVE).up());
+            Wait.until("log role started", WAIT, () -> node.health(Role.LOG, Probe.STARTED).up());
+            Wait.until("tn role failed", WAIT, () -> !node.health(Role.TN, Probe.LIVE).up());
 
             assertThat(node.health(Role.TN, Probe.STARTED).up()).isFalse();
             assertThat(node.health(Role.TN, Probe.READY).up()).isFalse();
@@ -112,7 +104,7 @@ class NodeIT {
             assertThat(node.membershipHealth(Probe.READY).up()).isTrue();
             assertThatThrownBy(() -> node.health(Role.CN, Probe.READY)).isInstanceOf(IllegalArgumentException.class);
 
-            await("published state", () -> node.members().stream().anyMatch(m -> m.local()
+            Wait.until("published state", WAIT, () -> node.members().stream().anyMatch(m -> m.local()
                     && m.state().equals("not-ready") && m.readyRoles().equals(List.of("log"))));
             MemberInfo self = node.members().get(0);
             assertThat(self.name()).isEqualTo("n1");
@@ -133,23 +125,23 @@ class NodeIT {
             Node b = new Node(config("b", "proxy", portB, members));
             try {
                 b.start(List.of(new ScriptedRole(Role.PROXY, null)));
-                await("a and b to see each other", () -> a.members().size() == 2 && b.members().size() == 2);
+                Wait.until("a and b to see each other", WAIT, () -> a.members().size() == 2 && b.members().size() == 2);
                 assertThat(b.members()).extracting(MemberInfo::name).containsExactlyInAnyOrder("a", "b");
 
                 // an operator on b changes a's CN group and drains it; a sees it too
                 b.setCnGroup("a", "reporting");
                 b.setDraining("a", true);
-                await("a to see its new group and drain", () -> a.members().stream().anyMatch(m -> m.name().equals("a")
-                        && m.cnGroup().equals("reporting") && m.draining()));
+                Wait.until("a to see its new group and drain", WAIT, () -> a.members().stream()
+                        .anyMatch(m -> m.name().equals("a") && m.cnGroup().equals("reporting") && m.draining()));
                 b.setCnGroup("a", null);
                 b.setDraining("a", false);
-                await("a back in its configured group", () -> a.members().stream().anyMatch(m -> m.name().equals("a")
-                        && m.cnGroup().equals("default") && !m.draining()));
+                Wait.until("a back in its configured group", WAIT, () -> a.members().stream()
+                        .anyMatch(m -> m.name().equals("a") && m.cnGroup().equals("default") && !m.draining()));
                 assertThatThrownBy(() -> b.setCnGroup("a", "no spaces")).isInstanceOf(IllegalArgumentException.class);
             } finally {
                 b.close();
             }
-            await("a to see b leave", () -> a.members().size() == 1);
+            Wait.until("a to see b leave", WAIT, () -> a.members().size() == 1);
             assertThat(a.members()).extracting(MemberInfo::name).containsExactly("a");
         }
     }

@@ -8,6 +8,7 @@ import io.cairn.mysql.fuzz.WireClient;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.TlsUpgrader;
+import io.cairn.node.testing.Wait;
 import io.cairn.sql.session.SqlEngine;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.InMemoryLog;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientSecurityIT {
     private static final byte[] SECRET = "client-security-it-secret-0123456789".getBytes(StandardCharsets.UTF_8);
     private static final String PASSWORD = "changeit";
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -69,7 +71,7 @@ class ClientSecurityIT {
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         tn.start();
-        await("the TN takes its lease", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("the TN takes its lease", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         data = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5)));
         data.start();
         SqlEngine engine = new SqlEngine(data, "");
@@ -134,7 +136,7 @@ class ClientSecurityIT {
         Connection victim = tls(proxy.port(), "root", "");
         long victimId = victim.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
         exec(tls(proxy.port(), "root", ""), "KILL " + victimId);
-        await("the killed session is closed", () -> !victim.isValid(2));
+        Wait.until("the killed session is closed", WAIT, Wait.checked(() -> !victim.isValid(2)));
         assertThatThrownBy(() -> exec(admin, "SET SESSION require_secure_transport = OFF"))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1229));
         exec(admin, "SET GLOBAL require_secure_transport = OFF");
@@ -191,8 +193,8 @@ class ClientSecurityIT {
         }
         replaceKeyStore(keyStoreB); // noticed by the periodic check
         for (int port : List.of(proxy.port(), cn.port())) {
-            await("port " + port + " serves the new certificate",
-                    () -> sClient(port, "-tls1_3").output().contains("CN = cairn-b"));
+            Wait.until("port " + port + " serves the new certificate", WAIT,
+                    Wait.checked(() -> sClient(port, "-tls1_3").output().contains("CN = cairn-b")));
         }
         assertThat(query(before, "SELECT 1")).isEqualTo("1");
         assertThat(query(beforeDirect, "SELECT 1")).isEqualTo("1");
@@ -392,21 +394,5 @@ class ClientSecurityIT {
             throw new AssertionError("timed out: " + command);
         }
         return new CliResult(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    /** Waits (bounded) for a condition, polling it. */
-    private static void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50); // polling a condition with a deadline
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.cairn.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.data.testing.InProcessCluster;
-import io.cairn.data.testing.Wait;
+import io.cairn.node.testing.Wait;
 import io.cairn.sql.it.SqlCluster;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.cairn.proxy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.server.ClientTls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -283,7 +283,7 @@ class ProxyIT {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1_500);
+        Thread.sleep(1_500); // time for the login to (wrongly) fail at once: it must still be waiting
         assertThat(login).isNotDone();
         members.addAll(listed);
         assertThat(login.get(5, TimeUnit.SECONDS)).isIn("a1", "a2");
@@ -352,7 +352,7 @@ class ProxyIT {
         }
         String cn = query(c, "SELECT CN");
         CompletableFuture<SQLException> answer = executeInBackground(c, "COMMIT SLEEP");
-        waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sleeping()); // the commit runs on its CN
+        Wait.until("the commit runs on its CN", Duration.ofSeconds(10), () -> cns.get(cn).sleeping());
         return new SleepingCommit(cn, answer);
     }
 
@@ -439,7 +439,7 @@ class ProxyIT {
                 }
             }
             setMember("a1", "default", true);
-            waitUntil(Duration.ofSeconds(10), () -> cns.get("a1").sessions.isEmpty());
+            Wait.until("a1 has no session left", Duration.ofSeconds(10), () -> cns.get("a1").sessions.isEmpty());
             for (int i = 0; i < open.size(); i++) {
                 assertThat(query(open.get(i), "SELECT CN")).isEqualTo("a2");
                 assertThat(query(open.get(i), "SELECT @i")).isEqualTo(String.valueOf(i));
@@ -469,7 +469,8 @@ class ProxyIT {
                 Thread.sleep(300); // a drain moves idle sessions within a second: these 1.5 s are its chances to (wrongly) move this one
             }
             c.commit();
-            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sessions.isEmpty());
+            Wait.until("the session moves off the drained " + cn, Duration.ofSeconds(10),
+                    () -> cns.get(cn).sessions.isEmpty());
             assertThat(query(c, "SELECT CN")).as("moved once the transaction ended").isEqualTo(other);
             c.setAutoCommit(true);
         }
@@ -499,7 +500,8 @@ class ProxyIT {
                 }
                 assertThat(rs.next()).isFalse();
             }
-            waitUntil(Duration.ofSeconds(10), () -> cns.get(cn).sessions.isEmpty());
+            Wait.until("the session moves off the drained " + cn, Duration.ofSeconds(10),
+                    () -> cns.get(cn).sessions.isEmpty());
             assertThat(query(c, "SELECT CN")).as("moved once the cursor ended").isEqualTo(other);
         }
     }
@@ -522,8 +524,10 @@ class ProxyIT {
             }
             assertThat(cns.get("a1").sessions).hasSize(8);
             setMember("a2", "default", false); // joins: a1 is far above the group's average
-            waitUntil(Duration.ofSeconds(10), () -> cns.get("a2").sessions.size() == 4);
-            Thread.sleep(2500); // two more rounds of the rebalance: nothing more moves (4 against 4)
+            Wait.until("4 sessions moved to a2", Duration.ofSeconds(10), () -> cns.get("a2").sessions.size() == 4);
+            // two more rounds of the rebalance (one a second): nothing more moves (4 against 4); the proxy tells
+            // nobody when a round ran, so this is time for it to (wrongly) move more, not a wait for something
+            Thread.sleep(2500);
             assertThat(cns.get("a1").sessions).hasSize(4);
             assertThat(cns.get("a2").sessions).hasSize(4);
             assertThat(query(inTransaction, "SELECT CN")).as("a transaction stays where it is").isEqualTo("a1");
@@ -546,7 +550,8 @@ class ProxyIT {
             long proxyId = ((com.mysql.cj.jdbc.JdbcConnection) sleeper).getId(); // from the proxy's greeting
             assertThat(proxyId).isGreaterThanOrEqualTo(1L << 30);
             CompletableFuture<SQLException> sleeping = executeInBackground(sleeper, "SLEEP");
-            waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
+            Wait.until("the SLEEP runs on a CN", Duration.ofSeconds(10),
+                    () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
             try (Connection alice = connect("alice", TestComputeNode.PASSWORD, "");
                     Statement s = alice.createStatement()) { // another user's session: as unknown as on a CN
                 assertThatThrownBy(() -> s.execute("KILL QUERY " + proxyId)).isInstanceOfSatisfying(SQLException.class,
@@ -585,7 +590,8 @@ class ProxyIT {
             }
             int port = stopping.port();
             CompletableFuture<Void> closing = CompletableFuture.runAsync(stopping::close);
-            waitUntil(Duration.ofSeconds(10), () -> stopping.connections() == 1); // the idle ones ended at once
+            Wait.until("the stopping proxy ends its idle sessions at once, not the one in a transaction",
+                    Duration.ofSeconds(10), () -> stopping.connections() == 1);
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port
                     + "/test?sslMode=DISABLED&connectTimeout=2000", "root", "")).isInstanceOf(SQLException.class);
             // both were sent ERR 1053 unasked, as MySQL does at shutdown; Connector/J drops unread input before
@@ -617,7 +623,8 @@ class ProxyIT {
                 s.executeUpdate("INSERT INTO t VALUES (1)");
             }
             CompletableFuture<SQLException> sleeping = executeInBackground(sleeper, "SLEEP");
-            waitUntil(Duration.ofSeconds(10), () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
+            Wait.until("the SLEEP runs on a CN", Duration.ofSeconds(10),
+                    () -> cns.values().stream().anyMatch(TestComputeNode::sleeping));
             stopping.close(); // returns once the grace period is over and the sessions are ended
             assertThat(stopping.connections()).isZero();
             assertThat(sleeping.get(10, TimeUnit.SECONDS).getErrorCode()).isEqualTo(1053); // its statement's answer
@@ -625,16 +632,6 @@ class ProxyIT {
                     e -> assertThat(e.getSQLState()).as(e.toString()).isEqualTo("08S01"));
         } finally {
             cns.values().forEach(TestComputeNode::cancelSleeps); // the CN still runs the client's SLEEP
-        }
-    }
-
-    private static void waitUntil(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.cairn.node.NodeConfig;
 import io.cairn.node.Probe;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.TransactionService;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,16 +133,6 @@ class ServerAssemblyIT {
         return key -> Optional.ofNullable(values.get(key));
     }
 
-    private static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void theNodeStartsOnceEveryConfiguredRoleHasItsFactoryInWhicheverOrderTheyCome() throws Exception {
         assembly.provide(Role.PROXY, recording(() -> new ScriptedRole(Role.PROXY)));
@@ -157,8 +147,8 @@ class ServerAssemblyIT {
 
         assembly.provide(Role.TN, recording(ScriptedTn::new));
         assertThat(assembly.node()).isPresent();
-        waitUntil("every role has started", () -> List.of(Role.LOG, Role.TN, Role.CN, Role.PROXY).stream()
-                .allMatch(role -> assembly.health(role, Probe.STARTED).up()));
+        Wait.until("every role has started", Duration.ofSeconds(30), () -> List.of(Role.LOG, Role.TN, Role.CN,
+                Role.PROXY).stream().allMatch(role -> assembly.health(role, Probe.STARTED).up()));
         assertThat(assembly.role(Role.CN, LocalComputeNode.class)).isPresent();
         assertThat(assembly.role(Role.PROXY, LocalComputeNode.class)).isEmpty();
     }

@@ -2,6 +2,7 @@ package io.cairn.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRpc;
 import io.cairn.txn.record.LockRpc;
@@ -29,15 +30,11 @@ class TransactionNodeEndpointTest {
         }
     }
 
-    private void startTn() throws InterruptedException {
+    private void startTn() {
         tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn1", "tn1:9080",
                 Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(2)));
         tn.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tn.state() != TransactionNode.State.ACTIVE) {
-            assertThat(System.nanoTime()).as("TN active within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Wait.until("the TN takes its lease", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
         running.set(tn);
     }
 

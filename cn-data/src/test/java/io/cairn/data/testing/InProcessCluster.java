@@ -3,6 +3,7 @@ package io.cairn.data.testing;
 import io.cairn.data.DataNode;
 import io.cairn.log.LogService;
 import io.cairn.log.impl.LogCluster;
+import io.cairn.node.testing.Wait;
 import io.cairn.server.ObjectStoreCheckpoints;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.storage.ObjectStoreConnectionFactory;

@@ -69,7 +69,7 @@ public class GuardProbe {
 
         private static void sleep(long millis) {
             try {
-                Thread.sleep(millis);
+                Thread.sleep(millis); // the scripted TN is slow on purpose: what the guard's timeout is tested on
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransactionNodeUnavailableException("scripted: interrupted", e);

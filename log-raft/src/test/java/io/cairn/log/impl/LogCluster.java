@@ -4,6 +4,7 @@ import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
+import io.cairn.node.testing.Wait;
 import io.cairn.node.tls.ClusterTls;
 
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -242,13 +242,7 @@ public final class LogCluster implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, failing with {@code what} after the wait timeout. */
     public void waitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + waitTimeout + " waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
+        Wait.until(what, waitTimeout, condition);
     }
 
     /** Every visible entry on peer {@code i} from {@code fromLsn} up to its applied index. */

@@ -322,7 +322,8 @@ class LogFailoverIT {
         cluster.kill(lagging);
         log.append(List.of(rec("the lagging peer misses this")));
         cluster.kill(leader);
-        // The survivor campaigns alone: its connection attempts to both dead peers keep failing.
+        // The survivor campaigns alone: its connection attempts to both dead peers keep failing. The outage's
+        // length is what is tested (gRPC's wait between attempts grows with it), not a wait for something.
         Thread.sleep(50_000);
 
         cluster.restart(lagging, true);

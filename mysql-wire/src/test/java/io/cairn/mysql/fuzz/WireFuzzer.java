@@ -2,6 +2,7 @@ package io.cairn.mysql.fuzz;
 
 import io.cairn.mysql.fuzz.FuzzCase.Category;
 import io.cairn.mysql.fuzz.FuzzReport.Finding;
+import io.cairn.node.testing.Wait;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -328,18 +330,15 @@ public final class WireFuzzer {
     /** Once every fuzz client is gone, the open-connection counts fall back to idle (nothing leaked). */
     private void checkGauges() {
         for (FuzzTarget.Gauge g : target.gauges()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            int v = g.value().getAsInt();
-            while (v > g.idle() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(50); // polling a gauge the server offers no event for
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                v = g.value().getAsInt();
+            boolean idle;
+            try {
+                idle = Wait.within(Duration.ofSeconds(10), () -> g.value().getAsInt() <= g.idle()); // polled: no event
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            if (v > g.idle()) {
+            if (!idle) {
+                int v = g.value().getAsInt();
                 report.add(new Finding(Category.HANG, null, 0, g.name() + " is " + v + " 10 s after the last fuzz client"
                         + " left (idle: " + g.idle() + "): connections leaked"));
             }

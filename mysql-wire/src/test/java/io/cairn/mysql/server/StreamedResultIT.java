@@ -2,6 +2,7 @@ package io.cairn.mysql.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * an error after some rows arrives as ERR after them, in both protocols and through a cursor.
  */
 class StreamedResultIT {
+    private static final Duration STEADY = Duration.ofMillis(500);
     private static FakeEngine engine;
 
     @BeforeAll
@@ -49,7 +51,8 @@ class StreamedResultIT {
             awaitSteady(pulled);
             assertThat(pulled.getAsLong()).as("rows produced while the client reads nothing").isBetween(1L, 500_000L);
         }
-        await(() -> engine.closedStreams.get() > closedBefore, "the stream is closed after the client left");
+        Wait.until("the stream is closed after the client left", Duration.ofSeconds(20),
+                () -> engine.closedStreams.get() > closedBefore);
     }
 
     @Test
@@ -115,28 +118,20 @@ class StreamedResultIT {
         return p;
     }
 
-    /** Waits until {@code value} stops changing for half a second (bounded by 20 s). */
-    private static void awaitSteady(LongSupplier value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
+    /**
+     * Waits until {@code value} is above zero and has not changed for half a second (bounded by 20 s): a
+     * producer held back shows only as rows that stop coming.
+     */
+    private static void awaitSteady(LongSupplier value) {
+        long[] last = {-1};
+        long[] since = {System.nanoTime()};
+        Wait.until("the producer to stop (rows produced unchanged for 500 ms)", Duration.ofSeconds(20), () -> {
             long now = value.getAsLong();
-            if (now == last && now > 0) {
-                return;
+            if (now != last[0]) {
+                last[0] = now;
+                since[0] = System.nanoTime();
             }
-            last = now;
-            Thread.sleep(500); // polling a condition with a deadline
-        }
-        throw new AssertionError("the producer never stopped: " + value.getAsLong() + " rows");
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(20); // polling a condition with a deadline
-        }
+            return now > 0 && System.nanoTime() - since[0] >= STEADY.toNanos();
+        });
     }
 }

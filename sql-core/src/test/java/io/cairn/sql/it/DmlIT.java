@@ -3,6 +3,7 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -70,11 +71,8 @@ class DmlIT {
             s.execute("DROP TABLE gone");
             s.execute("TRUNCATE TABLE emptied");
             s.executeUpdate("INSERT INTO emptied VALUES (3, 30)");
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline
-                    && created.stream().anyMatch(cluster.dataNode(0).keyCounts()::containsKey)) {
-                Thread.sleep(100);
-            }
+            Wait.until("the key spaces of the dropped and truncated tables freed", java.time.Duration.ofSeconds(10),
+                    () -> created.stream().noneMatch(cluster.dataNode(0).keyCounts()::containsKey));
             assertThat(cluster.dataNode(0).keyCounts().keySet()).as("key spaces freed").doesNotContainAnyElementsOf(created);
             ResultSet rs = s.executeQuery("SELECT id, v FROM emptied");
             assertThat(rs.next()).isTrue();

@@ -3,6 +3,7 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.data.DataNode;
+import io.cairn.node.testing.Wait;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.storage.ObjectStoreConnectionFactory;
 import io.cairn.storage.jca.CairnStorageResourceAdapter;
@@ -165,16 +166,13 @@ class LargeDataIT {
     }
 
     /** Waits for a checkpoint that covers the commit at {@code ts}. */
-    private Manifest awaitCheckpointOf(long ts) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Manifest latest = store.latestManifest().orElse(null);
-            if (latest != null && latest.maxTs() >= ts) {
-                return latest;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no checkpoint covered ts " + ts + " within 60 s");
+    private Manifest awaitCheckpointOf(long ts) {
+        Manifest[] covering = new Manifest[1];
+        Wait.until("a checkpoint that covers ts " + ts, Duration.ofSeconds(60), () -> {
+            covering[0] = store.latestManifest().filter(m -> m.maxTs() >= ts).orElse(null);
+            return covering[0] != null;
+        });
+        return covering[0];
     }
 
     private void verify(int cn, Random random) throws SQLException {

@@ -3,11 +3,13 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,15 +74,8 @@ class LockingIT {
 
     /** Waits until {@code n} transactions wait for a lock at the TN (a condition, bounded). */
     private static void awaitWaiters(int n) throws InterruptedException {
-        await("waiters " + n, () -> cluster.transactionNode().waitingForLocks() == n);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
-            Thread.sleep(10); // polling a condition with a deadline
-        }
+        Wait.until(n + " transactions waiting for locks", Duration.ofSeconds(20),
+                () -> cluster.transactionNode().waitingForLocks() == n);
     }
 
     @Test

@@ -3,11 +3,13 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -379,11 +381,8 @@ class MysqlSemanticsIT {
                             throw new IllegalStateException(e);
                         }
                     });
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!running(k, id)) {
-                assertThat(System.nanoTime()).as("the SLEEP shows in SHOW PROCESSLIST").isLessThan(deadline);
-                Thread.sleep(10); // polling a condition with a deadline
-            }
+            Wait.until("the SLEEP shows in SHOW PROCESSLIST", Duration.ofSeconds(30),
+                    Wait.checked(() -> running(k, id)));
             k.execute("KILL QUERY " + id);
             assertThat(slept.get(20, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("1");
         }

@@ -3,6 +3,7 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,23 +270,8 @@ class StreamingIT {
     }
 
     private static void awaitNoOpenTransaction() {
-        awaitTrue(() -> cluster.dataNode(0).openTransactions() == 0, Duration.ofSeconds(20),
-                "open transactions: " + cluster.dataNode(0).openTransactions());
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            try {
-                Thread.sleep(20); // polling a condition with a deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Wait.until("no open transaction on CN 0", Duration.ofSeconds(20),
+                () -> cluster.dataNode(0).openTransactions() == 0);
     }
 
     private static long usedHeapAfterGc() {

@@ -3,9 +3,12 @@ package io.cairn.sql.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,16 +68,19 @@ class PlanCacheTest {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<CompiledQuery>> sessions = new ArrayList<>();
+            List<Thread> arrived = new CopyOnWriteArrayList<>();
             for (int t = 0; t < 16; t++) {
                 sessions.add(pool.submit(() -> {
                     start.await();
+                    arrived.add(Thread.currentThread());
                     return cache.get(key(1), () -> {
                         compiled.incrementAndGet();
-                        try {
-                            Thread.sleep(200); // a compilation takes long enough for all to arrive
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                        // the compilation lasts until every other session waits for it (blocked in the cache)
+                        Wait.until("the 15 other sessions wait for this compilation", Duration.ofSeconds(10),
+                                () -> arrived.size() == 16 && arrived.stream()
+                                        .filter(other -> other != Thread.currentThread())
+                                        .allMatch(other -> other.getState() == Thread.State.BLOCKED
+                                                || other.getState() == Thread.State.WAITING));
                         return plan(1);
                     });
                 }));

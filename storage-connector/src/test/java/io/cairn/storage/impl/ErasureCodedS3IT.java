@@ -3,6 +3,7 @@ package io.cairn.storage.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.storage.HealReport;
 import io.cairn.storage.ObjectNotFoundException;
 import io.cairn.storage.StorageException;
@@ -63,7 +64,7 @@ class ErasureCodedS3IT {
     }
 
     private void awaitHealthy() {
-        S3Endpoints.await(() -> store.health().healthyEndpoints() == 6, Duration.ofSeconds(30), "6 endpoints up");
+        Wait.until("6 endpoints up", Duration.ofSeconds(30), () -> store.health().healthyEndpoints() == 6);
     }
 
     private static byte[] data(int n, long seed) {

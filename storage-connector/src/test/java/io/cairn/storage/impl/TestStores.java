@@ -23,7 +23,7 @@ public final class TestStores {
     public static CallPolicy testPolicy(StoreConfig c) {
         return new CallPolicy(c.maxAttempts(), Duration.ofMillis(5), c.maxConcurrentPerEndpoint(),
                 Duration.ofSeconds(5), Duration.ofMillis(500), c.requestTimeout().plus(c.connectTimeout()),
-                System::nanoTime, d -> Thread.sleep(d.toMillis()));
+                System::nanoTime, d -> Thread.sleep(d.toMillis())); // real backoff: these stores call real servers
     }
 
     public static ErasureCodedStore dirs(Path root, int k, int m) throws IOException {

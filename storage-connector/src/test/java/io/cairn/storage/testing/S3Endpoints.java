@@ -1,5 +1,6 @@
 package io.cairn.storage.testing;
 
+import io.cairn.node.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -122,7 +122,7 @@ public final class S3Endpoints implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("S3Proxy " + i + " failed to start", e);
         }
-        await(() -> "STARTED".equals(proxy.getState()), Duration.ofSeconds(30), "S3Proxy " + i + " started");
+        Wait.until("S3Proxy " + i + " started", Duration.ofSeconds(30), () -> "STARTED".equals(proxy.getState()));
         node.port = proxy.getPort();
         node.proxy = proxy;
     }
@@ -157,18 +157,6 @@ public final class S3Endpoints implements AutoCloseable {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Waits for a condition, polling; fails with {@code what} after {@code timeout}. */
-    public static void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.cairn.txn.node;
 
-import static io.cairn.txn.node.TransactionNodeTest.await;
+import static io.cairn.txn.node.TransactionNodeTest.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.log.LogService;
 import io.cairn.log.LogTruncatedException;
+import io.cairn.node.testing.Wait;
 import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.DroppedKeySpaces;
@@ -16,6 +18,7 @@ import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.checkpoint.SegmentRows;
 import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.DriverTicks;
 import io.cairn.txn.testing.GatedCheckpointStore;
 import io.cairn.txn.testing.InMemoryLog;
 import io.cairn.server.ObjectStoreCheckpoints;
@@ -52,12 +55,16 @@ class CheckpointTest {
 
     private TransactionNode activeNode(CheckpointStore checkpoints, CheckpointSettings settings) throws Exception {
         TransactionNode tn = node("tn", checkpoints, settings);
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         return tn;
     }
 
     private TransactionNode node(String id, CheckpointStore checkpoints, CheckpointSettings settings) {
-        TransactionNode tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings(id,
+        return node(id, log, checkpoints, settings);
+    }
+
+    private TransactionNode node(String id, LogService view, CheckpointStore checkpoints, CheckpointSettings settings) {
+        TransactionNode tn = new TransactionNode(view, Clock.systemUTC(), ticker, new TransactionNode.Settings(id,
                 id + ":9080", LEASE, Duration.ofSeconds(60), Duration.ofSeconds(5)));
         tn.enableCheckpoints(checkpoints, settings);
         nodes.add(tn);
@@ -82,7 +89,7 @@ class CheckpointTest {
         int before = manifests().size();
         String latestBefore = before == 0 ? "" : manifests().get(before - 1);
         ticker.advance(INTERVAL);
-        await("a new checkpoint", () -> {
+        Wait.until("a new checkpoint", WAIT, () -> {
             List<String> now = manifests();
             return !now.isEmpty() && now.get(now.size() - 1).compareTo(latestBefore) > 0;
         });
@@ -104,20 +111,20 @@ class CheckpointTest {
         TransactionNode tn = activeNode(slow, new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO));
         commit(tn, Write.put(key(TABLE, 1), new byte[] {1}));
         ticker.advance(INTERVAL);
-        await("a checkpoint held at the gate", () -> slow.waiting() == 1);
+        Wait.until("a checkpoint held at the gate", WAIT, () -> slow.waiting() == 1);
 
         for (int i = 0; i < 5; i++) {
             long before = log.currentLease().lsn();
             ticker.advance(LEASE.dividedBy(3).plusMillis(1));
-            await("a lease renewal during the checkpoint", () -> log.currentLease().lsn() > before);
+            Wait.until("a lease renewal during the checkpoint", WAIT, () -> log.currentLease().lsn() > before);
             commit(tn, Write.put(key(TABLE, 2 + i), new byte[] {2}));
         }
         assertThat(manifests()).isEmpty();
         assertThat(truncated()).isFalse();
 
         slow.open();
-        await("the checkpoint published", () -> !manifests().isEmpty());
-        await("the log truncated behind it", this::truncated);
+        Wait.until("the checkpoint published", WAIT, () -> !manifests().isEmpty());
+        Wait.until("the log truncated behind it", WAIT, this::truncated);
         assertThat(tn.state()).isEqualTo(TransactionNode.State.ACTIVE);
         assertThat(nextCheckpoint().segments()).as("the commits made meanwhile go into the next checkpoint")
                 .hasSize(2);
@@ -135,11 +142,11 @@ class CheckpointTest {
         for (int i = 1; i < 17; i++) { // just over the budget: neither the interval nor the key count is reached
             commit(tn, Write.put(key(TABLE, i), big));
         }
-        await("a checkpoint started by the memory budget", () -> slow.waiting() == 1);
+        Wait.until("a checkpoint started by the memory budget", WAIT, () -> slow.waiting() == 1);
         for (int i = 17; i < 34; i++) {
             commit(tn, Write.put(key(TABLE, i), big));
         }
-        await("noted: past twice the budget", () -> tn.pendingCheckpointBytes() > 2 * budget);
+        Wait.until("noted: past twice the budget", WAIT, () -> tn.pendingCheckpointBytes() > 2 * budget);
         long start = System.nanoTime();
         assertThatThrownBy(() -> commit(tn, Write.put(key(TABLE, 34), new byte[] {1})))
                 .as("refused after waiting, while storage lags").isInstanceOf(TransactionNodeUnavailableException.class)
@@ -149,9 +156,9 @@ class CheckpointTest {
         assertThat(tn.commit(first).commitTs()).as("a repeated call of an admitted commit is answered at once")
                 .isEqualTo(firstTs);
         slow.open();
-        await("every change checkpointed (not the refused one), without the interval", () -> store.latestManifest()
-                .map(m -> tableRows(m).size() == 34).orElse(false));
-        await("the memory given back", () -> tn.pendingCheckpointBytes() < budget);
+        Wait.until("every change checkpointed (not the refused one), without the interval", WAIT,
+                () -> store.latestManifest().map(m -> tableRows(m).size() == 34).orElse(false));
+        Wait.until("the memory given back", WAIT, () -> tn.pendingCheckpointBytes() < budget);
         commit(tn, Write.put(key(TABLE, 34), new byte[] {1})); // tried again: it goes through
     }
 
@@ -161,13 +168,13 @@ class CheckpointTest {
         TransactionNode tn = activeNode(slow, new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO));
         commit(tn, Write.put(key(TABLE, 1), new byte[] {1}));
         ticker.advance(INTERVAL);
-        await("a checkpoint held at the gate", () -> slow.waiting() == 1);
+        Wait.until("a checkpoint held at the gate", WAIT, () -> slow.waiting() == 1);
 
         log.appendLease(2, "intruder", new TnLease(60_000, "x:1").encode());
         ticker.advance(LEASE.dividedBy(3).plusMillis(1)); // the next renewal finds the intruder's lease
-        await("deposed", () -> tn.state() == TransactionNode.State.STANDBY);
+        Wait.until("deposed", WAIT, () -> tn.state() == TransactionNode.State.STANDBY);
         slow.open();
-        await("the segment written", () -> slow.passed() == 1);
+        Wait.until("the segment written", WAIT, () -> slow.passed() == 1);
         tn.close(); // waits for the checkpoint thread to finish
         assertThat(manifests()).isEmpty();
         assertThat(truncated()).isFalse();
@@ -297,7 +304,7 @@ class CheckpointTest {
         ticker.advance(grace);
         commit(tn, Write.put(key(TABLE, 99), new byte[] {9}));
         Manifest last = nextCheckpoint();
-        await("superseded objects deleted", () -> manifests().size() == 2);
+        Wait.until("superseded objects deleted", WAIT, () -> manifests().size() == 2);
         assertThat(manifests()).containsExactly(afterDrop.objectKey(), last.objectKey());
         assertThat(segmentObjects(DROPPED)).isEmpty();
         List<String> referenced = java.util.stream.Stream.concat(afterDrop.segments().stream(), last.segments().stream())
@@ -313,11 +320,11 @@ class CheckpointTest {
         for (int k = 0; k < 10; k++) {
             commit(active, Write.put(key(TABLE, k), new byte[] {1}));
         }
-        await("the standby follows", () -> standby.pendingCheckpointKeys() == 10);
+        Wait.until("the standby follows", WAIT, () -> standby.pendingCheckpointKeys() == 10);
         passTimeKeepingTheLease(active, standby, INTERVAL);
-        await("a checkpoint", () -> !manifests().isEmpty());
+        Wait.until("a checkpoint", WAIT, () -> !manifests().isEmpty());
         passTimeKeepingTheLease(active, standby, INTERVAL);
-        await("the standby forgets what it covers", () -> standby.pendingCheckpointKeys() == 0);
+        Wait.until("the standby forgets what it covers", WAIT, () -> standby.pendingCheckpointKeys() == 0);
         assertThat(standby.state()).isEqualTo(TransactionNode.State.STANDBY);
     }
 
@@ -331,19 +338,23 @@ class CheckpointTest {
         GatedCheckpointStore counted = new GatedCheckpointStore(store);
         counted.open();
         TransactionNode active = activeNode(store, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO));
-        TransactionNode standby = node("standby", counted, new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
+        DriverTicks standbyTicks = new DriverTicks(log);
+        TransactionNode standby = node("standby", standbyTicks.view(), counted,
+                new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
         for (int k = 0; k < 10; k++) {
             commit(active, Write.put(key(TABLE, k), new byte[] {1}));
         }
-        await("the standby follows", () -> standby.pendingCheckpointKeys() == 10);
+        Wait.until("the standby follows", WAIT, () -> standby.pendingCheckpointKeys() == 10);
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        await("a first lookup", () -> counted.manifestLookups() >= 1);
+        Wait.until("a first lookup", WAIT, () -> counted.manifestLookups() >= 1);
         int first = counted.manifestLookups();
-        Thread.sleep(1_500); // five ticks of the standby's driver, no time on the TN's ticker
+        long ticks = standbyTicks.count();
+        Wait.until("five ticks of the standby's driver, no time on the TN's ticker", WAIT,
+                () -> standbyTicks.count() >= ticks + 6);
         assertThat(counted.manifestLookups()).as("no lookup within the gap").isEqualTo(first);
 
         passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        await("one more lookup once the gap passed", () -> counted.manifestLookups() > first);
+        Wait.until("one more lookup once the gap passed", WAIT, () -> counted.manifestLookups() > first);
         assertThat(standby.pendingCheckpointKeys()).isEqualTo(10);
     }
 
@@ -352,15 +363,15 @@ class CheckpointTest {
         CheckpointSettings everyCommit = new CheckpointSettings(INTERVAL, 1, 8, Duration.ZERO);
         TransactionNode active = activeNode(store, everyCommit);
         commit(active, Write.put(key(TABLE, 1), new byte[] {1}));
-        await("the log truncated past the lease entry", this::truncated);
+        Wait.until("the log truncated past the lease entry", WAIT, this::truncated);
         TransactionNode late = node("late", store, everyCommit);
-        await("the late standby notes the lease it could not read", () -> late.lease().epoch() == 1);
+        Wait.until("the late standby notes the lease it could not read", WAIT, () -> late.lease().epoch() == 1);
         assertThat(late.state()).isEqualTo(TransactionNode.State.STANDBY);
         assertThat(active.state()).isEqualTo(TransactionNode.State.ACTIVE);
 
         active.close();
         ticker.advance(LEASE.plusMillis(1));
-        await("the late standby takes over", () -> late.state() == TransactionNode.State.ACTIVE);
+        Wait.until("the late standby takes over", WAIT, () -> late.state() == TransactionNode.State.ACTIVE);
         assertThat(late.epoch()).isEqualTo(2);
     }
 
@@ -371,8 +382,8 @@ class CheckpointTest {
         for (Duration passed = Duration.ZERO; passed.compareTo(total) < 0; passed = passed.plus(step)) {
             long before = log.currentLease().lsn();
             ticker.advance(step);
-            await("a renewal", () -> log.currentLease().lsn() > before);
-            await("the standby reads it", () -> standby.lease().lsn() == log.currentLease().lsn());
+            Wait.until("a renewal", WAIT, () -> log.currentLease().lsn() > before);
+            Wait.until("the standby reads it", WAIT, () -> standby.lease().lsn() == log.currentLease().lsn());
             assertThat(active.state()).isEqualTo(TransactionNode.State.ACTIVE);
         }
     }

@@ -3,6 +3,7 @@ package io.cairn.txn.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.DeadlockException;
 import io.cairn.txn.Key;
 import io.cairn.txn.LockMode;
@@ -186,11 +187,7 @@ class LockTableTest {
         }
     }
 
-    private void awaitWaiting(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (table.waitingCount() != n) {
-            assertThat(System.nanoTime()).as("waiters").isLessThan(deadline);
-            Thread.sleep(5); // polling a condition with a deadline
-        }
+    private void awaitWaiting(int n) {
+        Wait.until(n + " waiters in the lock table", Duration.ofSeconds(5), () -> table.waitingCount() == n);
     }
 }

@@ -1,9 +1,11 @@
 package io.cairn.txn.node;
 
+import static io.cairn.txn.node.TransactionNodeTest.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.log.GroupInfo;
 import io.cairn.log.LogAdmin;
+import io.cairn.node.testing.Wait;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +38,7 @@ class LogLeadershipPullTest {
         LogLeadershipPull pull = new LogLeadershipPull(logLedByP1(transfers), "p2", System::nanoTime,
                 Duration.ofSeconds(5), () -> true);
         pull.maybePull();
-        TransactionNodeTest.await("a transfer", () -> !transfers.isEmpty());
+        Wait.until("a transfer", WAIT, () -> !transfers.isEmpty());
         assertThat(transfers).containsExactly("p2");
         pull.close();
     }
@@ -51,7 +53,7 @@ class LogLeadershipPullTest {
                     return false; // deposed between the driver's check and the transfer
                 });
         pull.maybePull();
-        TransactionNodeTest.await("the lease asked about", asked::get);
+        Wait.until("the lease asked about", WAIT, asked::get);
         pull.close(); // waits for the ask in progress
         assertThat(transfers).isEmpty();
     }

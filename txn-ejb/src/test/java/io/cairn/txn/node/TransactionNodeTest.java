@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogService;
 import io.cairn.log.LogUnavailableException;
+import io.cairn.node.testing.Wait;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.Key;
@@ -15,6 +16,7 @@ import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.TnLease;
+import io.cairn.txn.testing.DriverTicks;
 import io.cairn.txn.testing.InMemoryLog;
 import io.cairn.txn.testing.TestTicker;
 import java.lang.reflect.InvocationTargetException;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,8 @@ class TransactionNodeTest {
     private final TestClock clock = new TestClock();
 
     private static final Duration LEASE = Duration.ofMillis(600);
+    /** How long a test waits for a condition: a bound for a loaded 2-core machine, not an expected time. */
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     private TransactionNode node(String id) {
         return node(id, Ticker.SYSTEM);
@@ -84,17 +87,6 @@ class TransactionNodeTest {
     @AfterEach
     void close() {
         nodes.forEach(TransactionNode::close);
-    }
-
-    /** Polls {@code condition} for up to 30 s: a bound for a loaded 2-core machine, not an expected time. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Key key(int n) {
@@ -122,7 +114,7 @@ class TransactionNodeTest {
     @Test
     void firstCommitterWinsAndTimestampsIncrease() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         assertThat(tn.epoch()).isEqualTo(1);
 
         CommitResult first = tn.commit(put("t1", 0, 1, 2));
@@ -145,11 +137,11 @@ class TransactionNodeTest {
     @Test
     void aLoserHearsOfItsConflictOnlyOnceTheWinnerIsInTheLog() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         long snapshot = tn.lastCommitTs();
         log.holdAppends(true);
         CompletableFuture<CommitResult> winner = CompletableFuture.supplyAsync(() -> tn.commit(put("w", snapshot, 7)));
-        await("the winner is queued", () -> tn.lastCommitTs() > snapshot);
+        Wait.until("the winner is queued", WAIT, () -> tn.lastCommitTs() > snapshot);
         CompletableFuture<Boolean> loserSawWinnerDurable = new CompletableFuture<>();
         Thread loser = new Thread(() -> {
             try {
@@ -161,7 +153,7 @@ class TransactionNodeTest {
         });
         loser.start();
         // The loser either answered already (wrong: the winner is not in the log) or waits for the winner.
-        await("the loser answered or waits", () -> loserSawWinnerDurable.isDone()
+        Wait.until("the loser answered or waits", WAIT, () -> loserSawWinnerDurable.isDone()
                 || loser.getState() == Thread.State.TIMED_WAITING);
         log.holdAppends(false);
         assertThat(loserSawWinnerDurable.get(10, TimeUnit.SECONDS))
@@ -172,7 +164,7 @@ class TransactionNodeTest {
     @Test
     void aRepeatedRequestGetsTheFirstOutcomeAndWritesNothing() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         CommitResult once = tn.commit(put("same", 0, 1));
         CommitResult twice = tn.commit(put("same", 0, 1));
         assertThat(twice).isEqualTo(once);
@@ -183,7 +175,7 @@ class TransactionNodeTest {
     void aStandbyTakesOverWithTheWholeHistory() throws Exception {
         TestTicker ticker = new TestTicker();
         TransactionNode a = node("tn-a", ticker);
-        await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
+        Wait.until("a active", WAIT, () -> a.state() == TransactionNode.State.ACTIVE);
         TransactionNode b = node("tn-b", ticker);
         CommitResult t1 = a.commit(put("t1", 0, 1));
 
@@ -192,15 +184,15 @@ class TransactionNodeTest {
         for (int i = 0; i < 6; i++) {
             long before = log.currentLease().lsn();
             ticker.advance(LEASE.dividedBy(3).plusMillis(1));
-            await("a renews", () -> log.currentLease().lsn() > before);
-            await("b reads the renewal", () -> b.lease().lsn() == log.currentLease().lsn());
+            Wait.until("a renews", WAIT, () -> log.currentLease().lsn() > before);
+            Wait.until("b reads the renewal", WAIT, () -> b.lease().lsn() == log.currentLease().lsn());
             assertThat(b.state()).isEqualTo(TransactionNode.State.STANDBY);
         }
 
         a.close();
         assertThat(b.state()).as("the lease has not lapsed yet").isEqualTo(TransactionNode.State.STANDBY);
         ticker.advance(LEASE.plusMillis(1));
-        await("b active", () -> b.state() == TransactionNode.State.ACTIVE);
+        Wait.until("b active", WAIT, () -> b.state() == TransactionNode.State.ACTIVE);
         assertThat(b.epoch()).isEqualTo(2);
         assertThat(b.commit(put("t1", 0, 1))).as("retry of a's commit, by id").isEqualTo(t1);
         assertThatThrownBy(() -> b.commit(put("t2", 0, 1))).isInstanceOf(WriteConflictException.class);
@@ -235,36 +227,38 @@ class TransactionNodeTest {
     void renewalsReadLateLeaveTheHolderHalfALease() throws Exception {
         TestTicker ticker = new TestTicker();
         TransactionNode a = node("tn-a", ticker);
-        await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
+        Wait.until("a active", WAIT, () -> a.state() == TransactionNode.State.ACTIVE);
         AtomicBoolean stalled = new AtomicBoolean();
-        TransactionNode b = node("tn-b", ticker, stallableView(stalled));
-        await("b reads a's lease", () -> b.lease().lsn() == log.currentLease().lsn());
+        DriverTicks bTicks = new DriverTicks(stallableView(stalled));
+        TransactionNode b = node("tn-b", ticker, bTicks.view());
+        Wait.until("b reads a's lease", WAIT, () -> b.lease().lsn() == log.currentLease().lsn());
 
         stalled.set(true);
         for (int i = 0; i < 2; i++) { // a renews twice; b cannot read it
             long before = log.currentLease().lsn();
             ticker.advance(LEASE.dividedBy(3).plusMillis(1));
-            await("a renews", () -> log.currentLease().lsn() > before);
+            Wait.until("a renews", WAIT, () -> log.currentLease().lsn() > before);
         }
         a.close();
         stalled.set(false);
-        await("b reads the renewals late", () -> b.lease().lsn() == log.currentLease().lsn());
-        Thread.sleep(3 * LEASE.toMillis() / 10); // a few driver ticks: the ticker stands still
+        Wait.until("b reads the renewals late", WAIT, () -> b.lease().lsn() == log.currentLease().lsn());
+        long ticks = bTicks.count();
+        Wait.until("a few ticks of b's driver (the ticker stands still)", WAIT, () -> bTicks.count() >= ticks + 3);
         assertThat(b.state()).as("a renewed, as far as b knows, just now").isEqualTo(TransactionNode.State.STANDBY);
 
         ticker.advance(LEASE.dividedBy(2).plusMillis(1));
-        await("b active half a lease later", () -> b.state() == TransactionNode.State.ACTIVE);
+        Wait.until("b active half a lease later", WAIT, () -> b.state() == TransactionNode.State.ACTIVE);
     }
 
     @Test
     void aFencedNodeStepsDownAndItsCommitFailsAsUnknown() throws Exception {
         TransactionNode a = node("tn-a");
-        await("a active", () -> a.state() == TransactionNode.State.ACTIVE);
+        Wait.until("a active", WAIT, () -> a.state() == TransactionNode.State.ACTIVE);
         a.commit(put("t1", 0, 1));
         // Another TN takes the lease behind a's back.
         log.appendLease(2, "intruder", new TnLease(60_000, "x:1").encode());
         assertThatThrownBy(() -> a.commit(put("t2", 0, 2))).isInstanceOf(TransactionNodeUnavailableException.class);
-        await("a standby", () -> a.state() == TransactionNode.State.STANDBY);
+        Wait.until("a standby", WAIT, () -> a.state() == TransactionNode.State.STANDBY);
         assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1");
         assertThatThrownBy(() -> a.commit(put("t3", 0, 3))).isInstanceOf(TransactionNodeUnavailableException.class);
     }
@@ -272,12 +266,12 @@ class TransactionNodeTest {
     @Test
     void withoutTheLogCommitsFailAndResumeAfterwards() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         tn.commit(put("t1", 0, 1));
         log.setUnavailable(true);
         assertThatThrownBy(() -> tn.commit(put("t2", 0, 2))).isInstanceOf(TransactionNodeUnavailableException.class);
         log.setUnavailable(false);
-        await("active again", () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
+        Wait.until("active again", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
         CommitResult t2 = tn.commit(put("t2", 0, 2));
         assertThat(t2.lsn()).isPositive();
         assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1", "t2");
@@ -286,12 +280,12 @@ class TransactionNodeTest {
     @Test
     void snapshotsOlderThanTheWindowAreRefused() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         CommitResult t1 = tn.commit(put("t1", 0, 1));
         clock.millis += 61_000;
         CommitResult t2 = tn.commit(put("t2", t1.commitTs(), 2));
         int[] probeKey = {10};
-        await("window moved", () -> {
+        Wait.until("window moved", WAIT, () -> {
             try {
                 tn.commit(put("probe-" + System.nanoTime(), t1.commitTs() - 1, probeKey[0]++)); // a key nobody wrote
                 return false;
@@ -305,10 +299,10 @@ class TransactionNodeTest {
     @Test
     void aCommitWhoseAnswerWasLostIsFoundCommittedOnRetry() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         log.loseNextAppendAnswer();
         assertThatThrownBy(() -> tn.commit(put("lost", 0, 1))).isInstanceOf(TransactionNodeUnavailableException.class);
-        await("active again", () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
+        Wait.until("active again", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE && tn.epoch() == 2);
         CommitResult retried = tn.commit(put("lost", 0, 1));
         assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("lost");
         assertThat(retried.lsn()).isEqualTo(log.read(1, Integer.MAX_VALUE).entries().stream()
@@ -324,11 +318,11 @@ class TransactionNodeTest {
     @Test
     void queuedCommitsLargerThanOneLogEntryGoOutInSeveralAppendsInOrder() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         log.holdAppends(true);
         long snapshot = tn.lastCommitTs();
         CompletableFuture<CommitResult> first = CompletableFuture.supplyAsync(() -> tn.commit(put("a", snapshot, 1)));
-        await("the first is queued", () -> tn.lastCommitTs() > snapshot);
+        Wait.until("the first is queued", WAIT, () -> tn.lastCommitTs() > snapshot);
         long afterFirst = tn.lastCommitTs();
         List<CompletableFuture<CommitResult>> bigOnes = new ArrayList<>();
         for (int i = 0; i < 3; i++) { // 9 MiB together, 3 MiB each: two appends at least
@@ -336,7 +330,7 @@ class TransactionNodeTest {
             int key = 10 + i;
             bigOnes.add(CompletableFuture.supplyAsync(() -> tn.commit(big(id, snapshot, key, 3 << 20))));
             long expected = afterFirst + i + 1;
-            await("big" + i + " is queued", () -> tn.lastCommitTs() >= expected);
+            Wait.until("big" + i + " is queued", WAIT, () -> tn.lastCommitTs() >= expected);
         }
         log.holdAppends(false);
         first.get(10, TimeUnit.SECONDS);
@@ -353,7 +347,7 @@ class TransactionNodeTest {
     @Test
     void aWriteSetNoLogEntryHoldsIsRefusedBeforeItIsLogged() throws Exception {
         TransactionNode tn = node("tn1");
-        await("active", () -> tn.state() == TransactionNode.State.ACTIVE);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
         long snapshot = tn.lastCommitTs();
         assertThatThrownBy(() -> tn.commit(big("huge", snapshot, 1, LogService.MAX_APPEND_BYTES)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than one log entry holds");
