@@ -476,6 +476,42 @@ public final class Transaction {
         }
     }
 
+    /** The workspace at a moment, to return to: SQL's SAVEPOINT. A copy, so it costs what the writes so far take. */
+    public static final class Savepoint {
+        private final TreeMap<Key, Write> workspace;
+        private final long writeSetBytes;
+
+        private Savepoint(TreeMap<Key, Write> workspace, long writeSetBytes) {
+            this.workspace = workspace;
+            this.writeSetBytes = writeSetBytes;
+        }
+    }
+
+    /** The workspace as it is now, between statements. */
+    public Savepoint savepoint() {
+        checkOpen();
+        checkBetweenStatements();
+        return new Savepoint(new TreeMap<>(workspace), writeSetBytes);
+    }
+
+    /**
+     * Puts the workspace back as it was at {@code savepoint} (ROLLBACK TO SAVEPOINT). The locks taken since
+     * stay held until the transaction ends, as InnoDB keeps them.
+     */
+    public void rollbackTo(Savepoint savepoint) {
+        checkOpen();
+        checkBetweenStatements();
+        workspace.clear();
+        workspace.putAll(savepoint.workspace);
+        writeSetBytes = savepoint.writeSetBytes;
+    }
+
+    private void checkBetweenStatements() {
+        if (inStatement) {
+            throw new IllegalStateException("transaction " + id + " is inside a statement");
+        }
+    }
+
     /** Drops the workspace and releases the locks. Idempotent once the transaction is over. */
     public void rollback() {
         if (state == State.OPEN) {

@@ -121,6 +121,7 @@ public enum MysqlError {
     NON_UNIQ_TABLE(1066, "42000", "Not unique table/alias: '%s'", false),
     NON_UNIQ_ERROR(1052, "23000", "Column '%s' in %s is ambiguous", false),
     SP_DOES_NOT_EXIST(1305, "42000", "FUNCTION %s does not exist", false),
+    SAVEPOINT_DOES_NOT_EXIST(1305, "42000", "SAVEPOINT %s does not exist", false),
     // XA transactions (one-phase commit only)
     XAER_NOTA(1397, "XAE04", "XAER_NOTA: Unknown XID", false),
     XAER_INVAL(1398, "XAE05", "XAER_INVAL: Invalid arguments (or unsupported command)", false),

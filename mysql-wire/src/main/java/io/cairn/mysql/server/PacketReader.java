@@ -1,5 +1,6 @@
 package io.cairn.mysql.server;
 
+import io.cairn.mysql.StatementText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -136,7 +137,8 @@ public final class PacketReader {
         return out;
     }
 
+    /** The rest of the payload as statement text: bytes that are not UTF-8 kept ({@link StatementText}). */
     public String restString() {
-        return new String(rest(), StandardCharsets.UTF_8);
+        return StatementText.decode(rest());
     }
 }

@@ -2,6 +2,7 @@ package io.cairn.sql.catalog;
 
 import io.cairn.mysql.ColumnType;
 import io.cairn.mysql.MysqlError;
+import io.cairn.mysql.StatementText;
 import io.cairn.sql.SqlException;
 import io.cairn.sql.codec.Temporals;
 import io.cairn.sql.codec.ValueKind;
@@ -162,6 +163,10 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
             }
             case STRING -> {
                 String s = toText(value);
+                if (StatementText.hasRawBytes(s)) {
+                    throw new SqlException(MysqlError.TRUNCATED_WRONG_VALUE_FOR_FIELD, "string",
+                            rawBytesOf(s), column, row);
+                }
                 long max = maxLength();
                 if (max > 0 && s.codePointCount(0, s.length()) > max) {
                     throw new SqlException(MysqlError.DATA_TOO_LONG, column, row);
@@ -171,7 +176,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
             case BYTES -> {
                 byte[] b = value instanceof byte[] raw ? raw
                         : value instanceof ByteString bs ? bs.getBytes()
-                        : toText(value).getBytes(StandardCharsets.UTF_8);
+                        : StatementText.encode(toText(value));
                 long max = maxLength();
                 if (max > 0 && b.length > max) {
                     throw new SqlException(MysqlError.DATA_TOO_LONG, column, row);
@@ -191,6 +196,20 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
             }
             default -> throw new IllegalStateException(kind().name());
         }
+    }
+
+    /** MySQL's rendering in its 1366 message: up to six bytes from the first that is not UTF-8, as \\xHH. */
+    private static String rawBytesOf(String s) {
+        int first = 0;
+        while (first < s.length() && !StatementText.hasRawBytes(s.substring(first, first + 1))) {
+            first++;
+        }
+        byte[] b = StatementText.encode(s.substring(first));
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(b.length, 6); i++) {
+            out.append(String.format("\\x%02X", b[i] & 0xFF));
+        }
+        return out.toString();
     }
 
     private static String toText(Object value) {

@@ -194,6 +194,11 @@ public final class DdlParser {
             }
             return new DdlStatement.AddColumn(col, !pk.isEmpty());
         }
+        boolean enable = c.peek() != null && c.peek().is("ENABLE");
+        if (c.accept("DISABLE") || c.accept("ENABLE")) {
+            c.expect("KEYS");
+            return new DdlStatement.KeysHint(enable);
+        }
         if (c.accept("DROP")) {
             if (c.accept("INDEX") || c.accept("KEY")) {
                 return new DdlStatement.DropIndexAction(c.identifier());

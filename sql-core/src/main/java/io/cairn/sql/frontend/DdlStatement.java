@@ -62,6 +62,10 @@ public sealed interface DdlStatement {
     record DropIndexAction(String index) implements AlterAction {
     }
 
+    /** DISABLE KEYS / ENABLE KEYS, which dump files wrap around a table's rows: nothing to do, as on InnoDB. */
+    record KeysHint(boolean enable) implements AlterAction {
+    }
+
     /**
      * CREATE [OR REPLACE] [ALGORITHM = …] [DEFINER = user] [SQL SECURITY {DEFINER | INVOKER}] VIEW name
      * [(columns)] AS select.

@@ -23,7 +23,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * {@code information_schema} over a catalog snapshot: SCHEMATA, TABLES, VIEWS, COLUMNS, STATISTICS,
- * KEY_COLUMN_USAGE, TABLE_CONSTRAINTS, with the columns clients and JDBC drivers read. The rows are
+ * KEY_COLUMN_USAGE, TABLE_CONSTRAINTS, with the columns clients and JDBC drivers read; FILES, PARTITIONS,
+ * TRIGGERS, ROUTINES and EVENTS are empty. The rows are
  * built once per catalog version and shared; each scan shows only what the statement's user may see
  * ({@link Visibility} from {@link ExecContext#VIEWER}: a database, table or column on which the user
  * holds some privilege; a view's definition only with SHOW VIEW). Immutable.
@@ -48,7 +49,10 @@ public final class InformationSchema extends AbstractSchema {
                 tbls.add(new Object[] {"def", db, t.name(), t.isView() ? "VIEW" : "BASE TABLE",
                         t.isView() ? null : "InnoDB", 10L, "Dynamic", 0L, t.isView() ? null : "utf8mb4_0900_ai_ci", ""});
                 if (t.isView()) {
-                    views.add(new Object[] {"def", db, t.name(), t.viewSql(), "NONE", "NO"});
+                    TableDefinition.ViewSecurity sec = t.security();
+                    views.add(new Object[] {"def", db, t.name(), t.viewSql(), "NONE", "NO",
+                            sec == null ? "" : sec.definerUser() + "@" + sec.definerHost(),
+                            sec == null || sec.invoker() ? "INVOKER" : "DEFINER", "utf8mb4", "utf8mb4_0900_ai_ci"});
                     continue;
                 }
                 long pos = 1;
@@ -101,7 +105,22 @@ public final class InformationSchema extends AbstractSchema {
         add("TABLES", tbls, "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE", "ENGINE", "#VERSION",
                 "ROW_FORMAT", "#TABLE_ROWS", "TABLE_COLLATION", "TABLE_COMMENT");
         add("VIEWS", views, "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "VIEW_DEFINITION", "CHECK_OPTION",
-                "IS_UPDATABLE");
+                "IS_UPDATABLE", "DEFINER", "SECURITY_TYPE", "CHARACTER_SET_CLIENT", "COLLATION_CONNECTION");
+        // What Cairn has none of, for the tools that ask (mariadb-dump asks for tablespaces and triggers):
+        // empty, with MySQL's columns.
+        add("FILES", List.of(), "#FILE_ID", "FILE_NAME", "FILE_TYPE", "TABLESPACE_NAME", "TABLE_SCHEMA",
+                "TABLE_NAME", "LOGFILE_GROUP_NAME", "#LOGFILE_GROUP_NUMBER", "ENGINE", "#EXTENT_SIZE",
+                "#INITIAL_SIZE", "#TOTAL_EXTENTS", "EXTRA");
+        add("PARTITIONS", List.of(), "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "PARTITION_NAME",
+                "SUBPARTITION_NAME", "#PARTITION_ORDINAL_POSITION", "PARTITION_METHOD", "PARTITION_EXPRESSION",
+                "PARTITION_DESCRIPTION", "#TABLE_ROWS", "TABLESPACE_NAME");
+        add("TRIGGERS", List.of(), "TRIGGER_CATALOG", "TRIGGER_SCHEMA", "TRIGGER_NAME", "EVENT_MANIPULATION",
+                "EVENT_OBJECT_CATALOG", "EVENT_OBJECT_SCHEMA", "EVENT_OBJECT_TABLE", "#ACTION_ORDER",
+                "ACTION_STATEMENT", "ACTION_TIMING", "DEFINER");
+        add("ROUTINES", List.of(), "SPECIFIC_NAME", "ROUTINE_CATALOG", "ROUTINE_SCHEMA", "ROUTINE_NAME",
+                "ROUTINE_TYPE", "DATA_TYPE", "ROUTINE_DEFINITION", "DEFINER", "SECURITY_TYPE");
+        add("EVENTS", List.of(), "EVENT_CATALOG", "EVENT_SCHEMA", "EVENT_NAME", "DEFINER", "EVENT_DEFINITION",
+                "STATUS");
         add("COLUMNS", cols, "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "#ORDINAL_POSITION",
                 "COLUMN_DEFAULT", "IS_NULLABLE", "DATA_TYPE", "#CHARACTER_MAXIMUM_LENGTH", "#CHARACTER_OCTET_LENGTH",
                 "#NUMERIC_PRECISION", "#NUMERIC_SCALE", "CHARACTER_SET_NAME", "COLLATION_NAME", "COLUMN_TYPE",

@@ -107,6 +107,41 @@ public final class MysqlFunctions {
         return (long) o.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** HEX(): a number as a 64-bit integer (rounded) in hex, anything else as the hex of its UTF-8 bytes. */
+    public static String hex(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Number n) {
+            long v = n instanceof BigDecimal d ? d.setScale(0, RoundingMode.HALF_UP).longValue()
+                    : n instanceof Double || n instanceof Float ? Math.round(n.doubleValue()) : n.longValue();
+            return Long.toHexString(v).toUpperCase(java.util.Locale.ROOT);
+        }
+        byte[] bytes = o instanceof ByteString b ? b.getBytes() : o.toString().getBytes(StandardCharsets.UTF_8);
+        return java.util.HexFormat.of().withUpperCase().formatHex(bytes);
+    }
+
+    /** UNHEX(): the bytes of pairs of hex digits (an odd count has a leading 0); NULL if a character is no digit. */
+    public static ByteString unhex(Object o) {
+        if (o == null) {
+            return null;
+        }
+        String s = o instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8) : o.toString();
+        if (s.length() % 2 == 1) {
+            s = "0" + s;
+        }
+        byte[] out = new byte[s.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = Character.digit(s.charAt(2 * i), 16);
+            int lo = Character.digit(s.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return new ByteString(out);
+    }
+
     /** CHAR_LENGTH(): characters (Unicode code points) of a string, bytes of a binary string. */
     public static Long charLength(Object o) {
         if (o == null) {

@@ -104,6 +104,18 @@ public final class MysqlOperators {
             (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "charLength",
                     boxed(translator, call)));
 
+    /** MySQL's HEX(): two upper-case hex digits per byte of a string, or an integer's value in hex. */
+    public static final SqlUserDefinedFunction HEX = function("HEX", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.VARCHAR), b.getOperandType(0).isNullable()),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "hex", boxed(translator, call)));
+
+    /** MySQL's UNHEX(): the bytes that pairs of hex digits stand for; NULL for a digit that is not one. */
+    public static final SqlUserDefinedFunction UNHEX = function("UNHEX", List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.VARBINARY), true),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "unhex", boxed(translator, call)));
+
     /**
      * The default collation's sort key of a string ({@link KeyCodec#collationKey}: case folded,
      * trailing spaces dropped): comparisons, sorts and groupings of strings compare these keys
@@ -137,7 +149,7 @@ public final class MysqlOperators {
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
             SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, TO_SIGNED, TO_DECIMAL, STRCMP, SLEEP, SUMMAND,
-                    COLLATION_KEY, LENGTH, CHAR_LENGTH),
+                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 

@@ -15,6 +15,9 @@ import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,7 +33,8 @@ import java.util.function.Supplier;
  * up to {@code innodb_lock_wait_timeout} (1205, the statement undone); a statement whose locked rows
  * changed before it got the locks runs again. A deadlock victim, or a write conflict at commit
  * (optimistic mode, or after a TN failover lost the locks), rolls the whole transaction back: 1213 /
- * SQLSTATE 40001. Savepoints are not supported (1235).
+ * SQLSTATE 40001. SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT work on the open transaction's
+ * workspace ({@link Transaction#savepoint()}); a rollback to one keeps the locks taken since, as InnoDB does.
  *
  * <p>An XA branch ({@link XaStatements}) owns the transaction from XA START to XA COMMIT or ROLLBACK;
  * local transaction control is refused meanwhile, as in MySQL.
@@ -60,6 +64,9 @@ final class SessionTransaction {
     private int statementDepth;
     /** The environment of the running statement's current run, or null. */
     private SessionStatementEnv currentEnv;
+    /** The savepoints of {@link #savepointsOwner}, by lower-case name, oldest first. */
+    private final LinkedHashMap<String, Transaction.Savepoint> savepoints = new LinkedHashMap<>();
+    private Transaction savepointsOwner;
 
     SessionTransaction(SqlEngine engine, SessionVariables variables, Diagnostics diagnostics, AtomicBoolean cancel,
             Function<Transaction, SessionStatementEnv> envs) {
@@ -148,16 +155,77 @@ final class SessionTransaction {
         return QueryResult.ok();
     }
 
-    /** ROLLBACK [WORK]; ROLLBACK TO a savepoint is not supported. */
+    /** ROLLBACK [WORK] | ROLLBACK [WORK] TO [SAVEPOINT] name. */
     QueryResult rollback(TokenCursor c) {
         checkNoXa();
         c.next();
         c.accept("WORK");
         if (c.accept("TO")) {
-            throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+            c.accept("SAVEPOINT");
+            String name = c.identifier();
+            Transaction.Savepoint savepoint = savepoints().get(name.toLowerCase(Locale.ROOT));
+            if (savepoint == null) {
+                throw new SqlException(MysqlError.SAVEPOINT_DOES_NOT_EXIST, name);
+            }
+            txn.rollbackTo(savepoint);
+            dropSavepointsAfter(name, false);
+            return QueryResult.ok();
         }
         rollbackQuietly();
         return QueryResult.ok();
+    }
+
+    /**
+     * SAVEPOINT name: one of the same name is replaced. Under autocommit with no transaction open there is
+     * nothing to return to, and the savepoint ends with the statement, as in MySQL.
+     */
+    QueryResult savepoint(TokenCursor c) {
+        checkNoXa();
+        c.next();
+        String name = c.identifier();
+        if (txn == null && !autocommit) {
+            openStatementTransaction();
+        }
+        if (txn != null) {
+            Transaction.Savepoint savepoint = txn.savepoint();
+            savepoints().remove(name.toLowerCase(Locale.ROOT));
+            savepoints.put(name.toLowerCase(Locale.ROOT), savepoint);
+        }
+        return QueryResult.ok();
+    }
+
+    /** RELEASE SAVEPOINT name: forgets it and those set after it; the workspace stays as it is. */
+    QueryResult releaseSavepoint(TokenCursor c) {
+        checkNoXa();
+        c.next();
+        c.expect("SAVEPOINT");
+        String name = c.identifier();
+        if (!savepoints().containsKey(name.toLowerCase(Locale.ROOT))) {
+            throw new SqlException(MysqlError.SAVEPOINT_DOES_NOT_EXIST, name);
+        }
+        dropSavepointsAfter(name, true);
+        return QueryResult.ok();
+    }
+
+    /** The open transaction's savepoints (none once it ended: they belong to the transaction). */
+    private LinkedHashMap<String, Transaction.Savepoint> savepoints() {
+        if (savepointsOwner != txn) {
+            savepoints.clear();
+            savepointsOwner = txn;
+        }
+        return savepoints;
+    }
+
+    private void dropSavepointsAfter(String name, boolean itToo) {
+        boolean after = false;
+        for (Iterator<String> it = savepoints.keySet().iterator(); it.hasNext(); ) {
+            String n = it.next();
+            boolean match = n.equals(name.toLowerCase(Locale.ROOT));
+            if (after || (match && itToo)) {
+                it.remove();
+            }
+            after |= match;
+        }
     }
 
     void commit() {

@@ -50,7 +50,14 @@ public final class SessionVariables {
             {"group_concat_max_len", 1024L}, {"long_query_time", 10.0}, {"binlog_format", "ROW"},
             {"log_bin", 0L}, {"gtid_mode", "OFF"}, {"read_only", 0L}, {"super_read_only", 0L},
             {"innodb_version", "8.0.36"}, {"storage_engine", "InnoDB"},
-            {"cairn_txn_mode", "pessimistic"}, {"require_secure_transport", 0L}, {"max_user_connections", 0L},
+            {"cairn_txn_mode", "pessimistic"}, {"sql_quote_show_create", 1L}, {"sql_notes", 1L},
+            {"optimizer_switch", "index_merge=on,index_merge_union=on,index_merge_sort_union=on,"
+                    + "index_merge_intersection=on,engine_condition_pushdown=on,index_condition_pushdown=on,mrr=on,"
+                    + "mrr_cost_based=on,block_nested_loop=on,batched_key_access=off,materialization=on,semijoin=on,"
+                    + "loosescan=on,firstmatch=on,duplicateweedout=on,subquery_materialization_cost_based=on,"
+                    + "use_index_extensions=on,condition_fanout_filter=on,derived_merge=on,use_invisible_indexes=off,"
+                    + "skip_scan=on,hash_join=on,subquery_to_derived=off,prefer_ordering_index=on,"
+                    + "hypergraph_optimizer=off,derived_condition_pushdown=on"}, {"require_secure_transport", 0L}, {"max_user_connections", 0L},
         };
         for (Object[] kv : d) {
             DEFAULTS.put((String) kv[0], kv[1]);

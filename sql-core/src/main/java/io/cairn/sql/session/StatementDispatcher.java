@@ -122,7 +122,8 @@ final class StatementDispatcher {
                 result = QueryResult.ok();
             }
             case "ROLLBACK" -> result = transaction.rollback(c);
-            case "SAVEPOINT", "RELEASE" -> throw new SqlException(MysqlError.NOT_SUPPORTED_YET, "SAVEPOINT");
+            case "SAVEPOINT" -> result = transaction.savepoint(c);
+            case "RELEASE" -> result = transaction.releaseSavepoint(c);
             case "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "RENAME" -> result = ddlOrAccount(c);
             case "KILL" -> result = new SessionStatements(session).kill(c);
             case "DO" -> {

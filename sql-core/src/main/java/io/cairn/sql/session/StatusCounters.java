@@ -18,10 +18,11 @@ final class StatusCounters {
     /** The Com_ counters listed even at zero, as MySQL lists every one of its commands. */
     private static final List<String> LISTED = List.of("alter_table", "begin", "change_db", "commit", "create_db",
             "create_index", "create_table", "create_user", "create_view", "delete", "drop_db", "drop_index",
-            "drop_table", "drop_user", "grant", "insert", "kill", "replace", "revoke", "rollback", "select",
-            "set_option", "show_create_table", "show_databases", "show_fields", "show_grants", "show_processlist",
-            "show_status", "show_tables", "show_variables", "show_warnings", "stmt_execute", "stmt_prepare",
-            "truncate", "update", "xa_commit", "xa_start");
+            "drop_table", "drop_user", "grant", "insert", "kill", "release_savepoint", "replace", "revoke",
+            "rollback", "rollback_to_savepoint", "savepoint", "select", "set_option", "show_create_table",
+            "show_databases", "show_fields", "show_grants", "show_processlist", "show_status", "show_tables",
+            "show_variables", "show_warnings", "stmt_execute", "stmt_prepare", "truncate", "update", "xa_commit",
+            "xa_start");
 
     private final LongAdder questions = new LongAdder();
     private final Map<String, LongAdder> commands = new ConcurrentHashMap<>();
@@ -55,8 +56,10 @@ final class StatusCounters {
         String second = keyword(tokens, 1);
         return switch (first) {
             case "SELECT", "WITH", "VALUES", "TABLE", "(" -> "select";
-            case "INSERT", "REPLACE", "UPDATE", "DELETE", "COMMIT", "ROLLBACK", "KILL", "GRANT", "REVOKE", "DO",
-                    "TRUNCATE" -> first.toLowerCase(Locale.ROOT);
+            case "INSERT", "REPLACE", "UPDATE", "DELETE", "COMMIT", "KILL", "GRANT", "REVOKE", "DO", "TRUNCATE",
+                    "SAVEPOINT" -> first.toLowerCase(Locale.ROOT);
+            case "ROLLBACK" -> second.equals("TO") || keyword(tokens, 2).equals("TO") ? "rollback_to_savepoint" : "rollback";
+            case "RELEASE" -> "release_savepoint";
             case "SET" -> second.equals("PASSWORD") ? "set_password" : "set_option";
             case "BEGIN", "START" -> "begin";
             case "USE" -> "change_db";

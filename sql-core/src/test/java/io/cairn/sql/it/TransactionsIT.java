@@ -65,6 +65,48 @@ class TransactionsIT {
     }
 
     @Test
+    void rollbackToASavepointUndoesTheWorkSinceAndForgetsLaterSavepoints() throws SQLException {
+        try (Connection a = cluster.connect(0, "bank"); Connection b = cluster.connect(1, "bank");
+                Statement s = a.createStatement()) {
+            s.execute("CREATE TABLE marks (id INT PRIMARY KEY, v INT)");
+            s.execute("BEGIN");
+            s.execute("INSERT INTO marks VALUES (1, 1)");
+            s.execute("SAVEPOINT first");
+            s.execute("INSERT INTO marks VALUES (2, 2)");
+            s.execute("UPDATE marks SET v = 10 WHERE id = 1");
+            s.execute("SAVEPOINT second");
+            s.execute("INSERT INTO marks VALUES (3, 3)");
+            s.execute("ROLLBACK TO SAVEPOINT FIRST"); // names ignore case
+            assertThat(ids(a, "marks")).isEqualTo("1:1");
+            assertThatThrownBy(() -> s.execute("ROLLBACK TO second"))
+                    .as("a savepoint set after the one rolled back to is gone")
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1305);
+                        assertThat(e.getSQLState()).isEqualTo("42000");
+                        assertThat(e.getMessage()).isEqualTo("SAVEPOINT second does not exist");
+                    });
+            s.execute("INSERT INTO marks VALUES (4, 4)");
+            s.execute("RELEASE SAVEPOINT first");
+            assertThatThrownBy(() -> s.execute("ROLLBACK TO SAVEPOINT first")).isInstanceOf(SQLException.class);
+            assertThat(ids(b, "marks")).as("nothing visible before the commit").isEmpty();
+            s.execute("COMMIT");
+            assertThat(ids(b, "marks")).isEqualTo("1:1,4:4");
+            assertThatThrownBy(() -> s.execute("ROLLBACK TO SAVEPOINT first"))
+                    .as("savepoints end with their transaction").isInstanceOf(SQLException.class);
+        }
+    }
+
+    private static String ids(Connection c, String table) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, v FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                out.append(out.length() > 0 ? "," : "").append(rs.getInt(1)).append(':').append(rs.getInt(2));
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
     void optimisticModeFirstCommitterWinsAndTheLoserGets1213() throws SQLException {
         try (Connection a = cluster.connect(0, "bank"); Connection b = cluster.connect(1, "bank");
              Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
