@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * asserted (the issue's targets are not met yet). The report is left in {@code target/chaos-it/report}.
  * Isolation needs root and iptables ({@code .ci/run} installs it).
  */
+@Tag("fault")
 class ChaosIT {
     private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
     private static final Path VAR = REPO.resolve("ear/target/chaos-it");

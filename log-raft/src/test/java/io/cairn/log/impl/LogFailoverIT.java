@@ -4,6 +4,7 @@ import io.cairn.log.LogEntry;
 import io.cairn.log.LogService;
 import io.cairn.log.LogUnavailableException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -312,6 +313,7 @@ class LogFailoverIT {
      * here the survivor holds the newest entry, so only it can be elected, and only with the vote of the
      * peer that comes back.
      */
+    @Tag("fault")
     @Test
     void aPeerBackFromALongOutageCanVoteAtOnce() throws Exception {
         cluster = LogCluster.builder().peers(3).build();
