@@ -137,4 +137,10 @@ public final class ProxyRole implements RoleService, ProxySessions {
         ProxyServer s = server;
         return s == null ? Map.of() : s.sessionsByPlacement();
     }
+
+    /** Client connections open now; 0 before it started. */
+    public int connections() {
+        ProxyServer s = server;
+        return s == null ? 0 : s.connections();
+    }
 }
