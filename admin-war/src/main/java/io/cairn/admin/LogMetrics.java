@@ -7,6 +7,8 @@ import io.cairn.node.Role;
 import io.cairn.server.ServerAssembly;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,6 +52,13 @@ public class LogMetrics implements AppendObserver {
                 .withDescription("Times this log peer learnt of a new leader since it started (its first included)")
                 .withUnit(MetricUnits.NONE).build(), this,
                 m -> logRole().map(LogRole::leaderChanges).map(Long::doubleValue).orElse(Double.NaN));
+    }
+
+    /**
+     * Observing the start makes the container create this bean then, so the gauges are listed from the start:
+     * {@link NodeBootstrap} hands the assembly only a client proxy, which would create it at the first append.
+     */
+    void start(@Observes Startup startup) {
     }
 
     @Override
