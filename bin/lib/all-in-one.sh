@@ -12,10 +12,13 @@ cmd_up() {
   ensure_built
   [ -z "$(cluster_servers)" ] || ! any_alive $(cluster_servers) || die "a cluster is running here; 'bin/cairn cluster down' first"
   local started=$SECONDS
-  write_server "$ALL_IN_ONE" 1 "$roles" "$HOST:$(port_hz 1)" "$ALL_IN_ONE=$HOST:$(port_log 1)"
+  # HTTPS (Liberty's self-signed key store): /metrics answers only there, and the admin API moves there too
+  ensure_https_password
+  write_server "$ALL_IN_ONE" 1 "$roles" "$HOST:$(port_hz 1)" "$ALL_IN_ONE=$HOST:$(port_log 1)" "$(https_env 1)"
   mkdir -p "$(server_dir "$ALL_IN_ONE")/logs"
   start_server "$ALL_IN_ONE" 1
   wait_ready "$ALL_IN_ONE"
+  export_certificates
   say "ready in $((SECONDS - started)) s"
   if port_free "$(port_mysql 1)"; then
     echo "  MySQL: $HOST:$(port_mysql 1)   (not served yet by this build)"
@@ -25,7 +28,8 @@ cmd_up() {
       echo "         root has an empty password (loopback only); set one: ALTER USER root IDENTIFIED BY '…'"
     fi
   fi
-  echo "  HTTP:  http://$HOST:$(port_http 1)/health  http://$HOST:$(port_http 1)/api (operator admin, password in $VAR/admin-password; read-only reader, $VAR/admin-readonly-password)"
+  echo "  HTTP:  http://$HOST:$(port_http 1)/health"
+  echo "  HTTPS: https://$HOST:$(port_https 1)/api and /metrics (operator admin, password in $VAR/admin-password; read-only reader, $VAR/admin-readonly-password; certificate in $CA_FILE)"
   echo "  logs:  $(server_dir "$ALL_IN_ONE")/logs/messages.log"
   echo "  data:  $VAR/data/$ALL_IN_ONE"
 }

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by bin/cairn: uses its globals (ROOT, VAR, OFFSET, HOST, ...) and helpers (die, say).
-# --- HTTPS of a cluster's admin API ---------------------------------------------------------------
-# Each cluster server serves the admin API on its HTTPS port only. Its key store is Liberty's default one
+# --- HTTPS of the admin API and /metrics ------------------------------------------------------------
+# Every server bin/cairn starts (all-in-one and cluster) serves the admin API and /metrics on its HTTPS port only. Its key store is Liberty's default one
 # (resources/security/key.p12 in the server folder), which Liberty creates with a self-signed certificate
 # (subject alternative names localhost and 127.0.0.1) at the first start, with the password in
 # keystore_password; bin/cairn exports each server's certificate into one file that curl trusts (--cacert).
@@ -14,18 +14,18 @@ ensure_https_password() {
   fi
 }
 
-# https_env INDEX — the server.env lines that give cluster server INDEX its HTTPS port and key store password.
+# https_env INDEX — the server.env lines that give server INDEX its HTTPS port and key store password.
 https_env() {
   echo "CAIRN_HTTPS_PORT=$(port_https "$1")"
   echo "keystore_password=$(cat "$VAR/https-keystore-password")"
 }
 
-# export_certificates — every cluster server's certificate, PEM, into CA_FILE (keytool reads the store
-# password from its file, not from its command line).
+# export_certificates — the certificate of every server here (the all-in-one and the cluster's), PEM, into
+# CA_FILE (keytool reads the store password from its file, not from its command line).
 export_certificates() {
   local s store out=""
   mkdir -p "$(dirname "$CA_FILE")"
-  for s in $(cluster_servers); do
+  for s in "$ALL_IN_ONE" $(cluster_servers); do
     store=$(server_dir "$s")/resources/security/key.p12
     [ -f "$store" ] || continue
     out+=$(keytool -exportcert -rfc -alias default -storetype PKCS12 -keystore "$store" \

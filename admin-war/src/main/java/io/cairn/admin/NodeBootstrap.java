@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.Config;
  * The Jakarta side of this server's {@link ServerAssembly}: starts it when the application starts, with the
  * server variables (MicroProfile Config) and the storage connector's checkpoint store, and stops it with the
  * application. The role modules give their factories themselves; the assembly starts the node once it has
- * them all.
+ * them all. The log role's appends are reported to {@link LogMetrics}.
  */
 @ApplicationScoped
 public class NodeBootstrap {
@@ -29,9 +29,13 @@ public class NodeBootstrap {
     @Inject
     StorageAccess storage;
 
+    @Inject
+    LogMetrics logMetrics;
+
     private final ServerAssembly assembly = ServerAssembly.shared();
 
     void onStart(@Observes Startup startup) {
+        assembly.observeLogAppends(logMetrics);
         assembly.start(key -> config.getOptionalValue(key, String.class), storage.checkpointStore());
     }
 

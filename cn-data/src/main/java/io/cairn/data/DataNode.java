@@ -111,6 +111,7 @@ public final class DataNode implements AutoCloseable {
     private final Duration followEvery;
     private final LockKeeper locks;
     private volatile CommitCalls commitCalls;
+    private volatile CommitObserver commitObserver = CommitObserver.NONE;
 
     /**
      * @param transactionNode gives the active TN's service at each call (it may change on failover)
@@ -166,6 +167,11 @@ public final class DataNode implements AutoCloseable {
      */
     public void commitThrough(CommitCalls calls) {
         this.commitCalls = calls;
+    }
+
+    /** Reports every commit sent to the TN to {@code observer} (see {@link CommitObserver}); null: none. */
+    public void observeCommits(CommitObserver observer) {
+        this.commitObserver = observer == null ? CommitObserver.NONE : observer;
     }
 
     public void start() {
@@ -246,8 +252,15 @@ public final class DataNode implements AutoCloseable {
      */
     CommitResult commit(CommitRequest request) {
         long start = System.nanoTime();
-        CommitResult result = commitCalls.commit(transactionNode, request);
+        CommitResult result;
+        try {
+            result = commitCalls.commit(transactionNode, request);
+        } catch (RuntimeException e) {
+            commitObserver.commitEnded(CommitObserver.Outcome.of(e), System.nanoTime() - start);
+            throw e;
+        }
         long took = System.nanoTime() - start;
+        commitObserver.commitEnded(CommitObserver.Outcome.COMMITTED, took);
         if (took > SLOW_NANOS) {
             LOG.info(() -> String.format("CAIRN0209I: commit %s took %d ms", request.txnId(), took / 1_000_000));
         }
@@ -374,6 +387,15 @@ public final class DataNode implements AutoCloseable {
     /** The highest commit timestamp this CN has applied. */
     public long appliedTs() {
         return tailer.appliedTs();
+    }
+
+    /**
+     * How many log entries this CN still has to apply: the log's commit index as this server's log client
+     * knows it (no majority round) less {@link #appliedLsn()}; 0 when it is caught up.
+     */
+    public long applyLag() {
+        long available = log.awaitCommitted(Long.MAX_VALUE, Duration.ZERO);
+        return Math.max(0, available - appliedLsn());
     }
 
     /** Every log entry below this LSN has been applied here. */

@@ -10,7 +10,8 @@ import jakarta.inject.Inject;
 /**
  * Gives the server its CN ({@link ComputeNodeRole#create}) when this module starts; the
  * {@link ServerAssembly} builds and starts it if the server's roles include {@code cn}. Its commits go through
- * {@link GuardedCommitCalls}, whose Fault Tolerance policies the container applies.
+ * {@link GuardedCommitCalls}, whose Fault Tolerance policies the container applies; {@link ComputeNodeMetrics}
+ * measures it.
  */
 @Singleton
 @Startup
@@ -18,8 +19,15 @@ public class ComputeNodeBean {
     @Inject
     GuardedCommitCalls commitCalls;
 
+    @Inject
+    ComputeNodeMetrics metrics;
+
     @PostConstruct
     void provide() {
-        ServerAssembly.shared().provide(Role.CN, context -> ComputeNodeRole.create(context, commitCalls));
+        ServerAssembly.shared().provide(Role.CN, context -> {
+            ComputeNodeRole cn = ComputeNodeRole.create(context, commitCalls);
+            metrics.watch(cn);
+            return cn;
+        });
     }
 }

@@ -3,12 +3,14 @@ package io.cairn.compute;
 
 import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.CommitCalls;
+import io.cairn.data.CommitObserver;
 import io.cairn.data.DataNode;
 import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.TlsUpgrader;
 import io.cairn.sql.session.SqlEngine;
+import io.cairn.sql.session.StatementObserver;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
 import io.cairn.node.ByteSize;
@@ -87,7 +89,10 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
      */
     private final ExecutorService remoteCalls;
     private volatile DataNode data;
+    private volatile SqlEngine engine;
     private final CommitCalls commitCalls;
+    private volatile StatementObserver statementObserver = StatementObserver.NONE;
+    private volatile CommitObserver commitObserver = CommitObserver.NONE;
 
     /**
      * @param log           the shared log, available once the log role has started
@@ -145,6 +150,23 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         return Role.CN;
     }
 
+    /**
+     * Reports this CN's statements and commits (see {@link StatementObserver}, {@link CommitObserver}); may be
+     * called before or after {@link #start()}.
+     */
+    public void observe(StatementObserver statements, CommitObserver commits) {
+        statementObserver = statements == null ? StatementObserver.NONE : statements;
+        commitObserver = commits == null ? CommitObserver.NONE : commits;
+        DataNode node = data;
+        if (node != null) {
+            node.observeCommits(commitObserver);
+        }
+        SqlEngine e = engine;
+        if (e != null) {
+            e.observeStatements(statementObserver);
+        }
+    }
+
     @Override
     public void start() throws InterruptedException {
         DataNode node = new DataNode(log.get(), this::activeTransactionNode,
@@ -153,11 +175,14 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         if (commitCalls != null) {
             node.commitThrough(commitCalls);
         }
+        node.observeCommits(commitObserver);
         node.start();
         data = node;
         SqlEngine engine = new SqlEngine(node, settings.rootPassword(), Clock.systemUTC(),
                 settings.requireSecureTransport() ? Map.of("require_secure_transport", 1L) : Map.of(),
                 settings.limits().maxOperatorMemory());
+        engine.observeStatements(statementObserver);
+        this.engine = engine;
         // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
                 .port(settings.mysqlPort()).proxySecret(settings.proxySecret()).localName("cairn-cn-" + name)
@@ -250,8 +275,7 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         }
         long applied = node.appliedLsn();
         // The local view of the log's progress, answered without a network round trip.
-        long available = log.get().awaitCommitted(Long.MAX_VALUE, Duration.ZERO);
-        long lag = Math.max(0, available - applied);
+        long lag = node.applyLag();
         report.put("appliedLsn", applied);
         report.put("lag", lag);
         return HealthReport.of(lag <= MAX_LAG, report);

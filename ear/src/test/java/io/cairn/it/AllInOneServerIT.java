@@ -55,6 +55,8 @@ class AllInOneServerIT {
     private static final Path AUDIT = Path.of(System.getProperty("cairn.it.wlp"), "usr/servers/cairn-it/logs/audit.log");
     private static final int PROXY_PORT = Integer.getInteger("cairn.it.proxy.port", 6091);
     private static final String URL = "jdbc:mysql://127.0.0.1:" + PROXY_PORT + "/?sslMode=DISABLED&connectTimeout=5000";
+    private static final String METRICS = "https://127.0.0.1:" + System.getProperty("cairn.it.https.port", "9543")
+            + "/metrics";
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -346,5 +348,74 @@ class AllInOneServerIT {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output.lines().toList()).containsSequence("id\tbody", "1\tfirst", "2\tsecond");
+    }
+
+    // ---- /metrics: Liberty mpMetrics, HTTPS only, the admin accounts (reader and operator) only.
+
+    /** A client trusting the test server's generated certificate (made at its first start). */
+    private static java.net.http.HttpClient metricsClient() {
+        Path keyStore = Path.of(System.getProperty("cairn.it.wlp"), "usr/servers/cairn-it/resources/security/key.p12");
+        return Http.trustingKeyStore(keyStore, System.getProperty("cairn.it.keystore.password").toCharArray());
+    }
+
+    private static PrometheusText scrape(java.net.http.HttpClient client) {
+        Http.Answer answer = Http.get(client, METRICS, "reader", READER_PASSWORD);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return new PrometheusText(answer.body());
+    }
+
+    @Test
+    void metricsMoveWithSqlAndAnswerOnlyTheAdminAccountsOverHttps() throws SQLException {
+        java.net.http.HttpClient client = metricsClient();
+        // the first call initialises Liberty's metrics servlet, which can take longer than one request's timeout
+        Wait.until("/metrics to answer the reader", Duration.ofSeconds(60),
+                () -> Http.get(client, METRICS, "reader", READER_PASSWORD).status() == 200);
+        PrometheusText before = scrape(client);
+        try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS metrics_it");
+            s.execute("CREATE TABLE IF NOT EXISTS metrics_it.t (id INT PRIMARY KEY, v INT)");
+            s.execute("DELETE FROM metrics_it.t");
+            for (int i = 0; i < 5; i++) {
+                s.executeUpdate("INSERT INTO metrics_it.t VALUES (" + i + ", " + i + ")");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM metrics_it.t")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+        PrometheusText after = scrape(client);
+        System.out.println("cairn metrics after the SQL:\n" + after.cairnLines());
+        String insert = "cairn_sql_statements_total";
+        assertThat(after.valueOrZero(insert, "type", "insert") - before.valueOrZero(insert, "type", "insert"))
+                .as("inserts counted").isGreaterThanOrEqualTo(5);
+        assertThat(after.valueOrZero(insert, "type", "select")).as("selects counted").isGreaterThan(0);
+        String latency = "cairn_sql_statement_latency_seconds_count";
+        assertThat(after.valueOrZero(latency, "type", "insert") - before.valueOrZero(latency, "type", "insert"))
+                .as("insert latencies recorded").isGreaterThanOrEqualTo(5);
+        String commits = "cairn_commit_latency_seconds_count";
+        assertThat(after.valueOrZero(commits, "outcome", "committed") - before.valueOrZero(commits, "outcome", "committed"))
+                .as("commits timed").isGreaterThanOrEqualTo(5);
+        assertThat(after.value("cairn_log_commit_index").orElseThrow())
+                .as("log commit index").isGreaterThan(before.value("cairn_log_commit_index").orElseThrow());
+        assertThat(after.valueOrZero("cairn_log_append_latency_seconds_count", "outcome", "durable"))
+                .as("log appends timed").isGreaterThan(before.valueOrZero("cairn_log_append_latency_seconds_count",
+                        "outcome", "durable"));
+        assertThat(after.value("cairn_log_leader").orElseThrow()).isEqualTo(1);
+        assertThat(after.value("cairn_log_leader_changes").orElseThrow()).isGreaterThanOrEqualTo(1);
+        assertThat(after.value("cairn_tn_lease_epoch").orElseThrow()).as("TN lease epoch").isGreaterThanOrEqualTo(1);
+        assertThat(after.value("cairn_tn_active").orElseThrow()).isEqualTo(1);
+        assertThat(after.value("cairn_cn_apply_lag").orElseThrow()).as("apply lag").isGreaterThanOrEqualTo(0);
+        assertThat(after.value("cairn_storage_operations", "operation", "put")).as("storage operations").isPresent();
+        assertThat(after.value("cairn_storage_healed_shards")).isPresent();
+        assertThat(after.value("cairn_proxy_session_moves")).isPresent();
+        Wait.until("a sessions gauge per compute node and group (registered within 5 s)", Duration.ofSeconds(15),
+                () -> scrape(client).value("cairn_proxy_sessions", "cn", "127.0.0.1:6191", "group", "default").isPresent());
+
+        assertThat(Http.get(client, METRICS, "admin", PASSWORD).status()).as("the operator").isEqualTo(200);
+        assertThat(Http.get(client, METRICS, null, null).status()).as("anonymous").isEqualTo(401);
+        assertThat(Http.get(client, METRICS, "reader", "wrong").status()).as("wrong password").isEqualTo(401);
+        assertThat(Http.get(client, METRICS, "root", "").status()).as("no such account").isEqualTo(401);
+        assertThat(Http.get(METRICS.replace("https://", "http://").replace(":" + System.getProperty(
+                "cairn.it.https.port", "9543"), ":" + BASE.replaceAll(".*:", "")), "reader", READER_PASSWORD).status())
+                .as("plain HTTP").isNotEqualTo(200);
     }
 }

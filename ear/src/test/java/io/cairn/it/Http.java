@@ -80,6 +80,23 @@ final class Http {
         }
     }
 
+    /** A client that trusts only the certificates in a PKCS12 key store: a Liberty server's generated one. */
+    static HttpClient trustingKeyStore(Path p12, char[] password) {
+        try (var in = Files.newInputStream(p12)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            // the connect timeout covers the TLS handshake too: the first one of a busy server can take seconds
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the key store " + p12, e);
+        }
+    }
+
     /** Any method, with a plain-text body if {@code body} is not null. */
     static Answer call(String method, String url, String body, String user, String password) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));

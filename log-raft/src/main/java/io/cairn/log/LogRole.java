@@ -27,6 +27,7 @@ public final class LogRole implements RoleService {
     private final LogConfig config;
     private volatile RaftLogPeer peer;
     private volatile RaftLogClient client;
+    private volatile AppendObserver appendObserver = AppendObserver.NONE;
 
     public LogRole(LogConfig config) {
         if (config.selfId() == null) {
@@ -50,7 +51,9 @@ public final class LogRole implements RoleService {
         RaftLogPeer p = new RaftLogPeer(config);
         peer = p;
         p.start();
-        client = new RaftLogClient(config, p);
+        RaftLogClient c = new RaftLogClient(config, p);
+        c.observeAppends(appendObserver);
+        client = c;
         long waitMs = Math.max(30_000, config.electionTimeout().toMillis() * 20);
         long deadline = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
         while (p.status().map(s -> s.leaderId() == null).orElse(true)) {
@@ -61,6 +64,30 @@ public final class LogRole implements RoleService {
             // Polling a local in-memory status; Ratis offers no leader-change callback on the server side.
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Reports every append through this server's {@link #logService()} to {@code observer} (see
+     * {@link AppendObserver}); may be called before or after {@link #start()}.
+     */
+    public void observeAppends(AppendObserver observer) {
+        appendObserver = observer == null ? AppendObserver.NONE : observer;
+        RaftLogClient c = client;
+        if (c != null) {
+            c.observeAppends(appendObserver);
+        }
+    }
+
+    /** This peer's view of the group (role, leader, term, commit and applied index); empty before it runs in it. */
+    public Optional<RaftLogPeer.PeerStatus> peerStatus() {
+        RaftLogPeer p = peer;
+        return p == null ? Optional.empty() : p.status();
+    }
+
+    /** How many times this peer learnt of a new leader since it started; 0 before {@link #start()}. */
+    public long leaderChanges() {
+        RaftLogPeer p = peer;
+        return p == null ? 0 : p.leaderChanges();
     }
 
     /** The log service of this server; available once {@link #start()} returned. */

@@ -125,4 +125,22 @@ public final class ProxyRole implements RoleService, ProxySessions {
         ProxyServer s = server;
         return s == null ? Map.of() : s.sessionsPerComputeNode();
     }
+
+    /** Sessions moved to another compute node since this proxy started; 0 before it started. */
+    public long sessionMoves() {
+        ProxyServer s = server;
+        return s == null ? 0 : s.sessionMoves();
+    }
+
+    /** Sessions per compute node and group ({@link ProxyServer#sessionsByPlacement()}), empty before it started. */
+    public Map<ProxyServer.Placement, Integer> sessionsByPlacement() {
+        ProxyServer s = server;
+        return s == null ? Map.of() : s.sessionsByPlacement();
+    }
+
+    /** Client connections open now; 0 before it started. */
+    public int connections() {
+        ProxyServer s = server;
+        return s == null ? 0 : s.connections();
+    }
 }

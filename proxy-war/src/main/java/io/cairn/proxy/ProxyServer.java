@@ -90,6 +90,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Logged-in or logging-in client connections per user name, for MAX_USER_CONNECTIONS. */
     private final Map<String, Integer> userConnections = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
+    private final java.util.concurrent.atomic.LongAdder sessionMoves = new java.util.concurrent.atomic.LongAdder();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private EventLoopGroup shared;
@@ -207,6 +208,42 @@ public final class ProxyServer implements AutoCloseable {
     public List<ProxySessions.SessionView> sessionViews() {
         return sessions.values().stream().map(ProxySession::view).filter(Objects::nonNull)
                 .sorted(Comparator.comparingLong(ProxySessions.SessionView::id)).toList();
+    }
+
+    /** A session finished moving to another compute node (SessionMove). */
+    void sessionMoved() {
+        sessionMoves.increment();
+    }
+
+    /** Sessions moved to another compute node since this proxy started (failover, drain, rebalance). */
+    public long sessionMoves() {
+        return sessionMoves.sum();
+    }
+
+    /**
+     * This proxy's logged-in sessions per compute node endpoint and CN group: every compute node it knows with
+     * its own group (0 when it holds none), and the sessions placed elsewhere counted where they are.
+     */
+    public Map<Placement, Integer> sessionsByPlacement() {
+        Map<Placement, Integer> counts = new java.util.TreeMap<>();
+        for (ComputeNodes.Cn cn : nodes.current()) {
+            counts.put(new Placement(cn.endpoint(), cn.group()), 0);
+        }
+        for (ProxySessions.SessionView v : sessionViews()) {
+            if (v.computeNode() != null) {
+                counts.merge(new Placement(v.computeNode(), v.group()), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Where sessions are: a compute node's endpoint and the CN group they belong to. */
+    public record Placement(String computeNode, String group) implements Comparable<Placement> {
+        @Override
+        public int compareTo(Placement o) {
+            int c = computeNode.compareTo(o.computeNode);
+            return c != 0 ? c : group.compareTo(o.group);
+        }
     }
 
     /** This proxy's sessions per compute node endpoint. */

@@ -318,6 +318,7 @@ final class SessionMove {
         private void finish() {
             restore = null;
             session.switchTo(backend);
+            server.sessionMoved();
             long took = (System.nanoTime() - startNanos) / 1_000_000;
             if (took > 1000) {
                 step("restored");

@@ -258,6 +258,10 @@ class ProxyIT {
                     e -> assertThat(e.getErrorCode()).isEqualTo(1045));
             assertThat(proxy.sessionsPerComputeNode()).containsEntry(cns.get("a1").endpoint(), 3)
                     .containsEntry(cns.get("r1").endpoint(), 0);
+            assertThat(proxy.sessionsByPlacement()).as("per compute node and group (the metrics' view)")
+                    .containsEntry(new ProxyServer.Placement(cns.get("a1").endpoint(), "default"), 3)
+                    .containsEntry(new ProxyServer.Placement(cns.get("a2").endpoint(), "default"), 3)
+                    .containsEntry(new ProxyServer.Placement(cns.get("r1").endpoint(), "reporting"), 0);
             assertThatThrownBy(() -> connect("root?group=nowhere", "", "")).isInstanceOfSatisfying(SQLException.class,
                     e -> assertThat(e.getMessage()).contains("group 'nowhere'"));
         } finally {
@@ -438,8 +442,13 @@ class ProxyIT {
                     s.execute("SET @i = " + i);
                 }
             }
+            int onA1 = proxy.sessionsPerComputeNode().get(cns.get("a1").endpoint());
+            long movesBefore = proxy.sessionMoves();
             setMember("a1", "default", true);
             Wait.until("a1 has no session left", Duration.ofSeconds(10), () -> cns.get("a1").sessions.isEmpty());
+            Wait.until("the proxy to count the moves", Duration.ofSeconds(10),
+                    () -> proxy.sessionMoves() - movesBefore >= onA1);
+            assertThat(onA1).isPositive();
             for (int i = 0; i < open.size(); i++) {
                 assertThat(query(open.get(i), "SELECT CN")).isEqualTo("a2");
                 assertThat(query(open.get(i), "SELECT @i")).isEqualTo(String.valueOf(i));

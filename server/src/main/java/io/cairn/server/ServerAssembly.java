@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.log.AppendObserver;
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogRole;
 import io.cairn.log.LogService;
@@ -57,6 +58,7 @@ public final class ServerAssembly {
     private volatile Node node;
     private volatile String notStarted = "the application has not started yet";
     private RaftLogClient remoteLog;
+    private AppendObserver appendObserver = AppendObserver.NONE;
 
     /** An assembly of its own, for a test or an embedding; the application's modules use {@link #shared()}. */
     public ServerAssembly() {
@@ -74,6 +76,14 @@ public final class ServerAssembly {
         }
         factories.put(role, factory);
         startIfComplete();
+    }
+
+    /**
+     * Reports the appends of this server's log role (see {@link AppendObserver}); before {@link #start}, or it
+     * applies from the next start.
+     */
+    public synchronized void observeLogAppends(AppendObserver observer) {
+        appendObserver = observer == null ? AppendObserver.NONE : observer;
     }
 
     /**
@@ -154,6 +164,7 @@ public final class ServerAssembly {
         ServerContext context = new ServerContext(config, settings, cluster, clusterSecret, jvmSecret,
                 ClientTls.load(settings), clusterCertificates, checkpoints, log, logAdmin, localActiveTn, Optional.empty());
         if (logRole != null) {
+            logRole.observeAppends(appendObserver);
             services.put(Role.LOG, logRole);
         }
         for (Role role : List.of(Role.TN, Role.CN, Role.PROXY)) {

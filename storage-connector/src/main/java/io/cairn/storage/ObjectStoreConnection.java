@@ -31,6 +31,14 @@ public interface ObjectStoreConnection extends ObjectStore, AutoCloseable {
     HealReport healAll();
 
     /** Releases the handle (not the shared clients). Idempotent. */
+    /**
+     * What the store behind this connection (one per connection factory, shared by its connections) did since it
+     * started: calls, storage failures and healed shards. Answers from memory, no I/O.
+     */
+    default StorageStatistics statistics() {
+        return StorageStatistics.NONE;
+    }
+
     @Override
     void close();
 }

@@ -88,6 +88,17 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         return node;
     }
 
+    /** The lease epoch this TN holds or last saw (0 before it started). */
+    public long epoch() {
+        TransactionNode tn = node;
+        return tn == null ? 0 : tn.epoch();
+    }
+
+    /** Whether this TN holds the lease now. */
+    public boolean active() {
+        return activeService() != null;
+    }
+
     /** The TN of this server if it is the active one now, else null. */
     @Override
     public TransactionService activeService() {

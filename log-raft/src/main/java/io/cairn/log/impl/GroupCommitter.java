@@ -1,5 +1,6 @@
 package io.cairn.log.impl;
 
+import io.cairn.log.AppendObserver;
 import io.cairn.log.LogUnavailableException;
 
 import java.util.ArrayDeque;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Client-side group commit. Appends queue up while one entry is in flight; when it completes, all
@@ -25,7 +27,8 @@ import java.util.function.BiFunction;
  */
 final class GroupCommitter {
     /** One caller's records. */
-    private record Pending(long epoch, List<byte[]> records, long bytes, CompletableFuture<Long> future) {
+    private record Pending(long epoch, List<byte[]> records, long bytes, CompletableFuture<Long> future,
+            long startNanos) {
     }
 
     private final BiFunction<Long, List<byte[]>, CompletableFuture<Long>> sender;
@@ -34,6 +37,8 @@ final class GroupCommitter {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean inFlight;
     private boolean closed;
+    private final LongSupplier nanoTime;
+    private volatile AppendObserver observer = AppendObserver.NONE;
 
     /**
      * @param sender sends one entry (epoch, records) and completes with its LSN or a LogException
@@ -41,9 +46,21 @@ final class GroupCommitter {
      */
     GroupCommitter(BiFunction<Long, List<byte[]>, CompletableFuture<Long>> sender, Executor completions,
                    long maxBatchBytes) {
+        this(sender, completions, maxBatchBytes, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock append latencies are measured with */
+    GroupCommitter(BiFunction<Long, List<byte[]>, CompletableFuture<Long>> sender, Executor completions,
+                   long maxBatchBytes, LongSupplier nanoTime) {
         this.sender = sender;
         this.completions = completions;
         this.maxBatchBytes = maxBatchBytes;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Reports each caller's append, from {@link #submit} until its future completes, to {@code observer}. */
+    void observe(AppendObserver observer) {
+        this.observer = observer == null ? AppendObserver.NONE : observer;
     }
 
     CompletableFuture<Long> submit(long epoch, List<byte[]> records) {
@@ -51,7 +68,7 @@ final class GroupCommitter {
         for (byte[] r : records) {
             bytes += r.length;
         }
-        Pending p = new Pending(epoch, List.copyOf(records), bytes, new CompletableFuture<>());
+        Pending p = new Pending(epoch, List.copyOf(records), bytes, new CompletableFuture<>(), nanoTime.getAsLong());
         List<Pending> batch = null;
         synchronized (this) {
             if (closed) {
@@ -111,12 +128,15 @@ final class GroupCommitter {
     }
 
     private void completed(List<Pending> batch, Long lsn, Throwable error) {
+        AppendObserver o = observer;
+        long now = o == AppendObserver.NONE ? 0 : nanoTime.getAsLong();
         for (Pending p : batch) {
             if (error != null) {
                 p.future().completeExceptionally(error);
             } else {
                 p.future().complete(lsn);
             }
+            o.appendEnded(now - p.startNanos(), error == null);
         }
         List<Pending> next = null;
         synchronized (this) {
@@ -139,8 +159,11 @@ final class GroupCommitter {
             dropped = new ArrayList<>(queue);
             queue.clear();
         }
+        AppendObserver o = observer;
+        long now = nanoTime.getAsLong();
         for (Pending p : dropped) {
             p.future().completeExceptionally(new LogUnavailableException("log client closed before the append was sent"));
+            o.appendEnded(now - p.startNanos(), false);
         }
     }
 }

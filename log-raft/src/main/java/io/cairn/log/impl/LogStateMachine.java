@@ -10,6 +10,8 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -41,6 +43,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -184,6 +187,22 @@ public final class LogStateMachine extends BaseStateMachine {
             requestLocalSnapshot();
         }
         return CompletableFuture.completedFuture(message(reply));
+    }
+
+    /** Leader changes this peer has seen, for monitoring (Ratis tells it on its server's threads). */
+    private final LongAdder leaderChanges = new LongAdder();
+
+    /** Counts a change of leader as this peer learns it: a new leader elected, or none known during an election. */
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        if (newLeaderId != null) {
+            leaderChanges.increment();
+        }
+    }
+
+    /** How many times this peer learnt of a new leader since it started. */
+    long leaderChanges() {
+        return leaderChanges.sum();
     }
 
     /** Configuration and leader no-op entries advance the applied index too. */

@@ -1,5 +1,6 @@
 package io.cairn.log.impl;
 
+import io.cairn.log.AppendObserver;
 import io.cairn.log.GroupInfo;
 import io.cairn.log.Lease;
 import io.cairn.log.LogAdmin;
@@ -83,6 +84,14 @@ public final class RaftLogClient implements LogService, LogAdmin {
     }
 
     // ---- writes ----
+
+    /**
+     * Reports every append of this client ({@link #append}, {@link #appendAsync}: from the call until its
+     * future completes) to {@code observer}; lease and truncation entries are not reported.
+     */
+    public void observeAppends(AppendObserver observer) {
+        committer.observe(observer);
+    }
 
     @Override
     public long append(long epoch, List<byte[]> records) {

@@ -173,6 +173,11 @@ public final class RaftLogPeer implements AutoCloseable {
         }
     }
 
+    /** How many times this peer learnt of a new leader since it started (its first leader included). */
+    public long leaderChanges() {
+        return stateMachine.leaderChanges();
+    }
+
     /** The index of the first entry still in this peer's Raft log (it grows when the log is purged). */
     public long logStartIndex() {
         return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);

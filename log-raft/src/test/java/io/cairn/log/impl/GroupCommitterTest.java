@@ -85,4 +85,27 @@ class GroupCommitterTest {
         assertThatThrownBy(queued::get).hasCauseInstanceOf(LogUnavailableException.class);
         assertThat(gc.submit(-1, List.of(b(6)))).isCompletedExceptionally();
     }
+
+    @Test
+    void everyCallersAppendIsReportedWithItsOwnLatencyAndOutcome() {
+        ManualSender sender = new ManualSender();
+        long[] now = {1_000};
+        GroupCommitter gc = new GroupCommitter(sender::send, Runnable::run, 1 << 20, () -> now[0]);
+        List<String> seen = new ArrayList<>();
+        gc.observe((nanos, durable) -> seen.add(nanos + ":" + durable));
+        gc.submit(1, List.of(b(1)));        // at 1000, in flight at once
+        now[0] = 1_300;
+        gc.submit(1, List.of(b(2)));        // at 1300, queued behind it
+        now[0] = 2_000;
+        sender.futures.get(0).complete(7L); // the first took 1000 ns
+        assertThat(seen).containsExactly("1000:true");
+        now[0] = 2_500;
+        sender.futures.get(1).completeExceptionally(new LogUnavailableException("no majority"));
+        assertThat(seen).containsExactly("1000:true", "1200:false");
+
+        gc.observe(null); // back to nothing
+        gc.submit(1, List.of(b(3)));
+        sender.futures.get(2).complete(8L);
+        assertThat(seen).hasSize(2);
+    }
 }

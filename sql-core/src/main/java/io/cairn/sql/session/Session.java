@@ -229,16 +229,27 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     private QueryResult run(String sql) {
+        long start = System.nanoTime();
         List<Token> tokens = Lexer.tokenize(sql);
-        counted(tokens);
-        return dispatcher.run(sql, tokens);
+        String command = counted(tokens);
+        try {
+            return dispatcher.run(sql, tokens);
+        } finally {
+            observed(command, start);
+        }
     }
 
-    /** Counts a statement a client sent, for this session's and the CN's {@code SHOW STATUS}. */
-    private void counted(List<Token> tokens) {
+    /** Counts a statement a client sent, for this session's and the CN's {@code SHOW STATUS}; returns its kind. */
+    private String counted(List<Token> tokens) {
         String command = StatusCounters.commandOf(tokens);
         status.statement(command);
         engine.status().statement(command);
+        return command;
+    }
+
+    /** Tells the engine's {@link StatementObserver} that a statement of kind {@code command} ended. */
+    private void observed(String command, long startNanos) {
+        engine.statementObserver().statementEnded(StatusCounters.reportedKind(command), System.nanoTime() - startNanos);
     }
 
     private void countedPrepared(String command) {
@@ -294,15 +305,20 @@ public final class Session implements SessionHandler, SessionContext {
         }
         queries.detachStream();
         cancel.set(false);
-        running = new Running(ps.sql(), System.nanoTime());
+        long start = System.nanoTime();
+        running = new Running(ps.sql(), start);
+        String command = null;
         try {
             queries.setMayStream(true);
             countedPrepared("stmt_execute");
-            counted(ps.tokens());
+            command = counted(ps.tokens());
             return dispatcher.run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
         } catch (RuntimeException e) {
             throw mapError(e);
         } finally {
+            if (command != null) {
+                observed(command, start);
+            }
             queries.setMayStream(false);
             if (!queries.streaming()) {
                 running = null; // else it runs until the stream ends

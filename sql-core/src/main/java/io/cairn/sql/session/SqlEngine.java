@@ -59,6 +59,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final Object admission = new Object();
     private volatile java.util.function.LongPredicate connectionKiller = id -> false;
     private volatile TlsReloader tlsReloader;
+    private volatile StatementObserver statementObserver = StatementObserver.NONE;
 
     /** ALTER INSTANCE RELOAD TLS: reads the key store of the client ports again. */
     @FunctionalInterface
@@ -155,6 +156,15 @@ public final class SqlEngine implements SessionHandlerFactory {
     /** The cluster-wide global variables. */
     ClusterVariables clusterVariables() {
         return clusterVariables;
+    }
+
+    /** Reports every statement of every session to {@code observer} (see {@link StatementObserver}); null: none. */
+    public void observeStatements(StatementObserver observer) {
+        this.statementObserver = observer == null ? StatementObserver.NONE : observer;
+    }
+
+    StatementObserver statementObserver() {
+        return statementObserver;
     }
 
     /** Sets what ALTER INSTANCE RELOAD TLS does; without it the statement fails (no TLS configured). */

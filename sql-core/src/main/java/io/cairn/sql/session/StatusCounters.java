@@ -16,13 +16,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class StatusCounters {
     /** The Com_ counters listed even at zero, as MySQL lists every one of its commands. */
-    private static final List<String> LISTED = List.of("alter_table", "begin", "change_db", "commit", "create_db",
+    private static final java.util.Set<String> LISTED = java.util.Set.of("alter_table", "begin", "change_db", "commit", "create_db",
             "create_index", "create_table", "create_user", "create_view", "delete", "drop_db", "drop_index",
             "drop_table", "drop_user", "grant", "insert", "kill", "release_savepoint", "replace", "revoke",
             "rollback", "rollback_to_savepoint", "savepoint", "select", "set_option", "show_create_table",
             "show_databases", "show_fields", "show_grants", "show_processlist", "show_status", "show_tables",
             "show_variables", "show_warnings", "stmt_execute", "stmt_prepare", "truncate", "update", "xa_commit",
             "xa_start");
+
+    /** What {@link StatementObserver} is told a statement of kind {@code command} is: it, if listed, else "other". */
+    static String reportedKind(String command) {
+        return LISTED.contains(command) ? command : "other";
+    }
 
     private final LongAdder questions = new LongAdder();
     private final Map<String, LongAdder> commands = new ConcurrentHashMap<>();
@@ -45,7 +50,7 @@ final class StatusCounters {
     /** Every Com_ counter by its full name, the listed ones at zero too. */
     Map<String, Long> commands() {
         Map<String, Long> out = new TreeMap<>();
-        LISTED.forEach(name -> out.put("Com_" + name, 0L));
+        LISTED.forEach(name -> out.put("Com_" + name, 0L)); // a TreeMap: sorted whatever the set's order
         commands.forEach((name, n) -> out.put("Com_" + name, n.sum()));
         return out;
     }

@@ -5,6 +5,7 @@ import io.cairn.storage.ObjectMetadata;
 import io.cairn.storage.ObjectStore;
 import io.cairn.storage.StorageException;
 import io.cairn.storage.StorageHealth;
+import io.cairn.storage.StorageStatistics;
 import io.cairn.storage.StorageUnavailableException;
 import io.cairn.storage.impl.FanOut.Outcome;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private final ShardWriter writer;
     private final ShardReader reader;
     private final ShardHealer healer;
+    private final StoreCounters counters = new StoreCounters();
 
     public ErasureCodedStore(StoreConfig config, List<? extends Endpoint> endpoints, CallPolicy policy, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -116,6 +118,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void put(String key, byte[] data) {
+        counters.count("put", () -> putBytes(key, data));
+    }
+
+    private void putBytes(String key, byte[] data) {
         Objects.requireNonNull(data, "data");
         ShardNames.validateKey(key);
         checkSize(data.length);
@@ -124,6 +130,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void put(String key, InputStream data, long length) {
+        counters.count("put", () -> putStream(key, data, length));
+    }
+
+    private void putStream(String key, InputStream data, long length) {
         Objects.requireNonNull(data, "data");
         ShardNames.validateKey(key);
         checkSize(length);
@@ -139,12 +149,20 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public byte[] get(String key) {
+        return counters.count("get", () -> getWhole(key));
+    }
+
+    private byte[] getWhole(String key) {
         ShardNames.validateKey(key);
         return reader.pipelinedRead(key, 0, -1);
     }
 
     @Override
     public byte[] get(String key, long offset, int length) {
+        return counters.count("get", () -> getRange(key, offset, length));
+    }
+
+    private byte[] getRange(String key, long offset, int length) {
         ShardNames.validateKey(key);
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
@@ -154,6 +172,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public ObjectMetadata head(String key) {
+        return counters.count("head", () -> headOf(key));
+    }
+
+    private ObjectMetadata headOf(String key) {
         ShardNames.validateKey(key);
         ShardMeta meta = quorum.readMetas(key).require("head");
         return new ObjectMetadata(key, meta.size(), String.format("crc32c:%08x", meta.objectCrc()),
@@ -162,6 +184,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public List<String> list(String prefix) {
+        return counters.count("list", () -> listOf(prefix));
+    }
+
+    private List<String> listOf(String prefix) {
         ShardNames.validatePrefix(prefix);
         Map<String, Integer> counts = quorum.listShardCounts(prefix, k);
         List<String> out = new ArrayList<>();
@@ -176,6 +202,10 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void delete(String key) {
+        counters.count("delete", () -> deleteOf(key));
+    }
+
+    private void deleteOf(String key) {
         ShardNames.validateKey(key);
         ReentrantLock lock = keyLocks.lock(key);
         try {
@@ -197,12 +227,17 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     /** See {@link io.cairn.storage.ObjectStoreConnection#heal(String)}. */
     public HealReport heal(String key) {
         ShardNames.validateKey(key);
-        return healer.heal(key);
+        return counters.count("heal", () -> healer.heal(key));
     }
 
     /** See {@link io.cairn.storage.ObjectStoreConnection#healAll()}. */
     public HealReport healAll() {
-        return healer.healAll();
+        return counters.count("heal", healer::healAll);
+    }
+
+    /** What this store did since it was opened ({@link io.cairn.storage.ObjectStoreConnection#statistics()}). */
+    public StorageStatistics statistics() {
+        return counters.snapshot();
     }
 
     /** Pings every endpoint (one attempt each, bypassing the breaker, which a success closes). */

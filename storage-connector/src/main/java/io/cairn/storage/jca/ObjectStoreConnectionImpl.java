@@ -78,6 +78,11 @@ public class ObjectStoreConnectionImpl implements ObjectStoreConnection {
     }
 
     @Override
+    public io.cairn.storage.StorageStatistics statistics() {
+        return store().statistics();
+    }
+
+    @Override
     public HealReport heal(String key) {
         return store().heal(key);
     }
