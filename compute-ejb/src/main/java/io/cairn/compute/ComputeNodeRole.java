@@ -9,6 +9,7 @@ import io.cairn.mysql.server.ClusterCertificates;
 import io.cairn.mysql.server.MysqlServer;
 import io.cairn.mysql.server.MysqlServerConfig;
 import io.cairn.mysql.server.TlsUpgrader;
+import io.cairn.sql.session.SlowQueryLog;
 import io.cairn.sql.session.SqlEngine;
 import io.cairn.sql.session.StatementObserver;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -24,6 +25,7 @@ import io.cairn.server.LocalComputeNode;
 import io.cairn.server.ServerContext;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,11 +70,16 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
      *                      server without one
      * @param checkpointCache how the CN caches checkpoint blocks ({@code cairn.cn.block-cache})
      * @param limits        the memory bounds of transactions and statements
+     * @param slowQueryLog  the slow query log's file ({@code cairn.sql.slow-query-log-file}), written while
+     *                      {@code slow_query_log} is ON
      */
     public record Settings(String name, String host, int mysqlPort, String rootPassword, String clusterSecret,
             byte[] proxySecret, TlsUpgrader clientTls, boolean requireSecureTransport, ClusterTls clusterTls,
-            DataNode.CacheSettings checkpointCache, ComputeNodeLimits limits) {
+            DataNode.CacheSettings checkpointCache, ComputeNodeLimits limits, Path slowQueryLog) {
     }
+
+    /** The slow query log's file; unset: {@code slow-query.log} in the data directory. */
+    public static final String SLOW_QUERY_LOG_FILE = "cairn.sql.slow-query-log-file";
 
     private final Supplier<LogService> log;
     private final Supplier<TransactionService> localActiveTn;
@@ -130,7 +137,9 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         Settings cn = new Settings(config.name(), config.host(), config.ports().cnMysql(),
                 settings.apply(NodeConfig.ROOT_PASSWORD).orElse(""), context.clusterSecret(), context.proxySecret(),
                 context.clientTls(), ClientTls.requireSecureTransport(settings), config.clusterTls().orElse(null),
-                cacheSettings(config, settings), ComputeNodeLimits.load(settings));
+                cacheSettings(config, settings), ComputeNodeLimits.load(settings),
+                settings.apply(SLOW_QUERY_LOG_FILE).filter(f -> !f.isBlank()).map(Path::of)
+                        .orElse(config.dataDir().resolve("slow-query.log")));
         return new ComputeNodeRole(context.log(), context.localActiveTn(), context.checkpoints(), cn, commitCalls);
     }
 
@@ -182,6 +191,7 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
                 settings.requireSecureTransport() ? Map.of("require_secure_transport", 1L) : Map.of(),
                 settings.limits().maxOperatorMemory());
         engine.observeStatements(statementObserver);
+        engine.logSlowQueriesTo(new SlowQueryLog(settings.slowQueryLog()));
         this.engine = engine;
         // the in-JVM address lets this server's proxy reach the CN without a socket
         MysqlServer server = new MysqlServer(MysqlServerConfig.builder().host(settings.host())
@@ -251,6 +261,10 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         DataNode node = data;
         if (node != null) {
             node.close();
+        }
+        SqlEngine sql = engine;
+        if (sql != null) {
+            sql.closeSlowQueryLog();
         }
         remoteCalls.shutdownNow();
         remoteTns.values().forEach(RemoteTransactionNode::close);

@@ -1,8 +1,6 @@
 package io.cairn.it;
 
-import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.log.impl.LogConfig;
@@ -17,33 +15,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Three Liberty servers started by {@code bin/cairn cluster up} from the same EAR see each other;
- * a server killed with SIGKILL drops out of the others' member lists, and comes back when
- * restarted. Their object storage is six S3Proxy endpoints, also started by {@code bin/cairn}. Ports
- * are offset by 1000 so a Cairn running on this machine is not disturbed.
+ * The three Liberty servers of the shared cluster ({@link LocalCluster}, one EAR) see each other; a server
+ * killed with SIGKILL drops out of the others' member lists, and comes back when restarted. Their object
+ * storage is six S3Proxy endpoints, also started by {@code bin/cairn}.
  */
+@ExtendWith(LocalCluster.class)
 class ClusterMembershipIT {
-    private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
-    private static final Path VAR = REPO.resolve("ear/target/cluster-it");
-    private static final int OFFSET = 1000;
+    private static final Path VAR = LocalCluster.VAR;
+    private static final int OFFSET = LocalCluster.OFFSET;
     /** The admin API, over HTTPS as in every cluster, trusting the servers' certificates that bin/cairn exported. */
     private static HttpClient admin;
 
     @BeforeAll
-    static void clusterUp() throws Exception {
-        FreshFolder.recreate(VAR);
-        cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
+    static void trustTheCluster() {
         admin = Http.trusting(VAR.resolve("https/admin-certificates.pem"));
-    }
-
-    @AfterAll
-    static void clusterDown() throws Exception {
-        cairn(Duration.ofMinutes(2), "cluster", "down");
     }
 
     @Test
@@ -153,6 +143,6 @@ class ClusterMembershipIT {
     }
 
     private static void cairn(Duration timeout, String... args) throws Exception {
-        BinCairn.run(REPO, VAR, OFFSET, timeout, args);
+        LocalCluster.cairn(timeout, args);
     }
 }

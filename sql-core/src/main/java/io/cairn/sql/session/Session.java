@@ -19,6 +19,7 @@ import io.cairn.sql.frontend.Lexer;
 import io.cairn.sql.frontend.SessionContext;
 import io.cairn.sql.frontend.Token;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class Session implements SessionHandler, SessionContext {
     /** See {@link #stage()}. */
     private volatile String stage;
     private boolean multiStatements;
+    /** What {@link #commandEnded} reports once the running streamed statement ends (its time and rows), or null. */
+    private volatile java.util.function.LongConsumer endOfStream;
 
     Session(SqlEngine engine, SessionInfo info, Account account) throws MysqlException {
         this.engine = engine;
@@ -134,9 +137,14 @@ public final class Session implements SessionHandler, SessionContext {
         this.stage = stage;
     }
 
-    /** The running command ended after it answered: a streamed query's statement ended. */
-    void commandEnded() {
+    /** The running command ended after it answered: a streamed query's statement ended, {@code rowsSent} rows sent. */
+    void commandEnded(long rowsSent) {
         running = null;
+        java.util.function.LongConsumer end = endOfStream;
+        endOfStream = null;
+        if (end != null) {
+            end.accept(rowsSent);
+        }
     }
 
     /** Raised by {@link #cancel()}: the running statement stops at its next check. */
@@ -232,11 +240,31 @@ public final class Session implements SessionHandler, SessionContext {
         long start = System.nanoTime();
         List<Token> tokens = Lexer.tokenize(sql);
         String command = counted(tokens);
+        QueryResult result = null;
         try {
-            return dispatcher.run(sql, tokens);
+            result = dispatcher.run(sql, tokens);
+            return result;
         } finally {
-            observed(command, start);
+            statementEnded(command, sql, start, result);
         }
+    }
+
+    /**
+     * The statement of kind {@code command} returned {@code result} (null: it failed): its time and rows go to
+     * the metrics and the slow query log now, or for a streamed result once its last row went out.
+     */
+    private void statementEnded(String command, String sql, long startNanos, QueryResult result) {
+        if (result instanceof QueryResult.Streamed && queries.streaming()) {
+            endOfStream = rows -> finished(command, sql, startNanos, rows);
+        } else {
+            finished(command, sql, startNanos, result instanceof QueryResult.Rows r ? r.rows().size() : 0);
+        }
+    }
+
+    private void finished(String command, String sql, long startNanos, long rowsSent) {
+        long nanos = System.nanoTime() - startNanos;
+        engine.statementObserver().statementEnded(StatusCounters.reportedKind(command), nanos);
+        slowLogged(sql, nanos, rowsSent);
     }
 
     /** Counts a statement a client sent, for this session's and the CN's {@code SHOW STATUS}; returns its kind. */
@@ -247,9 +275,23 @@ public final class Session implements SessionHandler, SessionContext {
         return command;
     }
 
-    /** Tells the engine's {@link StatementObserver} that a statement of kind {@code command} ended. */
-    private void observed(String command, long startNanos) {
-        engine.statementObserver().statementEnded(StatusCounters.reportedKind(command), System.nanoTime() - startNanos);
+    /**
+     * Counts a statement that ran longer than {@code long_query_time} ({@code Slow_queries}) and writes it to the
+     * slow query log when that is on.
+     */
+    private void slowLogged(String sql, long nanos, long rowsSent) {
+        Object limit = variables().get("long_query_time");
+        double seconds = limit instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(limit));
+        if (nanos <= seconds * 1e9) {
+            return;
+        }
+        status.slowQuery();
+        engine.status().slowQuery();
+        SlowQueryLog log = engine.slowQueryLog();
+        if (log != null) {
+            log.write(new SlowQueryLog.Entry(Instant.now().minusNanos(nanos), user(), clientHost(), connectionId(),
+                    nanos, rowsSent, database(), sql));
+        }
     }
 
     private void countedPrepared(String command) {
@@ -308,16 +350,18 @@ public final class Session implements SessionHandler, SessionContext {
         long start = System.nanoTime();
         running = new Running(ps.sql(), start);
         String command = null;
+        QueryResult result = null;
         try {
             queries.setMayStream(true);
             countedPrepared("stmt_execute");
             command = counted(ps.tokens());
-            return dispatcher.run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
+            result = dispatcher.run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
+            return result;
         } catch (RuntimeException e) {
             throw mapError(e);
         } finally {
             if (command != null) {
-                observed(command, start);
+                statementEnded(command, ps.sql(), start, result);
             }
             queries.setMayStream(false);
             if (!queries.streaming()) {

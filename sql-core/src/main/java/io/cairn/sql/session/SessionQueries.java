@@ -154,7 +154,7 @@ final class SessionQueries {
             throw streamFailed(q, e);
         }
         streaming = null;
-        session.commandEnded();
+        session.commandEnded(q.count());
         session.diagnostics().streamCompleted(q.count());
         return session.diagnostics().warningCount();
     }
@@ -173,7 +173,7 @@ final class SessionQueries {
     /** The failure path of a streamed statement: its command ends with it. */
     private void endStreamedStatement(Transaction t, boolean own, RuntimeException failure) {
         streaming = null;
-        session.commandEnded();
+        session.commandEnded(0);
         session.transaction().abortOpenStatement(t, own, failure);
     }
 

@@ -147,13 +147,26 @@ final class SessionStatements {
 
     /** Variables without a session value. */
     private static final java.util.Set<String> GLOBAL_ONLY = java.util.Set.of("require_secure_transport",
-            "max_connections", "max_user_connections");
+            "max_connections", "max_user_connections", "slow_query_log");
 
     /** The value to store for the variables whose values Cairn acts on, checked; others as given. */
     private static Object validated(String name, Object value) {
         switch (name) {
-            case "require_secure_transport" -> {
+            case "require_secure_transport", "slow_query_log" -> {
                 return truth(name, value) ? 1L : 0L;
+            }
+            case "slow_query_log_file" -> {
+                // where the server writes is the server's configuration (cairn.sql.slow-query-log-file), not a client's
+                throw new SqlException(MysqlError.READ_ONLY_VARIABLE, name);
+            }
+            case "long_query_time" -> {
+                double seconds;
+                try {
+                    seconds = value instanceof Number num ? num.doubleValue() : Double.parseDouble(String.valueOf(value).trim());
+                } catch (NumberFormatException e) {
+                    throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
+                }
+                return Math.max(0, Math.min(31_536_000, seconds)); // MySQL clamps to its range
             }
             case "max_connections" -> {
                 return clamped(name, value, 1, 100_000);

@@ -50,7 +50,8 @@ public final class SessionVariables {
             {"group_concat_max_len", 1024L}, {"long_query_time", 10.0}, {"binlog_format", "ROW"},
             {"log_bin", 0L}, {"gtid_mode", "OFF"}, {"read_only", 0L}, {"super_read_only", 0L},
             {"innodb_version", "8.0.36"}, {"storage_engine", "InnoDB"},
-            {"cairn_txn_mode", "pessimistic"}, {"sql_quote_show_create", 1L}, {"sql_notes", 1L},
+            {"cairn_txn_mode", "pessimistic"}, {"sql_quote_show_create", 1L}, {"sql_notes", 1L}, {"slow_query_log", 0L},
+            {"slow_query_log_file", ""},
             {"optimizer_switch", "index_merge=on,index_merge_union=on,index_merge_sort_union=on,"
                     + "index_merge_intersection=on,engine_condition_pushdown=on,index_condition_pushdown=on,mrr=on,"
                     + "mrr_cost_based=on,block_nested_loop=on,batched_key_access=off,materialization=on,semijoin=on,"

@@ -462,6 +462,7 @@ final class ShowStatements {
         values.put("Connections", engine.connections());
         values.put("Max_used_connections", engine.maxUsedConnections());
         values.put("Questions", counters.questions());
+        values.put("Slow_queries", counters.slowQueries());
         values.put("Queries", engine.status().questions());
         values.put("Threads_connected", engine.sessions().size());
         values.put("Uptime", engine.uptimeSeconds());

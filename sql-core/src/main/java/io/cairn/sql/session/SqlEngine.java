@@ -60,6 +60,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private volatile java.util.function.LongPredicate connectionKiller = id -> false;
     private volatile TlsReloader tlsReloader;
     private volatile StatementObserver statementObserver = StatementObserver.NONE;
+    private volatile SlowQueryLog slowQueryLog;
 
     /** ALTER INSTANCE RELOAD TLS: reads the key store of the client ports again. */
     @FunctionalInterface
@@ -165,6 +166,29 @@ public final class SqlEngine implements SessionHandlerFactory {
 
     StatementObserver statementObserver() {
         return statementObserver;
+    }
+
+    /**
+     * Where statements slower than {@code long_query_time} go while {@code slow_query_log} is ON (SET GLOBAL);
+     * reported as {@code slow_query_log_file}. Without one, slow statements are only counted.
+     */
+    public void logSlowQueriesTo(SlowQueryLog log) {
+        this.slowQueryLog = log;
+        globals.set("slow_query_log_file", log.file().toString());
+    }
+
+    /** Closes the slow query log's file (the compute node stops). */
+    public void closeSlowQueryLog() {
+        SlowQueryLog log = slowQueryLog;
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /** The slow query log if there is one and {@code slow_query_log} is ON, else null. */
+    SlowQueryLog slowQueryLog() {
+        Object on = globals.get("slow_query_log");
+        return on instanceof Number n && n.longValue() != 0 ? slowQueryLog : null;
     }
 
     /** Sets what ALTER INSTANCE RELOAD TLS does; without it the statement fails (no TLS configured). */

@@ -3,10 +3,10 @@ package io.cairn.sql.session;
 /**
  * Told about every statement a client ran on this compute node, for monitoring: its kind and how long it took
  * on the CN, from the moment the statement arrived until its answer was ready (for a result streamed to the
- * client, until its first rows were; a statement that failed counts too). A text query with several statements
+ * client, until its last row went out; a statement that failed counts too). A text query with several statements
  * reports each one; an execute of a prepared statement reports the statement it runs.
  *
- * <p>Called on the session's thread after each statement: an implementation must be quick and must not throw.
+ * <p>Called on the session's thread (a streamed result's: the one that sent its last row) after each statement: an implementation must be quick and must not throw.
  */
 @FunctionalInterface
 public interface StatementObserver {

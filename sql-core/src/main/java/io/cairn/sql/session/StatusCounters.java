@@ -30,6 +30,7 @@ final class StatusCounters {
     }
 
     private final LongAdder questions = new LongAdder();
+    private final LongAdder slowQueries = new LongAdder();
     private final Map<String, LongAdder> commands = new ConcurrentHashMap<>();
 
     /** One statement a client sent, of kind {@code command} (a {@code Com_} suffix). */
@@ -45,6 +46,15 @@ final class StatusCounters {
 
     long questions() {
         return questions.sum();
+    }
+
+    /** A statement that took longer than {@code long_query_time} ({@code Slow_queries}). */
+    void slowQuery() {
+        slowQueries.increment();
+    }
+
+    long slowQueries() {
+        return slowQueries.sum();
     }
 
     /** Every Com_ counter by its full name, the listed ones at zero too. */

@@ -357,4 +357,45 @@ class BasicsIT {
             }
         }
     }
+
+    @Test
+    void statementsSlowerThanLongQueryTimeAreCountedAndLoggedInMysqlsFormatWhileTheLogIsOn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("slow.log");
+        cluster.engine(0).logSlowQueriesTo(new io.cairn.sql.session.SlowQueryLog(file));
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT @@slow_query_log_file")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo(file.toString());
+            }
+            assertThatThrownBy(() -> s.execute("SET GLOBAL slow_query_log_file = '/tmp/elsewhere'"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1238));
+            s.execute("SET long_query_time = 0.5");
+            s.executeQuery("SELECT SLEEP(0.6)").close(); // slow, but the log is off: counted only
+            assertThat(status(s, "SESSION").get("Slow_queries")).isEqualTo(1);
+            assertThat(file).doesNotExist();
+
+            s.execute("SET GLOBAL slow_query_log = ON");
+            try {
+                s.execute("USE status_it_slow");
+            } catch (SQLException noDatabase) {
+                s.execute("CREATE DATABASE status_it_slow");
+                s.execute("USE status_it_slow");
+            }
+            s.executeQuery("SELECT SLEEP(0.6), 'slow one'").close();
+            s.executeQuery("SELECT 'fast one'").close();
+            s.execute("SET GLOBAL slow_query_log = OFF");
+            s.executeQuery("SELECT SLEEP(0.6), 'after'").close();
+            assertThat(status(s, "SESSION").get("Slow_queries")).isEqualTo(3);
+            assertThat(status(s, "GLOBAL").get("Slow_queries")).isGreaterThanOrEqualTo(3);
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).matches("# Time: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(lines.get(1)).matches("# User@Host: root\\[root\\] @ localhost \\[\\]  Id: +\\d+");
+        assertThat(lines.get(2)).matches("# Query_time: [0-9]\\.\\d{6}  Lock_time: 0\\.000000 Rows_sent: 1  Rows_examined: 0");
+        assertThat(lines.get(3)).isEqualTo("use status_it_slow;");
+        assertThat(lines.get(4)).matches("SET timestamp=\\d+;");
+        assertThat(lines.get(5)).isEqualTo("SELECT SLEEP(0.6), 'slow one';");
+    }
 }

@@ -1,6 +1,5 @@
 package io.cairn.it;
 
-import io.cairn.chaos.FreshFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,19 +23,20 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The proxy in a 3-server cluster ({@code bin/cairn cluster up}, ports offset by 2000), with JDBC
- * clients on s1's proxy: s3's compute node is put into group {@code reporting} through the admin API,
+ * The proxy in the shared 3-server cluster ({@link LocalCluster}), with JDBC clients on s1's proxy: s3's compute node is put into group {@code reporting} through the admin API,
  * s1 and s2 stay in {@code default}. One cluster for all tests, which run in order: groups and
  * balance, drain, multi-host clients on s2's proxy, then kill -9 of s2 (its compute node and its
- * proxy) and what that did to the sessions of both proxies.
+ * proxy) and what that did to the sessions of both proxies. It leaves s2 dead, so it runs after the other
+ * cluster ITs (classes run in alphabetical order: {@code ClusterMembershipIT} first).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ProxyClusterIT {
-    private static final Path REPO = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
-    private static final Path VAR = REPO.resolve("ear/target/proxy-cluster-it");
-    private static final int OFFSET = 2000;
+@ExtendWith(LocalCluster.class)
+class ClusterProxyIT {
+    private static final Path VAR = LocalCluster.VAR;
+    private static final int OFFSET = LocalCluster.OFFSET;
     private static final List<Connection> DEFAULT_SESSIONS = new ArrayList<>();
     /** Connector/J failover to the next host for a new connection after a failure, writable there too. */
     private static final String MULTI_HOST_URL = "jdbc:mysql://127.0.0.1:" + (6002 + OFFSET) + ",127.0.0.1:"
@@ -45,9 +45,7 @@ class ProxyClusterIT {
     private static final List<Connection> MULTI_HOST_SESSIONS = new ArrayList<>();
 
     @BeforeAll
-    static void clusterUp() throws Exception {
-        FreshFolder.recreate(VAR);
-        cairn(Duration.ofMinutes(5), "cluster", "up", "--servers", "3");
+    static void reportingGroupAndTestTable() throws Exception {
         cairn(Duration.ofSeconds(30), "cn", "group", "s3", "reporting");
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 16; i++) {
@@ -72,14 +70,13 @@ class ProxyClusterIT {
     }
 
     @AfterAll
-    static void clusterDown() throws Exception {
+    static void closeSessions() throws Exception {
         for (Connection c : DEFAULT_SESSIONS) {
             c.close();
         }
         for (Connection c : MULTI_HOST_SESSIONS) {
             c.close();
         }
-        cairn(Duration.ofMinutes(2), "cluster", "down");
     }
 
     private static Connection connect(String user) throws SQLException {
@@ -327,6 +324,6 @@ class ProxyClusterIT {
     }
 
     private static void cairn(Duration timeout, String... args) throws Exception {
-        BinCairn.run(REPO, VAR, OFFSET, timeout, args);
+        LocalCluster.cairn(timeout, args);
     }
 }
