@@ -9,7 +9,6 @@ import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.InMemoryLog;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,10 +26,7 @@ class TransactionTest {
 
     @BeforeEach
     void start() {
-        tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
-                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
-        tn.start();
-        Wait.until("the TN takes its lease", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
+        tn = ActiveTn.on(log);
         cn = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5)));
         cn.start();
     }
@@ -206,5 +202,50 @@ class TransactionTest {
         holder.commit();
         assertThat(waiter.get(key("h"))).as("the timed-out statement's write was undone").isNull();
         waiter.rollback();
+    }
+
+    // ------------------------------------------------------------------ the commit hook (metrics)
+
+    @Test
+    void aCommitAndAConflictAreReportedToTheCommitObserverAndAReadOnlyTransactionIsNot() {
+        List<CommitObserver.Outcome> outcomes = new ArrayList<>();
+        List<Long> latencies = new ArrayList<>();
+        cn.observeCommits((outcome, nanos) -> {
+            synchronized (outcomes) {
+                outcomes.add(outcome);
+                latencies.add(nanos);
+            }
+        });
+        Transaction first = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
+        Transaction second = cn.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
+        first.put(key("k"), v("1"));
+        second.put(key("k"), v("2"));
+        first.commit();
+        assertThatThrownBy(second::commit).isInstanceOf(WriteConflictException.class);
+
+        Transaction reader = cn.begin(Isolation.REPEATABLE_READ);
+        reader.get(key("k"));
+        reader.commit();
+
+        synchronized (outcomes) {
+            assertThat(outcomes).containsExactly(CommitObserver.Outcome.COMMITTED, CommitObserver.Outcome.CONFLICT);
+            assertThat(latencies).allSatisfy(nanos -> assertThat(nanos).isPositive());
+        }
+    }
+
+    @Test
+    void theApplyLagIsZeroOnceTheCnHasAppliedTheLog() {
+        Transaction t = cn.begin(Isolation.REPEATABLE_READ);
+        t.put(key("x"), v("1"));
+        t.commit(); // returns once this CN has applied it
+        Wait.until("the CN to apply every entry", Duration.ofSeconds(10), () -> cn.applyLag() == 0);
+        assertThat(cn.appliedLsn()).isPositive();
+    }
+
+    @Test
+    void commitOutcomesAreNamedByTheExceptionThatEndedTheCommit() {
+        assertThat(CommitObserver.Outcome.of(new io.cairn.txn.TransactionNodeUnavailableException("down", null)))
+                .isEqualTo(CommitObserver.Outcome.UNKNOWN);
+        assertThat(CommitObserver.Outcome.of(new IllegalStateException())).isEqualTo(CommitObserver.Outcome.FAILED);
     }
 }

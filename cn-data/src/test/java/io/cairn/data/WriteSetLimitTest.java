@@ -3,7 +3,6 @@ package io.cairn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cairn.node.testing.Wait;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.Key;
 import io.cairn.txn.Write;
@@ -12,7 +11,6 @@ import io.cairn.txn.record.CommitRecord;
 import io.cairn.txn.record.CommitRpc;
 import io.cairn.txn.testing.InMemoryLog;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,7 @@ class WriteSetLimitTest {
 
     @BeforeEach
     void start() {
-        tn = new TransactionNode(log, Clock.systemUTC(), new TransactionNode.Settings("tn", "local",
-                Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(2)));
-        tn.start();
-        Wait.until("the TN takes its lease", Duration.ofSeconds(10), () -> tn.state() == TransactionNode.State.ACTIVE);
+        tn = ActiveTn.on(log);
         cn = new DataNode(log, () -> tn, new DataNode.Settings("cn", Duration.ofSeconds(5), Duration.ofSeconds(5), LIMIT));
         cn.start();
     }

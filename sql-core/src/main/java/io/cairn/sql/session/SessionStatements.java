@@ -160,13 +160,7 @@ final class SessionStatements {
                 throw new SqlException(MysqlError.READ_ONLY_VARIABLE, name);
             }
             case "long_query_time" -> {
-                double seconds;
-                try {
-                    seconds = value instanceof Number num ? num.doubleValue() : Double.parseDouble(String.valueOf(value).trim());
-                } catch (NumberFormatException e) {
-                    throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
-                }
-                return Math.max(0, Math.min(31_536_000, seconds)); // MySQL clamps to its range
+                return Math.max(0, Math.min(31_536_000, number(name, value).doubleValue())); // MySQL clamps to its range
             }
             case "max_connections" -> {
                 return clamped(name, value, 1, 100_000);
@@ -178,13 +172,7 @@ final class SessionStatements {
                 return clamped(name, value, 1, 31_536_000);
             }
             case "innodb_lock_wait_timeout" -> {
-                long seconds;
-                try {
-                    seconds = value instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(value).trim());
-                } catch (NumberFormatException e) {
-                    throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
-                }
-                return Math.max(1, Math.min(1_073_741_824L, seconds)); // MySQL clamps to its range
+                return Math.max(1, Math.min(1_073_741_824L, number(name, value).longValue())); // MySQL clamps to its range
             }
             case "cairn_txn_mode" -> {
                 String mode = String.valueOf(value).toLowerCase(Locale.ROOT);
@@ -201,13 +189,19 @@ final class SessionStatements {
 
     /** An integer value, clamped to MySQL's range of the variable (as MySQL does, with a warning it omits here). */
     private static long clamped(String name, Object value, long min, long max) {
-        long v;
+        return Math.max(min, Math.min(max, number(name, value).longValue()));
+    }
+
+    /** A variable's numeric value, from a number or its text; 1232 when it is neither. */
+    private static Number number(String name, Object value) {
+        if (value instanceof Number num) {
+            return num;
+        }
         try {
-            v = value instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(value).trim());
+            return new java.math.BigDecimal(String.valueOf(value).trim());
         } catch (NumberFormatException e) {
             throw new SqlException(MysqlError.WRONG_TYPE_FOR_VAR, name);
         }
-        return Math.max(min, Math.min(max, v));
     }
 
     private static boolean truth(String name, Object value) {
