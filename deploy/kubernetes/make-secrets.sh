@@ -22,6 +22,11 @@ if [ ! -f "$dir/secrets.env" ]; then
     echo "CAIRN_CLUSTER_TLS_PASSWORD=$(random)"
   } > "$dir/secrets.env"
 fi
+# the HTTPS port's key store: Liberty makes it at first start with keystore_password (the same name as in a
+# server.env, which is what the process environment is); also added to secrets made before it was needed
+if ! grep -q "^keystore_password=" "$dir/secrets.env"; then
+  echo "keystore_password=$(random)" >> "$dir/secrets.env"
+fi
 
 if [ ! -f "$dir/ca.p12" ]; then
   CAIRN_TLS_PASSWORD=$(sed -n 's/^CAIRN_CLUSTER_TLS_PASSWORD=//p' "$dir/secrets.env")

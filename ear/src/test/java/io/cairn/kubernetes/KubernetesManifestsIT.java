@@ -45,6 +45,11 @@ class KubernetesManifestsIT {
         docs.forEach(d -> byKindAndName.put(d.get("kind") + "/" + name(d), d));
         Map<String, String> config = configMap(docs);
 
+        Map<String, Object> secrets = docs.stream().filter(d -> "Secret".equals(d.get("kind"))
+                && name(d).startsWith("cairn-secrets")).findFirst().map(d -> map(d, "data")).orElseThrow();
+        assertThat(secrets).as("the HTTPS port's key store password (CAIRN_HTTPS_PORT is set)")
+                .containsKey("keystore_password");
+
         List<Map<String, Object>> workloads = docs.stream()
                 .filter(d -> List.of("StatefulSet", "Deployment").contains(d.get("kind"))).toList();
         assertThat(workloads).isNotEmpty();
@@ -55,6 +60,15 @@ class KubernetesManifestsIT {
                 Map<Object, Integer> ports = containerPorts(container);
                 assertThat(ports.get("http")).as(what + " HTTP port = CAIRN_HTTP_PORT")
                         .isEqualTo(Integer.parseInt(config.get("CAIRN_HTTP_PORT")));
+                assertThat(ports.get("https")).as(what + " HTTPS port (admin API, /metrics) = CAIRN_HTTPS_PORT")
+                        .isEqualTo(Integer.parseInt(config.get("CAIRN_HTTPS_PORT")));
+                Map<String, Object> annotations = map(map(map(workload, "spec"), "template"), "metadata")
+                        .containsKey("annotations") ? map(map(map(map(workload, "spec"), "template"), "metadata"),
+                        "annotations") : Map.of();
+                assertThat(annotations).as(what + " scrape annotations")
+                        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/scheme", "https")
+                        .containsEntry("prometheus.io/path", "/metrics")
+                        .containsEntry("prometheus.io/port", config.get("CAIRN_HTTPS_PORT"));
                 PROBES.forEach((probe, path) -> {
                     Map<String, Object> get = map(map(container, probe), "httpGet");
                     assertThat(get.get("path")).as(what + " " + probe).isEqualTo(path);
