@@ -29,7 +29,7 @@ cmd_up() {
     fi
   fi
   echo "  HTTP:  http://$HOST:$(port_http 1)/health"
-  echo "  HTTPS: https://$HOST:$(port_https 1)/api and /metrics (operator admin, password in $VAR/admin-password; read-only reader, $VAR/admin-readonly-password; certificate in $CA_FILE)"
+  echo "  HTTPS: https://$HOST:$(port_https 1)/console/ (the admin console), /api and /metrics (operator admin, password in $VAR/admin-password; read-only reader, $VAR/admin-readonly-password; certificate in $CA_FILE)"
   echo "  logs:  $(server_dir "$ALL_IN_ONE")/logs/messages.log"
   echo "  data:  $VAR/data/$ALL_IN_ONE"
 }

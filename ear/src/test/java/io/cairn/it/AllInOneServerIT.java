@@ -418,4 +418,80 @@ class AllInOneServerIT {
                 "cairn.it.https.port", "9543"), ":" + BASE.replaceAll(".*:", "")), "reader", READER_PASSWORD).status())
                 .as("plain HTTP").isNotEqualTo(200);
     }
+
+    // ---- the admin console, in a headless browser that runs its JavaScript (HtmlUnit)
+
+    @Test
+    void theConsoleAsksForTheAdminLoginShowsTheServerAndDrivesItThroughTheAdminApi() throws Exception {
+        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
+            browser.getOptions().setCssEnabled(false);
+            browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
+            browser.getOptions().setThrowExceptionOnScriptError(true);
+            assertThat(browser.getPage(BASE + "/console/").getWebResponse().getStatusCode())
+                    .as("the console without credentials").isEqualTo(401);
+
+            org.htmlunit.DefaultCredentialsProvider operator = new org.htmlunit.DefaultCredentialsProvider();
+            operator.addCredentials("admin", PASSWORD.toCharArray());
+            browser.setCredentialsProvider(operator);
+            org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(200);
+            try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS console_it");
+                s.execute("CREATE TABLE IF NOT EXISTS console_it.t (id INT PRIMARY KEY)");
+                s.execute("REPLACE INTO console_it.t VALUES (1)"); // a commit for the latency chart
+                for (int i = 0; i < 50; i++) {
+                    s.executeQuery("SELECT 1").close();
+                }
+            }
+            Wait.until("the servers table", Duration.ofSeconds(30), () -> text(page, "members").contains("it (this server)"));
+            assertThat(text(page, "members")).contains("proxy").contains("cn").contains("tn").contains("log");
+            assertThat(text(page, "checks")).contains("storage").contains("UP");
+            Wait.until("the log's leader", Duration.ofSeconds(30), () -> text(page, "log-leader").equals("it"));
+            assertThat(text(page, "log-peers")).contains("it (leader)");
+            assertThat(text(page, "storage-summary")).startsWith("UP");
+            Wait.until("two chart samples, the commit latency", Duration.ofSeconds(30),
+                    () -> !page.getElementById("chart-qps").getFirstElementChild().getAttribute("points").isEmpty()
+                            && !text(page, "value-commit").isEmpty());
+            String[] commit = text(page, "value-commit").split(" / ");
+            assertThat(Double.parseDouble(commit[0])).as("commit p50, ms").isBetween(0.01, 10_000.0);
+
+            clickButton(page, "members", "Drain");
+            Wait.until("the CN drained", Duration.ofSeconds(30), () -> text(page, "members").contains("Undrain")
+                    && text(page, "drain-label").equals("it drained"));
+            assertThat(Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
+                    .getJsonObject(0).getBoolean("draining")).as("the drain went through the admin API").isTrue();
+            clickButton(page, "members", "Undrain");
+            Wait.until("the CN back", Duration.ofSeconds(30), () -> text(page, "members").contains("Drain")
+                    && !text(page, "members").contains("Undrain"));
+        }
+
+        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
+            browser.getOptions().setCssEnabled(false);
+            org.htmlunit.DefaultCredentialsProvider reader = new org.htmlunit.DefaultCredentialsProvider();
+            reader.addCredentials("reader", READER_PASSWORD.toCharArray());
+            browser.setCredentialsProvider(reader);
+            org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+            Wait.until("the servers table", Duration.ofSeconds(30), () -> text(page, "members").contains("Drain"));
+            clickButton(page, "members", "Drain");
+            Wait.until("the refusal shown", Duration.ofSeconds(30), () -> text(page, "message").contains("403"));
+            assertThat(Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
+                    .getJsonObject(0).getBoolean("draining")).as("the reader changed nothing").isFalse();
+        }
+    }
+
+    private static String text(org.htmlunit.html.HtmlPage page, String id) {
+        synchronized (page) {
+            return page.getElementById(id).asNormalizedText();
+        }
+    }
+
+    private static void clickButton(org.htmlunit.html.HtmlPage page, String within, String label) throws IOException {
+        for (org.htmlunit.html.DomElement b : page.getElementById(within).getElementsByTagName("button")) {
+            if (b.asNormalizedText().equals(label)) {
+                b.click();
+                return;
+            }
+        }
+        throw new AssertionError("no button " + label + " in " + within + ": " + text(page, within));
+    }
 }

@@ -1,0 +1,237 @@
+// The admin console: reads the admin REST API every 5 s and renders it; its buttons call the same API.
+// Plain ES5 and the DOM, no library. Values from the server are set as text, never as markup.
+(function () {
+  'use strict';
+  var PERIOD_MS = 5000;
+  var HISTORY = 180; // 15 minutes of 5 s samples
+  var samples = [];
+  var lastStatements = null;
+  var drain = null; // {server, endpoint, initial}
+
+  function call(method, path) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, path);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null);
+        } else if (path.indexOf('/health/') === 0 && xhr.status === 503) {
+          resolve(JSON.parse(xhr.responseText)); // DOWN is an answer too
+        } else {
+          reject(new Error(method + ' ' + path + ': ' + xhr.status + ' ' + (xhr.statusText || '')));
+        }
+      };
+      xhr.onerror = function () { reject(new Error(method + ' ' + path + ': no answer')); };
+      xhr.send();
+    });
+  }
+
+  function $(id) { return document.getElementById(id); }
+
+  function cell(tr, value, cls) {
+    var td = document.createElement('td');
+    td.textContent = value === null || value === undefined ? '' : String(value);
+    if (cls) { td.className = cls; }
+    tr.appendChild(td);
+    return td;
+  }
+
+  function button(td, label, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    td.appendChild(b);
+    return b;
+  }
+
+  function rows(tbodyId, items, render) {
+    var body = $(tbodyId);
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    items.forEach(function (item) {
+      var tr = document.createElement('tr');
+      render(tr, item);
+      body.appendChild(tr);
+    });
+  }
+
+  function say(text) { $('message').textContent = text || ''; }
+
+  function act(method, path, done) {
+    say('');
+    return call(method, path).then(function (answer) {
+      if (done) { done(answer); }
+      return refresh();
+    }, function (e) { say(e.message); });
+  }
+
+  // ------------------------------------------------------------------ sections
+
+  function members() {
+    return call('GET', '/api/cluster/members').then(function (list) {
+      rows('members', list, function (tr, m) {
+        cell(tr, m.name + (m.local ? ' (this server)' : ''));
+        cell(tr, m.address);
+        cell(tr, (m.roles || []).join(', '));
+        cell(tr, (m.readyRoles || []).join(', '));
+        cell(tr, m.state, m.state === 'UP' || m.state === 'READY' ? 'up' : '');
+        cell(tr, m.cnGroup);
+        cell(tr, m.draining ? 'yes' : '');
+        var actions = cell(tr, '');
+        if ((m.roles || []).indexOf('cn') >= 0) {
+          button(actions, m.draining ? 'Undrain' : 'Drain', function () {
+            var verb = m.draining ? 'undrain' : 'drain';
+            drain = verb === 'drain' ? {server: m.name, endpoint: m.endpoints && m.endpoints.cnMysql, initial: null}
+                : null;
+            act('POST', '/api/cluster/cn/' + encodeURIComponent(m.name) + '/' + verb);
+          });
+        }
+      });
+    });
+  }
+
+  function proxySessions() {
+    return call('GET', '/api/cluster/proxy/sessions').then(function (byCn) {
+      if (!drain) { $('drain-progress').hidden = true; return; }
+      var left = byCn[drain.endpoint] || 0;
+      if (drain.initial === null) { drain.initial = left; }
+      var done = drain.initial === 0 ? 100 : Math.round(100 * (drain.initial - left) / drain.initial);
+      $('drain-progress').hidden = false;
+      $('drain-bar').value = done;
+      $('drain-label').textContent = 'Draining ' + drain.server + ': ' + left + ' of ' + drain.initial
+          + ' sessions left';
+      if (left === 0) { $('drain-label').textContent = drain.server + ' drained'; }
+    });
+  }
+
+  function checks() {
+    return call('GET', '/health/ready').then(function (ready) {
+      return call('GET', '/health/live').then(function (live) {
+        var all = [];
+        (live.checks || []).forEach(function (c) { all.push({kind: 'live', c: c}); });
+        (ready.checks || []).forEach(function (c) { all.push({kind: 'ready', c: c}); });
+        rows('checks', all, function (tr, x) {
+          cell(tr, x.c.name);
+          cell(tr, x.kind);
+          cell(tr, x.c.status, x.c.status === 'UP' ? 'up' : 'down');
+          cell(tr, x.c.data ? JSON.stringify(x.c.data) : '');
+        });
+      });
+    });
+  }
+
+  function connections() {
+    return call('GET', '/api/cluster/proxy/connections').then(function (list) {
+      rows('connections', list, function (tr, s) {
+        cell(tr, s.id, 'num');
+        cell(tr, s.user);
+        cell(tr, s.group);
+        cell(tr, s.computeNode);
+        cell(tr, s.inTransaction ? 'yes' : '');
+      });
+    }, function () { rows('connections', [], function () {}); }); // no proxy role on this server
+  }
+
+  function log() {
+    return call('GET', '/api/cluster/log').then(function (g) {
+      $('log-leader').textContent = g.leaderId || 'none';
+      $('log-term').textContent = g.term;
+      $('log-commit').textContent = g.commitIndex;
+      rows('log-peers', g.peers, function (tr, p) {
+        cell(tr, p.id + (p.id === g.leaderId ? ' (leader)' : ''));
+        cell(tr, p.address);
+        cell(tr, p.commitIndex, 'num');
+        cell(tr, p.lag, 'num');
+        var actions = cell(tr, '');
+        if (p.id !== g.leaderId) {
+          button(actions, 'Make leader', function () {
+            act('POST', '/api/cluster/log/leader/transfer?to=' + encodeURIComponent(p.id));
+          });
+        }
+      });
+    }, function () { $('log-leader').textContent = 'not reachable from this server'; });
+  }
+
+  function storage() {
+    return call('GET', '/api/storage/health').then(function (h) {
+      $('storage-summary').textContent = (h.up ? 'UP' : 'DOWN') + ': ' + h.answering + ' endpoint(s) answering, '
+          + h.required + ' needed';
+      $('storage-summary').className = h.up ? 'up' : 'down';
+      rows('storage-endpoints', h.endpoints, function (tr, e) {
+        cell(tr, e.endpoint);
+        cell(tr, e.up ? 'up' : 'DOWN', e.up ? 'up' : 'down');
+        cell(tr, e.error);
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ charts
+
+  function metrics() {
+    return call('GET', '/api/console/metrics').then(function (m) {
+      var now = Date.now();
+      var qps = null;
+      if (lastStatements && m.statements >= lastStatements.count) {
+        qps = (m.statements - lastStatements.count) * 1000 / Math.max(1, now - lastStatements.at);
+      }
+      lastStatements = {count: m.statements, at: now};
+      samples.push({qps: qps, p50: m.commitP50Millis, p99: m.commitP99Millis, lag: m.applyLag});
+      if (samples.length > HISTORY) { samples.shift(); }
+      draw('chart-qps', [['line', 'qps']]);
+      draw('chart-commit', [['p50', 'p50'], ['p99', 'p99']]);
+      draw('chart-lag', [['line', 'lag']]);
+      $('value-qps').textContent = qps === null ? '' : qps.toFixed(1);
+      $('value-commit').textContent = m.commitP50Millis === null ? '' : m.commitP50Millis.toFixed(2) + ' / '
+          + m.commitP99Millis.toFixed(2);
+      $('value-lag').textContent = m.applyLag === null ? '' : String(m.applyLag);
+    });
+  }
+
+  function draw(svgId, series) {
+    var svg = $(svgId);
+    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    var max = 0;
+    samples.forEach(function (s) {
+      series.forEach(function (x) { if (s[x[1]] !== null && s[x[1]] > max) { max = s[x[1]]; } });
+    });
+    max = max > 0 ? max * 1.1 : 1;
+    series.forEach(function (x) {
+      var points = [];
+      samples.forEach(function (s, i) {
+        if (s[x[1]] !== null && s[x[1]] !== undefined) {
+          points.push((i * 360 / (HISTORY - 1)).toFixed(1) + ',' + (80 - s[x[1]] * 78 / max).toFixed(1));
+        }
+      });
+      var line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+      line.setAttribute('class', x[0]);
+      line.setAttribute('points', points.join(' '));
+      svg.appendChild(line);
+    });
+  }
+
+  // ------------------------------------------------------------------ refresh
+
+  function refresh() {
+    var parts = [members(), proxySessions(), checks(), connections(), log(), storage(), metrics()];
+    return Promise.all(parts.map(function (p) { return p.then(null, function (e) { return e; }); }))
+        .then(function (results) {
+          var failed = results.filter(function (r) { return r instanceof Error; });
+          $('status').textContent = 'updated ' + new Date().toLocaleTimeString()
+              + (failed.length ? ' (' + failed.map(function (e) { return e.message; }).join('; ') + ')' : '');
+        });
+  }
+
+  $('heal').addEventListener('click', function () {
+    $('heal-result').textContent = 'healing…';
+    act('POST', '/api/storage/heal', function (r) {
+      $('heal-result').textContent = r.objectsChecked + ' object(s) checked, ' + r.repairs.length
+          + ' shard(s) repaired' + (r.failures.length ? ', ' + r.failures.length + ' failure(s)' : '');
+    }).then(function () {
+      if ($('message').textContent) { $('heal-result').textContent = ''; }
+    });
+  });
+
+  refresh();
+  setInterval(refresh, PERIOD_MS);
+}());
