@@ -93,12 +93,12 @@
 
   function proxySessions() {
     return call('GET', '/api/cluster/proxy/sessions').then(function (byCn) {
-      if (!drain) { $('drain-progress').hidden = true; return; }
+      if (!drain) { $('drain-progress').setAttribute('hidden', ''); return; }
       var left = byCn[drain.endpoint] || 0;
       if (drain.initial === null) { drain.initial = left; }
       var done = drain.initial === 0 ? 100 : Math.round(100 * (drain.initial - left) / drain.initial);
-      $('drain-progress').hidden = false;
-      $('drain-bar').value = done;
+      $('drain-progress').removeAttribute('hidden');
+      $('drain-bar').setAttribute('value', String(done));
       $('drain-label').textContent = 'Draining ' + drain.server + ': ' + left + ' of ' + drain.initial
           + ' sessions left';
       if (left === 0) { $('drain-label').textContent = drain.server + ' drained'; }
