@@ -7,12 +7,14 @@
   var samples = [];
   var lastStatements = null;
   var drain = null; // {server, endpoint, initial}
+  var groupDrafts = {}; // CN group typed but not set yet, by server: the table is redrawn every 5 s
 
-  function call(method, path) {
+  function call(method, path, body) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
       xhr.open(method, path);
       xhr.setRequestHeader('Accept', 'application/json');
+      if (body !== undefined) { xhr.setRequestHeader('Content-Type', 'text/plain'); }
       xhr.onload = function () {
         if (xhr.status >= 200 && xhr.status < 300) {
           resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null);
@@ -23,7 +25,7 @@
         }
       };
       xhr.onerror = function () { reject(new Error(method + ' ' + path + ': no answer')); };
-      xhr.send();
+      xhr.send(body === undefined ? null : body);
     });
   }
 
@@ -58,9 +60,9 @@
 
   function say(text) { $('message').textContent = text || ''; }
 
-  function act(method, path, done) {
+  function act(method, path, done, body) {
     say('');
-    return call(method, path).then(function (answer) {
+    return call(method, path, body).then(function (answer) {
       if (done) { done(answer); }
       return refresh();
     }, function (e) { say(e.message); });
@@ -80,6 +82,18 @@
         cell(tr, m.draining ? 'yes' : '');
         var actions = cell(tr, '');
         if ((m.roles || []).indexOf('cn') >= 0) {
+          var group = document.createElement('input');
+          group.size = 10;
+          group.value = groupDrafts.hasOwnProperty(m.name) ? groupDrafts[m.name] : (m.cnGroup || '');
+          group.setAttribute('aria-label', 'CN group of ' + m.name);
+          group.addEventListener('input', function () { groupDrafts[m.name] = group.value; });
+          actions.appendChild(group);
+          button(actions, 'Set group', function () {
+            var value = groupDrafts.hasOwnProperty(m.name) ? groupDrafts[m.name] : group.value;
+            delete groupDrafts[m.name];
+            // empty: back to the server's configured group
+            act('PUT', '/api/cluster/cn/' + encodeURIComponent(m.name) + '/group', null, value);
+          });
           button(actions, m.draining ? 'Undrain' : 'Drain', function () {
             var verb = m.draining ? 'undrain' : 'drain';
             drain = verb === 'drain' ? {server: m.name, endpoint: m.endpoints && m.endpoints.cnMysql, initial: null}
@@ -147,6 +161,11 @@
         if (p.id !== g.leaderId) {
           button(actions, 'Make leader', function () {
             act('POST', '/api/cluster/log/leader/transfer?to=' + encodeURIComponent(p.id));
+          });
+          button(actions, 'Remove', function () {
+            if (window.confirm('Remove log peer ' + p.id + ' from the group?')) {
+              act('DELETE', '/api/cluster/log/peers/' + encodeURIComponent(p.id));
+            }
           });
         }
       });
@@ -221,6 +240,12 @@
               + (failed.length ? ' (' + failed.map(function (e) { return e.message; }).join('; ') + ')' : '');
         });
   }
+
+  $('add-peer').addEventListener('click', function () {
+    // the new peer's server runs the log role with this id and waits to be let in; Ratis catches it up
+    act('POST', '/api/cluster/log/peers?id=' + encodeURIComponent($('peer-id').value) + '&address='
+        + encodeURIComponent($('peer-address').value));
+  });
 
   $('heal').addEventListener('click', function () {
     $('heal-result').textContent = 'healing…';

@@ -429,6 +429,7 @@ class AllInOneServerIT {
         } finally {
             // the other tests need the CN in service, whatever happened here
             Http.post(BASE + "/api/cluster/cn/it/undrain", "admin", PASSWORD);
+            Http.call("PUT", BASE + "/api/cluster/cn/it/group", "", "admin", PASSWORD);
         }
     }
 
@@ -474,6 +475,17 @@ class AllInOneServerIT {
             String[] commit = text(page, "value-commit").split(" / ");
             assertThat(Double.parseDouble(commit[0])).as("commit p50, ms").isBetween(0.01, 10_000.0);
 
+            typeGroup(page, "reporting");
+            clickButton(page, "members", "Set group");
+            Wait.until("the CN in group reporting", Duration.ofSeconds(30), () -> "reporting".equals(
+                    Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
+                            .getJsonObject(0).getString("cnGroup")));
+            typeGroup(page, " "); // blank: back to the configured group
+            clickButton(page, "members", "Set group");
+            Wait.until("the CN back in its configured group", Duration.ofSeconds(30), () -> "default".equals(
+                    Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
+                            .getJsonObject(0).getString("cnGroup")));
+
             clickButton(page, "members", "Drain");
             try {
                 Wait.until("the CN drained", Duration.ofSeconds(30), () -> text(page, "members").contains("Undrain")
@@ -504,6 +516,14 @@ class AllInOneServerIT {
             assertThat(Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
                     .getJsonObject(0).getBoolean("draining")).as("the reader changed nothing").isFalse();
         }
+    }
+
+    /** Types into the CN group field of the servers table, as a user does (the page keeps what was typed). */
+    private static void typeGroup(org.htmlunit.html.HtmlPage page, String group) throws IOException {
+        org.htmlunit.html.HtmlInput input = (org.htmlunit.html.HtmlInput) page.getElementById("members")
+                .getElementsByTagName("input").get(0);
+        input.setValue("");
+        input.type(group);
     }
 
     private static String text(org.htmlunit.html.HtmlPage page, String id) {
