@@ -143,6 +143,11 @@
         cell(tr, s.group);
         cell(tr, s.computeNode);
         cell(tr, s.inTransaction ? 'yes' : '');
+        button(cell(tr, ''), 'Kill', function () {
+          if (window.confirm('End session ' + s.id + ' of ' + s.user + '?')) {
+            act('POST', '/api/cluster/proxy/connections/' + encodeURIComponent(s.id) + '/kill');
+          }
+        });
       });
     }, function () { rows('connections', [], function () {}); }); // no proxy role on this server
   }

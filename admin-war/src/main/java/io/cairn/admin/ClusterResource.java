@@ -101,6 +101,17 @@ public class ClusterResource {
                 .orElseThrow(() -> new NotFoundException("this server runs no proxy"));
     }
 
+    /** Ends this server's proxy session {@code id} as KILL does (its running statement too); 404 if there is none. */
+    @RolesAllowed(AdminRoles.OPERATOR)
+    @POST
+    @Path("proxy/connections/{id}/kill")
+    public void kill(@PathParam("id") long id) {
+        ProxySessions proxy = bootstrap.proxy().orElseThrow(() -> new NotFoundException("this server runs no proxy"));
+        if (!proxy.kill(id)) {
+            throw new NotFoundException("no session " + id + " on this server's proxy");
+        }
+    }
+
     private Node joinedNode() {
         return bootstrap.node().orElseThrow(() -> new ServiceUnavailableException("this server has not started"));
     }

@@ -486,6 +486,25 @@ class AllInOneServerIT {
                     Http.get(BASE + "/api/cluster/members", "admin", PASSWORD).json().asJsonArray()
                             .getJsonObject(0).getString("cnGroup")));
 
+            try (Connection victim = DriverManager.getConnection(URL, "root", "")) {
+                long id = victim.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId(); // the proxy's, from the handshake
+                Wait.until("the session listed", Duration.ofSeconds(30),
+                        () -> text(page, "connections").contains(String.valueOf(id)));
+                for (org.htmlunit.html.DomElement row : page.getElementById("connections").getElementsByTagName("tr")) {
+                    if (row.getFirstElementChild().asNormalizedText().equals(String.valueOf(id))) {
+                        row.getElementsByTagName("button").get(0).click();
+                    }
+                }
+                Wait.until("the killed session closed", Duration.ofSeconds(30), () -> {
+                    try (Statement s = victim.createStatement()) {
+                        s.executeQuery("SELECT 1").close();
+                        return false;
+                    } catch (SQLException closed) {
+                        return true;
+                    }
+                });
+            }
+
             clickButton(page, "members", "Drain");
             try {
                 Wait.until("the CN drained", Duration.ofSeconds(30), () -> text(page, "members").contains("Undrain")

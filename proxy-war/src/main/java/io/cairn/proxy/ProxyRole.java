@@ -119,6 +119,12 @@ public final class ProxyRole implements RoleService, ProxySessions {
         return s == null ? List.of() : s.sessionViews();
     }
 
+    @Override
+    public boolean kill(long id) {
+        ProxyServer s = server;
+        return s != null && s.kill(id);
+    }
+
     /** The proxy's sessions per compute node endpoint, empty before it started. */
     @Override
     public Map<String, Integer> sessions() {

@@ -183,6 +183,24 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends client session {@code id} as KILL does: its statement on the compute node is killed, and the session
+     * closes on its own event loop. False when there is no such session.
+     */
+    public boolean kill(long id) {
+        ProxySession victim = sessions.get(id);
+        if (victim == null) {
+            return false;
+        }
+        Backend where = victim.backend();
+        Channel client = victim.client();
+        if (where != null && client != null) {
+            killOnComputeNode(where, victim.user(), victim.clientAddress(), false, client.eventLoop());
+        }
+        victim.execute(victim::close);
+        return true;
+    }
+
     /** The session with this proxy connection id, or null. */
     ProxySession session(long id) {
         return sessions.get(id);

@@ -11,6 +11,9 @@ public interface ProxySessions {
     /** Every logged-in session, by id. */
     List<SessionView> sessionViews();
 
+    /** Ends session {@code id} as a KILL does (its running statement too); false when there is none. */
+    boolean kill(long id);
+
     /**
      * One client session of a proxy.
      *
