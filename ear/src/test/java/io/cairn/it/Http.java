@@ -69,12 +69,7 @@ final class Http {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trusted.setCertificateEntry("server-" + i++, c);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                    .connectTimeout(Duration.ofSeconds(2)).build();
+            return trustingOnly(trusted, Duration.ofSeconds(2));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the certificates in " + pemFile, e);
         }
@@ -85,16 +80,20 @@ final class Http {
         try (var in = Files.newInputStream(p12)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
             // the connect timeout covers the TLS handshake too: the first one of a busy server can take seconds
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            return trustingOnly(store, Duration.ofSeconds(10));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the key store " + p12, e);
         }
+    }
+
+    private static HttpClient trustingOnly(KeyStore trusted, Duration connectTimeout) throws GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
+                .connectTimeout(connectTimeout).build();
     }
 
     /** Any method, with a plain-text body if {@code body} is not null. */
