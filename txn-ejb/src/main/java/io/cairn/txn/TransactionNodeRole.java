@@ -1,5 +1,11 @@
 package io.cairn.txn;
 
+import io.cairn.node.ConfigException;
+import io.cairn.txn.backup.BackupDirectory;
+import io.cairn.txn.backup.BackupRestore;
+import java.util.Optional;
+import java.util.function.Function;
+
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
 import io.cairn.node.ByteSize;
@@ -34,7 +40,36 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private final String name;
     private final String endpoint;
     private final long memtableBytes;
+    private RestoreRequest restore;
     private volatile TransactionNode node;
+
+    /**
+     * A backup to restore into this fresh cluster before the TN starts ({@code cairn.restore.from}, {@code .id},
+     * {@code .until-ts}); see {@link BackupRestore}.
+     *
+     * @param id      null for the newest backup reaching {@code untilTs}
+     * @param untilTs null for everything the backup holds
+     */
+    public record RestoreRequest(String from, String id, Long untilTs) {
+        static final String FROM = "cairn.restore.from";
+        static final String ID = "cairn.restore.id";
+        static final String UNTIL_TS = "cairn.restore.until-ts";
+
+        static RestoreRequest of(Function<String, Optional<String>> settings) {
+            Optional<String> from = settings.apply(FROM).filter(v -> !v.isBlank());
+            if (from.isEmpty()) {
+                return null;
+            }
+            Long until = settings.apply(UNTIL_TS).filter(v -> !v.isBlank()).map(v -> {
+                try {
+                    return Long.parseLong(v.trim());
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(UNTIL_TS, "a commit timestamp (microseconds since 1970 UTC), not " + v);
+                }
+            }).orElse(null);
+            return new RestoreRequest(from.get(), settings.apply(ID).filter(v -> !v.isBlank()).orElse(null), until);
+        }
+    }
 
     /**
      * @param log         the shared log, available once the log role has started
@@ -62,8 +97,10 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         NodeConfig config = context.config();
         long memtableBytes = ByteSize.parse(NodeConfig.MEMTABLE_MAX, context.settings().apply(NodeConfig.MEMTABLE_MAX)
                 .orElse(String.valueOf(CheckpointSettings.defaultMemtableBytes())), 1 << 20, Long.MAX_VALUE);
-        return new TransactionNodeRole(context.log(), context.logAdmin(), context.checkpoints(), config.name(),
-                config.internalHttpAddress(), memtableBytes);
+        TransactionNodeRole role = new TransactionNodeRole(context.log(), context.logAdmin(), context.checkpoints(),
+                config.name(), config.internalHttpAddress(), memtableBytes);
+        role.restore = RestoreRequest.of(context.settings());
+        return role;
     }
 
     @Override
@@ -73,6 +110,12 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
 
     @Override
     public void start() {
+        if (restore != null) {
+            if (checkpoints == null) {
+                throw new IllegalStateException("a restore needs the object storage of checkpoints");
+            }
+            BackupRestore.restore(BackupDirectory.open(restore.from()), restore.id(), restore.untilTs(), checkpoints);
+        }
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
         if (checkpoints != null) {

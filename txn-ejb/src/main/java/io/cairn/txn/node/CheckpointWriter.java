@@ -1,6 +1,5 @@
 package io.cairn.txn.node;
 
-import io.cairn.log.LogService;
 import io.cairn.txn.DroppedKeySpaces;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,18 +51,20 @@ final class CheckpointWriter {
     private static final Logger LOG = Logger.getLogger(CheckpointWriter.class.getName());
 
     private final CheckpointStore store;
-    private final LogService log;
+    private final LongConsumer truncateLogBefore;
     private final LongPredicate holdsLease;
     private final CheckpointSettings settings;
     private final CheckpointGarbage garbage;
 
     /**
-     * @param holdsLease whether the TN still holds the lease of the given epoch (asks the log)
+     * @param truncateLogBefore declares the log before an LSN unneeded ({@code LogService#truncateBefore}); a
+     *                          restore, which has no log yet, ignores it
+     * @param holdsLease        whether the TN still holds the lease of the given epoch (asks the log)
      */
-    CheckpointWriter(CheckpointStore store, LogService log, LongPredicate holdsLease, CheckpointSettings settings,
-            CheckpointGarbage garbage) {
+    CheckpointWriter(CheckpointStore store, LongConsumer truncateLogBefore, LongPredicate holdsLease,
+            CheckpointSettings settings, CheckpointGarbage garbage) {
         this.store = store;
-        this.log = log;
+        this.truncateLogBefore = truncateLogBefore;
         this.holdsLease = holdsLease;
         this.settings = settings;
         this.garbage = garbage;
@@ -123,7 +125,7 @@ final class CheckpointWriter {
         requireLease(cut, "publishing");
         store.put(manifest.objectKey(), manifest.encode());
         requireLease(cut, "truncating the log behind");
-        log.truncateBefore(manifest.lsn()); // keeps the covered entry itself: re-applying it is harmless
+        truncateLogBefore.accept(manifest.lsn()); // keeps the covered entry itself: re-applying it is harmless
         int newSegments = written;
         int mergedTables = merged;
         LOG.info(() -> "CAIRN0106I: checkpoint " + manifest.objectKey() + " covers the log up to LSN " + manifest.lsn()

@@ -148,7 +148,7 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
      */
     public void enableCheckpoints(CheckpointStore store, CheckpointSettings checkpointSettings) {
         CheckpointGarbage garbage = new CheckpointGarbage(store, ticker, checkpointSettings.garbageGrace());
-        CheckpointWriter writer = new CheckpointWriter(store, log, leaseKeeper::holdsLease,
+        CheckpointWriter writer = new CheckpointWriter(store, log::truncateBefore, leaseKeeper::holdsLease,
                 checkpointSettings, garbage);
         checkpoints.enable(new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id()),
                 checkpointSettings.memtableBytes());

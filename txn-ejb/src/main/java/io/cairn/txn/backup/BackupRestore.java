@@ -1,0 +1,98 @@
+package io.cairn.txn.backup;
+
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
+import io.cairn.txn.node.CheckpointRestore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Restores a backup into a fresh cluster's object storage: checks every file of the backup, copies the
+ * checkpoint's segments, and writes the fresh cluster's first checkpoint from them and the backed-up commits
+ * up to the chosen moment ({@link CheckpointRestore}). The fresh cluster's log starts empty.
+ */
+public final class BackupRestore {
+    private static final Logger LOG = Logger.getLogger(BackupRestore.class.getName());
+
+    private BackupRestore() {
+    }
+
+    /** What was restored: the backup, and the moment the data is at (the newest commit restored). */
+    public record Result(String id, long commitTs, String commitTime, int segments) {
+    }
+
+    /**
+     * @param id      the backup; null for the newest one that reaches {@code untilTs} (or the newest of all)
+     * @param untilTs the last commit timestamp to restore; null for everything the backup holds
+     * @throws IllegalArgumentException no such backup, no backup reaches {@code untilTs}, or a file of it is
+     *                                  damaged (the message lists them)
+     * @throws IllegalStateException    {@code store} holds a checkpoint already
+     */
+    public static Result restore(BackupDirectory source, String id, Long untilTs, CheckpointStore store) {
+        Optional<Manifest> existing = store.latestManifest();
+        if (existing.isPresent()) {
+            throw new IllegalStateException("the object storage holds checkpoint " + existing.get().objectKey()
+                    + " already: a backup is restored into a fresh cluster only");
+        }
+        BackupSet set = choose(source, id, untilTs);
+        long until = untilTs == null ? set.commitTs() : untilTs;
+        BackupVerifier.Report check = new BackupVerifier(source).verify(set.id());
+        if (!check.ok()) {
+            throw new IllegalArgumentException("backup " + set.id() + " is damaged: " + String.join("; ", check.problems()));
+        }
+        try {
+            Manifest base = set.checkpoint() == null ? null
+                    : Manifest.decode(Files.readAllBytes(source.object(set.checkpoint())));
+            if (base != null) {
+                for (Manifest.Segment segment : base.segments()) {
+                    store.put(segment.objectKey(), source.object(segment.objectKey()));
+                }
+            }
+            Optional<Manifest> restored;
+            try (InputStream tail = Files.newInputStream(source.set(set.id()).resolve(set.logTail().name()))) {
+                restored = CheckpointRestore.restore(store, base, LogTail.read(tail), until);
+            }
+            long ts = restored.map(Manifest::maxTs).orElse(0L);
+            Result result = new Result(set.id(), ts, Timestamps.toText(ts), restored.map(m -> m.segments().size()).orElse(0));
+            LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source.root()
+                    + ": the data is as of commit " + result.commitTime() + " UTC (timestamp " + result.commitTs() + "), "
+                    + result.segments() + " segment(s)");
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read backup " + set.id(), e);
+        }
+    }
+
+    private static BackupSet choose(BackupDirectory source, String id, Long untilTs) {
+        List<BackupSet> sets = source.sets();
+        if (id != null) {
+            BackupSet set = source.find(id)
+                    .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + source.root()));
+            if (untilTs != null && !set.reaches(untilTs)) {
+                throw new IllegalArgumentException("backup " + id + " reaches from " + Timestamps.toText(set.checkpointTs())
+                        + " to " + set.commitTime() + "; " + Timestamps.toText(untilTs) + " is outside: choose another backup");
+            }
+            return set;
+        }
+        if (sets.isEmpty()) {
+            throw new IllegalArgumentException("no complete backup in " + source.root());
+        }
+        if (untilTs == null) {
+            return sets.get(sets.size() - 1);
+        }
+        for (int i = sets.size() - 1; i >= 0; i--) {
+            if (sets.get(i).reaches(untilTs)) {
+                return sets.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no backup in " + source.root() + " reaches " + Timestamps.toText(untilTs)
+                + "; the backups reach: " + sets.stream().map(s -> s.id() + " " + Timestamps.toText(s.checkpointTs())
+                        + " .. " + s.commitTime()).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,204 @@
+package io.cairn.txn.backup;
+
+import io.cairn.log.LogService;
+import io.cairn.log.LogTruncatedException;
+import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.checkpoint.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Takes an online backup: the latest checkpoint's objects plus the commits logged after it, up to the log's
+ * commit index when the backup began. Writes go on meanwhile; the backup holds exactly the commits
+ * acknowledged before it began (and possibly some after), and a restore of it reaches the newest one it holds.
+ *
+ * <h2>Checkpoints that move on</h2>
+ * The active TN may publish a newer checkpoint during a backup, truncate the log behind it and, a grace
+ * period later, delete the objects it superseded. A backup that then finds its log range truncated or an
+ * object gone starts again from the newer checkpoint; what it copied already stays in the target and is not
+ * copied twice.
+ *
+ * <p>Not thread-safe: one backup at a time per target ({@link BackupJobs} sees to it on a server).
+ */
+public final class BackupWriter {
+    private static final Logger LOG = Logger.getLogger(BackupWriter.class.getName());
+    private static final int ATTEMPTS = 5;
+    private static final int CHUNK = 4 << 20;
+    private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final CheckpointStore store;
+    private final LogService log;
+    private final BackupDirectory target;
+    private final Clock clock;
+
+    public BackupWriter(CheckpointStore store, LogService log, BackupDirectory target, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.log = Objects.requireNonNull(log, "log");
+        this.target = target;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes the backup.
+     *
+     * @throws IllegalStateException the checkpoints moved on under every attempt
+     */
+    public BackupSet create(BackupProgress progress) {
+        Instant started = clock.instant();
+        String id = ID_FORMAT.format(started);
+        while (target.setIds().contains(id)) {
+            started = started.plusMillis(1);
+            id = ID_FORMAT.format(started);
+        }
+        Path folder = target.set(id);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Manifest checkpoint = store.latestManifest().orElse(null);
+            long lastLsn = log.commitIndex();
+            long fromLsn = checkpoint == null ? 1 : checkpoint.lsn() + 1;
+            LogTail.Copied tail;
+            BackupSet.StoredFile tailFile;
+            try {
+                Digested<LogTail.Copied> written = digested(folder.resolve(BackupDirectory.LOG_TAIL_FILE),
+                        out -> LogTail.copy(log, fromLsn, lastLsn, out));
+                tail = written.value();
+                tailFile = new BackupSet.StoredFile(BackupDirectory.LOG_TAIL_FILE, written.bytes(), written.sha256());
+            } catch (LogTruncatedException e) {
+                retrying(id, attempt, "the log before LSN " + fromLsn + " was truncated behind a newer checkpoint");
+                continue;
+            }
+            Optional<List<BackupSet.StoredFile>> objects = copyObjects(checkpoint, progress);
+            if (objects.isEmpty()) {
+                retrying(id, attempt, "a newer checkpoint superseded " + checkpoint.objectKey());
+                continue;
+            }
+            long commitTs = Math.max(tail.lastTs(), checkpoint == null ? 0 : checkpoint.maxTs());
+            BackupSet set = new BackupSet(id, started.toString(), checkpoint == null ? null : checkpoint.objectKey(),
+                    checkpoint == null ? 0 : checkpoint.lsn(), checkpoint == null ? 0 : checkpoint.maxTs(), lastLsn, commitTs, Timestamps.toText(commitTs),
+                    objects.get(), tailFile, tail.commits());
+            target.publish(set);
+            BackupProgress.Snapshot done = progress.snapshot();
+            LOG.info(() -> "CAIRN0120I: backup " + set.id() + " in " + target.root() + " holds the commits up to "
+                    + set.commitTime() + " (LSN " + lastLsn + "): " + done.objectsTotal() + " objects, "
+                    + done.objectsSkipped() + " of them stored already, " + done.bytesCopied() + " bytes copied, "
+                    + set.commits() + " commits after the checkpoint");
+            return set;
+        }
+        target.delete(folder);
+        throw new IllegalStateException("backup " + id + " abandoned: a newer checkpoint superseded the one it copied "
+                + ATTEMPTS + " times");
+    }
+
+    private static void retrying(String id, int attempt, String why) {
+        LOG.info(() -> "CAIRN0121I: backup " + id + " starts again (attempt " + (attempt + 1) + "): " + why);
+    }
+
+    /**
+     * Copies the checkpoint's manifest and segments not in the target yet.
+     *
+     * @return the stored objects, or empty when one was gone because a newer checkpoint superseded it
+     */
+    private Optional<List<BackupSet.StoredFile>> copyObjects(Manifest checkpoint, BackupProgress progress) {
+        if (checkpoint == null) {
+            progress.plan(0, 0);
+            return Optional.of(List.of());
+        }
+        byte[] manifestBytes = checkpoint.encode();
+        List<BackupSet.StoredFile> planned = new ArrayList<>();
+        planned.add(new BackupSet.StoredFile(checkpoint.objectKey(), manifestBytes.length, null));
+        checkpoint.segments().forEach(s -> planned.add(new BackupSet.StoredFile(s.objectKey(), s.bytes(), null)));
+        progress.plan(planned.size(), planned.stream().mapToLong(BackupSet.StoredFile::bytes).sum());
+        Map<String, String> known = knownChecksums();
+        List<BackupSet.StoredFile> stored = new ArrayList<>();
+        for (BackupSet.StoredFile object : planned) {
+            String key = object.name();
+            if (target.hasObject(key, object.bytes())) {
+                String sha256 = known.get(key);
+                stored.add(new BackupSet.StoredFile(key, object.bytes(), sha256 != null ? sha256 : hashOf(key)));
+                progress.skipped(object.bytes());
+                continue;
+            }
+            try {
+                Digested<Void> copied = digested(target.object(key), out -> {
+                    if (key.equals(checkpoint.objectKey())) {
+                        out.write(manifestBytes);
+                    } else {
+                        copyRanges(key, object.bytes(), out);
+                    }
+                    return null;
+                });
+                stored.add(new BackupSet.StoredFile(key, copied.bytes(), copied.sha256()));
+                progress.copied(copied.bytes());
+            } catch (RuntimeException e) {
+                Optional<Manifest> latest = store.latestManifest();
+                if (latest.isPresent() && !latest.get().objectKey().equals(checkpoint.objectKey())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+        return Optional.of(stored);
+    }
+
+    /** An object in ranged reads, so that a 64 MiB segment never sits in memory whole. */
+    private void copyRanges(String key, long bytes, OutputStream out) throws IOException {
+        for (long offset = 0; offset < bytes; offset += CHUNK) {
+            out.write(store.get(key, offset, (int) Math.min(CHUNK, bytes - offset)));
+        }
+    }
+
+    private Map<String, String> knownChecksums() {
+        Map<String, String> known = new HashMap<>();
+        for (BackupSet set : target.sets()) {
+            set.objects().forEach(o -> known.put(o.name(), o.sha256()));
+        }
+        return known;
+    }
+
+    /** The SHA-256 of an object stored by an attempt that published no set. */
+    private String hashOf(String key) {
+        try (InputStream in = target.read(target.object(key))) {
+            return Checksums.sha256(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + target.object(key), e);
+        }
+    }
+
+    private record Digested<T>(T value, long bytes, String sha256) {
+    }
+
+    /** Something a writer produces from an output stream. */
+    @FunctionalInterface
+    private interface Producer<T> {
+        T writeTo(OutputStream out) throws IOException;
+    }
+
+    private <T> Digested<T> digested(Path file, Producer<T> producer) {
+        MessageDigest digest = Checksums.newSha256();
+        List<T> value = new ArrayList<>(1);
+        long bytes = target.write(file, out -> {
+            DigestOutputStream digesting = new DigestOutputStream(out, digest);
+            value.add(producer.writeTo(digesting));
+            digesting.flush();
+        });
+        return new Digested<>(value.get(0), bytes, HexFormat.of().formatHex(digest.digest()));
+    }
+}
