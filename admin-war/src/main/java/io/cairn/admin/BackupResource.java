@@ -105,7 +105,7 @@ public class BackupResource {
 
     private static BackupDirectory directory(String target) {
         try {
-            return BackupDirectory.open(target);
+            return BackupDirectory.existing(target);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

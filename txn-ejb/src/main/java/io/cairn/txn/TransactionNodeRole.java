@@ -114,7 +114,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             if (checkpoints == null) {
                 throw new IllegalStateException("a restore needs the object storage of checkpoints");
             }
-            BackupRestore.restore(BackupDirectory.open(restore.from()), restore.id(), restore.untilTs(), checkpoints);
+            BackupRestore.restore(BackupDirectory.existing(restore.from()), restore.id(), restore.untilTs(), checkpoints);
         }
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));

@@ -39,6 +39,7 @@ public final class BackupDirectory {
     static final String SET_FILE = "set.json";
     static final String LOG_TAIL_FILE = "log-tail";
     private static final String PARTIAL = ".partial";
+    private static final Jsonb JSON = JsonbBuilder.create(new JsonbConfig().withFormatting(true));
 
     private final Path root;
 
@@ -47,18 +48,12 @@ public final class BackupDirectory {
     }
 
     /**
-     * The target at {@code path}, made if it does not exist.
+     * The target at {@code path}, made if it does not exist (where a backup goes).
      *
-     * @throws IllegalArgumentException the path is not absolute, or is not a folder
+     * @throws IllegalArgumentException the path is not absolute, or cannot be a folder
      */
     public static BackupDirectory open(String path) {
-        if (path == null || path.isBlank() || path.length() > 4096) {
-            throw new IllegalArgumentException("a backup target is an absolute folder path");
-        }
-        Path root = Path.of(path).normalize();
-        if (!root.isAbsolute()) {
-            throw new IllegalArgumentException("a backup target is an absolute folder path, not " + path);
-        }
+        Path root = absolute(path);
         try {
             Files.createDirectories(root.resolve("objects"));
             Files.createDirectories(root.resolve("sets"));
@@ -66,6 +61,31 @@ public final class BackupDirectory {
             throw new IllegalArgumentException("cannot use " + root + " as a backup target: " + e, e);
         }
         return new BackupDirectory(root);
+    }
+
+    /**
+     * The target at {@code path}, which must hold backups already (to list, verify, prune or restore: nothing
+     * is made on the way).
+     *
+     * @throws IllegalArgumentException the path is not absolute, or is no backup target
+     */
+    public static BackupDirectory existing(String path) {
+        Path root = absolute(path);
+        if (!Files.isDirectory(root.resolve("objects")) || !Files.isDirectory(root.resolve("sets"))) {
+            throw new IllegalArgumentException(root + " holds no backups");
+        }
+        return new BackupDirectory(root);
+    }
+
+    private static Path absolute(String path) {
+        if (path == null || path.isBlank() || path.length() > 4096 || path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a backup target is an absolute folder path");
+        }
+        Path root = Path.of(path).normalize();
+        if (!root.isAbsolute()) {
+            throw new IllegalArgumentException("a backup target is an absolute folder path, not " + path);
+        }
+        return root;
     }
 
     public Path root() {
@@ -208,8 +228,6 @@ public final class BackupDirectory {
             throw new UncheckedIOException("cannot delete " + path, e);
         }
     }
-
-    private static final Jsonb JSON = JsonbBuilder.create(new JsonbConfig().withFormatting(true));
 
     static String toJson(BackupSet set) {
         return JSON.toJson(set);
