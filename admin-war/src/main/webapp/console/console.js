@@ -135,6 +135,12 @@
     });
   }
 
+  // how long a statement has run: ms below a second, else seconds with one decimal; '' when none runs
+  function duration(ms) {
+    if (ms === null || ms === undefined) { return ''; }
+    return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s';
+  }
+
   function connections() {
     return call('GET', '/api/cluster/proxy/connections').then(function (list) {
       rows('connections', list, function (tr, s) {
@@ -143,6 +149,8 @@
         cell(tr, s.group);
         cell(tr, s.computeNode);
         cell(tr, s.inTransaction ? 'yes' : '');
+        cell(tr, s.statement, 'statement');
+        cell(tr, duration(s.statementMillis), 'num');
         button(cell(tr, ''), 'Kill', function () {
           if (window.confirm('End session ' + s.id + ' of ' + s.user + '?')) {
             act('POST', '/api/cluster/proxy/connections/' + encodeURIComponent(s.id) + '/kill');
