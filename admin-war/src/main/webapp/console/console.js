@@ -160,6 +160,22 @@
     }, function () { rows('connections', [], function () {}); }); // no proxy role on this server
   }
 
+  function transactionNodes() {
+    return call('GET', '/api/cluster/tn').then(function (list) {
+      rows('tn', list, function (tr, t) {
+        var known = t.leaseAgeMillis !== undefined && t.leaseAgeMillis >= 0;
+        cell(tr, t.server);
+        cell(tr, t.state, t.state === 'ACTIVE' ? 'up' : t.state === 'UNKNOWN' || t.state === 'CLOSED' ? 'down' : '');
+        cell(tr, t.epoch, 'num');
+        cell(tr, t.leaseHolder);
+        cell(tr, known ? duration(t.leaseAgeMillis) : '', 'num');
+        // as that server sees it: past the lease's duration without a renewal, a standby takes over
+        var left = t.leaseMillis - t.leaseAgeMillis;
+        cell(tr, !known ? '' : left > 0 ? duration(left) : 'lapsed', 'num');
+      });
+    });
+  }
+
   function log() {
     return call('GET', '/api/cluster/log').then(function (g) {
       $('log-leader').textContent = g.leaderId || 'none';
@@ -245,7 +261,7 @@
   // ------------------------------------------------------------------ refresh
 
   function refresh() {
-    var parts = [members(), proxySessions(), checks(), connections(), log(), storage(), metrics()];
+    var parts = [members(), proxySessions(), checks(), transactionNodes(), connections(), log(), storage(), metrics()];
     return Promise.all(parts.map(function (p) { return p.then(null, function (e) { return e; }); }))
         .then(function (results) {
           var failed = results.filter(function (r) { return r instanceof Error; });

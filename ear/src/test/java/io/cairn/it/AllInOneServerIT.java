@@ -113,6 +113,22 @@ class AllInOneServerIT {
     // ---- the admin API's accounts (operator admin, read-only reader), roles and audit log.
 
     @Test
+    void theTransactionNodesOfTheClusterWithTheirLease() {
+        Wait.until("this server's TN active in the cluster's TN list", Duration.ofSeconds(60), () -> {
+            JsonArray tns = Http.get(BASE + "/api/cluster/tn", "reader", READER_PASSWORD).json().asJsonArray();
+            if (tns.size() != 1) {
+                return false;
+            }
+            JsonObject tn = tns.getJsonObject(0);
+            return tn.getString("server").equals("it") && tn.getString("state").equals("ACTIVE")
+                    && tn.getJsonNumber("epoch").longValue() >= 1 && "it".equals(tn.getString("leaseHolder", null))
+                    && tn.getJsonNumber("leaseAgeMillis").longValue() >= 0
+                    // renewed every third of a lease: never near its end while the server is well
+                    && tn.getJsonNumber("leaseAgeMillis").longValue() < tn.getJsonNumber("leaseMillis").longValue();
+        });
+    }
+
+    @Test
     void adminApiRefusesMissingOrWrongCredentialsAndAuditsTheRefusals() throws IOException {
         assertThat(Http.get(BASE + "/api/cluster/members").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "admin", "wrong").status()).isEqualTo(401);
@@ -464,6 +480,10 @@ class AllInOneServerIT {
             Wait.until("the servers table", Duration.ofSeconds(30), () -> text(page, "members").contains("it (this server)"));
             assertThat(text(page, "members")).contains("proxy").contains("cn").contains("tn").contains("log");
             assertThat(text(page, "checks")).contains("storage").contains("UP");
+            Wait.until("the transaction nodes table", Duration.ofSeconds(30), () -> {
+                List<String> cells = rowCells(page, "tn", "it");
+                return cells.size() == 6 && cells.get(1).equals("ACTIVE") && cells.get(3).equals("it");
+            });
             Wait.until("the log's leader", Duration.ofSeconds(30), () -> text(page, "log-leader").equals("it"));
             assertThat(text(page, "log-peers")).contains("it (leader)");
             assertThat(text(page, "storage-summary")).startsWith("UP");
