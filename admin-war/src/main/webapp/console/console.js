@@ -135,6 +135,12 @@
     });
   }
 
+  // how long a statement has run: ms below a second, else seconds with one decimal; '' when none runs
+  function duration(ms) {
+    if (ms === null || ms === undefined) { return ''; }
+    return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s';
+  }
+
   function connections() {
     return call('GET', '/api/cluster/proxy/connections').then(function (list) {
       rows('connections', list, function (tr, s) {
@@ -143,6 +149,8 @@
         cell(tr, s.group);
         cell(tr, s.computeNode);
         cell(tr, s.inTransaction ? 'yes' : '');
+        cell(tr, s.statement, 'statement');
+        cell(tr, duration(s.statementMillis), 'num');
         button(cell(tr, ''), 'Kill', function () {
           if (window.confirm('End session ' + s.id + ' of ' + s.user + '?')) {
             act('POST', '/api/cluster/proxy/connections/' + encodeURIComponent(s.id) + '/kill');
@@ -150,6 +158,22 @@
         });
       });
     }, function () { rows('connections', [], function () {}); }); // no proxy role on this server
+  }
+
+  function transactionNodes() {
+    return call('GET', '/api/cluster/tn').then(function (list) {
+      rows('tn', list, function (tr, t) {
+        var known = t.leaseAgeMillis !== undefined && t.leaseAgeMillis >= 0;
+        cell(tr, t.server);
+        cell(tr, t.state, t.state === 'ACTIVE' ? 'up' : t.state === 'UNKNOWN' || t.state === 'CLOSED' ? 'down' : '');
+        cell(tr, t.epoch, 'num');
+        cell(tr, t.leaseHolder);
+        cell(tr, known ? duration(t.leaseAgeMillis) : '', 'num');
+        // as that server sees it: past the lease's duration without a renewal, a standby takes over
+        var left = t.leaseMillis - t.leaseAgeMillis;
+        cell(tr, !known ? '' : left > 0 ? duration(left) : 'lapsed', 'num');
+      });
+    });
   }
 
   function log() {
@@ -237,7 +261,7 @@
   // ------------------------------------------------------------------ refresh
 
   function refresh() {
-    var parts = [members(), proxySessions(), checks(), connections(), log(), storage(), metrics()];
+    var parts = [members(), proxySessions(), checks(), transactionNodes(), connections(), log(), storage(), metrics()];
     return Promise.all(parts.map(function (p) { return p.then(null, function (e) { return e; }); }))
         .then(function (results) {
           var failed = results.filter(function (r) { return r instanceof Error; });

@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import io.cairn.node.MemberInfo;
 import io.cairn.node.Node;
+import io.cairn.node.TransactionNodeStatus;
 import io.cairn.server.ProxySessions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -38,6 +39,19 @@ public class ClusterResource {
             throw new ServiceUnavailableException("this server has not joined the cluster");
         }
         return members;
+    }
+
+    /**
+     * The transaction node of every server with the tn role: ACTIVE or STANDBY, lease epoch, lease holder, the
+     * lease's age and duration, as each server published it through membership (at most about a second old; no
+     * call to the servers). 503 while this server has not joined.
+     */
+    @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
+    @GET
+    @Path("tn")
+    public List<TransactionNodeStatus> transactionNodes() {
+        members(); // 503 before joining
+        return joinedNode().transactionNodes();
     }
 
     /**

@@ -113,6 +113,22 @@ class AllInOneServerIT {
     // ---- the admin API's accounts (operator admin, read-only reader), roles and audit log.
 
     @Test
+    void theTransactionNodesOfTheClusterWithTheirLease() {
+        Wait.until("this server's TN active in the cluster's TN list", Duration.ofSeconds(60), () -> {
+            JsonArray tns = Http.get(BASE + "/api/cluster/tn", "reader", READER_PASSWORD).json().asJsonArray();
+            if (tns.size() != 1) {
+                return false;
+            }
+            JsonObject tn = tns.getJsonObject(0);
+            return tn.getString("server").equals("it") && tn.getString("state").equals("ACTIVE")
+                    && tn.getJsonNumber("epoch").longValue() >= 1 && "it".equals(tn.getString("leaseHolder", null))
+                    && tn.getJsonNumber("leaseAgeMillis").longValue() >= 0
+                    // renewed every third of a lease: never near its end while the server is well
+                    && tn.getJsonNumber("leaseAgeMillis").longValue() < tn.getJsonNumber("leaseMillis").longValue();
+        });
+    }
+
+    @Test
     void adminApiRefusesMissingOrWrongCredentialsAndAuditsTheRefusals() throws IOException {
         assertThat(Http.get(BASE + "/api/cluster/members").status()).isEqualTo(401);
         assertThat(Http.get(BASE + "/api/cluster/members", "admin", "wrong").status()).isEqualTo(401);
@@ -464,6 +480,10 @@ class AllInOneServerIT {
             Wait.until("the servers table", Duration.ofSeconds(30), () -> text(page, "members").contains("it (this server)"));
             assertThat(text(page, "members")).contains("proxy").contains("cn").contains("tn").contains("log");
             assertThat(text(page, "checks")).contains("storage").contains("UP");
+            Wait.until("the transaction nodes table", Duration.ofSeconds(30), () -> {
+                List<String> cells = rowCells(page, "tn", "it");
+                return cells.size() == 6 && cells.get(1).equals("ACTIVE") && cells.get(3).equals("it");
+            });
             Wait.until("the log's leader", Duration.ofSeconds(30), () -> text(page, "log-leader").equals("it"));
             assertThat(text(page, "log-peers")).contains("it (leader)");
             assertThat(text(page, "storage-summary")).startsWith("UP");
@@ -505,6 +525,8 @@ class AllInOneServerIT {
                 });
             }
 
+            seeARunningStatementWithItsTime(page);
+
             clickButton(page, "members", "Drain");
             try {
                 Wait.until("the CN drained", Duration.ofSeconds(30), () -> text(page, "members").contains("Undrain")
@@ -519,6 +541,62 @@ class AllInOneServerIT {
             clickButton(page, "members", "Undrain");
             Wait.until("the CN back", Duration.ofSeconds(30), () -> text(page, "members").contains("Drain")
                     && !text(page, "members").contains("Undrain"));
+        }
+    }
+
+    /**
+     * A session's statement in flight and its time, in the admin API's connection list and the console's sessions
+     * table. The session runs SLEEP(3) again and again until seen, so that one of the page's 5 s refreshes
+     * falls inside one.
+     */
+    private static void seeARunningStatementWithItsTime(org.htmlunit.html.HtmlPage page) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService sleeper = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection sleeping = DriverManager.getConnection(URL, "root", "")) {
+            String id = String.valueOf(sleeping.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId());
+            java.util.concurrent.Future<?> sleeps = sleeper.submit(() -> {
+                try (Statement s = sleeping.createStatement()) {
+                    while (!seen.get()) {
+                        s.executeQuery("SELECT SLEEP(3)").close();
+                    }
+                }
+                return null;
+            });
+            Wait.until("the API to list the sleeping statement with a time", Duration.ofSeconds(30), () ->
+                    Http.get(BASE + "/api/cluster/proxy/connections", "reader", READER_PASSWORD).json().asJsonArray()
+                            .stream().map(v -> v.asJsonObject())
+                            .anyMatch(v -> id.equals(v.get("id").toString()) && "SELECT SLEEP(3)".equals(v.getString("statement", null))
+                                    && v.getJsonNumber("statementMillis").longValue() > 0));
+            try {
+                Wait.until("the sessions table to show the sleeping statement and a time", Duration.ofSeconds(30), () -> {
+                    List<String> cells = rowCells(page, "connections", id);
+                    return cells.size() > 6 && cells.get(5).equals("SELECT SLEEP(3)") && !cells.get(6).isEmpty()
+                            && !cells.get(6).equals("0 ms");
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; sessions: " + text(page, "connections"), e);
+            }
+            seen.set(true);
+            sleeps.get(10, TimeUnit.SECONDS);
+        } finally {
+            seen.set(true);
+            sleeper.shutdownNow();
+        }
+    }
+
+    /** The texts of the cells of the row of table body {@code tbody} whose first cell is {@code first}; empty if none. */
+    private static List<String> rowCells(org.htmlunit.html.HtmlPage page, String tbody, String first) {
+        synchronized (page) {
+            for (org.htmlunit.html.DomElement row : page.getElementById(tbody).getElementsByTagName("tr")) {
+                List<String> cells = new java.util.ArrayList<>();
+                for (org.htmlunit.html.DomElement td : row.getElementsByTagName("td")) {
+                    cells.add(td.asNormalizedText());
+                }
+                if (!cells.isEmpty() && cells.get(0).equals(first)) {
+                    return cells;
+                }
+            }
+            return List.of();
         }
     }
 

@@ -17,17 +17,23 @@ import java.util.Map;
  *                           to the proxy, as the proxy's login says)
  * @param proxy              the proxy's own connection counts when a Cairn proxy logged in on the client's
  *                           behalf, else null (a direct client)
+ * @param traffic            the bytes this connection exchanged with its client so far, adding to its server's
+ *                           ({@link ClientTraffic#server()}): MySQL's session and global {@code Bytes_received},
+ *                           {@code Bytes_sent}
  */
 public record SessionInfo(long connectionId, String user, String database, Map<String, String> attributes,
-                          int clientCapabilities, SocketAddress remoteAddress, boolean secure, ProxyCounts proxy) {
+                          int clientCapabilities, SocketAddress remoteAddress, boolean secure, ProxyCounts proxy,
+                          ClientTraffic traffic) {
     public SessionInfo {
         attributes = Map.copyOf(attributes);
+        java.util.Objects.requireNonNull(traffic, "traffic");
     }
 
-    /** A direct client's session without TLS. */
+    /** A direct client's session without TLS, its bytes counted apart from any server's (tests, tools). */
     public SessionInfo(long connectionId, String user, String database, Map<String, String> attributes,
                        int clientCapabilities, SocketAddress remoteAddress) {
-        this(connectionId, user, database, attributes, clientCapabilities, remoteAddress, false, null);
+        this(connectionId, user, database, attributes, clientCapabilities, remoteAddress, false, null,
+                ClientTraffic.forServer().forConnection());
     }
 
     /**

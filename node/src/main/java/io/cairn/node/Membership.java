@@ -67,7 +67,7 @@ public final class Membership implements AutoCloseable {
     public static Membership join(NodeConfig config) {
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
         Membership membership = new Membership(instance, config.cnGroup());
-        membership.publish(new MemberStatus("starting", config.cnGroup(), List.of()));
+        membership.publish(new MemberStatus("starting", config.cnGroup(), List.of(), null));
         return membership;
     }
 
@@ -161,6 +161,25 @@ public final class Membership implements AutoCloseable {
                 new MemberInfo.Endpoints(member.getAttribute(ATTR_MYSQL), member.getAttribute(ATTR_CN_MYSQL),
                         member.getAttribute(ATTR_HTTP), member.getAttribute(ATTR_LOG)),
                 member.localMember());
+    }
+
+    /**
+     * The transaction node of every member with the tn role, oldest member first, as each last published it
+     * ({@link TransactionNodeStatus#unknown} for one that has not).
+     */
+    public List<TransactionNodeStatus> transactionNodes() {
+        List<TransactionNodeStatus> result = new ArrayList<>();
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (!split(member.getAttribute(ATTR_ROLES)).contains(Role.TN.configName())) {
+                continue;
+            }
+            String name = member.getAttribute(ATTR_NAME);
+            MemberStatus status = statuses.get(member.getUuid().toString());
+            TransactionNodeStatus tn = status == null ? null : status.tn();
+            result.add(tn == null ? TransactionNodeStatus.unknown(name) : new TransactionNodeStatus(name, tn.state(),
+                    tn.epoch(), tn.leaseHolder(), tn.leaseAgeMillis(), tn.leaseMillis()));
+        }
+        return result;
     }
 
     private static List<String> split(String csv) {

@@ -132,7 +132,7 @@ public final class Node implements ClusterView, AutoCloseable {
             }
             ready.sort(null);
             String state = !allStarted ? "starting" : ready.size() == config.roles().size() ? "ready" : "not-ready";
-            current.publish(new MemberStatus(state, config.cnGroup(), ready));
+            current.publish(new MemberStatus(state, config.cnGroup(), ready, transactionNodeStatus()));
         } catch (RuntimeException e) {
             // The cluster may be shutting down or partitioned; the next round tries again.
             LOG.log(Level.FINE, "Could not publish member status", e);
@@ -176,6 +176,25 @@ public final class Node implements ClusterView, AutoCloseable {
             default -> throw new IllegalStateException("unknown probe " + probe);
         }
         return HealthReport.of(up, data);
+    }
+
+    /** This server's TN as its role reports it, when it runs one that has started; else null. */
+    private TransactionNodeStatus transactionNodeStatus() {
+        State state = stateOf(Role.TN);
+        if (state == null || state.phase() != Phase.RUNNING
+                || !(services.get(Role.TN) instanceof TransactionNodeStatus.Source source)) {
+            return null;
+        }
+        return source.status();
+    }
+
+    /**
+     * The transaction nodes of the cluster, one per server with the tn role, as each published its own (at
+     * most about a second old); empty before this server has joined.
+     */
+    public List<TransactionNodeStatus> transactionNodes() {
+        Membership current = membership;
+        return current == null || !current.running() ? List.of() : current.transactionNodes();
     }
 
     /** The answer of one probe for this server's cluster membership. */

@@ -23,7 +23,7 @@ class NodeIT {
     Path temp;
 
     /** A role service whose start outcome and readiness the test decides. */
-    static final class ScriptedRole implements RoleService {
+    static class ScriptedRole implements RoleService {
         private final Role role;
         private final RuntimeException startFailure;
         volatile boolean ready;
@@ -143,6 +143,47 @@ class NodeIT {
             }
             Wait.until("a to see b leave", WAIT, () -> a.members().size() == 1);
             assertThat(a.members()).extracting(MemberInfo::name).containsExactly("a");
+        }
+    }
+
+    /** A TN role that reports the status the test sets. */
+    static final class ScriptedTn extends ScriptedRole implements TransactionNodeStatus.Source {
+        volatile TransactionNodeStatus status;
+
+        ScriptedTn(TransactionNodeStatus status) {
+            super(Role.TN, null);
+            this.status = status;
+        }
+
+        @Override
+        public TransactionNodeStatus status() {
+            return status;
+        }
+    }
+
+    @Test
+    void everyTnServerPublishesItsTransactionNodeAndEveryMemberListsThem() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        int portC = freePort();
+        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB + ",127.0.0.1:" + portC;
+        ScriptedTn tnA = new ScriptedTn(new TransactionNodeStatus(null, "ACTIVE", 3, "a", 120, 3000));
+        ScriptedTn tnB = new ScriptedTn(new TransactionNodeStatus(null, "STANDBY", 3, "a", 400, 3000));
+        try (Node a = new Node(config("a", "tn", portA, members));
+                Node b = new Node(config("b", "tn", portB, members));
+                Node c = new Node(config("c", "cn", portC, members))) {
+            a.start(List.of(tnA));
+            b.start(List.of(tnB));
+            c.start(List.of(new ScriptedRole(Role.CN, null)));
+            Wait.until("c to list both TNs as they published themselves", WAIT, () -> c.transactionNodes().equals(List.of(
+                    new TransactionNodeStatus("a", "ACTIVE", 3, "a", 120, 3000),
+                    new TransactionNodeStatus("b", "STANDBY", 3, "a", 400, 3000))));
+            // a takeover: b's TN takes epoch 4; the others see it within a publication or two
+            tnB.status = new TransactionNodeStatus(null, "ACTIVE", 4, "b", 10, 3000);
+            tnA.status = new TransactionNodeStatus(null, "STANDBY", 4, "b", 900, 3000);
+            Wait.until("a to see b active with epoch 4", WAIT, () -> a.transactionNodes().stream()
+                    .anyMatch(t -> t.server().equals("b") && t.state().equals("ACTIVE") && t.epoch() == 4));
+            assertThat(c.transactionNodes()).extracting(TransactionNodeStatus::server).containsExactly("a", "b");
         }
     }
 

@@ -126,6 +126,24 @@ final class CommandInFlight {
         };
     }
 
+    /**
+     * The statement this command runs, cut to {@code max} characters: a COM_QUERY's text, or the SQL of the
+     * prepared statement it prepares or executes; null for other commands. Any thread: it reads only final
+     * fields, and decodes only the bytes that can make {@code max} characters.
+     */
+    String statementText(int max) {
+        byte[] payload = packet.payload();
+        return switch (cmd) {
+            case Commands.QUERY, Commands.STMT_PREPARE -> {
+                String t = new String(payload, 1, Math.min(payload.length - 1, max * 4), StandardCharsets.UTF_8);
+                yield t.length() > max ? t.substring(0, max) : t;
+            }
+            case Commands.STMT_EXECUTE, Commands.STMT_FETCH -> executing == null ? null
+                    : executing.sql.length() > max ? executing.sql.substring(0, max) : executing.sql;
+            default -> null;
+        };
+    }
+
     /** The text of a COM_QUERY or COM_INIT_DB payload. */
     static String text(byte[] payload) {
         return new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,8 +69,14 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
     private Backend backend;
     /** Read by other threads (KILL routing, statistics). */
     private volatile Backend published;
-    /** The command whose answer is being relayed (BUSY), or null. */
-    private CommandInFlight inFlight;
+    /**
+     * The command whose answer is being relayed (BUSY), or null. Volatile for the admin API's session list
+     * ({@link #view}), which shows its statement and time from another thread. Why from here and not from the
+     * CN's process list: the proxy holds the command and when it sent it anyway, so the list costs one
+     * volatile write per command, while the CN's list would take a call to each CN (often on another server)
+     * and a join on CN connection ids, which change when a session moves.
+     */
+    private volatile CommandInFlight inFlight;
     /** The proxy is stopping: the session ends at its next transaction boundary. */
     private boolean shuttingDown;
 
@@ -443,7 +450,10 @@ final class ProxySession extends ChannelInboundHandlerAdapter implements Backend
         if (r == null || st == null) {
             return null;
         }
-        return new ProxySessions.SessionView(id, r.user(), r.group(), computeNode(), st.inTransaction());
+        CommandInFlight running = inFlight;
+        return new ProxySessions.SessionView(id, r.user(), r.group(), computeNode(), st.inTransaction(),
+                running == null ? null : running.statementText(ProxySessions.STATEMENT_CHARS),
+                running == null ? null : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running.sentNanos()));
     }
 
     /** The group the session belongs to, or null before its login. */

@@ -13,6 +13,7 @@ import io.cairn.node.HealthReport;
 import io.cairn.node.NodeConfig;
 import io.cairn.node.Role;
 import io.cairn.node.RoleService;
+import io.cairn.node.TransactionNodeStatus;
 import io.cairn.server.ActiveTransactionService;
 import io.cairn.server.ServerContext;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * TN starts as a standby; the log's lease decides which one is active. Ready when active with its
  * lease, or standby following the log.
  */
-public final class TransactionNodeRole implements RoleService, ActiveTransactionService {
+public final class TransactionNodeRole implements RoleService, ActiveTransactionService, TransactionNodeStatus.Source {
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
@@ -155,6 +156,18 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         if (tn != null) {
             tn.close();
         }
+    }
+
+    /** What the node publishes to the cluster every second (the cluster's TN view, {@code GET /api/cluster/tn}). */
+    @Override
+    public TransactionNodeStatus status() {
+        TransactionNode tn = node;
+        if (tn == null) {
+            return TransactionNodeStatus.unknown(null);
+        }
+        Duration age = tn.leaseAge();
+        return new TransactionNodeStatus(null, tn.state().name(), tn.epoch(), tn.lease().holder(),
+                age == null ? -1 : age.toMillis(), tn.leaseDuration().toMillis());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cairn.mysql.server;
 
 import io.cairn.mysql.AuthPlugin;
+import io.cairn.mysql.ClientTraffic;
 import io.cairn.mysql.Credential;
 import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
@@ -52,6 +53,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final long id;
     private final SerialExecutor tasks;
     private final AtomicInteger queued = new AtomicInteger();
+    private final ClientTraffic traffic;
 
     private Channel channel;
     private PacketWriter out;
@@ -85,8 +87,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Read by {@link #kill} from any thread. */
     private volatile SessionHandler handler;
 
-    ClientConnection(MysqlServer server, MysqlServerConfig config, long id, Executor handlerExecutor) {
+    ClientConnection(MysqlServer server, MysqlServerConfig config, long id, Executor handlerExecutor,
+            ClientTraffic traffic) {
         this.server = server;
+        this.traffic = traffic;
         this.config = config;
         this.id = id;
         this.tasks = new SerialExecutor(handlerExecutor);
@@ -339,7 +343,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void openSession() throws MysqlException {
         int agreed = response.capabilities() & serverCapabilities();
         SessionInfo info = new SessionInfo(id, response.user(), response.database(), response.attributes(),
-                agreed, remote, secure, proxyCounts);
+                agreed, remote, secure, proxyCounts, traffic);
         SessionHandler h = server.sessionFactory().open(info);
         handler = h;
         dispatcher = new CommandDispatcher(h, out, agreed, config, server);

@@ -1,6 +1,7 @@
 package io.cairn.mysql.server;
 
 import io.cairn.mysql.Authenticator;
+import io.cairn.mysql.ClientTraffic;
 import io.cairn.mysql.SessionHandlerFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -63,6 +64,7 @@ public final class MysqlServer implements AutoCloseable {
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final AtomicLong acceptedTotal = new AtomicLong();
     private final long startNanos = System.nanoTime();
+    private final ClientTraffic traffic = ClientTraffic.forServer();
     private final TlsUpgrader tls;
 
     private EventLoopGroup bossGroup;
@@ -143,9 +145,13 @@ public final class MysqlServer implements AutoCloseable {
         if (tls != null) {
             ch.pipeline().addLast("tls-upgrade", tls.newHandler());
         }
+        ClientTraffic connectionTraffic = traffic.forConnection();
+        // after the TLS upgrader (its TLS handler goes before this one): plain protocol bytes, as MySQL counts
+        ch.pipeline().addLast("traffic", new TrafficCounter(connectionTraffic));
         ch.pipeline().addLast("frames", new PacketDecoder(config.maxAllowedPacket(),
                 MysqlServerConfig.MAX_HANDSHAKE_PACKET));
-        ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool));
+        ch.pipeline().addLast("connection", new ClientConnection(MysqlServer.this, config, id, handlerPool,
+                connectionTraffic));
     }
 
     /**
@@ -185,6 +191,11 @@ public final class MysqlServer implements AutoCloseable {
         }
         c.kill(queryOnly);
         return true;
+    }
+
+    /** The bytes this server received from and sent to its clients since it started (Bytes_received/_sent). */
+    public ClientTraffic traffic() {
+        return traffic;
     }
 
     /** Number of open connections. */

@@ -1,6 +1,7 @@
 package io.cairn.sql.session;
 
 import io.cairn.data.Isolation;
+import io.cairn.mysql.ClientTraffic;
 import io.cairn.mysql.SessionInfo;
 import io.cairn.sql.auth.Account;
 import io.cairn.sql.auth.Hosts;
@@ -84,6 +85,11 @@ final class SessionEnvironment implements SessionContext {
     /** Whether the client's own connection uses TLS (to this port, or to the proxy that logged in for it). */
     boolean secure() {
         return info.secure();
+    }
+
+    /** The bytes this session's connection exchanged with its client; {@code server()}: its MySQL server's. */
+    ClientTraffic traffic() {
+        return info.traffic();
     }
 
     /** Whether a proxy logged in for this session's client. */

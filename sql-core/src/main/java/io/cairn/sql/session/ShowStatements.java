@@ -1,5 +1,6 @@
 package io.cairn.sql.session;
 
+import io.cairn.mysql.ClientTraffic;
 import io.cairn.mysql.ColumnDef;
 import io.cairn.mysql.ColumnType;
 import io.cairn.mysql.MysqlError;
@@ -453,7 +454,9 @@ final class ShowStatements {
     /** Applies a trailing {@code LIKE 'pattern'} or {@code WHERE …} (string literals as names) to column {@code col}. */
     /**
      * The counters of {@code SHOW [GLOBAL|SESSION] STATUS}, sorted by name as MySQL sorts them: Com_xxx and
-     * Questions of the session, or with GLOBAL of this compute node; the others are the compute node's either way.
+     * Questions of the session, or with GLOBAL of this compute node; Bytes_received/Bytes_sent of the session's
+     * connection, or with GLOBAL of the MySQL server it came through since that started; the others are the
+     * compute node's either way.
      */
     private List<Object[]> status(boolean global) {
         SqlEngine engine = session.engine();
@@ -462,6 +465,9 @@ final class ShowStatements {
         values.put("Connections", engine.connections());
         values.put("Max_used_connections", engine.maxUsedConnections());
         values.put("Questions", counters.questions());
+        ClientTraffic traffic = global ? session.environment().traffic().server() : session.environment().traffic();
+        values.put("Bytes_received", traffic.received());
+        values.put("Bytes_sent", traffic.sent());
         values.put("Slow_queries", counters.slowQueries());
         values.put("Queries", engine.status().questions());
         values.put("Threads_connected", engine.sessions().size());

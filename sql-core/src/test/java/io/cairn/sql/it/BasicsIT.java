@@ -342,6 +342,35 @@ class BasicsIT {
     }
 
     @Test
+    void bytesReceivedAndSentGrowByTheStatementAndItsResultPerSessionAndForTheServer() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            Map<String, Long> sessionBefore = status(s, "SESSION");
+            Map<String, Long> globalBefore = status(s, "GLOBAL");
+            String padding = "x".repeat(50_000);
+            // a 50 kB statement text and a 300 kB answer (3 rows of 100,000 characters)
+            String sql = "SELECT REPEAT('y', 100000) AS r FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) t"
+                    + " WHERE '" + padding + "' <> ''";
+            int rows = 0;
+            try (ResultSet r = s.executeQuery(sql)) {
+                while (r.next()) {
+                    assertThat(r.getString(1)).hasSize(100_000);
+                    rows++;
+                }
+            }
+            assertThat(rows).isEqualTo(3);
+            Map<String, Long> session = status(s, "SESSION");
+            Map<String, Long> global = status(s, "GLOBAL");
+            assertThat(session.get("Bytes_received") - sessionBefore.get("Bytes_received")).isGreaterThanOrEqualTo(sql.length());
+            assertThat(session.get("Bytes_sent") - sessionBefore.get("Bytes_sent")).isGreaterThanOrEqualTo(300_000);
+            assertThat(global.get("Bytes_received") - globalBefore.get("Bytes_received")).isGreaterThanOrEqualTo(sql.length());
+            assertThat(global.get("Bytes_sent") - globalBefore.get("Bytes_sent")).isGreaterThanOrEqualTo(300_000);
+            // the server counted the login and this session's earlier answers too, and other sessions' bytes
+            assertThat(global.get("Bytes_sent")).isGreaterThanOrEqualTo(session.get("Bytes_sent"));
+            assertThat(global.get("Bytes_received")).isGreaterThanOrEqualTo(session.get("Bytes_received"));
+        }
+    }
+
+    @Test
     void likeFiltersTheCountersByName() throws SQLException {
         try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
             long first;

@@ -7,13 +7,14 @@ import java.time.Duration;
  * The latest lease a transaction node has read from the log (its own renewals included), and since when
  * it counts: a standby takes over only once it has lapsed.
  *
- * <p>Threads: {@link #lease()} any thread; the rest belongs to the driver.
+ * <p>Threads: {@link #lease()} and {@link #ageNanos()} any thread; the rest belongs to the driver.
  */
 final class LeaseView {
     private final Ticker ticker;
     private final long durationNanos;
     private volatile Lease seenLease = Lease.NONE;
-    private long seenLeaseAtNanos;
+    /** Volatile for {@link #ageNanos()} (the admin API); written by the driver only. */
+    private volatile long seenLeaseAtNanos;
 
     LeaseView(Ticker ticker, Duration leaseDuration) {
         this.ticker = ticker;
@@ -24,6 +25,11 @@ final class LeaseView {
     /** The latest lease read. */
     Lease lease() {
         return seenLease;
+    }
+
+    /** How long ago the latest lease was read (as {@link #observe} counts it); -1 when none was read yet. */
+    long ageNanos() {
+        return seenLease.epoch() == 0 ? -1 : ticker.nanoTime() - seenLeaseAtNanos;
     }
 
     /** Whether no lease was read yet, or the latest one was read longer than a lease ago. */

@@ -189,6 +189,20 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return leases.lease();
     }
 
+    /**
+     * How long ago this TN read the latest lease's grant or renewal from the log (its own renewals too), by its
+     * ticker; null before it read any. Past {@link #leaseDuration()} the TN sees the lease lapsed.
+     */
+    public Duration leaseAge() {
+        long nanos = leases.ageNanos();
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /** The lease's duration. */
+    public Duration leaseDuration() {
+        return settings.leaseDuration();
+    }
+
     /** About the heap of changes not yet in a checkpoint (noted, or being written); 0 without checkpoints. */
     public long pendingCheckpointBytes() {
         return checkpoints.pendingBytes();

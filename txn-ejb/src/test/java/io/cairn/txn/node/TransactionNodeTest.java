@@ -191,9 +191,15 @@ class TransactionNodeTest {
 
         a.close();
         assertThat(b.state()).as("the lease has not lapsed yet").isEqualTo(TransactionNode.State.STANDBY);
-        ticker.advance(LEASE.plusMillis(1));
+        ticker.advance(LEASE.dividedBy(2));
+        assertThat(b.leaseAge()).as("b's view of the lease's age (the admin API's), by its ticker")
+                .isGreaterThanOrEqualTo(LEASE.dividedBy(2)).isLessThan(LEASE);
+        assertThat(b.state()).isEqualTo(TransactionNode.State.STANDBY);
+        ticker.advance(LEASE.dividedBy(2).plusMillis(1));
         Wait.until("b active", WAIT, () -> b.state() == TransactionNode.State.ACTIVE);
         assertThat(b.epoch()).isEqualTo(2);
+        Wait.until("b reads its own grant", WAIT, () -> b.lease().epoch() == 2);
+        assertThat(b.leaseAge()).as("b's own lease, just read").isLessThan(LEASE);
         assertThat(b.commit(put("t1", 0, 1))).as("retry of a's commit, by id").isEqualTo(t1);
         assertThatThrownBy(() -> b.commit(put("t2", 0, 1))).isInstanceOf(WriteConflictException.class);
         CommitResult t3 = b.commit(put("t3", t1.commitTs(), 1));
