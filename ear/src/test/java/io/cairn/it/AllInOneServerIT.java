@@ -200,6 +200,76 @@ class AllInOneServerIT {
         }
     }
 
+    // ---- backups: taken online through the admin API, restored by bin/cairn into a fresh server of its own.
+
+    /**
+     * A backup taken while money moves, restored (at its moment) into a fresh server: the bank is consistent
+     * there and holds every transfer acknowledged before the backup began. A second backup after the load,
+     * restored, holds exactly the live rows. The restored servers run in their own state folder (ports + 3000).
+     */
+    @Test
+    void aBackupTakenUnderLoadRestoresConsistentAndALaterOneRestoresEveryRow() throws Exception {
+        Path work = Path.of(System.getProperty("cairn.it.wlp")).getParent().getParent().resolve("backup-it");
+        Path target = work.resolve("target");
+        Path var = work.resolve("var");
+        io.cairn.chaos.FreshFolder.recreate(target);
+        io.cairn.chaos.FreshFolder.recreate(var);
+        String db = "backup_bank";
+        String backups = BASE + "/api/backups?target=" + java.net.URLEncoder.encode(target.toString(), StandardCharsets.UTF_8);
+
+        java.util.Set<Long> acknowledgedBefore;
+        String first;
+        try (BankTransfers bank = BankTransfers.start(URL, db, 4)) {
+            Wait.until("transfers to go through", Duration.ofSeconds(30), () -> bank.acknowledged().size() >= 50);
+            acknowledgedBefore = bank.acknowledged();
+            first = backUp(backups);
+            int after = acknowledgedBefore.size();
+            Wait.until("transfers after the backup", Duration.ofSeconds(30), () -> bank.acknowledged().size() >= after + 50);
+        }
+        String second = backUp(backups);
+        List<String> live = BankTransfers.rows(URL, db);
+        JsonArray sets = Http.get(backups, "reader", READER_PASSWORD).json().asJsonArray();
+        assertThat(sets).extracting(v -> v.asJsonObject().getString("id")).containsExactly(first, second);
+        long firstTs = sets.getJsonObject(0).getJsonNumber("commitTs").longValue();
+
+        int offset = 3000;
+        String restoredUrl = "jdbc:mysql://127.0.0.1:" + (6001 + offset) + "/?sslMode=DISABLED&connectTimeout=5000";
+        Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
+        try {
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--until-ts",
+                    Long.toString(firstTs));
+            long held = BankTransfers.assertConsistent(restoredUrl, db, acknowledgedBefore);
+            assertThat(held).as("transfers at the first backup's moment").isLessThan(live.size() - BankTransfers.ACCOUNTS);
+
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--force");
+            assertThat(BankTransfers.rows(restoredUrl, db)).as("the rows of the last backup").isEqualTo(live);
+            try (Connection c = DriverManager.getConnection(restoredUrl, "root", ""); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE " + db + ".account SET balance = balance + 1 WHERE id = 0");
+                assertThat(s.executeUpdate("DELETE FROM " + db + ".transfer")).as("the restored server writes")
+                        .isEqualTo(live.size() - BankTransfers.ACCOUNTS);
+            }
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "backup", "verify", target.toString());
+        } finally {
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
+        }
+    }
+
+    /** Takes a backup through the admin API and waits for it; returns its id. */
+    private static String backUp(String backups) {
+        Http.Answer started = Http.call("POST", backups, null, "admin", PASSWORD);
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String job = BASE + "/api/backups/job";
+        Wait.until("the backup to end", Duration.ofSeconds(60),
+                () -> !"running".equals(Http.get(job, "reader", READER_PASSWORD).json().asJsonObject().getString("state")));
+        JsonObject done = Http.get(job, "reader", READER_PASSWORD).json().asJsonObject();
+        assertThat(done.getString("state")).as(done.toString()).isEqualTo("done");
+        JsonObject progress = done.getJsonObject("progress");
+        assertThat(progress.getJsonNumber("objectsDone").longValue())
+                .isEqualTo(progress.getJsonNumber("objectsTotal").longValue());
+        return done.getString("id");
+    }
+
     /** The audit log's lines that name {@code probe} (a query parameter unique to one test's calls). */
     private static List<String> auditLines(String probe) throws IOException {
         assertThat(AUDIT).as("the audit log").exists();

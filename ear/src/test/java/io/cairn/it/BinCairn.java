@@ -22,7 +22,8 @@ final class BinCairn {
     static void run(Path repo, Path var, int offset, Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(repo.resolve("bin/cairn").toString()));
         command.addAll(List.of(args));
-        Path output = var.resolve("cairn-" + String.join("-", args).replace("--", "") + ".out");
+        String name = String.join("-", args).replace("--", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        Path output = var.resolve("cairn-" + name.substring(0, Math.min(name.length(), 100)) + ".out");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.put("CAIRN_VAR", var.toString());
