@@ -11,8 +11,9 @@ import java.util.Locale;
 /**
  * The session's diagnostics area, as MySQL keeps it: the warnings and notes of the running (or last)
  * statement, which SHOW WARNINGS and {@code @@warning_count} read, and what LAST_INSERT_ID(),
- * ROW_COUNT() and FOUND_ROWS() report. Errors are not kept: a failed statement's ERR packet is its only
- * report ({@link Session} maps the error), so SHOW ERRORS is empty.
+ * ROW_COUNT() and FOUND_ROWS() report. A failed statement's error is not kept: its ERR packet is its only
+ * report ({@link Session} maps the error); SHOW ERRORS lists only the "Error" conditions of statements that
+ * succeeded ({@link #error}).
  *
  * <p>Threading: the session's command task only.
  */
@@ -20,7 +21,7 @@ final class Diagnostics {
     /** Warnings kept per statement (MySQL's default max_error_count). */
     private static final int MAX_WARNINGS = 64;
 
-    /** Level ("Warning", "Note"), code and message of each listed warning, as SHOW WARNINGS lists them. */
+    /** Level ("Warning", "Note", "Error"), code and message of each listed warning, as SHOW WARNINGS lists them. */
     private final List<Object[]> warnings = new ArrayList<>();
     private int unlistedWarnings;
     private long lastInsertId;
@@ -58,10 +59,22 @@ final class Diagnostics {
      * in the warning count but not listed, as in MySQL.
      */
     void addWarning(int code, String message) {
+        add("Warning", code, message);
+    }
+
+    /**
+     * Adds a condition of level "Error" to a statement that still succeeds, as an administration statement
+     * reports a table it could not handle ({@code CHECKSUM TABLE} of a missing table: 1146); SHOW ERRORS lists it.
+     */
+    void error(SqlException e) {
+        add("Error", e.error().code(), e.getMessage());
+    }
+
+    private void add(String level, int code, String message) {
         if (warnings.size() >= MAX_WARNINGS) {
             unlistedWarnings++;
         } else {
-            warnings.add(new Object[] {"Warning", (long) code, message});
+            warnings.add(new Object[] {level, (long) code, message});
         }
     }
 

@@ -113,7 +113,8 @@ final class ShowStatements {
                 return filtered(List.of(col("Variable_name"), col("Value")), status(global), c, 0);
             }
             case "WARNINGS", "ERRORS" -> {
-                // errors are not kept (a failed statement's ERR packet is its only report): SHOW ERRORS is empty
+                // a failed statement's error is not kept (its ERR packet is its only report): SHOW ERRORS lists
+                // only the "Error" conditions of statements that succeeded (CHECKSUM TABLE's 1146)
                 List<Object[]> rows = new ArrayList<>();
                 for (Object[] w : session.diagnostics().warnings()) {
                     if (t.is("WARNINGS") || "Error".equals(w[0])) {

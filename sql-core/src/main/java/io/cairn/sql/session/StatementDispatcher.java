@@ -17,9 +17,9 @@ import java.util.List;
  * Which statement kind goes where: classifies each statement by its first keywords and hands it on:
  * queries to {@link SessionQueries}, DML ({@link DmlExecutor}) and transaction control to
  * {@link SessionTransaction}, DDL to {@link DdlStatements}, session and admin statements to
- * {@link SessionStatements}, {@link ShowStatements}, {@link AccountStatements}, {@link XaStatements} and
- * {@link InstanceStatements}. Around each statement it keeps MySQL's diagnostics rules
- * ({@link Diagnostics}) and, while the account's password is expired, refuses what may not run.
+ * {@link SessionStatements}, {@link ShowStatements}, {@link AccountStatements}, {@link XaStatements},
+ * {@link InstanceStatements} and {@link ChecksumStatements}. Around each statement it keeps MySQL's diagnostics
+ * rules ({@link Diagnostics}) and, while the account's password is expired, refuses what may not run.
  *
  * <p>Threading: the session's command task only.
  */
@@ -131,7 +131,8 @@ final class StatementDispatcher {
                 session.queries().evaluate(tokens, c.position(), c.end());
                 result = QueryResult.ok();
             }
-            case "FLUSH", "ANALYZE", "OPTIMIZE", "LOCK", "UNLOCK", "CHECKSUM", "CHECK", "REPAIR", "RESET" ->
+            case "CHECKSUM" -> result = new ChecksumStatements(session).checksum(c);
+            case "FLUSH", "ANALYZE", "OPTIMIZE", "LOCK", "UNLOCK", "CHECK", "REPAIR", "RESET" ->
                     result = QueryResult.ok();
             default -> throw c.error();
         }

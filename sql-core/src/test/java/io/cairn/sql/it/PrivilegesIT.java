@@ -146,6 +146,13 @@ class PrivilegesIT {
                 "SELECT v FROM app.v_secret WHERE v IN (SELECT v FROM secret.s)", 1142));
         a.add(refused("subquery in SET", "bob", "SET @x = (SELECT v FROM secret.s WHERE id = 1)", 1142));
         a.add(refused("subquery in DO", "bob", "DO (SELECT COUNT(*) FROM secret.s)", 1142));
+        // CHECKSUM TABLE reads every row: SELECT on the whole table, as MariaDB asks, before anything is read
+        a.add(refused("CHECKSUM TABLE", "bob", "CHECKSUM TABLE secret.s", 1142));
+        a.add(refused("CHECKSUM TABLE next to a granted table", "bob@app", "CHECKSUM TABLE pub, secret.s", 1142));
+        a.add(refused("CHECKSUM TABLE of a missing table in a hidden database looks the same", "bob",
+                "CHECKSUM TABLE secret.nosuch", 1142));
+        a.add(refused("CHECKSUM TABLE with SELECT on some columns only", "bob", "CHECKSUM TABLE app.t", 1142));
+        a.add(rows("CHECKSUM TABLE with SELECT", "bob", "CHECKSUM TABLE app.pub", 1));
         // writes
         a.add(refused("INSERT … SELECT source", "bob", "INSERT INTO app.pub SELECT id + 10, 1 FROM secret.s", 1142));
         a.add(refused("subquery in INSERT … VALUES", "bob",
