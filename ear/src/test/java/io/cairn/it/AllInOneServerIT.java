@@ -214,7 +214,7 @@ class AllInOneServerIT {
         Path var = work.resolve("var");
         io.cairn.chaos.FreshFolder.recreate(target);
         io.cairn.chaos.FreshFolder.recreate(var);
-        String db = "backup_bank";
+        String db = "backup_bank_" + System.currentTimeMillis() % 1_000_000; // the test server keeps its data between runs
         String backups = BASE + "/api/backups?target=" + java.net.URLEncoder.encode(target.toString(), StandardCharsets.UTF_8);
 
         java.util.Set<Long> acknowledgedBefore;
@@ -228,6 +228,7 @@ class AllInOneServerIT {
         }
         String second = backUp(backups);
         List<String> live = BankTransfers.rows(URL, db);
+        List<String> liveChecksums = BankTransfers.checksums(URL, db);
         JsonArray sets = Http.get(backups, "reader", READER_PASSWORD).json().asJsonArray();
         assertThat(sets).extracting(v -> v.asJsonObject().getString("id")).containsExactly(first, second);
         long firstTs = sets.getJsonObject(0).getJsonNumber("commitTs").longValue();
@@ -244,6 +245,7 @@ class AllInOneServerIT {
             BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
             BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--force");
             assertThat(BankTransfers.rows(restoredUrl, db)).as("the rows of the last backup").isEqualTo(live);
+            assertThat(BankTransfers.checksums(restoredUrl, db)).as("CHECKSUM TABLE").isEqualTo(liveChecksums);
             try (Connection c = DriverManager.getConnection(restoredUrl, "root", ""); Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE " + db + ".account SET balance = balance + 1 WHERE id = 0");
                 assertThat(s.executeUpdate("DELETE FROM " + db + ".transfer")).as("the restored server writes")

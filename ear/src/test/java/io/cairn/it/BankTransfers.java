@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,24 +124,38 @@ final class BankTransfers implements AutoCloseable {
                 assertThat(r.getLong(1)).as("the bank's total").isEqualTo(ACCOUNTS * OPENING);
                 assertThat(r.getInt(2)).isEqualTo(ACCOUNTS);
             }
-            try (ResultSet r = s.executeQuery("SELECT a.id, a.balance, " + OPENING
-                    + " + COALESCE((SELECT SUM(amount) FROM " + db + ".transfer t WHERE t.dst = a.id), 0)"
-                    + " - COALESCE((SELECT SUM(amount) FROM " + db + ".transfer t WHERE t.src = a.id), 0)"
-                    + " FROM " + db + ".account a ORDER BY a.id")) {
-                while (r.next()) {
-                    assertThat(r.getLong(2)).as("account %d against its logged transfers", r.getInt(1))
-                            .isEqualTo(r.getLong(3));
-                }
-            }
+            long[] expected = new long[ACCOUNTS];
+            Arrays.fill(expected, OPENING);
             Set<Long> held = ConcurrentHashMap.newKeySet();
-            try (ResultSet r = s.executeQuery("SELECT id FROM " + db + ".transfer")) {
+            try (ResultSet r = s.executeQuery("SELECT id, src, dst, amount FROM " + db + ".transfer")) {
                 while (r.next()) {
                     held.add(r.getLong(1));
+                    expected[r.getInt(2)] -= r.getLong(4);
+                    expected[r.getInt(3)] += r.getLong(4);
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT id, balance FROM " + db + ".account ORDER BY id")) {
+                while (r.next()) {
+                    assertThat(r.getLong(2)).as("account %d against its logged transfers", r.getInt(1))
+                            .isEqualTo(expected[r.getInt(1)]);
                 }
             }
             assertThat(held).as("acknowledged transfers").containsAll(mustHold);
             return held.size();
         }
+    }
+
+    /** {@code CHECKSUM TABLE} of both tables: "table checksum" lines. */
+    static List<String> checksums(String url, String db) throws SQLException {
+        List<String> sums = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("CHECKSUM TABLE " + db + ".account, " + db + ".transfer")) {
+            while (r.next()) {
+                sums.add(r.getString(1) + " " + r.getString(2));
+            }
+        }
+        assertThat(sums).hasSize(2).allSatisfy(line -> assertThat(line).doesNotEndWith(" null"));
+        return sums;
     }
 
     /** Every row of both tables, in key order, as text: equal states give equal lists. */
