@@ -8,6 +8,10 @@
   var lastStatements = null;
   var drain = null; // {server, endpoint, initial}
   var groupDrafts = {}; // CN group typed but not set yet, by server: the table is redrawn every 5 s
+  var backupFolderPrefilled = false; // the folder field takes the last job's folder once, if nothing was typed
+  var backupRunning = false; // as the last look at the backup job saw it
+  var backupPoll = null; // the timer that looks at a running backup every second
+  var verified = {}; // a verification's outcome, by folder + '\n' + backup id: the list is redrawn every 5 s
 
   function call(method, path, body) {
     return new Promise(function (resolve, reject) {
@@ -21,7 +25,9 @@
         } else if (path.indexOf('/health/') === 0 && xhr.status === 503) {
           resolve(JSON.parse(xhr.responseText)); // DOWN is an answer too
         } else {
-          reject(new Error(method + ' ' + path + ': ' + xhr.status + ' ' + (xhr.statusText || '')));
+          var error = new Error(method + ' ' + path + ': ' + xhr.status + ' ' + (xhr.statusText || ''));
+          error.status = xhr.status;
+          reject(error);
         }
       };
       xhr.onerror = function () { reject(new Error(method + ' ' + path + ': no answer')); };
@@ -65,7 +71,7 @@
     return call(method, path, body).then(function (answer) {
       if (done) { done(answer); }
       return refresh();
-    }, function (e) { say(e.message); });
+    }, function (e) { say(e.message); return false; }); // false: the call failed, its message is shown
   }
 
   // ------------------------------------------------------------------ sections
@@ -214,6 +220,100 @@
     });
   }
 
+  // ------------------------------------------------------------------ backups
+
+  // the folder typed (the field is never redrawn, so it keeps what was typed across the refreshes)
+  function backupFolder() { return $('backup-target').value.trim(); }
+
+  function megabytes(bytes) { return (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1); }
+
+  function backupTarget(path, folder) {
+    return '/api/backups' + path + (path.indexOf('?') >= 0 ? '&' : '?') + 'target=' + encodeURIComponent(folder);
+  }
+
+  // the running or last backup of this server: a progress bar of its bytes, its objects, and its outcome
+  function backupJob() {
+    return call('GET', '/api/backups/job').then(function (job) {
+      var wasRunning = backupRunning;
+      backupRunning = job.state === 'running';
+      showBackupJob(job);
+      if (backupRunning && backupPoll === null) {
+        // faster than the page's refresh while it runs, so that the bar moves
+        backupPoll = setTimeout(function () {
+          backupPoll = null;
+          backupJob().then(null, function (e) { say(e.message); });
+        }, 1000);
+      }
+      if (wasRunning && !backupRunning) { return backupList(); } // it ended: the list has a new backup
+    });
+  }
+
+  function showBackupJob(job) {
+    if (!job || job.state === 'none') { $('backup-job').setAttribute('hidden', ''); return; }
+    if (!backupFolderPrefilled && backupFolder() === '' && job.target) { $('backup-target').value = job.target; }
+    backupFolderPrefilled = true;
+    var p = job.progress || {objectsDone: 0, objectsTotal: 0, objectsSkipped: 0, bytesDone: 0, bytesTotal: 0};
+    var figures = megabytes(p.bytesDone) + ' of ' + megabytes(p.bytesTotal) + ' MB, ' + p.objectsDone + ' of '
+        + p.objectsTotal + ' objects (' + p.objectsSkipped + ' stored already)';
+    var percent = p.bytesTotal > 0 ? Math.floor(100 * p.bytesDone / p.bytesTotal) : 0;
+    var label = $('backup-job-label');
+    label.className = job.state === 'failed' ? 'down' : '';
+    if (job.state === 'running') {
+      label.textContent = 'Backing up into ' + job.target + ': ' + figures;
+    } else if (job.state === 'done') {
+      percent = 100;
+      label.textContent = 'Backup ' + job.id + ' into ' + job.target + ' done: ' + figures;
+    } else {
+      label.textContent = 'Backup into ' + job.target + ' failed: ' + (job.error || job.state);
+    }
+    $('backup-bar').setAttribute('value', String(percent));
+    $('backup-job').removeAttribute('hidden');
+  }
+
+  // the complete backups in the folder typed, oldest first, each with a Verify button
+  function backupList() {
+    var folder = backupFolder();
+    if (folder === '') {
+      rows('backup-sets', [], function () {});
+      $('backup-list-note').textContent = 'Type a folder on this server to list its backups.';
+      return Promise.resolve();
+    }
+    return call('GET', backupTarget('', folder)).then(function (sets) {
+      if (folder !== backupFolder()) { return; } // typed on meanwhile: the next refresh lists that one
+      $('backup-list-note').textContent = sets.length + ' complete backup(s) in ' + folder;
+      rows('backup-sets', sets, function (tr, b) {
+        var key = folder + '\n' + b.id;
+        cell(tr, b.id);
+        cell(tr, b.commitTime).title = 'commit timestamp ' + b.commitTs;
+        cell(tr, b.objects, 'num');
+        cell(tr, megabytes(b.bytes), 'num');
+        cell(tr, b.commits, 'num');
+        var actions = cell(tr, '');
+        var outcome = cell(tr, verified[key] ? verified[key].text : '', verified[key] ? verified[key].cls : '');
+        button(actions, 'Verify', function () {
+          verified[key] = {text: 'verifying…', cls: ''};
+          outcome.textContent = 'verifying…';
+          act('POST', backupTarget('/verify?id=' + encodeURIComponent(b.id), folder), function (r) {
+            verified[key] = r.problems.length === 0
+                ? {text: 'OK (' + r.files + ' files, ' + megabytes(r.bytes) + ' MB read)', cls: 'up'}
+                : {text: r.problems.length + ' problem(s): ' + r.problems.join('; '), cls: 'down'};
+          }).then(function (ok) {
+            if (ok === false) { delete verified[key]; outcome.textContent = ''; }
+          });
+        });
+      });
+    }, function (e) {
+      if (e.status !== 400) { throw e; }
+      if (folder !== backupFolder()) { return; }
+      rows('backup-sets', [], function () {});
+      $('backup-list-note').textContent = 'No backups in ' + folder + ' (or it is not an absolute folder path).';
+    });
+  }
+
+  function backups() {
+    return backupJob().then(function () { return backupList(); });
+  }
+
   // ------------------------------------------------------------------ charts
 
   function metrics() {
@@ -261,7 +361,8 @@
   // ------------------------------------------------------------------ refresh
 
   function refresh() {
-    var parts = [members(), proxySessions(), checks(), transactionNodes(), connections(), log(), storage(), metrics()];
+    var parts = [members(), proxySessions(), checks(), transactionNodes(), connections(), log(), storage(), backups(),
+      metrics()];
     return Promise.all(parts.map(function (p) { return p.then(null, function (e) { return e; }); }))
         .then(function (results) {
           var failed = results.filter(function (r) { return r instanceof Error; });
@@ -284,6 +385,32 @@
     }).then(function () {
       if ($('message').textContent) { $('heal-result').textContent = ''; }
     });
+  });
+
+  $('backup-target').addEventListener('change', function () {
+    backupList().then(null, function (e) { say(e.message); });
+  });
+
+  $('backup-create').addEventListener('click', function () {
+    var folder = backupFolder();
+    if (folder === '') { say('Type the folder on this server that the backup goes to.'); return; }
+    // 202 with the job; the refresh that follows sees it run and looks at it every second until it ends
+    act('POST', backupTarget('', folder), function (job) { showBackupJob(job); });
+  });
+
+  $('backup-prune').addEventListener('click', function () {
+    var folder = backupFolder();
+    var keep = $('backup-keep').value.trim();
+    if (folder === '') { say('Type the folder of the backups to prune.'); return; }
+    if (!/^[1-9][0-9]{0,5}$/.test(keep)) { say('Keep: how many of the newest backups stay, at least 1.'); return; }
+    if (window.confirm('Keep the newest ' + keep + ' backup(s) in ' + folder
+        + ' and remove the older ones, with every object no kept backup uses?')) {
+      $('prune-result').textContent = '';
+      act('POST', backupTarget('/prune?keep=' + keep, folder), function (r) {
+        $('prune-result').textContent = 'kept ' + r.kept.length + ', removed ' + r.removed.length
+            + (r.removed.length ? ' (' + r.removed.join(', ') + ')' : '') + ' and ' + r.objectsRemoved + ' object(s)';
+      });
+    }
   });
 
   refresh();

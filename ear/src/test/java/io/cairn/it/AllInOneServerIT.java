@@ -617,6 +617,122 @@ class AllInOneServerIT {
     }
 
     /**
+     * The console's Backups view: the operator types a folder, backs up and sees the job end with its id (the bar
+     * full), the list show it and Verify answer OK; a second backup and Prune (keep 1, confirmed first) leave only
+     * the second. The reader sees the list and gets the 403 for Back up. Waits on the page, never on the 5 s
+     * refresh: the folder field is not redrawn, and every wait looks at what the page shows.
+     */
+    @Test
+    void theConsoleBacksUpIntoAFolderListsVerifiesAndPrunesThroughTheAdminApi() throws Exception {
+        Path target = Path.of(System.getProperty("cairn.it.wlp")).getParent().getParent().resolve("console-backups");
+        io.cairn.chaos.FreshFolder.recreate(target);
+        String folder = target.toString();
+        Wait.until("a table to back up", Duration.ofSeconds(30), () -> {
+            try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS console_backup");
+                s.execute("CREATE TABLE IF NOT EXISTS console_backup.t (id INT PRIMARY KEY, v VARCHAR(100))");
+                s.execute("REPLACE INTO console_backup.t VALUES (1, 'before the backups'), (2, 'x')");
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        String second;
+        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
+            browser.getOptions().setCssEnabled(false);
+            browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
+            browser.getOptions().setThrowExceptionOnScriptError(true);
+            List<String> confirmations = new java.util.concurrent.CopyOnWriteArrayList<>();
+            browser.setConfirmHandler((p, question) -> confirmations.add(question));
+            org.htmlunit.DefaultCredentialsProvider operator = new org.htmlunit.DefaultCredentialsProvider();
+            operator.addCredentials("admin", PASSWORD.toCharArray());
+            browser.setCredentialsProvider(operator);
+            org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+            Wait.until("the page's first refresh", Duration.ofSeconds(30), () -> text(page, "status").startsWith("updated"));
+
+            typeInto(page, "backup-target", folder);
+            clickButton(page, "backups", "Back up");
+            String first = backupIdShown(page, folder, null);
+            Wait.until("the list to show backup " + first, Duration.ofSeconds(30),
+                    () -> rowCells(page, "backup-sets", first).size() == 7);
+            List<String> row = rowCells(page, "backup-sets", first);
+            assertThat(Long.parseLong(row.get(2))).as("objects").isGreaterThanOrEqualTo(0);
+            assertThat(Long.parseLong(row.get(4))).as("logged commits").isGreaterThanOrEqualTo(0);
+            assertThat(Double.parseDouble(row.get(3))).as("MB").isGreaterThanOrEqualTo(0.0);
+
+            clickButtonInRow(page, "backup-sets", first, "Verify");
+            try {
+                Wait.until("Verify to answer OK", Duration.ofSeconds(60),
+                        () -> rowCells(page, "backup-sets", first).get(6).startsWith("OK"));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; backups: " + text(page, "backup-sets") + "; message: "
+                        + text(page, "message"), e);
+            }
+
+            clickButton(page, "backups", "Back up");
+            second = backupIdShown(page, folder, first);
+            Wait.until("the list to show both backups", Duration.ofSeconds(30),
+                    () -> rowCells(page, "backup-sets", second).size() == 7
+                            && rowCells(page, "backup-sets", first).size() == 7);
+            typeInto(page, "backup-keep", "1");
+            clickButton(page, "backups", "Prune");
+            Wait.until("the prune to keep only the second", Duration.ofSeconds(30),
+                    () -> text(page, "prune-result").startsWith("kept 1, removed 1")
+                            && rowCells(page, "backup-sets", first).isEmpty()
+                            && rowCells(page, "backup-sets", second).size() == 7);
+            assertThat(confirmations).as("Prune asks first").hasSize(1);
+            assertThat(confirmations.get(0)).contains("newest 1").contains(folder);
+            assertThat(text(page, "message")).as("no call failed").isEmpty();
+        }
+        String listing = BASE + "/api/backups?target=" + java.net.URLEncoder.encode(folder, StandardCharsets.UTF_8);
+        assertThat(Http.get(listing, "reader", READER_PASSWORD).json().asJsonArray())
+                .extracting(v -> v.asJsonObject().getString("id")).as("the backups left, by the admin API")
+                .containsExactly(second);
+
+        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
+            browser.getOptions().setCssEnabled(false);
+            org.htmlunit.DefaultCredentialsProvider reader = new org.htmlunit.DefaultCredentialsProvider();
+            reader.addCredentials("reader", READER_PASSWORD.toCharArray());
+            browser.setCredentialsProvider(reader);
+            org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+            Wait.until("the page's first refresh", Duration.ofSeconds(30), () -> text(page, "status").startsWith("updated"));
+            typeInto(page, "backup-target", folder);
+            Wait.until("the reader to see the list", Duration.ofSeconds(30),
+                    () -> rowCells(page, "backup-sets", second).size() == 7);
+            clickButton(page, "backups", "Back up");
+            Wait.until("the refusal shown", Duration.ofSeconds(30),
+                    () -> text(page, "message").contains("POST /api/backups") && text(page, "message").contains("403"));
+            assertThat(Http.get(BASE + "/api/backups/job", "reader", READER_PASSWORD).json().asJsonObject()
+                    .getString("id")).as("the reader started no backup").isEqualTo(second);
+        }
+    }
+
+    /** Waits for the console's backup job to show a backup into {@code folder} done, other than {@code not}; its id. */
+    private static String backupIdShown(org.htmlunit.html.HtmlPage page, String folder, String not) {
+        java.util.regex.Pattern done = java.util.regex.Pattern.compile(
+                "Backup (\\S+) into " + java.util.regex.Pattern.quote(folder) + " done: .* objects \\(\\d+ stored already\\)");
+        String[] id = new String[1];
+        try {
+            Wait.until("the backup into " + folder + " to end with an id", Duration.ofSeconds(90), () -> {
+                java.util.regex.Matcher m = done.matcher(text(page, "backup-job-label"));
+                if (m.find() && !m.group(1).equals(not)) {
+                    id[0] = m.group(1);
+                    return true;
+                }
+                return false;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; job: " + text(page, "backup-job") + "; message: "
+                    + text(page, "message"), e);
+        }
+        assertThat(page.getElementById("backup-bar").getAttribute("value")).as("the bar of a finished backup").isEqualTo("100");
+        JsonObject job = Http.get(BASE + "/api/backups/job", "reader", READER_PASSWORD).json().asJsonObject();
+        assertThat(job.getString("state")).isEqualTo("done");
+        assertThat(job.getString("id")).as("the id shown is the admin API's").isEqualTo(id[0]);
+        return id[0];
+    }
+
+    /**
      * A session's statement in flight and its time, in the admin API's connection list and the console's sessions
      * table. The session runs SLEEP(3) again and again until seen, so that one of the page's 5 s refreshes
      * falls inside one.
@@ -693,6 +809,29 @@ class AllInOneServerIT {
                 .getElementsByTagName("input").get(0);
         input.setValue("");
         input.type(group);
+    }
+
+    /** Types into a field of the page, as a user does, instead of what it holds. */
+    private static void typeInto(org.htmlunit.html.HtmlPage page, String id, String value) throws IOException {
+        org.htmlunit.html.HtmlInput input = (org.htmlunit.html.HtmlInput) page.getElementById(id);
+        input.setValue("");
+        input.type(value);
+    }
+
+    /** Clicks the button {@code label} in the row of table body {@code tbody} whose first cell is {@code first}. */
+    private static void clickButtonInRow(org.htmlunit.html.HtmlPage page, String tbody, String first, String label)
+            throws IOException {
+        for (org.htmlunit.html.DomElement row : page.getElementById(tbody).getElementsByTagName("tr")) {
+            if (row.getFirstElementChild().asNormalizedText().equals(first)) {
+                for (org.htmlunit.html.DomElement b : row.getElementsByTagName("button")) {
+                    if (b.asNormalizedText().equals(label)) {
+                        b.click();
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no button " + label + " in the row " + first + " of " + tbody + ": " + text(page, tbody));
     }
 
     private static String text(org.htmlunit.html.HtmlPage page, String id) {
