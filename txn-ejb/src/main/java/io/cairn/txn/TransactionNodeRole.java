@@ -3,6 +3,7 @@ package io.cairn.txn;
 import io.cairn.node.ConfigException;
 import io.cairn.txn.backup.BackupDirectory;
 import io.cairn.txn.backup.BackupRestore;
+import io.cairn.txn.backup.LogArchiver;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -34,6 +35,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String ARCHIVE = "cairn.backup.archive";
+    private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(1);
 
     private final Supplier<LogService> log;
     private final Supplier<LogAdmin> logAdmin;
@@ -42,6 +45,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private final String endpoint;
     private final long memtableBytes;
     private RestoreRequest restore;
+    /** {@code cairn.backup.archive}: where the active TN archives the log, or null. */
+    private String archiveTarget;
+    private LogArchiver archiver;
     private volatile TransactionNode node;
 
     /**
@@ -101,6 +107,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         TransactionNodeRole role = new TransactionNodeRole(context.log(), context.logAdmin(), context.checkpoints(),
                 config.name(), config.internalHttpAddress(), memtableBytes);
         role.restore = RestoreRequest.of(context.settings());
+        role.archiveTarget = context.settings().apply(ARCHIVE).filter(v -> !v.isBlank()).orElse(null);
         return role;
     }
 
@@ -123,8 +130,16 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             tn.enableCheckpoints(checkpoints, CheckpointSettings.defaults().withMemtableBytes(memtableBytes));
         }
         tn.pullLogLeadership(logAdmin.get());
+        if (archiveTarget != null) {
+            archiver = new LogArchiver(log.get(), BackupDirectory.open(archiveTarget),
+                    () -> tn.state() == TransactionNode.State.ACTIVE);
+            tn.keepLogFrom(archiver::keepFrom);
+        }
         tn.start();
         node = tn;
+        if (archiver != null) {
+            archiver.start(ARCHIVE_INTERVAL);
+        }
     }
 
     /** The TN of this server, active or standby; null before {@link #start()}. */
@@ -152,6 +167,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
 
     @Override
     public void stop() {
+        if (archiver != null) {
+            archiver.close();
+        }
         TransactionNode tn = node;
         if (tn != null) {
             tn.close();
@@ -182,6 +200,10 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         data.put("epoch", tn.epoch());
         data.put("lastCommitTs", tn.lastCommitTs());
         data.put("checkpointPendingKeys", tn.pendingCheckpointKeys());
+        if (archiver != null) {
+            String problem = archiver.problem();
+            data.put("logArchive", problem == null ? "keeps the log from LSN " + archiver.keepFrom() : problem);
+        }
         return HealthReport.of(state != TransactionNode.State.CLOSED, data);
     }
 

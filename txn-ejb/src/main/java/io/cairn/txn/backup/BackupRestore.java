@@ -3,10 +3,12 @@ package io.cairn.txn.backup;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.node.CheckpointRestore;
+import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -40,8 +42,9 @@ public final class BackupRestore {
             throw new IllegalStateException("the object storage holds checkpoint " + existing.get().objectKey()
                     + " already: a backup is restored into a fresh cluster only");
         }
-        BackupSet set = choose(source, id, untilTs);
-        long until = untilTs == null ? set.commitTs() : untilTs;
+        LogArchive archive = new LogArchive(source);
+        BackupSet set = choose(source, archive, id, untilTs);
+        long until = untilTs == null ? Math.max(set.commitTs(), archive.reachFrom(set.lastLsn())) : untilTs;
         BackupVerifier.Report check = new BackupVerifier(source).verify(set.id());
         if (!check.ok()) {
             throw new IllegalArgumentException("backup " + set.id() + " is damaged: " + String.join("; ", check.problems()));
@@ -56,27 +59,38 @@ public final class BackupRestore {
             }
             Optional<Manifest> restored;
             try (InputStream tail = Files.newInputStream(source.set(set.id()).resolve(set.logTail().name()))) {
-                restored = CheckpointRestore.restore(store, base, LogTail.read(tail), until);
+                Iterator<LoggedCommit> commits = LogTail.read(tail);
+                if (until > set.commitTs()) { // on through the archived log
+                    commits = concat(commits, archive.commitsAfter(set.lastLsn()));
+                }
+                restored = CheckpointRestore.restore(store, base, commits, until);
             }
             long ts = restored.map(Manifest::maxTs).orElse(0L);
             Result result = new Result(set.id(), ts, Timestamps.toText(ts), restored.map(m -> m.segments().size()).orElse(0));
-            LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source.root()
-                    + ": the data is as of commit " + result.commitTime() + " UTC (timestamp " + result.commitTs() + "), "
-                    + result.segments() + " segment(s)");
+            LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source.root() + ": "
+                    + (result.commitTs() == 0 ? "no commit is at or before the moment asked for: the cluster is empty"
+                            : "the data is as of commit " + result.commitTime() + " UTC (timestamp " + result.commitTs()
+                                    + "), " + result.segments() + " segment(s)"));
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read backup " + set.id(), e);
         }
     }
 
-    private static BackupSet choose(BackupDirectory source, String id, Long untilTs) {
+    /** The latest moment a restore of {@code set} reaches: its own, or on through the archived log. */
+    private static long reach(BackupSet set, LogArchive archive) {
+        return Math.max(set.commitTs(), archive.reachFrom(set.lastLsn()));
+    }
+
+    private static BackupSet choose(BackupDirectory source, LogArchive archive, String id, Long untilTs) {
         List<BackupSet> sets = source.sets();
         if (id != null) {
             BackupSet set = source.find(id)
                     .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + source.root()));
-            if (untilTs != null && !set.reaches(untilTs)) {
+            if (untilTs != null && (untilTs < set.checkpointTs() || untilTs > reach(set, archive))) {
                 throw new IllegalArgumentException("backup " + id + " reaches from " + Timestamps.toText(set.checkpointTs())
-                        + " to " + set.commitTime() + "; " + Timestamps.toText(untilTs) + " is outside: choose another backup");
+                        + " to " + Timestamps.toText(reach(set, archive)) + "; " + Timestamps.toText(untilTs)
+                        + " is outside: choose another backup");
             }
             return set;
         }
@@ -87,12 +101,28 @@ public final class BackupRestore {
             return sets.get(sets.size() - 1);
         }
         for (int i = sets.size() - 1; i >= 0; i--) {
-            if (sets.get(i).reaches(untilTs)) {
-                return sets.get(i);
+            BackupSet set = sets.get(i);
+            if (set.checkpointTs() <= untilTs && untilTs <= reach(set, archive)) {
+                return set;
             }
         }
         throw new IllegalArgumentException("no backup in " + source.root() + " reaches " + Timestamps.toText(untilTs)
-                + "; the backups reach: " + sets.stream().map(s -> s.id() + " " + Timestamps.toText(s.checkpointTs())
-                        + " .. " + s.commitTime()).collect(Collectors.joining(", ")));
+                + "; the backups (with the archived log) reach: " + sets.stream().map(s -> s.id() + " "
+                        + Timestamps.toText(s.checkpointTs()) + " .. " + Timestamps.toText(reach(s, archive)))
+                        .collect(Collectors.joining(", ")));
+    }
+
+    private static <T> Iterator<T> concat(Iterator<T> first, Iterator<T> second) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return first.hasNext() || second.hasNext();
+            }
+
+            @Override
+            public T next() {
+                return first.hasNext() ? first.next() : second.next();
+            }
+        };
     }
 }

@@ -30,11 +30,6 @@ public record BackupSet(String id, String created, String checkpoint, long check
         objects = objects == null ? List.of() : List.copyOf(objects);
     }
 
-    /** Whether a restore of this backup can reach the moment {@code ts}. */
-    public boolean reaches(long ts) {
-        return checkpointTs <= ts && ts <= commitTs;
-    }
-
     /** The bytes of the objects and the log tail together. */
     public long totalBytes() {
         return objects.stream().mapToLong(StoredFile::bytes).sum() + (logTail == null ? 0 : logTail.bytes());

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -25,9 +26,15 @@ import java.util.NoSuchElementException;
 final class LogTail {
     private static final byte[] MAGIC = "CAIRNLT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int READ_BYTES = 4 << 20;
+    /** How long a copy waits for this server's peer to apply what the leader committed. */
+    private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
 
-    /** What {@link #copy} wrote. */
-    record Copied(long commits, long lastTs) {
+    /**
+     * What {@link #copy} wrote: {@code commits} records, the first and last at LSNs {@code firstLsn} and
+     * {@code lastLsn} (0 without any), the last one's timestamp and transaction; the copy examined the log up
+     * to {@code scannedTo}.
+     */
+    record Copied(long commits, long firstLsn, long lastLsn, long lastTs, String lastTxnId, long scannedTo) {
     }
 
     private LogTail() {
@@ -39,21 +46,43 @@ final class LogTail {
      * @throws io.cairn.log.LogTruncatedException the log no longer holds {@code fromLsn}
      */
     static Copied copy(LogService log, long fromLsn, long toLsn, OutputStream out) throws IOException {
+        return copy(log, fromLsn, toLsn, Long.MAX_VALUE, out);
+    }
+
+    /**
+     * As {@link #copy(LogService, long, long, OutputStream)}, stopping after the log entry that takes the
+     * records written past {@code maxBytes}.
+     */
+    static Copied copy(LogService log, long fromLsn, long toLsn, long maxBytes, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.write(MAGIC);
         long commits = 0;
+        long firstLsn = 0;
+        long lastLsn = 0;
         long lastTs = 0;
+        String lastTxnId = null;
         long next = fromLsn;
-        while (next <= toLsn) {
+        long scannedTo = fromLsn - 1;
+        long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+        while (next <= toLsn && data.size() < maxBytes) {
             LogBatch batch = log.read(next, READ_BYTES);
             if (batch.entries().isEmpty() && batch.nextLsn() <= next) {
-                log.awaitCommitted(next - 1, java.time.Duration.ofSeconds(1)); // this peer has not applied it yet
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("this server's log peer has not applied LSN " + next + " within " + APPLY_WAIT);
+                }
+                log.awaitCommitted(next - 1, Duration.ofSeconds(1)); // this peer has not applied it yet
                 continue;
             }
+            boolean full = false;
             for (LogEntry entry : batch.entries()) {
                 if (entry.lsn() > toLsn) {
                     break;
                 }
+                if (data.size() >= maxBytes) {
+                    full = true;
+                    break;
+                }
+                scannedTo = entry.lsn();
                 if (entry.kind() != LogEntry.Kind.DATA) {
                     continue;
                 }
@@ -62,15 +91,24 @@ final class LogTail {
                         data.writeLong(entry.lsn());
                         data.writeInt(record.length);
                         data.write(record);
+                        CommitRecord commit = CommitRecord.decode(record);
                         commits++;
-                        lastTs = Math.max(lastTs, CommitRecord.decode(record).commitTs());
+                        firstLsn = firstLsn == 0 ? entry.lsn() : firstLsn;
+                        lastLsn = entry.lsn();
+                        lastTs = Math.max(lastTs, commit.commitTs());
+                        lastTxnId = commit.txnId();
                     }
                 }
             }
-            next = batch.nextLsn();
+            if (full) {
+                break;
+            }
+            // the batch examined everything before its nextLsn (invisible entries too)
+            scannedTo = Math.max(scannedTo, Math.min(batch.nextLsn() - 1, toLsn));
+            next = scannedTo + 1;
         }
         data.flush();
-        return new Copied(commits, lastTs);
+        return new Copied(commits, firstLsn, lastLsn, lastTs, lastTxnId, scannedTo);
     }
 
     /** The commits of a stored tail, read one at a time; closing the stream is the caller's. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -108,6 +109,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     private final CheckpointHooks checkpoints;
     private final LogFollower follower;
     private final LeaseKeeper leaseKeeper;
+    /** The first LSN the log must keep besides what checkpoints need (the log archive's); see {@link #keepLogFrom}. */
+    private volatile LongSupplier logKeptFrom = () -> Long.MAX_VALUE;
     /** Moves the log's leadership to this TN's own peer while active; null: never. */
     private LogLeadershipPull leadershipPull;
 
@@ -148,10 +151,25 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
      */
     public void enableCheckpoints(CheckpointStore store, CheckpointSettings checkpointSettings) {
         CheckpointGarbage garbage = new CheckpointGarbage(store, ticker, checkpointSettings.garbageGrace());
-        CheckpointWriter writer = new CheckpointWriter(store, log::truncateBefore, leaseKeeper::holdsLease,
+        CheckpointWriter writer = new CheckpointWriter(store, this::truncateLogBefore, leaseKeeper::holdsLease,
                 checkpointSettings, garbage);
         checkpoints.enable(new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id()),
                 checkpointSettings.memtableBytes());
+    }
+
+    /**
+     * Makes checkpoints truncate the log no further than {@code keepFrom} says (the log archive keeps what it has
+     * not shipped yet; 0 keeps everything). Call before {@link #start()}.
+     */
+    public void keepLogFrom(LongSupplier keepFrom) {
+        logKeptFrom = keepFrom;
+    }
+
+    private void truncateLogBefore(long lsn) {
+        long limit = Math.min(lsn, logKeptFrom.getAsLong());
+        if (limit > 1) {
+            log.truncateBefore(limit);
+        }
     }
 
     /**

@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,11 +59,19 @@ class BackupTest {
     @TempDir
     Path target;
 
+    /** The log archive, for the tests tagged "archive": its passes are the test's to call. */
+    private LogArchiver archiver;
+
     @BeforeEach
-    void start() throws Exception {
+    void start(TestInfo test) throws Exception {
         tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings("tn", "tn:9080",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
         tn.enableCheckpoints(store, new CheckpointSettings(INTERVAL, 1_000_000, 8, Duration.ZERO));
+        if (test.getTags().contains("archive")) {
+            archiver = new LogArchiver(log, BackupDirectory.open(target.toString()),
+                    () -> tn.state() == TransactionNode.State.ACTIVE);
+            tn.keepLogFrom(archiver::keepFrom);
+        }
         tn.start();
         Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
     }
@@ -261,6 +271,103 @@ class BackupTest {
                 42, "2026-12-06 12:00:00.000042", List.of(new BackupSet.StoredFile("checkpoint/segments/a", 10, "ab")),
                 new BackupSet.StoredFile("log-tail", 8, "cd"), 3);
         assertThat(BackupDirectory.fromJson(BackupDirectory.toJson(set))).isEqualTo(set);
+    }
+
+    private boolean logHolds(long lsn) {
+        try {
+            log.read(lsn, 1024);
+            return true;
+        } catch (io.cairn.log.LogTruncatedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @Tag("archive")
+    void theArchivedLogTakesARestorePastTheBackupToAnyCommit() throws Exception {
+        put(0, 100, "a");
+        checkpoint();
+        BackupSet set = backup(new BackupProgress());
+        long first = put(100, 101, "first");
+        Map<String, String> afterFirst = new TreeMap<>(live);
+        long second = put(200, 201, "second");
+        archiver.pass();
+        assertThat(archiver.problem()).isNull();
+        checkpoint(); // covers both commits; the log may now be truncated up to the archive's last commit
+        assertThat(new LogArchive(BackupDirectory.open(target.toString())).segments()).isNotEmpty();
+
+        CheckpointStore between = freshStore();
+        BackupRestore.Result result = BackupRestore.restore(BackupDirectory.open(target.toString()), null,
+                (first + second) / 2, between);
+        assertThat(result.id()).isEqualTo(set.id());
+        assertThat(rows(between)).isEqualTo(afterFirst);
+        assertThat(result.commitTs()).isEqualTo(first);
+
+        CheckpointStore latest = freshStore();
+        assertThat(BackupRestore.restore(BackupDirectory.open(target.toString()), null, null, latest).commitTs())
+                .as("without a moment: as far as the archive goes").isEqualTo(second);
+        assertThat(rows(latest)).isEqualTo(live);
+    }
+
+    @Test
+    @Tag("archive")
+    void checkpointsKeepTheLogTheArchiveHasNotShipped() throws Exception {
+        put(0, 10, "a");
+        checkpoint();
+        assertThat(logHolds(1)).as("nothing archived yet: the whole log stays").isTrue();
+
+        archiver.pass();
+        long anchor = archiver.keepFrom();
+        put(10, 20, "b");
+        Manifest manifest = checkpoint();
+        assertThat(manifest.lsn()).isGreaterThan(anchor);
+        Wait.until("the log truncated up to the archive's last commit", WAIT, () -> !logHolds(anchor - 1));
+        assertThat(logHolds(anchor)).as("the archive's last commit stays, for the next TN to check").isTrue();
+    }
+
+    @Test
+    @Tag("archive")
+    void anotherClustersArchiveIsRefusedAndHoldsNothingBack() throws Exception {
+        put(0, 10, "a");
+        archiver.pass();
+        InMemoryLog otherLog = new InMemoryLog();
+        TransactionNode other = new TransactionNode(otherLog, Clock.systemUTC(), ticker, new TransactionNode.Settings(
+                "other", "other:9080", Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        try {
+            other.start();
+            Wait.until("active", WAIT, () -> other.state() == TransactionNode.State.ACTIVE);
+            for (int i = 0; i < 5; i++) {
+                other.commit(new CommitRequest("o" + i, other.lastCommitTs(), List.of(Write.put(key(i), new byte[] {1}))));
+            }
+            LogArchiver intruder = new LogArchiver(otherLog, BackupDirectory.open(target.toString()), () -> true);
+            intruder.pass();
+            assertThat(intruder.problem()).startsWith("stopped:").contains("holds another commit");
+            assertThat(intruder.keepFrom()).isEqualTo(Long.MAX_VALUE);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    @Tag("archive")
+    void aMissingArchiveSegmentStopsARestoreThatNeedsIt() throws Exception {
+        put(0, 10, "a");
+        checkpoint();
+        backup(new BackupProgress());
+        List<Long> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            rounds.add(put(100 + round, 101 + round, "r" + round));
+            archiver.pass();
+        }
+        List<LogArchive.Segment> segments = new LogArchive(BackupDirectory.open(target.toString())).segments();
+        assertThat(segments).hasSize(3);
+        Files.delete(segments.get(1).file());
+        assertThatThrownBy(() -> BackupRestore.restore(BackupDirectory.open(target.toString()), null, rounds.get(2),
+                freshStore())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no backup")
+                .hasMessageContaining("reaches");
+        CheckpointStore restored = freshStore();
+        assertThat(BackupRestore.restore(BackupDirectory.open(target.toString()), null, null, restored).commitTs())
+                .as("as far as the archive goes without a gap").isEqualTo(rounds.get(0));
     }
 
     private static void flipAByte(Path file) throws IOException {

@@ -1,0 +1,171 @@
+package io.cairn.txn.backup;
+
+import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The archived log in a backup target's {@code archive/} folder: segments of commits in {@link LogTail}'s
+ * format, each named by the LSN it starts reading from, the LSN of its last commit, and its SHA-256, so that
+ * the segments of one log follow each other without a gap ({@code from} of one is {@code to + 1} of the one
+ * before). Only one log's archive belongs in a folder: {@link LogArchiver} refuses to extend another's.
+ */
+public final class LogArchive {
+    private static final Pattern NAME = Pattern.compile("([0-9]{19})-([0-9]{19})-([0-9a-f]{64})\\.tail");
+
+    /** One segment: commits read from LSN {@code from} on, the last at {@code to}. */
+    public record Segment(long from, long to, String sha256, Path file) {
+    }
+
+    private final Path folder;
+
+    public LogArchive(BackupDirectory target) {
+        this.folder = target.root().resolve("archive");
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    static String name(long from, long to, String sha256) {
+        return String.format(Locale.ROOT, "%019d-%019d-%s.tail", from, to, sha256);
+    }
+
+    /** The segments, in LSN order. */
+    public List<Segment> segments() {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Segment> segments = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.tail")) {
+            for (Path file : files) {
+                Matcher m = NAME.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    segments.add(new Segment(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3), file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        segments.sort(Comparator.comparingLong(Segment::from));
+        return segments;
+    }
+
+    /** The last commit archived, if any. */
+    public Optional<LoggedCommit> lastCommit() {
+        return lastCommitOf(segments());
+    }
+
+    private static Optional<LoggedCommit> lastCommitOf(List<Segment> segments) {
+        for (int i = segments.size() - 1; i >= 0; i--) { // a segment may hold no commit (a long idle stretch)
+            LoggedCommit last = null;
+            for (Iterator<LoggedCommit> commits = checkedRead(segments.get(i)); commits.hasNext();) {
+                last = commits.next();
+            }
+            if (last != null) {
+                return Optional.of(last);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The segments that go on from a backup ending at LSN {@code afterLsn}, up to the first gap (a segment lost or
+     * not written): empty when the archive does not reach back to {@code afterLsn + 1}.
+     */
+    private List<Segment> chainAfter(long afterLsn) {
+        List<Segment> chain = new ArrayList<>();
+        for (Segment s : segments()) {
+            if (s.to() <= afterLsn) {
+                continue;
+            }
+            long expectedFrom = chain.isEmpty() ? afterLsn + 1 : chain.get(chain.size() - 1).to() + 1;
+            if (chain.isEmpty() ? s.from() > expectedFrom : s.from() != expectedFrom) {
+                break;
+            }
+            chain.add(s);
+        }
+        return chain;
+    }
+
+    /**
+     * The newest commit timestamp a restore can reach from a backup ending at LSN {@code afterLsn} through this
+     * archive, up to its first gap; 0 when it does not go on from there.
+     */
+    public long reachFrom(long afterLsn) {
+        return lastCommitOf(chainAfter(afterLsn)).map(c -> c.record().commitTs()).orElse(0L);
+    }
+
+    /**
+     * The archived commits after LSN {@code afterLsn}, in log order, up to the archive's first gap; each segment's
+     * SHA-256 is checked as it is read.
+     *
+     * @throws IllegalArgumentException a damaged segment (when it is read)
+     */
+    public Iterator<LoggedCommit> commitsAfter(long afterLsn) {
+        List<Segment> needed = chainAfter(afterLsn);
+        return new Iterator<>() {
+            private int index;
+            private Iterator<LoggedCommit> current = List.<LoggedCommit>of().iterator();
+            private LoggedCommit next = advance();
+
+            private LoggedCommit advance() {
+                while (true) {
+                    while (current.hasNext()) {
+                        LoggedCommit commit = current.next();
+                        if (commit.lsn() > afterLsn) {
+                            return commit;
+                        }
+                    }
+                    if (index == needed.size()) {
+                        return null;
+                    }
+                    current = checkedRead(needed.get(index++));
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public LoggedCommit next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                LoggedCommit commit = next;
+                next = advance();
+                return commit;
+            }
+        };
+    }
+
+    /** A segment's commits, after checking its checksum (a segment is small: read whole). */
+    private static Iterator<LoggedCommit> checkedRead(Segment segment) {
+        try {
+            byte[] bytes = Files.readAllBytes(segment.file());
+            String sha256 = Checksums.sha256(new ByteArrayInputStream(bytes));
+            if (!sha256.equals(segment.sha256())) {
+                throw new IllegalArgumentException("archived log segment " + segment.file().getFileName()
+                        + " is damaged: SHA-256 " + sha256);
+            }
+            return LogTail.read(new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + segment.file(), e);
+        }
+    }
+}
