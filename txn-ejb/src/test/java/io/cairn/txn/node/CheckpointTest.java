@@ -304,7 +304,9 @@ class CheckpointTest {
         ticker.advance(grace);
         commit(tn, Write.put(key(TABLE, 99), new byte[] {9}));
         Manifest last = nextCheckpoint();
-        Wait.until("superseded objects deleted", WAIT, () -> manifests().size() == 2);
+        // manifests go first, then the segments only they referred to: wait for both
+        Wait.until("superseded objects deleted", WAIT,
+                () -> manifests().size() == 2 && segmentObjects(DROPPED).isEmpty());
         assertThat(manifests()).containsExactly(afterDrop.objectKey(), last.objectKey());
         assertThat(segmentObjects(DROPPED)).isEmpty();
         List<String> referenced = java.util.stream.Stream.concat(afterDrop.segments().stream(), last.segments().stream())
