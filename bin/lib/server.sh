@@ -65,6 +65,7 @@ CAIRN_ADMIN_PASSWORD=$(cat "$VAR/admin-password")
 CAIRN_ADMIN_READONLY_PASSWORD=$(cat "$VAR/admin-readonly-password")
 ${extra}
 CAIRN_CLUSTER_SECRET=$(cat "$VAR/cluster-secret")
+${CAIRN_BACKUP_ARCHIVE:+CAIRN_BACKUP_ARCHIVE=$(realpath -m "$CAIRN_BACKUP_ARCHIVE")}
 EOF
   )
 }

@@ -204,15 +204,15 @@ class AllInOneServerIT {
 
     /**
      * A backup taken while money moves, restored (at its moment) into a fresh server: the bank is consistent
-     * there and holds every transfer acknowledged before the backup began. A second backup after the load,
-     * restored, holds exactly the live rows. The restored servers run in their own state folder (ports + 3000).
+     * there and holds every transfer acknowledged before the backup began. The same backup restored on through
+     * the archived log (the test server archives into the backup folder) to the moment of a second backup taken
+     * after the load holds exactly the live rows, with equal CHECKSUM TABLE. The restored servers run in their own
+     * state folder (ports + 3000).
      */
     @Test
-    void aBackupTakenUnderLoadRestoresConsistentAndALaterOneRestoresEveryRow() throws Exception {
-        Path work = Path.of(System.getProperty("cairn.it.wlp")).getParent().getParent().resolve("backup-it");
-        Path target = work.resolve("target");
-        Path var = work.resolve("var");
-        io.cairn.chaos.FreshFolder.recreate(target);
+    void aBackupTakenUnderLoadRestoresConsistentAndOnThroughTheArchivedLogToALaterMoment() throws Exception {
+        Path target = Path.of(System.getProperty("cairn.it.backup.target"));
+        Path var = target.resolveSibling("var");
         io.cairn.chaos.FreshFolder.recreate(var);
         String db = "backup_bank_" + System.currentTimeMillis() % 1_000_000; // the test server keeps its data between runs
         String backups = BASE + "/api/backups?target=" + java.net.URLEncoder.encode(target.toString(), StandardCharsets.UTF_8);
@@ -230,30 +230,59 @@ class AllInOneServerIT {
         List<String> live = BankTransfers.rows(URL, db);
         List<String> liveChecksums = BankTransfers.checksums(URL, db);
         JsonArray sets = Http.get(backups, "reader", READER_PASSWORD).json().asJsonArray();
-        assertThat(sets).extracting(v -> v.asJsonObject().getString("id")).containsExactly(first, second);
-        long firstTs = sets.getJsonObject(0).getJsonNumber("commitTs").longValue();
+        Map<String, JsonObject> byId = new java.util.HashMap<>();
+        sets.forEach(v -> byId.put(v.asJsonObject().getString("id"), v.asJsonObject()));
+        assertThat(byId).containsKeys(first, second);
+        long firstTs = byId.get(first).getJsonNumber("commitTs").longValue();
+        long secondTs = byId.get(second).getJsonNumber("commitTs").longValue();
+        Wait.until("the archived log to reach the second backup's moment", Duration.ofSeconds(30),
+                () -> archivedUpTo(target) >= lastLsn(target, second));
 
         int offset = 3000;
         String restoredUrl = "jdbc:mysql://127.0.0.1:" + (6001 + offset) + "/?sslMode=DISABLED&connectTimeout=5000";
         Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
         try {
-            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--until-ts",
-                    Long.toString(firstTs));
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--id", first,
+                    "--until-ts", Long.toString(firstTs));
             long held = BankTransfers.assertConsistent(restoredUrl, db, acknowledgedBefore);
             assertThat(held).as("transfers at the first backup's moment").isLessThan(live.size() - BankTransfers.ACCOUNTS);
 
             BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
-            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--force");
-            assertThat(BankTransfers.rows(restoredUrl, db)).as("the rows of the last backup").isEqualTo(live);
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--force", "--id", first,
+                    "--until-ts", Long.toString(secondTs));
+            assertThat(BankTransfers.rows(restoredUrl, db)).as("the first backup and the archived log").isEqualTo(live);
             assertThat(BankTransfers.checksums(restoredUrl, db)).as("CHECKSUM TABLE").isEqualTo(liveChecksums);
             try (Connection c = DriverManager.getConnection(restoredUrl, "root", ""); Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE " + db + ".account SET balance = balance + 1 WHERE id = 0");
                 assertThat(s.executeUpdate("DELETE FROM " + db + ".transfer")).as("the restored server writes")
                         .isEqualTo(live.size() - BankTransfers.ACCOUNTS);
             }
-            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "backup", "verify", target.toString());
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "backup", "verify", target.toString(), second);
         } finally {
             BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
+        }
+    }
+
+    /** The last LSN the archived log in {@code target} covers (its segments' names say), 0 without any. */
+    private static long archivedUpTo(Path target) {
+        Path archive = target.resolve("archive");
+        if (!Files.isDirectory(archive)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(archive)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tail"))
+                    .mapToLong(n -> Long.parseLong(n.split("-")[1])).max().orElse(0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The last log entry backup {@code id} holds, from its set.json. */
+    private static long lastLsn(Path target, String id) {
+        try (var reader = jakarta.json.Json.createReader(Files.newBufferedReader(target.resolve("sets/" + id + "/set.json")))) {
+            return reader.readObject().getJsonNumber("lastLsn").longValue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
