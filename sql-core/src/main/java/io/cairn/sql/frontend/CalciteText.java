@@ -35,7 +35,8 @@ public final class CalciteText {
 
     /** MySQL function names Calcite knows under another name. */
     private static final Map<String, String> RENAMED_FUNCTIONS = Map.of(
-            "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH");
+            "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH",
+            "MICROSECOND", "MYSQL_MICROSECOND", "DATE_FORMAT", "MYSQL_DATE_FORMAT");
 
     /** The date/time functions that take a fractional-seconds precision: NOW(6). */
     private static final java.util.Set<String> FSP_FUNCTIONS = java.util.Set.of("NOW", "CURRENT_TIMESTAMP", "LOCALTIME",
@@ -362,6 +363,15 @@ public final class CalciteText {
             }
             case "DATETIME" -> {
                 sb.append("TIMESTAMP");
+                if (i + 3 < to && tokens.get(i + 1).isSymbol("(") && tokens.get(i + 2).type() == Token.Type.NUMBER
+                        && tokens.get(i + 3).isSymbol(")")) {
+                    int fsp = Integer.parseInt(tokens.get(i + 2).text());
+                    if (fsp > 6) {
+                        throw new io.cairn.sql.SqlException(io.cairn.mysql.MysqlError.TOO_BIG_PRECISION, fsp, "CAST");
+                    }
+                    sb.append('(').append(fsp).append(')'); // CAST(x AS DATETIME(6)): MySQL's fsp
+                    return i + 3;
+                }
                 return skipLength(tokens, i, to);
             }
             case "CHAR", "NCHAR" -> {

@@ -448,17 +448,22 @@ public final class MysqlFunctions {
     }
 
     /** MICROSECOND(): the fraction of the second in microseconds. */
-    public static Integer microsecond(Object micros) {
+    public static Integer microsecond(Object root, Object v, String type) {
+        if (v != null && "TIME".equals(type)) {
+            return (int) Math.floorMod(((Number) v).longValue(), 1000L) * 1000; // milliseconds of the day
+        }
+        Long micros = toDatetime(root, v, 6, type);
         return micros == null ? null
-                : (int) Math.floorMod(((Number) micros).longValue(), io.cairn.sql.codec.Temporals.MICROS_PER_SECOND);
+                : (int) Math.floorMod(micros, io.cairn.sql.codec.Temporals.MICROS_PER_SECOND);
     }
 
     /** MySQL's DATE_FORMAT of a DATETIME in microseconds (English names; unknown specifiers print their letter). */
-    public static String dateFormat(Object micros, Object format) {
+    public static String dateFormat(Object root, Object v, Object format, String type) {
+        Long micros = toDatetime(root, v, 6, type);
         if (micros == null || format == null) {
             return null;
         }
-        return io.cairn.sql.codec.Temporals.dateFormat(io.cairn.sql.codec.Temporals.ofMicros(((Number) micros).longValue()),
+        return io.cairn.sql.codec.Temporals.dateFormat(io.cairn.sql.codec.Temporals.ofMicros(micros),
                 format instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8) : format.toString());
     }
 

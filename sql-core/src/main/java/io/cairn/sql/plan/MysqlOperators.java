@@ -185,15 +185,17 @@ public final class MysqlOperators {
             List.of(SqlTypeFamily.ANY),
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.INTEGER), true),
-            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "microsecond",
-                    boxed(translator, call)), Evaluation.AT_RUN_TIME);
-    /** {@code MYSQL_DATE_FORMAT(micros, format)}: MySQL's DATE_FORMAT of a DATETIME (all specifiers, %f exact). */
+            (translator, call, nullAs) -> callWithRoot(translator, call, "microsecond",
+                    Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_DATE_FORMAT(t, format)}: MySQL's DATE_FORMAT of a DATETIME, DATE or string (%f exact). */
     public static final SqlUserDefinedFunction DATE_FORMAT = function("MYSQL_DATE_FORMAT",
             List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY),
             b -> b.getTypeFactory().createTypeWithNullability(
                     b.getTypeFactory().createSqlType(SqlTypeName.VARCHAR), true),
-            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "dateFormat",
-                    boxed(translator, call)), Evaluation.AT_RUN_TIME);
+            (translator, call, nullAs) -> callWithRoot(translator, call, "dateFormat",
+                    Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
     /**
      * {@code MYSQL_TIMESTAMPDIFF('UNIT', a, b)} (the front end's TIMESTAMPDIFF): whole units from a to b, exact to
      * the microsecond; a and b DATETIME, DATE or strings.
@@ -218,7 +220,7 @@ public final class MysqlOperators {
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
             SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, TO_SIGNED, TO_DECIMAL, STRCMP, SLEEP, SUMMAND,
-                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX, TIMESTAMPDIFF),
+                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX, TIMESTAMPDIFF, MICROSECOND, DATE_FORMAT),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
