@@ -86,6 +86,8 @@ public enum MysqlError {
     TRUNCATED_WRONG_VALUE_FOR_FIELD(1366, "HY000", "Incorrect %s value: '%s' for column '%s' at row %d", false),
     /** The second argument is the account, quoted: {@code 'bob'@'%'}. */
     CANNOT_USER(1396, "HY000", "Operation %s failed for %s", false),
+    /** A fractional-seconds precision above 6: NOW(7), DATETIME(7). */
+    TOO_BIG_PRECISION(1426, "42000", "Too-big precision %d specified for '%s'. Maximum is 6.", false),
     DATA_TOO_LONG(1406, "22001", "Data too long for column '%s' at row %d", false),
     NONEXISTING_GRANT(1141, "42000", "There is no such grant defined for user '%s' on host '%s'", false),
     NONEXISTING_TABLE_GRANT(1147, "42000", "There is no such grant defined for user '%s' on host '%s' on table '%s'", false),

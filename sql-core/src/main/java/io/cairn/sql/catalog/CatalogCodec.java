@@ -12,13 +12,15 @@ import java.util.List;
 /**
  * The stored form of a {@link TableDefinition}: a format version byte, then fields in declaration
  * order with {@link DataOutputStream} primitives. Format 2 adds a view's definer and SQL SECURITY
- * after its SELECT; format 3 whether each index is still being built. Rows of formats 1 and 2 are still
- * read. Stateless and thread-safe.
+ * after its SELECT; format 3 whether each index is still being built; format 4 whether the table's rows
+ * hold DATETIME/TIMESTAMP values in milliseconds (tables of formats 1–3 do: {@link
+ * TableDefinition#millisTemporals()}), tables created since in microseconds. Rows of formats 1–3 are still read. Stateless and thread-safe.
  */
 final class CatalogCodec {
     private static final int FORMAT_1 = 1;
     private static final int FORMAT_2 = 2;
-    private static final int FORMAT = 3;
+    private static final int FORMAT_3 = 3;
+    private static final int FORMAT = 4;
 
     private CatalogCodec() {
     }
@@ -61,6 +63,7 @@ final class CatalogCodec {
                 out.writeUTF(t.security().definerHost());
                 out.writeBoolean(t.security().invoker());
             }
+            out.writeBoolean(t.millisTemporals());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,7 +73,7 @@ final class CatalogCodec {
     static TableDefinition decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int format = in.readByte();
-            if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
+            if (format != FORMAT && format != FORMAT_3 && format != FORMAT_2 && format != FORMAT_1) {
                 throw new IllegalStateException("unknown catalog row format " + format);
             }
             long id = in.readLong();
@@ -98,12 +101,13 @@ final class CatalogCodec {
                     desc.add(in.readBoolean());
                 }
                 boolean unique = in.readBoolean();
-                indexes.add(new IndexDefinition(ixId, ixName, cols, desc, unique, format == FORMAT && in.readBoolean()));
+                indexes.add(new IndexDefinition(ixId, ixName, cols, desc, unique, format >= FORMAT_3 && in.readBoolean()));
             }
             String view = readNullable(in);
             TableDefinition.ViewSecurity security = format != FORMAT_1 && in.readBoolean()
                     ? new TableDefinition.ViewSecurity(in.readUTF(), in.readUTF(), in.readBoolean()) : null;
-            return new TableDefinition(id, db, name, columns, pk, indexes, view, security);
+            boolean millisTemporals = format < FORMAT || in.readBoolean();
+            return new TableDefinition(id, db, name, columns, pk, indexes, view, security, millisTemporals);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -52,6 +50,12 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
         return base == DataType.DECIMAL ? (int) (length == 0 ? 10 : length) : 0;
     }
 
+    /** Fractional-second digits of DATETIME/TIMESTAMP/TIME (MySQL's fsp, 0–6); 0 for other types. */
+    public int fsp() {
+        return base == DataType.DATETIME || base == DataType.TIMESTAMP || base == DataType.TIME
+                ? (int) Math.max(0, Math.min(6, length)) : 0;
+    }
+
     /** The longest value in characters (strings) or bytes (binaries); 0 for other types. */
     public long maxLength() {
         if (base == DataType.CHAR || base == DataType.BINARY) {
@@ -76,8 +80,8 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
             case BYTES -> factory.createSqlType(SqlTypeName.VARBINARY,
                     (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxLength())));
             case DATE -> factory.createSqlType(SqlTypeName.DATE);
-            case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, 0);
-            case TIME -> factory.createSqlType(SqlTypeName.TIME, 0);
+            case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, fsp());
+            case TIME -> factory.createSqlType(SqlTypeName.TIME, fsp());
         };
         return factory.createTypeWithNullability(t, nullable);
     }
@@ -115,6 +119,7 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
             case CHAR, BINARY -> base.sqlName() + "(" + maxLength() + ")";
             case VARCHAR, VARBINARY -> base.sqlName() + "(" + length + ")";
             case DOUBLE, FLOAT -> length > 0 ? base.sqlName() + "(" + length + "," + scale + ")" : base.sqlName();
+            case DATETIME, TIMESTAMP, TIME -> fsp() > 0 ? base.sqlName() + "(" + fsp() + ")" : base.sqlName();
             default -> base.sqlName();
         };
         return unsigned ? s + " unsigned" : s;
@@ -187,12 +192,14 @@ public record SqlType(DataType base, long length, int scale, boolean unsigned) {
                 return (int) Temporals.toDate(value, column, row).toEpochDay();
             }
             case TIMESTAMP -> {
-                LocalDateTime t = Temporals.toDateTime(value, column, row);
-                return t.toInstant(ZoneOffset.UTC).toEpochMilli();
+                // microseconds, rounded to the column's fsp as MySQL does
+                return Temporals.toMicros(Temporals.toDateTime(value, column, row), fsp());
             }
             case TIME -> {
-                LocalTime t = Temporals.toTime(value, column, row);
-                return (int) (t.toNanoOfDay() / 1_000_000);
+                // milliseconds of the day (Calcite's TIME): rounded to the column's fsp, at most 3 digits
+                long unit = (long) Math.pow(10, 9 - Math.min(3, fsp()));
+                long nanos = Temporals.toTime(value, column, row).toNanoOfDay();
+                return (int) Math.min((nanos + unit / 2) / unit * unit / 1_000_000, 86_399_999);
             }
             default -> throw new IllegalStateException(kind().name());
         }

@@ -20,14 +20,23 @@ import java.util.Locale;
  * @param viewSql    the SELECT of a view, or null for a base table
  * @param security   a view's DEFINER and SQL SECURITY; null for a base table, and for views created
  *                   before definers were stored (they run with the invoker's rights)
+ * @param millisTemporals whether the rows hold DATETIME/TIMESTAMP values in milliseconds (tables created before
+ *                   catalog format 4; kept across ALTER and TRUNCATE, which copy keys as they are) instead of
+ *                   microseconds; {@link io.cairn.sql.exec.TableCodec} converts them
  */
 public record TableDefinition(long id, String database, String name, List<ColumnDefinition> columns,
                               List<String> primaryKey, List<IndexDefinition> indexes, String viewSql,
-                              ViewSecurity security) {
+                              ViewSecurity security, boolean millisTemporals) {
     public TableDefinition {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         indexes = List.copyOf(indexes);
+    }
+
+    /** A table created now (microsecond temporals), or a view. */
+    public TableDefinition(long id, String database, String name, List<ColumnDefinition> columns,
+            List<String> primaryKey, List<IndexDefinition> indexes, String viewSql, ViewSecurity security) {
+        this(id, database, name, columns, primaryKey, indexes, viewSql, security, false);
     }
 
     /** A base table, or a view without a stored definer. */
@@ -90,11 +99,11 @@ public record TableDefinition(long id, String database, String name, List<Column
     }
 
     public TableDefinition withId(long newId) {
-        return new TableDefinition(newId, database, name, columns, primaryKey, indexes, viewSql, security);
+        return new TableDefinition(newId, database, name, columns, primaryKey, indexes, viewSql, security, millisTemporals);
     }
 
     public TableDefinition withColumns(List<ColumnDefinition> newColumns) {
-        return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql, security);
+        return new TableDefinition(id, database, name, newColumns, primaryKey, indexes, viewSql, security, millisTemporals);
     }
 
     /** The indexes queries may read and SHOW lists: all but those still being built. */
@@ -103,7 +112,7 @@ public record TableDefinition(long id, String database, String name, List<Column
     }
 
     public TableDefinition withIndexes(List<IndexDefinition> newIndexes) {
-        return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql, security);
+        return new TableDefinition(id, database, name, columns, primaryKey, newIndexes, viewSql, security, millisTemporals);
     }
 
     public TableDefinition withIndex(IndexDefinition ix) {

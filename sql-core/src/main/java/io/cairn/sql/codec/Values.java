@@ -23,7 +23,7 @@ public final class Values {
         }
         return switch (kind) {
             case DATE -> LocalDate.ofEpochDay(((Number) value).longValue());
-            case TIMESTAMP -> LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC);
+            case TIMESTAMP -> Temporals.ofMicros(((Number) value).longValue());
             case TIME -> LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L);
             case BYTES -> value instanceof ByteString bs ? bs.getBytes() : value;
             default -> value;

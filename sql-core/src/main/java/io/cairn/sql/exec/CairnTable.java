@@ -145,7 +145,7 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
         int[] pk = codec.primaryKeyPositions();
         if (pk.length > 0) {
             ValueKind kind = codec.kinds().get(pk[0]);
-            List<ColumnRanges.Range> ranges = ColumnRanges.of(filters, pk[0], kind, root);
+            List<ColumnRanges.Range> ranges = stored(ColumnRanges.of(filters, pk[0], kind, root), pk[0]);
             if (ranges != null) {
                 if (pk.length == 1 && ranges.stream().allMatch(ColumnRanges.Range::isPoint)) {
                     List<Map.Entry<byte[], byte[]>> found = new ArrayList<>();
@@ -166,12 +166,30 @@ public final class CairnTable extends AbstractTable implements TranslatableTable
         }
         for (IndexDefinition ix : t.readableIndexes()) {
             int col = t.columnIndex(ix.columns().get(0));
-            List<ColumnRanges.Range> ranges = ColumnRanges.of(filters, col, codec.kinds().get(col), root);
+            List<ColumnRanges.Range> ranges = stored(ColumnRanges.of(filters, col, codec.kinds().get(col), root), col);
             if (ranges != null) {
                 return concat(txn, ix.id(), ranges, ix.descending().get(0), tableId);
             }
         }
         return txn.scan(tableId, null, null);
+    }
+
+    /** {@code ranges} of {@code column} in its stored unit: widened to whole milliseconds for an older table's DATETIME. */
+    private List<ColumnRanges.Range> stored(List<ColumnRanges.Range> ranges, int column) {
+        if (ranges == null || !codec.widensBounds(column)) {
+            return ranges;
+        }
+        List<ColumnRanges.Range> out = new ArrayList<>(ranges.size());
+        for (ColumnRanges.Range r : ranges) {
+            if (r.isPoint()) {
+                Object v = codec.storedBound(column, r.lo(), false);
+                out.add(new ColumnRanges.Range(v, true, v, true));
+            } else {
+                out.add(new ColumnRanges.Range(codec.storedBound(column, r.lo(), false), r.lo() != null,
+                        codec.storedBound(column, r.hi(), true), r.hi() != null));
+            }
+        }
+        return out;
     }
 
     /**

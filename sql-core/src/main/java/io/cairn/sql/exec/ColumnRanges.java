@@ -176,6 +176,9 @@ public final class ColumnRanges {
                 n = ((RexCall) n).getOperands().get(0);
             }
         }
+        if (kind == ValueKind.TIMESTAMP && n instanceof RexCall c && c.getOperator() == MysqlOperators.DATETIME) {
+            n = c.getOperands().get(0); // a DATETIME column widened to more fraction digits: the same values
+        }
         return n instanceof RexInputRef ref && ref.getIndex() == column;
     }
 
@@ -216,6 +219,22 @@ public final class ColumnRanges {
         if (n instanceof RexCall c && c.getOperator() == MysqlOperators.COLLATION_KEY) {
             Object v = raw(c.getOperands().get(0), ctx); // a string compared by the default collation
             return v == UNKNOWN ? UNKNOWN : MysqlFunctions.collationKey(v instanceof NlsString s ? s.getValue() : v);
+        }
+        if (n instanceof RexCall c && c.getOperator() == MysqlOperators.DATETIME) {
+            return raw(c.getOperands().get(0), ctx); // a DATETIME literal's microseconds (Microseconds)
+        }
+        if (n instanceof RexCall c && c.getOperator() == MysqlOperators.TO_DATETIME) {
+            Object v = raw(c.getOperands().get(0), ctx); // a string compared with a DATETIME
+            if (v == UNKNOWN || v == null || v instanceof Number) {
+                return UNKNOWN;
+            }
+            try {
+                return io.cairn.sql.codec.Temporals.toMicros(io.cairn.sql.codec.Temporals.toDateTime(
+                        v instanceof NlsString s ? s.getValue() : v, null, 0),
+                        ((RexLiteral) c.getOperands().get(1)).getValueAs(Integer.class));
+            } catch (RuntimeException e) {
+                return UNKNOWN;
+            }
         }
         if (n instanceof RexCall c && c.getOperator() == MysqlOperators.TO_DOUBLE) {
             Object v = raw(c.getOperands().get(0), ctx); // a string compared with a number (MysqlConversions)
@@ -272,7 +291,7 @@ public final class ColumnRanges {
             }
             case TIMESTAMP -> {
                 if (v instanceof TimestampString ts) {
-                    return ts.getMillisSinceEpoch();
+                    return io.cairn.sql.plan.Microseconds.micros(ts);
                 }
                 return v instanceof Long ? v : UNKNOWN;
             }

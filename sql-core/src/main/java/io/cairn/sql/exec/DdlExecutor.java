@@ -319,7 +319,8 @@ public final class DdlExecutor {
         Object fill;
         switch (c.defaultKind()) {
             case LITERAL -> fill = c.type().coerce(c.defaultText(), c.name(), 1);
-            case CURRENT_TIMESTAMP -> fill = c.type().coerce(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC), c.name(), 1);
+            case CURRENT_TIMESTAMP -> fill = c.type().coerce(io.cairn.sql.codec.Temporals.truncate(
+                    java.time.LocalDateTime.now(java.time.ZoneOffset.UTC), c.type().fsp()), c.name(), 1);
             default -> fill = c.nullable() ? null : implicitDefault(c.type());
         }
         List<ColumnDefinition> cols = new ArrayList<>(t.columns());

@@ -493,7 +493,8 @@ public final class DmlExecutor {
     private static Object defaultValue(ColumnDefinition c, long rowNo, StatementEnv env) {
         return switch (c.defaultKind()) {
             case LITERAL -> c.type().coerce(c.defaultText(), c.name(), rowNo);
-            case CURRENT_TIMESTAMP -> c.type().coerce(env.now(), c.name(), rowNo);
+            case CURRENT_TIMESTAMP -> c.type().coerce(io.cairn.sql.codec.Temporals.truncate(env.now(), c.type().fsp()),
+                    c.name(), rowNo);
             case NULL -> null;
             case NONE -> {
                 if (!c.nullable()) {

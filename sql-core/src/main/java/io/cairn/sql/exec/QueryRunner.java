@@ -56,7 +56,7 @@ public final class QueryRunner {
                 return v instanceof Number n ? LocalDate.ofEpochDay(n.longValue()) : v;
             case TIMESTAMP:
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
-                return v instanceof Number n ? LocalDateTime.ofInstant(Instant.ofEpochMilli(n.longValue()), ZoneOffset.UTC) : v;
+                return v instanceof Number n ? io.cairn.sql.codec.Temporals.ofMicros(n.longValue()) : v; // microseconds
             case TIME:
                 return v instanceof Number n ? LocalTime.ofNanoOfDay(n.longValue() * 1_000_000L) : v;
             case BINARY:
@@ -109,6 +109,11 @@ public final class QueryRunner {
         ColumnDef c = ColumnDef.of(name, wire);
         if (wire == ColumnType.NEWDECIMAL) {
             c = c.withDecimals(Math.max(0, Math.min(30, t.getScale())));
+        }
+        if (wire == ColumnType.DATETIME || wire == ColumnType.TIME) {
+            // MySQL: the fsp as the column's decimals, the fraction and its point in its length
+            int fsp = t.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED ? 0 : Math.max(0, Math.min(6, t.getPrecision()));
+            c = c.withDecimals(fsp).withLength((wire == ColumnType.TIME ? 10 : 19) + (fsp > 0 ? fsp + 1 : 0));
         }
         if (wire == ColumnType.BLOB) {
             c = c.withCharset(Charsets.BINARY);

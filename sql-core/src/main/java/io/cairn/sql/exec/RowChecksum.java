@@ -32,8 +32,8 @@ import org.apache.calcite.avatica.util.ByteString;
  * not matter. Every detail was checked against a MariaDB 10.11 server ({@code RowChecksumTest}).
  *
  * <p>Assumes what a MariaDB table loaded from a Cairn dump (and Cairn's own defaults) has: string columns in
- * utf8mb4, TIMESTAMP values in UTC (MariaDB's time zone UTC). Cairn keeps milliseconds; the fraction is cut
- * to the column's declared digits, as MariaDB cuts it on insert.
+ * utf8mb4, TIMESTAMP values in UTC (MariaDB's time zone UTC). DATETIME/TIMESTAMP values are exact to the
+ * microsecond and already rounded to the column's digits on insert; TIME values are kept to the millisecond.
  *
  * <p>Immutable and thread-safe.
  */
@@ -133,21 +133,21 @@ public final class RowChecksum {
                 yield littleEndian(d.getYear() * 512L + d.getMonthValue() * 32L + d.getDayOfMonth(), 3);
             }
             case DATETIME -> {
-                LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(((Number) value).longValue(), 1000), 0,
+                LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(((Number) value).longValue(), 1_000_000L), 0,
                         ZoneOffset.UTC);
                 long yearMonth = t.getYear() * 13L + t.getMonthValue();
                 long date = (yearMonth << 5) | t.getDayOfMonth();
                 long packed = (date << 17) | timeOfDay(t.getHour(), t.getMinute(), t.getSecond());
-                yield withFraction(bigEndian(packed + 0x80_0000_0000L, 5), millisOf(value), type);
+                yield withFraction(bigEndian(packed + 0x80_0000_0000L, 5), microsOf(value), type);
             }
             case TIMESTAMP -> {
-                long millis = ((Number) value).longValue();
-                yield withFraction(bigEndian(Math.floorDiv(millis, 1000), 4), millisOf(value), type);
+                long micros = ((Number) value).longValue();
+                yield withFraction(bigEndian(Math.floorDiv(micros, 1_000_000L), 4), microsOf(value), type);
             }
             case TIME -> {
                 long seconds = Math.floorDiv(((Number) value).longValue(), 1000);
                 long packed = timeOfDay((int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
-                yield withFraction(bigEndian(packed + 0x80_0000L, 3), millisOf(value), type);
+                yield withFraction(bigEndian(packed + 0x80_0000L, 3), millisOf(value) * 1000, type);
             }
         };
     }
@@ -165,17 +165,21 @@ public final class RowChecksum {
         return (int) Math.floorMod(((Number) value).longValue(), 1000L);
     }
 
+    /** The microseconds of a DATETIME/TIMESTAMP's second. */
+    private static int microsOf(Object value) {
+        return (int) Math.floorMod(((Number) value).longValue(), 1_000_000L);
+    }
+
     /**
      * A temporal value's bytes followed by its fraction cut to the column's declared fractional digits (its type's
      * length, at most 6): for 1–2 digits one byte of hundredths, 3–4 two bytes of ten-thousandths, 5–6 three bytes
      * of microseconds, big-endian.
      */
-    private static byte[] withFraction(byte[] whole, int millis, SqlType type) {
+    private static byte[] withFraction(byte[] whole, int micros, SqlType type) {
         int digits = (int) Math.min(6, type.length());
         if (digits == 0) {
             return whole;
         }
-        long micros = millis * 1000L;
         byte[] fraction = switch (digits) {
             case 1, 2 -> bigEndian(micros / 10_000 / pow10(2 - digits) * pow10(2 - digits), 1);
             case 3, 4 -> bigEndian(micros / 100 / pow10(4 - digits) * pow10(4 - digits), 2);

@@ -19,15 +19,66 @@ public final class TableCodec {
     private final TableDefinition table;
     private final List<ValueKind> kinds;
     private final int[] pk;
+    /** Positions of DATETIME/TIMESTAMP columns stored in milliseconds ({@link TableDefinition#millisTemporals()}). */
+    private final int[] millisColumns;
 
     public TableCodec(TableDefinition table) {
         this.table = table;
         List<ValueKind> k = new ArrayList<>();
+        List<Integer> millis = new ArrayList<>();
         for (ColumnDefinition c : table.columns()) {
+            if (table.millisTemporals() && c.type().kind() == ValueKind.TIMESTAMP) {
+                millis.add(k.size());
+            }
             k.add(c.type().kind());
         }
         this.kinds = List.copyOf(k);
         this.pk = table.primaryKeyPositions();
+        this.millisColumns = millis.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * {@code row} (microsecond DATETIMEs, as queries see them) as this table stores it: a table created before
+     * microseconds were kept holds milliseconds (floored; such a table never held more than milliseconds).
+     */
+    private Object[] stored(Object[] row) {
+        if (millisColumns.length == 0) {
+            return row;
+        }
+        Object[] out = row.clone();
+        for (int p : millisColumns) {
+            if (out[p] != null) {
+                out[p] = Math.floorDiv(((Number) out[p]).longValue(), 1000L);
+            }
+        }
+        return out;
+    }
+
+    /** A stored row with its DATETIMEs in microseconds. */
+    private Object[] fromStored(Object[] row) {
+        for (int p : millisColumns) {
+            if (row[p] != null) {
+                row[p] = ((Number) row[p]).longValue() * 1000L;
+            }
+        }
+        return row;
+    }
+
+    /**
+     * A key range of column {@code column} (microseconds for a DATETIME) in the column's stored unit: for a table
+     * storing milliseconds the range widened to whole milliseconds (queries re-check every row they read).
+     */
+    public Object storedBound(int column, Object v, boolean upper) {
+        if (v == null || millisColumns.length == 0 || kinds.get(column) != ValueKind.TIMESTAMP) {
+            return v;
+        }
+        long micros = ((Number) v).longValue();
+        return upper ? Math.floorDiv(micros + 999, 1000L) : Math.floorDiv(micros, 1000L);
+    }
+
+    /** Whether {@code column}'s stored keys are in another unit than its values ({@link #storedBound}). */
+    public boolean widensBounds(int column) {
+        return millisColumns.length > 0 && kinds.get(column) == ValueKind.TIMESTAMP;
     }
 
     public TableDefinition table() {
@@ -45,6 +96,7 @@ public final class TableCodec {
 
     /** The primary-key bytes of a row (tables with a primary key). */
     public byte[] primaryKey(Object[] row) {
+        row = stored(row);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int p : pk) {
             KeyCodec.encode(out, row[p], false);
@@ -62,20 +114,21 @@ public final class TableCodec {
     }
 
     public byte[] encodeRow(Object[] row) {
-        return RowCodec.encode(kinds, row);
+        return RowCodec.encode(kinds, stored(row));
     }
 
     public Object[] decodeRow(byte[] value) {
-        return RowCodec.decode(kinds, value);
+        return fromStored(RowCodec.decode(kinds, value));
     }
 
     /** The stored row {@code value} with only the columns {@code read} marks (all when null); the others are null. */
     public Object[] decodeRow(byte[] value, boolean[] read) {
-        return RowCodec.decode(kinds, value, read);
+        return fromStored(RowCodec.decode(kinds, value, read));
     }
 
     /** The entry key of {@code row} in {@code index}. */
     public Key indexKey(IndexDefinition index, Object[] row, byte[] pkBytes) {
+        row = stored(row);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean hasNull = false;
         int[] cols = table.positions(index.columns());

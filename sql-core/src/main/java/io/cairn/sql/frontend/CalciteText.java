@@ -35,9 +35,28 @@ public final class CalciteText {
 
     /** MySQL function names Calcite knows under another name. */
     private static final Map<String, String> RENAMED_FUNCTIONS = Map.of(
-            "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH");
+            "UCASE", "UPPER", "LCASE", "LOWER", "POW", "POWER", "SUBSTR", "SUBSTRING", "CHARACTER_LENGTH", "CHAR_LENGTH",
+            "MICROSECOND", "MYSQL_MICROSECOND", "DATE_FORMAT", "MYSQL_DATE_FORMAT");
+
+    /** The date/time functions that take a fractional-seconds precision: NOW(6). */
+    private static final java.util.Set<String> FSP_FUNCTIONS = java.util.Set.of("NOW", "CURRENT_TIMESTAMP", "LOCALTIME",
+            "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP", "CURTIME", "CURRENT_TIME", "UTC_TIME");
 
     private CalciteText() {
+    }
+
+    /** A TIMESTAMP or TIME literal with exactly {@code fsp} fraction digits (its type's precision). */
+    private static void appendTemporal(StringBuilder sb, Object v, int fsp) {
+        if (v instanceof LocalDateTime t) {
+            sb.append("TIMESTAMP '").append(io.cairn.sql.codec.Temporals.format(
+                    io.cairn.sql.codec.Temporals.toMicros(t, 6), fsp)).append('\'');
+        } else if (v instanceof LocalTime t) {
+            String s = io.cairn.sql.codec.Temporals.format(
+                    io.cairn.sql.codec.Temporals.toMicros(LocalDate.EPOCH.atTime(t), 6), fsp);
+            sb.append("TIME '").append(s.substring(11)).append('\'');
+        } else {
+            appendLiteral(sb, v);
+        }
     }
 
     /** Renders tokens {@code [from, to)}. */
@@ -128,6 +147,29 @@ public final class CalciteText {
                     if (kw.equals("MOD") && (next == null || !next.isSymbol("("))) {
                         sb.append('%');
                         break;
+                    }
+                    if (next != null && next.isSymbol("(") && i + 3 < to && tokens.get(i + 2).type() == Token.Type.NUMBER
+                            && tokens.get(i + 3).isSymbol(")") && FSP_FUNCTIONS.contains(kw)) {
+                        // NOW(6), CURTIME(3), …: the statement's start cut to that many fraction digits
+                        int fsp = Integer.parseInt(tokens.get(i + 2).text());
+                        if (fsp > 6) {
+                            throw new io.cairn.sql.SqlException(io.cairn.mysql.MysqlError.TOO_BIG_PRECISION, fsp,
+                                    kw.toLowerCase(java.util.Locale.ROOT));
+                        }
+                        Object v = session.sessionFunction(kw, fsp);
+                        if (v != SessionContext.NOT_A_SESSION_FUNCTION) {
+                            appendTemporal(sb, v, fsp);
+                            sb.append(' ');
+                            i += 3;
+                            continue;
+                        }
+                    }
+                    if (kw.equals("TIMESTAMPDIFF") && next != null && next.isSymbol("(") && i + 3 < to
+                            && tokens.get(i + 2).type() == Token.Type.WORD && tokens.get(i + 3).isSymbol(",")) {
+                        // Cairn's, exact to the microsecond (Calcite's counts milliseconds)
+                        sb.append("MYSQL_TIMESTAMPDIFF('").append(tokens.get(i + 2).keyword()).append("', ");
+                        i += 3;
+                        continue;
                     }
                     if (next != null && next.isSymbol("(") && i + 2 < to && tokens.get(i + 2).isSymbol(")")) {
                         Object v = session.sessionFunction(kw);
@@ -321,6 +363,15 @@ public final class CalciteText {
             }
             case "DATETIME" -> {
                 sb.append("TIMESTAMP");
+                if (i + 3 < to && tokens.get(i + 1).isSymbol("(") && tokens.get(i + 2).type() == Token.Type.NUMBER
+                        && tokens.get(i + 3).isSymbol(")")) {
+                    int fsp = Integer.parseInt(tokens.get(i + 2).text());
+                    if (fsp > 6) {
+                        throw new io.cairn.sql.SqlException(io.cairn.mysql.MysqlError.TOO_BIG_PRECISION, fsp, "CAST");
+                    }
+                    sb.append('(').append(fsp).append(')'); // CAST(x AS DATETIME(6)): MySQL's fsp
+                    return i + 3;
+                }
                 return skipLength(tokens, i, to);
             }
             case "CHAR", "NCHAR" -> {

@@ -351,6 +351,10 @@ public final class DdlParser {
     private static ColumnDefinition column(TokenCursor c, List<String> pk, List<IndexSpec> indexes) {
         String name = c.identifier();
         SqlType type = type(c);
+        if ((type.base() == DataType.DATETIME || type.base() == DataType.TIMESTAMP || type.base() == DataType.TIME)
+                && type.length() > 6) {
+            throw new io.cairn.sql.SqlException(MysqlError.TOO_BIG_PRECISION, (int) type.length(), name);
+        }
         boolean nullable = true;
         DefaultKind dk = DefaultKind.NONE;
         String dt = null;

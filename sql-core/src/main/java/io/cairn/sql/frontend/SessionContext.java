@@ -17,6 +17,14 @@ public interface SessionContext {
      */
     Object sessionFunction(String upperName);
 
+    /**
+     * The value of a date/time session function called with a fractional-seconds precision, e.g. NOW(6): the
+     * statement's start cut to {@code fsp} digits (0–6), or {@link #NOT_A_SESSION_FUNCTION}.
+     */
+    default Object sessionFunction(String upperName, int fsp) {
+        return sessionFunction(upperName);
+    }
+
     /** Marker returned by {@link #sessionFunction} for names it does not know. */
     Object NOT_A_SESSION_FUNCTION = new Object();
 }

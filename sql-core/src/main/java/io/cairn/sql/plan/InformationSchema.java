@@ -64,7 +64,8 @@ public final class InformationSchema extends AbstractSchema {
                     boolean text = c.type().base().isString() || c.type().base().isBinary();
                     cols.add(new Object[] {"def", db, t.name(), c.name(), pos++,
                             c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL ? c.defaultText()
-                                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP ? "CURRENT_TIMESTAMP" : null,
+                                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP
+                                    ? "CURRENT_TIMESTAMP" + (c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "") : null,
                             c.nullable() ? "YES" : "NO", c.type().base().sqlName(),
                             text ? (Long) c.type().maxLength() : null, text ? (Long) (c.type().maxLength() * 4) : null,
                             c.type().base().isInteger() || c.type().precision() > 0 ? (Long) (long) numericPrecision(c) : null,
@@ -72,7 +73,8 @@ public final class InformationSchema extends AbstractSchema {
                             c.type().base().isString() ? "utf8mb4" : null,
                             c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
                             c.type().ddl(), key, c.autoIncrement() ? "auto_increment" : "", "select,insert,update,references", "",
-                            c.type().kind() == io.cairn.sql.codec.ValueKind.TIMESTAMP ? (Long) 0L : null, "", null});
+                            c.type().kind() == io.cairn.sql.codec.ValueKind.TIMESTAMP
+                                    || c.type().kind() == io.cairn.sql.codec.ValueKind.TIME ? (Long) (long) c.type().fsp() : null, "", null});
                 }
                 if (!t.primaryKey().isEmpty()) {
                     constraints.add(new Object[] {"def", db, "PRIMARY", db, t.name(), "PRIMARY KEY"});

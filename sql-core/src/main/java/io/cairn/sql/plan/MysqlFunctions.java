@@ -373,4 +373,146 @@ public final class MysqlFunctions {
         }
         return BigDecimal.valueOf(((Number) o).longValue());
     }
+
+    // ---- microsecond temporals: DATETIME/TIMESTAMP values are microseconds since 1970-01-01 00:00 (see
+    // Microseconds); DATE values days since then
+
+    /** A DATETIME given as its microseconds (a literal). */
+    public static Long micros(Object micros, Object fsp) {
+        return micros == null ? null : ((Number) micros).longValue();
+    }
+
+    /**
+     * {@code v}, of SQL type {@code type}, as a DATETIME(fsp) in microseconds, rounded to fsp digits; a string that is
+     * not a date and time is NULL with warning 1292 (MySQL's CAST).
+     */
+    public static Long toDatetime(Object root, Object v, Object fsp, String type) {
+        if (v == null) {
+            return null;
+        }
+        int digits = ((Number) fsp).intValue();
+        switch (type) {
+            case "TIMESTAMP":
+                return io.cairn.sql.codec.Temporals.roundMicros(((Number) v).longValue(), digits);
+            case "DATE":
+                return ((Number) v).longValue() * io.cairn.sql.codec.Temporals.MICROS_PER_DAY;
+            case "TIME":
+                return null;
+            default:
+                break;
+        }
+        String text = v instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8)
+                : v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+        if (v instanceof Number && !(v instanceof Double)) {
+            text = numberAsDatetime(text);
+        }
+        try {
+            return io.cairn.sql.codec.Temporals.toMicros(
+                    io.cairn.sql.codec.Temporals.toDateTime(text, null, 0), digits);
+        } catch (io.cairn.sql.SqlException e) {
+            ExecContext.warn(root, MysqlError.TRUNCATED_WRONG_VALUE.code(),
+                    MysqlError.TRUNCATED_WRONG_VALUE.template().formatted("datetime", text));
+            return null;
+        }
+    }
+
+    /** A number YYYYMMDD or YYYYMMDDhhmmss[.ffffff] as the text of its date and time (else as it is). */
+    private static String numberAsDatetime(String n) {
+        int dot = n.indexOf('.');
+        String whole = dot < 0 ? n : n.substring(0, dot);
+        String fraction = dot < 0 ? "" : n.substring(dot);
+        if (whole.length() == 8) {
+            return whole.substring(0, 4) + "-" + whole.substring(4, 6) + "-" + whole.substring(6, 8);
+        }
+        if (whole.length() == 14) {
+            return whole.substring(0, 4) + "-" + whole.substring(4, 6) + "-" + whole.substring(6, 8) + " "
+                    + whole.substring(8, 10) + ":" + whole.substring(10, 12) + ":" + whole.substring(12, 14) + fraction;
+        }
+        return n;
+    }
+
+    /** MySQL's text of a DATETIME(fsp) in microseconds: exactly fsp fraction digits. */
+    public static String datetimeString(Object micros, Object fsp) {
+        return micros == null ? null
+                : io.cairn.sql.codec.Temporals.format(((Number) micros).longValue(), ((Number) fsp).intValue());
+    }
+
+    /** Microseconds to Calcite's milliseconds (floored). */
+    public static Long microsToMillis(Object micros) {
+        return micros == null ? null : Math.floorDiv(((Number) micros).longValue(), 1000L);
+    }
+
+    /** Calcite's milliseconds to microseconds. */
+    public static Long millisToMicros(Object millis) {
+        return millis == null ? null : ((Number) millis).longValue() * 1000L;
+    }
+
+    /** MICROSECOND(): the fraction of the second in microseconds. */
+    public static Integer microsecond(Object root, Object v, String type) {
+        if (v != null && "TIME".equals(type)) {
+            return (int) Math.floorMod(((Number) v).longValue(), 1000L) * 1000; // milliseconds of the day
+        }
+        Long micros = toDatetime(root, v, 6, type);
+        return micros == null ? null
+                : (int) Math.floorMod(micros, io.cairn.sql.codec.Temporals.MICROS_PER_SECOND);
+    }
+
+    /** MySQL's DATE_FORMAT of a DATETIME in microseconds (English names; unknown specifiers print their letter). */
+    public static String dateFormat(Object root, Object v, Object format, String type) {
+        Long micros = toDatetime(root, v, 6, type);
+        if (micros == null || format == null) {
+            return null;
+        }
+        return io.cairn.sql.codec.Temporals.dateFormat(io.cairn.sql.codec.Temporals.ofMicros(micros),
+                format instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8) : format.toString());
+    }
+
+    /**
+     * TIMESTAMPDIFF(unit, a, b): whole units from a to b (negative when b is earlier), exact to the microsecond;
+     * months, quarters and years count whole calendar months as MySQL does. a and b of SQL types {@code ta}, {@code tb}.
+     */
+    public static Long timestampDiff(Object root, Object unit, Object a, Object b, String ta, String tb) {
+        Long x = toDatetime(root, a, 6, ta);
+        Long y = toDatetime(root, b, 6, tb);
+        if (unit == null || x == null || y == null) {
+            return null;
+        }
+        long d = y - x;
+        String u = unit.toString().toUpperCase(java.util.Locale.ROOT);
+        if (u.startsWith("SQL_TSI_")) {
+            u = u.substring(8);
+        }
+        long perSecond = io.cairn.sql.codec.Temporals.MICROS_PER_SECOND;
+        return switch (u) {
+            case "MICROSECOND", "FRAC_SECOND" -> d;
+            case "SECOND" -> d / perSecond;
+            case "MINUTE" -> d / (60 * perSecond);
+            case "HOUR" -> d / (3600 * perSecond);
+            case "DAY" -> d / io.cairn.sql.codec.Temporals.MICROS_PER_DAY;
+            case "WEEK" -> d / (7 * io.cairn.sql.codec.Temporals.MICROS_PER_DAY);
+            case "MONTH" -> months(x, y);
+            case "QUARTER" -> months(x, y) / 3;
+            case "YEAR" -> months(x, y) / 12;
+            default -> throw new IllegalArgumentException("TIMESTAMPDIFF unit " + unit);
+        };
+    }
+
+    /** Whole months from a to b: the month difference, less one when b's day and time of month is before a's. */
+    private static long months(long a, long b) {
+        java.time.LocalDateTime x = io.cairn.sql.codec.Temporals.ofMicros(a);
+        java.time.LocalDateTime y = io.cairn.sql.codec.Temporals.ofMicros(b);
+        boolean negative = b < a;
+        if (negative) {
+            java.time.LocalDateTime t = x;
+            x = y;
+            y = t;
+        }
+        long months = (y.getYear() - x.getYear()) * 12L + y.getMonthValue() - x.getMonthValue();
+        java.time.LocalDateTime restY = y.withYear(2000).withMonth(1);
+        java.time.LocalDateTime restX = x.withYear(2000).withMonth(1);
+        if (restY.isBefore(restX)) {
+            months--;
+        }
+        return negative ? -months : months;
+    }
 }

@@ -144,12 +144,83 @@ public final class MysqlOperators {
             SqlStdOperatorTable.IS_NOT_DISTINCT_FROM, SqlStdOperatorTable.IS_DISTINCT_FROM,
             SqlStdOperatorTable.BETWEEN, SqlStdOperatorTable.NOT_BETWEEN);
 
+    // ---- microsecond temporals (see Microseconds): the plan's DATETIME/TIMESTAMP values are microseconds since
+    // 1970-01-01 00:00, where Calcite's own operators take milliseconds. These operators are made by
+    // Microseconds after validation, with their types given explicitly; none is folded while planning (a folded
+    // TIMESTAMP would become a literal that Calcite's code reads as milliseconds).
+
+    /** {@code MYSQL_DATETIME(micros, fsp)}: a DATETIME(fsp) of the BIGINT microseconds (a TIMESTAMP literal). */
+    public static final SqlUserDefinedFunction DATETIME = function("MYSQL_DATETIME",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY), MysqlOperators::datetimeType,
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "micros", boxed(translator, call)),
+            Evaluation.AT_RUN_TIME);
+    /**
+     * {@code MYSQL_TO_DATETIME(x, fsp)}: x (a string, DATE, DATETIME of other fsp, or a number
+     * YYYYMMDDhhmmss) as DATETIME(fsp), rounded to fsp digits; NULL with warning 1292 when it is none.
+     */
+    public static final SqlUserDefinedFunction TO_DATETIME = function("MYSQL_TO_DATETIME",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY), MysqlOperators::datetimeType,
+            (translator, call, nullAs) -> callWithRoot(translator, call, "toDatetime",
+                    Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_DATETIME_STRING(micros, fsp)}: MySQL's text of a DATETIME(fsp), exactly fsp fraction digits. */
+    public static final SqlUserDefinedFunction DATETIME_STRING = function("MYSQL_DATETIME_STRING",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.VARCHAR, 26), true),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "datetimeString",
+                    boxed(translator, call)), Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_DATETIME_MILLIS(micros)}: the value as Calcite's own operators take it (milliseconds, floored). */
+    public static final SqlUserDefinedFunction DATETIME_MILLIS = function("MYSQL_DATETIME_MILLIS",
+            List.of(SqlTypeFamily.ANY), b -> b.getOperandType(0),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "microsToMillis",
+                    boxed(translator, call)), Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_MILLIS_DATETIME(millis)}: a value from Calcite's own operators in microseconds. */
+    public static final SqlUserDefinedFunction MILLIS_DATETIME = function("MYSQL_MILLIS_DATETIME",
+            List.of(SqlTypeFamily.ANY), b -> b.getOperandType(0),
+            (translator, call, nullAs) -> Expressions.call(MysqlFunctions.class, "millisToMicros",
+                    boxed(translator, call)), Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_MICROSECOND(micros)}: MICROSECOND() / EXTRACT(MICROSECOND …), 0 to 999999. */
+    public static final SqlUserDefinedFunction MICROSECOND = function("MYSQL_MICROSECOND",
+            List.of(SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.INTEGER), true),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "microsecond",
+                    Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
+    /** {@code MYSQL_DATE_FORMAT(t, format)}: MySQL's DATE_FORMAT of a DATETIME, DATE or string (%f exact). */
+    public static final SqlUserDefinedFunction DATE_FORMAT = function("MYSQL_DATE_FORMAT",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.VARCHAR), true),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "dateFormat",
+                    Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
+    /**
+     * {@code MYSQL_TIMESTAMPDIFF('UNIT', a, b)} (the front end's TIMESTAMPDIFF): whole units from a to b, exact to
+     * the microsecond; a and b DATETIME, DATE or strings.
+     */
+    public static final SqlUserDefinedFunction TIMESTAMPDIFF = function("MYSQL_TIMESTAMPDIFF",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY, SqlTypeFamily.ANY),
+            b -> b.getTypeFactory().createTypeWithNullability(
+                    b.getTypeFactory().createSqlType(SqlTypeName.BIGINT), true),
+            (translator, call, nullAs) -> callWithRoot(translator, call, "timestampDiff",
+                    Expressions.constant(call.getOperands().get(1).getType().getSqlTypeName().name()),
+                    Expressions.constant(call.getOperands().get(2).getType().getSqlTypeName().name())),
+            Evaluation.AT_RUN_TIME);
+
+    private static RelDataType datetimeType(org.apache.calcite.sql.SqlOperatorBinding b) {
+        Integer fsp = b.isOperandLiteral(1, false) ? b.getOperandLiteralValue(1, Integer.class) : null;
+        return b.getTypeFactory().createTypeWithNullability(
+                b.getTypeFactory().createSqlType(SqlTypeName.TIMESTAMP, fsp == null ? 6 : fsp), true);
+    }
+
     /** How the front end marks the divisor of {@code a DIV b}: {@code a / MYSQL_DIV_DIVISOR(b)}. */
     private static final String DIV_DIVISOR = "MYSQL_DIV_DIVISOR";
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
             SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, TO_SIGNED, TO_DECIMAL, STRCMP, SLEEP, SUMMAND,
-                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX),
+                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX, TIMESTAMPDIFF, MICROSECOND, DATE_FORMAT),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
@@ -397,10 +468,11 @@ public final class MysqlOperators {
 
     /** A call of {@code MysqlFunctions.method(root, operands…)}: the function sees its execution's context. */
     private static Expression callWithRoot(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
-            org.apache.calcite.rex.RexCall call, String method) {
+            org.apache.calcite.rex.RexCall call, String method, Expression... extra) {
         List<Expression> args = new ArrayList<>();
         args.add(Expressions.convert_(translator.getRoot(), Object.class));
         args.addAll(List.of(boxed(translator, call)));
+        args.addAll(List.of(extra));
         return Expressions.call(MysqlFunctions.class, method, args);
     }
 

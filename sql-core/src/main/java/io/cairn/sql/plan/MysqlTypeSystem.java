@@ -10,7 +10,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * Calcite's type rules bent towards MySQL's: DECIMAL up to 65 digits (scale 30), SUM of a DECIMAL is a
  * DECIMAL(65) (MySQL: 22 more digits; a fixed width keeps re-derived SUMs of SUMs the same type), so is
  * SUM of integers ({@link MysqlOperators#SUMMAND} makes them decimals first), AVG of an exact number is a DECIMAL with four more decimals (div_precision_increment), and
- * ragged unions/VALUES become VARCHAR, not padded CHAR.
+ * ragged unions/VALUES become VARCHAR, not padded CHAR; TIMESTAMP/TIME precision up to 6 (MySQL's fsp).
  */
 public final class MysqlTypeSystem extends RelDataTypeSystemImpl {
     public static final MysqlTypeSystem INSTANCE = new MysqlTypeSystem();
@@ -30,9 +30,14 @@ public final class MysqlTypeSystem extends RelDataTypeSystemImpl {
         return 30;
     }
 
+    /** DECIMAL up to 65 digits; TIMESTAMP and TIME up to MySQL's 6 fractional-second digits (Calcite's default is 3). */
     @Override
     public int getMaxPrecision(SqlTypeName typeName) {
-        return typeName == SqlTypeName.DECIMAL ? 65 : super.getMaxPrecision(typeName);
+        return switch (typeName) {
+            case DECIMAL -> 65;
+            case TIMESTAMP, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIME_WITH_LOCAL_TIME_ZONE -> 6;
+            default -> super.getMaxPrecision(typeName);
+        };
     }
 
     @Override

@@ -132,7 +132,8 @@ public final class QueryCompiler {
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
         List<TableAccess> access = AccessAnalyzer.analyze(validator, validated, dml, relRoot.rel, inlined);
-        RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(DefaultCollation.apply(relRoot.project()));
+        RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(
+                Microseconds.apply(DefaultCollation.apply(relRoot.project())));
         // the ordering is kept by the Sort inside the plan; asking for root.collation on the projected
         // rel would name fields the projection dropped (ORDER BY a column not selected)
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();

@@ -472,6 +472,11 @@ public final class Session implements SessionHandler, SessionContext {
         return environment.sessionFunction(upperName);
     }
 
+    @Override
+    public Object sessionFunction(String upperName, int fsp) {
+        return environment.sessionFunction(upperName, fsp);
+    }
+
     /** A prepared statement: its text and tokens, lexed once. */
     private record PreparedStatement(String sql, List<Token> tokens) {
     }

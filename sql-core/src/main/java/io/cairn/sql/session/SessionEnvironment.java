@@ -11,6 +11,7 @@ import io.cairn.sql.frontend.Lexer;
 import io.cairn.sql.frontend.SessionContext;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.plan.SqlParsing;
+import io.cairn.sql.codec.Temporals;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -119,11 +120,12 @@ final class SessionEnvironment implements SessionContext {
         this.database = database;
     }
 
-    /** A statement starts: NOW() and its kin return this second until the next one. */
+    /** A statement starts: NOW() and its kin return this second (NOW(6): this microsecond) until the next one. */
     void startStatement() {
-        statementStart = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+        statementStart = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** The statement's start to the microsecond (DEFAULT CURRENT_TIMESTAMP cuts it to its column's digits). */
     LocalDateTime statementStart() {
         return statementStart;
     }
@@ -186,14 +188,23 @@ final class SessionEnvironment implements SessionContext {
                 return info.user() + "@" + clientHost;
             case "CURRENT_USER":
                 return account.user() + "@" + account.host();
-            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP":
-                return statementStart;
+            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP",
+                    "CURTIME", "CURRENT_TIME", "UTC_TIME":
+                return sessionFunction(upperName, 0);
             case "CURDATE", "CURRENT_DATE", "UTC_DATE":
                 return statementStart.toLocalDate();
-            case "CURTIME", "CURRENT_TIME", "UTC_TIME":
-                return statementStart.toLocalTime();
             default:
                 return NOT_A_SESSION_FUNCTION;
         }
+    }
+
+    @Override
+    public Object sessionFunction(String upperName, int fsp) {
+        LocalDateTime t = Temporals.truncate(statementStart, fsp);
+        return switch (upperName) {
+            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "UTC_TIMESTAMP" -> t;
+            case "CURTIME", "CURRENT_TIME", "UTC_TIME" -> t.toLocalTime();
+            default -> NOT_A_SESSION_FUNCTION;
+        };
     }
 }

@@ -331,7 +331,8 @@ final class ShowStatements {
             }
             String key = key(t, c.name());
             String def = c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL ? c.defaultText()
-                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP ? "CURRENT_TIMESTAMP" : null;
+                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP
+                            ? "CURRENT_TIMESTAMP" + (c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "") : null;
             String extra = c.autoIncrement() ? "auto_increment" : "";
             if (full) {
                 rows.add(new Object[] {c.name(), c.type().ddl(), c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
@@ -417,7 +418,7 @@ final class ShowStatements {
             } else if (c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL) {
                 p.append(" DEFAULT '").append(c.defaultText().replace("'", "''")).append('\'');
             } else if (c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP) {
-                p.append(" DEFAULT CURRENT_TIMESTAMP");
+                p.append(" DEFAULT CURRENT_TIMESTAMP").append(c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "");
             } else if (c.nullable()) {
                 p.append(" DEFAULT NULL");
             }
