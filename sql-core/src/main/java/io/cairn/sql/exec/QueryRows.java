@@ -39,6 +39,8 @@ public final class QueryRows implements AutoCloseable {
                     external ? query.rowType().getFieldList() : null);
         } catch (ArithmeticException | ExceptionInInitializerError | NoClassDefFoundError e) {
             throw translate(e);
+        } catch (IllegalStateException e) {
+            throw translateState(e);
         }
     }
 
@@ -62,6 +64,9 @@ public final class QueryRows implements AutoCloseable {
         } catch (ArithmeticException | ExceptionInInitializerError | NoClassDefFoundError e) {
             close();
             throw translate(e);
+        } catch (IllegalStateException e) {
+            close();
+            throw translateState(e);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -75,6 +80,21 @@ public final class QueryRows implements AutoCloseable {
             enumerator.close();
         }
     }
+
+    /**
+     * A scalar sub-query that found more than one row: Calcite's SINGLE_VALUE aggregate (which the
+     * planner puts over it) throws this {@link IllegalStateException}, MySQL answers 1242. Any other
+     * is left as it is (a bug, for the session to log with its statement).
+     */
+    static RuntimeException translateState(IllegalStateException e) {
+        if (String.valueOf(e.getMessage()).startsWith(SINGLE_VALUE_FAILURE)) {
+            return new SqlException(MysqlError.SUBQUERY_NO_1_ROW, e);
+        }
+        return e;
+    }
+
+    /** The message of Calcite's generated SINGLE_VALUE aggregate for a second value (RexImpTable). */
+    private static final String SINGLE_VALUE_FAILURE = "more than one value in agg SINGLE_VALUE";
 
     private static RuntimeException translate(Throwable e) {
         if (e instanceof ArithmeticException) {

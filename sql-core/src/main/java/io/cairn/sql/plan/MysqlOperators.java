@@ -11,6 +11,8 @@ import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
 import org.apache.calcite.schema.ScalarFunction;
@@ -22,6 +24,7 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlCoalesceFunction;
 import org.apache.calcite.sql.fun.SqlInOperator;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
@@ -35,6 +38,10 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.SqlRexContext;
+import org.apache.calcite.sql2rel.SqlRexConvertletTable;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
  * The operator table of Cairn's SQL: Calcite's standard operators, the MySQL and BigQuery function
@@ -136,6 +143,32 @@ public final class MysqlOperators {
      */
     public static final SqlUserDefinedFunction SUMMAND = function("MYSQL_SUMMAND", List.of(SqlTypeFamily.ANY),
             MysqlOperators::summandType, MysqlOperators::implementSummand);
+
+    /**
+     * COALESCE, and IFNULL (MySQL's COALESCE of two operands), kept one call from parsing to code generation.
+     * Calcite's own COALESCE is rewritten by the validator into {@code CASE WHEN a IS NOT NULL THEN a ELSE b}:
+     * that copies {@code a}, so a scalar sub-query in it is planned and run twice, and the CASE that
+     * SqlToRelConverter builds from the two copies (two sub-queries, no longer one expression) is nullable
+     * where the validator had typed {@code COALESCE(a, 0)} NOT NULL, which fails the conversion with
+     * "Conversion to relational algebra failed to preserve datatypes" (CALCITE-7044, fixed in Calcite 1.41 by
+     * a CAST NOT NULL inside the CASE). This one validates as Calcite's (type NOT NULL when an operand is,
+     * operands coerced to a common type) and becomes {@link SqlStdOperatorTable#COALESCE} in relational
+     * algebra ({@link #CONVERTLETS}), which Calcite simplifies and generates code for.
+     */
+    public static final SqlCoalesceFunction COALESCE = new SqlCoalesceFunction() {
+        @Override
+        public SqlNode rewriteCall(SqlValidator validator, SqlCall call) {
+            validateQuantifier(validator, call);
+            return call.operandCount() == 1 ? call.operand(0) : call;
+        }
+    };
+
+    /**
+     * Calcite's convertlets, but for {@link #COALESCE}: a call of Calcite's COALESCE of the validated
+     * type, each operand cast to that type (keeping its own nullability), as the generated code expects.
+     */
+    public static final SqlRexConvertletTable CONVERTLETS = call -> call.getOperator() == COALESCE
+            ? MysqlOperators::convertCoalesce : StandardConvertletTable.INSTANCE.get(call);
 
     /** The comparisons whose operands MySQL converts to numbers when one side is a number. */
     private static final Set<SqlOperator> COMPARISONS = Set.of(SqlStdOperatorTable.EQUALS,
@@ -279,6 +312,9 @@ public final class MysqlOperators {
                 if ((isNamed(op, "LENGTH") || isNamed(op, "OCTET_LENGTH")) && c.operandCount() == 1) {
                     return LENGTH.createCall(c.getParserPosition(), c.getOperandList());
                 }
+                if (isNamed(op, "COALESCE") || (isNamed(op, "IFNULL") && c.operandCount() == 2)) {
+                    return COALESCE.createCall(c.getFunctionQuantifier(), c.getParserPosition(), c.getOperandList());
+                }
                 if (isNamed(op, "SUM") && c.operandCount() == 1) {
                     SqlNode operand = c.operand(0);
                     c.setOperand(0, summand(operand));
@@ -303,6 +339,16 @@ public final class MysqlOperators {
                 return c;
             }
         });
+    }
+
+    private static RexNode convertCoalesce(SqlRexContext cx, SqlCall call) {
+        RelDataType type = cx.getValidator().getValidatedNodeType(call);
+        RexBuilder rexBuilder = cx.getRexBuilder();
+        List<RexNode> operands = new ArrayList<>(call.operandCount());
+        for (SqlNode operand : call.getOperandList()) {
+            operands.add(rexBuilder.ensureType(type, cx.convertExpression(operand), false));
+        }
+        return rexBuilder.makeCall(type, SqlStdOperatorTable.COALESCE, operands);
     }
 
     /** A call of arithmetic {@code op} that converts strings to numbers as MySQL does. */

@@ -43,7 +43,6 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.ConvertToChecked;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 
@@ -98,8 +97,19 @@ public final class QueryCompiler {
      * @param viewParser parses a view's stored SELECT
      * @param dml        the query selects the rows of an UPDATE or DELETE (its leading row-key and row
      *                   items are not reads of the statement, see {@link AccessAnalyzer})
+     * @throws PlannerFailure when Calcite fails an internal check (a bug, not an error of the statement)
      */
     public CompiledQuery compile(SqlNode query, Catalog catalog, SchemaPlus root, String defaultDb,
+            Function<TableDefinition, SqlNode> viewParser, boolean dml) {
+        try {
+            return compileChecked(query, catalog, root, defaultDb, viewParser, dml);
+        } catch (AssertionError e) {
+            // Calcite checks its own invariants with AssertionErrors, also with assertions disabled
+            throw new PlannerFailure(e);
+        }
+    }
+
+    private CompiledQuery compileChecked(SqlNode query, Catalog catalog, SchemaPlus root, String defaultDb,
             Function<TableDefinition, SqlNode> viewParser, boolean dml) {
         List<TableDefinition> inlined = new ArrayList<>();
         SqlNode node = query.accept(new ViewInliner(catalog, defaultDb, viewParser, 0, inlined));
@@ -128,9 +138,10 @@ public final class QueryCompiler {
             throw new IllegalStateException("views are inlined before validation; Calcite asked to expand " + viewPath);
         };
         SqlToRelConverter converter = new SqlToRelConverter(noViews, validator, reader, cluster,
-                StandardConvertletTable.INSTANCE,
+                MysqlOperators.CONVERTLETS,
                 SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
+        CorrelationCheck.check(relRoot.rel);
         List<TableAccess> access = AccessAnalyzer.analyze(validator, validated, dml, relRoot.rel, inlined);
         RelNode logical = new ConvertToChecked(cluster.getRexBuilder()).visit(
                 Microseconds.apply(DefaultCollation.apply(relRoot.project())));

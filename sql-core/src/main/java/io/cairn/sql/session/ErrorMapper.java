@@ -34,7 +34,8 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  *       1305 unknown function, else 1064 with Calcite's message;</li>
  *   <li>planner and code-generation failures (unsupported SQL) → 1235 "not supported yet", logged at FINE.</li>
  * </ul>
- * Anything else is a bug and is rethrown for the wire layer to log and report as 1105.
+ * Anything else is a bug and is rethrown, for the session to log with its statement and report as 1105
+ * ({@code Session#mapError}).
  */
 public final class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class.getName());

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +45,7 @@ import java.util.regex.Pattern;
  * <p>Threading: as {@link SessionHandler} says — one command at a time, {@link #cancel()} from any thread.
  */
 public final class Session implements SessionHandler, SessionContext {
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
     /** The capability flag of clients that may send several statements in one query. */
     private static final int CLIENT_MULTI_STATEMENTS = 1 << 16;
     /** The message of {@link MysqlError#NO_SUCH_TABLE}: database and table. */
@@ -227,7 +230,7 @@ public final class Session implements SessionHandler, SessionContext {
             }
             return new QueryResult.Multi(results);
         } catch (RuntimeException e) {
-            throw mapError(e);
+            throw mapError(e, sql);
         } finally {
             queries.setMayStream(false);
             if (!queries.streaming()) {
@@ -309,7 +312,26 @@ public final class Session implements SessionHandler, SessionContext {
      * 1142, as MySQL does, so that its existence cannot be probed.
      */
     MysqlException mapError(RuntimeException e) {
-        MysqlException m = ErrorMapper.toMysql(e, database());
+        Running r = running;
+        return mapError(e, r == null ? null : r.sql());
+    }
+
+    /**
+     * As {@link #mapError(RuntimeException)}, for a failure of statement {@code sql}. An exception that
+     * {@link ErrorMapper} does not know is a bug (of Cairn, or of Calcite: {@link io.cairn.sql.plan.PlannerFailure}):
+     * it is logged at WARNING with the statement's text and answered 1105 naming it, never a bare "internal error".
+     */
+    MysqlException mapError(RuntimeException e, String sql) {
+        MysqlException m;
+        try {
+            m = ErrorMapper.toMysql(e, database());
+        } catch (RuntimeException bug) {
+            LOG.log(Level.WARNING, bug, () -> "CAIRN0402W: connection " + connectionId() + " failed with an internal"
+                    + " error running: " + (sql == null ? "(unknown)" : sql.length() > 4000 ? sql.substring(0, 4000) + " …" : sql));
+            return new MysqlException(MysqlError.UNKNOWN_ERROR.code(), MysqlError.UNKNOWN_ERROR.sqlState(),
+                    "Internal error (" + bug.getClass().getSimpleName() + ": " + abbreviated(bug.getMessage())
+                            + "); the server log has the statement and the cause", false, bug);
+        }
         if (m.code() == MysqlError.NO_SUCH_TABLE.code()) {
             Matcher t = NO_SUCH_TABLE_MESSAGE.matcher(m.getMessage());
             if (t.matches() && !privilegesNow().seesTable(t.group(1), t.group(2))) {
@@ -317,6 +339,16 @@ public final class Session implements SessionHandler, SessionContext {
             }
         }
         return m;
+    }
+
+    /** The first line of {@code text}, at most 300 characters, for a message. */
+    private static String abbreviated(String text) {
+        if (text == null) {
+            return "(unknown)";
+        }
+        int nl = text.indexOf('\n');
+        String line = nl < 0 ? text : text.substring(0, nl) + " …";
+        return line.length() > 300 ? line.substring(0, 300) + " …" : line;
     }
 
     @Override
@@ -334,7 +366,7 @@ public final class Session implements SessionHandler, SessionContext {
             countedPrepared("stmt_prepare");
             return StatementMetadata.of(params, queries.resultColumns(sql, tokens));
         } catch (RuntimeException e) {
-            throw mapError(e);
+            throw mapError(e, sql);
         }
     }
 
@@ -358,7 +390,7 @@ public final class Session implements SessionHandler, SessionContext {
             result = dispatcher.run(ps.sql(), PreparedText.bind(ps.tokens(), parameters));
             return result;
         } catch (RuntimeException e) {
-            throw mapError(e);
+            throw mapError(e, ps.sql());
         } finally {
             if (command != null) {
                 statementEnded(command, ps.sql(), start, result);

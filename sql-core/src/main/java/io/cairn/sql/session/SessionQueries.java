@@ -161,8 +161,9 @@ final class SessionQueries {
 
     /** The streamed query failed in the middle: its statement ends as failed; the error for the client. */
     MysqlException streamFailed(StreamedQuery q, RuntimeException e) {
+        Session.Running running = session.running(); // ending the statement ends the command
         endStreamedStatement(q.transaction(), q.ownTransaction(), e);
-        return session.mapError(e);
+        return session.mapError(e, running == null ? null : running.sql());
     }
 
     /** The client stopped reading the streamed query (gone, cursor closed): its statement ends as failed. */
