@@ -1,6 +1,5 @@
 package io.cairn.admin;
 
-import io.cairn.log.LogRole;
 import io.cairn.txn.backup.BackupJobs;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,15 +1,9 @@
 package io.cairn.txn;
 
-import io.cairn.node.ConfigException;
-import io.cairn.txn.backup.BackupDirectory;
-import io.cairn.txn.backup.BackupRestore;
-import io.cairn.txn.backup.LogArchiver;
-import java.util.Optional;
-import java.util.function.Function;
-
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
 import io.cairn.node.ByteSize;
+import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
 import io.cairn.node.NodeConfig;
 import io.cairn.node.Role;
@@ -17,6 +11,9 @@ import io.cairn.node.RoleService;
 import io.cairn.node.TransactionNodeStatus;
 import io.cairn.server.ActiveTransactionService;
 import io.cairn.server.ServerContext;
+import io.cairn.txn.backup.BackupDirectory;
+import io.cairn.txn.backup.BackupRestore;
+import io.cairn.txn.backup.LogArchiver;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
@@ -24,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
