@@ -13,6 +13,7 @@ cmd_bench() {
     sql) bench_sql ;;
     proxy) bench_proxy ;;
     growth) bench_growth ;;
-    *) die "bench: name one of: log, storage, txn, sql, proxy, growth" ;;
+    backup) bench_backup ;;
+    *) die "bench: name one of: log, storage, txn, sql, proxy, growth, backup" ;;
   esac
 }

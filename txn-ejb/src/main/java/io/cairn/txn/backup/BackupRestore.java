@@ -37,6 +37,7 @@ public final class BackupRestore {
      * @throws IllegalStateException    {@code store} holds a checkpoint already
      */
     public static Result restore(BackupDirectory source, String id, Long untilTs, CheckpointStore store) {
+        long started = System.nanoTime();
         Optional<Manifest> existing = store.latestManifest();
         if (existing.isPresent()) {
             throw new IllegalStateException("the object storage holds checkpoint " + existing.get().objectKey()
@@ -70,7 +71,9 @@ public final class BackupRestore {
             LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source.root() + ": "
                     + (result.commitTs() == 0 ? "no commit is at or before the moment asked for: the cluster is empty"
                             : "the data is as of commit " + result.commitTime() + " UTC (timestamp " + result.commitTs()
-                                    + "), " + result.segments() + " segment(s)"));
+                                    + "), " + result.segments() + " segment(s)")
+                    + String.format(java.util.Locale.ROOT, "; %d bytes of backup in %.1f s", check.bytes(),
+                            (System.nanoTime() - started) / 1e9));
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read backup " + set.id(), e);

@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# bench backup — sourced by bin/cairn (uses its port, server, backup and sysbench helpers).
+#
+# Against the running all-in-one server: loads sysbench's 4 tables of CAIRN_BENCH_BACKUP_ROWS rows (250,000)
+# into database sbbackup, waits for the checkpoint that covers them, then times
+#   - a backup into a fresh folder (bin/cairn backup create, wall time),
+#   - a plain copy of the server's object storage folder (cp -r, what the backup's objects are stored as),
+#   - a restore of that backup into a side instance (the restore step itself, as its CAIRN0122I line says;
+#     the side server's start is not counted).
+# Last line: backup mb-per-s=B plain-copy-mb-per-s=P backup-vs-copy=R restore-mb-per-s=S standby-lag-p99-s=NA
+# (there is no standby cluster yet). The folders go under CAIRN_BENCH_BACKUP_DIR (default a fresh /tmp folder).
+bench_backup() {
+  command -v sysbench > /dev/null || die "bench backup: sysbench is needed"
+  command -v jq > /dev/null || die "bench backup: jq is needed"
+  alive "$ALL_IN_ONE" || die "bench backup: start the all-in-one server first (bin/cairn up)"
+  local rows=${CAIRN_BENCH_BACKUP_ROWS:-250000} dir=${CAIRN_BENCH_BACKUP_DIR:-$(mktemp -d /tmp/cairn-bench-backup-XXXXXX)}
+  local port log started
+  port=$(port_mysql 1)
+  log=$(server_dir "$ALL_IN_ONE")/logs/messages.log
+  mkdir -p "$dir"
+  say "bench backup: loading 4 x $rows rows (sysbench prepare) into sbbackup"
+  mariadb -h"$HOST" -P"$port" -uroot -e "DROP DATABASE IF EXISTS sbbackup; CREATE DATABASE sbbackup" \
+    || die "bench backup: cannot reach $HOST:$port"
+  growth_sysbench "$port" root "" sbbackup "$rows" oltp_read_write prepare --threads=4 > "$dir/prepare.log" 2>&1 \
+    || die "bench backup: sysbench prepare failed (see $dir/prepare.log)"
+  local checkpoints; checkpoints=$(grep -c 'CAIRN0106I' "$log" || true)
+  say "bench backup: waiting for the checkpoint that covers the load"
+  started=$SECONDS
+  until [ "$(grep -c 'CAIRN0106I' "$log" || true)" -gt "$checkpoints" ]; do
+    [ $((SECONDS - started)) -lt 180 ] || die "bench backup: no checkpoint within 180 s"
+    sleep 2
+  done
+
+  local target=$dir/target t0 t1 bytes backup_s
+  t0=$(date +%s.%N)
+  backup_create "$(api_base)/api/backups" "target=$(urlencode "$target")" > "$dir/backup.out"
+  t1=$(date +%s.%N)
+  backup_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  bytes=$(du -sb --apparent-size "$target/objects" "$target/sets" | awk '{s += $1} END {print s}')
+
+  local copy=$dir/plain-copy copy_s storage_bytes
+  rm -rf "$copy"
+  sync
+  t0=$(date +%s.%N)
+  cp -r "$VAR/data/$ALL_IN_ONE/storage" "$copy"
+  sync
+  t1=$(date +%s.%N)
+  copy_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  storage_bytes=$(du -sb --apparent-size "$copy" | awk '{print $1}')
+
+  say "bench backup: restoring into a side instance ($dir/side)"
+  CAIRN_VAR=$dir/side CAIRN_PORT_OFFSET=$((OFFSET + 700)) "$ROOT/bin/cairn" restore "$target" > "$dir/restore.out" 2>&1 \
+    || { cat "$dir/restore.out" >&2; die "bench backup: the restore failed"; }
+  local restore_line restore_bytes restore_s
+  restore_line=$(grep -o 'CAIRN0122I.*' "$dir/side/usr/servers/$ALL_IN_ONE/logs/messages.log" | head -n1)
+  restore_bytes=$(sed -n 's/.*; \([0-9]*\) bytes of backup in \([0-9.]*\) s.*/\1/p' <<< "$restore_line")
+  restore_s=$(sed -n 's/.*; \([0-9]*\) bytes of backup in \([0-9.]*\) s.*/\2/p' <<< "$restore_line")
+  CAIRN_VAR=$dir/side CAIRN_PORT_OFFSET=$((OFFSET + 700)) "$ROOT/bin/cairn" down > /dev/null 2>&1 || true
+
+  local mb=1048576
+  echo "backup: $bytes bytes in ${backup_s} s; plain copy of the storage folder: $storage_bytes bytes in ${copy_s} s;" \
+    "restore: $restore_bytes bytes in ${restore_s} s (folders in $dir)"
+  awk -v b="$bytes" -v bs="$backup_s" -v c="$storage_bytes" -v cs="$copy_s" -v r="$restore_bytes" -v rs="$restore_s" -v mb=$mb \
+    'BEGIN { bm = b / mb / bs; cm = c / mb / cs; rm = (rs > 0 ? r / mb / rs : 0);
+             printf "backup mb-per-s=%.1f plain-copy-mb-per-s=%.1f backup-vs-copy=%.2f restore-mb-per-s=%.1f standby-lag-p99-s=NA\n", bm, cm, bm / cm, rm }'
+}
