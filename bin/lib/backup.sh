@@ -85,10 +85,14 @@ backup_create() {
 # restore TARGET [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force]
 cmd_restore() {
   command -v jq > /dev/null || die "restore needs jq (apt-get install jq)"
-  local target="" id="" until_ts="" force=0
+  local target="" id="" until_ts="" force=0 database="" table="" as="" into=""
   while [ $# -gt 0 ]; do
     case $1 in
       --id) id=${2:-}; shift 2 ;;
+      --database) database=${2:-}; shift 2 ;;
+      --table) table=${2:-}; shift 2 ;;
+      --as) as=${2:-}; shift 2 ;;
+      --into) into=${2:-}; shift 2 ;;
       --until) [ -n "${2:-}" ] || die "restore: --until 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC)"
         until_ts=$(date -u -d "$2" +%s%6N 2> /dev/null) || die "restore: not a moment: $2"; shift 2 ;;
       --until-ts) [[ ${2:-} =~ ^[0-9]+$ ]] || die "restore: --until-ts takes a commit timestamp (microseconds)"
@@ -98,8 +102,12 @@ cmd_restore() {
       *) target=$(backup_target "$1"); shift ;;
     esac
   done
-  [ -n "$target" ] || die "usage: restore TARGET [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force]"
+  [ -n "$target" ] || die "usage: restore TARGET [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force | --database DB | --table DB.T] [--as NAME] [--into HOST:PORT]"
   [ -d "$target/sets" ] || die "restore: $target holds no backups"
+  if [ -n "$database$table" ]; then
+    restore_into_running "$target" "$id" "$until_ts" "$database" "$table" "$as" "$into"
+    return
+  fi
   ensure_built
   alive "$ALL_IN_ONE" && die "restore: the all-in-one server runs; 'bin/cairn down' first"
   [ -z "$(cluster_servers)" ] || ! any_alive $(cluster_servers) || die "restore: a cluster is running here; 'bin/cairn cluster down' first"
@@ -148,4 +156,72 @@ restore_report() {
     [ -n "$db" ] || continue
     echo "  $db.$table: $(mariadb -h"$HOST" -P"$(port_mysql 1)" -uroot -N -B -e "SELECT COUNT(*) FROM \`$db\`.\`$table\`") rows"
   done <<< "$tables"
+}
+
+# restore_into_running TARGET ID UNTIL_TS DATABASE TABLE AS INTO — one database (--database DB) or one table
+# (--table DB.T) of a backup, copied under a new name (--as; default NAME_restored) into a running server
+# (--into HOST:PORT; default this folder's all-in-one): the backup is restored into a side instance of its own
+# (CAIRN_VAR=$VAR/restore-side, ports + 500), the part is dumped from there with mariadb-dump and loaded; the
+# side instance is removed afterwards. The name must be free: nothing that exists is replaced.
+restore_into_running() {
+  local target=$1 id=$2 until_ts=$3 database=$4 table=$5 as=$6 into=$7
+  command -v mariadb-dump > /dev/null || die "restore: mariadb-dump is needed (apt-get install mariadb-client)"
+  [ -z "$database" ] || [ -z "$table" ] || die "restore: --database or --table, not both"
+  [ -n "$into" ] || into=$HOST:$(port_mysql 1)
+  local host=${into%:*} port=${into##*:} live=(mariadb -h"${into%:*}" -P"${into##*:}" -uroot ${CAIRN_ROOT_PASSWORD:+-p"$CAIRN_ROOT_PASSWORD"})
+  "${live[@]}" -e 'SELECT 1' > /dev/null 2>&1 || die "restore: no server answers SQL at $host:$port (--into HOST:PORT)"
+  local db name new_db new_name
+  if [ -n "$table" ]; then
+    [[ $table == *.* ]] || die "restore: --table DB.TABLE"
+    db=${table%%.*}; name=${table#*.}
+    [ -n "$as" ] || as=$db.${name}_restored
+    [[ $as == *.* ]] || as=$db.$as
+    new_db=${as%%.*}; new_name=${as#*.}
+  else
+    db=$database; new_db=${as:-${database}_restored}
+  fi
+  for n in "$db" "$new_db" ${name:+"$name"} ${new_name:+"$new_name"}; do
+    [[ $n =~ ^[A-Za-z0-9_$]+$ ]] || die "restore: '$n' is not a plain name"
+  done
+  local exists
+  if [ -n "$table" ]; then
+    exists=$("${live[@]}" -N -B -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$new_db' AND table_name = '$new_name'")
+  else
+    exists=$("${live[@]}" -N -B -e "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '$new_db'")
+  fi
+  [ "$exists" = 0 ] || die "restore: $new_db${new_name:+.$new_name} exists already on $host:$port; choose another name with --as"
+
+  local side=$VAR/restore-side side_offset=$((OFFSET + 500)) args=(restore "$target" --force)
+  [ -z "$id" ] || args+=(--id "$id")
+  [ -z "$until_ts" ] || args+=(--until-ts "$until_ts")
+  rm -rf "$side"
+  say "restore: restoring the backup into a side instance ($side, ports + $side_offset)"
+  local out=$VAR/restore-side.out
+  CAIRN_VAR=$side CAIRN_PORT_OFFSET=$side_offset CAIRN_BACKUP_ARCHIVE= "$ROOT/bin/cairn" "${args[@]}" > "$out" 2>&1 \
+    || { cat "$out" >&2; rm -rf "$side"; die "restore: the side instance could not be restored"; }
+  grep '^cairn: restored' "$out" || true
+  local side_port=$((6001 + side_offset)) dump=$VAR/restore-side.sql rc=0
+  if [ -n "$table" ]; then
+    mariadb-dump -h"$HOST" -P"$side_port" -uroot --single-transaction --no-tablespaces --skip-add-drop-table \
+      --skip-add-locks --skip-disable-keys --skip-triggers "$db" "$name" > "$dump" || rc=$?
+    # the table's own name in its CREATE TABLE and INSERTs (mariadb-dump quotes names with backquotes)
+    sed -i -E "s/^(CREATE TABLE|INSERT INTO) \`$name\`/\\1 \`$new_name\`/" "$dump"
+  else
+    mariadb-dump -h"$HOST" -P"$side_port" -uroot --single-transaction --no-tablespaces --skip-add-drop-table \
+      --skip-add-locks --skip-disable-keys --skip-triggers "$db" > "$dump" || rc=$?
+  fi
+  CAIRN_VAR=$side CAIRN_PORT_OFFSET=$side_offset "$ROOT/bin/cairn" down > /dev/null 2>&1 || true
+  rm -rf "$side"
+  [ "$rc" = 0 ] || die "restore: mariadb-dump of $db${name:+.$name} from the side instance failed"
+  "${live[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$new_db\`" && "${live[@]}" "$new_db" < "$dump" \
+    || die "restore: loading $dump into $host:$port failed"
+  rm -f "$dump"
+  local tables t
+  if [ -n "$table" ]; then tables=$new_name; else
+    tables=$("${live[@]}" -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = '$new_db' AND table_type = 'BASE TABLE' ORDER BY 1")
+  fi
+  echo "restored into $host:$port:"
+  for t in $tables; do
+    echo "  $new_db.$t: $("${live[@]}" -N -B -e "SELECT COUNT(*) FROM \`$new_db\`.\`$t\`") rows"
+  done
 }

@@ -203,11 +203,11 @@ class AllInOneServerIT {
     // ---- backups: taken online through the admin API, restored by bin/cairn into a fresh server of its own.
 
     /**
-     * A backup taken while money moves, restored (at its moment) into a fresh server: the bank is consistent
-     * there and holds every transfer acknowledged before the backup began. The same backup restored on through
-     * the archived log (the test server archives into the backup folder) to the moment of a second backup taken
-     * after the load holds exactly the live rows, with equal CHECKSUM TABLE. The restored servers run in their own
-     * state folder (ports + 3000).
+     * A backup taken while money moves, its database restored (at the backup's moment) under a new name into the
+     * running server: the bank is consistent there and holds every transfer acknowledged before the backup began.
+     * The same backup restored into a fresh server on through the archived log (the test server archives into the
+     * backup folder) to the moment of a second backup taken after the load holds exactly the live rows, with equal
+     * CHECKSUM TABLE. The restores run in their own state folder (ports + 3000, and + 3500 for the side instance).
      */
     @Test
     void aBackupTakenUnderLoadRestoresConsistentAndOnThroughTheArchivedLogToALaterMoment() throws Exception {
@@ -242,13 +242,15 @@ class AllInOneServerIT {
         String restoredUrl = "jdbc:mysql://127.0.0.1:" + (6001 + offset) + "/?sslMode=DISABLED&connectTimeout=5000";
         Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
         try {
+            // the database at the first backup's moment, under a new name, into this (running) server
             BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--id", first,
-                    "--until-ts", Long.toString(firstTs));
-            long held = BankTransfers.assertConsistent(restoredUrl, db, acknowledgedBefore);
+                    "--until-ts", Long.toString(firstTs), "--database", db, "--as", db + "_at_first",
+                    "--into", "127.0.0.1:" + PROXY_PORT);
+            long held = BankTransfers.assertConsistent(URL, db + "_at_first", acknowledgedBefore);
             assertThat(held).as("transfers at the first backup's moment").isLessThan(live.size() - BankTransfers.ACCOUNTS);
+            assertThat(BankTransfers.rows(URL, db)).as("the live database is untouched").isEqualTo(live);
 
-            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
-            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--force", "--id", first,
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--id", first,
                     "--until-ts", Long.toString(secondTs));
             assertThat(BankTransfers.rows(restoredUrl, db)).as("the first backup and the archived log").isEqualTo(live);
             assertThat(BankTransfers.checksums(restoredUrl, db)).as("CHECKSUM TABLE").isEqualTo(liveChecksums);
