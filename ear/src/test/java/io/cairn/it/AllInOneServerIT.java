@@ -303,6 +303,16 @@ class AllInOneServerIT {
         return done.getString("id");
     }
 
+    /** A headless browser (HtmlUnit, without CSS) that logs in to the console as {@code user}. */
+    private static org.htmlunit.WebClient browserAs(String user, String password) {
+        org.htmlunit.WebClient browser = new org.htmlunit.WebClient();
+        browser.getOptions().setCssEnabled(false);
+        org.htmlunit.DefaultCredentialsProvider credentials = new org.htmlunit.DefaultCredentialsProvider();
+        credentials.addCredentials(user, password.toCharArray());
+        browser.setCredentialsProvider(credentials);
+        return browser;
+    }
+
     /** The audit log's lines that name {@code probe} (a query parameter unique to one test's calls). */
     private static List<String> auditLines(String probe) throws IOException {
         assertThat(AUDIT).as("the audit log").exists();
@@ -669,15 +679,11 @@ class AllInOneServerIT {
             }
         });
         String second;
-        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
-            browser.getOptions().setCssEnabled(false);
+        try (org.htmlunit.WebClient browser = browserAs("admin", PASSWORD)) {
             browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
             browser.getOptions().setThrowExceptionOnScriptError(true);
             List<String> confirmations = new java.util.concurrent.CopyOnWriteArrayList<>();
             browser.setConfirmHandler((p, question) -> confirmations.add(question));
-            org.htmlunit.DefaultCredentialsProvider operator = new org.htmlunit.DefaultCredentialsProvider();
-            operator.addCredentials("admin", PASSWORD.toCharArray());
-            browser.setCredentialsProvider(operator);
             org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
             Wait.until("the page's first refresh", Duration.ofSeconds(30), () -> text(page, "status").startsWith("updated"));
 
@@ -720,11 +726,7 @@ class AllInOneServerIT {
                 .extracting(v -> v.asJsonObject().getString("id")).as("the backups left, by the admin API")
                 .containsExactly(second);
 
-        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
-            browser.getOptions().setCssEnabled(false);
-            org.htmlunit.DefaultCredentialsProvider reader = new org.htmlunit.DefaultCredentialsProvider();
-            reader.addCredentials("reader", READER_PASSWORD.toCharArray());
-            browser.setCredentialsProvider(reader);
+        try (org.htmlunit.WebClient browser = browserAs("reader", READER_PASSWORD)) {
             org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
             Wait.until("the page's first refresh", Duration.ofSeconds(30), () -> text(page, "status").startsWith("updated"));
             typeInto(page, "backup-target", folder);
@@ -820,11 +822,7 @@ class AllInOneServerIT {
     }
 
     private static void readerCannotChangeAnythingThroughTheConsole() throws Exception {
-        try (org.htmlunit.WebClient browser = new org.htmlunit.WebClient()) {
-            browser.getOptions().setCssEnabled(false);
-            org.htmlunit.DefaultCredentialsProvider reader = new org.htmlunit.DefaultCredentialsProvider();
-            reader.addCredentials("reader", READER_PASSWORD.toCharArray());
-            browser.setCredentialsProvider(reader);
+        try (org.htmlunit.WebClient browser = browserAs("reader", READER_PASSWORD)) {
             org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
             Wait.until("the servers table", Duration.ofSeconds(30), () -> text(page, "members").contains("Drain"));
             clickButton(page, "members", "Drain");

@@ -12,10 +12,12 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /**
  * The archived log in a backup target's {@code archive/} folder: segments of commits in {@link LogTail}'s
@@ -116,42 +118,10 @@ public final class LogArchive {
      * @throws IllegalArgumentException a damaged segment (when it is read)
      */
     public Iterator<LoggedCommit> commitsAfter(long afterLsn) {
-        List<Segment> needed = chainAfter(afterLsn);
-        return new Iterator<>() {
-            private int index;
-            private Iterator<LoggedCommit> current = List.<LoggedCommit>of().iterator();
-            private LoggedCommit next = advance();
-
-            private LoggedCommit advance() {
-                while (true) {
-                    while (current.hasNext()) {
-                        LoggedCommit commit = current.next();
-                        if (commit.lsn() > afterLsn) {
-                            return commit;
-                        }
-                    }
-                    if (index == needed.size()) {
-                        return null;
-                    }
-                    current = checkedRead(needed.get(index++));
-                }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public LoggedCommit next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                LoggedCommit commit = next;
-                next = advance();
-                return commit;
-            }
-        };
+        return chainAfter(afterLsn).stream() // a segment at a time, read when the one before is used up
+                .flatMap(segment -> StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(checkedRead(segment), Spliterator.ORDERED), false))
+                .filter(commit -> commit.lsn() > afterLsn).iterator();
     }
 
     /** A segment's commits, after checking its checksum (a segment is small: read whole). */
