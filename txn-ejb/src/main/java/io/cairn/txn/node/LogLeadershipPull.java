@@ -79,7 +79,7 @@ final class LogLeadershipPull implements AutoCloseable {
         boolean caughtUp = info.peers().stream()
                 .anyMatch(p -> p.id().equals(peerId) && p.lag() >= 0 && p.lag() <= MAX_LAG);
         if (caughtUp && active.getAsBoolean()) {
-            LOG.info("CAIRN0111I: moving the log leadership from " + info.leaderId() + " to " + peerId
+            LOG.info("CAIRN0114I: moving the log leadership from " + info.leaderId() + " to " + peerId
                     + ", the active transaction node's own log peer");
             log.transferLeadership(peerId);
         }

@@ -130,7 +130,7 @@ final class RowLockService implements LockService {
         if (term != null) {
             int released = term.expireSilentOwners();
             if (released > 0) {
-                LOG.info("CAIRN0106I: transaction node " + id + " released the locks of " + released
+                LOG.info("CAIRN0113I: transaction node " + id + " released the locks of " + released
                         + " transactions whose compute node stopped calling for " + LOCK_OWNER_TIMEOUT.toSeconds() + " s");
             }
         }
