@@ -6,25 +6,63 @@
 # urlencode TEXT — TEXT as a query parameter value
 urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
 
-# backup_target DIR — the folder as the server sees it: absolute (the server runs on this machine)
+# is_s3_target TARGET — whether TARGET is an S3 address rather than a folder
+is_s3_target() {
+  case ${1:-} in s3://*|s3+http://*|s3+https://*) return 0 ;; esac
+  return 1
+}
+
+# backup_target TARGET — the target as the server sees it (the server runs on this machine): an S3 address
+# (s3+http://HOST:PORT/BUCKET/PREFIX, s3+https://HOST/BUCKET/PREFIX, s3://BUCKET/PREFIX) as given, a folder absolute
 backup_target() {
-  [ -n "${1:-}" ] || die "backup: a TARGET folder is needed"
+  [ -n "${1:-}" ] || die "backup: a TARGET (a folder or an S3 address) is needed"
+  if is_s3_target "$1"; then
+    [[ $1 != *@* ]] || die "backup: keys never go in the S3 address; put them in a file given with --credentials FILE"
+    printf '%s\n' "$1"
+    return
+  fi
   case $1 in
-    s3://*) die "backup: S3 targets are not supported yet; give a folder (e.g. a mounted bucket)" ;;
+    *://*) die "backup: a TARGET is a folder, s3+http://HOST:PORT/BUCKET/PREFIX, s3+https://HOST/BUCKET/PREFIX or s3://BUCKET/PREFIX" ;;
   esac
   realpath -m "$1"
 }
 
+# backup_credentials FILE — an S3 target's credentials file (access-key=…, secret-key=…) as the server sees it:
+# absolute, and readable here (the keys stay in the file: only its path travels)
+backup_credentials() {
+  [ -n "${1:-}" ] || die "backup: --credentials FILE (a properties file: access-key=…, secret-key=…)"
+  [ -f "$1" ] && [ -r "$1" ] || die "backup: the credentials file $1 is not a readable file"
+  realpath "$1"
+}
+
+# backup_needs_credentials TARGET CREDENTIALS — an S3 target takes a credentials file, a folder none
+backup_needs_credentials() {
+  if is_s3_target "$1"; then
+    [ -n "$2" ] || die "backup: the S3 target $1 needs --credentials FILE (access-key=…, secret-key=…)"
+  else
+    [ -z "$2" ] || die "backup: --credentials is for S3 targets; $1 is a folder"
+  fi
+}
+
 cmd_backup() {
   command -v jq > /dev/null || die "backup needs jq (apt-get install jq)"
-  local action=${1:-} target base
+  local action=${1:-} target="" credentials="" base args=()
   shift || true
   case $action in
-    create|list|verify|prune) target=$(backup_target "${1:-}"); shift ;;
-    *) die "usage: backup create TARGET | list TARGET | verify TARGET [ID] | prune TARGET --keep N" ;;
+    create|list|verify|prune) ;;
+    *) die "usage: backup create TARGET | list TARGET | verify TARGET [ID] | prune TARGET --keep N [--credentials FILE]" ;;
   esac
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --credentials) credentials=$(backup_credentials "${2:-}"); shift 2 ;;
+      *) if [ -z "$target" ]; then target=$(backup_target "$1"); else args+=("$1"); fi; shift ;;
+    esac
+  done
+  [ -n "$target" ] || backup_target ""
+  backup_needs_credentials "$target" "$credentials"
+  set -- "${args[@]}"
   base="$(api_base)/api/backups"
-  local q; q="target=$(urlencode "$target")"
+  local q; q="target=$(urlencode "$target")${credentials:+&credentials=$(urlencode "$credentials")}"
   case $action in
     create) backup_create "$base" "$q" ;;
     list)
@@ -82,12 +120,13 @@ backup_create() {
   admin_curl -sS --fail-with-body "$base?$q" | jq -r --arg id "$id" '.[] | select(.id == $id) | "commits up to \(.commitTime) UTC (timestamp \(.commitTs)), \(.commits) logged after its checkpoint"'
 }
 
-# restore TARGET [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force]
+# restore TARGET [--credentials FILE] [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force]
 cmd_restore() {
   command -v jq > /dev/null || die "restore needs jq (apt-get install jq)"
-  local target="" id="" until_ts="" force=0 database="" table="" as="" into=""
+  local target="" credentials="" id="" until_ts="" force=0 database="" table="" as="" into=""
   while [ $# -gt 0 ]; do
     case $1 in
+      --credentials) credentials=$(backup_credentials "${2:-}"); shift 2 ;;
       --id) id=${2:-}; shift 2 ;;
       --database) database=${2:-}; shift 2 ;;
       --table) table=${2:-}; shift 2 ;;
@@ -102,10 +141,11 @@ cmd_restore() {
       *) target=$(backup_target "$1"); shift ;;
     esac
   done
-  [ -n "$target" ] || die "usage: restore TARGET [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force | --database DB | --table DB.T] [--as NAME] [--into HOST:PORT]"
-  [ -d "$target/sets" ] || die "restore: $target holds no backups"
+  [ -n "$target" ] || die "usage: restore TARGET [--credentials FILE] [--id ID] [--until 'YYYY-MM-DD HH:MM:SS[.ffffff]' | --until-ts TS] [--force | --database DB | --table DB.T] [--as NAME] [--into HOST:PORT]"
+  backup_needs_credentials "$target" "$credentials"
+  is_s3_target "$target" || [ -d "$target/sets" ] || die "restore: $target holds no backups"
   if [ -n "$database$table" ]; then
-    restore_into_running "$target" "$id" "$until_ts" "$database" "$table" "$as" "$into"
+    restore_into_running "$target" "$id" "$until_ts" "$database" "$table" "$as" "$into" "$credentials"
     return
   fi
   ensure_built
@@ -120,6 +160,7 @@ cmd_restore() {
   write_server "$ALL_IN_ONE" 1 proxy,cn,tn,log "$HOST:$(port_hz 1)" "$ALL_IN_ONE=$HOST:$(port_log 1)" \
     "$(https_env 1)
 CAIRN_RESTORE_FROM=$target
+CAIRN_RESTORE_CREDENTIALS=$credentials
 CAIRN_RESTORE_ID=$id
 CAIRN_RESTORE_UNTIL_TS=$until_ts"
   mkdir -p "$(server_dir "$ALL_IN_ONE")/logs"
@@ -158,13 +199,13 @@ restore_report() {
   done <<< "$tables"
 }
 
-# restore_into_running TARGET ID UNTIL_TS DATABASE TABLE AS INTO — one database (--database DB) or one table
+# restore_into_running TARGET ID UNTIL_TS DATABASE TABLE AS INTO CREDENTIALS — one database (--database DB) or one table
 # (--table DB.T) of a backup, copied under a new name (--as; default NAME_restored) into a running server
 # (--into HOST:PORT; default this folder's all-in-one): the backup is restored into a side instance of its own
 # (CAIRN_VAR=$VAR/restore-side, ports + 500), the part is dumped from there with mariadb-dump and loaded; the
 # side instance is removed afterwards. The name must be free: nothing that exists is replaced.
 restore_into_running() {
-  local target=$1 id=$2 until_ts=$3 database=$4 table=$5 as=$6 into=$7
+  local target=$1 id=$2 until_ts=$3 database=$4 table=$5 as=$6 into=$7 credentials=${8:-}
   command -v mariadb-dump > /dev/null || die "restore: mariadb-dump is needed (apt-get install mariadb-client)"
   [ -z "$database" ] || [ -z "$table" ] || die "restore: --database or --table, not both"
   [ -n "$into" ] || into=$HOST:$(port_mysql 1)
@@ -193,11 +234,12 @@ restore_into_running() {
 
   local side=$VAR/restore-side side_offset=$((OFFSET + 500)) args=(restore "$target" --force)
   [ -z "$id" ] || args+=(--id "$id")
+  [ -z "$credentials" ] || args+=(--credentials "$credentials")
   [ -z "$until_ts" ] || args+=(--until-ts "$until_ts")
   rm -rf "$side"
   say "restore: restoring the backup into a side instance ($side, ports + $side_offset)"
   local out=$VAR/restore-side.out
-  CAIRN_VAR=$side CAIRN_PORT_OFFSET=$side_offset CAIRN_BACKUP_ARCHIVE= "$ROOT/bin/cairn" "${args[@]}" > "$out" 2>&1 \
+  CAIRN_VAR=$side CAIRN_PORT_OFFSET=$side_offset CAIRN_BACKUP_ARCHIVE= CAIRN_BACKUP_CREDENTIALS= "$ROOT/bin/cairn" "${args[@]}" > "$out" 2>&1 \
     || { cat "$out" >&2; rm -rf "$side"; die "restore: the side instance could not be restored"; }
   grep '^cairn: restored' "$out" || true
   local side_port=$((6001 + side_offset)) dump=$VAR/restore-side.sql rc=0

@@ -35,9 +35,13 @@ check_ports() {
 # liberty-config; EXTRA_ENV holds more server.env lines (a cluster's storage endpoints and keys).
 write_server() {
   local name=$1 index=$2 roles=$3 members=$4 peers=$5 extra=${6:-}
-  local dir data
+  local dir data archive="" archive_credentials=""
   dir=$(server_dir "$name")
   data=$VAR/data/$name
+  # the log archive's target (a folder made absolute, or an S3 address) and an S3 target's credentials file
+  [ -z "${CAIRN_BACKUP_ARCHIVE:-}" ] || archive=$(backup_target "$CAIRN_BACKUP_ARCHIVE")
+  [ -z "${CAIRN_BACKUP_CREDENTIALS:-}" ] || archive_credentials=$(backup_credentials "$CAIRN_BACKUP_CREDENTIALS")
+  [ -z "$archive" ] || backup_needs_credentials "$archive" "$archive_credentials"
   mkdir -p "$dir/apps" "$data"
   cp "$ROOT/liberty-config/server.xml" "$ROOT/liberty-config/cairn.xml" "$ROOT/liberty-config/jvm.options" "$dir/"
   # internal HTTPS only on servers given the cluster PKI (the all-in-one server stays plain on loopback)
@@ -65,7 +69,8 @@ CAIRN_ADMIN_PASSWORD=$(cat "$VAR/admin-password")
 CAIRN_ADMIN_READONLY_PASSWORD=$(cat "$VAR/admin-readonly-password")
 ${extra}
 CAIRN_CLUSTER_SECRET=$(cat "$VAR/cluster-secret")
-${CAIRN_BACKUP_ARCHIVE:+CAIRN_BACKUP_ARCHIVE=$(realpath -m "$CAIRN_BACKUP_ARCHIVE")}
+${archive:+CAIRN_BACKUP_ARCHIVE=$archive}
+${archive_credentials:+CAIRN_BACKUP_CREDENTIALS=$archive_credentials}
 EOF
   )
 }

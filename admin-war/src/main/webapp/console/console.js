@@ -227,8 +227,13 @@
 
   function megabytes(bytes) { return (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1); }
 
+  // an S3 target's credentials file (a path on this server: the keys stay in it)
+  function backupCredentials() { return $('backup-credentials').value.trim(); }
+
   function backupTarget(path, folder) {
-    return '/api/backups' + path + (path.indexOf('?') >= 0 ? '&' : '?') + 'target=' + encodeURIComponent(folder);
+    var credentials = backupCredentials();
+    return '/api/backups' + path + (path.indexOf('?') >= 0 ? '&' : '?') + 'target=' + encodeURIComponent(folder)
+        + (credentials === '' ? '' : '&credentials=' + encodeURIComponent(credentials));
   }
 
   // the running or last backup of this server: a progress bar of its bytes, its objects, and its outcome
@@ -275,7 +280,7 @@
     var folder = backupFolder();
     if (folder === '') {
       rows('backup-sets', [], function () {});
-      $('backup-list-note').textContent = 'Type a folder on this server to list its backups.';
+      $('backup-list-note').textContent = 'Type a folder on this server, or an S3 address and its credentials file, to list its backups.';
       return Promise.resolve();
     }
     return call('GET', backupTarget('', folder)).then(function (sets) {

@@ -1,9 +1,9 @@
 package io.cairn.admin;
 
-import io.cairn.txn.backup.BackupDirectory;
 import io.cairn.txn.backup.BackupJobs;
 import io.cairn.txn.backup.BackupProgress;
 import io.cairn.txn.backup.BackupPruner;
+import io.cairn.txn.backup.BackupRepository;
 import io.cairn.txn.backup.BackupSet;
 import io.cairn.txn.backup.BackupVerifier;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,16 +21,19 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
- * Backups, under {@code /api/backups}; a target is a folder on this server's file system (listing and the job's
- * state: both admin roles; taking, verifying and pruning: operator):
+ * Backups, under {@code /api/backups} (listing and the job's state: both admin roles; taking, verifying and
+ * pruning: operator). A target is a folder on this server's file system, or an S3 address
+ * ({@code s3+http://HOST:PORT/BUCKET/PREFIX}, {@code s3+https://…}, {@code s3://BUCKET/PREFIX}) with
+ * {@code credentials=FILE}, the path of its credentials file on this server (the keys never travel in a request):
  * <ul>
- *   <li>{@code POST ?target=DIR}: starts a backup (202 with the job), 409 while one runs;</li>
+ *   <li>{@code POST ?target=T[&credentials=FILE]}: starts a backup (202 with the job), 409 while one runs;</li>
  *   <li>{@code GET job}: the running or last backup with its progress (objects and bytes), or {@code state: none};</li>
- *   <li>{@code GET ?target=DIR}: the complete backups there, oldest first;</li>
- *   <li>{@code POST verify?target=DIR&id=ID}: re-reads every file of a backup against its checksums;</li>
- *   <li>{@code POST prune?target=DIR&keep=N}: keeps the newest N backups, removes the rest and their objects.</li>
+ *   <li>{@code GET ?target=T[&credentials=FILE]}: the complete backups there, oldest first;</li>
+ *   <li>{@code POST verify?target=T&id=ID[&credentials=FILE]}: re-reads every file of a backup against its checksums;</li>
+ *   <li>{@code POST prune?target=T&keep=N[&credentials=FILE]}: keeps the newest N backups, removes the rest and their
+ *   objects.</li>
  * </ul>
- * A bad target or id is 400; on a server without a log peer, taking a backup is 404.
+ * A bad target, credentials file or id is 400; on a server without a log peer, taking a backup is 404.
  */
 @Path("backups")
 @RequestScoped
@@ -58,9 +61,9 @@ public class BackupResource {
 
     @RolesAllowed(AdminRoles.OPERATOR)
     @POST
-    public Response create(@QueryParam("target") String target) {
+    public Response create(@QueryParam("target") String target, @QueryParam("credentials") String credentials) {
         try {
-            return Response.accepted(JobView.of(backups.jobs().start(target))).build();
+            return Response.accepted(JobView.of(backups.jobs().start(target, credentials))).build();
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         } catch (IllegalStateException e) {
@@ -77,16 +80,19 @@ public class BackupResource {
 
     @RolesAllowed({AdminRoles.READER, AdminRoles.OPERATOR})
     @GET
-    public List<SetView> list(@QueryParam("target") String target) {
-        return directory(target).sets().stream().map(SetView::of).toList();
+    public List<SetView> list(@QueryParam("target") String target, @QueryParam("credentials") String credentials) {
+        try (BackupRepository repository = repository(target, credentials)) {
+            return repository.sets().stream().map(SetView::of).toList();
+        }
     }
 
     @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("verify")
-    public BackupVerifier.Report verify(@QueryParam("target") String target, @QueryParam("id") String id) {
-        try {
-            return new BackupVerifier(directory(target)).verify(id);
+    public BackupVerifier.Report verify(@QueryParam("target") String target, @QueryParam("id") String id,
+            @QueryParam("credentials") String credentials) {
+        try (BackupRepository repository = repository(target, credentials)) {
+            return new BackupVerifier(repository).verify(id);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
@@ -95,17 +101,18 @@ public class BackupResource {
     @RolesAllowed(AdminRoles.OPERATOR)
     @POST
     @Path("prune")
-    public BackupPruner.Report prune(@QueryParam("target") String target, @QueryParam("keep") int keep) {
-        try {
-            return new BackupPruner(directory(target)).prune(keep);
+    public BackupPruner.Report prune(@QueryParam("target") String target, @QueryParam("keep") int keep,
+            @QueryParam("credentials") String credentials) {
+        try (BackupRepository repository = repository(target, credentials)) {
+            return new BackupPruner(repository).prune(keep);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
     }
 
-    private static BackupDirectory directory(String target) {
+    private static BackupRepository repository(String target, String credentials) {
         try {
-            return BackupDirectory.existing(target);
+            return BackupRepository.existing(target, credentials);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

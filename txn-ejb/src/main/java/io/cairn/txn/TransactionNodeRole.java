@@ -11,7 +11,7 @@ import io.cairn.node.RoleService;
 import io.cairn.node.TransactionNodeStatus;
 import io.cairn.server.ActiveTransactionService;
 import io.cairn.server.ServerContext;
-import io.cairn.txn.backup.BackupDirectory;
+import io.cairn.txn.backup.BackupRepository;
 import io.cairn.txn.backup.BackupRestore;
 import io.cairn.txn.backup.LogArchiver;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -35,6 +35,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final String ARCHIVE = "cairn.backup.archive";
+    private static final String ARCHIVE_CREDENTIALS = "cairn.backup.credentials";
     private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(1);
 
     private final Supplier<LogService> log;
@@ -46,18 +47,24 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private RestoreRequest restore;
     /** {@code cairn.backup.archive}: where the active TN archives the log, or null. */
     private String archiveTarget;
+    /** {@code cairn.backup.credentials}: the credentials file of an S3 archive target, or null. */
+    private String archiveCredentials;
+    private BackupRepository archiveRepository;
     private LogArchiver archiver;
     private volatile TransactionNode node;
 
     /**
      * A backup to restore into this fresh cluster before the TN starts ({@code cairn.restore.from}, {@code .id},
-     * {@code .until-ts}); see {@link BackupRestore}.
+     * {@code .until-ts}, {@code .credentials}); see {@link BackupRestore}.
      *
-     * @param id      null for the newest backup reaching {@code untilTs}
-     * @param untilTs null for everything the backup holds
+     * @param from        a folder or an S3 address
+     * @param id          null for the newest backup reaching {@code untilTs}
+     * @param untilTs     null for everything the backup holds
+     * @param credentials the credentials file of an S3 address, or null
      */
-    public record RestoreRequest(String from, String id, Long untilTs) {
+    public record RestoreRequest(String from, String id, Long untilTs, String credentials) {
         static final String FROM = "cairn.restore.from";
+        static final String CREDENTIALS = "cairn.restore.credentials";
         static final String ID = "cairn.restore.id";
         static final String UNTIL_TS = "cairn.restore.until-ts";
 
@@ -73,7 +80,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                     throw new ConfigException(UNTIL_TS, "a commit timestamp (microseconds since 1970 UTC), not " + v);
                 }
             }).orElse(null);
-            return new RestoreRequest(from.get(), settings.apply(ID).filter(v -> !v.isBlank()).orElse(null), until);
+            return new RestoreRequest(from.get(), settings.apply(ID).filter(v -> !v.isBlank()).orElse(null), until,
+                    settings.apply(CREDENTIALS).filter(v -> !v.isBlank()).orElse(null));
         }
     }
 
@@ -107,6 +115,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                 config.name(), config.internalHttpAddress(), memtableBytes);
         role.restore = RestoreRequest.of(context.settings());
         role.archiveTarget = context.settings().apply(ARCHIVE).filter(v -> !v.isBlank()).orElse(null);
+        role.archiveCredentials = context.settings().apply(ARCHIVE_CREDENTIALS).filter(v -> !v.isBlank()).orElse(null);
         return role;
     }
 
@@ -121,7 +130,15 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             if (checkpoints == null) {
                 throw new IllegalStateException("a restore needs the object storage of checkpoints");
             }
-            BackupRestore.restore(BackupDirectory.existing(restore.from()), restore.id(), restore.untilTs(), checkpoints);
+            BackupRepository source;
+            try {
+                source = BackupRepository.existing(restore.from(), restore.credentials());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(RestoreRequest.FROM, e.getMessage());
+            }
+            try (source) {
+                BackupRestore.restore(source, restore.id(), restore.untilTs(), checkpoints);
+            }
         }
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
@@ -130,7 +147,12 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         }
         tn.pullLogLeadership(logAdmin.get());
         if (archiveTarget != null) {
-            archiver = new LogArchiver(log.get(), BackupDirectory.open(archiveTarget),
+            try {
+                archiveRepository = BackupRepository.open(archiveTarget, archiveCredentials);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ARCHIVE, e.getMessage());
+            }
+            archiver = new LogArchiver(log.get(), archiveRepository,
                     () -> tn.state() == TransactionNode.State.ACTIVE);
             tn.keepLogFrom(archiver::keepFrom);
         }
@@ -168,6 +190,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     public void stop() {
         if (archiver != null) {
             archiver.close();
+            archiveRepository.close();
         }
         TransactionNode tn = node;
         if (tn != null) {

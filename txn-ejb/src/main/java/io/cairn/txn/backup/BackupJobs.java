@@ -69,24 +69,26 @@ public final class BackupJobs implements AutoCloseable {
     }
 
     /**
-     * Starts a backup into {@code target}.
+     * Starts a backup into {@code target} (a folder or an S3 address, {@link BackupTargets}).
      *
+     * @param credentials the credentials file of an S3 target on this server, or null
      * @throws IllegalStateException a backup runs already
      * @throws IllegalArgumentException the target cannot be used
      */
-    public synchronized Job start(String target) {
+    public synchronized Job start(String target, String credentials) {
         if (current != null && current.state().equals("running")) {
             throw new IllegalStateException("backup into " + current.target() + " is running");
         }
-        BackupDirectory directory = BackupDirectory.open(target);
         CheckpointStore checkpoints = store.get();
         if (checkpoints == null) {
             throw new IllegalStateException("this server has no object storage for checkpoints");
         }
-        Job job = new Job(directory.root().toString());
-        BackupWriter writer = new BackupWriter(checkpoints, log.get(), directory, Clock.systemUTC());
+        LogService logService = log.get();
+        BackupRepository repository = BackupRepository.open(target, credentials);
+        Job job = new Job(repository.toString());
+        BackupWriter writer = new BackupWriter(checkpoints, logService, repository, Clock.systemUTC());
         worker.execute(() -> {
-            try {
+            try (repository) {
                 job.id = writer.create(job.progress).id();
                 job.state = "done";
             } catch (RuntimeException e) {

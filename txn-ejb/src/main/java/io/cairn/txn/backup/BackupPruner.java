@@ -10,9 +10,9 @@ import java.util.Set;
  * one (a backup may be running).
  */
 public final class BackupPruner {
-    private final BackupDirectory target;
+    private final BackupRepository target;
 
-    public BackupPruner(BackupDirectory target) {
+    public BackupPruner(BackupRepository target) {
         this.target = target;
     }
 
@@ -32,7 +32,7 @@ public final class BackupPruner {
         String newestComplete = complete.isEmpty() ? null : complete.get(complete.size() - 1).id();
         List<String> removed = target.setIds().stream().filter(id -> !keptIds.contains(id))
                 .filter(id -> newestComplete != null && id.compareTo(newestComplete) < 0).toList();
-        removed.forEach(id -> target.delete(target.set(id)));
+        removed.forEach(target::deleteSet);
         Set<String> referenced = new HashSet<>();
         kept.forEach(s -> s.objects().forEach(o -> referenced.add(o.name())));
         // objects of a backup newer than every complete one may belong to a backup still running: they stay
@@ -42,7 +42,7 @@ public final class BackupPruner {
         if (!backupRunning) {
             for (String key : target.objectKeys()) {
                 if (!referenced.contains(key)) {
-                    target.delete(target.object(key));
+                    target.deleteObject(key);
                     objectsRemoved++;
                 }
             }

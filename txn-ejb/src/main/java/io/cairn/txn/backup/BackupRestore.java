@@ -36,7 +36,7 @@ public final class BackupRestore {
      *                                  damaged (the message lists them)
      * @throws IllegalStateException    {@code store} holds a checkpoint already
      */
-    public static Result restore(BackupDirectory source, String id, Long untilTs, CheckpointStore store) {
+    public static Result restore(BackupRepository source, String id, Long untilTs, CheckpointStore store) {
         long started = System.nanoTime();
         Optional<Manifest> existing = store.latestManifest();
         if (existing.isPresent()) {
@@ -51,24 +51,34 @@ public final class BackupRestore {
             throw new IllegalArgumentException("backup " + set.id() + " is damaged: " + String.join("; ", check.problems()));
         }
         try {
-            Manifest base = set.checkpoint() == null ? null
-                    : Manifest.decode(Files.readAllBytes(source.object(set.checkpoint())));
-            if (base != null) {
+            Manifest base = null;
+            if (set.checkpoint() != null) {
+                try (InputStream manifest = source.read(BackupRepository.object(set.checkpoint()))) {
+                    base = Manifest.decode(manifest.readAllBytes());
+                }
                 for (Manifest.Segment segment : base.segments()) {
-                    store.put(segment.objectKey(), source.object(segment.objectKey()));
+                    source.target().readAsFile(BackupRepository.object(segment.objectKey()), file -> {
+                        store.put(segment.objectKey(), file);
+                        return null;
+                    });
                 }
             }
-            Optional<Manifest> restored;
-            try (InputStream tail = Files.newInputStream(source.set(set.id()).resolve(set.logTail().name()))) {
-                Iterator<LoggedCommit> commits = LogTail.read(tail);
-                if (until > set.commitTs()) { // on through the archived log
-                    commits = concat(commits, archive.commitsAfter(set.lastLsn()));
-                }
-                restored = CheckpointRestore.restore(store, base, commits, until);
-            }
+            Manifest from = base;
+            // a local file: the restore reads the tail as slowly as it writes checkpoints, longer than a server
+            // keeps a download open
+            Optional<Manifest> restored = source.target().readAsFile(BackupRepository.setFile(set.id(), set.logTail().name()),
+                    file -> {
+                        try (InputStream tail = Files.newInputStream(file)) {
+                            Iterator<LoggedCommit> commits = LogTail.read(tail);
+                            if (until > set.commitTs()) { // on through the archived log
+                                commits = concat(commits, archive.commitsAfter(set.lastLsn()));
+                            }
+                            return CheckpointRestore.restore(store, from, commits, until);
+                        }
+                    });
             long ts = restored.map(Manifest::maxTs).orElse(0L);
             Result result = new Result(set.id(), ts, Timestamps.toText(ts), restored.map(m -> m.segments().size()).orElse(0));
-            LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source.root() + ": "
+            LOG.info(() -> "CAIRN0122I: restored backup " + result.id() + " from " + source + ": "
                     + (result.commitTs() == 0 ? "no commit is at or before the moment asked for: the cluster is empty"
                             : "the data is as of commit " + result.commitTime() + " UTC (timestamp " + result.commitTs()
                                     + "), " + result.segments() + " segment(s)")
@@ -85,11 +95,11 @@ public final class BackupRestore {
         return Math.max(set.commitTs(), archive.reachFrom(set.lastLsn()));
     }
 
-    private static BackupSet choose(BackupDirectory source, LogArchive archive, String id, Long untilTs) {
+    private static BackupSet choose(BackupRepository source, LogArchive archive, String id, Long untilTs) {
         List<BackupSet> sets = source.sets();
         if (id != null) {
             BackupSet set = source.find(id)
-                    .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + source.root()));
+                    .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + source));
             if (untilTs != null && (untilTs < set.checkpointTs() || untilTs > reach(set, archive))) {
                 throw new IllegalArgumentException("backup " + id + " reaches from " + Timestamps.toText(set.checkpointTs())
                         + " to " + Timestamps.toText(reach(set, archive)) + "; " + Timestamps.toText(untilTs)
@@ -98,7 +108,7 @@ public final class BackupRestore {
             return set;
         }
         if (sets.isEmpty()) {
-            throw new IllegalArgumentException("no complete backup in " + source.root());
+            throw new IllegalArgumentException("no complete backup in " + source);
         }
         if (untilTs == null) {
             return sets.get(sets.size() - 1);
@@ -109,7 +119,7 @@ public final class BackupRestore {
                 return set;
             }
         }
-        throw new IllegalArgumentException("no backup in " + source.root() + " reaches " + Timestamps.toText(untilTs)
+        throw new IllegalArgumentException("no backup in " + source + " reaches " + Timestamps.toText(untilTs)
                 + "; the backups (with the archived log) reach: " + sets.stream().map(s -> s.id() + " "
                         + Timestamps.toText(s.checkpointTs()) + " .. " + Timestamps.toText(reach(s, archive)))
                         .collect(Collectors.joining(", ")));

@@ -2,17 +2,17 @@ package io.cairn.txn.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Re-reads every file of a backup and checks its size and SHA-256 against the backup's {@code set.json}. */
+/**
+ * Re-reads every file of a backup (streamed) and checks its size and SHA-256 against the backup's {@code set.json}.
+ */
 public final class BackupVerifier {
-    private final BackupDirectory target;
+    private final BackupRepository target;
 
-    public BackupVerifier(BackupDirectory target) {
+    public BackupVerifier(BackupRepository target) {
         this.target = target;
     }
 
@@ -26,26 +26,26 @@ public final class BackupVerifier {
     /** @throws IllegalArgumentException no complete backup {@code id} in the target */
     public Report verify(String id) {
         BackupSet set = target.find(id)
-                .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + target.root()));
+                .orElseThrow(() -> new IllegalArgumentException("no complete backup " + id + " in " + target));
         List<String> problems = new ArrayList<>();
         long bytes = 0;
         for (BackupSet.StoredFile object : set.objects()) {
-            bytes += check(target.object(object.name()), object, problems);
+            bytes += check(BackupRepository.object(object.name()), object, problems);
         }
         if (set.logTail() != null) {
-            bytes += check(target.set(id).resolve(set.logTail().name()), set.logTail(), problems);
+            bytes += check(BackupRepository.setFile(id, set.logTail().name()), set.logTail(), problems);
         }
         return new Report(id, set.objects().size() + (set.logTail() == null ? 0 : 1), bytes, List.copyOf(problems));
     }
 
-    private long check(Path file, BackupSet.StoredFile expected, List<String> problems) {
+    private long check(String name, BackupSet.StoredFile expected, List<String> problems) {
         try {
-            long size = Files.size(file);
+            long size = target.target().size(name);
             if (size != expected.bytes()) {
                 problems.add(expected.name() + ": " + size + " bytes, " + expected.bytes() + " expected");
                 return size;
             }
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = target.read(name)) {
                 String sha256 = Checksums.sha256(in);
                 if (!sha256.equals(expected.sha256())) {
                     problems.add(expected.name() + ": SHA-256 " + sha256 + ", " + expected.sha256() + " expected");

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -46,10 +45,10 @@ public final class BackupWriter {
 
     private final CheckpointStore store;
     private final LogService log;
-    private final BackupDirectory target;
+    private final BackupRepository target;
     private final Clock clock;
 
-    public BackupWriter(CheckpointStore store, LogService log, BackupDirectory target, Clock clock) {
+    public BackupWriter(CheckpointStore store, LogService log, BackupRepository target, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.log = Objects.requireNonNull(log, "log");
         this.target = target;
@@ -68,7 +67,6 @@ public final class BackupWriter {
             started = started.plusMillis(1);
             id = ID_FORMAT.format(started);
         }
-        Path folder = target.set(id);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Manifest checkpoint = store.latestManifest().orElse(null);
             long lastLsn = log.commitIndex();
@@ -76,10 +74,10 @@ public final class BackupWriter {
             LogTail.Copied tail;
             BackupSet.StoredFile tailFile;
             try {
-                Digested<LogTail.Copied> written = digested(folder.resolve(BackupDirectory.LOG_TAIL_FILE),
+                Digested<LogTail.Copied> written = digested(BackupRepository.setFile(id, BackupRepository.LOG_TAIL_FILE),
                         out -> LogTail.copy(log, fromLsn, lastLsn, out));
                 tail = written.value();
-                tailFile = new BackupSet.StoredFile(BackupDirectory.LOG_TAIL_FILE, written.bytes(), written.sha256());
+                tailFile = new BackupSet.StoredFile(BackupRepository.LOG_TAIL_FILE, written.bytes(), written.sha256());
             } catch (LogTruncatedException e) {
                 retrying(id, attempt, "the log before LSN " + fromLsn + " was truncated behind a newer checkpoint");
                 continue;
@@ -95,13 +93,13 @@ public final class BackupWriter {
                     objects.get(), tailFile, tail.commits());
             target.publish(set);
             BackupProgress.Snapshot done = progress.snapshot();
-            LOG.info(() -> "CAIRN0120I: backup " + set.id() + " in " + target.root() + " holds the commits up to "
+            LOG.info(() -> "CAIRN0120I: backup " + set.id() + " in " + target + " holds the commits up to "
                     + set.commitTime() + " (LSN " + lastLsn + "): " + done.objectsTotal() + " objects, "
                     + done.objectsSkipped() + " of them stored already, " + done.bytesCopied() + " bytes copied, "
                     + set.commits() + " commits after the checkpoint");
             return set;
         }
-        target.delete(folder);
+        target.deleteSet(id);
         throw new IllegalStateException("backup " + id + " abandoned: a newer checkpoint superseded the one it copied "
                 + ATTEMPTS + " times");
     }
@@ -136,7 +134,7 @@ public final class BackupWriter {
                 continue;
             }
             try {
-                Digested<Void> copied = digested(target.object(key), out -> {
+                Digested<Void> copied = digested(BackupRepository.object(key), out -> {
                     if (key.equals(checkpoint.objectKey())) {
                         out.write(manifestBytes);
                     } else {
@@ -157,7 +155,7 @@ public final class BackupWriter {
         return Optional.of(stored);
     }
 
-    /** An object in ranged reads, so that a 64 MiB segment never sits in memory whole. */
+    /** An object in ranged reads, so that a segment (up to 192 MiB) never sits in memory whole. */
     private void copyRanges(String key, long bytes, OutputStream out) throws IOException {
         for (long offset = 0; offset < bytes; offset += CHUNK) {
             out.write(store.get(key, offset, (int) Math.min(CHUNK, bytes - offset)));
@@ -174,10 +172,10 @@ public final class BackupWriter {
 
     /** The SHA-256 of an object stored by an attempt that published no set. */
     private String hashOf(String key) {
-        try (InputStream in = target.read(target.object(key))) {
+        try (InputStream in = target.read(BackupRepository.object(key))) {
             return Checksums.sha256(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + target.object(key), e);
+            throw new UncheckedIOException("cannot read " + key + " in " + target, e);
         }
     }
 
@@ -190,10 +188,10 @@ public final class BackupWriter {
         T writeTo(OutputStream out) throws IOException;
     }
 
-    private <T> Digested<T> digested(Path file, Producer<T> producer) {
+    private <T> Digested<T> digested(String name, Producer<T> producer) {
         MessageDigest digest = Checksums.newSha256();
         List<T> value = new ArrayList<>(1);
-        long bytes = target.write(file, out -> {
+        long bytes = target.write(name, out -> {
             DigestOutputStream digesting = new DigestOutputStream(out, digest);
             value.add(producer.writeTo(digesting));
             digesting.flush();

@@ -4,9 +4,7 @@ import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -20,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 /**
- * The archived log in a backup target's {@code archive/} folder: segments of commits in {@link LogTail}'s
+ * The archived log in a backup target's {@code archive/} folder ({@link #FOLDER}): segments of commits in {@link LogTail}'s
  * format, each named by the LSN it starts reading from, the LSN of its last commit, and its SHA-256, so that
  * the segments of one log follow each other without a gap ({@code from} of one is {@code to + 1} of the one
  * before). Only one log's archive belongs in a folder: {@link LogArchiver} refuses to extend another's.
@@ -29,17 +27,25 @@ public final class LogArchive {
     private static final Pattern NAME = Pattern.compile("([0-9]{19})-([0-9]{19})-([0-9a-f]{64})\\.tail");
 
     /** One segment: commits read from LSN {@code from} on, the last at {@code to}. */
-    public record Segment(long from, long to, String sha256, Path file) {
+    public record Segment(long from, long to, String sha256, String name) {
     }
 
-    private final Path folder;
+    static final String FOLDER = "archive/";
 
-    public LogArchive(BackupDirectory target) {
-        this.folder = target.root().resolve("archive");
+    private final BackupRepository target;
+
+    public LogArchive(BackupRepository target) {
+        this.target = target;
     }
 
-    Path folder() {
-        return folder;
+    /** Where the archive is, for messages. */
+    String where() {
+        return target + "/" + FOLDER;
+    }
+
+    /** Stores a segment's bytes under its name (which holds their SHA-256), atomically. */
+    void publish(String name, BackupTarget.StreamWriter writer) {
+        target.write(FOLDER + name, writer);
     }
 
     static String name(long from, long to, String sha256) {
@@ -48,19 +54,18 @@ public final class LogArchive {
 
     /** The segments, in LSN order. */
     public List<Segment> segments() {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
         List<Segment> segments = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.tail")) {
-            for (Path file : files) {
-                Matcher m = NAME.matcher(file.getFileName().toString());
-                if (m.matches()) {
-                    segments.add(new Segment(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3), file));
-                }
-            }
+        List<String> names;
+        try {
+            names = target.target().list(FOLDER);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + folder, e);
+            throw new UncheckedIOException("cannot list " + where(), e);
+        }
+        for (String name : names) {
+            Matcher m = NAME.matcher(name.substring(FOLDER.length()));
+            if (m.matches()) {
+                segments.add(new Segment(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3), name));
+            }
         }
         segments.sort(Comparator.comparingLong(Segment::from));
         return segments;
@@ -71,7 +76,7 @@ public final class LogArchive {
         return lastCommitOf(segments());
     }
 
-    private static Optional<LoggedCommit> lastCommitOf(List<Segment> segments) {
+    private Optional<LoggedCommit> lastCommitOf(List<Segment> segments) {
         for (int i = segments.size() - 1; i >= 0; i--) { // a segment may hold no commit (a long idle stretch)
             LoggedCommit last = null;
             for (Iterator<LoggedCommit> commits = checkedRead(segments.get(i)); commits.hasNext();) {
@@ -124,18 +129,18 @@ public final class LogArchive {
                 .filter(commit -> commit.lsn() > afterLsn).iterator();
     }
 
-    /** A segment's commits, after checking its checksum (a segment is small: read whole). */
-    private static Iterator<LoggedCommit> checkedRead(Segment segment) {
-        try {
-            byte[] bytes = Files.readAllBytes(segment.file());
+    /** A segment's commits, after checking its checksum (a segment is small, at most some 16 MiB: read whole). */
+    private Iterator<LoggedCommit> checkedRead(Segment segment) {
+        try (InputStream in = target.read(segment.name())) {
+            byte[] bytes = in.readAllBytes();
             String sha256 = Checksums.sha256(new ByteArrayInputStream(bytes));
             if (!sha256.equals(segment.sha256())) {
-                throw new IllegalArgumentException("archived log segment " + segment.file().getFileName()
+                throw new IllegalArgumentException("archived log segment " + segment.name()
                         + " is damaged: SHA-256 " + sha256);
             }
             return LogTail.read(new ByteArrayInputStream(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + segment.file(), e);
+            throw new UncheckedIOException("cannot read " + segment.name() + " in " + target, e);
         }
     }
 }

@@ -5,11 +5,9 @@ import io.cairn.log.LogService;
 import io.cairn.log.LogTruncatedException;
 import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
 import io.cairn.txn.record.CommitRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -24,8 +22,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Continuous log archiving ({@code cairn.backup.archive}): the active TN ships the committed log to a backup
- * target's {@code archive/} folder in segments ({@link LogArchive}), so that a restore can reach any moment after
+ * Continuous log archiving ({@code cairn.backup.archive}, with {@code cairn.backup.credentials} for S3): the active
+ * TN ships the committed log to a backup target's {@code archive/} folder in segments ({@link LogArchive}), so that a restore can reach any moment after
  * a backup, not only the backup's own.
  *
  * <h2>Keeping the log until it is archived</h2>
@@ -62,7 +60,7 @@ public final class LogArchiver implements AutoCloseable {
     /**
      * @param active whether this TN still holds the lease: a segment is published only while it does
      */
-    public LogArchiver(LogService log, BackupDirectory target, BooleanSupplier active) {
+    public LogArchiver(LogService log, BackupRepository target, BooleanSupplier active) {
         this.log = log;
         this.archive = new LogArchive(target);
         this.active = active;
@@ -93,6 +91,7 @@ public final class LogArchiver implements AutoCloseable {
         }
     }
 
+    /** Stops the passes; the target stays open (its owner closes it). */
     @Override
     public synchronized void close() {
         if (thread != null) {
@@ -136,7 +135,7 @@ public final class LogArchiver implements AutoCloseable {
             problem = null;
         } catch (IOException | UncheckedIOException | io.cairn.log.LogException e) {
             if (problem == null) {
-                LOG.log(Level.WARNING, "CAIRN0124W: archiving the log into " + archive.folder() + " is behind: " + e
+                LOG.log(Level.WARNING, "CAIRN0124W: archiving the log into " + archive.where() + " is behind: " + e
                         + "; the log is kept until it is archived", e);
             }
             problem = "behind: " + e.getMessage();
@@ -145,12 +144,11 @@ public final class LogArchiver implements AutoCloseable {
 
     /** Finds where this log's archive goes on; false when it refused the archive. */
     private boolean resume() throws IOException {
-        Files.createDirectories(archive.folder());
         List<LogArchive.Segment> segments = archive.segments();
         if (segments.isEmpty()) {
             resumeFrom = firstAvailableLsn();
             keepFrom = resumeFrom;
-            LOG.info(() -> "CAIRN0125I: archiving the log into " + archive.folder() + " from LSN " + resumeFrom);
+            LOG.info(() -> "CAIRN0125I: archiving the log into " + archive.where() + " from LSN " + resumeFrom);
             return true;
         }
         long next = segments.get(segments.size() - 1).to() + 1;
@@ -163,13 +161,13 @@ public final class LogArchiver implements AutoCloseable {
             refused = true;
             keepFrom = Long.MAX_VALUE;
             problem = "stopped: " + mismatch;
-            LOG.severe("CAIRN0126E: the log archive in " + archive.folder() + " does not continue this cluster's log ("
+            LOG.severe("CAIRN0126E: the log archive in " + archive.where() + " does not continue this cluster's log ("
                     + mismatch + "); archiving stopped. Take a backup and archive into a new folder");
             return false;
         }
         resumeFrom = next;
         keepFrom = anchor.map(LoggedCommit::lsn).orElse(next);
-        LOG.info(() -> "CAIRN0125I: archiving the log into " + archive.folder() + " from LSN " + resumeFrom);
+        LOG.info(() -> "CAIRN0125I: archiving the log into " + archive.where() + " from LSN " + resumeFrom);
         return true;
     }
 
@@ -200,29 +198,28 @@ public final class LogArchiver implements AutoCloseable {
         }
     }
 
-    /** Writes the next segment up to {@code end}; false when there was nothing worth one yet. */
+    /**
+     * Writes the next segment up to {@code end}; false when there was nothing worth one yet. The segment is made in
+     * memory (at most {@value #MAX_SEGMENT_BYTES} bytes and one log entry), since its name holds its SHA-256, then
+     * stored under that name at once (atomically, by the target).
+     */
     private boolean writeSegment(long end) throws IOException {
-        Path partial = archive.folder().resolve("segment.partial");
         MessageDigest digest = Checksums.newSha256();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
         LogTail.Copied copied;
-        try (DigestOutputStream out = new DigestOutputStream(Files.newOutputStream(partial), digest)) {
+        try (DigestOutputStream out = new DigestOutputStream(bytes, digest)) {
             copied = LogTail.copy(log, resumeFrom, end, MAX_SEGMENT_BYTES, out);
         }
         if (copied.commits() == 0 && copied.scannedTo() - resumeFrom + 1 < IDLE_ENTRIES_PER_SEGMENT) {
-            Files.deleteIfExists(partial);
             return false; // read again next pass, with whatever commits come
-        }
-        try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
         }
         List<LogArchive.Segment> segments = archive.segments();
         if (!segments.isEmpty() && segments.get(segments.size() - 1).to() >= resumeFrom || !active.getAsBoolean()) {
-            Files.deleteIfExists(partial); // another TN archives now: this one checks again when it is active again
-            deactivated();
+            deactivated(); // another TN archives now: this one checks again when it is active again
             return false;
         }
         String name = LogArchive.name(resumeFrom, copied.scannedTo(), HexFormat.of().formatHex(digest.digest()));
-        Files.move(partial, archive.folder().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        archive.publish(name, bytes::writeTo);
         resumeFrom = copied.scannedTo() + 1;
         if (copied.commits() > 0) {
             keepFrom = copied.lastLsn();
