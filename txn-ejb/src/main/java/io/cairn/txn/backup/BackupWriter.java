@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
@@ -34,12 +38,16 @@ import java.util.logging.Logger;
  * object gone starts again from the newer checkpoint; what it copied already stays in the target and is not
  * copied twice.
  *
+ * <p>Objects are copied {@value #COPIERS} at a time, each on a {@code cairn-backup-copy} thread of the backup.
+ *
  * <p>Not thread-safe: one backup at a time per target ({@link BackupJobs} sees to it on a server).
  */
 public final class BackupWriter {
     private static final Logger LOG = Logger.getLogger(BackupWriter.class.getName());
     private static final int ATTEMPTS = 5;
     private static final int CHUNK = 4 << 20;
+    /** Objects copied at once. */
+    private static final int COPIERS = 4;
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -124,35 +132,56 @@ public final class BackupWriter {
         checkpoint.segments().forEach(s -> planned.add(new BackupSet.StoredFile(s.objectKey(), s.bytes(), null)));
         progress.plan(planned.size(), planned.stream().mapToLong(BackupSet.StoredFile::bytes).sum());
         Map<String, String> known = knownChecksums();
-        List<BackupSet.StoredFile> stored = new ArrayList<>();
-        for (BackupSet.StoredFile object : planned) {
-            String key = object.name();
-            if (target.hasObject(key, object.bytes())) {
-                String sha256 = known.get(key);
-                stored.add(new BackupSet.StoredFile(key, object.bytes(), sha256 != null ? sha256 : hashOf(key)));
-                progress.skipped(object.bytes());
-                continue;
+        // several objects at once: one object's read, hashing and forced write overlap another's
+        ExecutorService copiers = Executors.newFixedThreadPool(COPIERS, r -> {
+            Thread thread = new Thread(r, "cairn-backup-copy");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<BackupSet.StoredFile>> copies = new ArrayList<>();
+            for (BackupSet.StoredFile object : planned) {
+                copies.add(copiers.submit(() -> copyObject(object, checkpoint, manifestBytes, known, progress)));
             }
-            try {
-                Digested<Void> copied = digested(BackupRepository.object(key), out -> {
-                    if (key.equals(checkpoint.objectKey())) {
-                        out.write(manifestBytes);
-                    } else {
-                        copyRanges(key, object.bytes(), out);
-                    }
-                    return null;
-                });
-                stored.add(new BackupSet.StoredFile(key, copied.bytes(), copied.sha256()));
-                progress.copied(copied.bytes());
-            } catch (RuntimeException e) {
-                Optional<Manifest> latest = store.latestManifest();
-                if (latest.isPresent() && !latest.get().objectKey().equals(checkpoint.objectKey())) {
-                    return Optional.empty();
-                }
-                throw e;
+            List<BackupSet.StoredFile> stored = new ArrayList<>();
+            for (Future<BackupSet.StoredFile> copy : copies) {
+                stored.add(copy.get());
             }
+            return Optional.of(stored);
+        } catch (ExecutionException e) {
+            Optional<Manifest> latest = store.latestManifest();
+            if (latest.isPresent() && !latest.get().objectKey().equals(checkpoint.objectKey())) {
+                return Optional.empty();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("backup interrupted", e);
+        } finally {
+            copiers.shutdownNow();
         }
-        return Optional.of(stored);
+    }
+
+    /** One object into the target, or its checksum when the target has it already. */
+    private BackupSet.StoredFile copyObject(BackupSet.StoredFile object, Manifest checkpoint, byte[] manifestBytes,
+            Map<String, String> known, BackupProgress progress) {
+        String key = object.name();
+        if (target.hasObject(key, object.bytes())) {
+            String sha256 = known.get(key);
+            BackupSet.StoredFile stored = new BackupSet.StoredFile(key, object.bytes(), sha256 != null ? sha256 : hashOf(key));
+            progress.skipped(object.bytes());
+            return stored;
+        }
+        Digested<Void> copied = digested(BackupRepository.object(key), out -> {
+            if (key.equals(checkpoint.objectKey())) {
+                out.write(manifestBytes);
+            } else {
+                copyRanges(key, object.bytes(), out);
+            }
+            return null;
+        });
+        progress.copied(copied.bytes());
+        return new BackupSet.StoredFile(key, copied.bytes(), copied.sha256());
     }
 
     /** An object in ranged reads, so that a segment (up to 192 MiB) never sits in memory whole. */
