@@ -13,6 +13,7 @@ import com.hazelcast.core.LifecycleService;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -164,7 +165,7 @@ public final class Membership implements AutoCloseable {
     }
 
     /**
-     * The transaction node of every member with the tn role, oldest member first, as each last published it
+     * The transaction node of every member with the tn role, by server name, as each last published it
      * ({@link TransactionNodeStatus#unknown} for one that has not).
      */
     public List<TransactionNodeStatus> transactionNodes() {
@@ -179,6 +180,8 @@ public final class Membership implements AutoCloseable {
             result.add(tn == null ? TransactionNodeStatus.unknown(name) : new TransactionNodeStatus(name, tn.state(),
                     tn.epoch(), tn.leaseHolder(), tn.leaseAgeMillis(), tn.leaseMillis()));
         }
+        // by name: the members' order is the order they joined in, which differs from start to start
+        result.sort(Comparator.comparing(TransactionNodeStatus::server, Comparator.nullsLast(Comparator.naturalOrder())));
         return result;
     }
 
