@@ -1,18 +1,20 @@
 package io.cairn.txn.backup;
 
 import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
-import java.io.IOException;
 import java.io.ByteArrayInputStream;
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -33,6 +35,8 @@ public final class LogArchive {
     static final String FOLDER = "archive/";
 
     private final BackupRepository target;
+    /** {@link #reachFrom} per LSN: a restore asks it for each backup, and each answer lists and reads segments. */
+    private final Map<Long, Long> reach = new HashMap<>();
 
     public LogArchive(BackupRepository target) {
         this.target = target;
@@ -112,8 +116,9 @@ public final class LogArchive {
      * The newest commit timestamp a restore can reach from a backup ending at LSN {@code afterLsn} through this
      * archive, up to its first gap; 0 when it does not go on from there.
      */
-    public long reachFrom(long afterLsn) {
-        return lastCommitOf(chainAfter(afterLsn)).map(c -> c.record().commitTs()).orElse(0L);
+    public synchronized long reachFrom(long afterLsn) {
+        return reach.computeIfAbsent(afterLsn,
+                lsn -> lastCommitOf(chainAfter(lsn)).map(c -> c.record().commitTs()).orElse(0L));
     }
 
     /**
