@@ -42,6 +42,11 @@ write_server() {
   [ -z "${CAIRN_BACKUP_ARCHIVE:-}" ] || archive=$(backup_target "$CAIRN_BACKUP_ARCHIVE")
   [ -z "${CAIRN_BACKUP_CREDENTIALS:-}" ] || archive_credentials=$(backup_credentials "$CAIRN_BACKUP_CREDENTIALS")
   [ -z "$archive" ] || backup_needs_credentials "$archive" "$archive_credentials"
+  # a standby's primary archive (CAIRN_STANDBY_OF, with CAIRN_STANDBY_CREDENTIALS for S3)
+  local standby_of="" standby_credentials=""
+  [ -z "${CAIRN_STANDBY_OF:-}" ] || standby_of=$(backup_target "$CAIRN_STANDBY_OF")
+  [ -z "${CAIRN_STANDBY_CREDENTIALS:-}" ] || standby_credentials=$(backup_credentials "$CAIRN_STANDBY_CREDENTIALS")
+  [ -z "$standby_of" ] || backup_needs_credentials "$standby_of" "$standby_credentials"
   mkdir -p "$dir/apps" "$data"
   cp "$ROOT/liberty-config/server.xml" "$ROOT/liberty-config/cairn.xml" "$ROOT/liberty-config/jvm.options" "$dir/"
   # internal HTTPS only on servers given the cluster PKI (the all-in-one server stays plain on loopback)
@@ -71,6 +76,8 @@ ${extra}
 CAIRN_CLUSTER_SECRET=$(cat "$VAR/cluster-secret")
 ${archive:+CAIRN_BACKUP_ARCHIVE=$archive}
 ${archive_credentials:+CAIRN_BACKUP_CREDENTIALS=$archive_credentials}
+${standby_of:+CAIRN_STANDBY_OF=$standby_of}
+${standby_credentials:+CAIRN_STANDBY_CREDENTIALS=$standby_credentials}
 EOF
   )
 }

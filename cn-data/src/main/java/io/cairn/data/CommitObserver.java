@@ -1,6 +1,7 @@
 package io.cairn.data;
 
 import io.cairn.txn.DeadlockException;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
@@ -31,6 +32,8 @@ public interface CommitObserver {
         DEADLOCK,
         /** refused: the read timestamp is older than the TN's conflict window */
         SNAPSHOT_TOO_OLD,
+        /** refused: the cluster takes no writes (a standby, or a fenced or drained primary) */
+        READ_ONLY,
         /** no TN answered in time: the outcome is unknown to the client */
         UNKNOWN,
         /** any other failure */
@@ -46,6 +49,9 @@ public interface CommitObserver {
             }
             if (e instanceof SnapshotTooOldException) {
                 return SNAPSHOT_TOO_OLD;
+            }
+            if (e instanceof ReadOnlyClusterException) {
+                return READ_ONLY;
             }
             if (e instanceof TransactionNodeUnavailableException) {
                 return UNKNOWN;

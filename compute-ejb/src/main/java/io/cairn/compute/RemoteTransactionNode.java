@@ -5,6 +5,7 @@ import io.cairn.txn.CommitResult;
 import io.cairn.txn.DeadlockException;
 import io.cairn.txn.LockRequest;
 import io.cairn.txn.LockResult;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
@@ -121,6 +122,9 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
             }
             if (TnRpc.DEADLOCK.equals(kind)) {
                 throw new DeadlockException(message);
+            }
+            if (TnRpc.READ_ONLY.equals(kind)) {
+                throw new ReadOnlyClusterException(message);
             }
             throw new WriteConflictException(message);
         }

@@ -86,6 +86,8 @@ public final class TransactionNodeEndpoint {
             return Answer.text(409, TnRpc.SNAPSHOT_TOO_OLD, e.getMessage());
         } catch (DeadlockException e) {
             return Answer.text(409, TnRpc.DEADLOCK, e.getMessage());
+        } catch (ReadOnlyClusterException e) {
+            return Answer.text(409, TnRpc.READ_ONLY, e.getMessage());
         } catch (TransactionNodeUnavailableException e) {
             return Answer.text(503, null, e.getMessage());
         }

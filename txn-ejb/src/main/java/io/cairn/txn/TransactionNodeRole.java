@@ -13,10 +13,12 @@ import io.cairn.server.ActiveTransactionService;
 import io.cairn.server.ServerContext;
 import io.cairn.txn.backup.BackupRepository;
 import io.cairn.txn.backup.BackupRestore;
+import io.cairn.txn.backup.LogArchive;
 import io.cairn.txn.backup.LogArchiver;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
+import io.cairn.txn.standby.Standby;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The transaction node role on this server: a {@link TransactionNode} over the shared log. Every
@@ -31,12 +34,15 @@ import java.util.function.Supplier;
  * lease, or standby following the log.
  */
 public final class TransactionNodeRole implements RoleService, ActiveTransactionService, TransactionNodeStatus.Source {
+    private static final Logger LOG = Logger.getLogger(TransactionNodeRole.class.getName());
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final String ARCHIVE = "cairn.backup.archive";
     private static final String ARCHIVE_CREDENTIALS = "cairn.backup.credentials";
     private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(1);
+    private static final String STANDBY_OF = "cairn.standby.of";
+    private static final String STANDBY_CREDENTIALS = "cairn.standby.credentials";
 
     private final Supplier<LogService> log;
     private final Supplier<LogAdmin> logAdmin;
@@ -51,6 +57,14 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private String archiveCredentials;
     private BackupRepository archiveRepository;
     private LogArchiver archiver;
+    /** {@code cairn.standby.of}: the primary's archive this cluster follows as a standby, or null. */
+    private String standbyOf;
+    /** {@code cairn.standby.credentials}: the credentials file of an S3 {@link #standbyOf}, or null. */
+    private String standbyCredentials;
+    private BackupRepository standbyRepository;
+    private Standby standby;
+    /** Whether this TN refuses writes for a switchover ({@link #drain}), which {@link #undrain} ends. */
+    private volatile boolean drained;
     private volatile TransactionNode node;
 
     /**
@@ -116,6 +130,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         role.restore = RestoreRequest.of(context.settings());
         role.archiveTarget = context.settings().apply(ARCHIVE).filter(v -> !v.isBlank()).orElse(null);
         role.archiveCredentials = context.settings().apply(ARCHIVE_CREDENTIALS).filter(v -> !v.isBlank()).orElse(null);
+        role.standbyOf = context.settings().apply(STANDBY_OF).filter(v -> !v.isBlank()).orElse(null);
+        role.standbyCredentials = context.settings().apply(STANDBY_CREDENTIALS).filter(v -> !v.isBlank()).orElse(null);
         return role;
     }
 
@@ -140,6 +156,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                 BackupRestore.restore(source, restore.id(), restore.untilTs(), checkpoints);
             }
         }
+        if (standbyOf != null) {
+            setUpStandby();
+        }
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
         if (checkpoints != null) {
@@ -155,11 +174,50 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             archiver = new LogArchiver(log.get(), archiveRepository,
                     () -> tn.state() == TransactionNode.State.ACTIVE);
             tn.keepLogFrom(archiver::keepFrom);
+            archiver.onPromotion(promotion -> tn.refuseWrites("a standby of this cluster was " + promotion
+                    + ": this cluster takes no more writes"));
+            try {
+                archiver.promotion(); // before the TN can commit: a primary coming back after its standby's promotion
+            } catch (java.io.UncheckedIOException e) {
+                LOG.warning("CAIRN0134W: cannot look for a standby's promotion in " + archiveTarget + " (" + e.getMessage()
+                        + "); the archiver looks again every second");
+            }
+        }
+        if (standbyRepository != null) {
+            standby = new Standby(standbyOf, new LogArchive(standbyRepository), checkpoints, tn, name);
+            standby.start();
         }
         tn.start();
         node = tn;
         if (archiver != null) {
             archiver.start(ARCHIVE_INTERVAL);
+        }
+    }
+
+    /**
+     * Opens the primary's archive this cluster follows and, on its first start (no checkpoint yet, not promoted),
+     * restores the primary's newest backup and archived log into it.
+     */
+    private void setUpStandby() {
+        if (checkpoints == null) {
+            throw new IllegalStateException("a standby needs the object storage of checkpoints");
+        }
+        if (standbyOf.equals(archiveTarget)) {
+            throw new ConfigException(ARCHIVE, "the standby's own log archive must not be the primary's it follows ("
+                    + STANDBY_OF + ")");
+        }
+        try {
+            standbyRepository = BackupRepository.existing(standbyOf, standbyCredentials);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(STANDBY_OF, e.getMessage());
+        }
+        if (restore == null && Standby.promotionOf(checkpoints) == null && checkpoints.latestManifest().isEmpty()) {
+            try {
+                BackupRestore.restore(standbyRepository, null, null, checkpoints);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(STANDBY_OF, "cannot set the standby up from " + standbyOf + ": "
+                        + e.getMessage());
+            }
         }
     }
 
@@ -186,8 +244,62 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         return tn != null && tn.state() == TransactionNode.State.ACTIVE ? tn : null;
     }
 
+    /** This cluster as a standby ({@code cairn.standby.of}), or empty when it is not one. */
+    public Optional<Standby> standby() {
+        return Optional.ofNullable(standby);
+    }
+
+    /** What {@link #drain} reached: the primary's last commit, archived. */
+    public record Drained(long commitTs, String commitTime, long lsn) {
+    }
+
+    /**
+     * Prepares a planned switchover to a standby: this cluster's active TN (on this server) refuses writes from
+     * now on, and returns once every commit it made is in the log archive, where the standby replays it before
+     * it is promoted: nothing is lost. {@link #undrain} takes writes again (the switchover called off).
+     *
+     * @throws IllegalStateException no log archive, this server's TN is not the active one, or the archive did not
+     *                               get there within {@code timeout}
+     */
+    public Drained drain(Duration timeout) {
+        TransactionNode tn = node;
+        if (archiver == null) {
+            throw new IllegalStateException("this cluster archives no log (" + ARCHIVE + "): a standby cannot follow it");
+        }
+        if (tn == null || tn.state() != TransactionNode.State.ACTIVE) {
+            throw new IllegalStateException("this server's transaction node is not the active one"
+                    + (tn == null ? "" : " (the lease is " + tn.lease().holder() + "'s): drain on that server"));
+        }
+        if (tn.writesRefused() == null || drained) {
+            drained = true;
+            tn.refuseWrites("drained for a switchover to its standby: this cluster takes no writes");
+        }
+        if (!tn.awaitCommitsDone(timeout)) {
+            throw new IllegalStateException("commits still in flight after " + timeout);
+        }
+        long lsn = tn.lastCommitLsn();
+        long ts = tn.lastCommitTs();
+        archiver.archiveUpTo(lsn, timeout);
+        LOG.info(() -> "CAIRN0135I: drained for a switchover: the log archive holds every commit, the last at "
+                + io.cairn.txn.backup.Timestamps.toText(ts) + " (LSN " + lsn + ")");
+        return new Drained(ts, io.cairn.txn.backup.Timestamps.toText(ts), lsn);
+    }
+
+    /** Takes writes again after {@link #drain} (not after a standby's promotion fenced this cluster). */
+    public void undrain() {
+        TransactionNode tn = node;
+        if (drained && tn != null) {
+            drained = false;
+            tn.refuseWrites(null);
+        }
+    }
+
     @Override
     public void stop() {
+        if (standby != null) {
+            standby.close();
+            standbyRepository.close();
+        }
         if (archiver != null) {
             archiver.close();
             archiveRepository.close();
@@ -225,6 +337,19 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         if (archiver != null) {
             String problem = archiver.problem();
             data.put("logArchive", problem == null ? "keeps the log from LSN " + archiver.keepFrom() : problem);
+        }
+        if (standby != null) {
+            Standby.Status s = standby.status();
+            data.put("standby", s.state().name().toLowerCase());
+            data.put("standbyLagSeconds", s.lagSeconds());
+            data.put("standbyAppliedTime", s.appliedTime());
+            if (s.problem() != null) {
+                data.put("standbyProblem", s.problem());
+            }
+        }
+        String refused = tn.writesRefused();
+        if (refused != null) {
+            data.put("writes", "refused: " + refused);
         }
         return HealthReport.of(state != TransactionNode.State.CLOSED, data);
     }

@@ -7,6 +7,7 @@ import io.cairn.mysql.MysqlError;
 import io.cairn.mysql.MysqlException;
 import io.cairn.sql.SqlException;
 import io.cairn.txn.DeadlockException;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionNodeUnavailableException;
@@ -25,6 +26,7 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  *   <li>{@link WriteConflictException}, {@link SnapshotTooOldException}, {@link DeadlockException} → 1213 / 40001 (retryable);</li>
  *   <li>{@link TransactionTooLargeException} → 1197 naming the limit (the statement is undone, the transaction stays open);</li>
  *   <li>{@link LockWaitTimeoutException} → 1205, or 1317 when the statement was cancelled while it waited;</li>
+ *   <li>{@link ReadOnlyClusterException} → 1290 (--read-only) with the reason: a standby, or a fenced or drained primary;</li>
  *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
  *       commit may have reached the log, and running it again would apply it twice);</li>
  *   <li>{@link CommitOutcomeUnknownException} (any other failure of a commit) → 1105 saying the same, logged;</li>
@@ -66,6 +68,10 @@ public final class ErrorMapper {
         if (e instanceof LockWaitTimeoutException w) {
             return w.cancelled() ? of(MysqlError.QUERY_INTERRUPTED, MysqlError.QUERY_INTERRUPTED.template(), e)
                     : of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template(), e);
+        }
+        if (e instanceof ReadOnlyClusterException) {
+            return of(MysqlError.OPTION_PREVENTS_STATEMENT, String.format(MysqlError.OPTION_PREVENTS_STATEMENT.template(),
+                    "--read-only") + " (" + e.getMessage() + ")", e);
         }
         if (e instanceof TransactionNodeUnavailableException) {
             return of(MysqlError.UNKNOWN_ERROR, "No transaction node answered in time; the transaction may or may not"

@@ -10,6 +10,7 @@ import io.cairn.sql.SqlException;
 import io.cairn.sql.frontend.Token;
 import io.cairn.sql.frontend.TokenCursor;
 import io.cairn.txn.LockMode;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
 import io.cairn.txn.TransactionNodeUnavailableException;
@@ -249,7 +250,8 @@ final class SessionTransaction {
     static void commit(Transaction t) {
         try {
             t.commit();
-        } catch (WriteConflictException | SnapshotTooOldException | TransactionNodeUnavailableException e) {
+        } catch (WriteConflictException | SnapshotTooOldException | TransactionNodeUnavailableException
+                | ReadOnlyClusterException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new CommitOutcomeUnknownException(e);

@@ -12,7 +12,10 @@ public final class TnRpc {
     public static final String PATH = "/api/internal/tn/";
     /** Header carrying the cluster secret that authenticates server-to-server calls. */
     public static final String SECRET_HEADER = "Cairn-Cluster-Secret";
-    /** Header naming the kind of a 409: {@link #WRITE_CONFLICT}, {@link #SNAPSHOT_TOO_OLD} or {@link #DEADLOCK}. */
+    /**
+     * Header naming the kind of a 409: {@link #WRITE_CONFLICT}, {@link #SNAPSHOT_TOO_OLD}, {@link #DEADLOCK} or
+     * {@link #READ_ONLY}.
+     */
     public static final String ERROR_HEADER = "Cairn-Error";
 
     public static final String COMMIT = "commit";
@@ -24,6 +27,8 @@ public final class TnRpc {
     public static final String WRITE_CONFLICT = "write-conflict";
     public static final String SNAPSHOT_TOO_OLD = "snapshot-too-old";
     public static final String DEADLOCK = "deadlock";
+    /** The cluster takes no writes (a standby, or a fenced or drained primary). */
+    public static final String READ_ONLY = "read-only";
 
     private TnRpc() {
     }

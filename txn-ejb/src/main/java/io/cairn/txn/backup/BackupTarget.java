@@ -67,6 +67,14 @@ public interface BackupTarget extends AutoCloseable {
      */
     List<String> list(String prefix) throws IOException;
 
+    /**
+     * The names under {@code prefix} that sort after {@code after}, in name order: what a reader that follows a
+     * folder of ordered names (the archived log) has not seen yet. S3 lists from there; this default lists all.
+     */
+    default List<String> listAfter(String prefix, String after) throws IOException {
+        return list(prefix).stream().filter(name -> name.compareTo(after) > 0).sorted().toList();
+    }
+
     /** Removes the file; an absent one is not an error. */
     void delete(String name) throws IOException;
 

@@ -33,6 +33,8 @@ public final class LogArchive {
     }
 
     static final String FOLDER = "archive/";
+    /** The marker a standby writes when it is promoted: the cluster that wrote this archive takes no more writes. */
+    static final String PROMOTED = FOLDER + "promoted.json";
 
     private final BackupRepository target;
     /** {@link #reachFrom} per LSN: a restore asks it for each backup, and each answer lists and reads segments. */
@@ -58,13 +60,30 @@ public final class LogArchive {
 
     /** The segments, in LSN order. */
     public List<Segment> segments() {
-        List<Segment> segments = new ArrayList<>();
-        List<String> names;
         try {
-            names = target.target().list(FOLDER);
+            return segmentsOf(target.target().list(FOLDER));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + where(), e);
         }
+    }
+
+    /**
+     * The segments after {@code last} (all of them for null), in LSN order: a follower's poll, which on S3 lists
+     * only the names after it.
+     */
+    public List<Segment> segmentsAfter(Segment last) {
+        if (last == null) {
+            return segments();
+        }
+        try {
+            return segmentsOf(target.target().listAfter(FOLDER, last.name()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + where(), e);
+        }
+    }
+
+    private static List<Segment> segmentsOf(List<String> names) {
+        List<Segment> segments = new ArrayList<>();
         for (String name : names) {
             Matcher m = NAME.matcher(name.substring(FOLDER.length()));
             if (m.matches()) {
@@ -83,7 +102,7 @@ public final class LogArchive {
     private Optional<LoggedCommit> lastCommitOf(List<Segment> segments) {
         for (int i = segments.size() - 1; i >= 0; i--) { // a segment may hold no commit (a long idle stretch)
             LoggedCommit last = null;
-            for (Iterator<LoggedCommit> commits = checkedRead(segments.get(i)); commits.hasNext();) {
+            for (Iterator<LoggedCommit> commits = commitsIn(segments.get(i)); commits.hasNext();) {
                 last = commits.next();
             }
             if (last != null) {
@@ -130,12 +149,33 @@ public final class LogArchive {
     public Iterator<LoggedCommit> commitsAfter(long afterLsn) {
         return chainAfter(afterLsn).stream() // a segment at a time, read when the one before is used up
                 .flatMap(segment -> StreamSupport.stream(
-                        Spliterators.spliteratorUnknownSize(checkedRead(segment), Spliterator.ORDERED), false))
+                        Spliterators.spliteratorUnknownSize(commitsIn(segment), Spliterator.ORDERED), false))
                 .filter(commit -> commit.lsn() > afterLsn).iterator();
     }
 
-    /** A segment's commits, after checking its checksum (a segment is small, at most some 16 MiB: read whole). */
-    private Iterator<LoggedCommit> checkedRead(Segment segment) {
+    /** The standby's promotion, when one was promoted from this archive. */
+    public Optional<Promotion> promotion() {
+        try (InputStream in = target.read(PROMOTED)) {
+            return Optional.of(Promotion.decode(in.readAllBytes()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PROMOTED + " in " + target, e);
+        }
+    }
+
+    /** Records a standby's promotion: the cluster archiving here stops taking writes when it sees it. */
+    public void publishPromotion(Promotion promotion) {
+        byte[] json = promotion.encode();
+        target.write(PROMOTED, out -> out.write(json));
+    }
+
+    /**
+     * A segment's commits, after checking its checksum (a segment is small, at most some 16 MiB: read whole).
+     *
+     * @throws IllegalArgumentException the segment is damaged
+     */
+    public Iterator<LoggedCommit> commitsIn(Segment segment) {
         try (InputStream in = target.read(segment.name())) {
             byte[] bytes = in.readAllBytes();
             String sha256 = Checksums.sha256(new ByteArrayInputStream(bytes));

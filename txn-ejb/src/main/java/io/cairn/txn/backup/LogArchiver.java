@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +39,13 @@ import java.util.logging.Logger;
  * (a restored cluster, a second cluster given the same folder) or an archive the log moved past is refused with
  * the reason: archiving stops and keeps nothing back; take a backup and archive into a new folder.
  *
+ * <h2>Fencing</h2>
+ * A standby promoted from this archive leaves a marker there ({@link LogArchive#promotion()}). Every TN of the
+ * cluster, active or not, looks for it on each pass and at start ({@link #promotion()}); once it is there, the
+ * archiver stops and {@link #onPromotion} tells the TN to refuse writes: the old primary, back or still running,
+ * can no longer commit what its successor would never see. A TN that cannot reach the target cannot see the
+ * marker either (the DESIGN's standby section gives what that costs).
+ *
  * <p>{@link #start} runs passes on a thread of its own, every interval while the TN is active; {@link #pass()}
  * itself is not thread-safe.
  */
@@ -56,6 +64,8 @@ public final class LogArchiver implements AutoCloseable {
     private long resumeFrom = -1;
     private ScheduledExecutorService thread;
     private boolean wasActive;
+    private volatile Consumer<Promotion> onPromotion = promotion -> { };
+    private volatile Promotion promoted;
 
     /**
      * @param active whether this TN still holds the lease: a segment is published only while it does
@@ -76,8 +86,71 @@ public final class LogArchiver implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** What to do when the marker of a standby's promotion shows up (once). Call before {@link #start}. */
+    public void onPromotion(Consumer<Promotion> action) {
+        onPromotion = action;
+    }
+
+    /**
+     * Looks for a standby's promotion from this archive now: when there is one, archiving stops for good and the
+     * {@link #onPromotion} action runs (once).
+     *
+     * @return the promotion, if any
+     * @throws UncheckedIOException the target cannot be read
+     */
+    public Optional<Promotion> promotion() {
+        if (promoted == null) {
+            Optional<Promotion> found = archive.promotion();
+            if (found.isPresent()) {
+                synchronized (this) {
+                    if (promoted == null) {
+                        promoted = found.get();
+                        refused = true;
+                        keepFrom = Long.MAX_VALUE;
+                        problem = "stopped: a standby of this cluster was " + promoted;
+                        LOG.severe("CAIRN0127E: a standby of this cluster was " + promoted + " (marker in "
+                                + archive.where() + "); this cluster takes no more writes and archives no more");
+                        onPromotion.accept(promoted);
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(promoted);
+    }
+
+    /**
+     * Archives, on the archiver's thread, until the commit at LSN {@code lsn} is archived (a drained primary's
+     * last): a planned switchover then loses nothing.
+     *
+     * @throws IllegalStateException the archive is stopped, or did not get there within {@code timeout}
+     */
+    public void archiveUpTo(long lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (keepFrom < lsn || keepFrom == Long.MAX_VALUE) {
+            if (refused) {
+                throw new IllegalStateException("the log archive is " + problem);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the log archive did not reach LSN " + lsn + " within " + timeout
+                        + (problem == null ? "" : " (" + problem + ")"));
+            }
+            try {
+                thread.submit(this::tick).get();
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while archiving", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("archiving failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
     private void tick() {
         try {
+            if (promotedNow()) {
+                return;
+            }
             boolean isActive = active.getAsBoolean();
             if (isActive) {
                 pass();
@@ -88,6 +161,15 @@ public final class LogArchiver implements AutoCloseable {
         } catch (RuntimeException e) { // the next tick tries again
             LOG.log(Level.WARNING, "CAIRN0124W: archiving the log failed: " + e, e);
             problem = "behind: " + e.getMessage();
+        }
+    }
+
+    /** Whether a promotion marker is there; false also when the target cannot be read (a pass reports that). */
+    private boolean promotedNow() {
+        try {
+            return promotion().isPresent();
+        } catch (UncheckedIOException e) {
+            return false;
         }
     }
 

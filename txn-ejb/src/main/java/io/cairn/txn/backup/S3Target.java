@@ -142,12 +142,25 @@ final class S3Target implements BackupTarget {
 
     @Override
     public List<String> list(String prefix) throws IOException {
+        return list(prefix, null);
+    }
+
+    /** S3 lists keys in UTF-8 binary order, which is name order for the archive's ASCII names. */
+    @Override
+    public List<String> listAfter(String prefix, String after) throws IOException {
+        return list(prefix, key(after));
+    }
+
+    private List<String> list(String prefix, String startAfter) throws IOException {
         ensureBucket();
         String from = location.prefix() + TargetNames.checkPrefix(prefix);
         List<String> names = new ArrayList<>();
+        ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(location.bucket()).prefix(from).recursive(true);
+        if (startAfter != null) {
+            args.startAfter(startAfter);
+        }
         try {
-            for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket(location.bucket()).prefix(from)
-                    .recursive(true).build())) {
+            for (Result<Item> item : s3.listObjects(args.build())) {
                 String key = item.get().objectName();
                 if (key.startsWith(location.prefix()) && !key.endsWith("/")) {
                     names.add(key.substring(location.prefix().length()));

@@ -4,6 +4,7 @@ import io.cairn.log.LogService;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.Key;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
@@ -47,6 +48,8 @@ final class CommitPipeline {
     // Guarded by node.
     private final Map<String, CompletableFuture<CommitResult>> inFlight = new LinkedHashMap<>();
     private List<Pending> queue = new ArrayList<>();
+    /** Why client commits are refused (see {@link TransactionNode#refuseWrites}), or null. */
+    private String refused;
 
     CommitPipeline(LogService log, Clock clock, Ticker ticker, TransactionNode.Settings settings, NodeState node,
             CommitHistory history) {
@@ -68,6 +71,10 @@ final class CommitPipeline {
             CommitResult known = history.result(request.txnId());
             if (known != null) {
                 return known;
+            }
+            if (refused != null && !inFlight.containsKey(request.txnId())) {
+                node.locks().release(request.txnId());
+                throw new ReadOnlyClusterException(refused);
             }
             result = inFlight.get(request.txnId());
             if (result == null) {
@@ -104,6 +111,74 @@ final class CommitPipeline {
             }
         }
         return await(result);
+    }
+
+    /** See {@link TransactionNode#refuseWrites}. */
+    void refuse(String reason) {
+        synchronized (node) {
+            refused = reason;
+        }
+    }
+
+    String refused() {
+        synchronized (node) {
+            return refused;
+        }
+    }
+
+    /**
+     * Waits until no commit is queued or in flight (each is durable or failed), at most {@code timeoutMillis}.
+     *
+     * @return whether none is left
+     */
+    boolean awaitIdle(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (node) {
+            while (!inFlight.isEmpty() || !queue.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || node.state() == State.CLOSED) {
+                    return false;
+                }
+                try {
+                    node.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Appends commits another cluster made, with their own timestamps and transaction ids (a standby following
+     * its primary's log), and returns once they are durable. Records at or below the last timestamp this TN knows
+     * are skipped: they are here already, and log order stays timestamp order.
+     *
+     * @throws TransactionNodeUnavailableException this TN is not active, or the append failed (the records may be
+     *                                             in the log: replaying them again skips what is)
+     */
+    void replay(List<CommitRecord> records) {
+        List<CompletableFuture<CommitResult>> results = new ArrayList<>(records.size());
+        synchronized (node) {
+            if (node.state() != State.ACTIVE) {
+                throw new TransactionNodeUnavailableException("transaction node " + settings.id() + " is not active", null);
+            }
+            for (CommitRecord record : records) {
+                if (record.commitTs() <= history.lastTs()) {
+                    continue;
+                }
+                history.admit(record.commitTs(), record.writes());
+                CompletableFuture<CommitResult> result = new CompletableFuture<>();
+                inFlight.put(record.txnId(), result);
+                queue.add(new Pending(record, result));
+                results.add(result);
+            }
+            node.notifyAll();
+        }
+        for (CompletableFuture<CommitResult> result : results) {
+            await(result);
+        }
     }
 
     /** Whether a commit of {@code txnId} is in flight or committed (within the window). */

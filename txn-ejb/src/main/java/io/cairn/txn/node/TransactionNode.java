@@ -11,8 +11,10 @@ import io.cairn.txn.LockResult;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import io.cairn.txn.record.CommitRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -242,6 +244,47 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
     public CommitResult commit(CommitRequest request) {
         checkpoints.slowWhileLagging(request.txnId());
         return commits.commit(request);
+    }
+
+    /**
+     * Makes this TN refuse every client commit with {@link ReadOnlyClusterException} saying {@code reason} (null:
+     * take them again). Commits admitted before still complete; {@link #replay} goes on.
+     */
+    public void refuseWrites(String reason) {
+        commits.refuse(reason);
+    }
+
+    /** Why this TN refuses client commits, or null when it takes them. */
+    public String writesRefused() {
+        return commits.refused();
+    }
+
+    /**
+     * Waits until every commit this TN admitted is durable or failed, at most {@code timeout}: after
+     * {@link #refuseWrites}, the log then holds every commit this TN will make.
+     *
+     * @return whether none is left in flight
+     */
+    public boolean awaitCommitsDone(Duration timeout) {
+        return commits.awaitIdle(timeout.toMillis());
+    }
+
+    /** The log entry holding the newest durable commit this TN knows of (its own or read from the log); 0: none. */
+    public long lastCommitLsn() {
+        synchronized (node) {
+            return history.durableLsn();
+        }
+    }
+
+    /**
+     * Appends another cluster's commits, as they were committed there, into this cluster's log (a standby's TN
+     * following its primary), and returns once they are durable. Records this TN knows already (a timestamp at
+     * or below {@link #lastCommitTs()}) are skipped.
+     *
+     * @throws TransactionNodeUnavailableException this TN is not active, or the log refused the append
+     */
+    public void replay(List<CommitRecord> records) {
+        commits.replay(records);
     }
 
     // ---- locks --------------------------------------------------------------------------------
