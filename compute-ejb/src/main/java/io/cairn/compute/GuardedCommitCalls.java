@@ -4,6 +4,7 @@ import io.cairn.data.CommitCalls;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.DeadlockException;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
@@ -22,7 +23,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * <ul>
  *   <li>{@code @Fallback}: when no attempt answered, the caller gets {@link TransactionNodeUnavailableException},
  *       which the SQL layer reports as error 1105 "outcome unknown" ({@link CommitUnavailable}); a refusal by the
- *       TN (conflict, deadlock, snapshot too old) passes through untouched;</li>
+ *       TN (conflict, deadlock, snapshot too old, a read-only cluster) passes through untouched;</li>
  *   <li>{@code @Retry}: an attempt with an unknown outcome (TN unavailable, timed out, breaker open) is repeated
  *       for up to 10 s, every 50 ± 25 ms, asking each time which TN is active: the same request, answered at most
  *       once by transaction id. A refusal is never repeated;</li>
@@ -39,10 +40,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 public class GuardedCommitCalls implements CommitCalls {
     @Override
     @Fallback(value = CommitUnavailable.class,
-            skipOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class})
+            skipOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class,
+                ReadOnlyClusterException.class})
     @Retry(retryOn = {TransactionNodeUnavailableException.class, TimeoutException.class,
             CircuitBreakerOpenException.class},
-            abortOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class},
+            abortOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class,
+                ReadOnlyClusterException.class},
             maxRetries = -1, maxDuration = 10_000, delay = 50, jitter = 25)
     @CircuitBreaker(failOn = {TransactionNodeUnavailableException.class, TimeoutException.class},
             requestVolumeThreshold = 20, failureRatio = 1.0, delay = 500, successThreshold = 1)

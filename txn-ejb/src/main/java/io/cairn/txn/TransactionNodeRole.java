@@ -15,6 +15,7 @@ import io.cairn.txn.backup.BackupRepository;
 import io.cairn.txn.backup.BackupRestore;
 import io.cairn.txn.backup.LogArchive;
 import io.cairn.txn.backup.LogArchiver;
+import io.cairn.txn.backup.Promotion;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
@@ -174,8 +175,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             archiver = new LogArchiver(log.get(), archiveRepository,
                     () -> tn.state() == TransactionNode.State.ACTIVE);
             tn.keepLogFrom(archiver::keepFrom);
-            archiver.onPromotion(promotion -> tn.refuseWrites("a standby of this cluster was " + promotion
-                    + ": this cluster takes no more writes"));
+            archiver.onPromotion(promotion -> refuseWritesAsNeeded(tn));
             try {
                 archiver.promotion(); // before the TN can commit: a primary coming back after its standby's promotion
             } catch (java.io.UncheckedIOException e) {
@@ -184,9 +184,11 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             }
         }
         if (standbyRepository != null) {
-            standby = new Standby(standbyOf, new LogArchive(standbyRepository), checkpoints, tn, name);
+            standby = new Standby(standbyOf, new LogArchive(standbyRepository), checkpoints, tn, name,
+                    () -> refuseWritesAsNeeded(tn));
             standby.start();
         }
+        refuseWritesAsNeeded(tn);
         tn.start();
         node = tn;
         if (archiver != null) {
@@ -270,10 +272,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             throw new IllegalStateException("this server's transaction node is not the active one"
                     + (tn == null ? "" : " (the lease is " + tn.lease().holder() + "'s): drain on that server"));
         }
-        if (tn.writesRefused() == null || drained) {
-            drained = true;
-            tn.refuseWrites("drained for a switchover to its standby: this cluster takes no writes");
-        }
+        drained = true;
+        refuseWritesAsNeeded(tn);
         if (!tn.awaitCommitsDone(timeout)) {
             throw new IllegalStateException("commits still in flight after " + timeout);
         }
@@ -285,13 +285,27 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         return new Drained(ts, io.cairn.txn.backup.Timestamps.toText(ts), lsn);
     }
 
-    /** Takes writes again after {@link #drain} (not after a standby's promotion fenced this cluster). */
+    /** Takes writes again after {@link #drain} (unless a standby's promotion fenced this cluster meanwhile). */
     public void undrain() {
         TransactionNode tn = node;
-        if (drained && tn != null) {
-            drained = false;
-            tn.refuseWrites(null);
+        drained = false;
+        if (tn != null) {
+            refuseWritesAsNeeded(tn);
         }
+    }
+
+    /**
+     * Tells the TN whether to take client writes, and why not: fenced by a standby's promotion, a standby not
+     * promoted, drained for a switchover, in that order; else it takes them.
+     */
+    private synchronized void refuseWritesAsNeeded(TransactionNode tn) {
+        Optional<Promotion> successor = archiver == null ? Optional.empty() : archiver.promoted();
+        String reason = successor.isPresent()
+                ? "a standby of this cluster was " + successor.get() + ": this cluster takes no more writes"
+                : standby != null && !standby.promoted() ? "this cluster is a standby of " + standbyOf
+                        + ": it follows that cluster's log and takes writes once promoted"
+                : drained ? "drained for a switchover to its standby: this cluster takes no writes" : null;
+        tn.refuseWrites(reason);
     }
 
     @Override

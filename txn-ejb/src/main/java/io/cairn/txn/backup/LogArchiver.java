@@ -118,6 +118,11 @@ public final class LogArchiver implements AutoCloseable {
         return Optional.ofNullable(promoted);
     }
 
+    /** The promotion this archiver has seen (without looking again). */
+    public Optional<Promotion> promoted() {
+        return Optional.ofNullable(promoted);
+    }
+
     /**
      * Archives, on the archiver's thread, until the commit at LSN {@code lsn} is archived (a drained primary's
      * last): a planned switchover then loses nothing.

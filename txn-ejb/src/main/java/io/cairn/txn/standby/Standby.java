@@ -66,6 +66,7 @@ public final class Standby implements AutoCloseable {
     private final String server;
     private final ArchiveFollower follower;
     private final ScheduledExecutorService thread;
+    private final Runnable writesChanged;
     private volatile Promotion promotion;
     /** Why the last poll failed (the archive unreachable, the TN lost the log), or null. */
     private volatile String failure;
@@ -74,8 +75,11 @@ public final class Standby implements AutoCloseable {
      * @param primaryArchive where the primary archives its log, for messages
      * @param store          this cluster's object storage
      * @param server         this server's name, recorded in the promotion marker
+     * @param writesChanged  tells the TN whether to take writes ({@link #promoted()} changed)
      */
-    public Standby(String primaryArchive, LogArchive archive, CheckpointStore store, TransactionNode tn, String server) {
+    public Standby(String primaryArchive, LogArchive archive, CheckpointStore store, TransactionNode tn, String server,
+            Runnable writesChanged) {
+        this.writesChanged = writesChanged;
         this.primaryArchive = primaryArchive;
         this.archive = archive;
         this.store = store;
@@ -101,15 +105,13 @@ public final class Standby implements AutoCloseable {
         return promotion != null;
     }
 
-    /** Refuses client writes unless promoted, and starts following the primary while the TN is active. */
+    /** Starts following the primary while the TN is active, unless promoted (the TN refuses writes till then). */
     public void start() {
         if (promotion != null) {
             LOG.info(() -> "CAIRN0131I: this cluster, a standby of " + primaryArchive + ", was " + promotion
                     + ": it is a primary");
             return;
         }
-        tn.refuseWrites("this cluster is a standby of " + primaryArchive + ": it follows that cluster's log and"
-                + " takes writes once promoted");
         thread.scheduleWithFixedDelay(this::tick, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(() -> "CAIRN0130I: this cluster is a standby of " + primaryArchive);
     }
@@ -205,8 +207,8 @@ public final class Standby implements AutoCloseable {
         }
         store.put(MARKER, made.encode());
         promotion = made;
-        tn.refuseWrites(null);
-        LOG.warning("CAIRN0132I: this cluster, a standby of " + primaryArchive + ", was " + made
+        writesChanged.run();
+        LOG.info("CAIRN0132I: this cluster, a standby of " + primaryArchive + ", was " + made
                 + "; it takes writes now");
         return made;
     }
