@@ -18,8 +18,14 @@ final class BinCairn {
     private BinCairn() {
     }
 
-    /** Runs {@code bin/cairn args}; fails the test unless it exits 0 within {@code timeout}. */
-    static void run(Path repo, Path var, int offset, Duration timeout, String... args) throws Exception {
+    /** Runs {@code bin/cairn args}; fails the test unless it exits 0 within {@code timeout}; returns its output. */
+    static String run(Path repo, Path var, int offset, Duration timeout, String... args) throws Exception {
+        return run(repo, var, offset, timeout, Map.of(), args);
+    }
+
+    /** As {@link #run(Path, Path, int, Duration, String...)}, with more environment variables. */
+    static String run(Path repo, Path var, int offset, Duration timeout, Map<String, String> moreEnv, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(repo.resolve("bin/cairn").toString()));
         command.addAll(List.of(args));
         String name = String.join("-", args).replace("--", "").replaceAll("[^A-Za-z0-9._-]+", "_");
@@ -29,12 +35,14 @@ final class BinCairn {
         env.put("CAIRN_VAR", var.toString());
         env.put("CAIRN_PORT_OFFSET", String.valueOf(offset));
         env.put("CAIRN_WLP", repo.resolve("ear/target/liberty/wlp").toString());
+        env.putAll(moreEnv);
         Process process = builder.start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("bin/cairn " + String.join(" ", args) + " did not finish in " + timeout);
         }
-        assertThat(process.exitValue()).as("bin/cairn %s: %s", String.join(" ", args), Files.readString(output))
-                .isZero();
+        String out = Files.readString(output);
+        assertThat(process.exitValue()).as("bin/cairn %s: %s", String.join(" ", args), out).isZero();
+        return out;
     }
 }
