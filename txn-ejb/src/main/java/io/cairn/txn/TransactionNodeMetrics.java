@@ -1,5 +1,6 @@
 package io.cairn.txn;
 
+import io.cairn.txn.standby.Standby;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,8 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * The transaction node's MicroProfile Metrics (application registry, {@code /metrics}), read from its
- * {@link TransactionNodeRole} when scraped: the lease epoch and whether this TN holds the lease.
+ * {@link TransactionNodeRole} when scraped: the lease epoch, whether this TN holds the lease, whether it takes
+ * writes, and on a standby cluster how far it is behind its primary.
  */
 @ApplicationScoped
 public class TransactionNodeMetrics {
@@ -26,6 +28,17 @@ public class TransactionNodeMetrics {
                 + " takeover raises it)", TransactionNodeRole::epoch);
         gauge("cairn.tn.active", "1 while this transaction node holds the lease (the active TN), else 0",
                 tn -> tn.active() ? 1 : 0);
+        gauge("cairn.tn.writes.refused", "1 while this transaction node refuses client writes (a standby not promoted,"
+                + " a primary fenced by its standby's promotion or drained for a switchover), else 0",
+                tn -> tn.writesRefused() ? 1 : 0);
+        gauge("cairn.standby.lag.seconds", "On a standby cluster's active TN: how far the last replayed commits were"
+                + " behind the primary when they became durable here (0 once replayed to the archive's end); NaN"
+                + " elsewhere", tn -> tn.standby().filter(s -> s.status().state() == Standby.State.FOLLOWING)
+                        .map(s -> s.status().lagSeconds()).orElse(Double.NaN));
+        gauge("cairn.standby.applied.timestamp.seconds", "On a standby cluster's active TN: the commit time of the"
+                + " newest of the primary's commits it holds, in seconds since 1970 UTC; NaN elsewhere",
+                tn -> tn.standby().filter(s -> s.status().state() == Standby.State.FOLLOWING)
+                        .map(s -> s.status().appliedTs() / 1e6).orElse(Double.NaN));
     }
 
     /** Measures {@code tn}, this server's transaction node, from now on. */

@@ -246,6 +246,12 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         return tn != null && tn.state() == TransactionNode.State.ACTIVE ? tn : null;
     }
 
+    /** Whether this server's TN refuses client writes now (see {@link #refuseWritesAsNeeded}). */
+    public boolean writesRefused() {
+        TransactionNode tn = node;
+        return tn != null && tn.writesRefused() != null;
+    }
+
     /** This cluster as a standby ({@code cairn.standby.of}), or empty when it is not one. */
     public Optional<Standby> standby() {
         return Optional.ofNullable(standby);
