@@ -7,8 +7,10 @@
 #   - a plain copy of the server's object storage folder (cp -r, what the backup's objects are stored as),
 #   - a restore of that backup into a side instance (the restore step itself, as its CAIRN0122I line says;
 #     the side server's start is not counted).
-# Last line: backup mb-per-s=B plain-copy-mb-per-s=P backup-vs-copy=R restore-mb-per-s=S standby-lag-p99-s=NA
-# (there is no standby cluster yet). The folders go under CAIRN_BENCH_BACKUP_DIR (default a fresh /tmp folder).
+#   - when the server archives its log (started with CAIRN_BACKUP_ARCHIVE), the lag of a standby set up from that
+#     archive under sysbench oltp_insert at 16 threads (standby_lag_p99, bin/lib/bench-standby.sh); NA otherwise.
+# Last line: backup mb-per-s=B plain-copy-mb-per-s=P backup-vs-copy=R restore-mb-per-s=S standby-lag-p99-s=L
+# The folders go under CAIRN_BENCH_BACKUP_DIR (default a fresh /tmp folder).
 bench_backup() {
   command -v sysbench > /dev/null || die "bench backup: sysbench is needed"
   command -v jq > /dev/null || die "bench backup: jq is needed"
@@ -57,10 +59,18 @@ bench_backup() {
   restore_s=$(sed -n 's/.*; \([0-9]*\) bytes of backup in \([0-9.]*\) s.*/\2/p' <<< "$restore_line")
   CAIRN_VAR=$dir/side CAIRN_PORT_OFFSET=$((OFFSET + 700)) "$ROOT/bin/cairn" down > /dev/null 2>&1 || true
 
+  local archive lag=NA
+  archive=$(sed -n 's/^CAIRN_BACKUP_ARCHIVE=//p' "$(server_dir "$ALL_IN_ONE")/server.env")
+  if [ -n "$archive" ]; then
+    lag=$(standby_lag_p99 "$archive" "$dir")
+  else
+    say "bench backup: the server archives no log (start it with CAIRN_BACKUP_ARCHIVE=FOLDER): no standby lag"
+  fi
+
   local mb=1048576
   echo "backup: $bytes bytes in ${backup_s} s; plain copy of the storage folder: $storage_bytes bytes in ${copy_s} s;" \
     "restore: $restore_bytes bytes in ${restore_s} s (folders in $dir)"
-  awk -v b="$bytes" -v bs="$backup_s" -v c="$storage_bytes" -v cs="$copy_s" -v r="$restore_bytes" -v rs="$restore_s" -v mb=$mb \
+  awk -v b="$bytes" -v bs="$backup_s" -v c="$storage_bytes" -v cs="$copy_s" -v r="$restore_bytes" -v rs="$restore_s" -v mb=$mb -v lag="$lag" \
     'BEGIN { bm = b / mb / bs; cm = c / mb / cs; rm = (rs > 0 ? r / mb / rs : 0);
-             printf "backup mb-per-s=%.1f plain-copy-mb-per-s=%.1f backup-vs-copy=%.2f restore-mb-per-s=%.1f standby-lag-p99-s=NA\n", bm, cm, bm / cm, rm }'
+             printf "backup mb-per-s=%.1f plain-copy-mb-per-s=%.1f backup-vs-copy=%.2f restore-mb-per-s=%.1f standby-lag-p99-s=%s\n", bm, cm, bm / cm, rm, lag }'
 }
