@@ -16,10 +16,12 @@ import io.cairn.txn.backup.BackupRestore;
 import io.cairn.txn.backup.LogArchive;
 import io.cairn.txn.backup.LogArchiver;
 import io.cairn.txn.backup.Promotion;
+import io.cairn.txn.backup.Timestamps;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.standby.Standby;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,6 +35,11 @@ import java.util.logging.Logger;
  * The transaction node role on this server: a {@link TransactionNode} over the shared log. Every
  * TN starts as a standby; the log's lease decides which one is active. Ready when active with its
  * lease, or standby following the log.
+ *
+ * <p>Disaster recovery around it: a restore into a fresh cluster before the TN starts ({@code cairn.restore.*}), the
+ * log archive ({@code cairn.backup.archive}, {@link LogArchiver}), and this cluster as a standby of another
+ * ({@code cairn.standby.of}, {@link Standby}); the role decides whether the TN takes client writes (a standby not
+ * promoted, a primary fenced by its standby's promotion, or drained for a switchover do not: docs/DISASTER-RECOVERY.md).
  */
 public final class TransactionNodeRole implements RoleService, ActiveTransactionService, TransactionNodeStatus.Source {
     private static final Logger LOG = Logger.getLogger(TransactionNodeRole.class.getName());
@@ -178,7 +185,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             archiver.onPromotion(promotion -> refuseWritesAsNeeded(tn));
             try {
                 archiver.promotion(); // before the TN can commit: a primary coming back after its standby's promotion
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 LOG.warning("CAIRN0134W: cannot look for a standby's promotion in " + archiveTarget + " (" + e.getMessage()
                         + "); the archiver looks again every second");
             }
@@ -285,10 +292,14 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         }
         long lsn = tn.lastCommitLsn();
         long ts = tn.lastCommitTs();
-        archiver.archiveUpTo(lsn, timeout);
+        try {
+            archiver.archiveUpTo(lsn, timeout);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; this cluster takes no writes until undrained", e);
+        }
         LOG.info(() -> "CAIRN0135I: drained for a switchover: the log archive holds every commit, the last at "
-                + io.cairn.txn.backup.Timestamps.toText(ts) + " (LSN " + lsn + ")");
-        return new Drained(ts, io.cairn.txn.backup.Timestamps.toText(ts), lsn);
+                + Timestamps.toText(ts) + " (LSN " + lsn + ")");
+        return new Drained(ts, Timestamps.toText(ts), lsn);
     }
 
     /** Takes writes again after {@link #drain} (unless a standby's promotion fenced this cluster meanwhile). */
@@ -362,7 +373,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
             Standby.Status s = standby.status();
             data.put("standby", s.state().name().toLowerCase());
             data.put("standbyLagSeconds", s.lagSeconds());
-            data.put("standbyAppliedTime", s.appliedTime());
+            if (s.appliedTime() != null) {
+                data.put("standbyAppliedTime", s.appliedTime());
+            }
             if (s.problem() != null) {
                 data.put("standbyProblem", s.problem());
             }

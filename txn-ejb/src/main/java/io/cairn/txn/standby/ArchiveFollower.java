@@ -2,6 +2,7 @@ package io.cairn.txn.standby;
 
 import io.cairn.txn.backup.LogArchive;
 import io.cairn.txn.backup.LogArchive.Segment;
+import io.cairn.txn.backup.Timestamps;
 import io.cairn.txn.node.CheckpointRestore.LoggedCommit;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.record.CommitRecord;
@@ -129,7 +130,7 @@ final class ArchiveFollower {
             }
         }
         problem = "the archive starts after this cluster's data (its newest commit is at "
-                + io.cairn.txn.backup.Timestamps.toText(position) + "): set this standby up again from a backup the"
+                + Timestamps.toText(position) + "): set this standby up again from a backup the"
                 + " archive goes on from";
         return null;
     }

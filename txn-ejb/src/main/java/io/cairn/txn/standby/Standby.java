@@ -1,5 +1,6 @@
 package io.cairn.txn.standby;
 
+import io.cairn.txn.TransactionException;
 import io.cairn.txn.backup.LogArchive;
 import io.cairn.txn.backup.Promotion;
 import io.cairn.txn.backup.Timestamps;
@@ -19,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * This cluster as a standby of another ({@code cairn.standby.of}): while its TN is active, it follows the primary's
- * archived log ({@link ArchiveFollower}) and refuses client writes (MySQL error 1290), so its CNs serve reads of
- * the primary's data, some seconds behind; until {@link #promote}, which makes it a primary.
+ * archived log ({@link ArchiveFollower}), so its CNs serve reads of the primary's data a little behind, and the TN
+ * refuses client writes (MySQL error 1290; the TN role decides, from {@link #promoted()}); until {@link #promote},
+ * which makes it a primary.
  *
  * <h2>Promotion</h2>
  * {@link #promote} replays what the archive holds to its end, writes the promotion marker into the primary's
@@ -185,6 +187,9 @@ public final class Standby implements AutoCloseable {
             }
         } catch (UncheckedIOException e) {
             unreachable = "cannot read the primary's archive " + primaryArchive + ": " + e.getMessage();
+        } catch (TransactionException e) { // the TN lost its lease or the log meanwhile: nothing was promoted
+            throw new IllegalStateException("the transaction node could not replay the archive (" + e.getMessage()
+                    + "); promote again", e);
         }
         if (unreachable == null && follower.problem() != null) {
             unreachable = follower.problem();
