@@ -385,4 +385,15 @@ abstract class AbstractBackupTest {
         assertThat(BackupRestore.restore(target, null, null, restored).commitTs())
                 .as("as far as the archive goes without a gap").isEqualTo(rounds.get(0));
     }
+
+    /** What a standby's poll asks of the archive folder: only the names after the last one it read, in order. */
+    @Test
+    void listingAfterANameGivesTheLaterNamesOfTheFolderInOrder() throws Exception {
+        for (String name : List.of("archive/0003.tail", "archive/0001.tail", "archive/0002.tail", "sets/x/set.json")) {
+            target.target().write(name, out -> out.write(1));
+        }
+        assertThat(target.target().listAfter("archive/", "archive/0001.tail"))
+                .containsExactly("archive/0002.tail", "archive/0003.tail");
+        assertThat(target.target().listAfter("archive/", "archive/0003.tail")).isEmpty();
+    }
 }
