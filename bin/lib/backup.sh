@@ -90,7 +90,7 @@ cmd_backup() {
     prune)
       [ "${1:-}" = --keep ] && [[ ${2:-} =~ ^[0-9]+$ ]] || die "usage: backup prune TARGET --keep N"
       admin_curl -sS --fail-with-body -X POST "$base/prune?$q&keep=$2" \
-        | jq -r '"kept: " + (.kept | join(" ")) + "\nremoved: " + (.removed | join(" ")) + "\nobjects removed: " + (.objectsRemoved | tostring)' \
+        | jq -r '"kept: " + (.kept | join(" ")) + "\nremoved: " + (.removed | join(" ")) + "\nobjects removed: " + (.objectsRemoved | tostring) + "\narchived log segments removed: " + (.archiveSegmentsRemoved | tostring)' \
         || die "backup prune failed" ;;
   esac
 }

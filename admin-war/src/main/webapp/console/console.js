@@ -413,7 +413,7 @@
       $('prune-result').textContent = '';
       act('POST', backupTarget('/prune?keep=' + keep, folder), function (r) {
         $('prune-result').textContent = 'kept ' + r.kept.length + ', removed ' + r.removed.length
-            + (r.removed.length ? ' (' + r.removed.join(', ') + ')' : '') + ' and ' + r.objectsRemoved + ' object(s)';
+            + (r.removed.length ? ' (' + r.removed.join(', ') + ')' : '') + ' and ' + r.objectsRemoved + ' object(s), ' + r.archiveSegmentsRemoved + ' archived log segment(s)';
       });
     }
   });

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Retention: keeps the newest complete backups and removes the others, then every object no kept backup
- * refers to. Folders of backups that never completed go too, unless they are newer than the newest complete
- * one (a backup may be running).
+ * refers to, and the archived log's segments from before the oldest kept backup (no restore reads them; a standby
+ * that far behind would stop at the gap). Folders of backups that never completed go too, unless they are newer
+ * than the newest complete one (a backup may be running).
  */
 public final class BackupPruner {
     private final BackupRepository target;
@@ -17,7 +18,7 @@ public final class BackupPruner {
     }
 
     /** What a prune removed. */
-    public record Report(List<String> kept, List<String> removed, long objectsRemoved) {
+    public record Report(List<String> kept, List<String> removed, long objectsRemoved, long archiveSegmentsRemoved) {
     }
 
     /** @param keep how many of the newest complete backups stay, at least 1 */
@@ -47,6 +48,8 @@ public final class BackupPruner {
                 }
             }
         }
-        return new Report(kept.stream().map(BackupSet::id).toList(), removed, objectsRemoved);
+        long segmentsRemoved = kept.isEmpty() ? 0
+                : new LogArchive(target).removeUpTo(kept.stream().mapToLong(BackupSet::lastLsn).min().orElseThrow());
+        return new Report(kept.stream().map(BackupSet::id).toList(), removed, objectsRemoved, segmentsRemoved);
     }
 }

@@ -153,6 +153,31 @@ public final class LogArchive {
                 .filter(commit -> commit.lsn() > afterLsn).iterator();
     }
 
+    /**
+     * Removes the segments that end at or before LSN {@code lsn} (the oldest kept backup's last): a restore goes on
+     * from a backup's own LSN, so none reads them again. The newest segment always stays (the archiver checks it
+     * continues the log). Returns how many went.
+     */
+    int removeUpTo(long lsn) {
+        List<Segment> segments = segments();
+        int removed = 0;
+        for (Segment segment : segments.subList(0, Math.max(0, segments.size() - 1))) {
+            if (segment.to() > lsn) {
+                break;
+            }
+            try {
+                target.target().delete(segment.name());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + segment.name() + " from " + target, e);
+            }
+            removed++;
+        }
+        synchronized (this) {
+            reach.clear();
+        }
+        return removed;
+    }
+
     /** The standby's promotion, when one was promoted from this archive. */
     public Optional<Promotion> promotion() {
         try (InputStream in = target.read(PROMOTED)) {

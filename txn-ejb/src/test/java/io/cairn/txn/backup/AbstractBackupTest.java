@@ -396,4 +396,33 @@ abstract class AbstractBackupTest {
                 .containsExactly("archive/0002.tail", "archive/0003.tail");
         assertThat(target.target().listAfter("archive/", "archive/0003.tail")).isEmpty();
     }
+
+    @Test
+    @Tag("archive")
+    void pruneRemovesTheArchivedLogBeforeTheOldestKeptBackupAndRestoresStillReachTheEnd() throws Exception {
+        put(0, 10, "a");
+        archiver.pass();
+        backup(new BackupProgress());
+        put(10, 20, "b");
+        archiver.pass();
+        BackupSet kept = backup(new BackupProgress());
+        long last = put(20, 30, "c");
+        archiver.pass();
+        int before = new LogArchive(target).segments().size();
+
+        BackupPruner.Report report = new BackupPruner(target).prune(1);
+
+        assertThat(report.kept()).containsExactly(kept.id());
+        assertThat(report.archiveSegmentsRemoved()).isPositive();
+        List<LogArchive.Segment> left = new LogArchive(target).segments();
+        assertThat(left).hasSize(before - (int) report.archiveSegmentsRemoved());
+        assertThat(left.get(0).from()).as("the kept backup's archive goes on without a gap")
+                .isLessThanOrEqualTo(kept.lastLsn() + 1);
+        CheckpointStore restored = freshStore();
+        assertThat(BackupRestore.restore(target, null, null, restored).commitTs()).isEqualTo(last);
+        assertThat(rows(restored)).isEqualTo(live);
+        put(30, 31, "d");
+        archiver.pass();
+        assertThat(archiver.problem()).as("archiving goes on after the prune").isNull();
+    }
 }
