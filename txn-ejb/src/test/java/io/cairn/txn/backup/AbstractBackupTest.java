@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.node.testing.Wait;
 import io.cairn.server.ObjectStoreCheckpoints;
+import io.cairn.storage.ObjectNotFoundException;
 import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -127,11 +129,25 @@ abstract class AbstractBackupTest {
     }
 
     private Manifest checkpoint() throws Exception {
-        String before = store.latestManifest().map(Manifest::objectKey).orElse("");
+        String before = latestManifest().map(Manifest::objectKey).orElse("");
         ticker.advance(INTERVAL);
         Wait.until("a new checkpoint", WAIT,
-                () -> store.latestManifest().map(m -> m.objectKey().compareTo(before) > 0).orElse(false));
-        return store.latestManifest().orElseThrow();
+                () -> latestManifest().map(m -> m.objectKey().compareTo(before) > 0).orElse(false));
+        return latestManifest().orElseThrow();
+    }
+
+    /**
+     * The store's latest manifest. With no grace period (these tests' settings) the TN may collect the manifest a
+     * listing named before it is read, when a newer one was published meanwhile: then it lists again.
+     */
+    private Optional<Manifest> latestManifest() {
+        while (true) {
+            try {
+                return store.latestManifest();
+            } catch (ObjectNotFoundException e) {
+                // superseded and collected between the listing and the read
+            }
+        }
     }
 
     private BackupSet backup(BackupProgress progress) {
