@@ -98,4 +98,21 @@ class TransactionNodeEndpointTest {
         assertThat(endpoint.call("drop-everything", new byte[0]).status()).isEqualTo(404);
         assertThat(tn.lastCommitTs()).as("nothing committed").isEqualTo(before);
     }
+
+    @Test
+    void aTnRefusingWritesAnswersReadOnlyWithItsReasonAndCommitsNothing() throws Exception {
+        startTn();
+        tn.refuseWrites("a standby of another cluster");
+        long before = tn.lastCommitTs();
+        TransactionNodeEndpoint.Answer refused = endpoint.call(TnRpc.COMMIT,
+                commitOf("t1", before, Key.of(7, new byte[] {4})));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.errorKind()).isEqualTo(TnRpc.READ_ONLY);
+        assertThat(text(refused)).isEqualTo("a standby of another cluster");
+        assertThat(tn.lastCommitTs()).isEqualTo(before);
+
+        tn.refuseWrites(null);
+        assertThat(endpoint.call(TnRpc.COMMIT, commitOf("t2", before, Key.of(7, new byte[] {4}))).status())
+                .isEqualTo(200);
+    }
 }
