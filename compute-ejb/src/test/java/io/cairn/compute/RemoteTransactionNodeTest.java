@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.txn.DeadlockException;
+import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
@@ -79,6 +80,9 @@ class RemoteTransactionNodeTest {
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(SnapshotTooOldException.class);
         errorKind = TnRpc.DEADLOCK;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(DeadlockException.class);
+        errorKind = TnRpc.READ_ONLY;
+        assertThatThrownBy(() -> tn.release("t")).isInstanceOf(ReadOnlyClusterException.class)
+                .hasMessage("refused: read-only");
         status = 503;
         errorKind = null;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(TransactionNodeUnavailableException.class)
