@@ -140,6 +140,17 @@ class TemporalPrecisionIT {
     }
 
     @Test
+    void constantRowsKeepMicroseconds() throws SQLException {
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            assertThat(column(s, "SELECT CAST(x AS CHAR) FROM (VALUES (TIMESTAMP '2026-01-02 03:04:05.123456'), "
+                    + "(NULL)) AS v (x) ORDER BY x")).containsExactly(null, "2026-01-02 03:04:05.123456");
+            s.execute("CREATE TABLE fromvalues (id INT PRIMARY KEY, d DATETIME(6))");
+            s.execute("INSERT INTO fromvalues SELECT * FROM (VALUES (1, TIMESTAMP '2026-01-02 03:04:05.000007')) AS v (a, b)");
+            assertThat(column(s, "SELECT d FROM fromvalues")).containsExactly("2026-01-02 03:04:05.000007");
+        }
+    }
+
+    @Test
     void comparisonsAndKeyRangesAreExact() throws SQLException {
         try (Connection c = connect(""); Statement s = c.createStatement()) {
             assertThat(column(s, "SELECT id FROM t WHERE d = '2026-01-02 03:04:05.123456'")).containsExactly("1");
