@@ -36,7 +36,8 @@ import org.apache.calcite.util.TimestampString;
  *   <li>a TIMESTAMP literal becomes {@code MYSQL_DATETIME(micros, fsp)} (Calcite would read it as milliseconds);</li>
  *   <li>casts to a TIMESTAMP become {@code MYSQL_TO_DATETIME} (rounded to the target's fsp, as MySQL does), casts of
  *       one to a string {@code MYSQL_DATETIME_STRING} (exactly the value's fsp digits);</li>
- *   <li>MICROSECOND()/EXTRACT(MICROSECOND …) and DATE_FORMAT are Cairn's, exact to the microsecond;</li>
+ *   <li>MICROSECOND()/EXTRACT(MICROSECOND …), DATE_FORMAT and date arithmetic ({@code MYSQL_DATE_ADD}) are
+ *       Cairn's, exact to the microsecond;</li>
  *   <li>comparisons, CASE, COALESCE, IS [NOT] NULL, sorts, groupings, MIN/MAX take any unit and stay;</li>
  *   <li>any other Calcite operator that takes or returns a TIMESTAMP gets its operands in milliseconds
  *       ({@code MYSQL_DATETIME_MILLIS}) and its result back in microseconds ({@code MYSQL_MILLIS_DATETIME}): it
@@ -55,7 +56,7 @@ public final class Microseconds extends RelHomogeneousShuttle {
             SqlKind.INPUT_REF, SqlKind.IS_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE, SqlKind.IS_NOT_FALSE);
     private static final Set<SqlOperator> OWN = Set.of(MysqlOperators.DATETIME, MysqlOperators.TO_DATETIME,
             MysqlOperators.DATETIME_STRING, MysqlOperators.DATETIME_MILLIS, MysqlOperators.MILLIS_DATETIME,
-            MysqlOperators.MICROSECOND, MysqlOperators.DATE_FORMAT, MysqlOperators.TIMESTAMPDIFF,
+            MysqlOperators.MICROSECOND, MysqlOperators.DATE_FORMAT, MysqlOperators.TIMESTAMPDIFF, MysqlOperators.DATE_ADD,
             MysqlOperators.COLLATION_KEY);
 
     private final RexBuilder rex;
