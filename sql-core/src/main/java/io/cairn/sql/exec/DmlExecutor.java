@@ -221,6 +221,8 @@ public final class DmlExecutor {
         String alias = target.alias();
         StatementEnv.Bound b = env.compile("update", text, calciteText -> {
             SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
+            TargetTableReads.check(u.getSourceExpressionList(), table.database(), table.name(), env.database());
+            TargetTableReads.check(u.getCondition(), table.database(), table.name(), env.database());
             SqlNodeList select = baseSelectList(alias, table);
             for (SqlNode e : u.getSourceExpressionList()) {
                 select.add(e);
@@ -270,6 +272,7 @@ public final class DmlExecutor {
         String alias = target.alias();
         StatementEnv.Bound b = env.compile("delete", text, calciteText -> {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
+            TargetTableReads.check(d.getCondition(), table.database(), table.name(), env.database());
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
         }, true);
         TableCodec codec = new TableCodec(table);

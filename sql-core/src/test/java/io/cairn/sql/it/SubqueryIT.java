@@ -264,6 +264,31 @@ class SubqueryIT {
         }
     }
 
+    /** MySQL 8's 1093 (MariaDB 10.3+ runs these over the table as it was before the statement). */
+    @Test
+    void aSubqueryOfUpdateOrDeleteMayNotReadTheTargetDirectly() throws SQLException {
+        try (Connection c = cluster.connect(0, "q"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE self (id INT PRIMARY KEY, v INT NOT NULL)");
+            s.execute("INSERT INTO self VALUES (1, 100), (2, 200), (3, 300)");
+            for (String statement : List.of(
+                    "UPDATE self SET v = v + 1 WHERE id IN (SELECT id FROM self WHERE v > 100)",
+                    "UPDATE self SET v = (SELECT MAX(v) FROM q.self)",
+                    "UPDATE self s SET v = 0 WHERE v < (SELECT AVG(x.v) FROM self x WHERE x.id <> s.id)",
+                    "DELETE FROM self WHERE id IN (SELECT a.id FROM self a)",
+                    "DELETE FROM self WHERE EXISTS (SELECT 1 FROM account a JOIN SELF b ON b.id = a.id WHERE b.v > self.v)")) {
+                SQLException e = failure(statement);
+                assertThat(e.getErrorCode()).as(statement).isEqualTo(1093);
+                assertThat(e.getMessage()).isEqualTo("You can't specify target table 'self' for update in FROM clause");
+            }
+            // through a derived table (materialized first in MySQL): the rows as they were before the statement
+            assertThat(s.executeUpdate("UPDATE self SET v = v + 1 WHERE id IN "
+                    + "(SELECT id FROM (SELECT id FROM self WHERE v > 100) AS d)")).isEqualTo(2);
+            assertThat(s.executeUpdate("DELETE FROM self WHERE v > (SELECT m FROM (SELECT MIN(v) AS m FROM self) AS d)"))
+                    .isEqualTo(2);
+            assertThat(rows("SELECT id, v FROM self")).containsExactly("1|100");
+        }
+    }
+
     @Test
     void subqueriesInUpdateAndDelete() throws SQLException {
         try (Connection c = cluster.connect(0, "q"); Statement s = c.createStatement()) {
