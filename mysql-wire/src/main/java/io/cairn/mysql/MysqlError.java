@@ -89,6 +89,8 @@ public enum MysqlError {
     CANNOT_USER(1396, "HY000", "Operation %s failed for %s", false),
     /** A fractional-seconds precision above 6: NOW(7), DATETIME(7). */
     TOO_BIG_PRECISION(1426, "42000", "Too-big precision %d specified for '%s'. Maximum is 6.", false),
+    INVALID_ON_UPDATE(1294, "HY000", "Invalid ON UPDATE clause for '%s' column", false),
+    UPDATE_TABLE_USED(1093, "HY000", "You can't specify target table '%s' for update in FROM clause", false),
     DATA_TOO_LONG(1406, "22001", "Data too long for column '%s' at row %d", false),
     NONEXISTING_GRANT(1141, "42000", "There is no such grant defined for user '%s' on host '%s'", false),
     NONEXISTING_TABLE_GRANT(1147, "42000", "There is no such grant defined for user '%s' on host '%s' on table '%s'", false),

@@ -14,13 +14,16 @@ import java.util.List;
  * order with {@link DataOutputStream} primitives. Format 2 adds a view's definer and SQL SECURITY
  * after its SELECT; format 3 whether each index is still being built; format 4 whether the table's rows
  * hold DATETIME/TIMESTAMP values in milliseconds (tables of formats 1–3 do: {@link
- * TableDefinition#millisTemporals()}), tables created since in microseconds. Rows of formats 1–3 are still read. Stateless and thread-safe.
+ * TableDefinition#millisTemporals()}), tables created since in microseconds; format 5 each column's ON UPDATE
+ * CURRENT_TIMESTAMP (older rows have none: the clause was accepted but not kept). Rows of formats 1–4 are still
+ * read. Stateless and thread-safe.
  */
 final class CatalogCodec {
     private static final int FORMAT_1 = 1;
     private static final int FORMAT_2 = 2;
     private static final int FORMAT_3 = 3;
-    private static final int FORMAT = 4;
+    private static final int FORMAT_4 = 4;
+    private static final int FORMAT = 5;
 
     private CatalogCodec() {
     }
@@ -43,6 +46,7 @@ final class CatalogCodec {
                 out.writeUTF(c.defaultKind().name());
                 writeNullable(out, c.defaultText());
                 out.writeBoolean(c.autoIncrement());
+                out.writeBoolean(c.onUpdateCurrentTimestamp());
             }
             writeStrings(out, t.primaryKey());
             out.writeInt(t.indexes().size());
@@ -73,7 +77,7 @@ final class CatalogCodec {
     static TableDefinition decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int format = in.readByte();
-            if (format != FORMAT && format != FORMAT_3 && format != FORMAT_2 && format != FORMAT_1) {
+            if (format < FORMAT_1 || format > FORMAT) {
                 throw new IllegalStateException("unknown catalog row format " + format);
             }
             long id = in.readLong();
@@ -87,7 +91,8 @@ final class CatalogCodec {
                 boolean nullable = in.readBoolean();
                 ColumnDefinition.DefaultKind dk = ColumnDefinition.DefaultKind.valueOf(in.readUTF());
                 String dt = readNullable(in);
-                columns.add(new ColumnDefinition(cn, type, nullable, dk, dt, in.readBoolean()));
+                boolean autoIncrement = in.readBoolean();
+                columns.add(new ColumnDefinition(cn, type, nullable, dk, dt, autoIncrement, format >= FORMAT && in.readBoolean()));
             }
             List<String> pk = readStrings(in);
             int ni = in.readInt();
@@ -106,7 +111,7 @@ final class CatalogCodec {
             String view = readNullable(in);
             TableDefinition.ViewSecurity security = format != FORMAT_1 && in.readBoolean()
                     ? new TableDefinition.ViewSecurity(in.readUTF(), in.readUTF(), in.readBoolean()) : null;
-            boolean millisTemporals = format < FORMAT || in.readBoolean();
+            boolean millisTemporals = format < FORMAT_4 || in.readBoolean();
             return new TableDefinition(id, db, name, columns, pk, indexes, view, security, millisTemporals);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -395,7 +395,7 @@ public final class DdlExecutor {
         }
         List<ColumnDefinition> cols = new ArrayList<>();
         for (String c : s.columns()) {
-            cols.add(new ColumnDefinition(c, SqlType.of(DataType.TEXT), true, ColumnDefinition.DefaultKind.NONE, null, false));
+            cols.add(new ColumnDefinition(c, SqlType.of(DataType.TEXT), true, ColumnDefinition.DefaultKind.NONE, null, false, false));
         }
         TableDefinition view = new TableDefinition(0, d, s.view().name(), cols, List.of(), List.of(), s.selectSql(),
                 new TableDefinition.ViewSecurity(s.definerUser(), s.definerHost(), s.invoker()));

@@ -221,6 +221,8 @@ public final class DmlExecutor {
         String alias = target.alias();
         StatementEnv.Bound b = env.compile("update", text, calciteText -> {
             SqlUpdate u = (SqlUpdate) SqlParsing.parse(calciteText);
+            TargetTableReads.check(u.getSourceExpressionList(), table.database(), table.name(), env.database());
+            TargetTableReads.check(u.getCondition(), table.database(), table.name(), env.database());
             SqlNodeList select = baseSelectList(alias, table);
             for (SqlNode e : u.getSourceExpressionList()) {
                 select.add(e);
@@ -247,6 +249,7 @@ public final class DmlExecutor {
                             v, cols.get(setCols[i]).name(), rowNo));
                 }
                 if (!Arrays.deepEquals(old, updated)) {
+                    setOnUpdateColumns(table, setCols, updated, rowNo, env);
                     writer.update(pk, old, updated);
                     changed++;
                 }
@@ -269,6 +272,7 @@ public final class DmlExecutor {
         String alias = target.alias();
         StatementEnv.Bound b = env.compile("delete", text, calciteText -> {
             SqlDelete d = (SqlDelete) SqlParsing.parse(calciteText);
+            TargetTableReads.check(d.getCondition(), table.database(), table.name(), env.database());
             return selectFrom(d.getTargetTable(), d.getAlias(), baseSelectList(alias, table), d.getCondition());
         }, true);
         TableCodec codec = new TableCodec(table);
@@ -493,8 +497,7 @@ public final class DmlExecutor {
     private static Object defaultValue(ColumnDefinition c, long rowNo, StatementEnv env) {
         return switch (c.defaultKind()) {
             case LITERAL -> c.type().coerce(c.defaultText(), c.name(), rowNo);
-            case CURRENT_TIMESTAMP -> c.type().coerce(io.cairn.sql.codec.Temporals.truncate(env.now(), c.type().fsp()),
-                    c.name(), rowNo);
+            case CURRENT_TIMESTAMP -> currentTimestamp(c, rowNo, env);
             case NULL -> null;
             case NONE -> {
                 if (!c.nullable()) {
@@ -503,6 +506,27 @@ public final class DmlExecutor {
                 yield null;
             }
         };
+    }
+
+    /** The statement's start cut to the column's digits (DEFAULT and ON UPDATE CURRENT_TIMESTAMP). */
+    private static Object currentTimestamp(ColumnDefinition c, long rowNo, StatementEnv env) {
+        return c.type().coerce(io.cairn.sql.codec.Temporals.truncate(env.now(), c.type().fsp()), c.name(), rowNo);
+    }
+
+    /**
+     * ON UPDATE CURRENT_TIMESTAMP of a row an UPDATE (or ON DUPLICATE KEY UPDATE) changes: such columns it does not
+     * assign take the statement's start. One it assigns keeps what it was given, even its old value (MySQL and
+     * MariaDB: "SET c = c" is how to keep the column as it was).
+     */
+    private static void setOnUpdateColumns(TableDefinition table, int[] assigned, Object[] row, long rowNo,
+            StatementEnv env) {
+        List<ColumnDefinition> cols = table.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            int column = i;
+            if (cols.get(i).onUpdateCurrentTimestamp() && Arrays.stream(assigned).noneMatch(a -> a == column)) {
+                row[i] = currentTimestamp(cols.get(i), rowNo, env);
+            }
+        }
     }
 
     /** The row after ON DUPLICATE KEY UPDATE: the assignments evaluated over the old and proposed rows. */
@@ -535,6 +559,9 @@ public final class DmlExecutor {
         for (int i = 0; i < targets.length; i++) {
             ColumnDefinition c = cols.get(targets[i]);
             updated[targets[i]] = checkNull(c, c.type().coerce(rows.get(0)[i], c.name(), rowNo));
+        }
+        if (!Arrays.deepEquals(old, updated)) {
+            setOnUpdateColumns(table, targets, updated, rowNo, env);
         }
         return updated;
     }

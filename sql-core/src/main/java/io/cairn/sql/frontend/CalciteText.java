@@ -21,6 +21,8 @@ import java.util.Set;
  *       {@code AS CHAR} → VARCHAR; infix {@code MOD} → {@code %}; {@code a DIV b} →
  *       {@code a / MYSQL_DIV_DIVISOR(b)}; {@code <=>} → IS NOT DISTINCT FROM;
  *       {@code ||}/{@code &&} → OR/AND;</li>
+ *   <li>{@code INTERVAL expr unit} → {@code MYSQL_INTERVAL(expr, 'UNIT')}, TIMESTAMPADD/TIMESTAMPDIFF(unit, …) →
+ *       {@code MYSQL_TIMESTAMPADD/MYSQL_TIMESTAMPDIFF('UNIT', …)}: Cairn's date arithmetic;</li>
  *   <li>{@code FROM DUAL} and select modifiers (SQL_NO_CACHE, SQL_CALC_FOUND_ROWS, HIGH_PRIORITY,
  *       STRAIGHT_JOIN) are dropped.</li>
  * </ul>
@@ -32,6 +34,13 @@ public final class CalciteText {
 
     private static final Set<String> DROPPED_MODIFIERS = Set.of("SQL_NO_CACHE", "SQL_CACHE", "SQL_CALC_FOUND_ROWS",
             "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT");
+
+    /** How {@code INTERVAL expr unit} is written for Calcite (see {@link #rewriteInterval}; plan.DateArithmetic knows it too). */
+    private static final String INTERVAL_CALL = "MYSQL_INTERVAL";
+    /** MySQL's interval units. */
+    private static final Set<String> INTERVAL_UNITS = Set.of("MICROSECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK",
+            "MONTH", "QUARTER", "YEAR", "SECOND_MICROSECOND", "MINUTE_MICROSECOND", "MINUTE_SECOND", "HOUR_MICROSECOND",
+            "HOUR_SECOND", "HOUR_MINUTE", "DAY_MICROSECOND", "DAY_SECOND", "DAY_MINUTE", "DAY_HOUR", "YEAR_MONTH");
 
     /** MySQL function names Calcite knows under another name. */
     private static final Map<String, String> RENAMED_FUNCTIONS = Map.of(
@@ -85,6 +94,12 @@ public final class CalciteText {
         }
         if (hasDiv(tokens, from, to)) {
             List<Token> rewritten = rewriteDiv(tokens.subList(from, to));
+            tokens = rewritten;
+            from = 0;
+            to = rewritten.size();
+        }
+        if (hasWord(tokens, from, to, "INTERVAL")) {
+            List<Token> rewritten = rewriteInterval(tokens.subList(from, to));
             tokens = rewritten;
             from = 0;
             to = rewritten.size();
@@ -164,10 +179,10 @@ public final class CalciteText {
                             continue;
                         }
                     }
-                    if (kw.equals("TIMESTAMPDIFF") && next != null && next.isSymbol("(") && i + 3 < to
-                            && tokens.get(i + 2).type() == Token.Type.WORD && tokens.get(i + 3).isSymbol(",")) {
+                    if ((kw.equals("TIMESTAMPDIFF") || kw.equals("TIMESTAMPADD")) && next != null && next.isSymbol("(")
+                            && i + 3 < to && tokens.get(i + 2).type() == Token.Type.WORD && tokens.get(i + 3).isSymbol(",")) {
                         // Cairn's, exact to the microsecond (Calcite's counts milliseconds)
-                        sb.append("MYSQL_TIMESTAMPDIFF('").append(tokens.get(i + 2).keyword()).append("', ");
+                        sb.append("MYSQL_").append(kw).append("('").append(tokens.get(i + 2).keyword()).append("', ");
                         i += 3;
                         continue;
                     }
@@ -231,6 +246,57 @@ public final class CalciteText {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code INTERVAL expr unit} → {@code MYSQL_INTERVAL(expr, 'UNIT')}, which {@code plan.DateArithmetic} turns with
+     * its {@code +}, {@code -} or DATE_ADD into Cairn's date arithmetic. Left alone: the INTERVAL() function and a
+     * window frame's {@code INTERVAL … PRECEDING/FOLLOWING}.
+     */
+    static List<Token> rewriteInterval(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 0; i + 2 < out.size(); i++) {
+            if (!out.get(i).is("INTERVAL") || out.get(i + 1).isSymbol("(") && !isIntervalAmount(out, i + 1)) {
+                continue;
+            }
+            int unit = intervalUnit(out, i + 1);
+            if (unit < 0) {
+                continue;
+            }
+            String name = out.get(unit).keyword();
+            out.set(unit, new Token(Token.Type.SYMBOL, ")", 0, 0));
+            out.add(unit, new Token(Token.Type.STRING, name, 0, 0));
+            out.add(unit, new Token(Token.Type.SYMBOL, ",", 0, 0));
+            out.set(i, new Token(Token.Type.SYMBOL, "(", 0, 0));
+            out.add(i, new Token(Token.Type.WORD, INTERVAL_CALL, 0, 0));
+        }
+        return out;
+    }
+
+    /** Whether the parenthesis at {@code open} is an interval's amount ({@code INTERVAL (1 + 1) DAY}), not INTERVAL(). */
+    private static boolean isIntervalAmount(List<Token> t, int open) {
+        return topLevelTokens(t, open).stream().noneMatch(k -> t.get(k).isSymbol(","));
+    }
+
+    /** The position of the unit that ends the interval amount starting at {@code from}, or -1. */
+    private static int intervalUnit(List<Token> t, int from) {
+        int depth = 0;
+        for (int k = from; k < t.size(); k++) {
+            Token tok = t.get(k);
+            if (tok.isSymbol("(")) {
+                depth++;
+            } else if (tok.isSymbol(")")) {
+                if (--depth < 0) {
+                    return -1;
+                }
+            } else if (depth == 0 && tok.isSymbol(",")) {
+                return -1;
+            } else if (depth == 0 && k > from && tok.type() == Token.Type.WORD && INTERVAL_UNITS.contains(tok.keyword())) {
+                Token after = k + 1 < t.size() ? t.get(k + 1) : null;
+                return after != null && (after.is("PRECEDING") || after.is("FOLLOWING")) ? -1 : k;
+            }
+        }
+        return -1;
     }
 
     /** {@code LOCATE(s, str[, pos])} → {@code POSITION(s IN str [FROM pos])}. */

@@ -359,6 +359,7 @@ public final class DdlParser {
         DefaultKind dk = DefaultKind.NONE;
         String dt = null;
         boolean autoIncrement = false;
+        boolean onUpdate = false;
         while (!c.atEnd() && !c.peek().isSymbol(",") && !c.peek().isSymbol(")")) {
             if (c.acceptAll("NOT", "NULL")) {
                 nullable = false;
@@ -410,10 +411,8 @@ public final class DdlParser {
             } else if (c.accept("COMMENT")) {
                 c.next();
             } else if (c.acceptAll("ON", "UPDATE")) {
-                c.next();
-                if (c.peek() != null && c.peek().isSymbol("(")) {
-                    c.skipParenthesized();
-                }
+                onUpdate(c, name, type);
+                onUpdate = true;
             } else if (c.accept("COLLATE")) {
                 c.next();
             } else if (c.accept("CHARACTER") || c.accept("CHARSET")) {
@@ -434,7 +433,34 @@ public final class DdlParser {
                 throw c.error();
             }
         }
-        return new ColumnDefinition(name, type, nullable, dk, dt, autoIncrement);
+        return new ColumnDefinition(name, type, nullable, dk, dt, autoIncrement, onUpdate);
+    }
+
+    /**
+     * The rest of {@code ON UPDATE CURRENT_TIMESTAMP[(n)]} (or NOW(n), LOCALTIME[STAMP][(n)]). As MariaDB: only a
+     * DATETIME/TIMESTAMP column takes it, and n below the column's digits is 1294; a larger n is the column's.
+     */
+    private static void onUpdate(TokenCursor c, String column, SqlType type) {
+        Token v = c.next();
+        if (!(v.is("CURRENT_TIMESTAMP") || v.is("NOW") || v.is("LOCALTIME") || v.is("LOCALTIMESTAMP"))) {
+            throw c.error();
+        }
+        long digits = 0;
+        if (c.acceptSymbol("(")) {
+            if (!c.acceptSymbol(")")) {
+                Token n = c.next();
+                if (n.type() != Token.Type.NUMBER) {
+                    throw c.error();
+                }
+                digits = Long.parseLong(n.text());
+                c.expectSymbol(")");
+            }
+        } else if (v.is("NOW")) {
+            throw c.error();
+        }
+        if ((type.base() != DataType.DATETIME && type.base() != DataType.TIMESTAMP) || digits < type.fsp()) {
+            throw new io.cairn.sql.SqlException(MysqlError.INVALID_ON_UPDATE, column);
+        }
     }
 
     /** A MySQL column type with its length, scale, UNSIGNED/ZEROFILL and charset attributes. */

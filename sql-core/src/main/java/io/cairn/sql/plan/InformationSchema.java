@@ -63,16 +63,14 @@ public final class InformationSchema extends AbstractSchema {
                                     && ix.columns().get(0).equalsIgnoreCase(c.name())) ? "UNI" : "MUL") : "";
                     boolean text = c.type().base().isString() || c.type().base().isBinary();
                     cols.add(new Object[] {"def", db, t.name(), c.name(), pos++,
-                            c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL ? c.defaultText()
-                                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP
-                                    ? "CURRENT_TIMESTAMP" + (c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "") : null,
+                            c.defaultShown(),
                             c.nullable() ? "YES" : "NO", c.type().base().sqlName(),
                             text ? (Long) c.type().maxLength() : null, text ? (Long) (c.type().maxLength() * 4) : null,
                             c.type().base().isInteger() || c.type().precision() > 0 ? (Long) (long) numericPrecision(c) : null,
                             c.type().precision() > 0 ? (Long) (long) c.type().scale() : c.type().base().isInteger() ? 0L : null,
                             c.type().base().isString() ? "utf8mb4" : null,
                             c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
-                            c.type().ddl(), key, c.autoIncrement() ? "auto_increment" : "", "select,insert,update,references", "",
+                            c.type().ddl(), key, c.extra(), "select,insert,update,references", "",
                             c.type().kind() == io.cairn.sql.codec.ValueKind.TIMESTAMP
                                     || c.type().kind() == io.cairn.sql.codec.ValueKind.TIME ? (Long) (long) c.type().fsp() : null, "", null});
                 }

@@ -1,5 +1,6 @@
 package io.cairn.sql.plan;
 
+import com.google.common.collect.ImmutableList;
 import io.cairn.sql.codec.Temporals;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -8,7 +9,12 @@ import java.util.Set;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexLiteral;
@@ -30,12 +36,14 @@ import org.apache.calcite.util.TimestampString;
  *   <li>a TIMESTAMP literal becomes {@code MYSQL_DATETIME(micros, fsp)} (Calcite would read it as milliseconds);</li>
  *   <li>casts to a TIMESTAMP become {@code MYSQL_TO_DATETIME} (rounded to the target's fsp, as MySQL does), casts of
  *       one to a string {@code MYSQL_DATETIME_STRING} (exactly the value's fsp digits);</li>
- *   <li>MICROSECOND()/EXTRACT(MICROSECOND …) and DATE_FORMAT are Cairn's, exact to the microsecond;</li>
+ *   <li>MICROSECOND()/EXTRACT(MICROSECOND …), DATE_FORMAT and date arithmetic ({@code MYSQL_DATE_ADD}) are
+ *       Cairn's, exact to the microsecond;</li>
  *   <li>comparisons, CASE, COALESCE, IS [NOT] NULL, sorts, groupings, MIN/MAX take any unit and stay;</li>
  *   <li>any other Calcite operator that takes or returns a TIMESTAMP gets its operands in milliseconds
  *       ({@code MYSQL_DATETIME_MILLIS}) and its result back in microseconds ({@code MYSQL_MILLIS_DATETIME}): it
  *       works as before, to the millisecond.</li>
  * </ul>
+ * Constant {@code VALUES} rows get the same: their TIMESTAMP literals become microseconds under a projection.
  * The operators it makes are never folded while planning, so no TIMESTAMP literal in microseconds is ever made.
  * TIME values stay milliseconds of the day (Calcite's INTEGER). Stateless; one instance per plan.
  */
@@ -48,7 +56,7 @@ public final class Microseconds extends RelHomogeneousShuttle {
             SqlKind.INPUT_REF, SqlKind.IS_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE, SqlKind.IS_NOT_FALSE);
     private static final Set<SqlOperator> OWN = Set.of(MysqlOperators.DATETIME, MysqlOperators.TO_DATETIME,
             MysqlOperators.DATETIME_STRING, MysqlOperators.DATETIME_MILLIS, MysqlOperators.MILLIS_DATETIME,
-            MysqlOperators.MICROSECOND, MysqlOperators.DATE_FORMAT, MysqlOperators.TIMESTAMPDIFF,
+            MysqlOperators.MICROSECOND, MysqlOperators.DATE_FORMAT, MysqlOperators.TIMESTAMPDIFF, MysqlOperators.DATE_ADD,
             MysqlOperators.COLLATION_KEY);
 
     private final RexBuilder rex;
@@ -65,7 +73,45 @@ public final class Microseconds extends RelHomogeneousShuttle {
 
     @Override
     public RelNode visit(RelNode other) {
-        return super.visit(other).accept(expressions);
+        RelNode visited = super.visit(other).accept(expressions);
+        return visited instanceof Values values && values.getRowType().getFieldList().stream()
+                .anyMatch(f -> isTimestamp(f.getType())) ? microsecondValues(values) : visited;
+    }
+
+    /**
+     * Constant rows ({@code VALUES} of literals, which hold no expressions for {@link #expressions} to visit): each
+     * TIMESTAMP column becomes BIGINT microseconds, made a DATETIME again by a projection above.
+     */
+    private RelNode microsecondValues(Values values) {
+        List<RelDataTypeField> fields = values.getRowType().getFieldList();
+        RelDataTypeFactory.Builder type = rex.getTypeFactory().builder();
+        for (RelDataTypeField f : fields) {
+            type.add(f.getName(), isTimestamp(f.getType()) ? bigint(f.getType().isNullable()) : f.getType());
+        }
+        ImmutableList.Builder<ImmutableList<RexLiteral>> tuples = ImmutableList.builder();
+        for (List<RexLiteral> tuple : values.getTuples()) {
+            ImmutableList.Builder<RexLiteral> row = ImmutableList.builder();
+            for (int i = 0; i < tuple.size(); i++) {
+                RexLiteral v = tuple.get(i);
+                row.add(!isTimestamp(fields.get(i).getType()) ? v
+                        : v.isNull() ? rex.makeNullLiteral(bigint(true))
+                        : rex.makeBigintLiteral(BigDecimal.valueOf(micros(v.getValueAs(TimestampString.class)))));
+            }
+            tuples.add(row.build());
+        }
+        LogicalValues micros = LogicalValues.create(values.getCluster(), type.build(), tuples.build());
+        List<RexNode> columns = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            RexNode ref = rex.makeInputRef(micros, i);
+            RelDataType t = fields.get(i).getType();
+            columns.add(isTimestamp(t) ? rex.makeCall(t, MysqlOperators.DATETIME, List.of(ref, fspLiteral(fsp(t)))) : ref);
+        }
+        return LogicalProject.create(micros, List.of(), columns, values.getRowType(), Set.of());
+    }
+
+    private RelDataType bigint(boolean nullable) {
+        return rex.getTypeFactory().createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT), nullable);
     }
 
     private static boolean isTimestamp(RelDataType t) {

@@ -401,11 +401,7 @@ public final class MysqlFunctions {
             default:
                 break;
         }
-        String text = v instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8)
-                : v instanceof BigDecimal d ? d.toPlainString() : v.toString();
-        if (v instanceof Number && !(v instanceof Double)) {
-            text = numberAsDatetime(text);
-        }
+        String text = datetimeText(v);
         try {
             return io.cairn.sql.codec.Temporals.toMicros(
                     io.cairn.sql.codec.Temporals.toDateTime(text, null, 0), digits);
@@ -414,6 +410,67 @@ public final class MysqlFunctions {
                     MysqlError.TRUNCATED_WRONG_VALUE.template().formatted("datetime", text));
             return null;
         }
+    }
+
+    // ---- date arithmetic (MYSQL_DATE_ADD: x moved by INTERVAL amount unit, sign -1 for minus; see MysqlInterval)
+
+    /** DATE_ADD giving a DATETIME (of a DATETIME, or of a DATE moved by time units): microseconds. */
+    public static Long dateAddDatetime(Object root, Object x, Object amount, Object unit, Object sign, String type) {
+        java.time.LocalDateTime r = dateAdd(root, x, amount, unit, sign, type);
+        return r == null ? null : io.cairn.sql.codec.Temporals.toMicros(r, 6);
+    }
+
+    /** DATE_ADD of a DATE by days or months: days since 1970-01-01. */
+    public static Integer dateAddDate(Object root, Object x, Object amount, Object unit, Object sign, String type) {
+        java.time.LocalDateTime r = dateAdd(root, x, amount, unit, sign, type);
+        return r == null ? null : (int) r.toLocalDate().toEpochDay();
+    }
+
+    /** DATE_ADD of a TIME: milliseconds of the day (a TIME's unit), wrapping past midnight. */
+    public static Integer dateAddTime(Object root, Object x, Object amount, Object unit, Object sign, String type) {
+        java.time.LocalDateTime r = dateAdd(root, x, amount, unit, sign, type);
+        return r == null ? null : (int) Math.floorDiv(r.toLocalTime().toNanoOfDay(), 1_000_000L);
+    }
+
+    /**
+     * DATE_ADD of a string (or number): MySQL's text of the result, a date when the string was one and the unit
+     * moves days or months, else a date and time with the digits of the string's fraction or of the interval.
+     */
+    public static String dateAddString(Object root, Object x, Object amount, Object unit, Object sign, String type,
+            int amountScale) {
+        java.time.LocalDateTime r = dateAdd(root, x, amount, unit, sign, type);
+        if (r == null) {
+            return null;
+        }
+        String text = datetimeText(x).strip();
+        boolean hasTime = text.indexOf(':') >= 0;
+        if (!hasTime && MysqlInterval.isDateUnit(unit.toString())) {
+            return r.toLocalDate().toString();
+        }
+        int dot = text.lastIndexOf('.');
+        int digits = hasTime && dot > text.indexOf(':') ? text.length() - dot - 1 : 0;
+        return io.cairn.sql.codec.Temporals.format(io.cairn.sql.codec.Temporals.toMicros(r, 6),
+                Math.min(6, Math.max(digits, MysqlInterval.fsp(unit.toString(), amountScale))));
+    }
+
+    private static java.time.LocalDateTime dateAdd(Object root, Object x, Object amount, Object unit, Object sign,
+            String type) {
+        if (x == null || unit == null || sign == null) {
+            return null;
+        }
+        MysqlInterval interval = MysqlInterval.of(amount, unit.toString(), ((Number) sign).intValue());
+        if (interval == null) {
+            return null;
+        }
+        Long micros = type.equals("TIME") ? Long.valueOf(((Number) x).longValue() * 1000L) : toDatetime(root, x, 6, type);
+        return micros == null ? null : interval.addTo(io.cairn.sql.codec.Temporals.ofMicros(micros));
+    }
+
+    /** The text of a string or number that stands for a date and time. */
+    private static String datetimeText(Object v) {
+        String text = v instanceof ByteString b ? new String(b.getBytes(), StandardCharsets.UTF_8)
+                : v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+        return v instanceof Number && !(v instanceof Double) ? numberAsDatetime(text) : text;
     }
 
     /** A number YYYYMMDD or YYYYMMDDhhmmss[.ffffff] as the text of its date and time (else as it is). */

@@ -242,6 +242,54 @@ public final class MysqlOperators {
                     Expressions.constant(call.getOperands().get(2).getType().getSqlTypeName().name())),
             Evaluation.AT_RUN_TIME);
 
+    /**
+     * {@code MYSQL_DATE_ADD(x, amount, 'UNIT', sign)}: {@code x + INTERVAL amount UNIT} (sign -1: minus), which
+     * {@link DateArithmetic} makes of MySQL's interval arithmetic, DATE_ADD/DATE_SUB/ADDDATE/SUBDATE and TIMESTAMPADD;
+     * exact to the microsecond ({@link MysqlInterval}). Its type is MySQL's: a DATETIME with the digits of x and of the
+     * interval; a DATE for a DATE moved by days or months; a TIME for a TIME; otherwise a string.
+     */
+    public static final SqlUserDefinedFunction DATE_ADD = function("MYSQL_DATE_ADD",
+            List.of(SqlTypeFamily.ANY, SqlTypeFamily.ANY, SqlTypeFamily.ANY, SqlTypeFamily.ANY),
+            MysqlOperators::dateAddType, MysqlOperators::implementDateAdd, Evaluation.AT_RUN_TIME);
+
+    private static RelDataType dateAddType(org.apache.calcite.sql.SqlOperatorBinding b) {
+        RelDataTypeFactory tf = b.getTypeFactory();
+        RelDataType x = b.getOperandType(0);
+        String unit = b.getOperandLiteralValue(2, String.class);
+        int fsp = intervalFsp(unit, b.getOperandType(1));
+        int xFsp = Math.max(0, x.getPrecision());
+        RelDataType t = switch (x.getSqlTypeName()) {
+            case TIMESTAMP -> tf.createSqlType(SqlTypeName.TIMESTAMP, Math.max(xFsp, fsp));
+            case DATE -> MysqlInterval.isDateUnit(unit) ? tf.createSqlType(SqlTypeName.DATE)
+                    : tf.createSqlType(SqlTypeName.TIMESTAMP, fsp);
+            case TIME -> tf.createSqlType(SqlTypeName.TIME, Math.max(xFsp, fsp));
+            default -> tf.createSqlType(SqlTypeName.VARCHAR, 26);
+        };
+        return tf.createTypeWithNullability(t, true);
+    }
+
+    /** The fraction digits an interval of this unit and amount type adds. */
+    private static int intervalFsp(String unit, RelDataType amount) {
+        return MysqlInterval.fsp(unit, intervalScale(amount));
+    }
+
+    /** The decimals of an interval amount of this type (a string may have six). */
+    private static int intervalScale(RelDataType amount) {
+        return SqlTypeUtil.isCharacter(amount) ? 6 : scaleOf(amount);
+    }
+
+    private static Expression implementDateAdd(org.apache.calcite.adapter.enumerable.RexToLixTranslator translator,
+            org.apache.calcite.rex.RexCall call, org.apache.calcite.adapter.enumerable.RexImpTable.NullAs nullAs) {
+        Expression type = Expressions.constant(call.getOperands().get(0).getType().getSqlTypeName().name());
+        return switch (call.getType().getSqlTypeName()) {
+            case TIMESTAMP -> callWithRoot(translator, call, "dateAddDatetime", type);
+            case DATE -> callWithRoot(translator, call, "dateAddDate", type);
+            case TIME -> callWithRoot(translator, call, "dateAddTime", type);
+            default -> callWithRoot(translator, call, "dateAddString", type,
+                    Expressions.constant(intervalScale(call.getOperands().get(1).getType())));
+        };
+    }
+
     private static RelDataType datetimeType(org.apache.calcite.sql.SqlOperatorBinding b) {
         Integer fsp = b.isOperandLiteral(1, false) ? b.getOperandLiteralValue(1, Integer.class) : null;
         return b.getTypeFactory().createTypeWithNullability(
@@ -253,7 +301,8 @@ public final class MysqlOperators {
 
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(
             SqlOperatorTables.of(DIVIDE, MOD, INT_DIVIDE, TO_DOUBLE, TO_SIGNED, TO_DECIMAL, STRCMP, SLEEP, SUMMAND,
-                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX, TIMESTAMPDIFF, MICROSECOND, DATE_FORMAT),
+                    COLLATION_KEY, LENGTH, CHAR_LENGTH, HEX, UNHEX, TIMESTAMPDIFF, MICROSECOND, DATE_FORMAT,
+                    DATE_ADD),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.MYSQL,
                     SqlLibrary.BIG_QUERY));
 
@@ -266,7 +315,8 @@ public final class MysqlOperators {
      * division, arithmetic, comparisons and IN by the stand-ins of {@link MysqlConversions}; wraps
      * the operand of SUM in {@link #SUMMAND}; makes {@code AVG(x)} MySQL's {@code SUM(x) / COUNT(x)}
      * (a DECIMAL with four more decimals, rounded), except in window functions; makes
-     * LENGTH/OCTET_LENGTH {@link #LENGTH} (bytes, not Calcite's characters); and drops unary plus,
+     * LENGTH/OCTET_LENGTH {@link #LENGTH} (bytes, not Calcite's characters); makes date arithmetic
+     * {@link #DATE_ADD} ({@link DateArithmetic}); and drops unary plus,
      * which MySQL's parser ignores: {@code + 'abc'} is the string, not a number.
      */
     public static SqlNode rewrite(SqlNode node) {
@@ -286,6 +336,10 @@ public final class MysqlOperators {
                 SqlOperator op = c.getOperator();
                 if (op == SqlStdOperatorTable.UNARY_PLUS) {
                     return c.operand(0);
+                }
+                SqlCall dateArithmetic = DateArithmetic.rewrite(c);
+                if (dateArithmetic != null) {
+                    return dateArithmetic;
                 }
                 if (op == SqlStdOperatorTable.DIVIDE) {
                     if (c.operand(1) instanceof SqlCall divisor && isDivDivisor(divisor)) {

@@ -109,6 +109,13 @@ public final class QueryCompiler {
         }
     }
 
+    private static SqlValidator validator(CalciteCatalogReader reader) {
+        return SqlValidatorUtil.newValidator(MysqlOperators.TABLE, reader, TYPE_FACTORY,
+                SqlValidator.Config.DEFAULT.withConformance(MYSQL)
+                        .withDefaultNullCollation(NullCollation.LOW) // MySQL: NULL sorts first ascending
+                        .withIdentifierExpansion(true));
+    }
+
     private CompiledQuery compileChecked(SqlNode query, Catalog catalog, SchemaPlus root, String defaultDb,
             Function<TableDefinition, SqlNode> viewParser, boolean dml) {
         List<TableDefinition> inlined = new ArrayList<>();
@@ -116,11 +123,13 @@ public final class QueryCompiler {
         node = MysqlOperators.rewrite(node);
         CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root),
                 defaultDb == null ? List.of() : List.of(defaultDb), TYPE_FACTORY, CONFIG);
-        SqlValidator validator = SqlValidatorUtil.newValidator(MysqlOperators.TABLE, reader, TYPE_FACTORY,
-                SqlValidator.Config.DEFAULT.withConformance(MYSQL)
-                        .withDefaultNullCollation(NullCollation.LOW) // MySQL: NULL sorts first ascending
-                        .withIdentifierExpansion(true));
+        SqlValidator validator = validator(reader);
         SqlNode validated = validator.validate(node);
+        SqlNode regrouped = GroupedSubqueries.rewrite(validator, validated);
+        if (regrouped != null) {
+            validator = validator(reader);
+            validated = validator.validate(regrouped);
+        }
         RelDataType rowType = validator.getValidatedNodeType(validated);
         RelDataType parameterRowType = validator.getParameterRowType(validated);
 

@@ -330,10 +330,8 @@ final class ShowStatements {
                 continue;
             }
             String key = key(t, c.name());
-            String def = c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL ? c.defaultText()
-                    : c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP
-                            ? "CURRENT_TIMESTAMP" + (c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "") : null;
-            String extra = c.autoIncrement() ? "auto_increment" : "";
+            String def = c.defaultShown();
+            String extra = c.extra();
             if (full) {
                 rows.add(new Object[] {c.name(), c.type().ddl(), c.type().base().isString() ? "utf8mb4_0900_ai_ci" : null,
                         c.nullable() ? "YES" : "NO", key, def, extra, columnPrivileges(p.column(t.database(), t.name(), c.name())), ""});
@@ -418,9 +416,12 @@ final class ShowStatements {
             } else if (c.defaultKind() == ColumnDefinition.DefaultKind.LITERAL) {
                 p.append(" DEFAULT '").append(c.defaultText().replace("'", "''")).append('\'');
             } else if (c.defaultKind() == ColumnDefinition.DefaultKind.CURRENT_TIMESTAMP) {
-                p.append(" DEFAULT CURRENT_TIMESTAMP").append(c.type().fsp() > 0 ? "(" + c.type().fsp() + ")" : "");
+                p.append(" DEFAULT ").append(c.currentTimestampText());
             } else if (c.nullable()) {
                 p.append(" DEFAULT NULL");
+            }
+            if (c.onUpdateCurrentTimestamp()) {
+                p.append(" ON UPDATE ").append(c.currentTimestampText());
             }
             parts.add(p.toString());
         }

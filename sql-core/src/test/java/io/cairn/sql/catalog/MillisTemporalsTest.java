@@ -6,7 +6,10 @@ import io.cairn.sql.codec.KeyCodec;
 import io.cairn.sql.codec.RowCodec;
 import io.cairn.sql.codec.ValueKind;
 import io.cairn.sql.exec.TableCodec;
-import java.util.Arrays;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,25 +21,61 @@ import org.junit.jupiter.api.Test;
 class MillisTemporalsTest {
     private static final List<ColumnDefinition> COLUMNS = List.of(
             new ColumnDefinition("k", new SqlType(DataType.DATETIME, 3, 0, false), false,
-                    ColumnDefinition.DefaultKind.NONE, null, false),
+                    ColumnDefinition.DefaultKind.NONE, null, false, false),
             new ColumnDefinition("v", new SqlType(DataType.TIMESTAMP, 6, 0, false), true,
-                    ColumnDefinition.DefaultKind.NONE, null, false),
-            new ColumnDefinition("n", SqlType.of(DataType.BIGINT), true, ColumnDefinition.DefaultKind.NONE, null, false));
+                    ColumnDefinition.DefaultKind.NONE, null, false, false),
+            new ColumnDefinition("n", SqlType.of(DataType.BIGINT), true, ColumnDefinition.DefaultKind.NONE, null, false, false));
 
     @Test
     void aFormat3CatalogRowIsAMillisecondTable() {
         TableDefinition created = new TableDefinition(7, "db", "t", COLUMNS, List.of("k"), List.of(), null);
         assertThat(created.millisTemporals()).isFalse();
-        byte[] now = CatalogCodec.encode(created);
-        assertThat(CatalogCodec.decode(now)).isEqualTo(created);
-        // format 3 is format 4 without the trailing flag
-        byte[] format3 = Arrays.copyOf(now, now.length - 1);
-        format3[0] = 3;
-        TableDefinition old = CatalogCodec.decode(format3);
+        assertThat(CatalogCodec.decode(CatalogCodec.encode(created))).isEqualTo(created);
+        TableDefinition old = CatalogCodec.decode(olderFormat(3, created));
         assertThat(old.millisTemporals()).isTrue();
         assertThat(old.columns()).isEqualTo(created.columns());
+        assertThat(CatalogCodec.decode(olderFormat(4, created))).isEqualTo(created);
         // kept through ALTER (new columns, new id) and TRUNCATE, which copy keys as they are
         assertThat(CatalogCodec.decode(CatalogCodec.encode(old.withId(8).withColumns(COLUMNS))).millisTemporals()).isTrue();
+    }
+
+    /**
+     * A catalog row of format 3 or 4 (a table without indexes, not a view), as Cairn wrote it then: format 4 added the
+     * trailing milliseconds flag, format 5 each column's ON UPDATE CURRENT_TIMESTAMP.
+     */
+    private static byte[] olderFormat(int format, TableDefinition t) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(format);
+            out.writeLong(t.id());
+            out.writeUTF(t.database());
+            out.writeUTF(t.name());
+            out.writeInt(t.columns().size());
+            for (ColumnDefinition c : t.columns()) {
+                out.writeUTF(c.name());
+                out.writeUTF(c.type().base().name());
+                out.writeLong(c.type().length());
+                out.writeInt(c.type().scale());
+                out.writeBoolean(c.type().unsigned());
+                out.writeBoolean(c.nullable());
+                out.writeUTF(c.defaultKind().name());
+                out.writeBoolean(false); // no DEFAULT text
+                out.writeBoolean(c.autoIncrement());
+            }
+            out.writeInt(t.primaryKey().size());
+            for (String k : t.primaryKey()) {
+                out.writeUTF(k);
+            }
+            out.writeInt(0); // indexes
+            out.writeBoolean(false); // view SQL
+            out.writeBoolean(false); // view security
+            if (format == 4) {
+                out.writeBoolean(t.millisTemporals());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

@@ -139,6 +139,58 @@ class TemporalPrecisionIT {
         }
     }
 
+    /** Each value is MariaDB 10.11's (MySQL 8 gives the same, but reads a compound unit's fraction otherwise). */
+    @Test
+    void dateArithmeticIsExactToTheMicrosecond() throws SQLException {
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT d + INTERVAL 1 DAY, d - INTERVAL 1 MICROSECOND, DATE_ADD(d, INTERVAL 5 MICROSECOND), "
+                    + "DATE_SUB(d, INTERVAL 1 MONTH), TIMESTAMPADD(MICROSECOND, 7, d), TIMESTAMPADD(SECOND, 1, ts), "
+                    + "INTERVAL 1 WEEK + d, d - INTERVAL 1 DAY - INTERVAL 1 HOUR, ADDDATE(d, 1), SUBDATE(d, INTERVAL 1 SECOND), "
+                    + "d + INTERVAL 1.5 SECOND, d + INTERVAL 1.5 DAY, DATE_ADD(d, INTERVAL 2.5 MICROSECOND) FROM t WHERE id = 1"))
+                    .containsExactly("2026-01-03 03:04:05.123456", "2026-01-02 03:04:05.123455", "2026-01-02 03:04:05.123461",
+                            "2025-12-02 03:04:05.123456", "2026-01-02 03:04:05.123463", "2026-01-02 03:04:06.000001",
+                            "2026-01-09 03:04:05.123456", "2026-01-01 02:04:05.123456", "2026-01-03 03:04:05.123456",
+                            "2026-01-02 03:04:04.123456", "2026-01-02 03:04:06.623456", "2026-01-04 03:04:05.123456",
+                            "2026-01-02 03:04:05.123459");
+            // compound units; the result's digits are the column's and the interval's
+            assertThat(row(s, "SELECT d + INTERVAL '1.05' SECOND_MICROSECOND, d - INTERVAL '1 2' DAY_HOUR, "
+                    + "d + INTERVAL '1:2:3.4' HOUR_MICROSECOND, d + INTERVAL '2-3' YEAR_MONTH, d3 + INTERVAL 1 MICROSECOND, "
+                    + "d0 + INTERVAL 1 DAY, d0 + INTERVAL 1.25 SECOND, d + INTERVAL '1 2 3' DAY_HOUR, d + INTERVAL 9999 YEAR "
+                    + "FROM t WHERE id = 1"))
+                    .containsExactly("2026-01-02 03:04:06.173456", "2026-01-01 01:04:05.123456", "2026-01-02 04:06:08.523456",
+                            "2028-04-02 03:04:05.123456", "2026-01-02 03:04:05.123001", "2026-01-03 03:04:06",
+                            "2026-01-02 03:04:07.25", null, null);
+            // DATEs stay DATEs when moved by days or months; strings give strings
+            assertThat(row(s, "SELECT CAST(d AS DATE) + INTERVAL 1 DAY, CAST(d AS DATE) + INTERVAL 1 MICROSECOND, "
+                    + "TIMESTAMPADD(QUARTER, 1, CAST(d AS DATE)), '2026-01-31' + INTERVAL 1 MONTH, "
+                    + "'2026-01-02 03:04:05.12' + INTERVAL 1 SECOND, DATE_ADD('2026-01-02', INTERVAL 1 SECOND), "
+                    + "'2024-02-29 10:00:00' + INTERVAL 1 YEAR, 'abc' + INTERVAL 1 DAY, d + INTERVAL NULL DAY FROM t WHERE id = 1"))
+                    .containsExactly("2026-01-03", "2026-01-02 00:00:00.000001", "2026-04-02", "2026-02-28",
+                            "2026-01-02 03:04:06.12", "2026-01-02 00:00:01", "2025-02-28 10:00:00", null, null);
+            assertThat(column(s, "SELECT id FROM t WHERE d + INTERVAL 1 MICROSECOND = '2026-01-02 03:04:05.123457'"))
+                    .containsExactly("1");
+        }
+        try (Connection c = connect("&useServerPrepStmts=true");
+                PreparedStatement p = c.prepareStatement("SELECT d + INTERVAL ? MICROSECOND FROM t WHERE id = 1")) {
+            p.setInt(1, 44);
+            try (ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1).getNanos()).isEqualTo(123_500_000);
+            }
+        }
+    }
+
+    @Test
+    void constantRowsKeepMicroseconds() throws SQLException {
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
+            assertThat(column(s, "SELECT CAST(x AS CHAR) FROM (VALUES (TIMESTAMP '2026-01-02 03:04:05.123456'), "
+                    + "(NULL)) AS v (x) ORDER BY x")).containsExactly(null, "2026-01-02 03:04:05.123456");
+            s.execute("CREATE TABLE fromvalues (id INT PRIMARY KEY, d DATETIME(6))");
+            s.execute("INSERT INTO fromvalues SELECT * FROM (VALUES (1, TIMESTAMP '2026-01-02 03:04:05.000007')) AS v (a, b)");
+            assertThat(column(s, "SELECT d FROM fromvalues")).containsExactly("2026-01-02 03:04:05.000007");
+        }
+    }
+
     @Test
     void comparisonsAndKeyRangesAreExact() throws SQLException {
         try (Connection c = connect(""); Statement s = c.createStatement()) {
