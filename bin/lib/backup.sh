@@ -101,17 +101,17 @@ backup_create() {
   answer=$(admin_curl -sS --fail-with-body -X POST "$base?$q") || die "backup: $answer"
   while :; do
     job=$(admin_curl -sS --fail-with-body "$base/job") || die "backup: $job"
-    state=$(jq -r .state <<< "$job")
-    if [ "$(jq -r '.progress != null' <<< "$job")" = true ]; then
-      local done total objects bytes filled
-      done=$(jq -r .progress.bytesDone <<< "$job"); total=$(jq -r .progress.bytesTotal <<< "$job")
-      objects="$(jq -r '.progress.objectsDone' <<< "$job")/$(jq -r '.progress.objectsTotal' <<< "$job") objects"
-      bytes="$((done / 1048576))/$((total / 1048576)) MB"
+    # one jq per poll: a backup of a few hundred MB takes seconds, and each tool started costs a share of that
+    local done total objects_done objects_total filled
+    read -r state done total objects_done objects_total < <(jq -r \
+      '[.state, (.progress // {} | .bytesDone, .bytesTotal, .objectsDone, .objectsTotal)] | map(. // "-") | @tsv' <<< "$job")
+    if [ "$done" != - ] && [ -t 1 ]; then
       filled=$(( total > 0 ? done * width / total : width ))
-      [ -t 1 ] && printf '\r[%-*s] %s, %s ' "$width" "$(printf '%*s' "$filled" '' | tr ' ' '#')" "$objects" "$bytes"
+      printf '\r[%-*s] %s/%s objects, %s/%s MB ' "$width" "$(printf '%*s' "$filled" '' | tr ' ' '#')" \
+        "$objects_done" "$objects_total" "$((done / 1048576))" "$((total / 1048576))"
     fi
     [ "$state" = running ] || break
-    sleep 0.5
+    sleep 0.2
   done
   [ -t 1 ] && echo
   [ "$state" = done ] || die "backup failed: $(jq -r .error <<< "$job")"

@@ -3,6 +3,7 @@ package io.cairn.server;
 import io.cairn.storage.ObjectStore;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.txn.checkpoint.CheckpointStore;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,6 +66,14 @@ public final class ObjectStoreCheckpoints implements CheckpointStore {
     }
 
     @Override
+    public void put(String key, InputStream in, long length) {
+        call(s -> {
+            s.put(key, in, length);
+            return null;
+        });
+    }
+
+    @Override
     public byte[] get(String key) {
         return call(s -> s.get(key));
     }
@@ -72,6 +81,30 @@ public final class ObjectStoreCheckpoints implements CheckpointStore {
     @Override
     public byte[] get(String key, long offset, int length) {
         return call(s -> s.get(key, offset, length));
+    }
+
+    /** The stream holds its connection handle until it is closed. */
+    @Override
+    public InputStream open(String key) {
+        if (store != null) {
+            return store.open(key);
+        }
+        ObjectStoreConnection c = connections.get();
+        try {
+            return new FilterInputStream(c.open(key)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        c.close();
+                    }
+                }
+            };
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     @Override

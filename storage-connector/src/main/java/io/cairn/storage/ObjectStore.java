@@ -83,6 +83,20 @@ public interface ObjectStore {
     byte[] get(String key, long offset, int length);
 
     /**
+     * Opens the whole object for reading front to back, so that a caller copying a large object holds a window of
+     * it at a time, never all of it. The stream checks what it returns as {@link #get(String)} does, and its reads
+     * throw the exceptions listed there (unchecked, as everywhere here); an object deleted while it is read fails
+     * the read, as not found or as corrupt. The caller closes the stream. This default makes one ranged
+     * {@link #get(String, long, int)} per 4 MiB.
+     *
+     * @throws ObjectNotFoundException if there is no committed object under {@code key}
+     * @throws StorageUnavailableException if too few endpoints answered
+     */
+    default InputStream open(String key) {
+        return new RangedInputStream(this, key, head(key).size());
+    }
+
+    /**
      * Returns the object's metadata without reading its data.
      *
      * @throws ObjectNotFoundException if there is no committed object under {@code key}

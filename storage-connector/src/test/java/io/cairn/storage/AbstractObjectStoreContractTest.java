@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,6 +169,20 @@ public abstract class AbstractObjectStoreContractTest {
         assertThatThrownBy(() -> store.put(p + "bigshort", new ByteArrayInputStream(data), data.length + 1L))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream ended");
         assertThatThrownBy(() -> store.get(p + "bigshort")).isInstanceOf(ObjectNotFoundException.class);
+    }
+
+    /** {@link ObjectStore#open}: the whole object front to back, across stripes and the stream's windows. */
+    @Test
+    void opensObjectsAsStreams() throws IOException {
+        for (int size : new int[] {0, 1, TEST_STRIPE + 1, (9 << 20) + 7}) {
+            byte[] data = bytes(size);
+            store.put(p + size, data);
+            try (InputStream in = store.open(p + size)) {
+                assertThat(in.readAllBytes()).as("size %d", size).isEqualTo(data);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+        assertThatThrownBy(() -> store.open(p + "nope")).isInstanceOf(ObjectNotFoundException.class);
     }
 
     @Test

@@ -126,9 +126,15 @@ public final class DirEndpoint implements Endpoint {
 
     @Override
     public byte[] get(String name, long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        read(name, offset, out, 0, length);
+        return out;
+    }
+
+    @Override
+    public void read(String name, long offset, byte[] into, int at, int length) throws IOException {
         try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
-            byte[] out = new byte[length];
-            ByteBuffer buf = ByteBuffer.wrap(out);
+            ByteBuffer buf = ByteBuffer.wrap(into, at, length);
             long pos = offset;
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, pos);
@@ -137,7 +143,6 @@ public final class DirEndpoint implements Endpoint {
                 }
                 pos += n;
             }
-            return out;
         } catch (NoSuchFileException e) {
             throw new ShardNotFoundException(name(), name);
         }

@@ -37,6 +37,14 @@ public interface Endpoint extends AutoCloseable {
     /** Reads {@code length} bytes at {@code offset}; fails if the stored object is shorter. */
     byte[] get(String name, long offset, int length) throws IOException;
 
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code into} from index {@code at}, as {@link #get} does: for
+     * a reader that reuses its buffers. This default copies what {@link #get} returns.
+     */
+    default void read(String name, long offset, byte[] into, int at, int length) throws IOException {
+        System.arraycopy(get(name, offset, length), 0, into, at, length);
+    }
+
     /** Names starting with {@code prefix} (which contains the namespace), in any order. */
     List<String> list(String prefix) throws IOException;
 

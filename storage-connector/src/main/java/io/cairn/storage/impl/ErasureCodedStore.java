@@ -8,6 +8,7 @@ import io.cairn.storage.StorageHealth;
 import io.cairn.storage.StorageStatistics;
 import io.cairn.storage.StorageUnavailableException;
 import io.cairn.storage.impl.FanOut.Outcome;
+import io.cairn.storage.impl.MetaQuorum.MetaView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * shards of the affected stripes and decode. Every chunk is CRC-checked; whole-object reads also check the
  * object CRC.
  *
+ * <p>{@link #open} streams an object: the records once, then the data shards a window of stripes at a time
+ * ({@link ObjectStream}), decoding a window only when a data shard fails it.
+ *
  * <h2>Parts</h2> This class checks the arguments and delegates: {@link FanOut} calls the endpoints in
  * parallel, {@link MetaQuorum} reads the records and decides which write wins, {@link ShardWriter} codes and
  * puts, {@link ShardReader} gets and decodes, {@link ShardHealer} repairs; {@link KeyLocks} serialises the
@@ -60,6 +64,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
     private final KeyLocks keyLocks = new KeyLocks();
     private final MetaQuorum quorum;
     private final ShardWriter writer;
+    private final StoreParts parts;
     private final ShardReader reader;
     private final ShardHealer healer;
     private final StoreCounters counters = new StoreCounters();
@@ -75,7 +80,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         }
         this.fanOut = new FanOut(this.endpoints, policy);
         this.quorum = new MetaQuorum(fanOut, k, m);
-        StoreParts parts = new StoreParts(config, fanOut, quorum, keyLocks, new ReedSolomon(k, m), clock);
+        this.parts = new StoreParts(config, fanOut, quorum, keyLocks, new ReedSolomon(k, m), clock);
         this.writer = new ShardWriter(parts);
         this.reader = new ShardReader(parts);
         this.healer = new ShardHealer(parts);
@@ -168,6 +173,19 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
         }
         return reader.pipelinedRead(key, offset, length);
+    }
+
+    /** Reads the records once, then the data shards a window at a time ({@link ObjectStream}). */
+    @Override
+    public InputStream open(String key) {
+        return counters.count("get", () -> openStream(key));
+    }
+
+    private InputStream openStream(String key) {
+        ShardNames.validateKey(key);
+        MetaView view = quorum.readMetas(key);
+        view.require("get");
+        return new ObjectStream(parts, reader, view);
     }
 
     @Override

@@ -156,6 +156,14 @@ final class ShardReader {
     }
 
     /**
+     * Reads [offset, offset+length) of the winner of {@code v} (records read already, as an {@link ObjectStream}
+     * holds them), decoding around missing or damaged chunks.
+     */
+    byte[] read(MetaView v, long offset, long length) {
+        return read(v.key, v, offset, length, Map.of(), 0);
+    }
+
+    /**
      * Reads [offset, offset+length) of the winner of {@code v}; {@code prefetched} (by endpoint) holds data
      * already read from endpoints holding the winner's records, installed (and checksum-checked) first;
      * {@code lead} is the window's {@link StripeWindow#lead}.

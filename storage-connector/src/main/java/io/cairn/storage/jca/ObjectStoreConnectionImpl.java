@@ -57,6 +57,12 @@ public class ObjectStoreConnectionImpl implements ObjectStoreConnection {
         return store().get(key, offset, length);
     }
 
+    /** The stream reads from the shared store: it stays usable after this handle closes, until the adapter stops. */
+    @Override
+    public InputStream open(String key) {
+        return store().open(key);
+    }
+
     @Override
     public ObjectMetadata head(String key) {
         return store().head(key);

@@ -1,8 +1,11 @@
 package io.cairn.storage.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.storage.CorruptObjectException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,6 +48,12 @@ class PipelinedReadTest {
         return (DirEndpoint) store.endpoints().get((shard + rotation) % (K + M));
     }
 
+    private byte[] streamed(String key) throws IOException {
+        try (InputStream in = store.open(key)) {
+            return in.readAllBytes();
+        }
+    }
+
     @Test
     void aStaleRecordOnADataShardsEndpointIsNotTrustedForItsData() throws IOException {
         String key = "stale/obj";
@@ -61,6 +70,7 @@ class PipelinedReadTest {
 
         assertThat(store.get(key)).isEqualTo(data);
         assertThat(store.get(key, 10, 70_000)).isEqualTo(Arrays.copyOfRange(data, 10, 70_010));
+        assertThat(streamed(key)).isEqualTo(data);
     }
 
     @Test
@@ -76,6 +86,26 @@ class PipelinedReadTest {
         assertThat(store.get(key)).isEqualTo(data);
         assertThat(store.get(key, data.length - 100_000, 100_000))
                 .isEqualTo(Arrays.copyOfRange(data, data.length - 100_000, data.length));
+        assertThat(streamed(key)).isEqualTo(data);
+    }
+
+    @Test
+    void aStreamOfAnObjectWithoutParityRefusesACorruptChunk() throws IOException {
+        ErasureCodedStore single = TestStores.dirs(root.resolve("single"), 1, 0);
+        try {
+            single.put("rot/one", data);
+            DirEndpoint ep = (DirEndpoint) single.endpoints().get(0);
+            Path file = ep.file(ShardNames.shard("rot/one"));
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length - 10] ^= 0x5A;
+            Files.write(file, bytes);
+
+            try (InputStream in = single.open("rot/one")) {
+                assertThatThrownBy(in::readAllBytes).isInstanceOf(CorruptObjectException.class);
+            }
+        } finally {
+            single.close();
+        }
     }
 
     @Test
@@ -104,7 +134,8 @@ class PipelinedReadTest {
         Files.delete(ep.file(ShardNames.shard(key)));
 
         assertThat(store.get(key)).isEqualTo(data);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get(key, data.length - 5, 6))
+        assertThat(streamed(key)).isEqualTo(data);
+        assertThatThrownBy(() -> store.get(key, data.length - 5, 6))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

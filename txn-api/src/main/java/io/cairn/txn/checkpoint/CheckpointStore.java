@@ -1,5 +1,7 @@
 package io.cairn.txn.checkpoint;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,6 +37,15 @@ public interface CheckpointStore {
     }
 
     /**
+     * The whole object, streamed front to back (a backup copying a segment): the storage connector holds a window
+     * of it at a time and reads each shard once; this default reads it whole. The caller closes the stream; its
+     * reads throw the store's unchecked errors.
+     */
+    default InputStream open(String key) {
+        return new ByteArrayInputStream(get(key));
+    }
+
+    /**
      * Stores the file's bytes under {@code key} (a segment written to local disk, so that nobody holds
      * it in memory). The storage connector streams it; this default reads it whole.
      */
@@ -43,6 +54,24 @@ public interface CheckpointStore {
             put(key, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * Stores exactly {@code length} bytes read from {@code in} under {@code key} (a restore streaming a segment from
+     * a backup while it checks it); the stream is not closed. A stream that fails or ends early fails the put (an
+     * unchecked error, as every error here) and stores nothing. The storage connector streams the bytes; this
+     * default reads them whole.
+     */
+    default void put(String key, InputStream in, long length) {
+        try {
+            byte[] bytes = in.readNBytes(Math.toIntExact(length));
+            if (bytes.length < length) {
+                throw new EOFException(key + ": the stream ended after " + bytes.length + " of " + length + " bytes");
+            }
+            put(key, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + key, e);
         }
     }
 

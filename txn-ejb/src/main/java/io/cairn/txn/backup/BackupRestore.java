@@ -8,16 +8,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Restores a backup into a fresh cluster's object storage: checks every file of the backup, copies the
- * checkpoint's segments, and writes the fresh cluster's first checkpoint from them and the backed-up commits
- * up to the chosen moment ({@link CheckpointRestore}). The fresh cluster's log starts empty.
+ * Restores a backup into a fresh cluster's object storage: checks every file of the backup (the segments while it
+ * copies them, so that each is read once), copies the checkpoint's segments, and writes the fresh cluster's first
+ * checkpoint from them and the backed-up commits up to the chosen moment ({@link CheckpointRestore}). The fresh
+ * cluster's log starts empty.
  */
 public final class BackupRestore {
     private static final Logger LOG = Logger.getLogger(BackupRestore.class.getName());
@@ -46,9 +52,11 @@ public final class BackupRestore {
         LogArchive archive = new LogArchive(source);
         BackupSet set = choose(source, archive, id, untilTs);
         long until = untilTs == null ? Math.max(set.commitTs(), archive.reachFrom(set.lastLsn())) : untilTs;
-        BackupVerifier.Report check = new BackupVerifier(source).verify(set.id());
+        // every file's size, and the checksums of the manifest and the log tail; the segments' as they are copied
+        BackupVerifier.Report check = new BackupVerifier(source).verify(set,
+                file -> !set.objects().contains(file) || file.name().equals(set.checkpoint()));
         if (!check.ok()) {
-            throw new IllegalArgumentException("backup " + set.id() + " is damaged: " + String.join("; ", check.problems()));
+            throw damaged(set, String.join("; ", check.problems()));
         }
         try {
             Manifest base = null;
@@ -56,12 +64,7 @@ public final class BackupRestore {
                 try (InputStream manifest = source.read(BackupRepository.object(set.checkpoint()))) {
                     base = Manifest.decode(manifest.readAllBytes());
                 }
-                for (Manifest.Segment segment : base.segments()) {
-                    source.target().readAsFile(BackupRepository.object(segment.objectKey()), file -> {
-                        store.put(segment.objectKey(), file);
-                        return null;
-                    });
-                }
+                copySegments(source, set, base, store);
             }
             Manifest from = base;
             // a local file: the restore reads the tail as slowly as it writes checkpoints, longer than a server
@@ -88,6 +91,38 @@ public final class BackupRestore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read backup " + set.id(), e);
         }
+    }
+
+    /**
+     * Streams the checkpoint's segments into the store, each checked against {@code set.json} on the way (one read
+     * of the backup). A damaged one removes the segments copied and refuses the restore: nothing is published, since
+     * the manifest is written after them.
+     */
+    private static void copySegments(BackupRepository source, BackupSet set, Manifest base, CheckpointStore store)
+            throws IOException {
+        Map<String, BackupSet.StoredFile> files = set.objects().stream()
+                .collect(Collectors.toMap(BackupSet.StoredFile::name, file -> file));
+        List<String> copied = new ArrayList<>();
+        for (Manifest.Segment segment : base.segments()) {
+            BackupSet.StoredFile file = files.get(segment.objectKey());
+            if (file == null) {
+                throw damaged(set, segment.objectKey() + " of its checkpoint is not in set.json");
+            }
+            MessageDigest sha256 = Checksums.newSha256();
+            try (InputStream in = source.read(BackupRepository.object(file.name()))) {
+                store.put(file.name(), new DigestInputStream(in, sha256), file.bytes());
+            }
+            copied.add(file.name());
+            String problem = BackupVerifier.mismatch(file, HexFormat.of().formatHex(sha256.digest()));
+            if (problem != null) {
+                copied.forEach(store::delete);
+                throw damaged(set, problem);
+            }
+        }
+    }
+
+    private static IllegalArgumentException damaged(BackupSet set, String problems) {
+        return new IllegalArgumentException("backup " + set.id() + " is damaged: " + problems);
     }
 
     /** The latest moment a restore of {@code set} reaches: its own, or on through the archived log. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
 public final class BackupWriter {
     private static final Logger LOG = Logger.getLogger(BackupWriter.class.getName());
     private static final int ATTEMPTS = 5;
-    private static final int CHUNK = 4 << 20;
+    private static final int BUFFER = 256 << 10;
     /** Objects copied at once. */
     private static final int COPIERS = 4;
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
@@ -69,6 +70,7 @@ public final class BackupWriter {
      * @throws IllegalStateException the checkpoints moved on under every attempt
      */
     public BackupSet create(BackupProgress progress) {
+        long startedNanos = System.nanoTime();
         Instant started = clock.instant();
         String id = ID_FORMAT.format(started);
         while (target.setIds().contains(id)) {
@@ -104,7 +106,8 @@ public final class BackupWriter {
             LOG.info(() -> "CAIRN0120I: backup " + set.id() + " in " + target + " holds the commits up to "
                     + set.commitTime() + " (LSN " + lastLsn + "): " + done.objectsTotal() + " objects, "
                     + done.objectsSkipped() + " of them stored already, " + done.bytesCopied() + " bytes copied, "
-                    + set.commits() + " commits after the checkpoint");
+                    + set.commits() + " commits after the checkpoint; "
+                    + String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - startedNanos) / 1e9));
             return set;
         }
         target.deleteSet(id);
@@ -176,7 +179,7 @@ public final class BackupWriter {
             if (key.equals(checkpoint.objectKey())) {
                 out.write(manifestBytes);
             } else {
-                copyRanges(key, object.bytes(), out);
+                copyStream(key, object.bytes(), out);
             }
             return null;
         });
@@ -184,10 +187,22 @@ public final class BackupWriter {
         return new BackupSet.StoredFile(key, copied.bytes(), copied.sha256());
     }
 
-    /** An object in ranged reads, so that a segment (up to 192 MiB) never sits in memory whole. */
-    private void copyRanges(String key, long bytes, OutputStream out) throws IOException {
-        for (long offset = 0; offset < bytes; offset += CHUNK) {
-            out.write(store.get(key, offset, (int) Math.min(CHUNK, bytes - offset)));
+    /**
+     * An object streamed from the store (which reads each shard once and holds a window of it), so that a segment
+     * (up to 192 MiB) never sits in memory whole; the buffer stays below G1's humongous size, so that a backup
+     * leaves no large garbage in the server's heap.
+     */
+    private void copyStream(String key, long bytes, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long copied = 0;
+        try (InputStream in = store.open(key)) {
+            for (int n; (n = in.read(buffer)) > 0;) {
+                out.write(buffer, 0, n);
+                copied += n;
+            }
+        }
+        if (copied != bytes) {
+            throw new IOException(key + " holds " + copied + " bytes, its manifest says " + bytes);
         }
     }
 

@@ -275,6 +275,24 @@ abstract class AbstractBackupTest {
         assertThat(restored.list("")).as("nothing restored").isEmpty();
     }
 
+    /** A restore checks the segments while it copies them: one found damaged takes those copied before it away. */
+    @Test
+    void aRestoreFindingALaterSegmentDamagedRemovesTheSegmentsItCopied() throws Exception {
+        put(0, 500, "a");
+        checkpoint();
+        put(1000, 1010, "b");
+        Manifest checkpoint = checkpoint();
+        BackupSet set = backup(new BackupProgress());
+        assertThat(checkpoint.segments()).hasSizeGreaterThan(1);
+        String last = checkpoint.segments().get(checkpoint.segments().size() - 1).objectKey();
+        damage(target, BackupRepository.object(last));
+
+        CheckpointStore restored = freshStore();
+        assertThatThrownBy(() -> BackupRestore.restore(target, set.id(), null, restored))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("damaged").hasMessageContaining(last);
+        assertThat(restored.list("")).as("nothing restored").isEmpty();
+    }
+
     @Test
     void aRestoreRefusesAStoreThatHoldsACheckpoint() throws Exception {
         put(0, 10, "a");
