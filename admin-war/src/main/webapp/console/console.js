@@ -12,6 +12,9 @@
   var backupRunning = false; // as the last look at the backup job saw it
   var backupPoll = null; // the timer that looks at a running backup every second
   var verified = {}; // a verification's outcome, by folder + '\n' + backup id: the list is redrawn every 5 s
+  var STANDBY_PERIOD_MS = 2000; // a standby's lag, refreshed faster than the rest of the page
+  var following = false; // this cluster is a standby following its primary, as the last look saw it
+  var operator = false; // the account may change state (GET /api/account); until known, its buttons stay disabled
 
   function call(method, path, body) {
     return new Promise(function (resolve, reject) {
@@ -25,14 +28,27 @@
         } else if (path.indexOf('/health/') === 0 && xhr.status === 503) {
           resolve(JSON.parse(xhr.responseText)); // DOWN is an answer too
         } else {
-          var error = new Error(method + ' ' + path + ': ' + xhr.status + ' ' + (xhr.statusText || ''));
+          var reason = reasonOf(xhr.responseText);
+          var error = new Error(method + ' ' + path + ': ' + xhr.status + ' ' + (xhr.statusText || '')
+              + (reason ? ': ' + reason : ''));
           error.status = xhr.status;
+          error.reason = reason;
           reject(error);
         }
       };
       xhr.onerror = function () { reject(new Error(method + ' ' + path + ': no answer')); };
       xhr.send(body === undefined ? null : body);
     });
+  }
+
+  // the admin API's refusal reason ({"error": "…"}, ErrorMessages), or null for another body (Liberty's 403 page)
+  function reasonOf(text) {
+    try {
+      var body = JSON.parse(text);
+      return body && typeof body.error === 'string' ? body.error : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function $(id) { return document.getElementById(id); }
@@ -319,6 +335,70 @@
     return backupJob().then(function () { return backupList(); });
   }
 
+  // ------------------------------------------------------------------ standby / switchover
+
+  function show(id, visible) {
+    if (visible) { $(id).removeAttribute('hidden'); } else { $(id).setAttribute('hidden', ''); }
+  }
+
+  // a standby: its state and lag, Promote; a primary (404 "no standby"): whether it takes writes, Drain/Undrain
+  function standby() {
+    return call('GET', '/api/standby').then(function (s) {
+      following = s.state === 'FOLLOWING';
+      $('standby-summary').textContent = s.state === 'PROMOTED' ? 'This cluster was a standby and is promoted: a primary now.'
+          : s.state === 'FOLLOWING' ? 'This cluster is a standby: it replays its primary\'s commits and refuses writes.'
+          : 'This cluster is a standby; this server\'s transaction node is not the active one, another server follows.';
+      $('standby-summary').className = '';
+      $('standby-state').textContent = s.state;
+      $('standby-state').className = s.state === 'FOLLOWING' || s.state === 'PROMOTED' ? 'up' : '';
+      $('standby-archive').textContent = s.primaryArchive;
+      $('standby-applied').textContent = s.appliedTime ? s.appliedTime + ' (commit timestamp ' + s.appliedTs + ')'
+          : 'no commit replayed yet';
+      $('standby-lag').textContent = s.state === 'PROMOTED' ? '' : s.lagSeconds.toFixed(1) + ' s';
+      $('standby-problem').textContent = s.problem || '';
+      $('standby-problem').className = s.problem ? 'down' : '';
+      $('standby-promotion').textContent = s.promotion ? promotionText(s.promotion) : '';
+      show('standby-status', true);
+      show('standby-promote-form', s.state === 'FOLLOWING');
+      show('standby-primary-form', false);
+    }, function (e) {
+      following = false;
+      show('standby-status', false);
+      show('standby-promote-form', false);
+      if (e.status !== 404) { throw e; }
+      if (/no transaction node/.test(e.reason || '')) {
+        $('standby-summary').textContent = 'This server runs no transaction node: open the console of a server that does.';
+        show('standby-primary-form', false);
+        return;
+      }
+      show('standby-primary-form', true);
+      return call('GET', '/health/ready').then(function (ready) {
+        var tn = (ready.checks || []).filter(function (c) { return c.name === 'tn'; })[0];
+        // the TN's readiness data names why it refuses writes (fenced, drained); nothing: it takes them
+        var refused = tn && tn.data && tn.data.writes;
+        $('standby-summary').textContent = 'This cluster is a primary: '
+            + (refused ? 'it takes no writes (' + refused.replace(/^refused: /, '') + ').' : 'it takes writes.');
+        $('standby-summary').className = refused ? 'down' : 'up';
+      });
+    });
+  }
+
+  function promotionText(p) {
+    return 'promoted at ' + p.promotedAt + ' by ' + p.by + ', with the primary\'s commits up to ' + p.commitTime;
+  }
+
+  // the buttons that change state: disabled for the read-only account, whose calls would be refused (403)
+  function account() {
+    return call('GET', '/api/account').then(function (a) {
+      operator = a.operator === true;
+      var controls = document.querySelectorAll('#standby .operator');
+      for (var i = 0; i < controls.length; i++) {
+        controls[i].disabled = !operator;
+        controls[i].title = operator ? '' : 'the account ' + a.user + ' may only look';
+      }
+    });
+  }
+
   // ------------------------------------------------------------------ charts
 
   function metrics() {
@@ -367,7 +447,7 @@
 
   function refresh() {
     var parts = [members(), proxySessions(), checks(), transactionNodes(), connections(), log(), storage(), backups(),
-      metrics()];
+      metrics(), standby()];
     return Promise.all(parts.map(function (p) { return p.then(null, function (e) { return e; }); }))
         .then(function (results) {
           var failed = results.filter(function (r) { return r instanceof Error; });
@@ -418,6 +498,48 @@
     }
   });
 
+  $('standby-promote').addEventListener('click', function () {
+    var force = $('standby-force').checked;
+    if (!window.confirm('Promote this standby to a primary? It replays the archive to its end and fences the old'
+        + ' primary, which takes no more writes.' + (force ? ' Forced: if the archive cannot be written the old primary'
+        + ' is NOT fenced; it must be down for good.' : ''))) {
+      return;
+    }
+    say('');
+    $('promote-result').textContent = 'promoting…';
+    $('promote-result').className = '';
+    call('POST', '/api/standby/promote' + (force ? '?force=true' : '')).then(function (p) {
+      $('promote-result').textContent = 'Promoted: ' + promotionText(p);
+      $('promote-result').className = 'up';
+      return refresh();
+    }, function (e) {
+      // a 409's reason says why not, and whether force would do
+      $('promote-result').textContent = 'Not promoted: ' + (e.reason || e.message);
+      $('promote-result').className = 'down';
+    });
+  });
+
+  $('standby-drain').addEventListener('click', function () {
+    $('switchover-result').textContent = 'draining…';
+    $('switchover-result').className = '';
+    act('POST', '/api/standby/drain', function (d) {
+      $('switchover-result').textContent = 'Drained: the archive holds every commit, the last at ' + d.commitTime
+          + ' (commit timestamp ' + d.commitTs + ', LSN ' + d.lsn + '); promote the standby once it shows that time.';
+      $('switchover-result').className = 'up';
+    }).then(function (ok) {
+      if (ok === false) { $('switchover-result').textContent = ''; }
+    });
+  });
+
+  $('standby-undrain').addEventListener('click', function () {
+    $('switchover-result').textContent = '';
+    act('DELETE', '/api/standby/drain');
+  });
+
+  account().then(null, function (e) { say(e.message); });
   refresh();
   setInterval(refresh, PERIOD_MS);
+  setInterval(function () {
+    if (following) { standby().then(null, function () {}); } // a failure shows in the next refresh's status
+  }, STANDBY_PERIOD_MS);
 }());

@@ -159,7 +159,8 @@ class AllInOneServerIT {
      * Every admin endpoint, found by reflection over the EAR's resource classes (a new one is covered without
      * being listed here): status calls answer the read-only user; every call that changes state is 403 for
      * it and reaches the resource for the operator (a server, peer or key that does not exist: 404/400, so
-     * nothing changes; the storage self-test runs), and each of those calls is one audit line with user,
+     * nothing changes; the storage self-test runs; the standby drain drains this primary, undone at the end;
+     * promote is a 404, no standby here), and each of those calls is one audit line with user,
      * method, path, query and status. Reads are not audited.
      */
     @Test
@@ -169,34 +170,42 @@ class AllInOneServerIT {
                 "POST /api/cluster/cn/{server}/drain", "PUT /api/cluster/cn/{server}/group", "POST /api/storage/heal");
         String run = Long.toString(System.nanoTime());
         int i = 0;
-        for (AdminEndpoints.Endpoint e : endpoints) {
-            String probe = "probe=" + run + "-" + i++ + "x";
-            String value = "no-such-" + run;
-            String url = BASE + e.call(value) + (e.queryParams().isEmpty() ? "?" : "&") + probe;
-            String body = e.textBody() ? value : null;
-            Http.Answer asReader = Http.call(e.method(), url, body, "reader", READER_PASSWORD);
-            if (!e.mutating()) {
-                assertThat(asReader.status()).as("reader: %s", e).isNotIn(401, 403).isLessThan(500);
-                if (!e.path().contains("{") && e.queryParams().isEmpty()) { // a made-up parameter may be a 400
-                    assertThat(asReader.status()).as("reader: %s", e).isEqualTo(200);
+        try {
+            for (AdminEndpoints.Endpoint e : endpoints) {
+                String probe = "probe=" + run + "-" + i++ + "x";
+                String value = "no-such-" + run;
+                String url = BASE + e.call(value) + (e.queryParams().isEmpty() ? "?" : "&") + probe;
+                String body = e.textBody() ? value : null;
+                Http.Answer asReader = Http.call(e.method(), url, body, "reader", READER_PASSWORD);
+                if (!e.mutating()) {
+                    assertThat(asReader.status()).as("reader: %s", e).isNotIn(401, 403).isLessThan(500);
+                    if (e.path().equals("/api/standby")) { // this server is a primary: "no standby here"
+                        assertThat(asReader.status()).as("reader: %s", e).isEqualTo(404);
+                    } else if (!e.path().contains("{") && e.queryParams().isEmpty()) { // a made-up parameter may be a 400
+                        assertThat(asReader.status()).as("reader: %s", e).isEqualTo(200);
+                    }
+                    assertThat(auditLines(probe)).as("reads are not audited: %s", e).isEmpty();
+                    continue;
                 }
-                assertThat(auditLines(probe)).as("reads are not audited: %s", e).isEmpty();
-                continue;
-            }
-            assertThat(asReader.status()).as("reader: %s", e).isEqualTo(403);
-            Http.Answer asOperator = Http.call(e.method(), url, body, "admin", PASSWORD);
-            assertThat(asOperator.status()).as("operator: %s: %s", e, asOperator.body()).isIn(200, 400, 404);
+                assertThat(asReader.status()).as("reader: %s", e).isEqualTo(403);
+                Http.Answer asOperator = Http.call(e.method(), url, body, "admin", PASSWORD);
+                assertThat(asOperator.status()).as("operator: %s: %s", e, asOperator.body()).isIn(200, 204, 400, 404);
 
-            String path = e.call(value).replaceAll("\\?.*", "");
-            List<String> lines = auditLines(probe);
-            assertThat(lines).as("audit lines of %s", e).hasSize(2);
-            assertThat(lines.get(0)).contains(" user=reader addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
-                    .contains(probe).contains(" status=403 ").containsPattern(" ms=\\d+$");
-            assertThat(lines.get(1)).contains(" user=admin addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
-                    .contains(" status=" + asOperator.status() + " ");
-            if (body != null) {
-                assertThat(lines.get(1)).contains(" body=" + body + " ");
+                String path = e.call(value).replaceAll("\\?.*", "");
+                List<String> lines = auditLines(probe);
+                assertThat(lines).as("audit lines of %s", e).hasSize(2);
+                assertThat(lines.get(0)).contains(" user=reader addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
+                        .contains(probe).contains(" status=403 ").containsPattern(" ms=\\d+$");
+                assertThat(lines.get(1)).contains(" user=admin addr=127.0.0.1 method=" + e.method() + " path=" + path + " ")
+                        .contains(" status=" + asOperator.status() + " ");
+                if (body != null) {
+                    assertThat(lines.get(1)).contains(" body=" + body + " ");
+                }
             }
+        } finally {
+            // POST /api/standby/drain really drains this server (a primary that archives its log): it must take
+            // writes again for the other tests
+            Http.call("DELETE", BASE + "/api/standby/drain", null, "admin", PASSWORD);
         }
     }
 
@@ -737,6 +746,88 @@ class AllInOneServerIT {
                     () -> text(page, "message").contains("POST /api/backups") && text(page, "message").contains("403"));
             assertThat(Http.get(BASE + "/api/backups/job", "reader", READER_PASSWORD).json().asJsonObject()
                     .getString("id")).as("the reader started no backup").isEqualTo(second);
+        }
+    }
+
+    /**
+     * The console's standby view on this server, a primary (it archives its log, so it can drain): it says so and
+     * that it takes writes; the operator's "Drain for switchover" shows the drained commit's time and makes an INSERT
+     * fail with 1290 (read-only), "Undrain" takes writes again. The reader sees the view with the buttons disabled.
+     * Never promotes: there is no standby here, and a promotion would fence this server for the other tests.
+     */
+    @Test
+    void theConsoleSaysPrimaryAndDrainsAndUndrainsItForASwitchover() throws Exception {
+        Wait.until("a table to write", Duration.ofSeconds(30), () -> {
+            try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE IF NOT EXISTS console_standby");
+                s.execute("CREATE TABLE IF NOT EXISTS console_standby.t (id BIGINT PRIMARY KEY)");
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        String primary = "This cluster is a primary: it takes writes.";
+        try {
+            try (org.htmlunit.WebClient browser = browserAs("admin", PASSWORD)) {
+                browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
+                browser.getOptions().setThrowExceptionOnScriptError(true);
+                org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+                Wait.until("the view to say primary, taking writes, with the buttons enabled", Duration.ofSeconds(30),
+                        () -> text(page, "standby-summary").equals(primary) && !disabled(page, "standby-drain"));
+                assertThat(page.getElementById("standby-status").hasAttribute("hidden")).as("no standby status").isTrue();
+                assertThat(insertRefusal()).as("an INSERT before the drain").isZero();
+
+                clickButton(page, "standby", "Drain for switchover");
+                try {
+                    Wait.until("the drained commit's time", Duration.ofSeconds(90),
+                            () -> text(page, "switchover-result").startsWith("Drained: the archive holds every commit, the last at 20"));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; result: " + text(page, "switchover-result") + "; message: "
+                            + text(page, "message"), e);
+                }
+                Wait.until("the view to say the primary takes no writes", Duration.ofSeconds(30),
+                        () -> text(page, "standby-summary").startsWith("This cluster is a primary: it takes no writes (drained"));
+                assertThat(insertRefusal()).as("an INSERT on the drained primary").isEqualTo(1290);
+
+                clickButton(page, "standby", "Undrain");
+                Wait.until("the view to say the primary takes writes again", Duration.ofSeconds(30),
+                        () -> text(page, "standby-summary").equals(primary));
+                assertThat(text(page, "switchover-result")).isEmpty();
+                assertThat(insertRefusal()).as("an INSERT after the undrain").isZero();
+                assertThat(text(page, "message")).as("no call failed").isEmpty();
+            }
+            try (org.htmlunit.WebClient browser = browserAs("reader", READER_PASSWORD)) {
+                browser.getOptions().setThrowExceptionOnScriptError(true);
+                org.htmlunit.html.HtmlPage page = browser.getPage(BASE + "/console/");
+                // the title is set once the page knows the account
+                Wait.until("the reader's view, its buttons marked look-only", Duration.ofSeconds(30),
+                        () -> text(page, "standby-summary").equals(primary)
+                                && page.getElementById("standby-drain").getAttribute("title").contains("reader"));
+                assertThat(disabled(page, "standby-drain")).as("Drain for the reader").isTrue();
+                assertThat(disabled(page, "standby-undrain")).as("Undrain for the reader").isTrue();
+            }
+        } finally {
+            // the other tests need a server that takes writes, whatever happened here
+            Http.call("DELETE", BASE + "/api/standby/drain", null, "admin", PASSWORD);
+        }
+    }
+
+    /** An INSERT through the proxy: 0 when it commits, else its MySQL error code. */
+    private static int insertRefusal() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO console_standby.t VALUES (" + System.nanoTime() + ")");
+            return 0;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 0) {
+                throw e; // no MySQL answer (a connection failure), not a refusal
+            }
+            return e.getErrorCode();
+        }
+    }
+
+    private static boolean disabled(org.htmlunit.html.HtmlPage page, String id) {
+        synchronized (page) {
+            return page.getElementById(id).hasAttribute("disabled");
         }
     }
 

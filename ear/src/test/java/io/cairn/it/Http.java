@@ -62,6 +62,11 @@ final class Http {
      * servers' self-signed certificates {@code bin/cairn cluster up} exports to {@code var/https/}.
      */
     static HttpClient trusting(Path pemFile) {
+        return client(tlsTrusting(pemFile), Duration.ofSeconds(2));
+    }
+
+    /** TLS that trusts only the certificates in {@code pemFile}; also for a headless browser (HtmlUnit). */
+    static SSLContext tlsTrusting(Path pemFile) {
         try (var in = Files.newInputStream(pemFile)) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
@@ -69,7 +74,7 @@ final class Http {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trusted.setCertificateEntry("server-" + i++, c);
             }
-            return trustingOnly(trusted, Duration.ofSeconds(2));
+            return tlsTrustingOnly(trusted);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the certificates in " + pemFile, e);
         }
@@ -81,17 +86,21 @@ final class Http {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
             // the connect timeout covers the TLS handshake too: the first one of a busy server can take seconds
-            return trustingOnly(store, Duration.ofSeconds(10));
+            return client(tlsTrustingOnly(store), Duration.ofSeconds(10));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the key store " + p12, e);
         }
     }
 
-    private static HttpClient trustingOnly(KeyStore trusted, Duration connectTimeout) throws GeneralSecurityException {
+    private static SSLContext tlsTrustingOnly(KeyStore trusted) throws GeneralSecurityException {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
+        return tls;
+    }
+
+    private static HttpClient client(SSLContext tls, Duration connectTimeout) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
                 .connectTimeout(connectTimeout).build();
     }

@@ -34,6 +34,7 @@ class StandbyIT {
     private static final int STANDBY = 4050;
     private static final String PRIMARY_URL = url(PRIMARY);
     private static final String STANDBY_URL = url(STANDBY);
+    private static final String STANDBY_CONSOLE = "https://127.0.0.1:" + (9443 + STANDBY) + "/console/";
     private static final int SYSBENCH_TABLES = 4;
 
     private final Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
@@ -97,6 +98,16 @@ class StandbyIT {
                         e -> assertThat(e.getErrorCode()).isEqualTo(1290));
         assertThat(BinCairn.run(repo, standbyVar, STANDBY, Duration.ofMinutes(1), "standby", "status"))
                 .contains("standby: following of " + archive);
+        try (org.htmlunit.WebClient browser = consoleBrowser()) {
+            org.htmlunit.html.HtmlPage page = browser.getPage(STANDBY_CONSOLE);
+            Wait.until("the standby's console to show it following, its lag and the Promote button",
+                    Duration.ofSeconds(30), () -> text(page, "standby-state").equals("FOLLOWING")
+                            && text(page, "standby-lag").matches("\\d+\\.\\d s")
+                            && !page.getElementById("standby-promote").hasAttribute("disabled"));
+            assertThat(text(page, "standby-summary")).startsWith("This cluster is a standby");
+            assertThat(text(page, "standby-archive")).isEqualTo(archive.toString());
+            assertThat(text(page, "standby-applied")).startsWith("20");
+        }
 
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(2), "standby", "drain");
         String promoted = BinCairn.run(repo, standbyVar, STANDBY, Duration.ofMinutes(2), "standby", "promote");
@@ -104,6 +115,14 @@ class StandbyIT {
         List<String> tables = new ArrayList<>(List.of("beat.beat"));
         for (int i = 1; i <= SYSBENCH_TABLES; i++) {
             tables.add("sbstandby.sbtest" + i);
+        }
+        try (org.htmlunit.WebClient browser = consoleBrowser()) {
+            org.htmlunit.html.HtmlPage page = browser.getPage(STANDBY_CONSOLE);
+            Wait.until("the standby's console to show the promotion", Duration.ofSeconds(30),
+                    () -> text(page, "standby-state").equals("PROMOTED")
+                            && text(page, "standby-promotion").startsWith("promoted at "));
+            assertThat(page.getElementById("standby-promote-form").hasAttribute("hidden")).as("no Promote once promoted")
+                    .isTrue();
         }
         for (String table : tables) {
             assertThat(checksum(STANDBY_URL, table)).as("CHECKSUM TABLE %s on the promoted standby", table)
@@ -119,6 +138,24 @@ class StandbyIT {
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(1), "down");
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(4), archiving, "up");
         assertThat(writeRefused(PRIMARY_URL)).as("the old primary, restarted, is still fenced").isTrue();
+    }
+
+    /** The standby's admin console over HTTPS, trusting its self-signed certificate, logged in as the operator. */
+    private org.htmlunit.WebClient consoleBrowser() throws java.io.IOException {
+        org.htmlunit.WebClient browser = new org.htmlunit.WebClient();
+        browser.getOptions().setCssEnabled(false);
+        browser.getOptions().setThrowExceptionOnScriptError(true);
+        browser.getOptions().setSSLContext(Http.tlsTrusting(standbyVar.resolve("https/admin-certificates.pem")));
+        org.htmlunit.DefaultCredentialsProvider credentials = new org.htmlunit.DefaultCredentialsProvider();
+        credentials.addCredentials("admin", Files.readString(standbyVar.resolve("admin-password")).trim().toCharArray());
+        browser.setCredentialsProvider(credentials);
+        return browser;
+    }
+
+    private static String text(org.htmlunit.html.HtmlPage page, String id) {
+        synchronized (page) {
+            return page.getElementById(id).asNormalizedText();
+        }
     }
 
     /** Whether an insert on {@code url} is refused as on a read-only server (1290). */
