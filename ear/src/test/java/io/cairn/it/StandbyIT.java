@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Test;
  * A standby cluster, as an operator runs one with {@code bin/cairn}: a primary all-in-one server archiving its log
  * into a folder, backed up there, and a second all-in-one set up from that folder as its standby
  * ({@code bin/cairn standby up}). Both are real Liberty servers of their own (state folders under
- * {@code target/standby-it}, ports + 4000 and + 4050).
+ * {@code target/standby-it}, ports + 4100 and + 4150: clear of every other test's, among them the shared
+ * {@link LocalCluster}'s S3 endpoints on 10001–10006, which stay up while the later tests run).
  */
 class StandbyIT {
-    private static final int PRIMARY = 4000;
-    private static final int STANDBY = 4050;
+    private static final int PRIMARY = 4100;
+    private static final int STANDBY = 4150;
     private static final String PRIMARY_URL = url(PRIMARY);
     private static final String STANDBY_URL = url(STANDBY);
     private static final String STANDBY_CONSOLE = "https://127.0.0.1:" + (9443 + STANDBY) + "/console/";
