@@ -4,6 +4,7 @@ import io.cairn.txn.standby.Standby;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -33,12 +34,15 @@ public class TransactionNodeMetrics {
                 tn -> tn.writesRefused() ? 1 : 0);
         gauge("cairn.standby.lag.seconds", "On a standby cluster's active TN: how far the last replayed commits were"
                 + " behind the primary when they became durable here (0 once replayed to the archive's end); NaN"
-                + " elsewhere", tn -> tn.standby().filter(s -> s.status().state() == Standby.State.FOLLOWING)
-                        .map(s -> s.status().lagSeconds()).orElse(Double.NaN));
+                + " elsewhere", tn -> following(tn).map(Standby.Status::lagSeconds).orElse(Double.NaN));
         gauge("cairn.standby.applied.timestamp.seconds", "On a standby cluster's active TN: the commit time of the"
                 + " newest of the primary's commits it holds, in seconds since 1970 UTC; NaN elsewhere",
-                tn -> tn.standby().filter(s -> s.status().state() == Standby.State.FOLLOWING)
-                        .map(s -> s.status().appliedTs() / 1e6).orElse(Double.NaN));
+                tn -> following(tn).map(s -> s.appliedTs() / 1e6).orElse(Double.NaN));
+    }
+
+    /** The standby's status while this server's TN follows the primary, else empty. */
+    private static Optional<Standby.Status> following(TransactionNodeRole tn) {
+        return tn.standby().map(Standby::status).filter(s -> s.state() == Standby.State.FOLLOWING);
     }
 
     /** Measures {@code tn}, this server's transaction node, from now on. */

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -182,7 +183,7 @@ public final class LogArchive {
     public Optional<Promotion> promotion() {
         try (InputStream in = target.read(PROMOTED)) {
             return Optional.of(Promotion.decode(in.readAllBytes()));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PROMOTED + " in " + target, e);

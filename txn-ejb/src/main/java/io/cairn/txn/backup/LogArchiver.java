@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -131,9 +132,12 @@ public final class LogArchiver implements AutoCloseable {
      */
     public void archiveUpTo(long lsn, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (keepFrom < lsn || keepFrom == Long.MAX_VALUE) {
-            if (refused) {
+        while (true) {
+            if (refused) { // keepFrom says nothing then
                 throw new IllegalStateException("the log archive is " + problem);
+            }
+            if (keepFrom >= lsn) {
+                return;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the log archive did not reach LSN " + lsn + " within " + timeout
@@ -145,7 +149,7 @@ public final class LogArchiver implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while archiving", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("archiving failed: " + e.getCause(), e.getCause());
             }
         }

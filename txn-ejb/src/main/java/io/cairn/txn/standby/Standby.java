@@ -180,8 +180,7 @@ public final class Standby implements AutoCloseable {
                     + tn.lease().holder() + "'s): promote on that server");
         }
         String unreachable = null;
-        try {
-            follower.reset();
+        try { // on the follower's own thread: it goes on from where its last poll left off
             while (follower.poll() > 0) {
                 // to the archive's end
             }
