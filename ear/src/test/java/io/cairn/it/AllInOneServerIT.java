@@ -274,6 +274,125 @@ class AllInOneServerIT {
         }
     }
 
+    /**
+     * A backup taken during a sysbench read_write run holds the tables exactly as they were at its moment: restored
+     * into a fresh server at its commit timestamp, every table has the same CHECKSUM TABLE as an older backup (taken
+     * before the run, from an older checkpoint) restored on through the archived log to that same timestamp: two
+     * independent ways to the same moment. The run goes on after the backup, so the live tables differ by the end.
+     */
+    @Test
+    void aBackupTakenDuringSysbenchReadWriteRestoresTheTablesAsAtItsMoment() throws Exception {
+        Path target = Path.of(System.getProperty("cairn.it.backup.target"));
+        Path var = target.resolveSibling("var");
+        io.cairn.chaos.FreshFolder.recreate(var);
+        String db = "backup_sysbench_" + System.currentTimeMillis() % 1_000_000;
+        String backups = BASE + "/api/backups?target=" + java.net.URLEncoder.encode(target.toString(), StandardCharsets.UTF_8);
+        try (Connection c = DriverManager.getConnection(URL, "root", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        }
+        sysbench(var, db, "prepare", "--threads=4");
+        String before = backUp(backups);
+        Path logs = Path.of(System.getProperty("cairn.it.wlp"), "usr/servers/cairn-it/logs");
+        long checkpoints = messagesWith(logs, "CAIRN0106I");
+        String during;
+        Process load = sysbench(var, db, "run", "--threads=4", "--time=300");
+        try {
+            // the backup during the run starts from a checkpoint newer than the first backup's
+            Wait.until("a checkpoint during the sysbench run", Duration.ofSeconds(100),
+                    () -> messagesWith(logs, "CAIRN0106I") > checkpoints);
+            during = backUp(backups);
+            Thread.sleep(3000);
+            assertThat(load.isAlive()).as("sysbench runs on after the backup: %s",
+                    Files.readString(var.resolve("sysbench-run.out"))).isTrue();
+        } finally {
+            load.destroy();
+            load.waitFor(30, TimeUnit.SECONDS);
+        }
+        String after = backUp(backups);
+        List<String> live = sysbenchChecksums(URL, db);
+        JsonObject duringSet = backupSet(target, during);
+        assertThat(duringSet.getString("checkpoint")).as("the checkpoint the backup during the run copied")
+                .isNotEqualTo(backupSet(target, before).getString("checkpoint"));
+        long duringTs = duringSet.getJsonNumber("commitTs").longValue();
+        Wait.until("the archived log to reach the last backup's moment", Duration.ofSeconds(30),
+                () -> archivedUpTo(target) >= lastLsn(target, after));
+
+        int offset = 3000;
+        String restoredUrl = "jdbc:mysql://127.0.0.1:" + (6001 + offset) + "/?sslMode=DISABLED&connectTimeout=5000";
+        Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
+        try {
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--id", during,
+                    "--until-ts", Long.toString(duringTs));
+            List<String> atBackup = sysbenchChecksums(restoredUrl, db);
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(4), "restore", target.toString(), "--id", before,
+                    "--until-ts", Long.toString(duringTs), "--force");
+            assertThat(sysbenchChecksums(restoredUrl, db))
+                    .as("the backup before the run and the archived log, at the moment of the backup during it")
+                    .isEqualTo(atBackup);
+            assertThat(atBackup).as("the live tables, changed by the run after the backup").isNotEqualTo(live);
+        } finally {
+            BinCairn.run(repo, var, offset, Duration.ofMinutes(1), "down");
+        }
+    }
+
+    /** sysbench oltp_read_write on 4 tables of 5,000 rows in {@code db} through the test server's proxy, started. */
+    private static Process sysbench(Path folder, String db, String command, String... args) throws IOException {
+        List<String> line = new java.util.ArrayList<>(List.of("sysbench", "oltp_read_write", "--db-driver=mysql",
+                "--mysql-host=127.0.0.1", "--mysql-port=" + PROXY_PORT, "--mysql-user=root", "--mysql-password=",
+                "--mysql-db=" + db, "--tables=4", "--table-size=5000", "--db-ps-mode=auto"));
+        line.addAll(List.of(args));
+        line.add(command);
+        Path out = folder.resolve("sysbench-" + command + ".out");
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if ("prepare".equals(command)) {
+            try {
+                assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("sysbench prepare ends").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            assertThat(p.exitValue()).as("sysbench prepare: %s", Files.readString(out)).isZero();
+        }
+        return p;
+    }
+
+    /** CHECKSUM TABLE of sysbench's four tables, each as "table checksum". */
+    private static List<String> sysbenchChecksums(String url, String db) throws SQLException {
+        List<String> sums = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("CHECKSUM TABLE " + db + ".sbtest1, " + db + ".sbtest2, " + db
+                        + ".sbtest3, " + db + ".sbtest4")) {
+            while (r.next()) {
+                sums.add(r.getString(1) + " " + r.getString(2));
+            }
+        }
+        assertThat(sums).hasSize(4).allSatisfy(line -> assertThat(line).doesNotEndWith(" null"));
+        return sums;
+    }
+
+    /** How many lines of the server's messages logs (the current one and those rolled over) hold {@code text}. */
+    private static long messagesWith(Path logs, String text) {
+        try (Stream<Path> files = Files.list(logs)) {
+            long count = 0;
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("messages")).toList()) {
+                try (Stream<String> lines = Files.lines(file)) {
+                    count += lines.filter(l -> l.contains(text)).count();
+                }
+            }
+            return count;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Backup {@code id}'s set.json. */
+    private static JsonObject backupSet(Path target, String id) throws IOException {
+        try (var reader = jakarta.json.Json.createReader(Files.newBufferedReader(target.resolve("sets/" + id + "/set.json")))) {
+            return reader.readObject();
+        }
+    }
+
     /** The last LSN the archived log in {@code target} covers (its segments' names say), 0 without any. */
     private static long archivedUpTo(Path target) {
         Path archive = target.resolve("archive");
@@ -290,8 +409,8 @@ class AllInOneServerIT {
 
     /** The last log entry backup {@code id} holds, from its set.json. */
     private static long lastLsn(Path target, String id) {
-        try (var reader = jakarta.json.Json.createReader(Files.newBufferedReader(target.resolve("sets/" + id + "/set.json")))) {
-            return reader.readObject().getJsonNumber("lastLsn").longValue();
+        try {
+            return backupSet(target, id).getJsonNumber("lastLsn").longValue();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
