@@ -194,8 +194,9 @@ final class LogTailer implements AutoCloseable {
     private void apply(LogEntry entry) {
         if (entry.kind() == LogEntry.Kind.LEASE) {
             try {
-                activeTn = new ActiveTransactionNode(entry.holder(), entry.epoch(),
-                        TnLease.decode(entry.records().get(0)).endpoint());
+                TnLease lease = TnLease.decode(entry.records().get(0));
+                activeTn = new ActiveTransactionNode(entry.holder(), entry.epoch(), lease.endpoint(),
+                        lease.writesRefused());
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.FINE, "lease at LSN " + entry.lsn() + " is not a TN lease", e);
             }

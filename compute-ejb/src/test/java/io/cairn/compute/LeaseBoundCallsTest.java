@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LeaseBoundCallsTest {
-    private static final ActiveTransactionNode OLD = new ActiveTransactionNode("s1", 7, "127.0.0.1:9080");
+    private static final ActiveTransactionNode OLD = new ActiveTransactionNode("s1", 7, "127.0.0.1:9080", null);
     private static final CommitRequest REQUEST = new CommitRequest("t-1", 10, List.of());
 
     private final ExecutorService calls = Executors.newCachedThreadPool();
@@ -98,14 +98,14 @@ class LeaseBoundCallsTest {
         });
         caller.start();
         assertThat(called.await(5, TimeUnit.SECONDS)).isTrue();
-        lease.set(new ActiveTransactionNode("s1", 7, "127.0.0.1:9080")); // a renewal: same epoch, keep waiting
+        lease.set(new ActiveTransactionNode("s1", 7, "127.0.0.1:9080", null)); // a renewal: same epoch, keep waiting
         int readsBefore = leaseReads.get();
         // the second read after the renewal comes once the caller has judged the renewal at least once
         Wait.until("the waiting call checks the renewed lease", Duration.ofSeconds(5),
                 () -> leaseReads.get() >= readsBefore + 2);
         assertThat(caller.isAlive()).isTrue();
         long moved = System.nanoTime();
-        lease.set(new ActiveTransactionNode("s3", 8, "127.0.0.1:9082"));
+        lease.set(new ActiveTransactionNode("s3", 8, "127.0.0.1:9082", null));
         caller.join(5000);
         assertThat(caller.isAlive()).isFalse();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - moved)).isLessThan(1000);

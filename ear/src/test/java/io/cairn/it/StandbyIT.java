@@ -99,6 +99,8 @@ class StandbyIT {
                         e -> assertThat(e.getErrorCode()).isEqualTo(1290));
         assertThat(BinCairn.run(repo, standbyVar, STANDBY, Duration.ofMinutes(1), "standby", "status"))
                 .contains("standby: following of " + archive);
+        assertThat(readOnly(STANDBY_URL)).as("@@read_only on the standby, as replicas are told apart").isEqualTo(1);
+        assertThat(readOnly(PRIMARY_URL)).as("@@read_only on the primary").isZero();
         try (org.htmlunit.WebClient browser = consoleBrowser()) {
             org.htmlunit.html.HtmlPage page = browser.getPage(STANDBY_CONSOLE);
             Wait.until("the standby's console to show it following, its lag and the Promote button",
@@ -130,12 +132,15 @@ class StandbyIT {
                     .isEqualTo(checksum(PRIMARY_URL, table));
         }
 
+        Wait.until("@@read_only 0 on the promoted standby", Duration.ofSeconds(10),
+                Wait.checked(() -> readOnly(STANDBY_URL) == 0));
         execute(STANDBY_URL, "INSERT INTO beat.beat VALUES (-1, 0)");
         Path primaryLog = primaryVar.resolve("usr/servers/cairn/logs/messages.log");
         Wait.until("the old primary to see the promotion", Duration.ofSeconds(10),
                 Wait.checked(() -> Files.readString(primaryLog).contains("CAIRN0127E")));
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(1), "standby", "undrain");
         assertThat(writeRefused(PRIMARY_URL)).as("the old primary, undrained, is fenced").isTrue();
+        assertThat(readOnly(PRIMARY_URL)).as("@@read_only on the fenced old primary").isEqualTo(1);
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(1), "down");
         BinCairn.run(repo, primaryVar, PRIMARY, Duration.ofMinutes(4), archiving, "up");
         assertThat(writeRefused(PRIMARY_URL)).as("the old primary, restarted, is still fenced").isTrue();
@@ -198,6 +203,14 @@ class StandbyIT {
     private static long count(String url, String table) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static long readOnly(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT @@global.read_only")) {
             r.next();
             return r.getLong(1);
         }

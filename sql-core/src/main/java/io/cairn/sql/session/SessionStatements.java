@@ -147,13 +147,17 @@ final class SessionStatements {
 
     /** Variables without a session value. */
     private static final java.util.Set<String> GLOBAL_ONLY = java.util.Set.of("require_secure_transport",
-            "max_connections", "max_user_connections", "slow_query_log");
+            "max_connections", "max_user_connections", "slow_query_log", "read_only", "super_read_only");
 
     /** The value to store for the variables whose values Cairn acts on, checked; others as given. */
     private static Object validated(String name, Object value) {
         switch (name) {
             case "require_secure_transport", "slow_query_log" -> {
                 return truth(name, value) ? 1L : 0L;
+            }
+            case "read_only", "super_read_only" -> {
+                // the cluster's write mode follows its role (standby, drained, fenced): bin/cairn standby, the admin API
+                throw new SqlException(MysqlError.READ_ONLY_VARIABLE, name);
             }
             case "slow_query_log_file" -> {
                 // where the server writes is the server's configuration (cairn.sql.slow-query-log-file), not a client's

@@ -84,6 +84,10 @@ public final class SessionVariables {
             n = n.substring(7);
             global = true;
         }
+        Object mode = globals.writeMode(n);
+        if (mode != null) {
+            return mode;
+        }
         if (!global && session.containsKey(n)) {
             return session.get(n);
         }
@@ -114,6 +118,7 @@ public final class SessionVariables {
     public Map<String, Object> all() {
         Map<String, Object> out = new TreeMap<>(DEFAULTS);
         out.putAll(session);
+        GlobalVariables.WRITE_MODE.forEach(name -> out.put(name, globals.writeMode(name)));
         return out;
     }
 }

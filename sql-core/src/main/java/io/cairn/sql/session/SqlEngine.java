@@ -1,5 +1,6 @@
 package io.cairn.sql.session;
 
+import io.cairn.data.ActiveTransactionNode;
 import io.cairn.data.DataNode;
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
@@ -54,7 +55,7 @@ public final class SqlEngine implements SessionHandlerFactory {
     private final AtomicInteger maxUsedConnections = new AtomicInteger();
     private final Clock clock;
     private final long startMillis;
-    private final GlobalVariables globals = new GlobalVariables();
+    private final GlobalVariables globals;
     private final ClusterVariables clusterVariables;
     private final Object admission = new Object();
     private volatile java.util.function.LongPredicate connectionKiller = id -> false;
@@ -113,6 +114,10 @@ public final class SqlEngine implements SessionHandlerFactory {
         this.clock = clock;
         this.startMillis = clock.millis();
         this.node = node;
+        this.globals = new GlobalVariables(() -> {
+            ActiveTransactionNode tn = node.activeTransactionNode();
+            return tn == null ? null : tn.writesRefused();
+        });
         this.autoIncrement = new AutoIncrementAllocator(node, store);
         this.privileges = new PrivilegeCache(new AccountStore(), rootPassword);
         this.users = new Users(node, privileges, clock);

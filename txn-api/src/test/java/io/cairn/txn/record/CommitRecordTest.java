@@ -56,6 +56,26 @@ class CommitRecordTest {
     }
 
     @Test
+    void aLeaseThatTakesWritesIsVersionOneAndARefusalVersionTwo() {
+        byte[] plain = new TnLease(3000, "127.0.0.1:9080").encode();
+        assertThat(plain[1]).as("the version an older compute node reads").isEqualTo((byte) 1);
+        assertThat(plain).hasSize(2 + 8 + 2 + "127.0.0.1:9080".length());
+
+        TnLease refusing = new TnLease(3000, "127.0.0.1:9080", "a standby of s3://dr/archive");
+        byte[] bytes = refusing.encode();
+        assertThat(bytes[1]).isEqualTo((byte) 2);
+        assertThat(TnLease.decode(bytes)).isEqualTo(refusing);
+        assertThatThrownBy(() -> TnLease.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TnLease.decode(java.util.Arrays.copyOf(bytes, bytes.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        String longReason = "é".repeat(1000); // 2,000 UTF-8 bytes: cut at a character boundary
+        String kept = TnLease.decode(new TnLease(3000, "e:1", longReason).encode()).writesRefused();
+        assertThat(kept).hasSize(512).isEqualTo("é".repeat(512));
+    }
+
+    @Test
     void keysOrderByTableThenUnsignedBytes() {
         assertThat(Key.of(1, new byte[] {(byte) 0xff})).isLessThan(Key.of(2, new byte[] {0}));
         assertThat(Key.of(1, new byte[] {0x7f})).isLessThan(Key.of(1, new byte[] {(byte) 0x80}));

@@ -130,7 +130,7 @@ final class CheckpointWriter {
         int mergedTables = merged;
         LOG.info(() -> "CAIRN0106I: checkpoint " + manifest.objectKey() + " covers the log up to LSN " + manifest.lsn()
                 + " in " + manifest.segments().size() + " segment(s) (" + newSegments + " new, " + mergedTables
-                + " table(s) compacted, " + dropped.size() + " key space(s) dropped so far); the log before it is truncated");
+                + " table(s) compacted, " + dropped.size() + " key space(s) dropped so far)");
         try {
             garbage.collect(() -> holdsLease.test(cut.epoch()));
         } catch (RuntimeException e) { // the checkpoint stands; the next one collects again

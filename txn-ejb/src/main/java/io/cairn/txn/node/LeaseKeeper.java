@@ -30,6 +30,8 @@ final class LeaseKeeper {
     private final CommitPipeline commits;
     /** When this TN last appended its lease (driver only). */
     private long renewedAtNanos;
+    /** The refusal of client commits the last lease appended carried (driver only). */
+    private String renewedWithRefusal;
 
     LeaseKeeper(LogService log, Ticker ticker, TransactionNode.Settings settings, NodeState node, CommitHistory history,
             LogFollower follower, LeaseView leases, CommitPipeline commits) {
@@ -57,17 +59,22 @@ final class LeaseKeeper {
         return current.epoch() == leaseEpoch && settings.id().equals(current.holder());
     }
 
-    /** Renews the lease when a third of it has passed since the last renewal; steps down when that fails. */
+    /**
+     * Renews the lease when a third of it has passed since the last renewal, or at once when the TN started or
+     * stopped refusing client commits (compute nodes learn it from the lease); steps down when that fails.
+     */
     void renew() {
         long now = ticker.nanoTime();
         long third = settings.leaseDuration().toNanos() / 3;
-        if (now - renewedAtNanos < third) {
+        String refused = commits.refused();
+        if (now - renewedAtNanos < third && java.util.Objects.equals(refused, renewedWithRefusal)) {
             return;
         }
         long myEpoch = node.epoch();
         try {
-            log.appendLease(myEpoch, settings.id(), leasePayload());
+            log.appendLease(myEpoch, settings.id(), leasePayload(refused));
             renewedAtNanos = ticker.nanoTime();
+            renewedWithRefusal = refused;
         } catch (StaleEpochException e) {
             LOG.warning("CAIRN0103W: transaction node " + settings.id() + " lost its lease: " + e.getMessage());
             commits.stepDown(e);
@@ -96,7 +103,9 @@ final class LeaseKeeper {
         long next = Math.max(seen.epoch(), current.epoch()) + 1;
         long leaseLsn;
         try {
-            leaseLsn = log.appendLease(next, settings.id(), leasePayload());
+            String refused = commits.refused();
+            leaseLsn = log.appendLease(next, settings.id(), leasePayload(refused));
+            renewedWithRefusal = refused;
         } catch (StaleEpochException e) {
             return; // another TN won; its lease shows up in the log
         }
@@ -113,7 +122,7 @@ final class LeaseKeeper {
                 + " at LSN " + leaseLsn);
     }
 
-    private byte[] leasePayload() {
-        return new TnLease(settings.leaseDuration().toMillis(), settings.endpoint()).encode();
+    private byte[] leasePayload(String refused) {
+        return new TnLease(settings.leaseDuration().toMillis(), settings.endpoint(), refused).encode();
     }
 }

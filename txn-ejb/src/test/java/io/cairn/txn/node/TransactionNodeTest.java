@@ -134,6 +134,35 @@ class TransactionNodeTest {
         assertThat(commitRecords()).extracting(CommitRecord::txnId).containsExactly("t1", "t2", "t5");
     }
 
+    /** The newest lease in the log, decoded. */
+    private TnLease lastLease() {
+        TnLease last = null;
+        for (LogEntry entry : log.read(1, Integer.MAX_VALUE).entries()) {
+            if (entry.kind() == LogEntry.Kind.LEASE) {
+                last = TnLease.decode(entry.records().get(0));
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void theLeaseTellsComputeNodesAtOnceWhenTheNodeRefusesWritesAndWhenItTakesThemAgain() throws Exception {
+        TestTicker ticker = new TestTicker(); // stands still: no renewal falls due by time
+        TransactionNode tn = node("tn1", ticker);
+        Wait.until("active", WAIT, () -> tn.state() == TransactionNode.State.ACTIVE);
+        assertThat(lastLease().writesRefused()).isNull();
+        long leases = log.currentLease().lsn();
+
+        tn.refuseWrites("drained for a planned switchover");
+        Wait.until("a lease saying the TN refuses writes", WAIT,
+                () -> "drained for a planned switchover".equals(lastLease().writesRefused()));
+        assertThat(lastLease().endpoint()).isEqualTo("tn1:9080");
+        assertThat(log.currentLease().lsn()).as("one renewal, for the change").isGreaterThan(leases);
+        tn.refuseWrites(null);
+        Wait.until("a lease saying the TN takes writes", WAIT, () -> lastLease().writesRefused() == null);
+        tn.commit(put("t1", 0, 1));
+    }
+
     @Test
     void aLoserHearsOfItsConflictOnlyOnceTheWinnerIsInTheLog() throws Exception {
         TransactionNode tn = node("tn1");
