@@ -45,6 +45,7 @@ public final class ErrorMapper {
     private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']*)' not found in (?:any table|table '([^']*)')");
     private static final Pattern AMBIGUOUS = Pattern.compile("Column '([^']*)' is ambiguous");
     private static final Pattern NO_FUNCTION = Pattern.compile("No match found for function signature ([A-Za-z0-9_]+)");
+    private static final Pattern NOT_GROUPED = Pattern.compile("Expression '(.*)' is not being grouped");
 
     private ErrorMapper() {
     }
@@ -117,6 +118,12 @@ public final class ErrorMapper {
             } else if ((m = NO_FUNCTION.matcher(text)).find()) {
                 error = MysqlError.SP_DOES_NOT_EXIST;
                 message = String.format(error.template(), (database == null ? "" : database + ".") + m.group(1));
+            } else if ((m = NOT_GROUPED.matcher(text)).find()) {
+                // MySQL names the select item by its position, which Calcite's message does not give
+                error = MysqlError.WRONG_FIELD_WITH_GROUP;
+                message = "Expression '" + m.group(1) + "' is not in GROUP BY clause and contains nonaggregated column"
+                        + " which is not functionally dependent on columns in GROUP BY clause; this is incompatible"
+                        + " with sql_mode=only_full_group_by";
             } else {
                 error = MysqlError.PARSE;
                 message = "You have an error in your SQL syntax; " + text;

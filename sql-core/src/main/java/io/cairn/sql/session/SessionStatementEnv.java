@@ -14,6 +14,7 @@ import io.cairn.sql.exec.StatementEnv;
 import io.cairn.sql.frontend.ShapedText;
 import io.cairn.sql.plan.AccessAnalyzer;
 import io.cairn.sql.plan.CompiledQuery;
+import io.cairn.sql.plan.LenientGrouping;
 import io.cairn.sql.plan.ParameterBinder;
 import io.cairn.sql.plan.PlanCache;
 import io.cairn.sql.plan.QueryCompiler;
@@ -68,6 +69,13 @@ final class SessionStatementEnv implements StatementEnv {
 
     @Override
     public Bound compile(String kind, ShapedText text, Function<String, SqlNode> parse, boolean dml) {
+        if (!onlyFullGroupBy()) { // a plan of its own: the statement means something else without it
+            return compileParsed(kind + "/lenient-grouping", text, parse.andThen(LenientGrouping::rewrite), dml);
+        }
+        return compileParsed(kind, text, parse, dml);
+    }
+
+    private Bound compileParsed(String kind, ShapedText text, Function<String, SqlNode> parse, boolean dml) {
         Catalog c = catalog();
         if (!text.values().isEmpty()) {
             PlanCache.Key key = key(c, kind, text.text());
@@ -93,6 +101,16 @@ final class SessionStatementEnv implements StatementEnv {
             throw e;
         }
         return new Bound(checked(q), Map.of());
+    }
+
+    /** Whether the session's {@code sql_mode} holds ONLY_FULL_GROUP_BY (itself, or through ANSI). */
+    private boolean onlyFullGroupBy() {
+        for (String mode : String.valueOf(session.variables().get("sql_mode")).toUpperCase(java.util.Locale.ROOT).split(",")) {
+            if (mode.trim().equals("ONLY_FULL_GROUP_BY") || mode.trim().equals("ANSI")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

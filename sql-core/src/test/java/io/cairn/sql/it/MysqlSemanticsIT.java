@@ -73,6 +73,52 @@ class MysqlSemanticsIT {
         return out;
     }
 
+    /**
+     * ONLY_FULL_GROUP_BY (the default) refuses a column that is neither grouped nor aggregated with 1055; without it,
+     * as in MySQL, the column gives the value of some row of its group, in the select list, HAVING and ORDER BY, and
+     * an aggregate without GROUP BY makes the whole table one group. Checked against MySQL 8.0.
+     */
+    @Test
+    void ungroupedColumnsAreRefusedUnderOnlyFullGroupByAndAnyRowsValueWithout() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("SELECT city, age FROM people GROUP BY city"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1055);
+                        assertThat(e.getSQLState()).isEqualTo("42000");
+                        assertThat(e.getMessage()).contains("'age'").contains("only_full_group_by");
+                    });
+            s.execute("SET sql_mode = 'STRICT_TRANS_TABLES'");
+            // the case-insensitive collation groups 'Paris' and 'paris': their age is 30 or 40
+            try (ResultSet rs = s.executeQuery("SELECT city, age, COUNT(*) AS n FROM people GROUP BY city ORDER BY n DESC, city")) {
+                assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("age");
+                rs.next();
+                assertThat(rs.getString(1)).isEqualToIgnoringCase("paris");
+                assertThat(rs.getInt(2)).isIn(30, 40);
+                assertThat(rs.getInt(3)).isEqualTo(2);
+            }
+            assertThat(column(s, "SELECT name FROM people WHERE age >= 50 GROUP BY city ORDER BY age"))
+                    .containsExactly("carol", "dave");
+            assertThat(column(s, "SELECT age + 1 FROM people GROUP BY name HAVING age > 40 ORDER BY name"))
+                    .containsExactly("51", "61");
+            assertThat(row(s, "SELECT MAX(age), name FROM people WHERE city IS NULL")).containsExactly("60", "dave");
+            assertThat(column(s, "SELECT g.a FROM (SELECT city, age AS a FROM people WHERE age > 45 GROUP BY city) g ORDER BY g.a"))
+                    .containsExactly("50", "60");
+            assertThat(column(s, "SELECT CASE WHEN age > 45 THEN name END AS x FROM people GROUP BY 1 ORDER BY 1"))
+                    .containsExactly(null, "carol", "dave");
+            // mariadb-dump's tablespace query, which selects EXTRA outside its GROUP BY
+            assertThat(column(s, "SELECT LOGFILE_GROUP_NAME, FILE_NAME, TOTAL_EXTENTS, INITIAL_SIZE, ENGINE, EXTRA"
+                    + " FROM INFORMATION_SCHEMA.FILES WHERE FILE_TYPE = 'UNDO LOG' AND FILE_NAME IS NOT NULL"
+                    + " AND LOGFILE_GROUP_NAME IS NOT NULL AND LOGFILE_GROUP_NAME IN (SELECT DISTINCT LOGFILE_GROUP_NAME"
+                    + " FROM INFORMATION_SCHEMA.FILES WHERE FILE_TYPE = 'DATAFILE' AND TABLESPACE_NAME IN"
+                    + " (SELECT DISTINCT TABLESPACE_NAME FROM INFORMATION_SCHEMA.PARTITIONS WHERE TABLE_SCHEMA IN ('sem')))"
+                    + " GROUP BY LOGFILE_GROUP_NAME, FILE_NAME, ENGINE, TOTAL_EXTENTS, INITIAL_SIZE"
+                    + " ORDER BY LOGFILE_GROUP_NAME")).isEmpty();
+            s.execute("SET sql_mode = 'ANSI'"); // ANSI includes ONLY_FULL_GROUP_BY
+            assertThatThrownBy(() -> s.executeQuery("SELECT city, age FROM people GROUP BY city"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1055));
+        }
+    }
+
     @Test
     void integerArithmeticIsBigint() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
