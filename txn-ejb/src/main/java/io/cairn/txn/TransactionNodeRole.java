@@ -2,6 +2,7 @@ package io.cairn.txn;
 
 import io.cairn.log.LogAdmin;
 import io.cairn.log.LogService;
+import io.cairn.log.impl.LogConfig;
 import io.cairn.node.ByteSize;
 import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
@@ -20,6 +21,7 @@ import io.cairn.txn.backup.Timestamps;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
+import io.cairn.txn.standby.FirstStartRestore;
 import io.cairn.txn.standby.Standby;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -51,6 +53,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(1);
     private static final String STANDBY_OF = "cairn.standby.of";
     private static final String STANDBY_CREDENTIALS = "cairn.standby.credentials";
+    private static final Duration RESTORE_POLL = Duration.ofSeconds(1);
 
     private final Supplier<LogService> log;
     private final Supplier<LogAdmin> logAdmin;
@@ -59,6 +62,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private final String endpoint;
     private final long memtableBytes;
     private RestoreRequest restore;
+    /** The server that restores a backup into the cluster's fresh storage: the first of {@code cairn.log.peers}. */
+    private String restorer;
     /** {@code cairn.backup.archive}: where the active TN archives the log, or null. */
     private String archiveTarget;
     /** {@code cairn.backup.credentials}: the credentials file of an S3 archive target, or null. */
@@ -123,6 +128,7 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         this.checkpoints = checkpoints;
         this.name = name;
         this.endpoint = endpoint;
+        this.restorer = name;
     }
 
     /**
@@ -140,6 +146,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         role.archiveCredentials = context.settings().apply(ARCHIVE_CREDENTIALS).filter(v -> !v.isBlank()).orElse(null);
         role.standbyOf = context.settings().apply(STANDBY_OF).filter(v -> !v.isBlank()).orElse(null);
         role.standbyCredentials = context.settings().apply(STANDBY_CREDENTIALS).filter(v -> !v.isBlank()).orElse(null);
+        role.restorer = context.settings().apply(LogConfig.PEERS).map(LogConfig::parsePeers)
+                .map(peers -> peers.get(0).id()).orElse(config.name());
         return role;
     }
 
@@ -161,7 +169,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                 throw new ConfigException(RestoreRequest.FROM, e.getMessage());
             }
             try (source) {
-                BackupRestore.restore(source, restore.id(), restore.untilTs(), checkpoints);
+                FirstStartRestore.run(name, restorer, checkpoints,
+                        () -> BackupRestore.restore(source, restore.id(), restore.untilTs(), checkpoints), RESTORE_POLL);
             }
         }
         if (standbyOf != null) {
@@ -222,7 +231,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         }
         if (restore == null && Standby.promotionOf(checkpoints) == null && checkpoints.latestManifest().isEmpty()) {
             try {
-                BackupRestore.restore(standbyRepository, null, null, checkpoints);
+                FirstStartRestore.run(name, restorer, checkpoints,
+                        () -> BackupRestore.restore(standbyRepository, null, null, checkpoints), RESTORE_POLL);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(STANDBY_OF, "cannot set the standby up from " + standbyOf + ": "
                         + e.getMessage());
