@@ -25,16 +25,21 @@ cmd_standby() {
     promote)
       local force=false answer
       [ "${1:-}" != --force ] || force=true
-      answer=$(admin_curl -sS --fail-with-body -X POST "$(api_base)/api/standby/promote?force=$force") \
+      answer=$(standby_on_active_tn POST "/api/standby/promote?force=$force") \
         || die "standby promote: $(jq -r '.error // .' <<< "$answer" 2> /dev/null || echo "$answer")"
       jq -r '"promoted at \(.promotedAt) UTC by \(.by): this cluster takes writes, with the old primary'"'"'s commits up to \(.commitTime) UTC"' <<< "$answer" ;;
     drain)
       local answer
-      answer=$(admin_curl -sS --fail-with-body -X POST "$(api_base)/api/standby/drain") \
+      answer=$(standby_on_active_tn POST /api/standby/drain) \
         || die "standby drain: $(jq -r '.error // .' <<< "$answer" 2> /dev/null || echo "$answer")"
       jq -r '"drained: this cluster takes no writes; the archive holds every commit, the last at \(.commitTime) UTC (LSN \(.lsn)). Promote the standby now (bin/cairn standby promote on it), or undrain"' <<< "$answer" ;;
     undrain)
-      admin_curl -sS --fail-with-body -X DELETE "$(api_base)/api/standby/drain" || die "standby undrain failed"
+      # every server: the drain holds on the server whose TN was active then, which may have changed since
+      local server
+      for server in $(standby_servers); do
+        admin_curl -sS --fail-with-body -X DELETE "$(admin_base "$server")/api/standby/drain" \
+          || die "standby undrain failed on $server"
+      done
       echo "this cluster takes writes again" ;;
     *) die "usage: standby up TARGET [--credentials FILE] | status | promote [--force] | drain | undrain" ;;
   esac
@@ -43,4 +48,25 @@ cmd_standby() {
 # standby_print STATUS-JSON — one line: state, the primary's archive, the data's moment and the lag
 standby_print() {
   jq -r '"standby: \(.state | ascii_downcase) of \(.primaryArchive); data as of \(.appliedTime // "nothing yet") UTC, lag \(.lagSeconds) s" + (if .problem then "; problem: \(.problem)" else "" end) + (if .promotion then "; \(.promotion.promotedAt) promoted by \(.promotion.by)" else "" end)' <<< "$1"
+}
+
+# standby_servers — the running servers of this folder: its all-in-one, or its cluster's
+standby_servers() {
+  local server
+  for server in "$ALL_IN_ONE" $(cluster_servers); do
+    alive "$server" && echo "$server"
+  done
+}
+
+# standby_on_active_tn METHOD PATH — the call on the server whose TN is active (promote and drain run there): each
+# running server is asked in turn, and one whose TN is not the active one says so (409); prints the answer
+standby_on_active_tn() {
+  local method=$1 path=$2 server answer=""
+  for server in $(standby_servers); do
+    if answer=$(admin_curl -sS --fail-with-body -X "$method" "$(admin_base "$server")$path" 2> /dev/null); then
+      echo "$answer"; return 0
+    fi
+    grep -q "is not the active one" <<< "$answer" || { echo "$answer"; return 1; }
+  done
+  echo "${answer:-no server of $VAR runs}"; return 1
 }
