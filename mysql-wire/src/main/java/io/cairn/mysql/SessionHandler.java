@@ -103,6 +103,16 @@ public interface SessionHandler extends AutoCloseable {
     /** The current database, or null. */
     String database();
 
+    /** The server's statements since it started (global {@code Questions}), for COM_STATISTICS. */
+    default long questions() {
+        return 0;
+    }
+
+    /** The server's statements slower than {@code long_query_time} (global {@code Slow_queries}), for COM_STATISTICS. */
+    default long slowQueries() {
+        return 0;
+    }
+
     /**
      * How long the session may stay idle between commands (MySQL's wait_timeout, or interactive_timeout
      * for clients that announced CLIENT_INTERACTIVE); asked after each command. When it passes without a

@@ -107,7 +107,7 @@ final class CommandDispatcher {
                     ok();
                     break;
                 case Commands.STATISTICS:
-                    out.send(new PacketBuilder().string(server.statistics()));
+                    out.send(new PacketBuilder().string(server.statistics(handler)));
                     break;
                 case Commands.PROCESS_KILL:
                     // as the KILL statement, so that the engine decides who may end whose connection

@@ -2,6 +2,7 @@ package io.cairn.mysql.server;
 
 import io.cairn.mysql.Authenticator;
 import io.cairn.mysql.ClientTraffic;
+import io.cairn.mysql.SessionHandler;
 import io.cairn.mysql.SessionHandlerFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -270,10 +271,13 @@ public final class MysqlServer implements AutoCloseable {
         }
     }
 
-    /** The COM_STATISTICS answer. */
-    String statistics() {
+    /** The COM_STATISTICS answer (mysqladmin status), with the statement counters of the session's engine. */
+    String statistics(SessionHandler session) {
         long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
-        return "Uptime: " + uptime + "  Threads: " + connectionCount() + "  Questions: 0  Slow queries: 0"
-                + "  Opens: " + acceptedTotal.get() + "  Open tables: 0  Queries per second avg: 0.000";
+        long questions = session.questions();
+        return "Uptime: " + uptime + "  Threads: " + connectionCount() + "  Questions: " + questions
+                + "  Slow queries: " + session.slowQueries() + "  Opens: " + acceptedTotal.get()
+                + "  Open tables: 0  Queries per second avg: "
+                + String.format(java.util.Locale.ROOT, "%.3f", (double) questions / Math.max(1, uptime));
     }
 }

@@ -481,6 +481,16 @@ public final class Session implements SessionHandler, SessionContext {
     }
 
     @Override
+    public long questions() {
+        return engine.status().questions();
+    }
+
+    @Override
+    public long slowQueries() {
+        return engine.status().slowQueries();
+    }
+
+    @Override
     public void close() {
         queries.abandonStream();
         transaction.rollbackQuietly();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -83,6 +84,33 @@ class StatementObserverIT {
                 p.executeUpdate();
             }
             assertThat(reported()).containsExactly("insert", "insert");
+        }
+    }
+
+    /** {@code mariadb-admin status} (COM_STATISTICS) reports the compute node's Questions, as SHOW GLOBAL STATUS. */
+    @Test
+    void mariadbAdminStatusCountsTheStatements() throws Exception {
+        long before = globalQuestions();
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement()) {
+            for (int i = 0; i < 20; i++) {
+                s.executeQuery("SELECT " + i).close();
+            }
+        }
+        Process admin = new ProcessBuilder("mariadb-admin", "-h127.0.0.1", "-P" + cluster.port(0), "-uroot", "status")
+                .redirectErrorStream(true).start();
+        String out = new String(admin.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(admin.waitFor()).as(out).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Questions: (\\d+) +Slow queries: (\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as(out).isGreaterThanOrEqualTo(before + 20).isLessThanOrEqualTo(globalQuestions());
+        assertThat(out).matches("(?s).*Queries per second avg: \\d+\\.\\d{3}.*");
+    }
+
+    private static long globalQuestions() throws SQLException {
+        try (Connection c = cluster.connect(0, ""); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(2);
         }
     }
 }
