@@ -98,6 +98,12 @@ public final class CalciteText {
             from = 0;
             to = rewritten.size();
         }
+        if (hasWord(tokens, from, to, "FIELD") || hasWord(tokens, from, to, "ELT") || hasWord(tokens, from, to, "INTERVAL")) {
+            List<Token> rewritten = rewriteListFunctions(tokens.subList(from, to));
+            tokens = rewritten;
+            from = 0;
+            to = rewritten.size();
+        }
         if (hasWord(tokens, from, to, "INTERVAL")) {
             List<Token> rewritten = rewriteInterval(tokens.subList(from, to));
             tokens = rewritten;
@@ -297,6 +303,121 @@ public final class CalciteText {
             }
         }
         return -1;
+    }
+
+    /**
+     * MySQL's functions over a list of values, as CASE expressions (Calcite has none of them, and they take any
+     * number of arguments):
+     * <ul>
+     *   <li>{@code ELT(n, s1, s2, …)} → {@code (CASE n WHEN 1 THEN s1 WHEN 2 THEN s2 … END)}: the n-th, or NULL;</li>
+     *   <li>{@code FIELD(x, a, b, …)} → {@code (CASE WHEN x = a THEN 1 WHEN x = b THEN 2 … ELSE 0 END)}: the position
+     *   of x, 0 when absent or NULL;</li>
+     *   <li>{@code INTERVAL(n, n1, n2, …)} → {@code (CASE WHEN n IS NULL THEN -1 WHEN n1 > n THEN 0 WHEN n2 > n THEN 1
+     *   … ELSE k END)}: how many of the (ascending) n1, n2, … are at most n, -1 for NULL.</li>
+     * </ul>
+     * An argument of more than one token is put in parentheses; FIELD's and INTERVAL()'s first one is written once
+     * per comparison (a parameter in it is bound once per copy). A call inside another's arguments is rewritten
+     * first (right to left).
+     */
+    static List<Token> rewriteListFunctions(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = out.size() - 2; i >= 0; i--) {
+            Token name = out.get(i);
+            if (!(name.is("FIELD") || name.is("ELT") || name.is("INTERVAL")) || !out.get(i + 1).isSymbol("(")) {
+                continue;
+            }
+            List<List<Token>> args = new ArrayList<>();
+            int end = arguments(out, i + 1, args);
+            if (end < 0 || args.size() < 2 || args.stream().anyMatch(List::isEmpty)) {
+                continue; // not a call of the list function (INTERVAL (1 + 1) DAY), or malformed: Calcite says so
+            }
+            List<Token> cases = new ArrayList<>();
+            add(cases, "(", "CASE");
+            if (name.is("INTERVAL")) {
+                cases.add(word("WHEN"));
+                grouped(cases, args.get(0));
+                add(cases, "IS", "NULL", "THEN", "-1");
+                for (int k = 1; k < args.size(); k++) {
+                    cases.add(word("WHEN"));
+                    grouped(cases, args.get(k));
+                    add(cases, ">");
+                    grouped(cases, args.get(0));
+                    add(cases, "THEN", String.valueOf(k - 1));
+                }
+                add(cases, "ELSE", String.valueOf(args.size() - 1));
+            } else if (name.is("FIELD")) { // x = a as MySQL compares (collation, numbers): the searched form
+                for (int k = 1; k < args.size(); k++) {
+                    cases.add(word("WHEN"));
+                    grouped(cases, args.get(0));
+                    add(cases, "=");
+                    grouped(cases, args.get(k));
+                    add(cases, "THEN", String.valueOf(k));
+                }
+                add(cases, "ELSE", "0");
+            } else {
+                cases.addAll(args.get(0));
+                for (int k = 1; k < args.size(); k++) {
+                    add(cases, "WHEN", String.valueOf(k), "THEN");
+                    cases.addAll(args.get(k));
+                }
+            }
+            add(cases, "END", ")");
+            out.subList(i, end + 1).clear();
+            out.addAll(i, cases);
+        }
+        return out;
+    }
+
+    /** Splits the arguments of the parenthesis at {@code open} into {@code args}; returns its closing one, or -1. */
+    private static int arguments(List<Token> t, int open, List<List<Token>> args) {
+        int depth = 0;
+        int start = open + 1;
+        for (int k = open + 1; k < t.size(); k++) {
+            Token tok = t.get(k);
+            if (tok.isSymbol("(")) {
+                depth++;
+            } else if (tok.isSymbol(")") && depth > 0) {
+                depth--;
+            } else if (tok.isSymbol(")") || (depth == 0 && tok.isSymbol(","))) {
+                args.add(new ArrayList<>(t.subList(start, k)));
+                start = k + 1;
+                if (tok.isSymbol(")")) {
+                    return k;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Appends an argument, in parentheses when it is more than one token (a single literal is left bare: Calcite
+     * folds {@code 'b' = ('B')} without the default collation).
+     */
+    private static void grouped(List<Token> out, List<Token> argument) {
+        if (argument.size() == 1) {
+            out.addAll(argument);
+            return;
+        }
+        add(out, "(");
+        out.addAll(argument);
+        add(out, ")");
+    }
+
+    /** Appends keywords, numbers and symbols (by their text) as tokens. */
+    private static void add(List<Token> out, String... texts) {
+        for (String text : texts) {
+            if (text.equals("(") || text.equals(")") || text.equals(">") || text.equals("=")) {
+                out.add(new Token(Token.Type.SYMBOL, text, 0, 0));
+            } else if (Character.isDigit(text.charAt(text.length() - 1))) {
+                out.add(new Token(Token.Type.NUMBER, text, 0, 0));
+            } else {
+                out.add(word(text));
+            }
+        }
+    }
+
+    private static Token word(String text) {
+        return new Token(Token.Type.WORD, text, 0, 0);
     }
 
     /** {@code LOCATE(s, str[, pos])} → {@code POSITION(s IN str [FROM pos])}. */

@@ -119,6 +119,28 @@ class MysqlSemanticsIT {
         }
     }
 
+    /** ELT, FIELD and INTERVAL() over lists of values, as MySQL 8.0 answers them (its manual's examples too). */
+    @Test
+    void eltFieldAndIntervalPickFromTheirLists() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(row(s, "SELECT ELT(2, 'Aa', 'Bb', 'Cc'), ELT(4, 'Aa', 'Bb'), ELT(0, 'Aa'), ELT(NULL, 'Aa')"))
+                    .containsExactly("Bb", null, null, null);
+            assertThat(row(s, "SELECT FIELD('Bb', 'Aa', 'Bb', 'Cc'), FIELD('Gg', 'Aa', 'Bb'), FIELD(NULL, 'Aa'),"
+                    + " FIELD(3, 1, 2, 3)"))
+                    .containsExactly("2", "0", "0", "3");
+            assertThat(row(s, "SELECT FIELD(name, 'x', 'BOB') FROM people WHERE age = 40")).as("the default collation")
+                    .containsExactly("2");
+            assertThat(row(s, "SELECT INTERVAL(23, 1, 15, 17, 30, 44, 200), INTERVAL(10, 1, 10, 100, 1000),"
+                    + " INTERVAL(22, 23, 30, 44, 200), INTERVAL(NULL, 1, 2), INTERVAL(5, 1)"))
+                    .containsExactly("3", "2", "0", "-1", "1");
+            assertThat(column(s, "SELECT name FROM people ORDER BY FIELD(name, 'carol', 'alice', 'Bob') DESC, name"))
+                    .containsExactly("Bob", "alice", "carol", "dave");
+            assertThat(row(s, "SELECT ELT(FIELD('b', 'a', 'b'), 'one', UPPER(ELT(1, 'two')))")).containsExactly("TWO");
+            assertThat(row(s, "SELECT DATE_ADD('2024-01-31', INTERVAL 1 MONTH), INTERVAL(2, (1), (3))"))
+                    .containsExactly("2024-02-29", "1");
+        }
+    }
+
     @Test
     void integerArithmeticIsBigint() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
