@@ -6,6 +6,7 @@ import io.cairn.log.LogService;
 import io.cairn.log.StaleEpochException;
 import io.cairn.txn.node.TransactionNode.State;
 import io.cairn.txn.record.TnLease;
+import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
@@ -67,7 +68,7 @@ final class LeaseKeeper {
         long now = ticker.nanoTime();
         long third = settings.leaseDuration().toNanos() / 3;
         String refused = commits.refused();
-        if (now - renewedAtNanos < third && java.util.Objects.equals(refused, renewedWithRefusal)) {
+        if (now - renewedAtNanos < third && Objects.equals(refused, renewedWithRefusal)) {
             return;
         }
         long myEpoch = node.epoch();
