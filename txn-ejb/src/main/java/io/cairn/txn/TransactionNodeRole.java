@@ -23,6 +23,7 @@ import io.cairn.txn.node.CheckpointSettings;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.standby.FirstStartRestore;
 import io.cairn.txn.standby.Standby;
+import io.cairn.txn.standby.StandbyMarker;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
     private String standbyCredentials;
     private BackupRepository standbyRepository;
     private Standby standby;
+    /** A standby, not promoted, started without {@code cairn.standby.of}: it takes no writes; null otherwise. */
+    private StandbyMarker unfollowedStandby;
     /** Whether this TN refuses writes for a switchover ({@link #drain}), which {@link #undrain} ends. */
     private volatile boolean drained;
     private volatile TransactionNode node;
@@ -175,6 +178,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
         }
         if (standbyOf != null) {
             setUpStandby();
+        } else if (checkpoints != null && Standby.promotionOf(checkpoints) == null) {
+            unfollowedStandby = StandbyMarker.of(checkpoints);
         }
         TransactionNode tn = new TransactionNode(log.get(), Clock.systemUTC(),
                 new TransactionNode.Settings(name, endpoint, LEASE, WINDOW, COMMIT_TIMEOUT));
@@ -237,6 +242,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                 throw new ConfigException(STANDBY_OF, "cannot set the standby up from " + standbyOf + ": "
                         + e.getMessage());
             }
+        }
+        if (name.equals(restorer) && Standby.promotionOf(checkpoints) == null) { // one writer of the marker
+            new StandbyMarker(standbyOf).recordIn(checkpoints);
         }
     }
 
@@ -323,7 +331,8 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
 
     /**
      * Tells the TN whether to take client writes, and why not: fenced by a standby's promotion, a standby not
-     * promoted, drained for a switchover, in that order; else it takes them.
+     * promoted (following, or started without {@code cairn.standby.of}), drained for a switchover, in that order;
+     * else it takes them.
      */
     private synchronized void refuseWritesAsNeeded(TransactionNode tn) {
         Optional<Promotion> successor = archiver == null ? Optional.empty() : archiver.promoted();
@@ -331,6 +340,9 @@ public final class TransactionNodeRole implements RoleService, ActiveTransaction
                 ? "a standby of this cluster was " + successor.get() + ": this cluster takes no more writes"
                 : standby != null && !standby.promoted() ? "this cluster is a standby of " + standbyOf
                         + ": it follows that cluster's log and takes writes once promoted"
+                : unfollowedStandby != null ? "this cluster is a standby of " + unfollowedStandby.primaryArchive()
+                        + ", started without " + STANDBY_OF + ": it takes writes once it follows that cluster again"
+                        + " and is promoted"
                 : drained ? "drained for a switchover to its standby: this cluster takes no writes" : null;
         tn.refuseWrites(reason);
     }
