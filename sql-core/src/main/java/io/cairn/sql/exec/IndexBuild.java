@@ -29,8 +29,10 @@ import java.util.logging.Logger;
  * entries, while queries do not read it. This class then walks the table in primary-key order, a batch at
  * a time, each batch an optimistic transaction that writes the entries of the rows it read. A writer that
  * changed one of those rows after the batch's snapshot has written (or deleted) the same index key, so the
- * batch fails its commit with a write conflict and is read again. Last, one transaction marks the index
- * complete. A duplicate in a UNIQUE index ends the build with 1062 and removes the index again.
+ * batch fails its commit with a write conflict and is read again, half as big: batches start at tens of
+ * thousands of rows, so a quiet table pays a commit's fixed costs rarely, and shrink where writers are busy.
+ * Last, one transaction marks the index complete. A duplicate in a UNIQUE index ends the build with 1062 and
+ * removes the index again.
  *
  * <p>Left open: a writer whose statement began before the index was added, and commits after, does not
  * write its entries (the same holds for every DDL today, see sql-core's README); a build stopped by a
@@ -40,10 +42,12 @@ import java.util.logging.Logger;
  */
 public final class IndexBuild {
     private static final Logger LOG = Logger.getLogger(IndexBuild.class.getName());
-    /** Rows per batch transaction. */
-    static final int BATCH_ROWS = 5_000;
+    /** Rows per batch transaction at first. */
+    static final int BATCH_ROWS = 50_000;
+    /** The fewest rows per batch that write conflicts shrink a batch to. */
+    static final int MIN_BATCH_ROWS = 500;
     /** Write-set bytes per batch transaction, and at most half the write-set limit, whatever the index's width. */
-    static final long BATCH_BYTES = 1L << 20;
+    static final long BATCH_BYTES = 4L << 20;
     private static final int ATTEMPTS = 20;
 
     private final DataNode node;
@@ -54,6 +58,8 @@ public final class IndexBuild {
     private final AtomicBoolean cancel;
     private final Consumer<String> progress;
     private long rows;
+    /** Rows per batch now: halved by each write conflict. */
+    private int batchRows = BATCH_ROWS;
 
     /**
      * @param index    the index as {@link DdlExecutor#startIndexBuild} added it
@@ -106,7 +112,8 @@ public final class IndexBuild {
             try {
                 return batch(from);
             } catch (WriteConflictException e) {
-                last = e; // a writer changed a row of the batch since its snapshot: read the batch again
+                last = e; // a writer changed a row of the batch since its snapshot: read a smaller batch again
+                batchRows = Math.max(MIN_BATCH_ROWS, batchRows / 2);
             }
         }
         throw last;
@@ -124,7 +131,7 @@ public final class IndexBuild {
             byte[] next = null;
             while (it.hasNext()) {
                 Map.Entry<byte[], byte[]> e = it.next();
-                if (n >= BATCH_ROWS || t.writeSetBytes() >= maxBytes) {
+                if (n >= batchRows || t.writeSetBytes() >= maxBytes) {
                     next = e.getKey();
                     break;
                 }
