@@ -10,12 +10,17 @@ import io.cairn.sql.catalog.CatalogStore;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.txn.Key;
+import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.record.CommitRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -119,7 +124,11 @@ public final class IndexBuild {
         throw last;
     }
 
-    /** Writes the entries of the rows from {@code from} on, one batch; returns where the next starts, or null. */
+    /**
+     * Writes the entries of the rows from {@code from} on, one batch; returns where the next starts, or null.
+     * The entries go into the transaction in key order: in the rows' order (random in the index's) each put
+     * missed the cache at every level of the workspace's tree, a fifth of a bulk load's CPU.
+     */
     private byte[] batch(byte[] from) {
         Transaction t = node.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
         try {
@@ -127,11 +136,13 @@ public final class IndexBuild {
             TableCodec codec = new TableCodec(def);
             Iterator<Map.Entry<byte[], byte[]>> it = t.scan(def.id(), from, null);
             long maxBytes = Math.min(BATCH_BYTES, t.maxWriteSetBytes() / 2);
-            int n = 0;
+            List<Write> entries = new ArrayList<>();
+            Set<Key> uniqueKeys = new HashSet<>(); // the batch's keys of a unique index, not in the workspace yet
+            long bytes = 0;
             byte[] next = null;
             while (it.hasNext()) {
                 Map.Entry<byte[], byte[]> e = it.next();
-                if (n >= batchRows || t.writeSetBytes() >= maxBytes) {
+                if (entries.size() >= batchRows || bytes >= maxBytes) {
                     next = e.getKey();
                     break;
                 }
@@ -139,16 +150,21 @@ public final class IndexBuild {
                 Key k = codec.indexKey(index, row, e.getKey());
                 if (codec.checksUniqueness(index, row)) {
                     byte[] holder = t.get(k);
-                    if (holder != null && !Arrays.equals(holder, e.getKey())) {
+                    if (!uniqueKeys.add(k) || holder != null && !Arrays.equals(holder, e.getKey())) {
                         throw new SqlException(MysqlError.DUP_ENTRY,
                                 codec.keyText(def.positions(index.columns()), row), def.name() + "." + index.name());
                     }
                 }
-                t.put(k, e.getKey());
-                n++;
+                Write entry = Write.put(k, e.getKey());
+                entries.add(entry);
+                bytes += CommitRecord.writeBytes(entry);
+            }
+            entries.sort(Comparator.comparing(Write::key));
+            for (Write entry : entries) {
+                t.put(entry.key(), entry.value());
             }
             t.commit();
-            rows += n;
+            rows += entries.size();
             return next;
         } finally {
             t.rollback();
