@@ -192,12 +192,14 @@ public final class MvccStore {
             drops.putIfAbsent(DroppedKeySpaces.keySpace(pk), ts);
         }
         ConcurrentSkipListMap<byte[], Version> table = table(tableId);
-        boolean[] replaced = {false};
-        table.compute(pk, (k, older) -> { // one search of the skip list where get-then-put made two
-            replaced[0] = older != null;
-            return new Version(ts, value, older);
-        });
-        if (replaced[0] || value == null) {
+        // A new key (nearly every key of a bulk load) costs one search of the skip list: compute() made two,
+        // a look-up and then an insert. A key that has versions takes a second search; readers see its older
+        // versions until then. Only this thread writes, so nothing changes them in between.
+        Version older = table.putIfAbsent(pk, new Version(ts, value, null));
+        if (older != null) {
+            table.put(pk, new Version(ts, value, older));
+        }
+        if (older != null || value == null) {
             prunable.add(new Prunable(tableId, ByteBuffer.wrap(pk)));
         }
     }

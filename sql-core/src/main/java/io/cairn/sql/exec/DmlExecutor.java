@@ -84,12 +84,13 @@ public final class DmlExecutor {
             source = sourceRows(node, ins.calciteText(), env);
         }
         try (source) {
-            return insert(ins, table, targets, source, literal != null, env);
+            return insert(ins, table, targets, source, literal != null ? literal.rows().size() : 0, env);
         }
     }
 
     private static QueryResult.Ok insert(InsertRewriter.Insert ins, TableDefinition table, int[] targets,
-            RowSource source, boolean literal, StatementEnv env) {
+            RowSource source, int literalRows, StatementEnv env) {
+        boolean literal = literalRows > 0;
         TableCodec codec = new TableCodec(table);
         WriteBuffer buffer = new WriteBuffer(env.transaction());
         TableWriter writer = new TableWriter(codec, buffer);
@@ -103,12 +104,13 @@ public final class DmlExecutor {
                 throw new SqlException(MysqlError.WRONG_VALUE_COUNT_ON_ROW, rowNo);
             }
             long[] generated = {0};
-            Object[] row = buildRow(table, targets, values, rowNo, env, generated);
+            long rowsLeft = Math.max(1, literalRows - rowNo + 1); // auto-increment values the statement still needs
+            Object[] row = buildRow(table, targets, values, rowNo, rowsLeft, env, generated);
             if (generated[0] != 0 && firstGenerated == 0) {
                 firstGenerated = generated[0];
             }
             byte[] pk = codec.hiddenRowId()
-                    ? TableCodec.rowIdKey(env.autoIncrement().next(-table.id()))
+                    ? TableCodec.rowIdKey(env.autoIncrement().next(-table.id(), rowsLeft))
                     : codec.primaryKey(row);
             switch (ins.mode()) {
                 case INSERT -> {
@@ -454,7 +456,7 @@ public final class DmlExecutor {
     }
 
     /** A full stored row from the given columns' values, defaults and auto-increment. */
-    private static Object[] buildRow(TableDefinition table, int[] targets, Object[] values, long rowNo,
+    private static Object[] buildRow(TableDefinition table, int[] targets, Object[] values, long rowNo, long rowsLeft,
             StatementEnv env, long[] generated) {
         List<ColumnDefinition> cols = table.columns();
         Object[] row = new Object[cols.size()];
@@ -471,7 +473,7 @@ public final class DmlExecutor {
             if (c.autoIncrement()) {
                 Object v = row[i];
                 if (v == null || (v instanceof Number num && num.longValue() == 0 && !(v instanceof BigDecimal d && d.signum() != 0))) {
-                    long next = env.autoIncrement().next(table.id());
+                    long next = env.autoIncrement().next(table.id(), rowsLeft);
                     row[i] = c.type().coerce(next, c.name(), rowNo);
                     generated[0] = next;
                 } else {

@@ -10,12 +10,17 @@ import io.cairn.sql.catalog.CatalogStore;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.txn.Key;
+import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
+import io.cairn.txn.record.CommitRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -29,8 +34,10 @@ import java.util.logging.Logger;
  * entries, while queries do not read it. This class then walks the table in primary-key order, a batch at
  * a time, each batch an optimistic transaction that writes the entries of the rows it read. A writer that
  * changed one of those rows after the batch's snapshot has written (or deleted) the same index key, so the
- * batch fails its commit with a write conflict and is read again. Last, one transaction marks the index
- * complete. A duplicate in a UNIQUE index ends the build with 1062 and removes the index again.
+ * batch fails its commit with a write conflict and is read again, half as big: batches start at tens of
+ * thousands of rows, so a quiet table pays a commit's fixed costs rarely, and shrink where writers are busy.
+ * Last, one transaction marks the index complete. A duplicate in a UNIQUE index ends the build with 1062 and
+ * removes the index again.
  *
  * <p>Left open: a writer whose statement began before the index was added, and commits after, does not
  * write its entries (the same holds for every DDL today, see sql-core's README); a build stopped by a
@@ -40,10 +47,12 @@ import java.util.logging.Logger;
  */
 public final class IndexBuild {
     private static final Logger LOG = Logger.getLogger(IndexBuild.class.getName());
-    /** Rows per batch transaction. */
-    static final int BATCH_ROWS = 5_000;
+    /** Rows per batch transaction at first. */
+    static final int BATCH_ROWS = 50_000;
+    /** The fewest rows per batch that write conflicts shrink a batch to. */
+    static final int MIN_BATCH_ROWS = 500;
     /** Write-set bytes per batch transaction, and at most half the write-set limit, whatever the index's width. */
-    static final long BATCH_BYTES = 1L << 20;
+    static final long BATCH_BYTES = 4L << 20;
     private static final int ATTEMPTS = 20;
 
     private final DataNode node;
@@ -54,6 +63,8 @@ public final class IndexBuild {
     private final AtomicBoolean cancel;
     private final Consumer<String> progress;
     private long rows;
+    /** Rows per batch now: halved by each write conflict. */
+    private int batchRows = BATCH_ROWS;
 
     /**
      * @param index    the index as {@link DdlExecutor#startIndexBuild} added it
@@ -106,13 +117,18 @@ public final class IndexBuild {
             try {
                 return batch(from);
             } catch (WriteConflictException e) {
-                last = e; // a writer changed a row of the batch since its snapshot: read the batch again
+                last = e; // a writer changed a row of the batch since its snapshot: read a smaller batch again
+                batchRows = Math.max(MIN_BATCH_ROWS, batchRows / 2);
             }
         }
         throw last;
     }
 
-    /** Writes the entries of the rows from {@code from} on, one batch; returns where the next starts, or null. */
+    /**
+     * Writes the entries of the rows from {@code from} on, one batch; returns where the next starts, or null.
+     * The entries go into the transaction in key order: in the rows' order (random in the index's) each put
+     * walked the workspace's tree out of cache, and sorting first costs less than those misses.
+     */
     private byte[] batch(byte[] from) {
         Transaction t = node.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
         try {
@@ -120,11 +136,13 @@ public final class IndexBuild {
             TableCodec codec = new TableCodec(def);
             Iterator<Map.Entry<byte[], byte[]>> it = t.scan(def.id(), from, null);
             long maxBytes = Math.min(BATCH_BYTES, t.maxWriteSetBytes() / 2);
-            int n = 0;
+            List<Write> entries = new ArrayList<>();
+            Set<Key> uniqueKeys = new HashSet<>(); // the batch's keys of a unique index, not in the workspace yet
+            long bytes = 0;
             byte[] next = null;
             while (it.hasNext()) {
                 Map.Entry<byte[], byte[]> e = it.next();
-                if (n >= BATCH_ROWS || t.writeSetBytes() >= maxBytes) {
+                if (entries.size() >= batchRows || bytes >= maxBytes) {
                     next = e.getKey();
                     break;
                 }
@@ -132,16 +150,21 @@ public final class IndexBuild {
                 Key k = codec.indexKey(index, row, e.getKey());
                 if (codec.checksUniqueness(index, row)) {
                     byte[] holder = t.get(k);
-                    if (holder != null && !Arrays.equals(holder, e.getKey())) {
+                    if (!uniqueKeys.add(k) || holder != null && !Arrays.equals(holder, e.getKey())) {
                         throw new SqlException(MysqlError.DUP_ENTRY,
                                 codec.keyText(def.positions(index.columns()), row), def.name() + "." + index.name());
                     }
                 }
-                t.put(k, e.getKey());
-                n++;
+                Write entry = Write.put(k, e.getKey());
+                entries.add(entry);
+                bytes += CommitRecord.writeBytes(entry);
+            }
+            entries.sort(Comparator.comparing(Write::key));
+            for (Write entry : entries) {
+                t.put(entry.key(), entry.value());
             }
             t.commit();
-            rows += n;
+            rows += entries.size();
             return next;
         } finally {
             t.rollback();

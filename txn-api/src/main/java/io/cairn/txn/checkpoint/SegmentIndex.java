@@ -138,7 +138,7 @@ public final class SegmentIndex {
 
     /** Whether the segment may hold {@code key}: false means it certainly does not. */
     public boolean mightContain(byte[] key) {
-        return bloom.mightContain(SegmentWriter.keyHash(key));
+        return bloom.mightContain(SegmentBloom.keyHash(key));
     }
 
     /** The block that would hold {@code key}: the last whose first key is ≤ it; -1 when it is before all. */

@@ -1,8 +1,5 @@
 package io.cairn.txn.checkpoint;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
-import com.google.common.hash.Hashing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +102,7 @@ public final class SegmentWriter implements AutoCloseable {
         if (rows == hashes.length) {
             hashes = Arrays.copyOf(hashes, hashes.length * 2);
         }
-        hashes[(int) rows++] = keyHash(row.key());
+        hashes[(int) rows++] = SegmentBloom.keyHash(row.key());
         if (firstKey == null) {
             firstKey = row.key();
         }
@@ -133,16 +130,11 @@ public final class SegmentWriter implements AutoCloseable {
         if (blockRows > 0) {
             flushBlock();
         }
-        BloomFilter<Long> bloom = BloomFilter.create(Funnels.longFunnel(), rows, BLOOM_FPP);
-        for (int i = 0; i < rows; i++) {
-            bloom.put(hashes[i]);
-        }
-        ByteArrayOutputStream bloomBytes = new ByteArrayOutputStream();
+        byte[] bloom = SegmentBloom.serialized(hashes, rows, BLOOM_FPP);
         try {
-            bloom.writeTo(bloomBytes);
             footer.put(SegmentFormat.FORMAT_KEY, SegmentFormat.FORMAT);
             footer.put(SegmentFormat.INDEX_KEY, Base64.getEncoder().encodeToString(index.toByteArray()));
-            footer.put(SegmentFormat.BLOOM_KEY, Base64.getEncoder().encodeToString(bloomBytes.toByteArray()));
+            footer.put(SegmentFormat.BLOOM_KEY, Base64.getEncoder().encodeToString(bloom));
             writer.end();
             channel.force(true);
             finished = true;
@@ -170,11 +162,6 @@ public final class SegmentWriter implements AutoCloseable {
         index.write(key.length >>> 8);
         index.write(key.length);
         index.write(key, 0, key.length);
-    }
-
-    /** The hash the Bloom filter holds for a key. */
-    static long keyHash(byte[] key) {
-        return Hashing.murmur3_128().hashBytes(key).asLong();
     }
 
     @Override

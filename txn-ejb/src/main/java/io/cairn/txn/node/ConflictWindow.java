@@ -6,9 +6,7 @@ import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The keys committed recently, each with its last commit timestamp: what conflict detection checks
@@ -25,13 +23,13 @@ import java.util.Map;
  */
 final class ConflictWindow {
     /** One recorded commit: its keys and about the heap they take in the window. */
-    private record Commit(long ts, List<Key> keys, long bytes) {
+    private record Commit(long ts, Key[] keys, long bytes) {
     }
 
-    /** What one key of a commit costs besides its bytes: map node, boxed timestamp, key object, list slot. */
+    /** What one key of a commit costs besides its bytes: hash-table slots, key object, array slot. */
     static final int ENTRY_OVERHEAD = 96;
 
-    private final Map<Key, Long> lastCommit = new HashMap<>();
+    private final KeyTimestamps lastCommit = new KeyTimestamps();
     private final ArrayDeque<Commit> byAge = new ArrayDeque<>();
     private final long maxBytes;
     private long startTs;
@@ -64,8 +62,8 @@ final class ConflictWindow {
             if (readTs < startTs) {
                 throw new SnapshotTooOldException(readTs, startTs);
             }
-            Long committed = lastCommit.get(writes.get(i).key());
-            if (committed != null && committed > readTs) {
+            long committed = lastCommit.get(writes.get(i).key());
+            if (committed > readTs) {
                 throw new WriteConflictException(writes.get(i).key(), readTs, committed);
             }
         }
@@ -82,8 +80,8 @@ final class ConflictWindow {
         }
         long latest = 0;
         for (Key key : keys) {
-            Long committed = lastCommit.get(key);
-            if (committed != null && committed > readTs) {
+            long committed = lastCommit.get(key);
+            if (committed > readTs) {
                 latest = Math.max(latest, committed);
             }
         }
@@ -98,24 +96,19 @@ final class ConflictWindow {
         if (!byAge.isEmpty() && ts <= byAge.peekLast().ts()) {
             return;
         }
-        List<Key> keys = writes.stream().map(Write::key).toList();
-        for (Key key : keys) {
-            lastCommit.put(key, ts);
+        Key[] keys = new Key[writes.size()];
+        long size = 0;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = writes.get(i).key();
+            lastCommit.put(keys[i], ts);
+            size += ENTRY_OVERHEAD + keys[i].length();
         }
-        Commit commit = new Commit(ts, keys, size(keys));
+        Commit commit = new Commit(ts, keys, size);
         byAge.addLast(commit);
         bytes += commit.bytes();
         while (bytes > maxBytes && byAge.size() > 1) {
             forgetOldest();
         }
-    }
-
-    private static long size(List<Key> keys) {
-        long size = 0;
-        for (Key key : keys) {
-            size += ENTRY_OVERHEAD + key.length();
-        }
-        return size;
     }
 
     /** Forgets the commits with a timestamp below {@code ts}; the window then starts at the last one forgotten. */
