@@ -80,32 +80,8 @@ public final class CalciteText {
      */
     static String render(List<Token> tokens, int from, int to, SessionContext session, Map<Token, Object> bound,
             List<Object> values) {
-        if (hasWord(tokens, from, to, "CONVERT")) {
-            List<Token> rewritten = rewriteConvert(tokens.subList(from, to));
-            tokens = rewritten;
-            from = 0;
-            to = rewritten.size();
-        }
-        if (hasWord(tokens, from, to, "LOCATE")) {
-            List<Token> rewritten = rewriteLocate(tokens.subList(from, to));
-            tokens = rewritten;
-            from = 0;
-            to = rewritten.size();
-        }
-        if (hasDiv(tokens, from, to)) {
-            List<Token> rewritten = rewriteDiv(tokens.subList(from, to));
-            tokens = rewritten;
-            from = 0;
-            to = rewritten.size();
-        }
-        if (hasWord(tokens, from, to, "FIELD") || hasWord(tokens, from, to, "ELT") || hasWord(tokens, from, to, "INTERVAL")) {
-            List<Token> rewritten = rewriteListFunctions(tokens.subList(from, to));
-            tokens = rewritten;
-            from = 0;
-            to = rewritten.size();
-        }
-        if (hasWord(tokens, from, to, "INTERVAL")) {
-            List<Token> rewritten = rewriteInterval(tokens.subList(from, to));
+        List<Token> rewritten = rewritten(tokens.subList(from, to));
+        if (rewritten != null) {
             tokens = rewritten;
             from = 0;
             to = rewritten.size();
@@ -219,6 +195,31 @@ public final class CalciteText {
             sb.append(' ');
         }
         return sb.toString().trim();
+    }
+
+    /**
+     * {@code in} with the token rewrites below applied, each only when its word occurs (CONVERT, LOCATE, DIV, the
+     * list functions, INTERVAL, in that order); null when none applies.
+     */
+    private static List<Token> rewritten(List<Token> in) {
+        List<Token> out = in;
+        if (hasWord(out, 0, out.size(), "CONVERT")) {
+            out = rewriteConvert(out);
+        }
+        if (hasWord(out, 0, out.size(), "LOCATE")) {
+            out = rewriteLocate(out);
+        }
+        if (hasDiv(out, 0, out.size())) {
+            out = rewriteDiv(out);
+        }
+        if (hasWord(out, 0, out.size(), "FIELD") || hasWord(out, 0, out.size(), "ELT")
+                || hasWord(out, 0, out.size(), "INTERVAL")) {
+            out = rewriteListFunctions(out);
+        }
+        if (hasWord(out, 0, out.size(), "INTERVAL")) {
+            out = rewriteInterval(out);
+        }
+        return out == in ? null : out;
     }
 
     private static boolean hasWord(List<Token> tokens, int from, int to, String word) {
