@@ -198,11 +198,14 @@ public final class CalciteText {
     }
 
     /**
-     * {@code in} with the token rewrites below applied, each only when its word occurs (CONVERT, LOCATE, DIV, the
-     * list functions, INTERVAL, in that order); null when none applies.
+     * {@code in} with the token rewrites below applied, each only when its word occurs (index hints, CONVERT,
+     * LOCATE, DIV, the list functions, INTERVAL, in that order); null when none applies.
      */
     private static List<Token> rewritten(List<Token> in) {
         List<Token> out = in;
+        if (hasWord(out, 0, out.size(), "INDEX") || hasWord(out, 0, out.size(), "KEY")) {
+            out = withoutIndexHints(out);
+        }
         if (hasWord(out, 0, out.size(), "CONVERT")) {
             out = rewriteConvert(out);
         }
@@ -229,6 +232,52 @@ public final class CalciteText {
             }
         }
         return false;
+    }
+
+    /**
+     * Without MySQL's index hints after a table name or alias: {@code {USE|IGNORE|FORCE} {INDEX|KEY} [FOR {JOIN|ORDER
+     * BY|GROUP BY}] ([names])}, several of them, with commas or not. A hint never changes a result, and the planner
+     * picks the access path itself; the named indexes are not checked (MySQL says 1176 for one that does not exist).
+     */
+    static List<Token> withoutIndexHints(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            int end = out.isEmpty() || out.get(out.size() - 1).identifier() == null ? -1 : indexHintEnd(in, i);
+            if (end < 0) {
+                out.add(in.get(i));
+                continue;
+            }
+            i = end;
+            // hints after a comma (the next without one starts again after the table name, kept in out)
+            for (int next; i + 2 < in.size() && in.get(i + 1).isSymbol(",") && (next = indexHintEnd(in, i + 2)) >= 0;) {
+                i = next;
+            }
+        }
+        return out.size() == in.size() ? in : out;
+    }
+
+    /** The position of the {@code )} ending the index hint that starts at {@code i}, or -1 when none starts there. */
+    private static int indexHintEnd(List<Token> t, int i) {
+        if (i + 2 >= t.size() || !(t.get(i).is("USE") || t.get(i).is("IGNORE") || t.get(i).is("FORCE"))
+                || !(t.get(i + 1).is("INDEX") || t.get(i + 1).is("KEY"))) {
+            return -1;
+        }
+        int k = i + 2;
+        if (t.get(k).is("FOR")) {
+            k += k + 1 < t.size() && (t.get(k + 1).is("ORDER") || t.get(k + 1).is("GROUP")) ? 3 : 2;
+        }
+        if (k >= t.size() || !t.get(k).isSymbol("(")) {
+            return -1;
+        }
+        for (int j = k + 1; j < t.size(); j++) {
+            if (t.get(j).isSymbol(")")) {
+                return j;
+            }
+            if (t.get(j).identifier() == null && !t.get(j).isSymbol(",")) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** {@code CONVERT(x, type)} → {@code CAST(x AS type)}; {@code CONVERT(x USING cs)} → {@code (x)}. */

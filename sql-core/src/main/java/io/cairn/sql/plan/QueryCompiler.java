@@ -146,9 +146,12 @@ public final class QueryCompiler {
         RelOptTable.ViewExpander noViews = (type, sql, schemaPath, viewPath) -> {
             throw new IllegalStateException("views are inlined before validation; Calcite asked to expand " + viewPath);
         };
+        // no simplification while converting: it would fold a comparison of two string literals ('b' = 'B') in
+        // binary before DefaultCollation makes it compare collation keys; the planner simplifies afterwards
         SqlToRelConverter converter = new SqlToRelConverter(noViews, validator, reader, cluster,
                 MysqlOperators.CONVERTLETS,
-                SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false));
+                SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
+                        .withRelBuilderConfigTransform(c -> c.withSimplify(false)));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
         CorrelationCheck.check(relRoot.rel);
         List<TableAccess> access = AccessAnalyzer.analyze(validator, validated, dml, relRoot.rel, inlined);

@@ -136,8 +136,25 @@ class MysqlSemanticsIT {
             assertThat(column(s, "SELECT name FROM people ORDER BY FIELD(name, 'carol', 'alice', 'Bob') DESC, name"))
                     .containsExactly("Bob", "alice", "carol", "dave");
             assertThat(row(s, "SELECT ELT(FIELD('b', 'a', 'b'), 'one', UPPER(ELT(1, 'two')))")).containsExactly("TWO");
+            assertThat(row(s, "SELECT FIELD('b', 'B'), 'b' = ('B'), 'b' < ('A'), 'x' IN ('X', 'y')"))
+                    .as("two literals compare by the default collation too").containsExactly("1", "1", "0", "1");
             assertThat(row(s, "SELECT DATE_ADD('2024-01-31', INTERVAL 1 MONTH), INTERVAL(2, (1), (3))"))
                     .containsExactly("2024-02-29", "1");
+        }
+    }
+
+    /** USE / IGNORE / FORCE INDEX are accepted where MySQL takes them and change no result. */
+    @Test
+    void indexHintsAreAcceptedAndChangeNoResult() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(column(s, "SELECT name FROM people USE INDEX (city) WHERE city = 'paris' ORDER BY name"))
+                    .containsExactly("alice", "Bob");
+            assertThat(column(s, "SELECT p.name FROM sem.people AS p FORCE INDEX FOR ORDER BY (PRIMARY), IGNORE KEY"
+                    + " (city) USE INDEX () WHERE p.age > 35 ORDER BY p.name")).containsExactly("Bob", "carol", "dave");
+            assertThat(column(s, "SELECT a.name FROM people a IGNORE INDEX FOR JOIN (city) JOIN people b FORCE KEY (PRIMARY)"
+                    + " ON a.name = b.name WHERE b.age = 50")).containsExactly("carol");
+            assertThat(s.executeUpdate("UPDATE people USE INDEX (city) SET age = age WHERE city = 'Oslo'")).isEqualTo(1);
+            assertThat(column(s, "SELECT `key` FROM (SELECT 1 AS `key`) AS use_index")).containsExactly("1");
         }
     }
 
