@@ -1,6 +1,7 @@
 package io.cairn.sql.exec;
 
 import io.cairn.data.Concurrency;
+import io.cairn.data.DataUnavailableException;
 import io.cairn.data.DataNode;
 import io.cairn.data.Isolation;
 import io.cairn.data.Transaction;
@@ -10,9 +11,11 @@ import io.cairn.sql.catalog.CatalogStore;
 import io.cairn.sql.catalog.IndexDefinition;
 import io.cairn.sql.catalog.TableDefinition;
 import io.cairn.txn.Key;
+import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.Write;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.CommitRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -37,7 +40,8 @@ import java.util.logging.Logger;
  * batch fails its commit with a write conflict and is read again, half as big: batches start at tens of
  * thousands of rows, so a quiet table pays a commit's fixed costs rarely, and shrink where writers are busy.
  * Last, one transaction marks the index complete. A duplicate in a UNIQUE index ends the build with 1062 and
- * removes the index again.
+ * removes the index again. A batch that cannot read or commit because the cluster is briefly unavailable (a
+ * log leader or TN changing over, a long pause) is tried again every half second, for up to a minute.
  *
  * <p>Left open: a writer whose statement began before the index was added, and commits after, does not
  * write its entries (the same holds for every DDL today, see sql-core's README); a build stopped by a
@@ -54,6 +58,9 @@ public final class IndexBuild {
     /** Write-set bytes per batch transaction, and at most half the write-set limit, whatever the index's width. */
     static final long BATCH_BYTES = 4L << 20;
     private static final int ATTEMPTS = 20;
+    /** How long a build waits out a cluster that cannot read or commit (no log majority, no TN) before it gives up. */
+    static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(60);
+    private static final Duration UNAVAILABLE_PAUSE = Duration.ofMillis(500);
 
     private final DataNode node;
     private final CatalogStore store;
@@ -113,15 +120,42 @@ public final class IndexBuild {
 
     private byte[] batchWithRetries(byte[] from) {
         WriteConflictException last = null;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        long unavailableSince = 0;
+        for (int attempt = 0; attempt < ATTEMPTS;) {
             try {
                 return batch(from);
             } catch (WriteConflictException e) {
                 last = e; // a writer changed a row of the batch since its snapshot: read a smaller batch again
                 batchRows = Math.max(MIN_BATCH_ROWS, batchRows / 2);
+                attempt++;
+            } catch (DataUnavailableException | TransactionNodeUnavailableException e) {
+                // a leader or TN change, or a long pause, must not throw away what the build did so far: the batch
+                // is read and written again (its entries are the same puts, so a commit of unknown outcome is
+                // harmless to repeat) until the cluster has been unavailable for UNAVAILABLE_WAIT
+                long now = System.nanoTime();
+                if (unavailableSince == 0) {
+                    unavailableSince = now;
+                    LOG.info(() -> "CAIRN0505I: building index " + index.name() + " of " + database + "." + table
+                            + " waits for the cluster (" + e.getMessage() + ")");
+                } else if (now - unavailableSince > UNAVAILABLE_WAIT.toNanos()) {
+                    throw e;
+                }
+                pause();
             }
         }
         throw last;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(UNAVAILABLE_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SqlException(MysqlError.QUERY_INTERRUPTED);
+        }
+        if (cancel.get()) {
+            throw new SqlException(MysqlError.QUERY_INTERRUPTED);
+        }
     }
 
     /**
