@@ -4,12 +4,14 @@
 # Loads sysbench's 4 tables of CAIRN_GROWTH_ROWS rows (default 1,000,000, about 1 GB) through the proxy of
 # the running cluster's s1, and the same rows into the MariaDB peer, timing both; then runs
 # oltp_point_select and oltp_read_write on the large tables and on 4 x CAIRN_GROWTH_SMALL_ROWS (10,000)
-# rows. Every CAIRN_GROWTH_HEAP_EVERY seconds (30) each server's heap is measured after a full collection:
-# the live objects jcmd GC.class_histogram counts right after the collection it runs (GC.run followed by
-# GC.heap_info also counted what the load allocated between the two calls, up to 300 MB more). Last line:
+# rows. Each server's live heap is what G1's concurrent marking finds live (the "next-live" of each
+# Post-Marking summary of -Xlog:gc+liveness, switched on through jcmd VM.log for the run). The bench used to
+# force a full collection every 30 s to count live objects (jcmd GC.class_histogram): on 2 cores those
+# collections paused the servers for 1-3 s, long enough to move the log leader and the TN lease, which failed
+# online index builds and slowed the load it was measuring. Last line:
 #   growth point_select-vs-small=R1 read_write-vs-small=R2 load-vs-mariadb=R3 max-heap-mb=M
 # R1, R2: TPS on the large tables over TPS on the small ones; R3: Cairn's load rate (rows/s) over MariaDB's;
-# M: the largest heap after GC of any server during the run. Also CAIRN_BENCH_THREADS (16),
+# M: the largest live heap of any server during the run. Also CAIRN_BENCH_THREADS (16),
 # CAIRN_BENCH_SECONDS (60 per measured run), CAIRN_BENCH_WARMUP (30 s of unmeasured read_write on the small
 # tables first), CAIRN_GROWTH_KEEP=1 keeps the large tables afterwards.
 
@@ -27,19 +29,32 @@ growth_tps() {
   sed -n 's/^ *transactions: *[0-9]* *(\([0-9.]*\) per sec.)/\1/p' "$1" | head -n1 | grep . || echo NA
 }
 
-# growth_heap_sampler OUT EVERY SERVERS... — appends "epoch server live_mb" after a full GC, until killed.
-growth_heap_sampler() {
-  local out=$1 every=$2 s pid used
+# growth_liveness on|off LOGS SERVERS... — G1's liveness summaries of each server into LOGS/liveness-SERVER.log*.
+growth_liveness() {
+  local action=$1 logs=$2 s pid
   shift 2
-  while true; do
-    for s in "$@"; do
-      pid=$(pid_of "$s")
-      [ -n "$pid" ] || continue
-      used=$(jcmd "$pid" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print int($3 / 1024) }')
-      [ -n "$used" ] && echo "$(date +%s) $s $((used / 1024))" >> "$out"
-    done
-    sleep "$every"
+  for s in "$@"; do
+    pid=$(pid_of "$s")
+    [ -n "$pid" ] || continue
+    if [ "$action" = on ]; then
+      jcmd "$pid" VM.log output="$logs/liveness-$s.log" what=gc+liveness=trace decorators=time \
+        output_options=filecount=50,filesize=20M > /dev/null || die "bench growth: jcmd VM.log failed on $s"
+    else
+      jcmd "$pid" VM.log output="$logs/liveness-$s.log" what=all=off > /dev/null 2>&1 || true
+    fi
   done
+}
+
+# growth_live_mb FILES... — the largest live heap (MB) in G1's Post-Marking summaries, or NA.
+growth_live_mb() {
+  cat "$@" 2>/dev/null | awk '
+    /### PHASE Post-Marking/ { marking = 1; next }
+    /### PHASE/ { marking = 0 }
+    marking && /### SUMMARY/ {
+      for (i = 1; i < NF; i++) if ($i == "next-live:" && $(i + 1) + 0 > max) max = $(i + 1) + 0
+      marking = 0
+    }
+    END { if (max == "") print "NA"; else printf "%d\n", max }'
 }
 
 # The two helpers below read bench_growth's locals (port, user, pass, threads, secs, rows, logs, tps).
@@ -61,6 +76,8 @@ growth_load() {
   started=$(date +%s.%N)
   growth_sysbench "$p" "$u" "$pw" sbgrowth "$rows" oltp_read_write prepare --threads=4 > "$logs/$side-load.log" 2>&1 \
     || die "bench growth: loading $side failed (see $logs/$side-load.log)"
+  # a statement that fails in one of sysbench's threads (a CREATE INDEX) does not always fail the command
+  ! grep -q FATAL "$logs/$side-load.log" || die "bench growth: loading $side failed (see $logs/$side-load.log)"
   awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 }
 
@@ -73,8 +90,8 @@ bench_growth() {
   command -v jcmd > /dev/null || die "bench growth: jcmd (JDK) is needed to sample the servers' heaps"
   local rows=${CAIRN_GROWTH_ROWS:-1000000} small=${CAIRN_GROWTH_SMALL_ROWS:-10000}
   local threads=${CAIRN_BENCH_THREADS:-16} secs=${CAIRN_BENCH_SECONDS:-60} warmup=${CAIRN_BENCH_WARMUP:-30}
-  local every=${CAIRN_GROWTH_HEAP_EVERY:-30} name value
-  for name in rows small threads secs every; do
+  local name value
+  for name in rows small threads secs; do
     value=${!name}
     [[ $value =~ ^[1-9][0-9]*$ ]] || die "bench growth: $name must be a positive integer, not '$value'"
   done
@@ -98,12 +115,11 @@ bench_growth() {
   done
   err=$(sql_client "$peer_port" "$peer_user" "$peer_pass" -e "CREATE DATABASE IF NOT EXISTS sbgrowth" 2>&1) \
     || die "bench growth: CREATE DATABASE sbgrowth on the peer failed: $(sql_error "$err")"
-  say "bench growth: 4 x $rows rows (and 4 x $small), $threads threads, $secs s per run, servers ${servers[*]}, heap every $every s; logs in $logs"
+  say "bench growth: 4 x $rows rows (and 4 x $small), $threads threads, $secs s per run, servers ${servers[*]}; logs in $logs"
 
-  growth_heap_sampler "$logs/heap.tsv" "$every" "${servers[@]}" &
-  local sampler=$!
+  growth_liveness on "$logs" "${servers[@]}"
   # shellcheck disable=SC2064
-  trap "kill $sampler 2>/dev/null" EXIT
+  trap "growth_liveness off '$logs' ${servers[*]}" EXIT
 
   local -A tps=()
   local wl
@@ -126,23 +142,26 @@ bench_growth() {
   growth_sysbench "$peer_port" "$peer_user" "$peer_pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
 
   growth_measure large sbgrowth "$rows"
-  kill "$sampler" 2>/dev/null || true
+  growth_liveness off "$logs" "${servers[@]}"
   trap - EXIT
   if [ "${CAIRN_GROWTH_KEEP:-}" != 1 ]; then
     growth_sysbench "$port" "$user" "$pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
   fi
 
-  local total=$((4 * rows)) c_rate m_rate max_heap
+  local total=$((4 * rows)) c_rate m_rate max_heap=NA live per_server=""
+  for s in "${servers[@]}"; do
+    live=$(growth_live_mb "$logs/liveness-$s.log"*)
+    per_server+="$s=$live "
+    [ "$live" = NA ] || { [ "$max_heap" != NA ] && [ "$max_heap" -ge "$live" ]; } || max_heap=$live
+  done
   c_rate=$(awk -v n="$total" -v s="$c_secs" 'BEGIN { printf "%.0f", n / s }')
   m_rate=$(awk -v n="$total" -v s="$m_secs" 'BEGIN { printf "%.0f", n / s }')
-  max_heap=$(awk 'BEGIN { m = "NA" } { if (m == "NA" || $3 > m) m = $3 } END { print m }' "$logs/heap.tsv" 2>/dev/null || echo NA)
   echo
   echo "load: Cairn $total rows in $c_secs s ($c_rate rows/s, secondary indexes included) | MariaDB $m_secs s ($m_rate rows/s)"
   for wl in oltp_point_select oltp_read_write; do
     echo "${wl#oltp_}: 4 x $small rows ${tps[small_$wl]} tps | 4 x $rows rows ${tps[large_$wl]} tps"
   done
-  echo "heap after GC (MB), largest per server: $(awk '{ if ($3 > m[$2]) m[$2] = $3 } END { for (s in m) printf "%s=%s ", s, m[s] }' \
-    "$logs/heap.tsv" 2>/dev/null)"
+  echo "live heap (MB, G1 marking), largest per server: $per_server"
   echo "growth point_select-vs-small=$(sql_ratio "${tps[large_oltp_point_select]}" "${tps[small_oltp_point_select]}")" \
     "read_write-vs-small=$(sql_ratio "${tps[large_oltp_read_write]}" "${tps[small_oltp_read_write]}")" \
     "load-vs-mariadb=$(sql_ratio "$c_rate" "$m_rate") max-heap-mb=$max_heap"
