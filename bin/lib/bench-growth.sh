@@ -4,8 +4,10 @@
 # Loads sysbench's 4 tables of CAIRN_GROWTH_ROWS rows (default 1,000,000, about 1 GB) through the proxy of
 # the running cluster's s1, and the same rows into the MariaDB peer, timing both; then runs
 # oltp_point_select and oltp_read_write on the large tables and on 4 x CAIRN_GROWTH_SMALL_ROWS (10,000)
-# rows. Each server's live heap is what G1's concurrent marking finds live (the "next-live" of each
-# Post-Marking summary of -Xlog:gc+liveness, switched on through jcmd VM.log for the run). The bench used to
+# rows, and on the small tables once more at the end (the faster small run is the baseline: on 2 cores the
+# servers' JIT is still warming up minutes into the run). Each server's live heap is what G1's concurrent
+# marking finds live (the "next-live" of each Post-Marking summary of -Xlog:gc+liveness, switched on through
+# jcmd VM.log for the run). The bench used to
 # force a full collection every 30 s to count live objects (jcmd GC.class_histogram): on 2 cores those
 # collections paused the servers for 1-3 s, long enough to move the log leader and the TN lease, which failed
 # online index builds and slowed the load it was measuring. Last line:
@@ -142,6 +144,16 @@ bench_growth() {
   growth_sysbench "$peer_port" "$peer_user" "$peer_pass" sbgrowth "$rows" oltp_read_write cleanup > /dev/null 2>&1 || true
 
   growth_measure large sbgrowth "$rows"
+  # the small tables again, now that the servers' JIT is warm (on 2 cores three servers still compile minutes
+  # after the warm-up): the faster of the two small runs is the baseline, so R1 and R2 are not flattered
+  growth_measure small-again sbsmall "$small"
+  for wl in oltp_point_select oltp_read_write; do
+    tps[small_first_$wl]=${tps[small_$wl]}
+    if [ "${tps[small-again_$wl]}" != NA ] && { [ "${tps[small_$wl]}" = NA ] \
+        || awk -v a="${tps[small-again_$wl]}" -v b="${tps[small_$wl]}" 'BEGIN { exit !(a > b) }'; }; then
+      tps[small_$wl]=${tps[small-again_$wl]}
+    fi
+  done
   growth_liveness off "$logs" "${servers[@]}"
   trap - EXIT
   if [ "${CAIRN_GROWTH_KEEP:-}" != 1 ]; then
@@ -159,7 +171,7 @@ bench_growth() {
   echo
   echo "load: Cairn $total rows in $c_secs s ($c_rate rows/s, secondary indexes included) | MariaDB $m_secs s ($m_rate rows/s)"
   for wl in oltp_point_select oltp_read_write; do
-    echo "${wl#oltp_}: 4 x $small rows ${tps[small_$wl]} tps | 4 x $rows rows ${tps[large_$wl]} tps"
+    echo "${wl#oltp_}: 4 x $small rows ${tps[small_$wl]} tps (first ${tps[small_first_$wl]}, again ${tps[small-again_$wl]}) | 4 x $rows rows ${tps[large_$wl]} tps"
   done
   echo "live heap (MB, G1 marking), largest per server: $per_server"
   echo "growth point_select-vs-small=$(sql_ratio "${tps[large_oltp_point_select]}" "${tps[small_oltp_point_select]}")" \
