@@ -140,9 +140,11 @@ public enum MysqlError {
     NO_COMPUTE_NODE(1105, "HY000", "No compute node of group '%s' is available", true),
     CN_LOST_TRANSACTION(1213, "40001",
             "The compute node of this session failed; the transaction was rolled back, retry it", true),
-    CN_LOST_COMMIT(2013, "HY000", "Lost connection to the compute node while the transaction was ending; it may or "
+    // 1105, not 2013 (CR_SERVER_LOST): 2000-2999 are client codes, and libmariadb (sysbench, the mariadb CLI) reports a
+    // server's ERR packet carrying one as 2027 "Received malformed packet"; the connection itself is fine
+    CN_LOST_COMMIT(1105, "HY000", "Lost connection to the compute node while the transaction was ending; it may or "
             + "may not have been committed: read back before running it again", false),
-    CN_LOST_STATEMENT(2013, "HY000",
+    CN_LOST_STATEMENT(1105, "HY000",
             "Lost connection to the compute node during the statement; it may or may not have taken effect", false),
     SESSION_NOT_MOVABLE(1105, "HY000", "The session could not be moved to another compute node: %s", false),
     // Sent by a proxy that is stopping, before it closes a client connection.

@@ -419,7 +419,7 @@ public final class ProxyServer implements AutoCloseable {
      * Sessions whose CN has been out of the cluster for two checks in a row (membership drops a server that
      * stopped answering heartbeats for 5 s: paused, cut off) and that wait on it for an answer lose their
      * connection to it as if it had broken ({@link ProxySession#computeNodeLeft}), so the usual rules apply:
-     * the command gets ERR 2013 (a read outside a transaction runs again elsewhere). Otherwise a command sent
+     * the command gets ERR 1105 (a read outside a transaction runs again elsewhere). Otherwise a command sent
      * to a paused CN waits as long as the pause, and the client's own timeout, if it has one, is the only
      * way out (chaos suite: clients held 9-11 s by an 8 s pause). Two checks, and only stuck commands,
      * because membership also hides healthy members for seconds while it elects a new master. Boss thread

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * <p>Failure: a client not logged in within {@link ProxySettings#clientLoginTimeout()} (it stalled, or never
  * answered an auth switch) is disconnected. A CN that fails to log the client in is skipped for a while
  * ({@link CircuitBreaker}) and the next is tried, unless the client was already asked for more
- * authentication: then the login waited on the client, which gets ERR 2013, and the CN is not blamed. A
+ * authentication: then the login waited on the client, which gets ERR 1105, and the CN is not blamed. A
  * refusal (wrong password, unknown database) reaches the client as the CN sent it. With no usable CN the
  * first login looks again until {@link ProxySettings#loginTimeout()}, then the client gets ERR 1105.
  *

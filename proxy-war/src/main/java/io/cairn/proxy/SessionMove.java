@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * then quits the old CN. A session that cannot move ({@link SessionState#unmovableReason()}) waits.
  *
  * <p>Failover: an idle session moves on its next command without noticing; a session inside a transaction
- * gets one ERR 1213 saying the transaction was rolled back; a command in flight gets ERR 2013 unless it was
+ * gets one ERR 1213 saying the transaction was rolled back; a command in flight gets ERR 1105 unless it was
  * a read outside a transaction, which runs again on the new CN. A CN out of the member list is treated as
  * failed for the sessions stuck on it ({@link #computeNodeLeft}).
  *

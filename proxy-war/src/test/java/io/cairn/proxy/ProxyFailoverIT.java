@@ -130,7 +130,7 @@ class ProxyFailoverIT {
     /**
      * One client: transfers in explicit transactions until told to stop. A transfer is acknowledged when its
      * COMMIT answered OK; 1213/40001 (deadlock, conflict, a session moved mid-transaction) means nothing was
-     * written and it is tried again; a lost connection or an unknown outcome (2013, 1105) is counted, and the
+     * written and it is tried again; a lost connection or an unknown outcome (1105) is counted, and the
      * client connects again.
      */
     private static void runClient(String url, String client, Random random, AtomicBoolean stop,
