@@ -59,7 +59,7 @@ public final class IndexBuild {
     static final long BATCH_BYTES = 4L << 20;
     private static final int ATTEMPTS = 20;
     /** How long a build waits out a cluster that cannot read or commit (no log majority, no TN) before it gives up. */
-    static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(60);
+    private static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(60);
     private static final Duration UNAVAILABLE_PAUSE = Duration.ofMillis(500);
 
     private final DataNode node;
