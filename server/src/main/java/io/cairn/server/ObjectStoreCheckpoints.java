@@ -3,10 +3,10 @@ package io.cairn.server;
 import io.cairn.storage.ObjectStore;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.txn.checkpoint.CheckpointStore;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,27 +83,13 @@ public final class ObjectStoreCheckpoints implements CheckpointStore {
         return call(s -> s.get(key, offset, length));
     }
 
-    /** The stream holds its connection handle until it is closed. */
     @Override
-    public InputStream open(String key) {
+    public int copyTo(String key, WritableByteChannel out) throws IOException {
         if (store != null) {
-            return store.open(key);
+            return store.copyTo(key, out);
         }
-        ObjectStoreConnection c = connections.get();
-        try {
-            return new FilterInputStream(c.open(key)) {
-                @Override
-                public void close() throws IOException {
-                    try {
-                        super.close();
-                    } finally {
-                        c.close();
-                    }
-                }
-            };
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
+        try (ObjectStoreConnection c = connections.get()) {
+            return c.copyTo(key, out);
         }
     }
 

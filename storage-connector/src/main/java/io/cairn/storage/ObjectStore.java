@@ -1,7 +1,11 @@
 package io.cairn.storage;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Immutable-object storage: the place where Cairn keeps checkpoint objects and manifests.
@@ -94,6 +98,31 @@ public interface ObjectStore {
      */
     default InputStream open(String key) {
         return new RangedInputStream(this, key, head(key).size());
+    }
+
+    /**
+     * Copies the whole object into {@code out}, checked as {@link #open} checks it, and returns the CRC32C of its
+     * bytes. A store that keeps the object's bytes whole and in order in one local file (one data shard in a folder)
+     * checks that file's range against the object's CRC32C and copies it in the kernel, so that a backup of a local
+     * store costs about what a file copy costs; this default streams {@link #open}. When the object turns out damaged
+     * or gone, {@code out} may hold part of it: the caller discards it.
+     *
+     * @throws IOException writing to {@code out} failed
+     * @throws ObjectNotFoundException, StorageUnavailableException, CorruptObjectException as for {@link #get(String)}
+     */
+    default int copyTo(String key, WritableByteChannel out) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[256 << 10];
+        try (InputStream in = open(key)) {
+            for (int n; (n = in.read(buffer)) > 0;) {
+                crc.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+            }
+        }
+        return (int) crc.getValue();
     }
 
     /**

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,6 +185,23 @@ public abstract class AbstractObjectStoreContractTest {
             }
         }
         assertThatThrownBy(() -> store.open(p + "nope")).isInstanceOf(ObjectNotFoundException.class);
+    }
+
+    /** {@link ObjectStore#copyTo}: the whole object into a channel, with the CRC32C of its bytes. */
+    @Test
+    void copiesObjectsIntoAChannel() throws IOException {
+        for (int size : new int[] {0, 1, TEST_STRIPE + 1, (9 << 20) + 7}) {
+            byte[] data = bytes(size);
+            store.put(p + size, data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int crc = store.copyTo(p + size, Channels.newChannel(out));
+            assertThat(out.toByteArray()).as("size %d", size).isEqualTo(data);
+            CRC32C expected = new CRC32C();
+            expected.update(data);
+            assertThat(crc).isEqualTo((int) expected.getValue());
+        }
+        assertThatThrownBy(() -> store.copyTo(p + "nope", Channels.newChannel(new ByteArrayOutputStream())))
+                .isInstanceOf(ObjectNotFoundException.class);
     }
 
     @Test

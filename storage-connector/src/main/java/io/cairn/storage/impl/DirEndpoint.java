@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,6 +54,11 @@ public final class DirEndpoint implements Endpoint {
             throw new IllegalArgumentException("unknown namespace: " + name);
         }
         return root.resolve(ns).resolve(name.substring(slash + 1));
+    }
+
+    @Override
+    public Optional<Path> localFile(String name) {
+        return Optional.of(file(name));
     }
 
     @Override

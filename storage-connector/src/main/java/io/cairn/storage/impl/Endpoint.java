@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One independent place that holds shards: an S3/MinIO bucket or a local directory.
@@ -43,6 +44,14 @@ public interface Endpoint extends AutoCloseable {
      */
     default void read(String name, long offset, byte[] into, int at, int length) throws IOException {
         System.arraycopy(get(name, offset, length), 0, into, at, length);
+    }
+
+    /**
+     * The local file that holds {@code name}, for a reader that copies it in the kernel ({@link LocalShardCopy});
+     * empty for an endpoint that is not a local file system. The file may be gone by the time it is opened.
+     */
+    default Optional<Path> localFile(String name) {
+        return Optional.empty();
     }
 
     /** Names starting with {@code prefix} (which contains the namespace), in any order. */

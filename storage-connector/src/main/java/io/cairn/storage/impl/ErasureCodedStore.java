@@ -11,6 +11,7 @@ import io.cairn.storage.impl.FanOut.Outcome;
 import io.cairn.storage.impl.MetaQuorum.MetaView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -186,6 +188,20 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         MetaView view = quorum.readMetas(key);
         view.require("get");
         return new ObjectStream(parts, reader, view);
+    }
+
+    /** In the kernel from a local single data shard ({@link LocalShardCopy}), else streamed as {@link #open} does. */
+    @Override
+    public int copyTo(String key, WritableByteChannel out) throws IOException {
+        ShardNames.validateKey(key);
+        Objects.requireNonNull(out, "out");
+        MetaView view = counters.count("get", () -> {
+            MetaView v = quorum.readMetas(key);
+            v.require("get");
+            return v;
+        });
+        Optional<Integer> local = LocalShardCopy.copy(parts, view, out);
+        return local.isPresent() ? local.get() : ObjectStore.super.copyTo(key, out);
     }
 
     @Override

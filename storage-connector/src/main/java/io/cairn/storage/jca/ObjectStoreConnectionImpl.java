@@ -5,7 +5,9 @@ import io.cairn.storage.ObjectMetadata;
 import io.cairn.storage.ObjectStoreConnection;
 import io.cairn.storage.StorageHealth;
 import io.cairn.storage.impl.ErasureCodedStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 
 /** The connection handle: delegates to the managed connection's shared store until closed. */
@@ -61,6 +63,11 @@ public class ObjectStoreConnectionImpl implements ObjectStoreConnection {
     @Override
     public InputStream open(String key) {
         return store().open(key);
+    }
+
+    @Override
+    public int copyTo(String key, WritableByteChannel out) throws IOException {
+        return store().copyTo(key, out);
     }
 
     @Override

@@ -1,15 +1,17 @@
 package io.cairn.txn.checkpoint;
 
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * Where checkpoints live: the object storage, seen through the four calls checkpoints need. Kept
@@ -37,12 +39,22 @@ public interface CheckpointStore {
     }
 
     /**
-     * The whole object, streamed front to back (a backup copying a segment): the storage connector holds a window
-     * of it at a time and reads each shard once; this default reads it whole. The caller closes the stream; its
-     * reads throw the store's unchecked errors.
+     * Copies the whole object into {@code out} (a backup) and returns the CRC32C of its bytes. The storage connector
+     * checks the object as it reads it (CRC32C), and copies an object kept whole in one local file in the kernel; this
+     * default reads it whole. When the object turns out damaged or gone, its unchecked error may leave part of it in
+     * {@code out}: the caller discards what it wrote.
+     *
+     * @throws IOException writing to {@code out} failed
      */
-    default InputStream open(String key) {
-        return new ByteArrayInputStream(get(key));
+    default int copyTo(String key, WritableByteChannel out) throws IOException {
+        byte[] bytes = get(key);
+        ByteBuffer all = ByteBuffer.wrap(bytes);
+        while (all.hasRemaining()) {
+            out.write(all);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     /**

@@ -114,6 +114,15 @@ public final class BackupRepository implements AutoCloseable {
         }
     }
 
+    /** Writes a file of the target from a channel writer, atomically ({@link BackupTarget#writeChannel}). */
+    long writeChannel(String name, BackupTarget.ChannelWriter writer) {
+        try {
+            return target.writeChannel(name, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + name + " in " + target, e);
+        }
+    }
+
     /** A file of the target, streamed. */
     InputStream read(String name) throws IOException {
         return target.read(name);

@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -108,12 +105,13 @@ public final class BackupRestore {
             if (file == null) {
                 throw damaged(set, segment.objectKey() + " of its checkpoint is not in set.json");
             }
-            MessageDigest sha256 = Checksums.newSha256();
-            try (InputStream in = source.read(BackupRepository.object(file.name()))) {
-                store.put(file.name(), new DigestInputStream(in, sha256), file.bytes());
+            String sum;
+            try (Checksums.Summing in = Checksums.summing(file, source.read(BackupRepository.object(file.name())))) {
+                store.put(file.name(), in, file.bytes());
+                sum = in.value();
             }
             copied.add(file.name());
-            String problem = BackupVerifier.mismatch(file, HexFormat.of().formatHex(sha256.digest()));
+            String problem = Checksums.mismatch(file, sum);
             if (problem != null) {
                 copied.forEach(store::delete);
                 throw damaged(set, problem);

@@ -22,8 +22,12 @@ public record BackupSet(String id, String created, String checkpoint, long check
         long lastLsn, long commitTs,
         String commitTime, List<StoredFile> objects, StoredFile logTail, long commits) {
 
-    /** One stored file: its name (an object key, or a file name in the backup's folder), size and SHA-256. */
-    public record StoredFile(String name, long bytes, String sha256) {
+    /**
+     * One stored file: its name (an object key, or a file name in the backup's folder), size and checksum: the
+     * CRC32C of its bytes (8 hex digits; the object storage's own checksum of an object), or in backups taken before
+     * 2026-12-07 the SHA-256 (64 hex digits). Exactly one of the two is set.
+     */
+    public record StoredFile(String name, long bytes, String crc32c, String sha256) {
     }
 
     public BackupSet {

@@ -3,6 +3,8 @@ package io.cairn.txn.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +37,12 @@ public interface BackupTarget extends AutoCloseable {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes bytes to a channel. */
+    @FunctionalInterface
+    interface ChannelWriter {
+        void writeTo(WritableByteChannel out) throws IOException;
+    }
+
     /** Uses a local file. */
     @FunctionalInterface
     interface FileUser<T> {
@@ -48,6 +56,14 @@ public interface BackupTarget extends AutoCloseable {
      * @throws IOException the writer failed (its exception, and nothing is stored) or the store did
      */
     long write(String name, StreamWriter writer) throws IOException;
+
+    /**
+     * Stores what {@code writer} writes to a channel, as {@link #write(String, StreamWriter)} does. A folder hands it
+     * the file's own channel, so that a copy from a local file stays in the kernel; this default wraps the stream.
+     */
+    default long writeChannel(String name, ChannelWriter writer) throws IOException {
+        return write(name, out -> writer.writeTo(Channels.newChannel(out)));
+    }
 
     /** The file's bytes, streamed; the caller closes the stream. */
     InputStream read(String name) throws IOException;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Re-reads every file of a backup (streamed) and checks its size and SHA-256 against the backup's {@code set.json}.
+ * Re-reads every file of a backup (streamed) and checks its size and checksum against the backup's {@code set.json}.
  */
 public final class BackupVerifier {
     private final BackupRepository target;
@@ -33,7 +33,7 @@ public final class BackupVerifier {
 
     /**
      * Checks every file's size, and the checksum of those {@code hashed} accepts (a restore checks the others while
-     * it copies them: {@link #mismatch}).
+     * it copies them).
      */
     Report verify(BackupSet set, Predicate<BackupSet.StoredFile> hashed) {
         List<String> problems = new ArrayList<>();
@@ -48,12 +48,6 @@ public final class BackupVerifier {
         return new Report(set.id(), set.objects().size() + (set.logTail() == null ? 0 : 1), bytes, List.copyOf(problems));
     }
 
-    /** The problem of a file whose bytes hash to {@code sha256}, or null when it is whole. */
-    static String mismatch(BackupSet.StoredFile expected, String sha256) {
-        return sha256.equals(expected.sha256()) ? null
-                : expected.name() + ": SHA-256 " + sha256 + ", " + expected.sha256() + " expected";
-    }
-
     private long check(String name, BackupSet.StoredFile expected, boolean hash, List<String> problems) {
         try {
             long size = target.target().size(name);
@@ -63,7 +57,7 @@ public final class BackupVerifier {
             }
             if (hash) {
                 try (InputStream in = target.read(name)) {
-                    String problem = mismatch(expected, Checksums.sha256(in));
+                    String problem = Checksums.mismatch(expected, Checksums.of(expected, in));
                     if (problem != null) {
                         problems.add(problem);
                     }

@@ -8,15 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Takes an online backup: the latest checkpoint's objects plus the commits logged after it, up to the log's
@@ -46,7 +45,6 @@ import java.util.logging.Logger;
 public final class BackupWriter {
     private static final Logger LOG = Logger.getLogger(BackupWriter.class.getName());
     private static final int ATTEMPTS = 5;
-    private static final int BUFFER = 256 << 10;
     /** Objects copied at once. */
     private static final int COPIERS = 4;
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
@@ -87,7 +85,7 @@ public final class BackupWriter {
                 Digested<LogTail.Copied> written = digested(BackupRepository.setFile(id, BackupRepository.LOG_TAIL_FILE),
                         out -> LogTail.copy(log, fromLsn, lastLsn, out));
                 tail = written.value();
-                tailFile = new BackupSet.StoredFile(BackupRepository.LOG_TAIL_FILE, written.bytes(), written.sha256());
+                tailFile = new BackupSet.StoredFile(BackupRepository.LOG_TAIL_FILE, written.bytes(), written.crc32c(), null);
             } catch (LogTruncatedException e) {
                 retrying(id, attempt, "the log before LSN " + fromLsn + " was truncated behind a newer checkpoint");
                 continue;
@@ -131,10 +129,10 @@ public final class BackupWriter {
         }
         byte[] manifestBytes = checkpoint.encode();
         List<BackupSet.StoredFile> planned = new ArrayList<>();
-        planned.add(new BackupSet.StoredFile(checkpoint.objectKey(), manifestBytes.length, null));
-        checkpoint.segments().forEach(s -> planned.add(new BackupSet.StoredFile(s.objectKey(), s.bytes(), null)));
+        planned.add(new BackupSet.StoredFile(checkpoint.objectKey(), manifestBytes.length, null, null));
+        checkpoint.segments().forEach(s -> planned.add(new BackupSet.StoredFile(s.objectKey(), s.bytes(), null, null)));
         progress.plan(planned.size(), planned.stream().mapToLong(BackupSet.StoredFile::bytes).sum());
-        Map<String, String> known = knownChecksums();
+        Map<String, BackupSet.StoredFile> known = storedBefore();
         // several objects at once: one object's read, hashing and forced write overlap another's
         ExecutorService copiers = Executors.newFixedThreadPool(COPIERS, r -> {
             Thread thread = new Thread(r, "cairn-backup-copy");
@@ -167,63 +165,53 @@ public final class BackupWriter {
 
     /** One object into the target, or its checksum when the target has it already. */
     private BackupSet.StoredFile copyObject(BackupSet.StoredFile object, Manifest checkpoint, byte[] manifestBytes,
-            Map<String, String> known, BackupProgress progress) {
+            Map<String, BackupSet.StoredFile> known, BackupProgress progress) {
         String key = object.name();
         if (target.hasObject(key, object.bytes())) {
-            String sha256 = known.get(key);
-            BackupSet.StoredFile stored = new BackupSet.StoredFile(key, object.bytes(), sha256 != null ? sha256 : hashOf(key));
+            BackupSet.StoredFile before = known.get(key);
             progress.skipped(object.bytes());
-            return stored;
+            return before != null && before.bytes() == object.bytes() ? before : summed(object);
         }
-        Digested<Void> copied = digested(BackupRepository.object(key), out -> {
-            if (key.equals(checkpoint.objectKey())) {
+        BackupSet.StoredFile copied;
+        if (key.equals(checkpoint.objectKey())) {
+            Digested<Void> written = digested(BackupRepository.object(key), out -> {
                 out.write(manifestBytes);
-            } else {
-                copyStream(key, object.bytes(), out);
+                return null;
+            });
+            copied = new BackupSet.StoredFile(key, written.bytes(), written.crc32c(), null);
+        } else {
+            // a segment: the store checks it and, from a local folder, copies it into the target's file in the kernel
+            int[] crc = new int[1];
+            long bytes = target.writeChannel(BackupRepository.object(key), out -> crc[0] = store.copyTo(key, out));
+            if (bytes != object.bytes()) {
+                throw new IllegalStateException(key + " holds " + bytes + " bytes, its manifest says " + object.bytes());
             }
-            return null;
-        });
+            copied = new BackupSet.StoredFile(key, bytes, Checksums.crc32c(crc[0]), null);
+        }
         progress.copied(copied.bytes());
-        return new BackupSet.StoredFile(key, copied.bytes(), copied.sha256());
+        return copied;
     }
 
-    /**
-     * An object streamed from the store (which reads each shard once and holds a window of it), so that a segment
-     * (up to 192 MiB) never sits in memory whole; the buffer stays below G1's humongous size, so that a backup
-     * leaves no large garbage in the server's heap.
-     */
-    private void copyStream(String key, long bytes, OutputStream out) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        long copied = 0;
-        try (InputStream in = store.open(key)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                out.write(buffer, 0, n);
-                copied += n;
-            }
-        }
-        if (copied != bytes) {
-            throw new IOException(key + " holds " + copied + " bytes, its manifest says " + bytes);
-        }
-    }
-
-    private Map<String, String> knownChecksums() {
-        Map<String, String> known = new HashMap<>();
+    /** The files earlier sets list, by name: an object stored by one of them is not copied or read again. */
+    private Map<String, BackupSet.StoredFile> storedBefore() {
+        Map<String, BackupSet.StoredFile> known = new HashMap<>();
         for (BackupSet set : target.sets()) {
-            set.objects().forEach(o -> known.put(o.name(), o.sha256()));
+            set.objects().forEach(o -> known.put(o.name(), o));
         }
         return known;
     }
 
-    /** The SHA-256 of an object stored by an attempt that published no set. */
-    private String hashOf(String key) {
-        try (InputStream in = target.read(BackupRepository.object(key))) {
-            return Checksums.sha256(in);
+    /** An object stored by an attempt that published no set: its checksum read from the target. */
+    private BackupSet.StoredFile summed(BackupSet.StoredFile object) {
+        BackupSet.StoredFile crc32c = new BackupSet.StoredFile(object.name(), object.bytes(), "", null);
+        try (InputStream in = target.read(BackupRepository.object(object.name()))) {
+            return new BackupSet.StoredFile(object.name(), object.bytes(), Checksums.of(crc32c, in), null);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + key + " in " + target, e);
+            throw new UncheckedIOException("cannot read " + object.name() + " in " + target, e);
         }
     }
 
-    private record Digested<T>(T value, long bytes, String sha256) {
+    private record Digested<T>(T value, long bytes, String crc32c) {
     }
 
     /** Something a writer produces from an output stream. */
@@ -233,13 +221,13 @@ public final class BackupWriter {
     }
 
     private <T> Digested<T> digested(String name, Producer<T> producer) {
-        MessageDigest digest = Checksums.newSha256();
+        CRC32C crc = new CRC32C();
         List<T> value = new ArrayList<>(1);
         long bytes = target.write(name, out -> {
-            DigestOutputStream digesting = new DigestOutputStream(out, digest);
-            value.add(producer.writeTo(digesting));
-            digesting.flush();
+            CheckedOutputStream summing = new CheckedOutputStream(out, crc);
+            value.add(producer.writeTo(summing));
+            summing.flush();
         });
-        return new Digested<>(value.get(0), bytes, HexFormat.of().formatHex(digest.digest()));
+        return new Digested<>(value.get(0), bytes, Checksums.crc32c((int) crc.getValue()));
     }
 }

@@ -61,15 +61,22 @@ final class FolderTarget implements BackupTarget {
 
     @Override
     public long write(String name, StreamWriter writer) throws IOException {
+        return writeChannel(name, channel -> {
+            OutputStream out = Channels.newOutputStream(channel);
+            writer.writeTo(out);
+            out.flush();
+        });
+    }
+
+    @Override
+    public long writeChannel(String name, ChannelWriter writer) throws IOException {
         Path file = file(name);
         Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                writer.writeTo(out);
-                out.flush();
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                writer.writeTo(channel);
                 channel.force(true);
             }
             long size = Files.size(partial);

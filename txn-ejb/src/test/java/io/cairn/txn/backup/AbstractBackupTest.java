@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.node.testing.Wait;
 import io.cairn.server.ObjectStoreCheckpoints;
 import io.cairn.storage.ObjectNotFoundException;
+import io.cairn.storage.ObjectStore;
 import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
@@ -49,7 +50,8 @@ abstract class AbstractBackupTest {
     private static final long TABLE = 1000;
 
     private final InMemoryLog log = new InMemoryLog();
-    private final CheckpointStore store = ObjectStoreCheckpoints.over(new InMemoryObjectStore());
+    private ObjectStore objects;
+    private CheckpointStore store;
     private final TestTicker ticker = new TestTicker();
     /** What the live cluster holds: key (hex) → value, as the commits made it. */
     private final Map<String, String> live = new TreeMap<>();
@@ -67,6 +69,11 @@ abstract class AbstractBackupTest {
 
     /** The credentials file of the targets, or null. */
     protected abstract String credentials();
+
+    /** Where the TN keeps its checkpoints; closed after the test when it is {@link AutoCloseable}. */
+    protected ObjectStore checkpointObjects() throws Exception {
+        return new InMemoryObjectStore();
+    }
 
     /** Damages a stored file as storage might: other bytes of the same length. */
     protected void damage(BackupRepository repository, String name) throws IOException {
@@ -87,6 +94,8 @@ abstract class AbstractBackupTest {
         address = newTarget();
         credentials = credentials();
         target = BackupRepository.open(address, credentials);
+        objects = checkpointObjects();
+        store = ObjectStoreCheckpoints.over(objects);
         tn = new TransactionNode(log, Clock.systemUTC(), ticker, new TransactionNode.Settings("tn", "tn:9080",
                 Duration.ofMillis(600), Duration.ofSeconds(60), Duration.ofSeconds(5)));
         tn.enableCheckpoints(store, new CheckpointSettings(INTERVAL, 1_000_000, 8, Duration.ZERO));
@@ -100,9 +109,12 @@ abstract class AbstractBackupTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         tn.close();
         target.close();
+        if (objects instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     private static Key key(int n) {
@@ -249,7 +261,10 @@ abstract class AbstractBackupTest {
         assertThat(done.objectsTotal()).isEqualTo(second.segments().size() + 1);
         assertThat(done.objectsSkipped()).as("the bottom run's segment was stored by the first backup").isEqualTo(1);
         assertThat(done.bytesCopied()).isLessThan(done.bytesTotal());
-        assertThat(set.objects()).allSatisfy(o -> assertThat(o.sha256()).hasSize(64));
+        assertThat(set.objects()).allSatisfy(o -> {
+            assertThat(o.crc32c()).hasSize(8);
+            assertThat(o.sha256()).isNull();
+        });
 
         CheckpointStore restored = freshStore();
         BackupRestore.restore(target, set.id(), null, restored);
@@ -268,11 +283,44 @@ abstract class AbstractBackupTest {
 
         BackupVerifier.Report report = new BackupVerifier(target).verify(set.id());
         assertThat(report.ok()).isFalse();
-        assertThat(report.problems()).singleElement().asString().contains(segment).contains("SHA-256");
+        assertThat(report.problems()).singleElement().asString().contains(segment).contains("CRC32C");
         CheckpointStore restored = freshStore();
         assertThatThrownBy(() -> BackupRestore.restore(target, set.id(), null, restored))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("damaged").hasMessageContaining(segment);
         assertThat(restored.list("")).as("nothing restored").isEmpty();
+    }
+
+    /** A backup taken before 2026-12-07 keeps SHA-256 checksums: it is verified and restored by them. */
+    @Test
+    void aBackupWithSha256ChecksumsIsVerifiedAndRestored() throws Exception {
+        put(0, 100, "a");
+        Manifest checkpoint = checkpoint();
+        BackupSet taken = backup(new BackupProgress());
+        List<BackupSet.StoredFile> objects = new ArrayList<>();
+        for (BackupSet.StoredFile o : taken.objects()) {
+            objects.add(new BackupSet.StoredFile(o.name(), o.bytes(), null, sha256(BackupRepository.object(o.name()))));
+        }
+        BackupSet.StoredFile tail = taken.logTail();
+        BackupSet older = new BackupSet(taken.id(), taken.created(), taken.checkpoint(), taken.checkpointLsn(),
+                taken.checkpointTs(), taken.lastLsn(), taken.commitTs(), taken.commitTime(), objects,
+                new BackupSet.StoredFile(tail.name(), tail.bytes(), null,
+                        sha256(BackupRepository.setFile(taken.id(), tail.name()))), taken.commits());
+        target.publish(older);
+        assertThat(new BackupVerifier(target).verify(older.id()).ok()).isTrue();
+        CheckpointStore restored = freshStore();
+        BackupRestore.restore(target, older.id(), null, restored);
+        assertThat(rows(restored)).isEqualTo(live);
+
+        String segment = checkpoint.segments().get(0).objectKey();
+        damage(target, BackupRepository.object(segment));
+        assertThat(new BackupVerifier(target).verify(older.id()).problems()).singleElement().asString()
+                .contains(segment).contains("SHA-256");
+    }
+
+    private String sha256(String name) throws IOException {
+        try (InputStream in = target.read(name)) {
+            return Checksums.sha256(in);
+        }
     }
 
     /** A restore checks the segments while it copies them: one found damaged takes those copied before it away. */

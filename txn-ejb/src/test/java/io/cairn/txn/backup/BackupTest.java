@@ -3,6 +3,9 @@ package io.cairn.txn.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.storage.ObjectStore;
+import io.cairn.storage.impl.ErasureCodedStore;
+import io.cairn.storage.impl.StoreConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -26,6 +29,13 @@ class BackupTest extends AbstractBackupTest {
         return null;
     }
 
+    /** The embedded default store, one local folder (1+0): backups copy its segments in the kernel. */
+    @Override
+    protected ObjectStore checkpointObjects() {
+        return ErasureCodedStore.open(StoreConfig.builder().dataShards(1).parityShards(0)
+                .endpoints(List.of("dir:" + folder.resolve("storage"))).build());
+    }
+
     /** Bit rot: a byte flipped in place, the file's name and size unchanged. */
     @Override
     protected void damage(BackupRepository repository, String name) throws IOException {
@@ -42,8 +52,8 @@ class BackupTest extends AbstractBackupTest {
     @Test
     void aBackupSetReadsBackAsItWasWritten() {
         BackupSet set = new BackupSet("20261206T120000000Z", "2026-12-06T12:00:00Z", "checkpoint/manifest/x", 5, 17, 9,
-                42, "2026-12-06 12:00:00.000042", List.of(new BackupSet.StoredFile("checkpoint/segments/a", 10, "ab")),
-                new BackupSet.StoredFile("log-tail", 8, "cd"), 3);
+                42, "2026-12-06 12:00:00.000042", List.of(new BackupSet.StoredFile("checkpoint/segments/a", 10, "0a1b2c3d", null)),
+                new BackupSet.StoredFile("log-tail", 8, null, "cd".repeat(32)), 3);
         assertThat(BackupRepository.fromJson(BackupRepository.toJson(set))).isEqualTo(set);
     }
 
