@@ -65,6 +65,14 @@ public interface BackupTarget extends AutoCloseable {
         return write(name, out -> writer.writeTo(Channels.newChannel(out)));
     }
 
+    /**
+     * How many files a backup writes at once: each write may hold a buffer (an S3 upload part), so this default is
+     * modest.
+     */
+    default int concurrentWrites() {
+        return 4;
+    }
+
     /** The file's bytes, streamed; the caller closes the stream. */
     InputStream read(String name) throws IOException;
 

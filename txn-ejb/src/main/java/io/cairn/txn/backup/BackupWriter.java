@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,15 +39,14 @@ import java.util.zip.CheckedOutputStream;
  * object gone starts again from the newer checkpoint; what it copied already stays in the target and is not
  * copied twice.
  *
- * <p>Objects are copied {@value #COPIERS} at a time, each on a {@code cairn-backup-copy} thread of the backup.
+ * <p>Objects are copied several at a time ({@link BackupTarget#concurrentWrites()}), each on a
+ * {@code cairn-backup-copy} thread of the backup, largest first so that the copiers end together.
  *
  * <p>Not thread-safe: one backup at a time per target ({@link BackupJobs} sees to it on a server).
  */
 public final class BackupWriter {
     private static final Logger LOG = Logger.getLogger(BackupWriter.class.getName());
     private static final int ATTEMPTS = 5;
-    /** Objects copied at once. */
-    private static final int COPIERS = 4;
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -133,20 +133,20 @@ public final class BackupWriter {
         checkpoint.segments().forEach(s -> planned.add(new BackupSet.StoredFile(s.objectKey(), s.bytes(), null, null)));
         progress.plan(planned.size(), planned.stream().mapToLong(BackupSet.StoredFile::bytes).sum());
         Map<String, BackupSet.StoredFile> known = storedBefore();
-        // several objects at once: one object's read, hashing and forced write overlap another's
-        ExecutorService copiers = Executors.newFixedThreadPool(COPIERS, r -> {
+        // several objects at once: one object's check, copy and forced write overlap another's
+        ExecutorService copiers = Executors.newFixedThreadPool(target.target().concurrentWrites(), r -> {
             Thread thread = new Thread(r, "cairn-backup-copy");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            List<Future<BackupSet.StoredFile>> copies = new ArrayList<>();
-            for (BackupSet.StoredFile object : planned) {
-                copies.add(copiers.submit(() -> copyObject(object, checkpoint, manifestBytes, known, progress)));
-            }
+            Map<String, Future<BackupSet.StoredFile>> copies = new HashMap<>();
+            planned.stream().sorted(Comparator.comparingLong(BackupSet.StoredFile::bytes).reversed()).forEach(object ->
+                    copies.put(object.name(), copiers.submit(() -> copyObject(object, checkpoint, manifestBytes, known,
+                            progress))));
             List<BackupSet.StoredFile> stored = new ArrayList<>();
-            for (Future<BackupSet.StoredFile> copy : copies) {
-                stored.add(copy.get());
+            for (BackupSet.StoredFile object : planned) {
+                stored.add(copies.get(object.name()).get());
             }
             return Optional.of(stored);
         } catch (ExecutionException e) {
