@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * Moves a running CN onto each newer checkpoint the TN publishes, so that its memory holds only
- * what changed since the latest one. Its own thread looks for a newer manifest at a fixed period and
+ * what changed since the latest one. Its own thread looks for a newer manifest at a fixed period (a listing of
+ * the manifests; the default second keeps the CN's store within about one TN checkpoint of the TN's) and
  * prepares it (reads the segments' indexes, builds the {@link CheckpointBase}); the log tailer takes it
  * once it has applied the log up to the manifest's LSN and rebases its store on it
  * ({@link MvccStore#rebase}). Storage errors only delay the move to the next look.
@@ -45,14 +46,16 @@ final class CheckpointFollower implements AutoCloseable {
 
     private void look() {
         try {
-            Manifest latest = loader.latest();
-            if (latest == null || !newer(latest.objectKey(), loader.manifestInUse())) {
+            // a listing each look; the manifest is read only when it is newer than the one in use or waiting
+            String latestKey = loader.latestKey();
+            if (latestKey == null || !newer(latestKey, loader.manifestInUse())) {
                 return;
             }
             Prepared waiting = ready.get();
-            if (waiting != null && !newer(latest.objectKey(), waiting.manifest().objectKey())) {
+            if (waiting != null && !newer(latestKey, waiting.manifest().objectKey())) {
                 return;
             }
+            Manifest latest = loader.manifest(latestKey);
             ready.set(new Prepared(latest, loader.prepare(latest)));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "cannot prepare the latest checkpoint now; looking again later", e);

@@ -42,9 +42,14 @@ final class CheckpointLoader {
         return manifestInUse;
     }
 
-    /** The latest manifest in storage, or null. */
-    Manifest latest() {
-        return checkpoints.latestManifest().orElse(null);
+    /** The object key of the latest manifest in storage, or null. */
+    String latestKey() {
+        return checkpoints.latestManifestKey().orElse(null);
+    }
+
+    /** The manifest stored under {@code key}. */
+    Manifest manifest(String key) {
+        return Manifest.decode(checkpoints.get(key));
     }
 
     /** A store over the latest checkpoint, and the LSN to follow the log from. */

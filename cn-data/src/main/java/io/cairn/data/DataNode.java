@@ -93,9 +93,14 @@ public final class DataNode implements AutoCloseable {
             this(blockCacheBytes, followEvery, null, 0);
         }
 
-        /** A 256 MiB block cache; a look for a newer checkpoint every 10 s. */
+        /**
+         * The default block cache; a look for a newer checkpoint every second. Until the CN moves onto a checkpoint
+         * it holds every change since the one before: under a bulk load the TN publishes one every few seconds, and
+         * a look every 10 s made the CN hold 540k versions at peak against the TN's 262k (1 s: 335k; sysbench
+         * 4 x 250k rows into the 3-server cluster, 2026-12-07).
+         */
         public static CacheSettings defaults() {
-            return new CacheSettings(defaultBlockCacheBytes(), Duration.ofSeconds(10));
+            return new CacheSettings(defaultBlockCacheBytes(), Duration.ofSeconds(1));
         }
     }
 

@@ -98,6 +98,11 @@ public interface CheckpointStore {
 
     /** The manifest with the highest (epoch, sequence number), if any checkpoint was taken. */
     default Optional<Manifest> latestManifest() {
-        return list(Manifest.PREFIX).stream().max(String::compareTo).map(key -> Manifest.decode(get(key)));
+        return latestManifestKey().map(key -> Manifest.decode(get(key)));
+    }
+
+    /** The object key of the manifest {@link #latestManifest} reads: a listing only, for a caller that polls. */
+    default Optional<String> latestManifestKey() {
+        return list(Manifest.PREFIX).stream().max(String::compareTo);
     }
 }
