@@ -184,6 +184,7 @@ public final class BackupWriter {
             int[] crc = new int[1];
             long bytes = target.writeChannel(BackupRepository.object(key), out -> crc[0] = store.copyTo(key, out));
             if (bytes != object.bytes()) {
+                target.deleteObject(key); // no set lists it; a later backup would take it for whole by its size
                 throw new IllegalStateException(key + " holds " + bytes + " bytes, its manifest says " + object.bytes());
             }
             copied = new BackupSet.StoredFile(key, bytes, Checksums.crc32c(crc[0]), null);
@@ -203,9 +204,8 @@ public final class BackupWriter {
 
     /** An object stored by an attempt that published no set: its checksum read from the target. */
     private BackupSet.StoredFile summed(BackupSet.StoredFile object) {
-        BackupSet.StoredFile crc32c = new BackupSet.StoredFile(object.name(), object.bytes(), "", null);
         try (InputStream in = target.read(BackupRepository.object(object.name()))) {
-            return new BackupSet.StoredFile(object.name(), object.bytes(), Checksums.of(crc32c, in), null);
+            return new BackupSet.StoredFile(object.name(), object.bytes(), Checksums.crc32c(in), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + object.name() + " in " + target, e);
         }

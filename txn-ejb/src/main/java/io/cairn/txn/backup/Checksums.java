@@ -13,7 +13,7 @@ import java.util.zip.CRC32C;
 /**
  * The checksums a backup keeps of what it stores ({@link BackupSet.StoredFile}): CRC32C, the object storage's own
  * checksum of an object, which a copy from the store gets without reading the bytes into the JVM; SHA-256 in backups
- * taken before 2026-12-07, still checked.
+ * taken before 2026-12-07, still checked. The archived log's segments keep SHA-256 (in their names: {@link LogArchive}).
  */
 final class Checksums {
     private Checksums() {
@@ -22,6 +22,16 @@ final class Checksums {
     /** A CRC32C as a set keeps it. */
     static String crc32c(int crc) {
         return String.format(Locale.ROOT, "%08x", crc);
+    }
+
+    /** The CRC32C of what {@code in} holds, as a set keeps it. */
+    static String crc32c(InputStream in) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0;) {
+            crc.update(buffer, 0, n);
+        }
+        return crc32c((int) crc.getValue());
     }
 
     /** The checksum of what {@code in} holds, of the kind {@code expected} keeps. */
