@@ -48,9 +48,14 @@ class CheckpointIT {
         return tn;
     }
 
+    /**
+     * A CN that reads the checkpoint it started from for the whole test: with no grace period (the compaction test)
+     * the objects of a checkpoint it moved onto could be collected as soon as the next one supersedes it.
+     */
     private static DataNode cn(LogCluster logs, TransactionNode tn, CheckpointStore store) {
         DataNode cn = new DataNode(logs.newClient(), () -> tn,
-                new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(10)), store);
+                new DataNode.Settings("cn", Duration.ofSeconds(10), Duration.ofSeconds(10)), store,
+                new DataNode.CacheSettings(DataNode.CacheSettings.defaultBlockCacheBytes(), Duration.ofHours(1)));
         cn.start();
         return cn;
     }
