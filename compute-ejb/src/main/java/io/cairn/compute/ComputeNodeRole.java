@@ -15,6 +15,7 @@ import io.cairn.sql.session.StatementObserver;
 import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.log.LogService;
 import io.cairn.node.ByteSize;
+import io.cairn.node.ConfigException;
 import io.cairn.node.HealthReport;
 import io.cairn.node.NodeConfig;
 import io.cairn.node.Role;
@@ -150,8 +151,26 @@ public final class ComputeNodeRole implements RoleService, LocalComputeNode {
         String diskValue = settings.apply(NodeConfig.BLOCK_CACHE_DISK).filter(v -> !v.isBlank()).orElse("0");
         long disk = "0".equals(diskValue.trim()) ? 0
                 : ByteSize.parse(NodeConfig.BLOCK_CACHE_DISK, diskValue, 1 << 20, Long.MAX_VALUE);
-        return new DataNode.CacheSettings(heap, DataNode.CacheSettings.defaults().followEvery(),
+        return new DataNode.CacheSettings(heap, checkpointPoll(settings),
                 disk == 0 ? null : config.dataDir().resolve("block-cache"), disk);
+    }
+
+    /** {@code cairn.cn.checkpoint-poll-ms}: how often the CN looks for a newer checkpoint. */
+    static Duration checkpointPoll(Function<String, Optional<String>> settings) {
+        Optional<String> value = settings.apply(NodeConfig.CHECKPOINT_POLL_MS).map(String::trim).filter(v -> !v.isEmpty());
+        if (value.isEmpty()) {
+            return DataNode.CacheSettings.defaults().followEvery();
+        }
+        try {
+            long ms = Long.parseLong(value.get());
+            if (ms >= 100 && ms <= 600_000) {
+                return Duration.ofMillis(ms);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException(NodeConfig.CHECKPOINT_POLL_MS,
+                "'" + value.get() + "' is not a number of milliseconds from 100 to 600000");
     }
 
     @Override

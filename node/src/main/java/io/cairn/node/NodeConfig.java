@@ -60,6 +60,12 @@ public record NodeConfig(
      * 0, the default, turns the disk tier off: the embedded default's object storage is a local folder already).
      */
     public static final String BLOCK_CACHE_DISK = "cairn.cn.block-cache-disk";
+    /**
+     * How often the compute node lists the checkpoint manifests for a newer one to move onto, in milliseconds (100 to
+     * 600000; default 1000). Until it moves on it holds every change since the checkpoint before; each look is one
+     * listing of object storage.
+     */
+    public static final String CHECKPOINT_POLL_MS = "cairn.cn.checkpoint-poll-ms";
     /** The TN's memory budget of changes not yet in a checkpoint (a size; default an eighth of the heap). */
     public static final String MEMTABLE_MAX = "cairn.memtable.max";
     public static final String PROXY_PORT = "cairn.proxy.port";
