@@ -58,7 +58,12 @@ final class LocalShardCopy {
                 return Optional.empty();
             }
             for (long done = 0; done < meta.size();) {
-                done += in.transferTo(from + done, meta.size() - done, out);
+                long sent = in.transferTo(from + done, meta.size() - done, out);
+                if (sent <= 0) { // the file is checked to be long enough: a destination that takes nothing
+                    throw new IOException("the copy of " + view.key + " stopped after " + done + " of " + meta.size()
+                            + " bytes");
+                }
+                done += sent;
             }
             return Optional.of(meta.objectCrc());
         } catch (NoSuchFileException e) { // deleted since its record was read
