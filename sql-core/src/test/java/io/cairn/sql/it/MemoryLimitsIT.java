@@ -3,6 +3,7 @@ package io.cairn.sql.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.node.testing.Wait;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -182,14 +183,21 @@ class MemoryLimitsIT {
                 }
             });
             writer.start();
+            int before;
+            int after;
             try {
+                // the writer is under way before the build starts (the build of 2,000 rows can take a quarter second)
+                Wait.until("the writer's first update", java.time.Duration.ofSeconds(30),
+                        () -> updates.get() > 0 || !writer.isAlive());
+                before = updates.get();
                 // about 440 KB of index entries against a 64 KiB write set: one transaction would fail with 1197
                 s.execute("CREATE INDEX k_pad ON ix1 (k, pad)");
+                after = updates.get();
             } finally {
                 stop.set(true);
                 writer.join();
             }
-            assertThat(updates.get()).as("rows changed while the index was built").isPositive();
+            assertThat(after).as("rows changed while the index was built").isGreaterThan(before);
             // the index is read in (k, pad) order, a full scan in id order: the same ids in index order prove its entries
             assertThat(rows(s, "SELECT id FROM ix1 WHERE k < 100")).isEqualTo(idsInIndexOrder(s, "ix1", 100));
             assertThat(rows(s, "SELECT COUNT(*), SUM(id) FROM ix1 WHERE k >= 0"))
