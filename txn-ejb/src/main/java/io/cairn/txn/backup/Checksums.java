@@ -26,17 +26,15 @@ final class Checksums {
 
     /** The CRC32C of what {@code in} holds, as a set keeps it. */
     static String crc32c(InputStream in) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) > 0;) {
-            crc.update(buffer, 0, n);
-        }
-        return crc32c((int) crc.getValue());
+        return drained(new Summing(in, null));
     }
 
     /** The checksum of what {@code in} holds, of the kind {@code expected} keeps. */
     static String of(BackupSet.StoredFile expected, InputStream in) throws IOException {
-        Summing summing = summing(expected, in);
+        return drained(summing(expected, in));
+    }
+
+    private static String drained(Summing summing) throws IOException {
         summing.transferTo(OutputStream.nullOutputStream());
         return summing.value();
     }
@@ -64,12 +62,7 @@ final class Checksums {
 
     /** The hex SHA-256 of what {@code in} holds. */
     static String sha256(InputStream in) throws IOException {
-        MessageDigest digest = newSha256();
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) > 0;) {
-            digest.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return drained(new Summing(in, newSha256()));
     }
 
     /** See {@link #summing}. */
