@@ -111,15 +111,23 @@ public interface ObjectStore {
      * @throws ObjectNotFoundException, StorageUnavailableException, CorruptObjectException as for {@link #get(String)}
      */
     default int copyTo(String key, WritableByteChannel out) throws IOException {
+        try (InputStream in = open(key)) {
+            return copy(in, out);
+        }
+    }
+
+    /**
+     * Copies what {@code in} holds into {@code out} through a 256 KiB buffer and returns its CRC32C: the streamed
+     * {@link #copyTo}, for implementations that open the stream themselves. {@code in} is not closed.
+     */
+    static int copy(InputStream in, WritableByteChannel out) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[256 << 10];
-        try (InputStream in = open(key)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                crc.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
+        for (int n; (n = in.read(buffer)) > 0;) {
+            crc.update(buffer, 0, n);
+            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
             }
         }
         return (int) crc.getValue();

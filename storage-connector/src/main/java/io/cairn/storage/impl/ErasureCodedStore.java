@@ -190,7 +190,7 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
         return new ObjectStream(parts, reader, view);
     }
 
-    /** In the kernel from a local single data shard ({@link LocalShardCopy}), else streamed as {@link #open} does. */
+    /** In the kernel from a local single data shard ({@link LocalShardCopy}), else streamed as {@link #open} streams. */
     @Override
     public int copyTo(String key, WritableByteChannel out) throws IOException {
         ShardNames.validateKey(key);
@@ -201,7 +201,12 @@ public final class ErasureCodedStore implements ObjectStore, AutoCloseable {
             return v;
         });
         Optional<Integer> local = LocalShardCopy.copy(parts, view, out);
-        return local.isPresent() ? local.get() : ObjectStore.super.copyTo(key, out);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        try (InputStream in = new ObjectStream(parts, reader, view)) { // the records already read, not again
+            return ObjectStore.copy(in, out);
+        }
     }
 
     @Override
