@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 class IndexBuildFailoverIT {
     private static final int ROWS = 120_000;
+    /** Index batches of half this (about 15k rows here, not 50k), so most of the build is left after the first. */
+    private static final long WRITE_SET_LIMIT = 1L << 20;
     /** Longer than a CN waits for a read barrier (5 s in SqlCluster), so every read and commit fails meanwhile. */
     private static final Duration OUTAGE = Duration.ofSeconds(8);
 
     @Test
     void anIndexBuildWaitsOutALogWithoutMajorityAndCompletes() throws Exception {
-        try (SqlCluster sql = SqlCluster.builder().underneath(c -> c.logPeers(3)).build();
+        try (SqlCluster sql = SqlCluster.builder().maxWriteSetBytes(WRITE_SET_LIMIT)
+                .underneath(c -> c.logPeers(3)).build();
                 Connection c = sql.connect(0, ""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE ix");
             s.execute("CREATE TABLE ix.t (id INT PRIMARY KEY, k INT NOT NULL, pad CHAR(20) NOT NULL)");
@@ -50,8 +53,10 @@ class IndexBuildFailoverIT {
             InProcessCluster cluster = sql.cluster();
             int leader = cluster.waitForLeader();
             int other = (leader + 1) % 3;
-            cluster.killLogPeer(leader);
-            cluster.killLogPeer(other);
+            // both at once: stopping a peer takes a second or more, and the two left after the first would
+            // elect a leader and let the build finish meanwhile
+            CompletableFuture.allOf(CompletableFuture.runAsync(() -> cluster.killLogPeer(leader)),
+                    CompletableFuture.runAsync(() -> cluster.killLogPeer(other))).join();
             Thread.sleep(OUTAGE.toMillis());
             assertThat(build).as("no log majority: the build cannot have finished").isNotDone();
             cluster.restartLogPeer(leader, true);
