@@ -19,7 +19,7 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
 
     /**
      * Bytes per shard chunk when no stripe size is given: the unit a chunk CRC covers, so the least a ranged get
-     * reads from one shard. A checkpoint block of up to 256 KiB then costs at most three chunks' reads, in arrays
+     * reads from one shard. A checkpoint block (about 256 KiB) then costs at most three chunks' reads, in arrays
      * below the size G1 allocates as humongous objects at a 1 GiB heap (half a 1 MiB region).
      */
     public static final int DEFAULT_CHUNK_SIZE = 128 << 10;

@@ -21,12 +21,8 @@ public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerT
         long segmentBytes, int blockBytes, long memtableBytes) {
     /** Segments of about 64 MiB. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
-    /**
-     * Blocks of about 64 KiB: a point read that misses the CN's block cache reads, checks and keeps a whole block,
-     * so a smaller block is a cheaper miss (at 4 x 1M sysbench rows on the all-in-one server, point_select on the
-     * large tables ran at 0.76 of the small ones with 64 KiB blocks and 0.71 with 256 KiB); scans read more blocks.
-     */
-    public static final int DEFAULT_BLOCK_BYTES = 64 << 10;
+    /** Blocks of about 256 KiB. */
+    public static final int DEFAULT_BLOCK_BYTES = 256 << 10;
     /** The storage connector's object size limit, which a segment must stay well under. */
     private static final long MAX_SEGMENT_BYTES = 192L << 20;
 
@@ -77,7 +73,7 @@ public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerT
 
     /**
      * Every minute, 100 000 keys or an eighth of the heap; runs merged beyond 8; garbage kept 5 minutes;
-     * 64 MiB segments of 64 KiB blocks.
+     * 64 MiB segments of 256 KiB blocks.
      */
     public static CheckpointSettings defaults() {
         return new CheckpointSettings(Duration.ofSeconds(60), 100_000, 8, Duration.ofMinutes(5));
