@@ -82,7 +82,7 @@ final class LogFollower {
                 if (!CommitRecord.isCommitRecord(bytes)) {
                     continue;
                 }
-                CommitRecord record = CommitRecord.decodeShared(bytes);
+                CommitRecord record = CommitRecord.decode(bytes);
                 history.apply(record, entry.lsn());
                 checkpoints.onCommit(entry.lsn(), record);
             }
