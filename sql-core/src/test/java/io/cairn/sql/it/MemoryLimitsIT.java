@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -187,7 +188,7 @@ class MemoryLimitsIT {
             int after;
             try {
                 // the writer is under way before the build starts (the build of 2,000 rows can take a quarter second)
-                Wait.until("the writer's first update", java.time.Duration.ofSeconds(30),
+                Wait.until("the writer's first update", Duration.ofSeconds(30),
                         () -> updates.get() > 0 || !writer.isAlive());
                 before = updates.get();
                 // about 440 KB of index entries against a 64 KiB write set: one transaction would fail with 1197
