@@ -169,10 +169,18 @@ public final class MvccStore {
         return store;
     }
 
-    /** Lets the replaced stores go once no snapshot before {@code horizonTs} is in use. Writer's thread. */
+    /**
+     * Lets the replaced stores go that no snapshot from {@code horizonTs} on reads: behind the newest store
+     * in the chain whose floor the horizon has reached. Checkpoints can come faster than an old snapshot ends,
+     * so the chain may be several stores long, and each holds one checkpoint interval's versions; the ones
+     * behind the horizon go at once, not when the horizon passes the newest floor. Writer's thread.
+     */
     void forgetReplacedBefore(long horizonTs) {
-        if (horizonTs >= floorTs) {
-            previous = null;
+        for (MvccStore store = this; store != null; store = store.previous) {
+            if (horizonTs >= store.floorTs) {
+                store.previous = null;
+                return;
+            }
         }
     }
 

@@ -466,6 +466,10 @@ public final class Transaction {
         for (int i = 0; i < basis.length; i++) {
             basis[i] = readTs.getOrDefault(writes.get(i).key(), snapshotTs);
         }
+        // A committing transaction reads nothing more, so its snapshot stops holding back the store's horizon
+        // now, not after the log's round trip: a big commit under load (an index build's batch) takes
+        // seconds, and meanwhile every version, and the stores a checkpoint replaced, stayed on the heap.
+        registration.release();
         try {
             CommitResult result = node.commit(new CommitRequest(id(), snapshotTs, writes, basis));
             end(State.COMMITTED, false);

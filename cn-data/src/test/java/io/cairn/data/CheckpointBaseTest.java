@@ -70,6 +70,22 @@ class CheckpointBaseTest {
         assertThat(scan(old, null, null, 10)).containsExactly("a=a0", "b=b1", "d=d1", "e=e0");
     }
 
+    @Test
+    void replacedStoresGoAsSoonAsTheHorizonPassesTheirSuccessorsFloor() {
+        MvccStore first = store();
+        first.apply(20, List.of(Write.put(key("a"), v("a2"))));
+        MvccStore second = first.rebase(base(2, List.of(List.of(row("a", "a2")))), 20);
+        second.apply(30, List.of(Write.put(key("a"), v("a3"))));
+        MvccStore third = second.rebase(base(3, List.of(List.of(row("a", "a3")))), 30);
+        assertThat(third.forSnapshot(10)).isSameAs(first);
+        third.forgetReplacedBefore(25); // no snapshot before 25: the first store serves none of them
+        assertThat(third.forSnapshot(10)).as("the store before the horizon's is gone").isSameAs(second);
+        assertThat(third.forSnapshot(25)).isSameAs(second);
+        assertThat(read(third.forSnapshot(25), "a", 25)).isEqualTo("a2");
+        third.forgetReplacedBefore(30);
+        assertThat(third.forSnapshot(25)).isSameAs(third);
+    }
+
     private static String read(MvccStore store, String pk, long ts) {
         byte[] b = store.get(key(pk), ts);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);

@@ -59,6 +59,30 @@ class TransactionTest {
     }
 
     @Test
+    void aCommittingTransactionNoLongerHoldsBackTheHorizon() {
+        DataNode node = new DataNode(log, () -> tn, new DataNode.Settings("cn2", Duration.ofSeconds(5),
+                Duration.ofSeconds(5)));
+        List<Integer> openDuringCommit = new ArrayList<>();
+        node.commitThrough((activeTn, request) -> {
+            openDuringCommit.add(node.openTransactions());
+            return activeTn.get().commit(request);
+        });
+        node.start();
+        try {
+            Transaction reader = node.begin(Isolation.REPEATABLE_READ);
+            Transaction writer = node.begin(Isolation.REPEATABLE_READ);
+            writer.put(key("w"), v("1"));
+            writer.commit();
+            assertThat(openDuringCommit).as("while the TN commits, only the reader's snapshot is held")
+                    .containsExactly(1);
+            reader.rollback();
+            assertThat(node.openTransactions()).isZero();
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void oldVersionsArePrunedOnceNoOpenTransactionCanReadThem() {
         // "marker" has a version that only the snapshot of "older" holds: its pruning, once "older" ends,
         // shows a prune pass that ran after every version of x was in the store
