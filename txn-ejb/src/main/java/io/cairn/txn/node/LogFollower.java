@@ -19,14 +19,17 @@ final class LogFollower {
     private static final int READ_BYTES = 4 << 20;
 
     private final LogService log;
+    private final Ticker ticker;
     private final NodeState node;
     private final CommitHistory history;
     private final LeaseView leases;
     private final CheckpointHooks checkpoints;
     private long nextLsn = 1;
 
-    LogFollower(LogService log, NodeState node, CommitHistory history, LeaseView leases, CheckpointHooks checkpoints) {
+    LogFollower(LogService log, Ticker ticker, NodeState node, CommitHistory history, LeaseView leases,
+            CheckpointHooks checkpoints) {
         this.log = log;
+        this.ticker = ticker;
         this.node = node;
         this.history = history;
         this.leases = leases;
@@ -44,9 +47,24 @@ final class LogFollower {
      * view. Of the leases read, the newest counts, once: renewals read together arrived together.
      */
     void follow(long untilLsn) {
+        follow(untilLsn, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, but returns once {@code budgetNanos} have passed after a batch read: while writers append as
+     * fast as this thread applies, the log has no end to catch up with, and the driver must still renew the
+     * lease and start checkpoints between batches.
+     *
+     * @return whether it read everything visible up to {@code untilLsn}
+     */
+    boolean follow(long untilLsn, long budgetNanos) {
+        long started = ticker.nanoTime();
         Lease newest = null;
         try {
             while (nextLsn <= untilLsn) {
+                if (ticker.nanoTime() - started > budgetNanos) {
+                    return false;
+                }
                 LogBatch batch;
                 try {
                     batch = log.read(nextLsn, READ_BYTES);
@@ -65,10 +83,11 @@ final class LogFollower {
                     }
                 }
                 if (batch.nextLsn() <= nextLsn) {
-                    return;
+                    return true;
                 }
                 nextLsn = batch.nextLsn();
             }
+            return true;
         } finally {
             if (newest != null) {
                 leases.observe(newest);

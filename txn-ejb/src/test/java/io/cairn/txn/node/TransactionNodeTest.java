@@ -3,6 +3,7 @@ package io.cairn.txn.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
 import io.cairn.log.LogService;
 import io.cairn.log.LogUnavailableException;
@@ -233,6 +234,59 @@ class TransactionNodeTest {
         assertThatThrownBy(() -> b.commit(put("t2", 0, 1))).isInstanceOf(WriteConflictException.class);
         CommitResult t3 = b.commit(put("t3", t1.commitTs(), 1));
         assertThat(t3.commitTs()).isGreaterThan(t1.commitTs());
+    }
+
+    /**
+     * The log as one TN sees it, read one entry per call and slowly: a follower that applies more slowly than
+     * writers append.
+     */
+    private LogService slowReadingView() {
+        return (LogService) Proxy.newProxyInstance(LogService.class.getClassLoader(), new Class<?>[] {LogService.class},
+                (proxy, method, args) -> {
+                    try {
+                        if (!method.getName().equals("read")) {
+                            return method.invoke(log, args);
+                        }
+                        Thread.sleep(10);
+                        LogBatch batch = (LogBatch) method.invoke(log, args);
+                        return batch.entries().isEmpty() ? batch
+                                : new LogBatch(batch.entries().subList(0, 1), batch.entries().get(0).lsn() + 1);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * A bulk load on 2026-12-07: the log grew about as fast as the active TN applied it, its driver followed
+     * it "to the end" for seconds without renewing, and a standby took the lease five times in one load.
+     */
+    @Test
+    void anActiveTnThatCannotCatchUpWithTheLogKeepsItsLease() throws Exception {
+        TransactionNode a = node("tn-a", Ticker.SYSTEM, slowReadingView());
+        Wait.until("a active", WAIT, () -> a.state() == TransactionNode.State.ACTIVE);
+        TransactionNode b = node("tn-b");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> { // about 200 entries a second; a reads at most 100
+            while (writing.get()) {
+                log.append(a.epoch(), List.of(new byte[] {1}));
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        writer.start();
+        try {
+            Thread.sleep(5 * LEASE.toMillis());
+            assertThat(b.state()).as("the standby saw the lease renewed throughout").isEqualTo(TransactionNode.State.STANDBY);
+            assertThat(a.state()).isEqualTo(TransactionNode.State.ACTIVE);
+            assertThat(a.epoch()).isEqualTo(1);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
     }
 
     /**
