@@ -66,7 +66,7 @@ public record NodeConfig(
      * listing of object storage.
      */
     public static final String CHECKPOINT_POLL_MS = "cairn.cn.checkpoint-poll-ms";
-    /** The TN's memory budget of changes not yet in a checkpoint (a size; default an eighth of the heap). */
+    /** The TN's memory budget of changes not yet in a checkpoint (a size; default a sixteenth of the heap). */
     public static final String MEMTABLE_MAX = "cairn.memtable.max";
     public static final String PROXY_PORT = "cairn.proxy.port";
     public static final String CN_PORT = "cairn.cn.port";

@@ -64,15 +64,15 @@ public record CheckpointSettings(Duration interval, int maxKeys, int maxRunsPerT
     }
 
     /**
-     * An eighth of the heap: a CN on the same server holds the same changes once more until it moves onto
-     * the checkpoint (README, "Memory").
+     * A sixteenth of the heap: commits are held back past twice that, and a CN on the same server holds the
+     * same changes about once more until it moves onto the checkpoint (README, "Memory").
      */
     public static long defaultMemtableBytes() {
-        return Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 8);
+        return Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 16);
     }
 
     /**
-     * Every minute, 100 000 keys or an eighth of the heap; runs merged beyond 8; garbage kept 5 minutes;
+     * Every minute, 100 000 keys or a sixteenth of the heap; runs merged beyond 8; garbage kept 5 minutes;
      * 64 MiB segments of 256 KiB blocks.
      */
     public static CheckpointSettings defaults() {
