@@ -3,6 +3,7 @@ package io.cairn.data;
 import io.cairn.txn.DeadlockException;
 import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 
@@ -34,6 +35,8 @@ public interface CommitObserver {
         SNAPSHOT_TOO_OLD,
         /** refused: the cluster takes no writes (a standby, or a fenced or drained primary) */
         READ_ONLY,
+        /** refused after a minute of the TN holding it back for its memory budget (checkpoints behind the writers) */
+        BUSY,
         /** no TN answered in time: the outcome is unknown to the client */
         UNKNOWN,
         /** any other failure */
@@ -52,6 +55,9 @@ public interface CommitObserver {
             }
             if (e instanceof ReadOnlyClusterException) {
                 return READ_ONLY;
+            }
+            if (e instanceof TransactionNodeBusyException) {
+                return BUSY;
             }
             if (e instanceof TransactionNodeUnavailableException) {
                 return UNKNOWN;

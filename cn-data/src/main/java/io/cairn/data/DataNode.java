@@ -6,6 +6,7 @@ import io.cairn.txn.CommitRequest;
 import io.cairn.txn.CommitResult;
 import io.cairn.txn.LockRequest;
 import io.cairn.txn.LockResult;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -253,13 +254,13 @@ public final class DataNode implements AutoCloseable {
     /**
      * Commits through the active TN with this CN's {@link CommitCalls} (which repeat the same request while
      * no TN is available: it is idempotent by transaction id), then waits (bounded) until this CN has
-     * applied it.
+     * applied it. A commit the TN holds back for its memory budget is sent again for up to {@link #BUSY_WAIT}.
      */
     CommitResult commit(CommitRequest request) {
         long start = System.nanoTime();
         CommitResult result;
         try {
-            result = commitCalls.commit(transactionNode, request);
+            result = commitWhileBusy(request, start + BUSY_WAIT.toNanos());
         } catch (RuntimeException e) {
             commitObserver.commitEnded(CommitObserver.Outcome.of(e), System.nanoTime() - start);
             throw e;
@@ -278,6 +279,39 @@ public final class DataNode implements AutoCloseable {
                     + e.getMessage());
         }
         return result;
+    }
+
+    /**
+     * How long a writer keeps sending a commit that the TN holds back because its changes wait for a checkpoint
+     * (a bulk load faster than checkpoints): a slow commit, as a full redo log makes one in InnoDB, rather than
+     * an error. A checkpoint of the budget's changes took up to tens of seconds on a busy 2-core cluster.
+     */
+    static final Duration BUSY_WAIT = Duration.ofSeconds(60);
+    /** Longer than a TN holds a commit back before it refuses it ({@code CheckpointHooks.THROTTLE_WAIT}, 1 s). */
+    private static final Duration BUSY_LAST_LOOK = Duration.ofSeconds(2);
+
+    /**
+     * The commit through {@link #commitCalls}, again while the TN answers busy. Giving up, it looks once more
+     * after {@link #BUSY_LAST_LOOK}: an earlier attempt the TN was still holding back has by then been made
+     * (then that look answers it) or refused, so the busy answer it throws means "not committed".
+     */
+    private CommitResult commitWhileBusy(CommitRequest request, long deadlineNanos) {
+        while (true) {
+            try {
+                return commitCalls.commit(transactionNode, request);
+            } catch (TransactionNodeBusyException e) {
+                boolean last = System.nanoTime() > deadlineNanos;
+                try {
+                    Thread.sleep(last ? BUSY_LAST_LOOK.toMillis() : 100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                if (last) {
+                    return commitCalls.commit(transactionNode, request);
+                }
+            }
+        }
     }
 
     /** How long one lock call waits at the TN before the caller looks at its deadline and cancel flag again. */

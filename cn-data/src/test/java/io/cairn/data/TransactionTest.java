@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.node.testing.Wait;
 import io.cairn.txn.Key;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.node.TransactionNode;
 import io.cairn.txn.testing.InMemoryLog;
@@ -77,6 +78,30 @@ class TransactionTest {
                     .containsExactly(1);
             reader.rollback();
             assertThat(node.openTransactions()).isZero();
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
+    void aCommitTheTnHoldsBackIsSentAgainUntilItIsMade() {
+        DataNode node = new DataNode(log, () -> tn, new DataNode.Settings("cn3", Duration.ofSeconds(5),
+                Duration.ofSeconds(5)));
+        List<String> attempts = new ArrayList<>();
+        node.commitThrough((activeTn, request) -> {
+            attempts.add(request.txnId());
+            if (attempts.size() <= 2) {
+                throw new TransactionNodeBusyException("changes wait for a checkpoint (test)");
+            }
+            return activeTn.get().commit(request);
+        });
+        node.start();
+        try {
+            Transaction t = node.begin(Isolation.REPEATABLE_READ);
+            t.put(key("held"), v("1"));
+            t.commit();
+            assertThat(attempts).as("the same transaction, three times").hasSize(3).containsOnly(attempts.get(0));
+            assertThat(node.begin(Isolation.REPEATABLE_READ).get(key("held"))).isEqualTo(v("1"));
         } finally {
             node.close();
         }

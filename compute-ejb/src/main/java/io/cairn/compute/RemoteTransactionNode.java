@@ -7,6 +7,7 @@ import io.cairn.txn.LockRequest;
 import io.cairn.txn.LockResult;
 import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.TransactionService;
 import io.cairn.txn.WriteConflictException;
@@ -25,7 +26,8 @@ import javax.net.ssl.SSLContext;
 /**
  * The TN of another server, reached over HTTPS with the cluster's mutual TLS (or plain HTTP on a
  * loopback-only cluster without it). 200 carries the answer; 409 a refused commit or a
- * deadlock victim (the {@code Cairn-Error} header says which); anything else, or no answer, means
+ * deadlock victim (the {@code Cairn-Error} header says which); 429 a commit held back and not made
+ * ({@link TransactionNodeBusyException}); anything else, or no answer, means
  * the outcome is unknown ({@link TransactionNodeUnavailableException}) and the caller repeats the
  * same request. A lock call waits at the TN for less than the read timeout.
  *
@@ -127,6 +129,9 @@ final class RemoteTransactionNode implements TransactionService, AutoCloseable {
                 throw new ReadOnlyClusterException(message);
             }
             throw new WriteConflictException(message);
+        }
+        if (status == 429) {
+            throw new TransactionNodeBusyException(message);
         }
         throw new TransactionNodeUnavailableException("transaction node " + endpoint + " answered " + status
                 + ": " + message, null);

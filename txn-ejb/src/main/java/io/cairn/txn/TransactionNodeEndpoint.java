@@ -66,7 +66,7 @@ public final class TransactionNodeEndpoint {
         });
     }
 
-    /** Decodes the body (400 if malformed), calls the TN (503 without one) and maps its refusals to 409 and 503. */
+    /** Decodes the body (400 if malformed), calls the TN (503 without one) and maps its refusals to 409, 429 and 503. */
     private <T> Answer serve(byte[] body, Function<byte[], T> decode, BiFunction<TransactionService, T, Answer> call) {
         T request;
         try {
@@ -88,6 +88,8 @@ public final class TransactionNodeEndpoint {
             return Answer.text(409, TnRpc.DEADLOCK, e.getMessage());
         } catch (ReadOnlyClusterException e) {
             return Answer.text(409, TnRpc.READ_ONLY, e.getMessage());
+        } catch (TransactionNodeBusyException e) {
+            return Answer.text(429, null, e.getMessage());
         } catch (TransactionNodeUnavailableException e) {
             return Answer.text(503, null, e.getMessage());
         }

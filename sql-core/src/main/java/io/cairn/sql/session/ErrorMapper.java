@@ -10,6 +10,7 @@ import io.cairn.txn.DeadlockException;
 import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.util.logging.Level;
@@ -27,6 +28,8 @@ import org.apache.calcite.sql.validate.SqlValidatorException;
  *   <li>{@link TransactionTooLargeException} → 1197 naming the limit (the statement is undone, the transaction stays open);</li>
  *   <li>{@link LockWaitTimeoutException} → 1205, or 1317 when the statement was cancelled while it waited;</li>
  *   <li>{@link ReadOnlyClusterException} → 1290 (--read-only) with the reason: a standby, or a fenced or drained primary;</li>
+ *   <li>{@link TransactionNodeBusyException} (held back by the TN's memory budget for a minute; not committed) →
+ *       1205, retryable, with the TN's reason;</li>
  *   <li>{@link TransactionNodeUnavailableException} → 1105 saying the outcome is unknown (not retryable: the
  *       commit may have reached the log, and running it again would apply it twice);</li>
  *   <li>{@link CommitOutcomeUnknownException} (any other failure of a commit) → 1105 saying the same, logged;</li>
@@ -73,6 +76,10 @@ public final class ErrorMapper {
         if (e instanceof ReadOnlyClusterException) {
             return of(MysqlError.OPTION_PREVENTS_STATEMENT, String.format(MysqlError.OPTION_PREVENTS_STATEMENT.template(),
                     "--read-only") + " (" + e.getMessage() + ")", e);
+        }
+        if (e instanceof TransactionNodeBusyException) {
+            return of(MysqlError.LOCK_WAIT_TIMEOUT, MysqlError.LOCK_WAIT_TIMEOUT.template() + " (the transaction was not"
+                    + " committed: " + e.getMessage() + ")", e);
         }
         if (e instanceof TransactionNodeUnavailableException) {
             return of(MysqlError.UNKNOWN_ERROR, "No transaction node answered in time; the transaction may or may not"

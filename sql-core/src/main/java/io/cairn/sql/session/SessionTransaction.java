@@ -13,6 +13,7 @@ import io.cairn.txn.LockMode;
 import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
 import io.cairn.txn.TransactionException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import java.time.Duration;
@@ -251,7 +252,7 @@ final class SessionTransaction {
         try {
             t.commit();
         } catch (WriteConflictException | SnapshotTooOldException | TransactionNodeUnavailableException
-                | ReadOnlyClusterException e) {
+                | TransactionNodeBusyException | ReadOnlyClusterException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new CommitOutcomeUnknownException(e);

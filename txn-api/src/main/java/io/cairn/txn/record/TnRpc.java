@@ -5,7 +5,8 @@ package io.cairn.txn.record;
  * client, txn-ejb's endpoint): a POST of an {@code application/octet-stream} body to {@link #PATH} plus the
  * operation, authenticated by {@link #SECRET_HEADER}. The answer's status says what happened: 200 with the
  * result body ({@link CommitRpc}, {@link LockRpc}), 204 for the calls that return nothing, 409 with
- * {@link #ERROR_HEADER} naming the refusal, 503 when the outcome is unknown, 400 for a malformed body.
+ * {@link #ERROR_HEADER} naming the refusal, 429 when the TN held a commit back and did not make it (memory
+ * budget; try again), 503 when the outcome is unknown, 400 for a malformed body.
  */
 public final class TnRpc {
     /** The path the operations hang under, on the TN server's internal HTTP(S) port. */

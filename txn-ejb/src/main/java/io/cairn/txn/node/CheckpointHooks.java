@@ -1,6 +1,6 @@
 package io.cairn.txn.node;
 
-import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.record.CommitRecord;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -66,13 +66,13 @@ final class CheckpointHooks implements AutoCloseable {
     /**
      * Back-pressure: while the changes not yet in a checkpoint take more than twice the memory budget
      * (object storage slower than the writers, or checkpoints failing), a commit waits up to
-     * {@link #THROTTLE_WAIT} for a checkpoint to catch up, and is refused when none did: the CN repeats a
-     * refused commit until its commit timeout, so writers wait instead of the heap running out. (Letting
+     * {@link #THROTTLE_WAIT} for a checkpoint to catch up, and is refused when none did ({@link TransactionNodeBusyException}: not committed); the CN repeats
+     * a refused commit for up to a minute, so writers wait instead of the heap running out. (Letting
      * each commit through after its wait held nobody back: four bulk writers grew the changes to 2.8
      * million on a TN whose checkpoints kept failing, until its server ran out of heap.)
      *
      * @param txnId the commit's transaction: a repeated call of one already admitted is not held back
-     * @throws TransactionNodeUnavailableException the changes still take more than twice the budget
+     * @throws TransactionNodeBusyException the changes still take more than twice the budget
      */
     void slowWhileLagging(String txnId) {
         CheckpointScheduler scheduler = checkpoints;
@@ -102,9 +102,9 @@ final class CheckpointHooks implements AutoCloseable {
         }
         long pending = scheduler.pendingBytes();
         if (pending > 2 * memtableBytes) {
-            throw new TransactionNodeUnavailableException("transaction node " + id + " holds "
+            throw new TransactionNodeBusyException("transaction node " + id + " holds "
                     + (pending >> 20) + " MiB of changes not yet in a checkpoint, more than twice its budget ("
-                    + (memtableBytes >> 20) + " MiB, cairn.memtable.max); the commit may be tried again", null);
+                    + (memtableBytes >> 20) + " MiB, cairn.memtable.max); the commit was not made and may be tried again");
         }
     }
 

@@ -11,7 +11,7 @@ import io.cairn.storage.testing.InMemoryObjectStore;
 import io.cairn.txn.CommitRequest;
 import io.cairn.txn.DroppedKeySpaces;
 import io.cairn.txn.Key;
-import io.cairn.txn.TransactionNodeUnavailableException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.Write;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import io.cairn.txn.checkpoint.CheckpointStore;
@@ -139,17 +139,19 @@ class CheckpointTest {
         byte[] big = new byte[64 * 1024];
         CommitRequest first = new CommitRequest("first", tn.lastCommitTs(), List.of(Write.put(key(TABLE, 0), big)));
         long firstTs = tn.commit(first).commitTs();
-        for (int i = 1; i < 17; i++) { // just over the budget: neither the interval nor the key count is reached
+        for (int i = 1; i < 16; i++) { // 16 changes of ~64 KiB: just over the budget (neither interval nor key count)
             commit(tn, Write.put(key(TABLE, i), big));
         }
         Wait.until("a checkpoint started by the memory budget", WAIT, () -> slow.waiting() == 1);
-        for (int i = 17; i < 34; i++) {
+        // 16 more: the last one takes the changes just over twice the budget (31 are under it, so none of these is
+        // held back however soon the TN notes each) and the 16 past the cut just over the budget
+        for (int i = 16; i < 32; i++) {
             commit(tn, Write.put(key(TABLE, i), big));
         }
         Wait.until("noted: past twice the budget", WAIT, () -> tn.pendingCheckpointBytes() > 2 * budget);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> commit(tn, Write.put(key(TABLE, 34), new byte[] {1})))
-                .as("refused after waiting, while storage lags").isInstanceOf(TransactionNodeUnavailableException.class)
+        assertThatThrownBy(() -> commit(tn, Write.put(key(TABLE, 32), new byte[] {1})))
+                .as("refused after waiting, while storage lags").isInstanceOf(TransactionNodeBusyException.class)
                 .hasMessageContaining("more than twice its budget");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the refused commit waited first")
                 .isGreaterThanOrEqualTo(CheckpointHooks.THROTTLE_WAIT.minusMillis(50));
@@ -157,9 +159,9 @@ class CheckpointTest {
                 .isEqualTo(firstTs);
         slow.open();
         Wait.until("every change checkpointed (not the refused one), without the interval", WAIT,
-                () -> store.latestManifest().map(m -> tableRows(m).size() == 34).orElse(false));
+                () -> store.latestManifest().map(m -> tableRows(m).size() == 32).orElse(false));
         Wait.until("the memory given back", WAIT, () -> tn.pendingCheckpointBytes() < budget);
-        commit(tn, Write.put(key(TABLE, 34), new byte[] {1})); // tried again: it goes through
+        commit(tn, Write.put(key(TABLE, 32), new byte[] {1})); // tried again: it goes through
     }
 
     @Test
