@@ -470,6 +470,7 @@ public final class Transaction {
         // now, not after the log's round trip: a big commit under load (an index build's batch) takes
         // seconds, and meanwhile every version, and the stores a checkpoint replaced, stayed on the heap.
         registration.release();
+        store = null;
         try {
             CommitResult result = node.commit(new CommitRequest(id(), snapshotTs, writes, basis));
             end(State.COMMITTED, false);

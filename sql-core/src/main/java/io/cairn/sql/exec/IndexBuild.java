@@ -215,43 +215,56 @@ public final class IndexBuild {
     private byte[] batch(byte[] from) {
         Transaction t = node.begin(Isolation.REPEATABLE_READ, Concurrency.OPTIMISTIC);
         try {
-            TableDefinition def = current(t);
-            TableCodec codec = new TableCodec(def);
-            Iterator<Map.Entry<byte[], byte[]>> it = t.scan(def.id(), from, null);
-            long maxBytes = Math.min(BATCH_BYTES, t.maxWriteSetBytes() / 2);
-            List<Write> entries = new ArrayList<>();
-            Set<Key> uniqueKeys = new HashSet<>(); // the batch's keys of a unique index, not in the workspace yet
-            long bytes = 0;
-            byte[] next = null;
-            while (it.hasNext()) {
-                Map.Entry<byte[], byte[]> e = it.next();
-                if (entries.size() >= batchRows || bytes >= maxBytes) {
-                    next = e.getKey();
-                    break;
-                }
-                Object[] row = codec.decodeRow(e.getValue());
-                Key k = codec.indexKey(index, row, e.getKey());
-                if (codec.checksUniqueness(index, row)) {
-                    byte[] holder = t.get(k);
-                    if (!uniqueKeys.add(k) || holder != null && !Arrays.equals(holder, e.getKey())) {
-                        throw new SqlException(MysqlError.DUP_ENTRY,
-                                codec.keyText(def.positions(index.columns()), row), def.name() + "." + index.name());
-                    }
-                }
-                Write entry = Write.put(k, e.getKey());
-                entries.add(entry);
-                bytes += CommitRecord.writeBytes(entry);
-            }
-            entries.sort(Comparator.comparing(Write::key));
-            for (Write entry : entries) {
+            Batch batch = read(t, from);
+            for (Write entry : batch.entries()) {
                 t.put(entry.key(), entry.value());
             }
             t.commit();
-            rows += entries.size();
-            return next;
+            rows += batch.entries().size();
+            return batch.next();
         } finally {
             t.rollback();
         }
+    }
+
+    /** One batch's index entries, sorted, and the key the next batch starts at (null: none). */
+    private record Batch(List<Write> entries, byte[] next) {
+    }
+
+    /**
+     * Reads one batch's rows at {@code t}'s snapshot. A method of its own so that the scan (which reaches the
+     * CN store the snapshot read) is gone before the commit, which may take seconds under load.
+     */
+    private Batch read(Transaction t, byte[] from) {
+        TableDefinition def = current(t);
+        TableCodec codec = new TableCodec(def);
+        Iterator<Map.Entry<byte[], byte[]>> it = t.scan(def.id(), from, null);
+        long maxBytes = Math.min(BATCH_BYTES, t.maxWriteSetBytes() / 2);
+        List<Write> entries = new ArrayList<>();
+        Set<Key> uniqueKeys = new HashSet<>(); // the batch's keys of a unique index, not in the workspace yet
+        long bytes = 0;
+        byte[] next = null;
+        while (it.hasNext()) {
+            Map.Entry<byte[], byte[]> e = it.next();
+            if (entries.size() >= batchRows || bytes >= maxBytes) {
+                next = e.getKey();
+                break;
+            }
+            Object[] row = codec.decodeRow(e.getValue());
+            Key k = codec.indexKey(index, row, e.getKey());
+            if (codec.checksUniqueness(index, row)) {
+                byte[] holder = t.get(k);
+                if (!uniqueKeys.add(k) || holder != null && !Arrays.equals(holder, e.getKey())) {
+                    throw new SqlException(MysqlError.DUP_ENTRY,
+                            codec.keyText(def.positions(index.columns()), row), def.name() + "." + index.name());
+                }
+            }
+            Write entry = Write.put(k, e.getKey());
+            entries.add(entry);
+            bytes += CommitRecord.writeBytes(entry);
+        }
+        entries.sort(Comparator.comparing(Write::key));
+        return new Batch(entries, next);
     }
 
     /** The table as {@code t} sees it; 1412 when it was dropped, replaced or lost the index meanwhile. */
