@@ -66,8 +66,9 @@ final class CheckpointHooks implements AutoCloseable {
     /**
      * Back-pressure: while the changes not yet in a checkpoint take more than twice the memory budget
      * (object storage slower than the writers, or checkpoints failing), a commit waits up to
-     * {@link #THROTTLE_WAIT} for a checkpoint to catch up, and is refused when none did ({@link TransactionNodeBusyException}: not committed); the CN repeats
-     * a refused commit for up to a minute, so writers wait instead of the heap running out. (Letting
+     * {@link #THROTTLE_WAIT} for a checkpoint to catch up, and is refused when none did
+     * ({@link TransactionNodeBusyException}: not committed); the CN repeats a refused commit for up to a
+     * minute, so writers wait instead of the heap running out. (Letting
      * each commit through after its wait held nobody back: four bulk writers grew the changes to 2.8
      * million on a TN whose checkpoints kept failing, until its server ran out of heap.)
      *
