@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,17 +60,22 @@ class TransactionTest {
         u.commit(); // returns once this CN has applied it
     }
 
+    /** A second CN on the log whose commits go through the calls {@code calls} makes for it; started. */
+    private DataNode nodeCommittingThrough(String name, Function<DataNode, CommitCalls> calls) {
+        DataNode node = new DataNode(log, () -> tn, new DataNode.Settings(name, Duration.ofSeconds(5),
+                Duration.ofSeconds(5)));
+        node.commitThrough(calls.apply(node));
+        node.start();
+        return node;
+    }
+
     @Test
     void aCommittingTransactionNoLongerHoldsBackTheHorizon() {
-        DataNode node = new DataNode(log, () -> tn, new DataNode.Settings("cn2", Duration.ofSeconds(5),
-                Duration.ofSeconds(5)));
         List<Integer> openDuringCommit = new ArrayList<>();
-        node.commitThrough((activeTn, request) -> {
-            openDuringCommit.add(node.openTransactions());
+        try (DataNode node = nodeCommittingThrough("cn2", n -> (activeTn, request) -> {
+            openDuringCommit.add(n.openTransactions());
             return activeTn.get().commit(request);
-        });
-        node.start();
-        try {
+        })) {
             Transaction reader = node.begin(Isolation.REPEATABLE_READ);
             Transaction writer = node.begin(Isolation.REPEATABLE_READ);
             writer.put(key("w"), v("1"));
@@ -78,32 +84,24 @@ class TransactionTest {
                     .containsExactly(1);
             reader.rollback();
             assertThat(node.openTransactions()).isZero();
-        } finally {
-            node.close();
         }
     }
 
     @Test
     void aCommitTheTnHoldsBackIsSentAgainUntilItIsMade() {
-        DataNode node = new DataNode(log, () -> tn, new DataNode.Settings("cn3", Duration.ofSeconds(5),
-                Duration.ofSeconds(5)));
         List<String> attempts = new ArrayList<>();
-        node.commitThrough((activeTn, request) -> {
+        try (DataNode node = nodeCommittingThrough("cn3", n -> (activeTn, request) -> {
             attempts.add(request.txnId());
             if (attempts.size() <= 2) {
                 throw new TransactionNodeBusyException("changes wait for a checkpoint (test)");
             }
             return activeTn.get().commit(request);
-        });
-        node.start();
-        try {
+        })) {
             Transaction t = node.begin(Isolation.REPEATABLE_READ);
             t.put(key("held"), v("1"));
             t.commit();
             assertThat(attempts).as("the same transaction, three times").hasSize(3).containsOnly(attempts.get(0));
             assertThat(node.begin(Isolation.REPEATABLE_READ).get(key("held"))).isEqualTo(v("1"));
-        } finally {
-            node.close();
         }
     }
 
