@@ -17,7 +17,12 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
                           Duration requestTimeout, int maxAttempts, int maxConcurrentPerEndpoint,
                           long maxObjectSize, Duration orphanGrace) {
 
-    public static final int DEFAULT_STRIPE_SIZE = 1 << 20;
+    /**
+     * Bytes per shard chunk when no stripe size is given: the unit a chunk CRC covers, so the least a ranged get
+     * reads from one shard. A checkpoint block (about 256 KiB) then costs at most three chunks' reads, in arrays
+     * below the size G1 allocates as humongous objects at a 1 GiB heap (half a 1 MiB region).
+     */
+    public static final int DEFAULT_CHUNK_SIZE = 128 << 10;
 
     public StoreConfig {
         endpoints = List.copyOf(endpoints);
@@ -78,7 +83,8 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
         private String bucket = "cairn";
         private int dataShards = 4;
         private int parityShards = 2;
-        private int stripeSize = DEFAULT_STRIPE_SIZE;
+        /** 0: k chunks of {@link #DEFAULT_CHUNK_SIZE}. */
+        private int stripeSize;
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxAttempts = 3;
@@ -120,6 +126,7 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
             return this;
         }
 
+        /** Object bytes per stripe (k chunks); 0 (the default) means k × {@link #DEFAULT_CHUNK_SIZE}. */
         public Builder stripeSize(int v) {
             stripeSize = v;
             return this;
@@ -194,8 +201,9 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
                     throw bad("bucket", bucket, "not a valid S3 bucket name");
                 }
             }
-            if (stripeSize < dataShards || stripeSize > (64 << 20)) {
-                throw bad("stripeSize", stripeSize, "must be dataShards..64 MiB");
+            int stripe = stripeSize == 0 ? dataShards * DEFAULT_CHUNK_SIZE : stripeSize;
+            if (stripe < dataShards || stripe > (64 << 20)) {
+                throw bad("stripeSize", stripeSize, "must be 0 (k x 128 KiB) or dataShards..64 MiB");
             }
             if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw bad("connectTimeout", connectTimeout, "must be positive");
@@ -215,7 +223,7 @@ public record StoreConfig(List<String> endpoints, String accessKey, String secre
             if (orphanGrace == null || orphanGrace.isNegative()) {
                 throw bad("orphanGrace", orphanGrace, "must be >= 0");
             }
-            return new StoreConfig(endpoints, accessKey, secretKey, bucket, dataShards, parityShards, stripeSize,
+            return new StoreConfig(endpoints, accessKey, secretKey, bucket, dataShards, parityShards, stripe,
                     connectTimeout, requestTimeout, maxAttempts, maxConcurrentPerEndpoint, maxObjectSize,
                     orphanGrace);
         }

@@ -31,7 +31,8 @@ public class ObjectStoreManagedConnectionFactory implements ManagedConnectionFac
     private String bucket = "cairn";
     private Integer dataShards = 4;
     private Integer parityShards = 2;
-    private Integer stripeSize = StoreConfig.DEFAULT_STRIPE_SIZE;
+    /** 0: k chunks of {@link StoreConfig#DEFAULT_CHUNK_SIZE}. */
+    private Integer stripeSize = 0;
     private Integer connectTimeoutMillis = 2000;
     private Integer requestTimeoutMillis = 30000;
     private Integer maxAttempts = 3;

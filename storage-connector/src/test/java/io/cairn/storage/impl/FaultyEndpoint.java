@@ -2,6 +2,8 @@ package io.cairn.storage.impl;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /** Wraps an endpoint and fails chosen calls; for deterministic failure tests. */
@@ -16,6 +18,9 @@ final class FaultyEndpoint implements Endpoint {
     volatile Predicate<String> failGet = name -> false;
     volatile Predicate<String> failDelete = name -> false;
     volatile PutHook hook = name -> { };
+    /** Bytes returned by gets (prefixes and ranges), and the most one get returned. */
+    final LongAdder bytesGot = new LongAdder();
+    final LongAccumulator largestGet = new LongAccumulator(Math::max, 0);
 
     FaultyEndpoint(Endpoint delegate) {
         this.delegate = delegate;
@@ -53,7 +58,7 @@ final class FaultyEndpoint implements Endpoint {
         if (failGet.test(name)) {
             throw new IOException("injected get failure: " + name);
         }
-        return delegate.getPrefix(name, maxLength);
+        return counted(delegate.getPrefix(name, maxLength));
     }
 
     @Override
@@ -61,7 +66,13 @@ final class FaultyEndpoint implements Endpoint {
         if (failGet.test(name)) {
             throw new IOException("injected get failure: " + name);
         }
-        return delegate.get(name, offset, length);
+        return counted(delegate.get(name, offset, length));
+    }
+
+    private byte[] counted(byte[] got) {
+        bytesGot.add(got.length);
+        largestGet.accumulate(got.length);
+        return got;
     }
 
     @Override

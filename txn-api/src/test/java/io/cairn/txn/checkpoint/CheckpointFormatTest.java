@@ -129,6 +129,48 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void aBlockIsReadInPlaceAndADamagedOneIsRefused() throws IOException {
+        List<CheckpointRow> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // no deletion: the value column may come without a validity bitmap
+            rows.add(new CheckpointRow(key(i), 7L << 40 | i, new byte[i % 50]));
+        }
+        Path file = dir.resolve("b.arrow");
+        write(file, rows, 1 << 20);
+        byte[] bytes = Files.readAllBytes(file);
+        SegmentIndex.RangeReader reader = (offset, length) -> Arrays.copyOfRange(bytes, (int) offset, (int) offset + length);
+        SegmentIndex index = SegmentIndex.read(reader, bytes.length);
+        assertThat(index.blocks()).isEqualTo(1);
+        Block block = index.readBlock(reader, 0);
+        assertThat(block.size()).isEqualTo(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(block.row(i)).usingRecursiveComparison().isEqualTo(rows.get(i));
+        }
+
+        // the last key offset of the block pointing past the key data: refused, not read outside the keys
+        SegmentIndex.RangeReader damaged = (offset, length) -> {
+            byte[] range = reader.read(offset, length);
+            int lastKeyOffset = 4 + indexOf(range, ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(4 * (rows.size() - 1)).putInt(4 * rows.size()).array());
+            range[lastKeyOffset + 1] = 0x7f;
+            return range;
+        };
+        assertThatThrownBy(() -> index.readBlock(damaged, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key offset");
+        byte[] truncated = Arrays.copyOf(reader.read(0, bytes.length), 40);
+        assertThatThrownBy(() -> index.readBlock((o, l) -> truncated, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Where {@code words} first occur in {@code bytes} at a 4-byte boundary (the key offsets are 4-byte aligned). */
+    private static int indexOf(byte[] bytes, byte[] words) {
+        for (int i = 0; i + words.length <= bytes.length; i += 4) {
+            if (Arrays.equals(bytes, i, i + words.length, words, 0, words.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such word");
+    }
+
+    @Test
     void manifestsRoundTripAndSortByEpochThenSequence() {
         Manifest manifest = new Manifest(2, 3, 120, 99_000, List.of(
                 new Manifest.Segment(7, Manifest.Segment.BOTTOM, 10, 4000, Manifest.segmentKey(1, 1, "a1", 7, 0),
