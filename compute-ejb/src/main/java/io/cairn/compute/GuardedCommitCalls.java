@@ -24,10 +24,10 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * <ul>
  *   <li>{@code @Fallback}: when no attempt answered, the caller gets {@link TransactionNodeUnavailableException},
  *       which the SQL layer reports as error 1105 "outcome unknown" ({@link CommitUnavailable}); a refusal by the
- *       TN (conflict, deadlock, snapshot too old, a read-only cluster, a commit held back by its memory budget)
- *       passes through untouched;</li>
- *   <li>{@code @Retry}: an attempt with an unknown outcome (TN unavailable, timed out, breaker open) or held back
- *       (the TN's changes past twice its memory budget: {@link TransactionNodeBusyException}) is repeated
+ *       TN (conflict, deadlock, snapshot too old, a read-only cluster, a commit held back by its memory
+ *       budget: {@link TransactionNodeBusyException}, which cn-data's {@code DataNode} sends again) passes through
+ *       untouched;</li>
+ *   <li>{@code @Retry}: an attempt with an unknown outcome (TN unavailable, timed out, breaker open) is repeated
  *       for up to 10 s, every 50 ± 25 ms, asking each time which TN is active: the same request, answered at most
  *       once by transaction id. A refusal is never repeated;</li>
  *   <li>{@code @CircuitBreaker}: after 20 attempts in a row without an answer, attempts stop reaching any TN for
@@ -45,8 +45,8 @@ public class GuardedCommitCalls implements CommitCalls {
     @Fallback(value = CommitUnavailable.class,
             skipOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class,
                 ReadOnlyClusterException.class, TransactionNodeBusyException.class})
-    @Retry(retryOn = {TransactionNodeUnavailableException.class, TransactionNodeBusyException.class,
-            TimeoutException.class, CircuitBreakerOpenException.class},
+    @Retry(retryOn = {TransactionNodeUnavailableException.class, TimeoutException.class,
+            CircuitBreakerOpenException.class},
             abortOn = {WriteConflictException.class, DeadlockException.class, SnapshotTooOldException.class,
                 ReadOnlyClusterException.class},
             maxRetries = -1, maxDuration = 10_000, delay = 50, jitter = 25)

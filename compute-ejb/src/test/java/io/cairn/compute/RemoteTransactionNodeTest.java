@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.cairn.txn.DeadlockException;
 import io.cairn.txn.ReadOnlyClusterException;
 import io.cairn.txn.SnapshotTooOldException;
+import io.cairn.txn.TransactionNodeBusyException;
 import io.cairn.txn.TransactionNodeUnavailableException;
 import io.cairn.txn.WriteConflictException;
 import io.cairn.txn.record.TnRpc;
@@ -83,8 +84,11 @@ class RemoteTransactionNodeTest {
         errorKind = TnRpc.READ_ONLY;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(ReadOnlyClusterException.class)
                 .hasMessage("refused: read-only");
-        status = 503;
+        status = 429;
         errorKind = null;
+        assertThatThrownBy(() -> tn.release("t")).as("held back, not committed")
+                .isInstanceOf(TransactionNodeBusyException.class).hasMessageContaining("refused");
+        status = 503;
         assertThatThrownBy(() -> tn.release("t")).isInstanceOf(TransactionNodeUnavailableException.class)
                 .hasMessageContaining("503");
         server.stop(0);

@@ -115,4 +115,16 @@ class TransactionNodeEndpointTest {
         assertThat(endpoint.call(TnRpc.COMMIT, commitOf("t2", before, Key.of(7, new byte[] {4}))).status())
                 .isEqualTo(200);
     }
+
+    @Test
+    void aCommitHeldBackForTheMemoryBudgetIsAnswered429WithTheReason() throws Exception {
+        running.set((TransactionService) java.lang.reflect.Proxy.newProxyInstance(
+                TransactionService.class.getClassLoader(), new Class<?>[] {TransactionService.class},
+                (proxy, method, args) -> {
+                    throw new TransactionNodeBusyException("changes wait for a checkpoint (test)");
+                }));
+        TransactionNodeEndpoint.Answer busy = endpoint.call(TnRpc.COMMIT, commitOf("t1", 1, Key.of(7, new byte[] {4})));
+        assertThat(busy.status()).isEqualTo(429);
+        assertThat(text(busy)).isEqualTo("changes wait for a checkpoint (test)");
+    }
 }
