@@ -6,11 +6,13 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -106,40 +108,49 @@ final class BlockFiles implements AutoCloseable {
         return files.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
-    /** The file's bytes if it is there whole and intact, else null. */
+    /** The file's bytes if it is there whole and intact, else null: read straight into the array returned. */
     private byte[] readFile(String name, int length) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(dir.resolve(name));
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        byte[] bytes = new byte[length];
+        try (FileChannel in = FileChannel.open(dir.resolve(name), StandardOpenOption.READ)) {
+            if (in.size() != HEADER + length) {
+                return null;
+            }
+            ByteBuffer[] parts = {header, ByteBuffer.wrap(bytes)};
+            while (parts[1].hasRemaining()) {
+                if (in.read(parts) < 0) {
+                    return null;
+                }
+            }
         } catch (NoSuchFileException e) {
             return null; // evicted meanwhile
         } catch (IOException e) {
             LOG.log(Level.WARNING, "CAIRN0230W: cannot read the cached block file " + name + "; reading object storage", e);
             return null;
         }
-        if (all.length != HEADER + length) {
-            return null;
-        }
         CRC32C crc = new CRC32C();
-        crc.update(all, HEADER, length);
-        if (ByteBuffer.wrap(all).getInt() != (int) crc.getValue()) {
+        crc.update(bytes);
+        if (header.getInt(0) != (int) crc.getValue()) {
             LOG.warning("CAIRN0231W: the cached block file " + name + " is damaged (checksum); reading object storage");
             return null;
         }
-        byte[] bytes = new byte[length];
-        System.arraycopy(all, HEADER, bytes, 0, length);
         return bytes;
     }
 
     private void writeFile(String name, byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
-        byte[] all = ByteBuffer.allocate(HEADER + bytes.length).putInt((int) crc.getValue()).put(bytes).array();
+        ByteBuffer[] parts = {ByteBuffer.allocate(HEADER).putInt(0, (int) crc.getValue()), ByteBuffer.wrap(bytes)};
         Path tmp = dir.resolve(name + "." + Thread.currentThread().getId() + ".tmp");
         try {
-            Files.write(tmp, all);
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (parts[1].hasRemaining()) {
+                    out.write(parts);
+                }
+            }
             Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            files.put(name, all.length);
+            files.put(name, HEADER + bytes.length);
         } catch (IOException e) {
             // a full or failing disk costs this tier, never the read
             LOG.log(Level.WARNING, "CAIRN0232W: cannot keep a block in " + dir + ": " + e.getMessage(), e);

@@ -206,7 +206,7 @@ final class LogTailer implements AutoCloseable {
         long maxTs = appliedTs;
         for (byte[] bytes : entry.records()) {
             if (CommitRecord.isCommitRecord(bytes)) {
-                CommitRecord record = CommitRecord.decode(bytes);
+                CommitRecord record = CommitRecord.decodeShared(bytes);
                 store.apply(record.commitTs(), record.writes());
                 maxTs = Math.max(maxTs, record.commitTs());
             }

@@ -107,7 +107,7 @@ public final class MvccStore {
             if (write.kind() == Write.Kind.LOCK) {
                 continue;
             }
-            add(write.key().tableId(), write.key().bytes(), commitTs, write.value());
+            add(write.key().tableId(), write.key().sharedBytes(), commitTs, write.value());
         }
     }
 

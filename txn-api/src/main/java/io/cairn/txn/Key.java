@@ -56,6 +56,14 @@ public final class Key implements Comparable<Key> {
         return bytes.clone();
     }
 
+    /**
+     * The encoded key itself, for a holder that keeps it unchanged (the CN's store keeps the keys of the commit
+     * records it applies, which the TN's follower holds too): must not be changed.
+     */
+    public byte[] sharedBytes() {
+        return bytes;
+    }
+
     public int length() {
         return bytes.length;
     }

@@ -1,5 +1,7 @@
 package io.cairn.log.impl;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cairn.log.Lease;
 import io.cairn.log.LogBatch;
 import io.cairn.log.LogEntry;
@@ -83,6 +85,8 @@ public final class LogStateMachine extends BaseStateMachine {
     private static final int SNAPSHOT_VERSION = 1;
     /** A read examines at most this many log entries, to bound its cost. */
     static final int MAX_SCAN = 10_000;
+    /** The record bytes of the entries {@link #recentReads} keeps. */
+    static final long RECENT_READ_BYTES = 16L << 20;
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Object lock = new Object();
@@ -97,6 +101,15 @@ public final class LogStateMachine extends BaseStateMachine {
     private volatile long truncatedBefore = 0;
     private volatile long appliedIndex = -1;
     private volatile RaftLog raftLog;
+    /**
+     * The entries reads decoded last, by LSN: a server's TN follower and CN tailer read the same entries moments
+     * apart and so get the same objects, whose records are then decoded once for both ({@code
+     * CommitRecord.decodeShared}): the rows the TN keeps for its next checkpoint and the rows the CN keeps until
+     * it moves onto one are one copy, not two. An applied entry never changes.
+     */
+    private final Cache<Long, LogEntry> recentReads = Caffeine.newBuilder().maximumWeight(RECENT_READ_BYTES)
+            .weigher((Long lsn, LogEntry e) -> (int) Math.min(Integer.MAX_VALUE, 64 + e.byteSize()))
+            .executor(Runnable::run).build();
 
     private record Waiter(long afterLsn, CompletableFuture<Long> future) {
     }
@@ -118,6 +131,7 @@ public final class LogStateMachine extends BaseStateMachine {
     /** After a snapshot from the leader was installed: state = that snapshot. */
     @Override
     public void reinitialize() throws IOException {
+        recentReads.invalidateAll();
         getLifeCycle().startAndTransition(() -> load(storage.loadLatestSnapshot()), IOException.class);
     }
 
@@ -277,13 +291,20 @@ public final class LogStateMachine extends BaseStateMachine {
         long bytes = 0;
         long i = from;
         for (long end = Math.min(last, from + MAX_SCAN - 1); i <= end; i++) {
-            LogEntryProto proto = get(log, i);
-            if (!proto.hasStateMachineLogEntry() || rejected.contains(i)) {
+            if (rejected.contains(i)) {
                 continue;
             }
-            LogEntry e = LogCodec.decodeEntry(i, proto.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            LogEntry e = recentReads.getIfPresent(i);
             if (e == null) {
-                continue;
+                LogEntryProto proto = get(log, i);
+                if (!proto.hasStateMachineLogEntry()) {
+                    continue;
+                }
+                e = LogCodec.decodeEntry(i, proto.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+                if (e == null) {
+                    continue;
+                }
+                recentReads.put(i, e);
             }
             long size = e.byteSize();
             if (!out.isEmpty() && bytes + size > maxBytes) {

@@ -66,6 +66,8 @@ class LogServiceIT {
             assertThat(strings(cluster.readAll(i, 0))).containsExactly("a1", "a2", "b1");
             LogBatch batch = cluster.newClientOn(i).read(a, 1 << 20);
             assertThat(batch.entries().get(0).lsn()).isEqualTo(a);
+            // a server's readers (its TN follower and CN tailer) get the entries its peer decoded last, not copies
+            assertThat(cluster.newClientOn(i).read(a, 1 << 20).entries().get(0)).isSameAs(batch.entries().get(0));
         }
     }
 

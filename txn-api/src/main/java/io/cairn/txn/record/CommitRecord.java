@@ -1,5 +1,7 @@
 package io.cairn.txn.record;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cairn.txn.Write;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,12 @@ public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
     private static final byte VERSION = 1;
     /** The most bytes a record takes besides its writes: tag, version, txn id (UTF-8, up to 3 bytes a char), ts, count. */
     public static final int MAX_HEADER_BYTES = 2 + 2 + 3 * io.cairn.txn.CommitRequest.MAX_TXN_ID + 8 + 4;
+    /**
+     * Records decoded by {@link #decodeShared}, by the identity of their bytes (weak keys: an entry goes with the
+     * log entry that held the bytes). A memo of immutable values, so sharing it across the JVM is safe.
+     */
+    private static final Cache<byte[], CommitRecord> SHARED = Caffeine.newBuilder().weakKeys().maximumSize(4096)
+            .executor(Runnable::run).build();
 
     public CommitRecord {
         writes = List.copyOf(writes);
@@ -67,5 +75,14 @@ public record CommitRecord(String txnId, long commitTs, List<Write> writes) {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated commit record", e);
         }
+    }
+
+    /**
+     * {@link #decode}, once per array: readers handed the same log entry object (a server's TN follower and CN
+     * tailer, to which the log's local peer hands the entries it decoded last) get the same record, so the rows
+     * both keep in memory until a checkpoint are one copy. The record's writes must not be changed (none is).
+     */
+    public static CommitRecord decodeShared(byte[] record) {
+        return SHARED.get(record, CommitRecord::decode);
     }
 }

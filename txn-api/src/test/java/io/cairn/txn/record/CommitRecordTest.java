@@ -33,6 +33,20 @@ class CommitRecordTest {
     }
 
     @Test
+    void theSameBytesAreDecodedOnceAndEqualBytesAgain() {
+        byte[] bytes = record.encode();
+        CommitRecord first = CommitRecord.decodeShared(bytes);
+        assertThat(CommitRecord.decodeShared(bytes)).as("the same array: the same record, rows and all")
+                .isSameAs(first);
+        CommitRecord copy = CommitRecord.decodeShared(bytes.clone());
+        assertThat(copy).as("an equal array of another entry: decoded on its own").isNotSameAs(first);
+        assertThat(copy.writes().get(0).value()).isEqualTo(first.writes().get(0).value())
+                .isNotSameAs(first.writes().get(0).value());
+        assertThatThrownBy(() -> CommitRecord.decodeShared(Arrays.copyOf(bytes, 5)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void everyTruncationIsRejectedCleanly() {
         byte[] bytes = record.encode();
         for (int length = 0; length < bytes.length; length++) {

@@ -101,7 +101,7 @@ final class LogFollower {
                 if (!CommitRecord.isCommitRecord(bytes)) {
                     continue;
                 }
-                CommitRecord record = CommitRecord.decode(bytes);
+                CommitRecord record = CommitRecord.decodeShared(bytes);
                 history.apply(record, entry.lsn());
                 checkpoints.onCommit(entry.lsn(), record);
             }
