@@ -8,18 +8,17 @@
 # again; the faster run of each side counts. On 2 cores the servers' JIT is still warming up minutes into the
 # run, and right after the load every block of the large tables is new (read from object storage once, then
 # from the block cache's heap and disk tiers) while the cluster still digests the load: a single run straight
-# after it measured that, not reads over more data. Each side's first run is printed too.
-# Each server's live heap is what G1's concurrent
-# marking finds live (the "next-live" of each Post-Marking summary of -Xlog:gc+liveness, switched on through
-# jcmd VM.log for the run). The bench used to
+# after it measured that, not reads over more data. Each side's first run is printed too. Each server's live
+# heap is what G1's concurrent marking finds live (the "next-live" of each Post-Marking summary of
+# -Xlog:gc+liveness, switched on through jcmd VM.log for the run). The bench used to
 # force a full collection every 30 s to count live objects (jcmd GC.class_histogram): on 2 cores those
 # collections paused the servers for 1-3 s, long enough to move the log leader and the TN lease, which failed
 # online index builds and slowed the load it was measuring. Last line:
 #   growth point_select-vs-small=R1 read_write-vs-small=R2 load-vs-mariadb=R3 max-heap-mb=M
 # R1, R2: TPS on the large tables over TPS on the small ones; R3: Cairn's load rate (rows/s) over MariaDB's;
 # M: the largest live heap of any server during the run. Also CAIRN_BENCH_THREADS (16),
-# CAIRN_BENCH_SECONDS (60 per measured run), CAIRN_BENCH_WARMUP (30 s of unmeasured read_write on the small
-# tables first), CAIRN_GROWTH_KEEP=1 keeps the large tables afterwards.
+# CAIRN_BENCH_SECONDS (60 per measured run), CAIRN_BENCH_WARMUP (30 s of unmeasured read_write before each
+# side's first runs), CAIRN_GROWTH_KEEP=1 keeps the large tables afterwards.
 
 # growth_sysbench PORT USER PASS DB TABLE_ROWS WORKLOAD COMMAND [ARGS...] — sysbench with the common options.
 growth_sysbench() {
