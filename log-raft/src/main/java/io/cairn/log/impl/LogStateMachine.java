@@ -294,17 +294,10 @@ public final class LogStateMachine extends BaseStateMachine {
             if (rejected.contains(i)) {
                 continue;
             }
-            LogEntry e = recentReads.getIfPresent(i);
+            // one decode per entry even when both readers ask at once: the second waits for the first's
+            LogEntry e = recentReads.get(i, lsn -> decode(log, lsn));
             if (e == null) {
-                LogEntryProto proto = get(log, i);
-                if (!proto.hasStateMachineLogEntry()) {
-                    continue;
-                }
-                e = LogCodec.decodeEntry(i, proto.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-                if (e == null) {
-                    continue;
-                }
-                recentReads.put(i, e);
+                continue;
             }
             long size = e.byteSize();
             if (!out.isEmpty() && bytes + size > maxBytes) {
@@ -314,6 +307,15 @@ public final class LogStateMachine extends BaseStateMachine {
             bytes += size;
         }
         return new LogBatch(out, i);
+    }
+
+    /** Entry {@code i} decoded, or null when it carries no entry of ours (a Raft configuration or no-op entry). */
+    private LogEntry decode(RaftLog log, long i) {
+        LogEntryProto proto = get(log, i);
+        if (!proto.hasStateMachineLogEntry()) {
+            return null;
+        }
+        return LogCodec.decodeEntry(i, proto.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
     }
 
     private LogEntryProto get(RaftLog log, long i) {
