@@ -8,11 +8,11 @@ import java.util.logging.Logger;
 
 /**
  * Where a transaction node meets its {@link CheckpointScheduler}: the commits it reads are noted, the
- * driver's tick starts a checkpoint while active or trims what the latest manifest covers while standby,
+ * driver's tick starts a checkpoint while active and drops what was noted while standby,
  * and commits are held back while checkpoints lag the memory budget. Every hook does nothing until
  * {@link #enable} (checkpoints are optional).
  *
- * <p>Threads: {@link #enable} before the node starts; {@link #onCommit}, {@link #tick}, {@link #trim} on
+ * <p>Threads: {@link #enable} before the node starts; {@link #onCommit}, {@link #tick}, {@link #standBy} on
  * the driver (which calls {@link #onCommit} under the node's lock); {@link #slowWhileLagging} on
  * committing threads; the pending counts on any thread.
  */
@@ -56,10 +56,10 @@ final class CheckpointHooks implements AutoCloseable {
         }
     }
 
-    /** Forgets what the latest manifest covers, as often as a checkpoint would be due. While standby. */
-    void trim() {
+    /** Stops noting commits and drops those noted (the next active TN reads them back from the log). While standby. */
+    void standBy() {
         if (checkpoints != null) {
-            checkpoints.trim();
+            checkpoints.standBy();
         }
     }
 

@@ -2,7 +2,6 @@ package io.cairn.txn.node;
 
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.record.CommitRecord;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,44 +12,53 @@ import java.util.logging.Logger;
 
 /**
  * Runs the active TN's checkpoints on a thread of their own, one at a time, so that writing to
- * object storage never holds up the TN's driver (log tail, lease renewal) or its commits. The
- * driver notes every commit it reads and, on each tick while active, lets a finished checkpoint
- * go and starts the next when one is due; a checkpoint gets an immutable {@link CheckpointCut} and
+ * object storage never holds up the TN's driver (log tail, lease renewal) or its commits. While
+ * active, the driver notes every commit it reads and, on each tick, lets a finished checkpoint go
+ * and starts the next when one is due; a checkpoint gets an immutable {@link CheckpointCut} and
  * shares nothing else with the driver. A failed checkpoint gives its cut back to the next one.
  *
- * <p>A standby notes every commit too (it may have to checkpoint them after a takeover); as often
- * as the active TN checkpoints, it asks storage on the same thread for the latest manifest and
- * forgets what that covers, so its memory stays bounded by what changed since.
+ * <p>A standby notes nothing. On the first tick after a takeover the TN starts noting, and its
+ * checkpoint thread first reads back from the log what its predecessor committed after the latest
+ * manifest ({@link UncheckpointedLog}); the next checkpoint waits for that, commits do not.
+ * (Standbys used to note every commit too, and looked up the latest manifest to forget what it covered:
+ * on each standby's server a second sorted copy of every change not yet checkpointed, beside its compute
+ * node's, and a large share of its CPU during bulk loads.)
  *
- * <p>Threads: every method runs on the TN's driver thread; {@link CheckpointWriter} runs on the
- * checkpoint thread.
+ * <p>Threads: every method but {@link #pendingBytes()} and {@link #pendingKeys()} runs on the TN's
+ * driver thread; {@link CheckpointWriter} and {@link UncheckpointedLog} run on the checkpoint thread.
  */
 final class CheckpointScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CheckpointScheduler.class.getName());
 
-    /**
-     * The least time between a standby's lookups of the latest manifest. While the active TN's checkpoints
-     * lag its writers, a standby's changes stay past the due thresholds after every lookup: without a gap it
-     * looked up (and walked every change) back to back, a third of a core on each standby's server in a
-     * bulk load.
-     */
-    static final Duration STANDBY_LOOKUP_GAP = Duration.ofSeconds(2);
-
-    private final PendingChanges pending = new PendingChanges();
     private final CheckpointWriter writer;
+    private final UncheckpointedLog earlier;
     private final CheckpointSettings settings;
     private final Ticker ticker;
     private final ExecutorService thread;
+    private PendingChanges pending = new PendingChanges();
+    /** Whether commits are noted: from the first tick of an active term to the step-down. */
+    private boolean noting;
+    /** The lease epoch of the term noting; a cut or read-back of another term is not taken back. */
+    private long notingEpoch;
+    /** The last log entry read while not noting: the changes up to it are read back from the log. */
+    private long notedAfterLsn;
+    /** Whether {@link #pending} holds the changes read back since noting started. */
+    private boolean complete;
+    private long lastSeenLsn;
     private long lastStartNanos;
-    /** The cut of the checkpoint running, null while a standby's lookup runs. */
+    /** The cut of the checkpoint running, null while none or while changes are read back. */
     private CheckpointCut running;
-    private Future<Manifest> job;
+    private Future<Manifest> checkpoint;
+    private Future<PendingChanges> readBack;
+    private long readBackEpoch;
     private volatile int pendingKeys;
     /** The heap of noted changes and of the cut being written. */
     private volatile long pendingBytes;
 
-    CheckpointScheduler(CheckpointWriter writer, CheckpointSettings settings, Ticker ticker, String name) {
+    CheckpointScheduler(CheckpointWriter writer, UncheckpointedLog earlier, CheckpointSettings settings, Ticker ticker,
+            String name) {
         this.writer = writer;
+        this.earlier = earlier;
         this.settings = settings;
         this.ticker = ticker;
         this.lastStartNanos = ticker.nanoTime();
@@ -61,11 +69,14 @@ final class CheckpointScheduler implements AutoCloseable {
         });
     }
 
-    /** Notes a commit read from the log at {@code lsn}. */
+    /** Notes a commit read from the log at {@code lsn} (while active). */
     void onCommit(long lsn, CommitRecord record) {
-        pending.onCommit(lsn, record);
-        pendingKeys = pending.size();
-        updateBytes();
+        lastSeenLsn = Math.max(lastSeenLsn, lsn);
+        if (noting && lsn > notedAfterLsn) { // the follower reads the log again from its start after a step-down
+            pending.onCommit(lsn, record);
+            pendingKeys = pending.size();
+            updateBytes();
+        }
     }
 
     private void updateBytes() {
@@ -75,19 +86,38 @@ final class CheckpointScheduler implements AutoCloseable {
 
     /**
      * About the heap that changes not yet in a checkpoint take: those noted and those being written
-     * (any thread; the TN slows commits while it passes twice the budget).
+     * (any thread; the TN slows commits while it passes twice the budget). 0 while standby.
      */
     long pendingBytes() {
         return pendingBytes;
     }
 
-    /** Keys changed and not yet in a checkpoint as far as this TN knows (any thread; for monitoring). */
+    /** Keys changed and not yet in a checkpoint as far as this TN knows (any thread; for monitoring). 0 while standby. */
     int pendingKeys() {
         return pendingKeys;
     }
 
-    /** Lets a finished job go and starts a checkpoint under {@code epoch} when due. Call while active. */
+    /**
+     * Starts noting commits on the first call of a term (and reading back what came before); lets a finished job
+     * go and starts a checkpoint under {@code epoch} when due. Call while active.
+     */
     void tick(long epoch) {
+        if (!noting || epoch != notingEpoch) {
+            noting = true;
+            notingEpoch = epoch;
+            notedAfterLsn = lastSeenLsn;
+            complete = false;
+            pending = new PendingChanges();
+        }
+        if (!settle()) {
+            return;
+        }
+        if (!complete) {
+            long upTo = notedAfterLsn;
+            readBackEpoch = epoch;
+            readBack = thread.submit(() -> earlier.changesUpTo(upTo));
+            return;
+        }
         if (!due()) {
             return;
         }
@@ -95,41 +125,51 @@ final class CheckpointScheduler implements AutoCloseable {
         running = cut;
         updateBytes();
         lastStartNanos = ticker.nanoTime();
-        job = thread.submit(() -> writer.write(cut));
+        checkpoint = thread.submit(() -> writer.write(cut));
     }
 
-    /**
-     * Lets a finished job go and, when a checkpoint would be due and the last lookup is at least
-     * {@link #STANDBY_LOOKUP_GAP} old, looks up the latest manifest. Call while standby.
-     */
-    void trim() {
-        if (!due() || ticker.nanoTime() - lastStartNanos < STANDBY_LOOKUP_GAP.toNanos()) {
-            return;
+    /** Stops noting and drops what was noted: the next active TN reads it back from the log. Call while standby. */
+    void standBy() {
+        if (noting) {
+            noting = false;
+            pending = new PendingChanges();
         }
-        lastStartNanos = ticker.nanoTime();
-        job = thread.submit(writer::latest);
+        settle();
+        pendingKeys = 0;
+        pendingBytes = 0;
     }
 
-    /** Whether no job runs (a finished one is let go) and changes wait longer than the settings allow. */
+    /** Whether changes wait longer or take more than the settings allow. */
     private boolean due() {
-        if (job != null) {
-            if (!job.isDone()) {
-                return false;
-            }
-            finish();
-        }
         return pending.size() > 0 && (pending.size() >= settings.maxKeys() || pending.bytes() >= settings.memtableBytes()
                 || ticker.nanoTime() - lastStartNanos >= settings.interval().toNanos());
     }
 
-    private void finish() {
+    /** Lets a finished job go; whether none runs now. */
+    private boolean settle() {
+        if (checkpoint != null) {
+            if (!checkpoint.isDone()) {
+                return false;
+            }
+            finishCheckpoint();
+        }
+        if (readBack != null) {
+            if (!readBack.isDone()) {
+                return false;
+            }
+            finishReadBack();
+        }
+        return true;
+    }
+
+    private void finishCheckpoint() {
         try {
-            Manifest latest = job.get();
-            if (latest != null) {
+            Manifest latest = checkpoint.get();
+            if (takesBack(running) && latest != null) {
                 pending.forgetCoveredBy(latest.lsn());
             }
         } catch (ExecutionException e) {
-            if (running != null) {
+            if (takesBack(running)) {
                 pending.restore(running);
             }
             if (e.getCause() instanceof LeaseLostException lost) {
@@ -140,12 +180,36 @@ final class CheckpointScheduler implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (running != null) {
+            if (takesBack(running)) {
                 pending.restore(running);
             }
         } finally {
-            job = null;
+            checkpoint = null;
             running = null;
+            pendingKeys = pending.size();
+            updateBytes();
+        }
+    }
+
+    /** Whether a cut's changes belong to the term noting now (a failed one's go into its next checkpoint). */
+    private boolean takesBack(CheckpointCut cut) {
+        return noting && cut.epoch() == notingEpoch;
+    }
+
+    private void finishReadBack() {
+        try {
+            PendingChanges before = readBack.get();
+            if (noting && readBackEpoch == notingEpoch) {
+                pending.restore(before.cut(notingEpoch));
+                complete = true;
+            }
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "CAIRN0141W: reading back the changes after the latest checkpoint up to LSN "
+                    + notedAfterLsn + " failed; checkpoints wait until it is read again: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            readBack = null;
             pendingKeys = pending.size();
             updateBytes();
         }

@@ -80,8 +80,13 @@ final class PendingChanges {
         });
     }
 
-    /** Takes back the changes of a cut whose checkpoint failed; what was noted since is newer and wins. */
+    /**
+     * Takes back older changes: those of a cut whose checkpoint failed, or those read back from the log after a
+     * takeover. What was noted since is newer and wins.
+     */
     void restore(CheckpointCut cut) {
+        lastLsn = Math.max(lastLsn, cut.lastLsn());
+        lastTs = Math.max(lastTs, cut.lastTs());
         cut.changes().forEach((key, change) -> {
             if (changes.putIfAbsent(key, change) == null) {
                 bytes += size(key, change.value());

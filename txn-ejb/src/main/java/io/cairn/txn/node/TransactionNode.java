@@ -54,7 +54,8 @@ import java.util.logging.Logger;
  * While active, the TN hands what changed to a checkpoint thread of its own
  * ({@link CheckpointScheduler}), so that slow object storage delays neither commits nor lease
  * renewals; a checkpoint publishes and truncates only while the log confirms this TN's lease
- * ({@link CheckpointHooks}).
+ * ({@link CheckpointHooks}). A standby keeps no changes for checkpoints: after a takeover they are read
+ * back from the log, which keeps everything after the latest manifest ({@link UncheckpointedLog}).
  *
  * <h2>Failure</h2>
  * When an append fails (fenced, or no log majority) the outcome of the queued commits is unknown:
@@ -155,7 +156,8 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         CheckpointGarbage garbage = new CheckpointGarbage(store, ticker, checkpointSettings.garbageGrace());
         CheckpointWriter writer = new CheckpointWriter(store, this::truncateLogBefore, leaseKeeper::holdsLease,
                 checkpointSettings, garbage);
-        checkpoints.enable(new CheckpointScheduler(writer, checkpointSettings, ticker, settings.id()),
+        UncheckpointedLog earlier = new UncheckpointedLog(log, writer::latest);
+        checkpoints.enable(new CheckpointScheduler(writer, earlier, checkpointSettings, ticker, settings.id()),
                 checkpointSettings.memtableBytes());
     }
 
@@ -228,12 +230,15 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
         return settings.leaseDuration();
     }
 
-    /** About the heap of changes not yet in a checkpoint (noted, or being written); 0 without checkpoints. */
+    /**
+     * About the heap of changes not yet in a checkpoint (noted, or being written); 0 without checkpoints or while
+     * standby.
+     */
     public long pendingCheckpointBytes() {
         return checkpoints.pendingBytes();
     }
 
-    /** Keys changed in the log and not in a checkpoint as far as this TN knows; 0 without checkpoints. */
+    /** Keys changed and not in a checkpoint as far as this TN knows; 0 without checkpoints or while standby. */
     public int pendingCheckpointKeys() {
         return checkpoints.pendingKeys();
     }
@@ -351,15 +356,17 @@ public final class TransactionNode implements TransactionService, AutoCloseable 
                 if (state() == State.ACTIVE) {
                     locks.expireSilentOwners();
                     leaseKeeper.renew();
-                    if (leadershipPull != null && state() == State.ACTIVE) { // renew() steps down when the lease was lost
-                        leadershipPull.maybePull();
+                    if (state() == State.ACTIVE) { // renew() steps down when the lease was lost
+                        if (leadershipPull != null) {
+                            leadershipPull.maybePull();
+                        }
+                        checkpoints.tick(epoch());
                     }
-                    checkpoints.tick(epoch());
                 } else {
                     leaseKeeper.maybeTakeOver();
-                    if (state() == State.STANDBY) {
-                        checkpoints.trim();
-                    }
+                }
+                if (state() == State.STANDBY) {
+                    checkpoints.standBy();
                 }
             } while (!caughtUp);
         } catch (LogException e) {

@@ -18,7 +18,6 @@ import io.cairn.txn.checkpoint.CheckpointStore;
 import io.cairn.txn.checkpoint.Manifest;
 import io.cairn.txn.checkpoint.SegmentRows;
 import io.cairn.txn.record.TnLease;
-import io.cairn.txn.testing.DriverTicks;
 import io.cairn.txn.testing.GatedCheckpointStore;
 import io.cairn.txn.testing.InMemoryLog;
 import io.cairn.server.ObjectStoreCheckpoints;
@@ -97,8 +96,13 @@ class CheckpointTest {
     }
 
     private boolean truncated() {
+        return truncatedBefore(2);
+    }
+
+    /** Whether the log no longer holds the entry before {@code lsn}. */
+    private boolean truncatedBefore(long lsn) {
         try {
-            log.read(1, 1024);
+            log.read(lsn - 1, 1024);
             return false;
         } catch (LogTruncatedException e) {
             return true;
@@ -316,50 +320,53 @@ class CheckpointTest {
         assertThat(store.list(Manifest.SEGMENT_PREFIX).stream().sorted().toList()).isEqualTo(referenced);
     }
 
+    /**
+     * A standby notes no changes; after a takeover the new active TN reads back from the log what its predecessor
+     * committed after the latest manifest, and its first checkpoint holds those changes under its own newer ones.
+     */
     @Test
-    void aStandbyForgetsWhatTheActiveNodeCheckpointed() throws Exception {
+    void aNodeThatTakesOverCheckpointsWhatItsPredecessorCommittedAfterTheLatestManifest() throws Exception {
         CheckpointSettings settings = new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO);
         TransactionNode active = activeNode(store, settings);
         TransactionNode standby = node("standby", store, settings);
         for (int k = 0; k < 10; k++) {
             commit(active, Write.put(key(TABLE, k), new byte[] {1}));
         }
-        Wait.until("the standby follows", WAIT, () -> standby.pendingCheckpointKeys() == 10);
         passTimeKeepingTheLease(active, standby, INTERVAL);
-        Wait.until("a checkpoint", WAIT, () -> !manifests().isEmpty());
-        passTimeKeepingTheLease(active, standby, INTERVAL);
-        Wait.until("the standby forgets what it covers", WAIT, () -> standby.pendingCheckpointKeys() == 0);
-        assertThat(standby.state()).isEqualTo(TransactionNode.State.STANDBY);
-    }
-
-    /**
-     * While the active TN's checkpoints do not cover its changes, a standby's changes stay past its
-     * thresholds after every lookup of the latest manifest: it looks again only after
-     * {@link CheckpointScheduler#STANDBY_LOOKUP_GAP}, not on every tick of its driver.
-     */
-    @Test
-    void aStandbyLooksUpTheLatestManifestAtMostOncePerGap() throws Exception {
-        GatedCheckpointStore counted = new GatedCheckpointStore(store);
-        counted.open();
-        TransactionNode active = activeNode(store, new CheckpointSettings(Duration.ofHours(1), 1_000_000, 8, Duration.ZERO));
-        DriverTicks standbyTicks = new DriverTicks(log);
-        TransactionNode standby = node("standby", standbyTicks.view(), counted,
-                new CheckpointSettings(INTERVAL, 5, 8, Duration.ZERO));
-        for (int k = 0; k < 10; k++) {
+        Wait.until("a checkpoint of the first ten", WAIT,
+                () -> store.latestManifest().map(m -> tableRows(m).size() == 10).orElse(false));
+        Manifest first = store.latestManifest().orElseThrow();
+        for (int k = 10; k < 20; k++) {
             commit(active, Write.put(key(TABLE, k), new byte[] {1}));
         }
-        Wait.until("the standby follows", WAIT, () -> standby.pendingCheckpointKeys() == 10);
-        passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        Wait.until("a first lookup", WAIT, () -> counted.manifestLookups() >= 1);
-        int first = counted.manifestLookups();
-        long ticks = standbyTicks.count();
-        Wait.until("five ticks of the standby's driver, no time on the TN's ticker", WAIT,
-                () -> standbyTicks.count() >= ticks + 6);
-        assertThat(counted.manifestLookups()).as("no lookup within the gap").isEqualTo(first);
+        commit(active, Write.put(key(TABLE, 0), new byte[] {2}), Write.put(key(TABLE, 5), new byte[] {2}));
+        commit(active, Write.delete(key(TABLE, 19)));
+        long lastOfPredecessor = active.lastCommitLsn();
+        Wait.until("the standby has read them", WAIT, () -> standby.lastCommitLsn() == lastOfPredecessor);
+        Wait.until("the active node notes twelve keys", WAIT, () -> active.pendingCheckpointKeys() == 12);
+        assertThat(standby.pendingCheckpointKeys()).as("a standby notes nothing").isZero();
 
-        passTimeKeepingTheLease(active, standby, CheckpointScheduler.STANDBY_LOOKUP_GAP);
-        Wait.until("one more lookup once the gap passed", WAIT, () -> counted.manifestLookups() > first);
-        assertThat(standby.pendingCheckpointKeys()).isEqualTo(10);
+        active.close();
+        ticker.advance(LEASE.plusMillis(1));
+        Wait.until("the standby takes over", WAIT, () -> standby.state() == TransactionNode.State.ACTIVE);
+        commit(standby, Write.put(key(TABLE, 5), new byte[] {3}), Write.put(key(TABLE, 20), new byte[] {3}));
+        Wait.until("the predecessor's changes read back", WAIT, () -> standby.pendingCheckpointKeys() == 13);
+
+        ticker.advance(INTERVAL);
+        Wait.until("a checkpoint of the new term", WAIT,
+                () -> store.latestManifest().map(m -> m.epoch() == standby.epoch()).orElse(false));
+        Manifest next = store.latestManifest().orElseThrow();
+        assertThat(next.lsn()).isGreaterThan(lastOfPredecessor);
+        Map<Integer, Byte> expected = new TreeMap<>();
+        for (int k = 0; k < 19; k++) {
+            expected.put(k, (byte) 1);
+        }
+        expected.put(0, (byte) 2);
+        expected.put(5, (byte) 3);
+        expected.put(20, (byte) 3);
+        assertThat(tableRows(next)).isEqualTo(expected);
+        assertThat(first.lsn()).isLessThan(next.lsn());
+        Wait.until("the log truncated behind the new checkpoint", WAIT, () -> truncatedBefore(next.lsn()));
     }
 
     @Test

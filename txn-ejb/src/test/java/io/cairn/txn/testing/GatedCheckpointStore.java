@@ -9,15 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slow object storage, as slow as the test wants: while the gate is closed, every put of a
- * checkpoint segment waits (up to a minute) until the test opens it. Everything else passes through;
- * lookups of the latest manifest are counted.
+ * checkpoint segment waits (up to a minute) until the test opens it. Everything else passes through.
  */
 public final class GatedCheckpointStore implements CheckpointStore {
     private final CheckpointStore store;
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger passed = new AtomicInteger();
-    private final AtomicInteger manifestLookups = new AtomicInteger();
 
     public GatedCheckpointStore(CheckpointStore store) {
         this.store = store;
@@ -64,16 +62,8 @@ public final class GatedCheckpointStore implements CheckpointStore {
         return store.get(key);
     }
 
-    /** Listings of the manifests: how often a TN looked up the latest checkpoint through this store. */
-    public int manifestLookups() {
-        return manifestLookups.get();
-    }
-
     @Override
     public List<String> list(String prefix) {
-        if (prefix.equals(Manifest.PREFIX)) {
-            manifestLookups.incrementAndGet();
-        }
         return store.list(prefix);
     }
 
