@@ -6,6 +6,7 @@ import io.cairn.txn.Write;
 import io.cairn.txn.checkpoint.CheckpointRow;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -34,6 +35,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * its checkpoint row. So that a deletion keeps hiding a checkpoint row, deletions of a table the
  * checkpoint holds are never pruned; a freed key space hides its checkpoint rows too.
  *
+ * <p>Moving onto a newer checkpoint ({@link #rebase}) copies nothing: the versions in memory are kept in
+ * generations, one per checkpoint the CN moved onto. The new store starts a new generation and keeps, frozen,
+ * the older generations that hold a version newer than the checkpoint; the others, wholly covered by it, go.
+ * A version a kept generation holds at or below the checkpoint is harmless: it is the newest one of its key
+ * up to a point the checkpoint covers, so the checkpoint says the same. Reads look into the generations
+ * newest first, then the checkpoint. (Rebuilding the store by copying every version newer than the
+ * checkpoint, as before, took as much of a CN's log tailer as applying the commits in a bulk load, at every
+ * checkpoint: every few seconds.)
+ *
  * <p>Threading: one writer (the log tailer) calls {@link #apply}, {@link #load} and {@link #prune};
  * any number of readers read concurrently without locks. A version becomes visible to readers only
  * through the snapshot timestamp, which the tailer publishes after the whole commit is applied, so a
@@ -53,6 +63,10 @@ public final class MvccStore {
         }
     }
 
+    /** The versions one store applied, frozen when a newer store took over, with the newest commit among them. */
+    private record Generation(Map<Long, ConcurrentSkipListMap<byte[], Version>> tables, long newestTs) {
+    }
+
     /** A key with more than one version or a deletion, to look at when pruning (equal by content). */
     private record Prunable(long tableId, ByteBuffer pk) {
     }
@@ -60,7 +74,12 @@ public final class MvccStore {
     /** The key space of drop markers: one row per dropped key space, keyed by its id. */
     public static final long DROPPED_KEY_SPACES = DroppedKeySpaces.MARKERS;
 
+    /** The versions of the commits applied since this store took over, per key space; the one generation written. */
     private final Map<Long, ConcurrentSkipListMap<byte[], Version>> tables = new ConcurrentHashMap<>();
+    /** The highest commit timestamp added to {@link #tables}. Writer's thread. */
+    private long newestTs;
+    /** Older generations still needed over the checkpoint, newest first; never written again. */
+    private List<Generation> frozen = List.of();
     /** The checkpoint under the versions in memory, or null. */
     private final CheckpointBase base;
     /**
@@ -118,35 +137,26 @@ public final class MvccStore {
 
     /**
      * A new store over {@code newer}, a checkpoint covering every commit up to {@code coveredTs}: it
-     * keeps only the versions committed after that, everything older is in the checkpoint. Reads at
-     * snapshots from {@code coveredTs} on see the same in both stores; older snapshots must stay on
-     * this one, which is left unchanged. Call on the writer's thread, with every commit up to
-     * {@code coveredTs} applied.
+     * keeps the generations of versions that hold a commit after that, frozen, and starts a new one; the
+     * others are in the checkpoint. Reads at snapshots from {@code coveredTs} on see the same in both stores;
+     * older snapshots must stay on this one, which is left unchanged (it is not written any more). Call on the
+     * writer's thread, with every commit up to {@code coveredTs} applied.
      */
     MvccStore rebase(CheckpointBase newer, long coveredTs) {
         MvccStore next = new MvccStore(newer);
         next.replace(this, coveredTs);
         next.drops.putAll(drops);
         next.freed.addAll(freed);
-        tables.forEach((tableId, keys) -> keys.forEach((pk, newest) -> {
-            Version copy = null;
-            Version last = null;
-            for (Version v = newest; v != null && v.ts > coveredTs; v = v.older) {
-                Version version = new Version(v.ts, v.value, null);
-                if (copy == null) {
-                    copy = version;
-                } else {
-                    last.older = version;
-                }
-                last = version;
+        List<Generation> kept = new ArrayList<>();
+        if (newestTs > coveredTs) {
+            kept.add(new Generation(tables, newestTs));
+        }
+        for (Generation g : frozen) {
+            if (g.newestTs() > coveredTs) {
+                kept.add(g);
             }
-            if (copy != null) {
-                next.table(tableId).put(pk, copy);
-                if (copy.older != null || copy.value == null) {
-                    next.prunable.add(new Prunable(tableId, ByteBuffer.wrap(pk)));
-                }
-            }
-        }));
+        }
+        next.frozen = List.copyOf(kept);
         return next;
     }
 
@@ -184,10 +194,35 @@ public final class MvccStore {
         }
     }
 
-    /** The number of keys with versions in memory in {@code tableId} (for tests). */
+    /** The number of keys with versions in memory in {@code tableId}, a key in two generations twice (for tests). */
     int keysInMemory(long tableId) {
-        ConcurrentSkipListMap<byte[], Version> table = tables.get(tableId);
-        return table == null ? 0 : table.size();
+        int n = 0;
+        for (ConcurrentSkipListMap<byte[], Version> table : generations(tableId)) {
+            n += table.size();
+        }
+        return n;
+    }
+
+    /** The skip lists of {@code tableId}, newest generation first; none once the key space is freed. */
+    private List<ConcurrentSkipListMap<byte[], Version>> generations(long tableId) {
+        if (freed.contains(tableId)) {
+            return List.of();
+        }
+        ConcurrentSkipListMap<byte[], Version> current = tables.get(tableId);
+        if (frozen.isEmpty()) {
+            return current == null ? List.of() : List.of(current);
+        }
+        List<ConcurrentSkipListMap<byte[], Version>> out = new ArrayList<>(frozen.size() + 1);
+        if (current != null) {
+            out.add(current);
+        }
+        for (Generation g : frozen) {
+            ConcurrentSkipListMap<byte[], Version> table = g.tables().get(tableId);
+            if (table != null) {
+                out.add(table);
+            }
+        }
+        return out;
     }
 
     /** The marker row that drops {@code keySpace}. */
@@ -199,6 +234,7 @@ public final class MvccStore {
         if (tableId == DROPPED_KEY_SPACES && value != null) {
             drops.putIfAbsent(DroppedKeySpaces.keySpace(pk), ts);
         }
+        newestTs = Math.max(newestTs, ts);
         ConcurrentSkipListMap<byte[], Version> table = table(tableId);
         // A new key (nearly every key of a bulk load) costs one search of the skip list: compute() made two,
         // a look-up and then an insert. A key that has versions takes a second search; readers see its older
@@ -272,6 +308,13 @@ public final class MvccStore {
     public Map<Long, Integer> keyCounts() {
         Map<Long, Integer> out = new java.util.TreeMap<>();
         tables.forEach((id, keys) -> out.put(id, keys.size()));
+        for (Generation g : frozen) {
+            g.tables().forEach((id, keys) -> {
+                if (!freed.contains(id)) {
+                    out.merge(id, keys.size(), Integer::sum);
+                }
+            });
+        }
         if (base != null) {
             base.rowCounts().forEach((id, rows) -> {
                 if (!freed.contains(id)) {
@@ -284,21 +327,31 @@ public final class MvccStore {
 
     /** The number of versions of {@code key}, deletions included (for tests). */
     int versionCount(Key key) {
-        ConcurrentSkipListMap<byte[], Version> table = tables.get(key.tableId());
         int n = 0;
-        for (Version v = table == null ? null : table.get(key.bytes()); v != null; v = v.older) {
-            n++;
+        for (ConcurrentSkipListMap<byte[], Version> table : generations(key.tableId())) {
+            for (Version v = table.get(key.bytes()); v != null; v = v.older) {
+                n++;
+            }
         }
         return n;
     }
 
     /** The value of {@code key} at snapshot {@code ts}, or {@code null} when absent or deleted. */
     public byte[] get(Key key, long ts) {
-        ConcurrentSkipListMap<byte[], Version> table = tables.get(key.tableId());
         byte[] pk = key.bytes();
-        Version version = atOrBefore(table == null ? null : table.get(pk), ts);
+        ConcurrentSkipListMap<byte[], Version> current = tables.get(key.tableId());
+        Version version = current == null ? null : atOrBefore(current.get(pk), ts);
         if (version != null) {
             return version.value;
+        }
+        if (!frozen.isEmpty() && !freed.contains(key.tableId())) {
+            for (Generation g : frozen) {
+                ConcurrentSkipListMap<byte[], Version> table = g.tables().get(key.tableId());
+                version = table == null ? null : atOrBefore(table.get(pk), ts);
+                if (version != null) {
+                    return version.value;
+                }
+            }
         }
         return hasCheckpointRows(key.tableId()) ? base.get(key.tableId(), pk) : null;
     }
@@ -312,39 +365,27 @@ public final class MvccStore {
         return v;
     }
 
-    private static Version visible(Version newest, long ts) {
-        Version v = atOrBefore(newest, ts);
-        return v == null || v.value == null ? null : v;
-    }
-
     /**
      * The live rows of a table with {@code from <= pk < to} at snapshot {@code ts}, in key order.
      * {@code from == null} starts at the first key, {@code to == null} runs to the last. The
      * iterator is weakly consistent but, through the snapshot, shows exactly the snapshot's rows.
      */
     public Iterator<Map.Entry<byte[], byte[]>> scan(long tableId, byte[] from, byte[] to, long ts) {
-        ConcurrentSkipListMap<byte[], Version> table = tables.get(tableId);
-        NavigableMap<byte[], Version> range;
-        if (table == null) {
-            range = java.util.Collections.emptyNavigableMap();
-        } else if (from == null && to == null) {
-            range = table;
-        } else if (from == null) {
-            range = table.headMap(to, false);
-        } else if (to == null) {
-            range = table.tailMap(from, true);
-        } else {
-            range = table.subMap(from, true, to, false);
+        List<ConcurrentSkipListMap<byte[], Version>> tables = generations(tableId);
+        List<Iterator<Map.Entry<byte[], Version>>> ranges = new ArrayList<>(tables.size());
+        for (ConcurrentSkipListMap<byte[], Version> table : tables) {
+            ranges.add(range(table, from, to).entrySet().iterator());
         }
-        Iterator<Map.Entry<byte[], Version>> versions = range.entrySet().iterator();
+        Iterator<Map.Entry<byte[], Version>> versions = ranges.size() == 1
+                ? new AtSnapshot(ranges.get(0), ts) : new GenerationMerge(ranges, ts);
         if (!hasCheckpointRows(tableId)) {
             return new LookaheadIterator<>() {
                 @Override
                 protected Map.Entry<byte[], byte[]> advance() {
                     while (versions.hasNext()) {
                         Map.Entry<byte[], Version> entry = versions.next();
-                        Version v = visible(entry.getValue(), ts);
-                        if (v != null) {
+                        Version v = entry.getValue();
+                        if (v != null && v.value != null) {
                             return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value);
                         }
                     }
@@ -352,24 +393,106 @@ public final class MvccStore {
                 }
             };
         }
-        return new CheckpointMerge(versions, base.scan(tableId, from, to), ts);
+        return new CheckpointMerge(versions, base.scan(tableId, from, to));
+    }
+
+    private static NavigableMap<byte[], Version> range(ConcurrentSkipListMap<byte[], Version> table, byte[] from,
+            byte[] to) {
+        if (from == null && to == null) {
+            return table;
+        } else if (from == null) {
+            return table.headMap(to, false);
+        } else if (to == null) {
+            return table.tailMap(from, true);
+        }
+        return table.subMap(from, true, to, false);
+    }
+
+    /** Marker of a key that memory holds but has no version of at the snapshot: the checkpoint's row shows. */
+    private static final Version NONE_AT_SNAPSHOT = new Version(Long.MAX_VALUE, null, null);
+
+    /**
+     * The keys of one generation with the version a snapshot sees ({@link #NONE_AT_SNAPSHOT} when every version
+     * is newer), in key order.
+     */
+    private static final class AtSnapshot extends LookaheadIterator<Map.Entry<byte[], Version>> {
+        private final Iterator<Map.Entry<byte[], Version>> keys;
+        private final long ts;
+
+        AtSnapshot(Iterator<Map.Entry<byte[], Version>> keys, long ts) {
+            this.keys = keys;
+            this.ts = ts;
+        }
+
+        @Override
+        protected Map.Entry<byte[], Version> advance() {
+            if (!keys.hasNext()) {
+                return null;
+            }
+            Map.Entry<byte[], Version> entry = keys.next();
+            Version v = atOrBefore(entry.getValue(), ts);
+            return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v == null ? NONE_AT_SNAPSHOT : v);
+        }
+    }
+
+    /**
+     * The keys of several generations, newest generation first, in key order: per key the version the snapshot
+     * sees in the newest generation that has one ({@link #NONE_AT_SNAPSHOT} when none has).
+     */
+    private static final class GenerationMerge extends LookaheadIterator<Map.Entry<byte[], Version>> {
+        private final List<Iterator<Map.Entry<byte[], Version>>> sources;
+        private final List<Map.Entry<byte[], Version>> heads;
+        private final long ts;
+
+        GenerationMerge(List<Iterator<Map.Entry<byte[], Version>>> sources, long ts) {
+            this.sources = sources;
+            this.ts = ts;
+            this.heads = new ArrayList<>(sources.size());
+            for (Iterator<Map.Entry<byte[], Version>> source : sources) {
+                heads.add(source.hasNext() ? source.next() : null);
+            }
+        }
+
+        @Override
+        protected Map.Entry<byte[], Version> advance() {
+            byte[] least = null;
+            for (Map.Entry<byte[], Version> head : heads) {
+                if (head != null && (least == null || Arrays.compareUnsigned(head.getKey(), least) < 0)) {
+                    least = head.getKey();
+                }
+            }
+            if (least == null) {
+                return null;
+            }
+            Version seen = null;
+            for (int i = 0; i < heads.size(); i++) {
+                Map.Entry<byte[], Version> head = heads.get(i);
+                if (head != null && Arrays.equals(head.getKey(), least)) {
+                    if (seen == null) {
+                        seen = atOrBefore(head.getValue(), ts);
+                    }
+                    Iterator<Map.Entry<byte[], Version>> source = sources.get(i);
+                    heads.set(i, source.hasNext() ? source.next() : null);
+                }
+            }
+            return new AbstractMap.SimpleImmutableEntry<>(least, seen == null ? NONE_AT_SNAPSHOT : seen);
+        }
     }
 
     /**
      * Memory versions over checkpoint rows, in key order: a key with a version at or before the
-     * snapshot shows that version (a deletion hides the key); otherwise its checkpoint row shows.
+     * snapshot shows that version (a deletion hides the key); otherwise ({@link #NONE_AT_SNAPSHOT}) its
+     * checkpoint row shows.
      */
     private static final class CheckpointMerge extends LookaheadIterator<Map.Entry<byte[], byte[]>> {
         private final Iterator<Map.Entry<byte[], Version>> memory;
         private final Iterator<CheckpointRow> checkpoint;
-        private final long ts;
         private Map.Entry<byte[], Version> m;
         private CheckpointRow c;
 
-        CheckpointMerge(Iterator<Map.Entry<byte[], Version>> memory, Iterator<CheckpointRow> checkpoint, long ts) {
+        CheckpointMerge(Iterator<Map.Entry<byte[], Version>> memory, Iterator<CheckpointRow> checkpoint) {
             this.memory = memory;
             this.checkpoint = checkpoint;
-            this.ts = ts;
             this.m = memory.hasNext() ? memory.next() : null;
             this.c = checkpoint.hasNext() ? checkpoint.next() : null;
         }
@@ -384,7 +507,7 @@ public final class MvccStore {
                     return new AbstractMap.SimpleImmutableEntry<>(row.key(), row.value());
                 }
                 byte[] pk = m.getKey();
-                Version v = atOrBefore(m.getValue(), ts);
+                Version v = m.getValue() == NONE_AT_SNAPSHOT ? null : m.getValue();
                 m = memory.hasNext() ? memory.next() : null;
                 CheckpointRow below = null;
                 if (order == 0) {

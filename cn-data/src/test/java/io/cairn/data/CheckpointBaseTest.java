@@ -56,7 +56,7 @@ class CheckpointBaseTest {
         old.apply(30, List.of(Write.put(key("b"), v("b3")), Write.delete(key("a"))));
         // A newer checkpoint covering the commit at 20.
         MvccStore next = old.rebase(base(2, List.of(List.of(row("a", "a2"), row("b", "b1"), row("d", "d1")))), 20);
-        assertThat(next.keysInMemory(TABLE)).as("only what came after the checkpoint").isEqualTo(2);
+        assertThat(next.keysInMemory(TABLE)).as("the generation with a commit after the checkpoint stays").isEqualTo(3);
         for (long ts : new long[] {20, 25, 30}) {
             assertThat(scan(next, null, null, ts)).as("at %d", ts).isEqualTo(scan(old, null, null, ts));
             assertThat(read(next, "a", ts)).isEqualTo(read(old, "a", ts));
@@ -68,6 +68,51 @@ class CheckpointBaseTest {
         next.forgetReplacedBefore(20);
         assertThat(next.forSnapshot(10)).isSameAs(next);
         assertThat(scan(old, null, null, 10)).containsExactly("a=a0", "b=b1", "d=d1", "e=e0");
+        MvccStore covered = next.rebase(base(3, List.of(List.of(row("b", "b3"), row("d", "d1")))), 30);
+        assertThat(covered.keysInMemory(TABLE)).as("a generation the checkpoint covers goes").isZero();
+        assertThat(scan(covered, null, null, 30)).isEqualTo(scan(old, null, null, 30));
+    }
+
+    /**
+     * Random commits and moves onto checkpoints of the state at a random earlier commit: at every snapshot from
+     * its checkpoint on, each store in the chain reads like one store that never moved (keys in one to four
+     * generations, deletions among them).
+     */
+    @Test
+    void storesOverManyGenerationsReadLikeOneStoreThatNeverMoved() {
+        java.util.Random random = new java.util.Random(18);
+        MvccStore reference = new MvccStore();
+        MvccStore store = MvccStore.beforeFirstCheckpoint();
+        List<Long> commits = new ArrayList<>();
+        long covered = 0;
+        for (long ts = 10; ts <= 400; ts += 10) {
+            java.util.Map<Key, Write> byKey = new java.util.LinkedHashMap<>(); // one write per key and commit
+            for (int i = 0; i < 3; i++) {
+                Key k = key("k" + random.nextInt(12));
+                byKey.put(k, random.nextInt(4) == 0 ? Write.delete(k) : Write.put(k, v("v" + ts + "-" + i)));
+            }
+            List<Write> writes = List.copyOf(byKey.values());
+            reference.apply(ts, writes);
+            store.apply(ts, writes);
+            commits.add(ts);
+            if (random.nextInt(3) == 0) {
+                long at = Math.max(covered, commits.get(random.nextInt(commits.size())));
+                List<CheckpointRow> rows = new ArrayList<>();
+                reference.scan(TABLE, null, null, at).forEachRemaining(e -> rows.add(new CheckpointRow(e.getKey(), at,
+                        e.getValue())));
+                store = store.rebase(base(ts, List.of(rows)), at);
+                covered = at;
+            }
+            for (long snapshot = covered; snapshot <= ts; snapshot += 5) {
+                assertThat(scan(store, null, null, snapshot)).as("scan at %d after %d", snapshot, ts)
+                        .isEqualTo(scan(reference, null, null, snapshot));
+                assertThat(scan(store, "k3", "k7", snapshot)).isEqualTo(scan(reference, "k3", "k7", snapshot));
+                for (int k = 0; k < 12; k++) {
+                    assertThat(read(store, "k" + k, snapshot)).as("k%d at %d", k, snapshot)
+                            .isEqualTo(read(reference, "k" + k, snapshot));
+                }
+            }
+        }
     }
 
     @Test
