@@ -27,7 +27,7 @@ final class ConflictWindow {
     }
 
     /** What one key of a commit costs besides its bytes: hash-table slots, key object, array slot. */
-    static final int ENTRY_OVERHEAD = 96;
+    static final int ENTRY_OVERHEAD = 104;
 
     private final KeyTimestamps lastCommit = new KeyTimestamps();
     private final ArrayDeque<Commit> byAge = new ArrayDeque<>();
