@@ -51,6 +51,8 @@ final class CheckpointScheduler implements AutoCloseable {
     private Future<Manifest> checkpoint;
     private Future<PendingChanges> readBack;
     private long readBackEpoch;
+    /** When the last read-back failed (ticker time); the next waits one checkpoint interval. */
+    private Long readBackFailedNanos;
     private volatile int pendingKeys;
     /** The heap of noted changes and of the cut being written. */
     private volatile long pendingBytes;
@@ -113,6 +115,9 @@ final class CheckpointScheduler implements AutoCloseable {
             return;
         }
         if (!complete) {
+            if (readBackFailedNanos != null && ticker.nanoTime() - readBackFailedNanos < settings.interval().toNanos()) {
+                return;
+            }
             long upTo = notedAfterLsn;
             readBackEpoch = epoch;
             readBack = thread.submit(() -> earlier.changesUpTo(upTo));
@@ -202,10 +207,13 @@ final class CheckpointScheduler implements AutoCloseable {
             if (noting && readBackEpoch == notingEpoch) {
                 pending.restore(before.cut(notingEpoch));
                 complete = true;
+                readBackFailedNanos = null;
             }
         } catch (ExecutionException e) {
+            readBackFailedNanos = ticker.nanoTime();
             LOG.log(Level.WARNING, "CAIRN0141W: reading back the changes after the latest checkpoint up to LSN "
-                    + notedAfterLsn + " failed; checkpoints wait until it is read again: " + e.getCause(), e.getCause());
+                    + notedAfterLsn + " failed; checkpoints wait until it is read again, in "
+                    + settings.interval().toSeconds() + " s: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

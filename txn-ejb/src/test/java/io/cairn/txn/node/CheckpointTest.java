@@ -369,6 +369,59 @@ class CheckpointTest {
         Wait.until("the log truncated behind the new checkpoint", WAIT, () -> truncatedBefore(next.lsn()));
     }
 
+    /**
+     * A read-back that cannot find the latest manifest fails; no checkpoint goes out without it, and once storage
+     * answers again (a checkpoint interval later) the next one holds every change.
+     */
+    @Test
+    void aTakeoverWhoseReadBackFailsReadsAgainLaterAndLosesNothing() throws Exception {
+        GatedCheckpointStore flaky = new GatedCheckpointStore(store);
+        flaky.open();
+        CheckpointSettings settings = new CheckpointSettings(INTERVAL, 1000, 8, Duration.ZERO);
+        TransactionNode active = activeNode(flaky, settings);
+        TransactionNode standby = node("standby", flaky, settings);
+        for (int k = 0; k < 10; k++) {
+            commit(active, Write.put(key(TABLE, k), new byte[] {1}));
+        }
+        passTimeKeepingTheLease(active, standby, INTERVAL);
+        Wait.until("a checkpoint of the first ten", WAIT,
+                () -> store.latestManifest().map(m -> tableRows(m).size() == 10).orElse(false));
+        for (int k = 10; k < 15; k++) {
+            commit(active, Write.put(key(TABLE, k), new byte[] {1}));
+        }
+        long lastOfPredecessor = active.lastCommitLsn();
+        Wait.until("the standby has read them", WAIT, () -> standby.lastCommitLsn() == lastOfPredecessor);
+
+        flaky.failListings(true);
+        active.close();
+        ticker.advance(LEASE.plusMillis(1));
+        Wait.until("the standby takes over", WAIT, () -> standby.state() == TransactionNode.State.ACTIVE);
+        commit(standby, Write.put(key(TABLE, 20), new byte[] {3}));
+        Wait.until("a read-back refused", WAIT, () -> flaky.refusedListings() > 0);
+
+        flaky.failListings(false);
+        passTimeOnTheActive(standby, INTERVAL.multipliedBy(2)); // the failure is noted on a tick after the refusal
+        Wait.until("a checkpoint of the new term", WAIT,
+                () -> store.latestManifest().map(m -> m.epoch() == standby.epoch()).orElse(false));
+        Map<Integer, Byte> expected = new TreeMap<>();
+        for (int k = 0; k < 15; k++) {
+            expected.put(k, (byte) 1);
+        }
+        expected.put(20, (byte) 3);
+        assertThat(tableRows(store.latestManifest().orElseThrow())).isEqualTo(expected);
+    }
+
+    /** Moves time a third of the lease at a time, each time until the active node has renewed its lease. */
+    private void passTimeOnTheActive(TransactionNode active, Duration total) throws Exception {
+        Duration step = LEASE.dividedBy(3).plusMillis(1);
+        for (Duration passed = Duration.ZERO; passed.compareTo(total) < 0; passed = passed.plus(step)) {
+            long before = log.currentLease().lsn();
+            ticker.advance(step);
+            Wait.until("a renewal", WAIT, () -> log.currentLease().lsn() > before);
+            assertThat(active.state()).isEqualTo(TransactionNode.State.ACTIVE);
+        }
+    }
+
     @Test
     void aStandbyThatCannotReadTheLeaseInTheTruncatedLogStillWaitsForItToLapse() throws Exception {
         CheckpointSettings everyCommit = new CheckpointSettings(INTERVAL, 1, 8, Duration.ZERO);

@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slow object storage, as slow as the test wants: while the gate is closed, every put of a
- * checkpoint segment waits (up to a minute) until the test opens it. Everything else passes through.
+ * checkpoint segment waits (up to a minute) until the test opens it. Listings can be made to fail, as when
+ * storage cannot be reached. Everything else passes through.
  */
 public final class GatedCheckpointStore implements CheckpointStore {
     private final CheckpointStore store;
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger passed = new AtomicInteger();
+    private final AtomicInteger refusedListings = new AtomicInteger();
+    private volatile boolean failListings;
 
     public GatedCheckpointStore(CheckpointStore store) {
         this.store = store;
@@ -62,8 +65,22 @@ public final class GatedCheckpointStore implements CheckpointStore {
         return store.get(key);
     }
 
+    /** While set, every listing fails (the latest manifest cannot be found). */
+    public void failListings(boolean fail) {
+        failListings = fail;
+    }
+
+    /** Listings that failed. */
+    public int refusedListings() {
+        return refusedListings.get();
+    }
+
     @Override
     public List<String> list(String prefix) {
+        if (failListings) {
+            refusedListings.incrementAndGet();
+            throw new IllegalStateException("storage made unreachable by the test");
+        }
         return store.list(prefix);
     }
 
