@@ -109,6 +109,7 @@ final class CheckpointScheduler implements AutoCloseable {
             notingEpoch = epoch;
             notedAfterLsn = lastSeenLsn;
             complete = false;
+            readBackFailedNanos = null;
             pending = new PendingChanges();
         }
         if (!settle()) {
