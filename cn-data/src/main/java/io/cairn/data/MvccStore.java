@@ -376,8 +376,7 @@ public final class MvccStore {
         for (ConcurrentSkipListMap<byte[], Version> table : tables) {
             ranges.add(range(table, from, to).entrySet().iterator());
         }
-        Iterator<Map.Entry<byte[], Version>> versions = ranges.size() == 1
-                ? new AtSnapshot(ranges.get(0), ts) : new GenerationMerge(ranges, ts);
+        Iterator<Map.Entry<byte[], Version>> versions = new GenerationMerge(ranges, ts);
         if (!hasCheckpointRows(tableId)) {
             return new LookaheadIterator<>() {
                 @Override
@@ -385,7 +384,7 @@ public final class MvccStore {
                     while (versions.hasNext()) {
                         Map.Entry<byte[], Version> entry = versions.next();
                         Version v = entry.getValue();
-                        if (v != null && v.value != null) {
+                        if (v.value != null) {
                             return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v.value);
                         }
                     }
@@ -412,32 +411,8 @@ public final class MvccStore {
     private static final Version NONE_AT_SNAPSHOT = new Version(Long.MAX_VALUE, null, null);
 
     /**
-     * The keys of one generation with the version a snapshot sees ({@link #NONE_AT_SNAPSHOT} when every version
-     * is newer), in key order.
-     */
-    private static final class AtSnapshot extends LookaheadIterator<Map.Entry<byte[], Version>> {
-        private final Iterator<Map.Entry<byte[], Version>> keys;
-        private final long ts;
-
-        AtSnapshot(Iterator<Map.Entry<byte[], Version>> keys, long ts) {
-            this.keys = keys;
-            this.ts = ts;
-        }
-
-        @Override
-        protected Map.Entry<byte[], Version> advance() {
-            if (!keys.hasNext()) {
-                return null;
-            }
-            Map.Entry<byte[], Version> entry = keys.next();
-            Version v = atOrBefore(entry.getValue(), ts);
-            return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), v == null ? NONE_AT_SNAPSHOT : v);
-        }
-    }
-
-    /**
-     * The keys of several generations, newest generation first, in key order: per key the version the snapshot
-     * sees in the newest generation that has one ({@link #NONE_AT_SNAPSHOT} when none has).
+     * The keys of the generations (newest first; one or more) in key order: per key the version the snapshot sees
+     * in the newest generation that has one ({@link #NONE_AT_SNAPSHOT} when none has).
      */
     private static final class GenerationMerge extends LookaheadIterator<Map.Entry<byte[], Version>> {
         private final List<Iterator<Map.Entry<byte[], Version>>> sources;

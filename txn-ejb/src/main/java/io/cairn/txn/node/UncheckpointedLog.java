@@ -58,7 +58,8 @@ final class UncheckpointedLog {
                 }
                 for (byte[] bytes : entry.records()) {
                     if (CommitRecord.isCommitRecord(bytes)) {
-                        changes.onCommit(entry.lsn(), CommitRecord.decodeShared(bytes));
+                        // not decodeShared: its memo is for the entries the live readers share, not for old ones
+                        changes.onCommit(entry.lsn(), CommitRecord.decode(bytes));
                     }
                 }
             }
